@@ -1,0 +1,66 @@
+"""Read side for the API, maps and dispatch: plain functions of a cursor, returning values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from dispatch.tracks import TrackFix
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleLive:
+    """A vehicle with its latest valid fix."""
+
+    id: int
+    name: str
+    kind: str
+    plate: str | None
+    contractor: str | None
+    terminals: tuple[str, ...]
+    equipment: dict[str, Any]
+    fix_time: datetime
+    received_at: datetime
+    latitude: float
+    longitude: float
+    speed_kmh: float
+    course_deg: float
+    inputs: int | None
+
+
+def live_vehicles(cur: Any) -> list[VehicleLive]:
+    cur.execute("""
+        SELECT v.id, v.name, v.kind, v.plate, v.contractor,
+               coalesce((SELECT array_agg(t.protocol || ':' || t.identifier ORDER BY t.id)
+                         FROM terminals t WHERE t.vehicle_id = v.id), '{}'),
+               v.equipment, s.fix_time, s.received_at, s.latitude, s.longitude, s.speed_kmh,
+               s.course_deg, s.inputs
+        FROM vehicles v JOIN vehicle_state s ON s.vehicle_id = v.id
+        ORDER BY v.id""")
+    return [VehicleLive(r[0], r[1], r[2], r[3], r[4], tuple(r[5]), r[6], *r[7:])
+            for r in cur.fetchall()]
+
+
+def vehicle_exists(cur: Any, vehicle_id: int) -> bool:
+    cur.execute("SELECT 1 FROM vehicles WHERE id = %s", (vehicle_id,))
+    return cur.fetchone() is not None
+
+
+def track(cur: Any, vehicle_id: int, start: datetime, end: datetime,
+          limit: int = 200_000) -> list[TrackFix]:
+    """Every stored fix of a vehicle in [start, end], in fix-time order (black-box data included)."""
+    cur.execute("""
+        SELECT fix_time, latitude, longitude, speed_kmh, course_deg, valid, inputs, black_box,
+               satellites, hdop
+        FROM positions
+        WHERE vehicle_id = %s AND fix_time BETWEEN %s AND %s
+        ORDER BY fix_time
+        LIMIT %s""", (vehicle_id, start, end, limit))
+    return [TrackFix(*row) for row in cur.fetchall()]
+
+
+def count_vehicles(cur: Any) -> int:
+    cur.execute("SELECT count(*) FROM vehicles")
+    n: int = cur.fetchone()[0]
+    return n

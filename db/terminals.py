@@ -1,0 +1,82 @@
+"""Terminal registry: who may send data, and which vehicle its fixes belong to."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Policy = Literal["register", "quarantine", "reject"]
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """The registry's answer to a terminal that identified itself."""
+
+    accepted: bool
+    terminal_id: int | None
+    vehicle_id: int | None
+    status: str  # active | quarantine | blocked | unknown
+    reason: str
+
+
+def admit(cur: Any, protocol: str, identifier: str, imei: str | None,
+          details: Mapping[str, str], policy: Policy) -> Admission:
+    """Look the terminal up; apply the unknown-terminal policy when it is new.
+
+    ``register`` creates a vehicle named after the identifier so it shows on the map at once;
+    ``quarantine`` stores its data without a vehicle (visible to admins only); ``reject`` refuses.
+    """
+    cur.execute("SELECT id, vehicle_id, status FROM terminals WHERE protocol = %s AND identifier = %s",
+                (protocol, identifier))
+    found = cur.fetchone()
+    if found is None and imei:
+        cur.execute("SELECT id, vehicle_id, status FROM terminals WHERE protocol = %s AND imei = %s",
+                    (protocol, imei))
+        found = cur.fetchone()
+    if found is not None:
+        terminal_id, vehicle_id, status = found
+        cur.execute("UPDATE terminals SET last_login_at = now() WHERE id = %s", (terminal_id,))
+        if status == "blocked":
+            return Admission(False, terminal_id, vehicle_id, status, "terminal is blocked")
+        return Admission(True, terminal_id, vehicle_id, status, "known terminal")
+    if policy == "reject":
+        return Admission(False, None, None, "unknown", "unknown terminal")
+    vehicle_id = None
+    status = "quarantine" if policy == "quarantine" else "active"
+    if policy == "register":
+        cur.execute("INSERT INTO vehicles (name, kind) VALUES (%s, 'other') RETURNING id",
+                    (f"{protocol.upper()} {identifier}",))
+        vehicle_id = cur.fetchone()[0]
+    cur.execute(
+        "INSERT INTO terminals (protocol, identifier, imei, vehicle_id, status, details,"
+        " last_login_at) VALUES (%s, %s, %s, %s, %s, %s, now())"
+        " ON CONFLICT (protocol, identifier) DO UPDATE SET last_login_at = now()"
+        " RETURNING id, vehicle_id, status",
+        (protocol, identifier, imei, vehicle_id, status, json.dumps(dict(details))))
+    terminal_id, vehicle_id, status = cur.fetchone()
+    return Admission(True, terminal_id, vehicle_id, status, f"new terminal ({policy})")
+
+
+def add_terminal(cur: Any, protocol: str, identifier: str, imei: str | None,
+                 vehicle_id: int | None) -> int:
+    cur.execute("INSERT INTO terminals (protocol, identifier, imei, vehicle_id) VALUES (%s,%s,%s,%s)"
+                " RETURNING id", (protocol, identifier, imei, vehicle_id))
+    new_id: int = cur.fetchone()[0]
+    return new_id
+
+
+def list_terminals(cur: Any) -> list[dict[str, Any]]:
+    cur.execute("SELECT t.id, t.protocol, t.identifier, t.imei, t.status, t.vehicle_id, v.name,"
+                " t.last_login_at FROM terminals t LEFT JOIN vehicles v ON v.id = t.vehicle_id"
+                " ORDER BY t.id")
+    keys = ("id", "protocol", "identifier", "imei", "status", "vehicle_id", "vehicle",
+            "last_login_at")
+    return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
+
+
+def remove_terminal(cur: Any, protocol: str, identifier: str) -> bool:
+    cur.execute("DELETE FROM terminals WHERE protocol = %s AND identifier = %s",
+                (protocol, identifier))
+    return bool(cur.rowcount)

@@ -1,0 +1,200 @@
+"""``glonass-dispatch``: the console script. Each subcommand has ``--help``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+
+from db import terminals as terminal_registry
+from db import vehicles as vehicle_registry
+from db.errors import StorageError
+from db.migrate import migrate
+from egts_server.config import ConfigError, Settings, load_settings
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def _project_dir() -> Path:
+    """Where ``var/`` lives: GLONASS_DISPATCH_HOME, else the current directory."""
+    return Path(os.environ.get("GLONASS_DISPATCH_HOME", ".")).resolve()
+
+
+def _connect(settings: Settings) -> Any:
+    from egts_server.app import database_dsn
+
+    try:
+        return psycopg2.connect(database_dsn(settings))
+    except psycopg2.OperationalError as e:
+        raise StorageError(f"cannot connect to the database: {str(e).strip()} "
+                           "(is it running? `glonass-dispatch db start`)") from e
+
+
+# -- serve ---------------------------------------------------------------------------------------
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from egts_server.serve import serve
+
+    return serve(settings, simulate=args.simulate, simulate_interval_s=args.simulate_interval,
+                 log_format=args.log_format)
+
+
+# -- db ------------------------------------------------------------------------------------------
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from egts_server.app import database_dsn, embedded_cluster
+
+    cluster = embedded_cluster(settings)
+    external = bool(settings.database.url)
+    if args.action in ("start", "stop", "status") and external:
+        print(f"using an external database (DATABASE_URL); nothing to {args.action}")
+        return 0
+    if args.action == "start":
+        cluster.start()
+        print(cluster.status())
+    elif args.action == "stop":
+        cluster.stop()
+        print(cluster.status())
+    elif args.action == "status":
+        print(cluster.status())
+    elif args.action == "url":
+        print(settings.database.url or cluster.url())
+    elif args.action == "migrate":
+        applied = migrate(database_dsn(settings))
+        print("applied: " + ", ".join(applied) if applied else "schema is up to date")
+    elif args.action == "seed":
+        from db.seed import seed_demo
+
+        with _connect(settings) as conn, conn.cursor() as cur:
+            counts = seed_demo(cur, force=args.force)
+        print("seeded: " + ", ".join(f"{n} {what}" for what, n in counts.items())
+              if counts else "database already has vehicles; nothing seeded (use --force)")
+    elif args.action == "psql":
+        target = settings.database.url or cluster.dsn()
+        return subprocess.call(["psql", target])
+    return 0
+
+
+# -- terminals and vehicles ----------------------------------------------------------------------
+
+def cmd_terminals(args: argparse.Namespace, settings: Settings) -> int:
+    with _connect(settings) as conn, conn.cursor() as cur:
+        if args.action == "list":
+            for t in terminal_registry.list_terminals(cur):
+                print(f"{t['id']:>5}  {t['protocol']}:{t['identifier']:<20} imei={t['imei'] or '-':<16}"
+                      f" {t['status']:<10} vehicle={t['vehicle'] or '-'}")
+        elif args.action == "add":
+            new_id = terminal_registry.add_terminal(cur, args.protocol, args.identifier,
+                                                    args.imei, args.vehicle)
+            print(f"terminal {new_id} added")
+        elif args.action == "remove":
+            if not terminal_registry.remove_terminal(cur, args.protocol, args.identifier):
+                print(f"no terminal {args.protocol}:{args.identifier}", file=sys.stderr)
+                return 1
+            print("removed")
+    return 0
+
+
+def cmd_vehicles(args: argparse.Namespace, settings: Settings) -> int:
+    with _connect(settings) as conn, conn.cursor() as cur:
+        if args.action == "list":
+            for v in vehicle_registry.list_vehicles(cur):
+                print(f"{v['id']:>5}  {v['name']:<28} {v['kind']:<10} {v['plate'] or '-':<10}"
+                      f" {v['contractor'] or '-'}")
+        elif args.action == "add":
+            new_id = vehicle_registry.add_vehicle(cur, args.name, args.kind, args.plate,
+                                                  args.contractor, args.equipment_input)
+            print(f"vehicle {new_id} added")
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    from egts_server.simulator.run import run_simulator
+
+    return run_simulator(vehicles=args.vehicles, host=args.host, port=args.port,
+                         interval_s=args.interval, first=args.first, duration_s=args.duration)
+
+
+# -- parser --------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="glonass-dispatch",
+        description="Fleet tracking and snow-clearing dispatch server (EGTS intake, PostGIS, maps).")
+    parser.add_argument("--config", help="TOML configuration file "
+                        "(default: $GLONASS_DISPATCH_CONFIG, else built-in defaults)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the telemetry listeners, writer and web maps")
+    serve.add_argument("--simulate", type=int, default=0, metavar="N",
+                       help="also drive N simulated demo terminals against the EGTS listener")
+    serve.add_argument("--simulate-interval", type=float, default=5.0, metavar="S",
+                       help="seconds between a simulated terminal's fixes (default 5)")
+    serve.add_argument("--log-format", choices=("text", "json"), default="text")
+    serve.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="manage the database (embedded cluster by default)")
+    db.add_argument("action", choices=("start", "stop", "status", "migrate", "psql", "url", "seed"))
+    db.add_argument("--force", action="store_true", help="seed even if vehicles exist")
+    db.set_defaults(func=cmd_db)
+
+    term = sub.add_parser("terminals", help="list, add or remove terminals")
+    term_sub = term.add_subparsers(dest="action", required=True)
+    term_sub.add_parser("list", help="list terminals")
+    add = term_sub.add_parser("add", help="register a terminal")
+    add.add_argument("protocol", choices=("egts", "ndtp", "nis"))
+    add.add_argument("identifier", help="EGTS TID (or IMEI), NDTP device id, NIS ObjectID")
+    add.add_argument("--imei")
+    add.add_argument("--vehicle", type=int, help="vehicle id the terminal is fitted to")
+    rm = term_sub.add_parser("remove", help="remove a terminal")
+    rm.add_argument("protocol", choices=("egts", "ndtp", "nis"))
+    rm.add_argument("identifier")
+    term.set_defaults(func=cmd_terminals)
+
+    veh = sub.add_parser("vehicles", help="list or add vehicles")
+    veh_sub = veh.add_subparsers(dest="action", required=True)
+    veh_sub.add_parser("list", help="list vehicles")
+    vadd = veh_sub.add_parser("add", help="add a vehicle")
+    vadd.add_argument("name")
+    vadd.add_argument("--kind", default="other", choices=vehicle_registry.KINDS)
+    vadd.add_argument("--plate")
+    vadd.add_argument("--contractor")
+    vadd.add_argument("--equipment-input", type=int, metavar="N",
+                      help="digital input (1-based) that is on while the blade/spreader works")
+    veh.set_defaults(func=cmd_vehicles)
+
+    sim = sub.add_parser("simulate", help="run demo terminals that speak EGTS over TCP")
+    sim.add_argument("--vehicles", type=int, default=10, help="number of terminals (default 10)")
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--port", type=int, default=20629)
+    sim.add_argument("--interval", type=float, default=5.0, help="seconds between fixes")
+    sim.add_argument("--first", type=int, default=0,
+                     help="index of the first demo vehicle to drive (default 0)")
+    sim.add_argument("--duration", type=float, default=0.0,
+                     help="stop after this many seconds (default: run until Ctrl-C)")
+    sim.set_defaults(func=cmd_simulate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = args.config or os.environ.get("GLONASS_DISPATCH_CONFIG")
+        settings = load_settings(config, os.environ, project_dir=_project_dir())
+        func: Command = args.func
+        return func(args, settings)
+    except (ConfigError, StorageError) as e:
+        print(f"glonass-dispatch: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

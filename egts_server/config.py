@@ -1,0 +1,171 @@
+"""Settings: one TOML file loaded once into frozen dataclasses, validated, then passed down.
+
+Every key has a default (documented in ``config.example.toml``); an unknown key or a wrong type
+is a ``ConfigError`` that names the key. ``DATABASE_URL`` in the environment overrides the
+embedded cluster; secrets come only from the environment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+UnknownTerminalPolicy = Literal["register", "quarantine", "reject"]
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeSettings:
+    unknown_terminals: UnknownTerminalPolicy = "register"
+    idle_timeout_s: float = 300.0
+    login_timeout_s: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class ListenerSettings:
+    enabled: bool = True
+    host: str = "0.0.0.0"
+    port: int = 20629
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSettings:
+    host: str = "0.0.0.0"
+    port: int = 8080
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedDatabaseSettings:
+    data_dir: str = "var/pg"
+    port: int = 55432
+    database: str = "glonass"
+    user: str = "glonass"
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    url: str = ""  # empty: use the embedded cluster; DATABASE_URL in the environment wins
+    embedded: EmbeddedDatabaseSettings = field(default_factory=EmbeddedDatabaseSettings)
+    pool_max: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class WriterSettings:
+    batch_size: int = 5000
+    max_queue: int = 50000
+    retry_delay_s: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class MapSettings:
+    center_lat: float = 50.55
+    center_lon: float = 137.0
+    zoom: int = 12
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    poll_interval_s: float = 5.0
+    offline_after_s: float = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSettings:
+    seed_when_empty: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
+    egts: ListenerSettings = field(default_factory=ListenerSettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    writer: WriterSettings = field(default_factory=WriterSettings)
+    map: MapSettings = field(default_factory=MapSettings)
+    demo: DemoSettings = field(default_factory=DemoSettings)
+    project_dir: str = "."  # relative paths (the embedded cluster's data_dir) resolve against it
+
+    def resolve(self, path: str) -> Path:
+        """A configured path made absolute against the project directory."""
+        p = Path(path)
+        return p if p.is_absolute() else Path(self.project_dir).resolve() / p
+
+
+T = TypeVar("T")
+
+
+def _build(cls: type[T], raw: Mapping[str, Any], prefix: str) -> T:
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{prefix.rstrip('.') or 'config'}: expected a table")
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(raw) - names)
+    if unknown:
+        raise ConfigError(f"{prefix}{unknown[0]}: unknown setting")
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        values[name] = _coerce(hints[name], value, f"{prefix}{name}")
+    return cls(**values)
+
+
+def _coerce(hint: Any, value: Any, key: str) -> Any:
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, key + ".")  # type: ignore[arg-type]
+    origin = get_origin(hint)
+    if origin is Literal:
+        allowed = get_args(hint)
+        if value not in allowed:
+            raise ConfigError(f"{key}: {value!r} is not one of {', '.join(map(repr, allowed))}")
+        return value
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(hint, type) and isinstance(value, hint) and not (
+        hint is int and isinstance(value, bool)
+    ):
+        return value
+    if isinstance(hint, types.UnionType):
+        raise ConfigError(f"{key}: unsupported type")
+    raise ConfigError(f"{key}: expected {getattr(hint, '__name__', hint)}, got {value!r}")
+
+
+def load_settings(
+    path: str | Path | None, environ: Mapping[str, str], project_dir: str | Path = "."
+) -> Settings:
+    """Read the TOML file (or nothing: all defaults) and apply the environment overrides."""
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            with open(path, "rb") as f:
+                raw = tomllib.load(f)
+        except OSError as e:
+            raise ConfigError(f"cannot read configuration {path}: {e.strerror}") from e
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{path}: {e}") from e
+    raw.setdefault("project_dir", str(project_dir))
+    settings = _build(Settings, raw, "")
+    url = environ.get("DATABASE_URL")
+    if url:
+        settings = dataclasses.replace(
+            settings, database=dataclasses.replace(settings.database, url=url)
+        )
+    _validate(settings)
+    return settings
+
+
+def _validate(s: Settings) -> None:
+    for key, port in (("egts.port", s.egts.port), ("http.port", s.http.port),
+                      ("database.embedded.port", s.database.embedded.port)):
+        if not 0 <= port <= 65535:
+            raise ConfigError(f"{key}: {port} is not a TCP port")
+    for key, positive in (("writer.batch_size", s.writer.batch_size),
+                          ("writer.max_queue", s.writer.max_queue),
+                          ("intake.idle_timeout_s", s.intake.idle_timeout_s),
+                          ("map.poll_interval_s", s.map.poll_interval_s)):
+        if positive <= 0:
+            raise ConfigError(f"{key}: must be positive")

@@ -1,0 +1,76 @@
+"""The protocol-neutral fix that every intake produces and the rest of the system consumes.
+
+Codecs convert wire units into these fields (units are in the names); the writer stores them;
+dispatch and maps read them back. Nothing here knows about a protocol or a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Final
+
+AttributeValue = int | float | bool | str
+
+#: Attribute keys stored with a fix besides the typed columns (traccar's KEY_* idea).
+#: The unit is in the name, or a comment says it.
+KEY_ANALOG = "adc{n}"  # analog input n, raw value as sent
+KEY_COUNTER = "counter{n}"  # counter n, raw value
+KEY_OUTPUTS: Final = "outputs"  # digital outputs bitmask
+KEY_VDOP: Final = "vdop"
+KEY_PDOP: Final = "pdop"
+KEY_NAV_SYSTEMS: Final = "nav_systems"  # bitmask: 1 GLONASS, 2 GPS, 4 Galileo, ...
+KEY_EVENT_SOURCE: Final = "event_source"  # why the terminal sent the fix (EGTS SRC)
+KEY_MOVING: Final = "moving"
+KEY_FIX_3D: Final = "fix_3d"
+KEY_RECORD_NUMBER: Final = "record_number"  # EGTS RN, for diagnosis only
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceKey:
+    """Who sent a fix: the protocol and the terminal's own identifier in it.
+
+    EGTS: the TID (decimal) when non-zero, else the IMEI; for retranslated streams the record OID.
+    NDTP: the device id. NIS SOAP: the sender's ObjectID.
+    """
+
+    protocol: str
+    identifier: str
+
+    def __str__(self) -> str:
+        return f"{self.protocol}:{self.identifier}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Position:
+    """One navigation fix as the terminal reported it, in SI-ish units.
+
+    Nothing is dropped at intake: invalid fixes (``valid=False``) and black-box replays are kept
+    and flagged; dispatch decides what to trust.
+    """
+
+    device: DeviceKey
+    fix_time: datetime  # aware, UTC
+    latitude: float  # WGS-84 degrees, south negative
+    longitude: float  # WGS-84 degrees, west negative
+    valid: bool
+    speed_kmh: float
+    course_deg: float
+    altitude_m: float | None = None
+    satellites: int | None = None
+    hdop: float | None = None
+    inputs: int | None = None  # digital inputs bitmask, bit 0 = input 1
+    odometer_m: float | None = None
+    black_box: bool = False  # replayed from the terminal's memory
+    pz90: bool = False  # coordinates were sent in PZ-90.02 (kept as is: < 1 m from WGS-84 here)
+    attributes: Mapping[str, AttributeValue] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        if self.fix_time.tzinfo is None:
+            raise ValueError("fix_time must be timezone-aware")
+        if not -90.0 <= self.latitude <= 90.0:
+            raise ValueError(f"latitude {self.latitude} out of range")
+        if not -180.0 <= self.longitude <= 180.0:
+            raise ValueError(f"longitude {self.longitude} out of range")

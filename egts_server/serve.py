@@ -1,0 +1,78 @@
+"""``glonass-dispatch serve``: prepare the database, start the service tree, run the reactor."""
+
+from __future__ import annotations
+
+import sys
+
+import psycopg2
+from twisted.logger import (
+    FilteringLogObserver,
+    Logger,
+    LogLevel,
+    LogLevelFilterPredicate,
+    globalLogBeginner,
+    jsonFileLogObserver,
+    textFileLogObserver,
+)
+
+from db.migrate import migrate
+from egts_server.app import Application, database_dsn, embedded_cluster
+from egts_server.config import Settings
+
+log = Logger()
+
+
+def start_logging(log_format: str) -> None:
+    observer = (jsonFileLogObserver(sys.stdout) if log_format == "json"
+                else textFileLogObserver(sys.stdout))
+    predicate = LogLevelFilterPredicate(defaultLogLevel=LogLevel.info)
+    globalLogBeginner.beginLoggingTo([FilteringLogObserver(observer, [predicate])],
+                                     redirectStandardIO=False)
+
+
+def prepare_database(settings: Settings) -> bool:
+    """Start the embedded cluster when no external database is configured; migrate; seed.
+
+    Returns whether we started the cluster (so we stop it again on the way out).
+    """
+    started = False
+    if not settings.database.url:
+        cluster = embedded_cluster(settings)
+        started = not (cluster.is_initialised() and cluster.is_running())
+        cluster.start()
+        log.info("embedded PostGIS: {status}", status=cluster.status())
+    dsn = database_dsn(settings)
+    for name in migrate(dsn):
+        log.info("applied migration {name}", name=name)
+    if settings.demo.seed_when_empty:
+        from db.seed import seed_demo
+
+        with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+            counts = seed_demo(cur)
+        if counts:
+            log.info("seeded the demo city: {counts}", counts=counts)
+    return started
+
+
+def serve(settings: Settings, *, simulate: int = 0, simulate_interval_s: float = 5.0,
+          log_format: str = "text") -> int:
+    from twisted.internet import reactor
+
+    start_logging(log_format)
+    stop_cluster = prepare_database(settings)
+    app = Application(settings, reactor)
+    if simulate:
+        from egts_server.simulator.fleet import SimulatedFleet
+
+        host = "127.0.0.1" if settings.egts.host in ("0.0.0.0", "::") else settings.egts.host
+        SimulatedFleet(reactor, host, settings.egts.port, count=simulate,
+                       interval_s=simulate_interval_s).setServiceParent(app)
+    app.startService()
+    reactor.addSystemEventTrigger("before", "shutdown", app.stopService)
+    http_host = "localhost" if settings.http.host in ("0.0.0.0", "::") else settings.http.host
+    log.info("live map: http://{host}:{port}/   EGTS: tcp/{egts}   API: /api/vehicles",
+             host=http_host, port=settings.http.port, egts=settings.egts.port)
+    reactor.run()  # type: ignore[attr-defined]
+    if stop_cluster:
+        embedded_cluster(settings).stop()
+    return 0

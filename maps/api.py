@@ -1,0 +1,170 @@
+"""The JSON/GeoJSON HTTP API (Twisted web resources). SQL stays in ``db.queries``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from twisted.enterprise import adbapi
+from twisted.internet.defer import Deferred
+from twisted.logger import Logger
+from twisted.python.failure import Failure
+from twisted.web.resource import Resource
+from twisted.web.server import NOT_DONE_YET, Request
+
+from db import queries
+from dispatch.tracks import split_at_gaps
+from maps import geojson
+
+Clock = Callable[[], datetime]
+log = Logger()
+
+
+class ApiError(Exception):
+    """A request we refuse, with its HTTP status and a message for the client."""
+
+    def __init__(self, status: int, message: str, detail: Any = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.detail = status, message, detail
+
+
+def write_json(request: Request, status: int, body: Any) -> None:
+    if request.finished or getattr(request, "_disconnected", False):
+        return
+    request.setResponseCode(status)
+    request.setHeader(b"content-type", b"application/json; charset=utf-8")
+    request.setHeader(b"cache-control", b"no-store")
+    request.write(json.dumps(body, ensure_ascii=False).encode("utf-8"))
+    request.finish()
+
+
+class JsonResource(Resource):
+    """GET handled by ``get`` returning a Deferred body; ApiError becomes a 4xx JSON error."""
+
+    isLeaf = True
+
+    def get(self, request: Request) -> Deferred[Any]:
+        raise ApiError(405, "method not allowed")
+
+    def render_GET(self, request: Request) -> Any:  # noqa: N802 (Twisted's name)
+        try:
+            d = self.get(request)
+        except ApiError as e:
+            write_json(request, e.status, {"error": e.message, "detail": e.detail})
+            return NOT_DONE_YET
+        d.addCallbacks(lambda body: write_json(request, 200, body),
+                       lambda failure: _fail(request, failure))
+        return NOT_DONE_YET
+
+
+def _fail(request: Request, failure: Failure) -> None:
+    if failure.check(ApiError):
+        e: ApiError = failure.value  # type: ignore[assignment]
+        write_json(request, e.status, {"error": e.message, "detail": e.detail})
+        return
+    log.failure("API request {uri} failed", failure, uri=request.uri)
+    write_json(request, 503, {"error": "storage unavailable", "detail": None})
+
+
+def parse_time(request: Request, name: str, default: datetime) -> datetime:
+    raw = request.args.get(name.encode())
+    if not raw or not raw[0]:
+        return default
+    text = raw[0].decode("utf-8", "replace")
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as e:
+        raise ApiError(400, f"'{name}' is not an ISO 8601 time", text) from e
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+class VehiclesResource(Resource):
+    """``/api/vehicles`` (live state) and ``/api/vehicles/{id}/track``."""
+
+    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, offline_after_s: float,
+                 track_gap_s: float = 300.0) -> None:
+        super().__init__()
+        self._live = LiveVehicles(pool, clock, offline_after_s)
+        self._track = VehicleTrack(pool, clock, track_gap_s)
+
+    def getChild(self, path: bytes, request: Request) -> Resource:  # noqa: N802
+        if path == b"":
+            return self._live
+        return self._track
+
+    def render_GET(self, request: Request) -> Any:  # noqa: N802
+        return self._live.render_GET(request)
+
+
+class LiveVehicles(JsonResource):
+    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, offline_after_s: float) -> None:
+        super().__init__()
+        self._pool, self._clock, self._offline_after_s = pool, clock, offline_after_s
+
+    def get(self, request: Request) -> Deferred[Any]:
+        d: Deferred[list[queries.VehicleLive]] = self._pool.runInteraction(queries.live_vehicles)
+        return d.addCallback(self._render)
+
+    def _render(self, vehicles: list[queries.VehicleLive]) -> dict[str, Any]:
+        now = self._clock()
+        return geojson.feature_collection(
+            [geojson.vehicle_feature(v, now, self._offline_after_s) for v in vehicles],
+            generated_at=geojson.iso(now))
+
+
+class VehicleTrack(JsonResource):
+    """A vehicle's fixes in a window as LineStrings split at gaps (``?as=points``: one per fix)."""
+
+    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, gap_s: float) -> None:
+        super().__init__()
+        self._pool, self._clock, self._gap_s = pool, clock, gap_s
+
+    def get(self, request: Request) -> Deferred[Any]:
+        parts = [p for p in request.postpath if p]
+        # postpath after /api/vehicles: [b"{id}", b"track"]
+        if len(parts) != 2 or parts[1] != b"track":
+            raise ApiError(404, "no such resource", request.uri.decode("utf-8", "replace"))
+        try:
+            vehicle_id = int(parts[0])
+        except ValueError as e:
+            raise ApiError(400, "vehicle id must be an integer", parts[0].decode()) from e
+        now = self._clock()
+        end = parse_time(request, "to", now)
+        start = parse_time(request, "from", end - timedelta(hours=24))
+        if start > end:
+            raise ApiError(400, "'from' is after 'to'")
+        as_points = request.args.get(b"as", [b""])[0] == b"points"
+        d: Deferred[Any] = self._pool.runInteraction(_track_or_404, vehicle_id, start, end)
+        return d.addCallback(self._render, vehicle_id, start, end, as_points)
+
+    def _render(self, fixes: list[Any], vehicle_id: int, start: datetime, end: datetime,
+                as_points: bool) -> dict[str, Any]:
+        if as_points:
+            features = [geojson.track_point_feature(vehicle_id, f) for f in fixes]
+        else:
+            segments = split_at_gaps(fixes, self._gap_s)
+            features = [geojson.track_segment_feature(vehicle_id, s, i)
+                        for i, s in enumerate(segments)]
+        return geojson.feature_collection(features, vehicle_id=vehicle_id, fixes=len(fixes),
+                                          **{"from": geojson.iso(start), "to": geojson.iso(end),
+                                             "max_gap_s": self._gap_s})
+
+
+def _track_or_404(cur: Any, vehicle_id: int, start: datetime, end: datetime) -> list[Any]:
+    if not queries.vehicle_exists(cur, vehicle_id):
+        raise ApiError(404, "no such vehicle", vehicle_id)
+    return queries.track(cur, vehicle_id, start, end)
+
+
+class Health(JsonResource):
+    """``/healthz``: 200 when the database answers, 503 otherwise."""
+
+    def __init__(self, pool: adbapi.ConnectionPool) -> None:
+        super().__init__()
+        self._pool = pool
+
+    def get(self, request: Request) -> Deferred[Any]:
+        d: Deferred[int] = self._pool.runInteraction(queries.count_vehicles)
+        return d.addCallback(lambda n: {"status": "ok", "vehicles": n})

@@ -1,0 +1,77 @@
+"""Domain values to GeoJSON (WGS-84, lon/lat order): the one place coordinates are flipped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from db.queries import VehicleLive
+from dispatch.tracks import TrackFix
+
+Feature = dict[str, Any]
+
+
+def iso(t: datetime) -> str:
+    return t.isoformat()
+
+
+def equipment_active(equipment: dict[str, Any], inputs: int | None) -> bool | None:
+    """Blade/spreader state from the configured digital input; None when nothing says."""
+    number = equipment.get("input")
+    if not isinstance(number, int) or inputs is None:
+        return None
+    return bool(inputs >> (number - 1) & 1)
+
+
+def vehicle_feature(v: VehicleLive, now: datetime, offline_after_s: float) -> Feature:
+    age_s = (now - v.fix_time).total_seconds()
+    return {
+        "type": "Feature",
+        "id": v.id,
+        "geometry": {"type": "Point", "coordinates": [v.longitude, v.latitude]},
+        "properties": {
+            "id": v.id, "name": v.name, "kind": v.kind, "plate": v.plate,
+            "contractor": v.contractor, "terminals": list(v.terminals),
+            "fix_time": iso(v.fix_time), "received_at": iso(v.received_at),
+            "speed_kmh": round(v.speed_kmh, 2), "course_deg": round(v.course_deg, 2),
+            "inputs": v.inputs, "equipment_active": equipment_active(v.equipment, v.inputs),
+            "online": age_s <= offline_after_s, "age_s": round(age_s, 1),
+        },
+    }
+
+
+def feature_collection(features: Sequence[Feature], **extra: Any) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": list(features), **extra}
+
+
+def fix_properties(f: TrackFix) -> dict[str, Any]:
+    return {"time": iso(f.fix_time), "speed_kmh": f.speed_kmh, "course_deg": f.course_deg,
+            "valid": f.valid, "inputs": f.inputs, "black_box": f.black_box,
+            "satellites": f.satellites, "hdop": f.hdop}
+
+
+def track_segment_feature(vehicle_id: int, segment: Sequence[TrackFix], index: int) -> Feature:
+    """One unbroken stretch of track; per-fix values in arrays aligned with the coordinates."""
+    coords = [[f.longitude, f.latitude] for f in segment]
+    geometry = ({"type": "LineString", "coordinates": coords} if len(coords) > 1
+                else {"type": "Point", "coordinates": coords[0]})
+    return {
+        "type": "Feature",
+        "geometry": geometry,
+        "properties": {
+            "vehicle_id": vehicle_id, "segment": index,
+            "start": iso(segment[0].fix_time), "end": iso(segment[-1].fix_time),
+            "times": [iso(f.fix_time) for f in segment],
+            "speed_kmh": [f.speed_kmh for f in segment],
+            "course_deg": [f.course_deg for f in segment],
+            "valid": [f.valid for f in segment],
+            "inputs": [f.inputs for f in segment],
+        },
+    }
+
+
+def track_point_feature(vehicle_id: int, f: TrackFix) -> Feature:
+    return {"type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [f.longitude, f.latitude]},
+            "properties": {"vehicle_id": vehicle_id, **fix_properties(f)}}

@@ -1,0 +1,52 @@
+"""The HTTP site: the dispatcher's live map, vendored static assets and the JSON API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+
+from twisted.enterprise import adbapi
+from twisted.web.resource import Resource
+from twisted.web.server import Request, Site
+from twisted.web.static import File
+
+from egts_server.config import MapSettings
+from maps.api import Health, VehiclesResource
+from maps.live_map import render_live_map
+
+STATIC_DIR = Path(str(resources.files("maps").joinpath("static")))
+
+
+class HtmlPage(Resource):
+    """A page rendered once at start-up (never per request) and served as is."""
+
+    isLeaf = True
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._body = html.encode("utf-8")
+
+    def render_GET(self, request: Request) -> bytes:  # noqa: N802
+        request.setHeader(b"content-type", b"text/html; charset=utf-8")
+        return self._body
+
+
+def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
+              clock: Callable[[], datetime]) -> Site:
+    root = Resource()
+    root.putChild(b"", HtmlPage(render_live_map(
+        center=(settings.center_lat, settings.center_lon), zoom=settings.zoom,
+        tile_url=settings.tile_url or None, poll_interval_s=settings.poll_interval_s)))
+    root.putChild(b"static", File(str(STATIC_DIR)))
+    api = Resource()
+    root.putChild(b"api", api)
+    api.putChild(b"vehicles", VehiclesResource(pool, clock, settings.offline_after_s))
+    root.putChild(b"healthz", Health(pool))
+    site = Site(root)
+    site.displayTracebacks = False
+    return site
+
+

@@ -1,0 +1,116 @@
+"""Shared fixtures: the test PostGIS cluster (never the demo one) and a served instance."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from db.cluster import LocalCluster
+from db.migrate import migrate
+
+REPO = Path(__file__).resolve().parents[1]
+TEST_CLUSTER_PORT = 55433
+TEST_DATABASE = "glonass_test"
+TABLES = ("positions", "vehicle_state", "terminals", "vehicles", "routes", "marks")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def postgis_cluster() -> Iterator[LocalCluster]:
+    """A cluster of the suite's own under var/test-pg, started once and stopped at the end."""
+    cluster = LocalCluster(REPO / "var" / "test-pg" / "data", TEST_CLUSTER_PORT,
+                           database=TEST_DATABASE)
+    was_running = cluster.is_initialised() and cluster.is_running()
+    cluster.start()
+    cluster.drop_database(TEST_DATABASE)
+    cluster.create_database(TEST_DATABASE)
+    migrate(cluster.dsn())
+    yield cluster
+    if not was_running:
+        cluster.stop()
+
+
+@pytest.fixture()
+def dsn(postgis_cluster: LocalCluster) -> str:
+    """The test database, emptied before each test that uses it."""
+    dsn = postgis_cluster.dsn()
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    return dsn
+
+
+@dataclass(frozen=True)
+class Served:
+    """A running ``glonass-dispatch serve`` subprocess and where to reach it."""
+
+    egts_port: int
+    http_port: int
+    dsn: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+
+def start_server(dsn: str, tmp: Path, extra_config: str = "") -> Served:
+    egts_port, http_port = free_port(), free_port()
+    config = tmp / "config.toml"
+    config.write_text(
+        f"[egts]\nhost = \"127.0.0.1\"\nport = {egts_port}\n"
+        f"[http]\nhost = \"127.0.0.1\"\nport = {http_port}\n"
+        "[demo]\nseed_when_empty = false\n"
+        "[map]\ntile_url = \"\"\npoll_interval_s = 1.0\n" + extra_config)
+    log_path = tmp / "server.log"
+    env = {**os.environ, "DATABASE_URL": dsn, "GLONASS_DISPATCH_HOME": str(REPO)}
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "egts_server.cli", "--config", str(config), "serve"],
+            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO)
+    served = Served(egts_port, http_port, dsn, process, log_path)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(served.base_url + "/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return served
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("server did not start:\n" + log_path.read_text())
+        time.sleep(0.1)
+
+
+def stop_server(served: Served) -> None:
+    served.process.terminate()
+    try:
+        served.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        served.process.kill()
+        served.process.wait()
+
+
+@pytest.fixture()
+def server(dsn: str, tmp_path: Path) -> Iterator[Served]:
+    """A server on free ports against the emptied test database (unknown terminals register)."""
+    served = start_server(dsn, tmp_path)
+    yield served
+    stop_server(served)
