@@ -20,7 +20,7 @@ from twisted.python.failure import Failure
 from db.positions import FixRow
 from db.terminals import Admission
 from egts_server.codec.egts import Framer, Handled, ResultCode, Session
-from egts_server.codec.errors import CodecError
+from egts_server.codec.errors import FramingError
 from egts_server.model import DeviceKey, Position
 from egts_server.sinks import BatchingWriter
 
@@ -71,10 +71,10 @@ class EgtsProtocol(Protocol, TimeoutMixin):
         self.resetTimeout()
         try:
             frames = self._framer.feed(data)
-        except CodecError as error:
-            self.log.warn("EGTS {peer}: unframeable input, closing: {error}", peer=self._peer,
-                          error=error, head=bytes(data[:32]).hex())
-            self._close_after_pending()
+        except FramingError as error:
+            # The stream cannot be cut any more: answer what the codec prescribes, then close
+            # once the packets before it have been acknowledged.
+            self._process(self._session.framing_error(error), bytes(data[:32]))
             return
         for frame in frames:
             self._process(self._session.handle(frame), frame)

@@ -1,0 +1,52 @@
+"""Seed the demo city (fleet with terminals, clearing routes, marks) into an empty database."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dispatch.demo_city import demo_fleet, demo_marks, demo_routes
+
+
+def _line_wkt(coordinates: tuple[tuple[float, float], ...]) -> str:
+    return "LINESTRING(" + ", ".join(f"{lon} {lat}" for lon, lat in coordinates) + ")"
+
+
+def _mark_wkt(geometry_type: str, coordinates: tuple[tuple[float, float], ...]) -> str:
+    if geometry_type == "Point":
+        lon, lat = coordinates[0]
+        return f"POINT({lon} {lat})"
+    return _line_wkt(coordinates)
+
+
+def seed_demo(cur: Any, *, force: bool = False) -> dict[str, int]:
+    """Insert the demo data unless vehicles exist already; return what was inserted."""
+    cur.execute("SELECT count(*) FROM vehicles")
+    if cur.fetchone()[0] and not force:
+        return {}
+    fleet = demo_fleet()
+    for v in fleet:
+        equipment = {"input": 1, "tool": v.equipment_tool} if v.equipment_tool else {}
+        cur.execute("INSERT INTO vehicles (name, kind, plate, contractor, equipment)"
+                    " VALUES (%s, %s, %s, %s, %s) RETURNING id",
+                    (v.name, v.kind, v.plate, v.contractor, json.dumps(equipment)))
+        vehicle_id = cur.fetchone()[0]
+        cur.execute("INSERT INTO terminals (protocol, identifier, imei, vehicle_id)"
+                    " VALUES ('egts', %s, %s, %s)"
+                    " ON CONFLICT (protocol, identifier) DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id",
+                    (str(v.tid), v.imei, vehicle_id))
+    routes = demo_routes()
+    for r in routes:
+        cur.execute("INSERT INTO routes (name, geom, treatment, priority, passes_required,"
+                    " direction, half_width_m, properties)"
+                    " VALUES (%s, ST_GeomFromText(%s, 4326), %s, %s, %s, %s, %s, %s)",
+                    (r.name, _line_wkt(r.coordinates), r.treatment, r.priority,
+                     r.passes_required, r.direction, r.half_width_m,
+                     json.dumps({"district": r.district}, ensure_ascii=False)))
+    marks = demo_marks()
+    for m in marks:
+        cur.execute("INSERT INTO marks (layer, geom, status, text, public)"
+                    " VALUES (%s, ST_GeomFromText(%s, 4326), %s, %s, %s)",
+                    (m.layer, _mark_wkt(m.geometry_type, m.coordinates), m.status, m.text,
+                     m.public))
+    return {"vehicles": len(fleet), "routes": len(routes), "marks": len(marks)}
