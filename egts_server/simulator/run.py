@@ -1,0 +1,21 @@
+"""``glonass-dispatch simulate``: the demo fleet as a separate process."""
+
+from __future__ import annotations
+
+from egts_server.serve import start_logging
+from egts_server.simulator.fleet import SimulatedFleet
+
+
+def run_simulator(*, vehicles: int, host: str, port: int, interval_s: float, first: int = 0,
+                  duration_s: float = 0.0) -> int:
+    from twisted.internet import reactor
+
+    start_logging("text")
+    fleet = SimulatedFleet(reactor, host, port, count=vehicles, interval_s=interval_s,
+                           first=first)
+    fleet.startService()
+    reactor.addSystemEventTrigger("before", "shutdown", fleet.stopService)
+    if duration_s > 0:
+        reactor.callLater(duration_s, reactor.stop)  # type: ignore[attr-defined]
+    reactor.run()  # type: ignore[attr-defined]
+    return 0

@@ -1,0 +1,119 @@
+"""The live map page rendered to a string: layers, API wiring, legend, and no CDN anywhere."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import folium
+import pytest
+
+from maps.assets import STATIC_DIR, external_references
+from maps.live_map import render_live_map
+from maps.styles import KIND_STYLES
+
+SRC_HREF = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return render_live_map(tile_url=None)
+
+
+def test_realtime_layer_polls_the_api(page: str) -> None:
+    """One Realtime layer polls /api/vehicles every 5 s, keyed by properties.id."""
+    assert page.count("L.realtime(") == 1
+    assert '"apiUrl": "/api/vehicles"' in page
+    assert '"interval": 5000' in page
+    assert re.search(r'"getFeatureId": vehicle_symbology_\w+\.featureId', page)
+    assert '"removeMissing": true' in page
+
+
+def test_api_url_and_interval_are_configurable() -> None:
+    """Another API path and poll interval end up in the page as given."""
+    page = render_live_map(tile_url=None, api_url="/city/api/vehicles?depot=2",
+                           poll_interval_s=0.5)
+    assert '"apiUrl": "/city/api/vehicles?depot=2"' in page
+    assert '"interval": 500' in page
+
+
+def test_poll_interval_must_be_positive() -> None:
+    """A zero interval would hammer the server, so it is refused."""
+    with pytest.raises(ValueError, match="poll_interval_s"):
+        render_live_map(tile_url=None, poll_interval_s=0)
+
+
+def test_legend_lists_every_kind_and_state(page: str) -> None:
+    """The legend names every kind with a count cell, plus the working/offline/moving cues."""
+    for style in KIND_STYLES:
+        assert style.group_label in page
+        assert f'data-kind-count="{style.kind}"' in page
+    for cue in ("оборудование включено", "нет связи", "едет (стрелка — курс)", "стоит"):
+        assert cue in page
+    assert "data-live-status" in page
+
+
+def test_each_kind_is_a_layer_in_the_layer_control(page: str) -> None:
+    """Every kind has its own feature group, listed in the layer control under its name."""
+    assert page.count("L.featureGroup(") == len(KIND_STYLES)
+    assert page.count("L.control.layers(") == 1
+    overlays = page[page.index("overlays :"):]
+    for style in KIND_STYLES:
+        assert json.dumps(style.group_label) in overlays
+
+
+def test_no_external_asset_reference(page: str) -> None:
+    """No src= or href= in the page points to http(s), and nothing else external is loaded."""
+    for url in SRC_HREF.findall(page):
+        assert not url.lower().startswith(("http://", "https://", "//")), url
+    assert external_references(page) == []
+
+
+def test_every_static_reference_exists_on_disk(page: str) -> None:
+    """Each /static/... file the page links to is present under maps/static."""
+    refs = [url for url in SRC_HREF.findall(page) if url.startswith("/static/")]
+    assert any(url.startswith("/static/vendor/leaflet-realtime/") for url in refs)
+    assert any(url == "/static/js/live_map.js" for url in refs)
+    for url in refs:
+        assert (STATIC_DIR / url.removeprefix("/static/")).is_file(), url
+
+
+def test_prefixes_are_configurable() -> None:
+    """Vendored and own assets follow their prefixes, e.g. for a page served under /dispatch."""
+    page = render_live_map(tile_url=None, static_prefix="/dispatch/static/vendor",
+                           asset_prefix="/dispatch/static")
+    refs = SRC_HREF.findall(page)
+    assert "/dispatch/static/vendor/leaflet/dist/leaflet.js" in refs
+    assert "/dispatch/static/js/live_map.js" in refs
+    assert all(url.startswith("/dispatch/static/") for url in refs)
+
+
+def test_tile_layer_only_when_configured(page: str) -> None:
+    """Without a tile URL there is no tile layer; with one, Leaflet gets exactly that template."""
+    assert "L.tileLayer(" not in page
+    url = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    with_tiles = render_live_map(tile_url=url)
+    assert with_tiles.count("L.tileLayer(") == 1
+    assert json.dumps(url) in with_tiles
+    assert external_references(with_tiles) == []  # tiles are fetched by script, not as assets
+
+
+def test_map_centre_and_zoom(page: str) -> None:
+    """The default view is Komsomolsk-on-Amur at city zoom."""
+    assert "center: [50.55, 137.0]" in page
+    assert '"zoom": 12' in page
+
+
+def test_rendering_leaves_folium_defaults_alone() -> None:
+    """Localizing one map does not rewrite the CDN links of other folium maps in the process."""
+    render_live_map(tile_url=None, static_prefix="/elsewhere")
+    other = folium.Map(tiles=None).get_root().render()
+    assert "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js" in other
+
+
+def test_page_is_self_describing(page: str) -> None:
+    """The page has a title and its own favicon (so the browser asks for no favicon.ico)."""
+    assert "<title>Техника на линии — диспетчерская карта</title>" in page
+    assert 'rel="icon"' in page
+    assert Path(STATIC_DIR / "img/favicon.svg").is_file()
