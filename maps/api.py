@@ -92,7 +92,7 @@ class VehiclesResource(Resource):
     def getChild(self, path: bytes, request: Request) -> Resource:  # noqa: N802
         if path == b"":
             return self._live
-        return self._track
+        return self._track  # it reads the vehicle id from request.prepath
 
     def render_GET(self, request: Request) -> Any:  # noqa: N802
         return self._live.render_GET(request)
@@ -122,14 +122,14 @@ class VehicleTrack(JsonResource):
         self._pool, self._clock, self._gap_s = pool, clock, gap_s
 
     def get(self, request: Request) -> Deferred[Any]:
-        parts = [p for p in request.postpath if p]
-        # postpath after /api/vehicles: [b"{id}", b"track"]
-        if len(parts) != 2 or parts[1] != b"track":
+        # /api/vehicles/{id}/track: the id is the last segment consumed, "track" what is left
+        if [p for p in request.postpath if p] != [b"track"]:
             raise ApiError(404, "no such resource", request.uri.decode("utf-8", "replace"))
+        raw_id = request.prepath[-1].decode("utf-8", "replace")
         try:
-            vehicle_id = int(parts[0])
+            vehicle_id = int(raw_id)
         except ValueError as e:
-            raise ApiError(400, "vehicle id must be an integer", parts[0].decode()) from e
+            raise ApiError(400, "vehicle id must be an integer", raw_id) from e
         now = self._clock()
         end = parse_time(request, "to", now)
         start = parse_time(request, "from", end - timedelta(hours=24))
