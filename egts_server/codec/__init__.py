@@ -1,0 +1,1 @@
+"""egts_server/codec"""

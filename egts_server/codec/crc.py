@@ -1,0 +1,38 @@
+"""Checksums used by the telematics protocols, built with crcmod.
+
+| name | width | poly | init | reflected | xorout | check("123456789") |
+|---|---|---|---|---|---|---|
+| ``crc8_egts`` (EGTS HCS, GOST 33472 App. А) | 8 | 0x31 | 0xFF | no | 0 | 0xF7 |
+| ``crc16_ccitt`` (EGTS SFRCS, CCITT-FALSE) | 16 | 0x1021 | 0xFFFF | no | 0 | 0x29B1 |
+| ``crc16_modbus`` (NDTP) | 16 | 0x8005 | 0xFFFF | yes | 0 | 0x4B37 |
+
+crcmod's predefined ``'crc-8'`` is poly 0x07 with init 0 and is *not* the EGTS header CRC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+import crcmod
+
+_Crc = Callable[[bytes], int]
+
+_CRC8_EGTS: Final[_Crc] = crcmod.mkCrcFun(0x131, initCrc=0xFF, rev=False, xorOut=0x00)
+_CRC16_CCITT: Final[_Crc] = crcmod.mkCrcFun(0x11021, initCrc=0xFFFF, rev=False, xorOut=0x0000)
+_CRC16_MODBUS: Final[_Crc] = crcmod.mkCrcFun(0x18005, initCrc=0xFFFF, rev=True, xorOut=0x0000)
+
+
+def crc8_egts(data: bytes | bytearray | memoryview) -> int:
+    """EGTS header check sum (HCS): CRC-8, poly 0x31, init 0xFF, not reflected."""
+    return int(_CRC8_EGTS(bytes(data)))
+
+
+def crc16_ccitt(data: bytes | bytearray | memoryview) -> int:
+    """EGTS body check sum (SFRCS): CRC-16/CCITT-FALSE, poly 0x1021, init 0xFFFF."""
+    return int(_CRC16_CCITT(bytes(data)))
+
+
+def crc16_modbus(data: bytes | bytearray | memoryview) -> int:
+    """CRC-16/MODBUS: poly 0x8005 reflected, init 0xFFFF."""
+    return int(_CRC16_MODBUS(bytes(data)))

@@ -1,0 +1,159 @@
+"""Subrecord tables and the registry that dispatches on (service, SRT).
+
+SRT numbers are only unique within a service (TELEDATA 20 is STATE_DATA, ECALL 20 is
+ACCEL_DATA), so the key is the pair; SRT 0 is RECORD_RESPONSE in every service. Pairs
+without an entry decode to ``UnknownSubrecord`` with the raw SRD: they are kept and skipped,
+never fatal.
+
+Policy for a known subrecord that leaves bytes unread: strict. SRL is authoritative; leftovers
+mean the sender and this parser disagree about the layout, and the record is refused with
+INC_DATAFORM. Tables with a variable tail (POS_DATA's SRCD, DISPATCHER_IDENTITY's DSCR, ...)
+consume it explicitly, so they never leave bytes over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Final
+
+from egts_server.codec.egts.constants import ServiceType
+from egts_server.codec.egts.subrecords.abs_an_sens_data import AbsAnSensData
+from egts_server.codec.egts.subrecords.abs_cntr_data import AbsCntrData
+from egts_server.codec.egts.subrecords.abs_dig_sens_data import AbsDigSensData
+from egts_server.codec.egts.subrecords.abs_loopin_data import AbsLoopinData
+from egts_server.codec.egts.subrecords.accel_data import AccelData, AccelSample
+from egts_server.codec.egts.subrecords.ad_sensors_data import AdSensorsData
+from egts_server.codec.egts.subrecords.auth_info import AuthInfo
+from egts_server.codec.egts.subrecords.auth_params import AuthParams
+from egts_server.codec.egts.subrecords.base import (
+    AnySubrecord,
+    Subrecord,
+    UnknownSubrecord,
+    subrecord_type,
+)
+from egts_server.codec.egts.subrecords.command_data import (
+    CommandBody,
+    CommandData,
+    CommandType,
+    ConfirmationType,
+)
+from egts_server.codec.egts.subrecords.counters_data import CountersData
+from egts_server.codec.egts.subrecords.dispatcher_identity import DispatcherIdentity
+from egts_server.codec.egts.subrecords.ext_pos_data import ExtPosData, ExtPosFlags, NavSystem
+from egts_server.codec.egts.subrecords.liquid_level_sensor import LevelUnit, LiquidLevelSensor
+from egts_server.codec.egts.subrecords.loopin_data import LoopinData
+from egts_server.codec.egts.subrecords.module_data import ModuleData
+from egts_server.codec.egts.subrecords.passengers_counters import PassengersCounters
+from egts_server.codec.egts.subrecords.pos_data import (
+    PosData,
+    PosFlags,
+    encode_latitude,
+    encode_longitude,
+)
+from egts_server.codec.egts.subrecords.record_response import RecordResponse
+from egts_server.codec.egts.subrecords.result_code import ResultCodeData
+from egts_server.codec.egts.subrecords.service_info import ServiceEntry, ServiceInfo
+from egts_server.codec.egts.subrecords.state_data import StateData, StateDataSrt21, TerminalState
+from egts_server.codec.egts.subrecords.term_identity import TermIdentity, TermIdentityFlags
+from egts_server.codec.egts.subrecords.vehicle_data import VehicleData
+from egts_server.codec.errors import FormatError
+from egts_server.codec.reader import ByteReader, ByteWriter
+
+_BY_SERVICE: Final[Mapping[ServiceType, tuple[type[Subrecord], ...]]] = {
+    ServiceType.AUTH: (RecordResponse, TermIdentity, ModuleData, VehicleData, DispatcherIdentity,
+                       AuthParams, AuthInfo, ServiceInfo, ResultCodeData),
+    ServiceType.TELEDATA: (RecordResponse, PosData, ExtPosData, AdSensorsData, CountersData,
+                           StateData, StateDataSrt21, LoopinData, AbsDigSensData, AbsAnSensData,
+                           AbsCntrData, AbsLoopinData, LiquidLevelSensor, PassengersCounters),
+    ServiceType.COMMANDS: (RecordResponse, CommandData),
+    ServiceType.FIRMWARE: (RecordResponse,),
+    ServiceType.ECALL: (RecordResponse, AccelData),
+}
+
+REGISTRY: Final[Mapping[tuple[ServiceType, int], type[Subrecord]]] = {
+    (service, cls.SRT): cls for service, classes in _BY_SERVICE.items() for cls in classes
+}
+_SERVICES: Final = frozenset(int(s) for s in ServiceType)
+
+
+def iter_subrecords(service: int, body: ByteReader) -> Iterator[AnySubrecord]:
+    """Subrecords of one record's RD; SRL bounds each one, strictly (see module docstring)."""
+    while body.remaining:
+        srt = body.u8()
+        data = body.sub(body.u16())
+        if service in _SERVICES:
+            cls = REGISTRY.get((ServiceType(service), srt))
+        else:  # RECORD_RESPONSE is SRT 0 in every service, even one we do not know
+            cls = RecordResponse if srt == RecordResponse.SRT else None
+        if cls is None:
+            yield UnknownSubrecord(service=service, srt=srt, data=data.rest())
+            continue
+        try:
+            value = cls.decode(data)
+        except ValueError as error:  # a value the table's invariants reject
+            raise FormatError(f"{cls.__name__}: {error}") from error
+        if data.remaining:
+            raise FormatError(f"{cls.__name__} left {data.remaining} of its bytes unread")
+        yield value
+
+
+def encode_subrecords(subrecords: Iterable[AnySubrecord]) -> bytes:
+    """RD for these subrecords: SRT, SRL, SRD each."""
+    w = ByteWriter()
+    for sub in subrecords:
+        if isinstance(sub, UnknownSubrecord):
+            data = sub.data
+        else:
+            inner = ByteWriter()
+            sub.encode(inner)
+            data = inner.getvalue()
+        w.u8(subrecord_type(sub)).u16(len(data)).raw(data)
+    return w.getvalue()
+
+
+__all__ = [
+    "REGISTRY",
+    "AbsAnSensData",
+    "AbsCntrData",
+    "AbsDigSensData",
+    "AbsLoopinData",
+    "AccelData",
+    "AccelSample",
+    "AdSensorsData",
+    "AnySubrecord",
+    "AuthInfo",
+    "AuthParams",
+    "CommandBody",
+    "CommandData",
+    "CommandType",
+    "ConfirmationType",
+    "CountersData",
+    "DispatcherIdentity",
+    "ExtPosData",
+    "ExtPosFlags",
+    "LevelUnit",
+    "LiquidLevelSensor",
+    "LoopinData",
+    "ModuleData",
+    "NavSystem",
+    "PassengersCounters",
+    "PosData",
+    "PosFlags",
+    "RecordResponse",
+    "ResultCodeData",
+    "ServiceEntry",
+    "ServiceInfo",
+    "StateData",
+    "StateDataSrt21",
+    "Subrecord",
+    "TermIdentity",
+    "TermIdentityFlags",
+    "TerminalState",
+    "UnknownSubrecord",
+    "VehicleData",
+    "encode_latitude",
+    "encode_longitude",
+    "encode_subrecords",
+    "iter_subrecords",
+    "subrecord_type",
+]

@@ -1,0 +1,38 @@
+"""EGTS_SR_COUNTERS_DATA (TELEDATA SRT 19): counting inputs 1..8.
+
+Order 285 App. 7 / GOST 33472 App. Б, table "EGTS_SR_COUNTERS_DATA": CFE BYTE (which counters
+follow), CN1..8 (3 bytes each, flagged ones only, in bit order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import ClassVar, Self
+
+from egts_server.codec.reader import ByteReader, ByteWriter
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CountersData:
+    """``counters`` maps counter number 1..8 to its 24-bit value."""
+
+    SRT: ClassVar[int] = 19
+
+    counters: Mapping[int, int] = field(default_factory=dict)  # CFE + CNn
+
+    def __post_init__(self) -> None:
+        if any(not 1 <= n <= 8 for n in self.counters):
+            raise ValueError("counter numbers must be 1..8")
+        object.__setattr__(self, "counters", MappingProxyType(dict(sorted(self.counters.items()))))
+
+    @classmethod
+    def decode(cls, r: ByteReader) -> Self:
+        cfe = r.u8()
+        return cls(counters={n + 1: r.u24() for n in range(8) if cfe >> n & 1})
+
+    def encode(self, w: ByteWriter) -> None:
+        w.u8(sum(1 << (n - 1) for n in self.counters))
+        for value in self.counters.values():
+            w.u24(value)

@@ -1,0 +1,65 @@
+"""EGTS_SR_LIQUID_LEVEL_SENSOR (TELEDATA SRT 27): one fuel / liquid level sensor reading.
+
+Order 285 App. 7 / GOST 33472 App. Б, table "EGTS_SR_LIQUID_LEVEL_SENSOR": flags BYTE (bit 6
+LLSEF read error, bits 5-4 LLSVU unit 0 raw / 1 percent / 2 0.1 litre, bit 3 RDF raw data,
+bits 2-0 LLSN sensor number), MADDR USHORT, LLSD: UINT when RDF = 0, else the sensor's raw
+reply to the end of the subrecord.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import ClassVar, Self
+
+from egts_server.codec.reader import ByteReader, ByteWriter
+
+
+class LevelUnit(enum.IntEnum):
+    """LLSVU."""
+
+    RAW = 0
+    PERCENT = 1
+    DECILITRE = 2  # 0.1 l
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LiquidLevelSensor:
+    """``value`` is set when RDF = 0, ``raw`` when RDF = 1."""
+
+    SRT: ClassVar[int] = 27
+
+    number: int  # LLSN  0..7
+    address: int  # MADDR
+    unit: int = LevelUnit.RAW  # LLSVU 0..3
+    error: bool = False  # LLSEF
+    value: int | None = None  # LLSD  (RDF = 0)
+    raw: bytes | None = None  # LLSD  (RDF = 1)
+    reserved: bool = False  # flag bit 7, kept for exact round trips
+
+    def __post_init__(self) -> None:
+        if (self.value is None) == (self.raw is None):
+            raise ValueError("exactly one of value (RDF=0) and raw (RDF=1) is set")
+        if not 0 <= self.number <= 7 or not 0 <= self.unit <= 3:
+            raise ValueError("LLSN is 3 bits, LLSVU 2 bits")
+
+    @property
+    def flags(self) -> int:
+        return ((0x80 if self.reserved else 0) | (0x40 if self.error else 0) | self.unit << 4
+                | (0x08 if self.raw is not None else 0) | self.number)
+
+    @classmethod
+    def decode(cls, r: ByteReader) -> Self:
+        f, address = r.u8(), r.u16()
+        raw_data = bool(f & 0x08)
+        return cls(number=f & 0x07, address=address, unit=(f >> 4) & 0x03, error=bool(f & 0x40),
+                   value=None if raw_data else r.u32(), raw=r.rest() if raw_data else None,
+                   reserved=bool(f & 0x80))
+
+    def encode(self, w: ByteWriter) -> None:
+        w.u8(self.flags).u16(self.address)
+        if self.raw is not None:
+            w.raw(self.raw)
+        else:
+            assert self.value is not None  # guaranteed by __post_init__
+            w.u32(self.value)

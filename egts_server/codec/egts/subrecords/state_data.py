@@ -1,0 +1,67 @@
+"""EGTS_SR_STATE_DATA (TELEDATA SRT 20): terminal state and supply voltages.
+
+Order 285 App. 7 / GOST 33472 App. Б, table "EGTS_SR_STATE_DATA": ST BYTE, MPSV BYTE,
+BBV BYTE, IBV BYTE (each 0.1 V), flags BYTE (bit 2 NMS, bit 1 IBU, bit 0 BBU). Some terminals
+send the same 5 bytes under SRT 21, which the standard does not define (Traccar test vector
+dec-05); ``StateDataSrt21`` reads those.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import ClassVar, Self
+
+from egts_server.codec.reader import ByteReader, ByteWriter
+
+
+class TerminalState(enum.IntEnum):
+    """ST."""
+
+    PASSIVE = 0
+    ERA = 1
+    ACTIVE = 2
+    EMERGENCY_CALL = 3
+    EMERGENCY_TRACKING = 4
+    TESTING = 5
+    SERVICE = 6
+    FIRMWARE_LOAD = 7
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StateData:
+    SRT: ClassVar[int] = 20
+
+    state: int  # ST    TerminalState
+    main_voltage: int  # MPSV  0.1 V
+    backup_voltage: int  # BBV   0.1 V
+    internal_voltage: int  # IBV   0.1 V
+    flags: int  # NMS (bit 2), IBU (bit 1), BBU (bit 0); other bits kept
+
+    @property
+    def nav_module_on(self) -> bool:
+        return bool(self.flags & 0x04)
+
+    @property
+    def backup_in_use(self) -> bool:
+        return bool(self.flags & 0x02)
+
+    @property
+    def internal_battery_in_use(self) -> bool:
+        return bool(self.flags & 0x01)
+
+    @classmethod
+    def decode(cls, r: ByteReader) -> Self:
+        return cls(state=r.u8(), main_voltage=r.u8(), backup_voltage=r.u8(),
+                   internal_voltage=r.u8(), flags=r.u8())
+
+    def encode(self, w: ByteWriter) -> None:
+        w.u8(self.state).u8(self.main_voltage).u8(self.backup_voltage)
+        w.u8(self.internal_voltage).u8(self.flags)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StateDataSrt21(StateData):
+    """The 5-byte STATE_DATA layout sent under the non-standard SRT 21."""
+
+    SRT: ClassVar[int] = 21
