@@ -12,6 +12,7 @@ import hashlib
 import os
 import pwd
 import shutil
+import stat
 import subprocess
 import tempfile
 import time
@@ -52,14 +53,44 @@ def _service_account() -> pwd.struct_passwd | None:
     return pwd.getpwnam("glonass")
 
 
+def _can_traverse(path: Path, account: pwd.struct_passwd) -> bool:
+    """Whether ``account`` can reach ``path``: every existing ancestor must be searchable."""
+    for folder in [path, *path.parents]:
+        if not folder.exists():
+            continue
+        st = folder.stat()
+        if st.st_uid == account.pw_uid:
+            bit = stat.S_IXUSR
+        elif st.st_gid == account.pw_gid:
+            bit = stat.S_IXGRP
+        else:
+            bit = stat.S_IXOTH
+        if not st.st_mode & bit:
+            return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class LocalCluster:
-    """One cluster: where its files live, its port and the database and role we use in it."""
+    """One cluster: where its files live, its port and the database and role we use in it.
 
-    data_dir: Path
+    When we run as root from a folder the unprivileged account cannot reach (a checkout under
+    /root, say), the cluster lives in a folder of the system's temporary directory named after
+    the configured path instead, so it still belongs to this checkout and nothing else.
+    """
+
+    configured_dir: Path
     port: int
     database: str = "glonass"
     user: str = "glonass"
+
+    @property
+    def data_dir(self) -> Path:
+        account = _service_account()
+        if account is None or _can_traverse(self.configured_dir.parent, account):
+            return self.configured_dir
+        digest = hashlib.sha1(str(self.configured_dir).encode()).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f"glonass-pg-{digest}" / "data"
 
     @property
     def socket_dir(self) -> Path:

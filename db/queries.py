@@ -64,3 +64,25 @@ def count_vehicles(cur: Any) -> int:
     cur.execute("SELECT count(*) FROM vehicles")
     n: int = cur.fetchone()[0]
     return n
+
+
+def routes(cur: Any) -> list[dict[str, Any]]:
+    """Clearing routes as GeoJSON-ready dicts (geometry already GeoJSON, coordinates rounded)."""
+    cur.execute("""
+        SELECT id, name, ST_AsGeoJSON(geom, 7)::json, treatment, priority, passes_required,
+               direction, half_width_m, contractor, properties, updated_at
+        FROM routes ORDER BY priority, id""")
+    keys = ("id", "name", "geometry", "treatment", "priority", "passes_required", "direction",
+            "half_width_m", "contractor", "properties", "updated_at")
+    return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
+
+
+def marks(cur: Any, *, public_only: bool = False) -> list[dict[str, Any]]:
+    """Map marks, optionally only those meant for the public."""
+    cur.execute("""
+        SELECT id, layer, ST_AsGeoJSON(geom, 7)::json, status, text, valid_from, valid_to,
+               public, updated_at
+        FROM marks WHERE public OR NOT %s ORDER BY id""", (public_only,))
+    keys = ("id", "layer", "geometry", "status", "text", "valid_from", "valid_to", "public",
+            "updated_at")
+    return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]

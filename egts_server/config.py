@@ -70,7 +70,7 @@ class MapSettings:
     center_lat: float = 50.55
     center_lon: float = 137.0
     zoom: int = 12
-    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_url: str = ""  # no basemap by default: nothing loads from outside the city network
     poll_interval_s: float = 5.0
     offline_after_s: float = 600.0
 

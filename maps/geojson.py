@@ -75,3 +75,10 @@ def track_point_feature(vehicle_id: int, f: TrackFix) -> Feature:
     return {"type": "Feature",
             "geometry": {"type": "Point", "coordinates": [f.longitude, f.latitude]},
             "properties": {"vehicle_id": vehicle_id, **fix_properties(f)}}
+
+
+def row_feature(row: dict[str, Any]) -> Feature:
+    """A query row with a ready GeoJSON ``geometry`` as a Feature; times become ISO 8601."""
+    props = {k: (iso(v) if isinstance(v, datetime) else v) for k, v in row.items()
+             if k != "geometry"}
+    return {"type": "Feature", "id": row["id"], "geometry": row["geometry"], "properties": props}

@@ -9,15 +9,23 @@ from pathlib import Path
 
 
 from twisted.enterprise import adbapi
-from twisted.web.resource import Resource
+from twisted.web.resource import NoResource, Resource
 from twisted.web.server import Request, Site
 from twisted.web.static import File
 
 from egts_server.config import MapSettings
-from maps.api import Health, VehiclesResource
+from db import queries
+from maps.api import FeatureList, Health, VehiclesResource
 from maps.live_map import render_live_map
 
 STATIC_DIR = Path(str(resources.files("maps").joinpath("static")))
+
+
+class StaticFiles(File):
+    """Vendored and own assets; folders are not listed."""
+
+    def directoryListing(self) -> Resource:  # noqa: N802 (Twisted's name)
+        return NoResource("no such file")
 
 
 class HtmlPage(Resource):
@@ -40,10 +48,12 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     root.putChild(b"", HtmlPage(render_live_map(
         center=(settings.center_lat, settings.center_lon), zoom=settings.zoom,
         tile_url=settings.tile_url or None, poll_interval_s=settings.poll_interval_s)))
-    root.putChild(b"static", File(str(STATIC_DIR)))
+    root.putChild(b"static", StaticFiles(str(STATIC_DIR)))
     api = Resource()
     root.putChild(b"api", api)
     api.putChild(b"vehicles", VehiclesResource(pool, clock, settings.offline_after_s))
+    api.putChild(b"routes", FeatureList(pool, queries.routes))
+    api.putChild(b"marks", FeatureList(pool, queries.marks))
     root.putChild(b"healthz", Health(pool))
     site = Site(root)
     site.displayTracebacks = False

@@ -180,6 +180,7 @@ class EgtsFactory(ServerFactory):
     """Shared by every EGTS connection: the writer, the registry and the clock."""
 
     protocol = EgtsProtocol  # type: ignore[assignment]
+    noisy = False
 
     def __init__(self, writer: BatchingWriter, admit: Admit, clock: Clock,
                  idle_timeout_s: float) -> None:
