@@ -26,6 +26,25 @@ KEY_EVENT_SOURCE: Final = "event_source"  # why the terminal sent the fix (EGTS 
 KEY_MOVING: Final = "moving"
 KEY_FIX_3D: Final = "fix_3d"
 KEY_RECORD_NUMBER: Final = "record_number"  # EGTS RN, for diagnosis only
+KEY_EVENT_SOURCE_DATA: Final = "event_source_data"  # EGTS SRCD, hex of the raw bytes
+KEY_DIGITAL_INPUT = "din{n}"  # absolute digital sensor n: state code (0 = inactive)
+KEY_LOOP = "loop{n}"  # loop input n: 0 norm, 1 alarm, 2 break, 4 short to ground, 8 short to supply
+KEY_LLS_LEVEL = "lls{n}_level"  # liquid level sensor n: value in the unit of lls{n}_unit
+KEY_LLS_UNIT = "lls{n}_unit"  # "raw" | "percent" | "0.1 l"
+KEY_LLS_ERROR = "lls{n}_error"  # True: the terminal could not read sensor n
+KEY_LLS_ADDRESS = "lls{n}_address"  # sensor n's bus address (EGTS MADDR)
+KEY_LLS_RAW = "lls{n}_raw"  # sensor n's unparsed reply, hex
+KEY_PASSENGERS_IN = "passengers_in_door{n}"  # people who entered through door n
+KEY_PASSENGERS_OUT = "passengers_out_door{n}"  # people who left through door n
+KEY_PASSENGERS_RAW: Final = "passengers_raw"  # unparsed passenger-counter reply, hex
+KEY_DOORS_OPENED: Final = "doors_opened"  # bitmask of doors opened since the last report
+KEY_VOLTAGE_MAIN: Final = "voltage_main_v"  # main power supply, volts
+KEY_VOLTAGE_BACKUP: Final = "voltage_backup_v"  # backup battery, volts
+KEY_VOLTAGE_INTERNAL: Final = "voltage_internal_v"  # internal battery, volts
+KEY_TERMINAL_STATE: Final = "terminal_state"  # EGTS ST: 0 passive, 2 active, 3 emergency call ...
+KEY_NAV_MODULE_ON: Final = "nav_module_on"
+KEY_BACKUP_IN_USE: Final = "backup_battery_in_use"
+KEY_INTERNAL_BATTERY_IN_USE: Final = "internal_battery_in_use"
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,3 +74,63 @@ def test_ad_sensors_extend_inputs_and_number_analogs() -> None:
         dout=3, adio={1: 0x02}, ans={1: 10})), build.subrecord(18, build.ad_sensors(ans={1: 20})))
     assert p.inputs == 0x0201
     assert (p.attributes["adc1"], p.attributes["adc9"], p.attributes["outputs"]) == (10, 20, 0)
+
+
+def test_counters_and_absolute_sensors_become_attributes() -> None:
+    """COUNTERS_DATA, ABS_CNTR, ABS_AN, ABS_DIG and loops land under numbered keys."""
+    (p,) = positions(pos(), build.subrecord(19, build.counters({1: 5, 3: 7})),
+                     build.subrecord(25, build.abs_cntr(100, 42)),
+                     build.subrecord(24, build.abs_an_sens(9, 1234)),
+                     build.subrecord(23, build.abs_dig_sens(300, 1)),
+                     build.subrecord(22, build.loopin({2: 1})),
+                     build.subrecord(26, build.abs_loopin(12, 8)))
+    a = p.attributes
+    assert (a["counter1"], a["counter3"], a["counter100"], a["adc9"]) == (5, 7, 42, 1234)
+    assert (a["din300"], a["loop2"], a["loop12"]) == (1, 1, 8)
+
+
+def test_state_data_gives_volts_and_flags() -> None:
+    """STATE_DATA voltages are converted from 0.1 V; SRT 21 maps the same way."""
+    for srt in (20, 21):
+        (p,) = positions(pos(), build.subrecord(srt, build.state_data(
+            st=2, mpsv=255, bbv=0, ibv=41, nms=True)))
+        a = p.attributes
+        assert (a["voltage_main_v"], a["voltage_backup_v"], a["voltage_internal_v"]) == (
+            25.5, 0.0, 4.1)
+        assert (a["terminal_state"], a["nav_module_on"], a["backup_battery_in_use"]) == (
+            2, True, False)
+
+
+def test_liquid_level_sensors_are_numbered_by_llsn() -> None:
+    """LLS value, unit, error flag and address go under lls{n}_*; raw replies as hex."""
+    (p,) = positions(pos(), build.subrecord(27, build.liquid_level(llsn=1, maddr=7, llsvu=2,
+                                                                   value=1234)),
+                     build.subrecord(27, build.liquid_level(llsn=2, raw=b"\xab", llsef=True)))
+    a = p.attributes
+    assert (a["lls1_level"], a["lls1_unit"], a["lls1_error"], a["lls1_address"]) == (
+        1234, "0.1 l", False, 7)
+    assert (a["lls2_raw"], a["lls2_error"]) == ("ab", True)
+    assert "lls2_level" not in a
+
+
+def test_passenger_counts_per_door() -> None:
+    """PASSENGERS_COUNTERS: in/out per door and the doors-opened mask."""
+    (p,) = positions(pos(), build.subrecord(28, build.passengers(drl=2, doors={1: (3, 4)})))
+    a = p.attributes
+    assert (a["passengers_in_door1"], a["passengers_out_door1"], a["doors_opened"]) == (3, 4, 2)
+
+
+def test_unknown_subrecords_are_ignored_by_the_mapping() -> None:
+    """A raw unknown subrecord next to a fix changes nothing."""
+    (p,) = positions(pos(srcd=b"\x01\x00"), build.subrecord(99, b"\x01"))
+    assert p.attributes["event_source_data"] == "0100"
+
+
+def test_every_attribute_value_has_an_allowed_type() -> None:
+    """Attribute values are int, float, bool or str only."""
+    (p,) = positions(pos(), build.subrecord(17, build.ext_pos_data(vdop=1, pdop=2, ns=1)),
+                     build.subrecord(18, build.ad_sensors(adio={1: 1}, ans={1: 1})),
+                     build.subrecord(20, build.state_data()),
+                     build.subrecord(27, build.liquid_level()),
+                     build.subrecord(28, build.passengers(raw=b"\x00")))
+    assert all(isinstance(v, int | float | bool | str) for v in p.attributes.values())
