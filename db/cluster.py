@@ -36,7 +36,8 @@ def find_bindir() -> Path:
     initdb = shutil.which("initdb")
     if initdb:
         return Path(initdb).resolve().parent
-    raise StorageError("PostgreSQL is not installed (no initdb found); run `make run` to install it")
+    raise StorageError("PostgreSQL is not installed (no initdb found); "
+                       "`make run` installs it")
 
 
 def _service_account() -> pwd.struct_passwd | None:
@@ -167,7 +168,8 @@ class LocalCluster:
     # -- helpers -----------------------------------------------------------------------------
 
     def _ensure_database(self) -> None:
-        found = self._psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{self.database}'")
+        found = self._psql("postgres",
+                           f"SELECT 1 FROM pg_database WHERE datname = '{self.database}'")
         if found.strip() != "1":
             self.create_database(self.database)
 

@@ -33,7 +33,7 @@ _COLUMNS = ("terminal_id", "vehicle_id", "fix_time", "received_at", "latitude", 
             "odometer_m", "black_box", "pz90", "protocol", "attributes")
 _COLUMN_LIST = ", ".join(_COLUMNS)
 
-_STAGE = f"""
+_STAGE = """
 CREATE TEMP TABLE IF NOT EXISTS positions_stage (
     terminal_id bigint, vehicle_id bigint, fix_time timestamptz, received_at timestamptz,
     latitude double precision, longitude double precision, valid boolean, speed_kmh real,

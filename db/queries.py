@@ -49,7 +49,7 @@ def vehicle_exists(cur: Any, vehicle_id: int) -> bool:
 
 def track(cur: Any, vehicle_id: int, start: datetime, end: datetime,
           limit: int = 200_000) -> list[TrackFix]:
-    """Every stored fix of a vehicle in [start, end], in fix-time order (black-box data included)."""
+    """Every stored fix of a vehicle in [start, end] by fix time, black-box data included."""
     cur.execute("""
         SELECT fix_time, latitude, longitude, speed_kmh, course_deg, valid, inputs, black_box,
                satellites, hdop

@@ -33,7 +33,8 @@ def seed_demo(cur: Any, *, force: bool = False) -> dict[str, int]:
         vehicle_id = cur.fetchone()[0]
         cur.execute("INSERT INTO terminals (protocol, identifier, imei, vehicle_id)"
                     " VALUES ('egts', %s, %s, %s)"
-                    " ON CONFLICT (protocol, identifier) DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id",
+                    " ON CONFLICT (protocol, identifier)"
+                    " DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id",
                     (str(v.tid), v.imei, vehicle_id))
     routes = demo_routes()
     for r in routes:

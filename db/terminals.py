@@ -28,12 +28,12 @@ def admit(cur: Any, protocol: str, identifier: str, imei: str | None,
     ``register`` creates a vehicle named after the identifier so it shows on the map at once;
     ``quarantine`` stores its data without a vehicle (visible to admins only); ``reject`` refuses.
     """
-    cur.execute("SELECT id, vehicle_id, status FROM terminals WHERE protocol = %s AND identifier = %s",
-                (protocol, identifier))
+    cur.execute("SELECT id, vehicle_id, status FROM terminals"
+                " WHERE protocol = %s AND identifier = %s", (protocol, identifier))
     found = cur.fetchone()
     if found is None and imei:
-        cur.execute("SELECT id, vehicle_id, status FROM terminals WHERE protocol = %s AND imei = %s",
-                    (protocol, imei))
+        cur.execute("SELECT id, vehicle_id, status FROM terminals"
+                    " WHERE protocol = %s AND imei = %s", (protocol, imei))
         found = cur.fetchone()
     if found is not None:
         terminal_id, vehicle_id, status = found
@@ -61,8 +61,8 @@ def admit(cur: Any, protocol: str, identifier: str, imei: str | None,
 
 def add_terminal(cur: Any, protocol: str, identifier: str, imei: str | None,
                  vehicle_id: int | None) -> int:
-    cur.execute("INSERT INTO terminals (protocol, identifier, imei, vehicle_id) VALUES (%s,%s,%s,%s)"
-                " RETURNING id", (protocol, identifier, imei, vehicle_id))
+    cur.execute("INSERT INTO terminals (protocol, identifier, imei, vehicle_id)"
+                " VALUES (%s, %s, %s, %s) RETURNING id", (protocol, identifier, imei, vehicle_id))
     new_id: int = cur.fetchone()[0]
     return new_id
 

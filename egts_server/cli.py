@@ -87,7 +87,8 @@ def cmd_terminals(args: argparse.Namespace, settings: Settings) -> int:
     with _connect(settings) as conn, conn.cursor() as cur:
         if args.action == "list":
             for t in terminal_registry.list_terminals(cur):
-                print(f"{t['id']:>5}  {t['protocol']}:{t['identifier']:<20} imei={t['imei'] or '-':<16}"
+                device = f"{t['protocol']}:{t['identifier']}"
+                print(f"{t['id']:>5}  {device:<26} imei={t['imei'] or '-':<16}"
                       f" {t['status']:<10} vehicle={t['vehicle'] or '-'}")
         elif args.action == "add":
             new_id = terminal_registry.add_terminal(cur, args.protocol, args.identifier,
@@ -126,7 +127,8 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="glonass-dispatch",
-        description="Fleet tracking and snow-clearing dispatch server (EGTS intake, PostGIS, maps).")
+        description="Fleet tracking and snow-clearing dispatch server "
+                    "(EGTS intake, PostGIS, maps).")
     parser.add_argument("--config", help="TOML configuration file "
                         "(default: $GLONASS_DISPATCH_CONFIG, else built-in defaults)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

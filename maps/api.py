@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from twisted.enterprise import adbapi
@@ -77,7 +77,7 @@ def parse_time(request: Request, name: str, default: datetime) -> datetime:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as e:
         raise ApiError(400, f"'{name}' is not an ISO 8601 time", text) from e
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class VehiclesResource(Resource):
@@ -123,9 +123,10 @@ class VehicleTrack(JsonResource):
 
     def get(self, request: Request) -> Deferred[Any]:
         # /api/vehicles/{id}/track: the id is the last segment consumed, "track" what is left
-        if [p for p in request.postpath if p] != [b"track"]:
+        postpath, prepath = request.postpath or [], request.prepath or [b""]
+        if [p for p in postpath if p] != [b"track"]:
             raise ApiError(404, "no such resource", request.uri.decode("utf-8", "replace"))
-        raw_id = request.prepath[-1].decode("utf-8", "replace")
+        raw_id = prepath[-1].decode("utf-8", "replace")
         try:
             vehicle_id = int(raw_id)
         except ValueError as e:

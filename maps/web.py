@@ -7,14 +7,13 @@ from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
-
 from twisted.enterprise import adbapi
 from twisted.web.resource import NoResource, Resource
 from twisted.web.server import Request, Site
 from twisted.web.static import File
 
-from egts_server.config import MapSettings
 from db import queries
+from egts_server.config import MapSettings
 from maps.api import FeatureList, Health, VehiclesResource
 from maps.live_map import render_live_map
 

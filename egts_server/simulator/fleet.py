@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from twisted.application.service import Service
@@ -31,13 +32,12 @@ class SimulatedFleet(Service):
 
     def startService(self) -> None:  # noqa: N802
         super().startService()
-        start = datetime.fromtimestamp(self._reactor.seconds(), timezone.utc)
+        start = datetime.fromtimestamp(self._reactor.seconds(), UTC)
         start = start.replace(hour=0, minute=0, second=0, microsecond=0)
         for i, vehicle in enumerate(self._vehicles):
             memory = TerminalMemory(vehicle, demo_driver(vehicle, start))
-            factory = SimulatedTerminalFactory(
-                memory, self._interval_s, self._reactor,
-                lambda tid=vehicle.tid: random.Random(tid))
+            factory = SimulatedTerminalFactory(memory, self._interval_s, self._reactor,
+                                               functools.partial(random.Random, vehicle.tid))
             self.factories.append(factory)
             delay = i * min(1.0, self._interval_s) / max(1, len(self._vehicles))
             self._reactor.callLater(delay, self._reactor.connectTCP, self._host, self._port,

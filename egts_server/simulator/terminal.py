@@ -11,10 +11,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
-from twisted.internet.protocol import Protocol, ReconnectingClientFactory
+from twisted.internet.protocol import Protocol, ReconnectingClientFactory, connectionDone
 from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 from twisted.python.failure import Failure
@@ -89,7 +89,7 @@ class SimulatedTerminal(Protocol):
         v = self._memory.vehicle
         self.transport.write(self._client.auth_packet(v.tid, v.imei))
 
-    def connectionLost(self, reason: Failure = Failure(ConnectionError())) -> None:  # noqa: N802
+    def connectionLost(self, reason: Failure = connectionDone) -> None:  # noqa: N802
         for call in (self._ticker, self._watchdog):
             if call.running:
                 call.stop()
@@ -128,7 +128,7 @@ class SimulatedTerminal(Protocol):
             self.transport.write(event.reply)
 
     def _tick(self) -> None:
-        now = datetime.fromtimestamp(self._clock.seconds(), timezone.utc).replace(microsecond=0)
+        now = datetime.fromtimestamp(self._clock.seconds(), UTC).replace(microsecond=0)
         state = self._memory.driver.state_at(now)
         has_tool = self._memory.vehicle.equipment_tool is not None
         fix = FixToSend(time=now, lat=state.latitude, lon=state.longitude,
@@ -176,7 +176,7 @@ def _fields(fix: FixToSend) -> dict[str, Any]:
 class SimulatedTerminalFactory(ReconnectingClientFactory):
     """Reconnects like a terminal: soon at first, then backing off to TL_RECONNECT_TO (30 s)."""
 
-    maxDelay = 30.0
+    maxDelay = 30
     noisy = False
     initialDelay = 1.0
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import psycopg2
 import pytest
@@ -12,7 +12,7 @@ from db.positions import FixRow, ensure_partitions, insert_positions, months_of
 from egts_server.model import DeviceKey, Position
 
 pytestmark = pytest.mark.postgis
-T0 = datetime(2026, 1, 31, 23, 59, 50, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 31, 23, 59, 50, tzinfo=UTC)
 DEVICE = DeviceKey("egts", "4242")
 
 
@@ -45,7 +45,8 @@ def test_fixes_across_a_month_boundary_land_in_two_partitions(dsn: str) -> None:
     """Fixes on both sides of midnight at the month end create and fill both partitions."""
     store(dsn, [fix(0), fix(20)])
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute("SELECT tableoid::regclass::text, count(*) FROM positions GROUP BY 1 ORDER BY 1")
+        cur.execute("SELECT tableoid::regclass::text, count(*) FROM positions"
+                    " GROUP BY 1 ORDER BY 1")
         assert cur.fetchall() == [("positions_2026_01", 1), ("positions_2026_02", 1)]
 
 

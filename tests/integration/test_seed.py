@@ -11,7 +11,7 @@ pytestmark = pytest.mark.postgis
 
 
 def test_demo_seed_fills_an_empty_database_once(dsn: str) -> None:
-    """An empty database gets 78 road vehicles plus buses, routes and marks; a second run adds nothing."""
+    """An empty database gets 78 road machines, buses, routes and marks; a rerun adds nothing."""
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
         counts = seed_demo(cur)
         assert counts["vehicles"] >= 84 and counts["routes"] > 0 and counts["marks"] > 0
