@@ -64,7 +64,7 @@ class Application(MultiService):
             self.egts = TCPServer(settings.egts.port, self.egts_factory,
                                   interface=settings.egts.host, reactor=reactor)
             self.egts.setServiceParent(self)
-        self.site = make_site(self.read_pool, settings.map, clock)
+        self.site = make_site(self.read_pool, settings.map, clock, settings.auth)
         self.http = TCPServer(settings.http.port, self.site, interface=settings.http.host,
                               reactor=reactor)
         self.http.setServiceParent(self)

@@ -76,6 +76,13 @@ class MapSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class AuthSettings:
+    anonymous_read: bool = True  # visitors may look (not write) without signing in: the demo
+    session_hours: float = 12.0
+    secure_cookie: bool = False  # set behind HTTPS
+
+
+@dataclass(frozen=True, slots=True)
 class DemoSettings:
     seed_when_empty: bool = True
 
@@ -88,6 +95,7 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     writer: WriterSettings = field(default_factory=WriterSettings)
     map: MapSettings = field(default_factory=MapSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
     demo: DemoSettings = field(default_factory=DemoSettings)
     project_dir: str = "."  # relative paths (the embedded cluster's data_dir) resolve against it
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -13,8 +13,9 @@ from twisted.web.server import Request, Site
 from twisted.web.static import File
 
 from db import queries
-from egts_server.config import MapSettings
+from egts_server.config import AuthSettings, MapSettings
 from maps.api import FeatureList, Health, VehiclesResource
+from maps.auth import AuthGate, LoginPage, LogoutPage, SessionInfo
 from maps.live_map import render_live_map
 
 STATIC_DIR = Path(str(resources.files("maps").joinpath("static")))
@@ -42,7 +43,8 @@ class HtmlPage(Resource):
 
 
 def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
-              clock: Callable[[], datetime]) -> Site:
+              clock: Callable[[], datetime], auth: AuthSettings | None = None) -> Site:
+    auth = auth or AuthSettings()
     root = Resource()
     root.putChild(b"", HtmlPage(render_live_map(
         center=(settings.center_lat, settings.center_lon), zoom=settings.zoom,
@@ -54,7 +56,12 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     api.putChild(b"routes", FeatureList(pool, queries.routes))
     api.putChild(b"marks", FeatureList(pool, queries.marks))
     root.putChild(b"healthz", Health(pool))
-    site = Site(root)
+    gate = AuthGate(root, pool, anonymous_read=auth.anonymous_read)
+    root.putChild(b"login", LoginPage(pool, lifetime=timedelta(hours=auth.session_hours),
+                                      secure_cookie=auth.secure_cookie))
+    root.putChild(b"logout", LogoutPage(pool, gate))
+    api.putChild(b"session", SessionInfo(auth.anonymous_read))
+    site = Site(gate)
     site.displayTracebacks = False
     return site
 

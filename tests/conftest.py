@@ -21,7 +21,6 @@ from db.migrate import migrate
 REPO = Path(__file__).resolve().parents[1]
 TEST_CLUSTER_PORT = 55433
 TEST_DATABASE = "glonass_test"
-TABLES = ("positions", "vehicle_state", "terminals", "vehicles", "routes", "marks")
 
 
 def free_port() -> int:
@@ -51,7 +50,10 @@ def dsn(postgis_cluster: LocalCluster) -> str:
     """The test database, emptied before each test that uses it."""
     dsn = postgis_cluster.dsn()
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+        cur.execute("SELECT string_agg(format('%I', tablename), ', ') FROM pg_tables"
+                    " WHERE schemaname = 'public'"
+                    " AND tablename NOT IN ('schema_migrations', 'spatial_ref_sys')")
+        cur.execute(f"TRUNCATE {cur.fetchone()[0]} RESTART IDENTITY CASCADE")
     return dsn
 
 

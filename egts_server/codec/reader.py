@@ -8,77 +8,103 @@ into the next container, and running short raises ``TruncatedError`` instead of
 
 from __future__ import annotations
 
+import struct
+from typing import Final
+
 from egts_server.codec.errors import TruncatedError
 
 
 class ByteReader:
     """Little-endian cursor over one container."""
 
-    __slots__ = ("_view", "_pos")
+    __slots__ = ("_view", "_base", "_pos", "_end")
 
-    def __init__(self, data: bytes | bytearray | memoryview) -> None:
-        self._view = memoryview(data)
-        self._pos = 0
+    def __init__(self, data: bytes | bytearray | memoryview, start: int = 0,
+                 end: int | None = None) -> None:
+        """A reader over ``data[start:end]`` (the whole of ``data`` by default)."""
+        self._view = data if isinstance(data, memoryview) else memoryview(data)
+        self._base = self._pos = start
+        self._end = len(self._view) if end is None else end
 
     @property
     def remaining(self) -> int:
         """Bytes not read yet."""
-        return len(self._view) - self._pos
+        return self._end - self._pos
 
     @property
     def offset(self) -> int:
         """Bytes read so far."""
-        return self._pos
+        return self._pos - self._base
+
+    def _advance(self, n: int) -> int:
+        """Claim the next ``n`` bytes; their start offset."""
+        start = self._pos
+        if n < 0 or start + n > self._end:
+            raise TruncatedError(
+                f"need {n} bytes at offset {start - self._base}, {self._end - start} left")
+        self._pos = start + n
+        return start
 
     def take(self, n: int) -> memoryview:
         """The next ``n`` bytes as a view; ``TruncatedError`` if fewer remain."""
-        if n < 0 or n > self.remaining:
-            raise TruncatedError(f"need {n} bytes at offset {self._pos}, {self.remaining} left")
-        start = self._pos
-        self._pos += n
-        return self._view[start : self._pos]
+        start = self._advance(n)
+        return self._view[start : start + n]
 
     def read(self, n: int) -> bytes:
         """The next ``n`` bytes as an immutable copy."""
-        return bytes(self.take(n))
+        start = self._advance(n)
+        return self._view[start : start + n].tobytes()
 
     def rest(self) -> bytes:
         """Everything not read yet."""
-        return bytes(self.take(self.remaining))
+        return self.read(self._end - self._pos)
 
     def sub(self, n: int) -> ByteReader:
         """A reader over the next ``n`` bytes only: an inner length can never leak outward."""
-        return ByteReader(self.take(n))
+        start = self._advance(n)
+        return ByteReader(self._view, start, start + n)
+
+    def unpack(self, layout: struct.Struct) -> tuple[int, ...]:
+        """Several fixed-size fields at once (``layout`` must be little-endian integers)."""
+        start = self._advance(layout.size)
+        values: tuple[int, ...] = layout.unpack_from(self._view, start)
+        return values
 
     def uint(self, size: int) -> int:
-        return int.from_bytes(self.take(size), "little")
+        start = self._advance(size)
+        return int.from_bytes(self._view[start : start + size], "little")
 
     def u8(self) -> int:
-        return self.take(1)[0]
+        start = self._advance(1)
+        return self._view[start]
 
     def u16(self) -> int:
-        return self.uint(2)
+        return self.unpack(_U16)[0]
 
     def u24(self) -> int:
         return self.uint(3)
 
     def u32(self) -> int:
-        return self.uint(4)
+        return self.unpack(_U32)[0]
 
     def i16(self) -> int:
-        return int.from_bytes(self.take(2), "little", signed=True)
+        return self.unpack(_I16)[0]
 
     def cstring(self, limit: int | None = None) -> bytes:
         """Bytes up to a 0x00 terminator (consumed, not returned); ``limit`` caps the text."""
-        view = self._view[self._pos :]
-        end = bytes(view).find(b"\x00")
+        end = self._view[self._pos : self._end].tobytes().find(b"\x00")
         if end < 0:
-            raise TruncatedError(f"string at offset {self._pos} has no 0x00 terminator")
+            raise TruncatedError(f"string at offset {self.offset} has no 0x00 terminator")
         if limit is not None and end > limit:
-            raise TruncatedError(f"string at offset {self._pos} longer than {limit} bytes")
+            raise TruncatedError(f"string at offset {self.offset} longer than {limit} bytes")
         text = self.read(end)
         self._pos += 1
         return text
+
+
+_U16: Final = struct.Struct("<H")
+_U32: Final = struct.Struct("<I")
+_I16: Final = struct.Struct("<h")
 
 
 class ByteWriter:
@@ -101,23 +127,31 @@ class ByteWriter:
         self._buf += value.to_bytes(size, "little")
         return self
 
+    def pack(self, layout: struct.Struct, *values: int) -> ByteWriter:
+        """Several fixed-size fields at once; ``ValueError`` when one does not fit."""
+        try:
+            self._buf += layout.pack(*values)
+        except struct.error as error:
+            raise ValueError(f"{values} do not fit {layout.format!r}: {error}") from error
+        return self
+
     def u8(self, value: int) -> ByteWriter:
-        return self.uint(value, 1)
+        if not 0 <= value <= 0xFF:
+            raise ValueError(f"{value} does not fit in 1 unsigned byte")
+        self._buf.append(value)
+        return self
 
     def u16(self, value: int) -> ByteWriter:
-        return self.uint(value, 2)
+        return self.pack(_U16, value)
 
     def u24(self, value: int) -> ByteWriter:
         return self.uint(value, 3)
 
     def u32(self, value: int) -> ByteWriter:
-        return self.uint(value, 4)
+        return self.pack(_U32, value)
 
     def i16(self, value: int) -> ByteWriter:
-        if not -0x8000 <= value < 0x8000:
-            raise ValueError(f"{value} does not fit in a signed 16-bit field")
-        self._buf += value.to_bytes(2, "little", signed=True)
-        return self
+        return self.pack(_I16, value)
 
     def raw(self, data: bytes | bytearray | memoryview) -> ByteWriter:
         self._buf += data

@@ -72,8 +72,10 @@ class EgtsProtocol(Protocol, TimeoutMixin):
         try:
             frames = self._framer.feed(data)
         except FramingError as error:
-            # The stream cannot be cut any more: answer what the codec prescribes, then close
-            # once the packets before it have been acknowledged.
+            # The stream cannot be cut any more: handle the whole frames cut before the bad
+            # bytes, answer what the codec prescribes, and close once those are acknowledged.
+            for frame in error.frames:
+                self._process(self._session.handle(frame), frame)
             self._process(self._session.framing_error(error), bytes(data[:32]))
             return
         for frame in frames:

@@ -130,6 +130,7 @@ def split(data: bytes, cuts: list[int]) -> list[bytes]:
 def test_only_codec_errors_escape(data: bytes) -> None:
     """Any input frames and handles without raising anything but CodecError (h11 contract)."""
     session = Session(now=lambda: NOW)
+    session.handle(data)  # handed over unframed, too: the session must not raise either
     try:
         for frame in Framer().feed(data):
             handled = session.handle(frame)

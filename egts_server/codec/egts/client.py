@@ -124,7 +124,7 @@ class TerminalClient:
         self._tid = tid or None
         identity = TermIdentity(
             terminal_id=tid,
-            imei=None if imei is None else imei.encode("ascii")[:15].ljust(15, b"\x00"))
+            imei=None if imei is None else imei.encode("ascii", "replace")[:15].ljust(15, b"\x00"))
         return self._appdata([(ServiceType.AUTH, self._tid, (identity,))])[0]
 
     def teledata_packet(self, fixes: Sequence[FixToSend]) -> tuple[bytes, int, tuple[int, ...]]:

@@ -9,6 +9,7 @@ refused as a whole.
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Self
@@ -18,6 +19,7 @@ from egts_server.codec.egts.subrecords import AnySubrecord, encode_subrecords, i
 from egts_server.codec.reader import ByteReader, ByteWriter
 
 _OBFE, _EVFE, _TMFE = 0x01, 0x02, 0x04
+_START = struct.Struct("<HHB")  # RL, RN, RFL
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,7 +51,7 @@ class RecordHeader:
     @classmethod
     def read(cls, r: ByteReader) -> tuple[Self, ByteReader]:
         """The header and a reader bounded to its RD."""
-        rl, rn, rfl = r.u16(), r.u16(), r.u8()
+        rl, rn, rfl = r.unpack(_START)
         oid = r.u32() if rfl & _OBFE else None
         evid = r.u32() if rfl & _EVFE else None
         tm = r.u32() if rfl & _TMFE else None

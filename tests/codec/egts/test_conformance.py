@@ -275,8 +275,8 @@ def check_records(frame: bytes, want: dict[str, Any]) -> None:
         subs = raw.decode().subrecords
         assert [subrecord_type(s) for s in subs] == rec["srt"], where
         if "pos" in rec:
-            first = next(s for s in subs if isinstance(s, PosData))
-            assert_matches(as_pos(first), rec["pos"], f"{where}.pos")
+            pos = next(s for s in subs if isinstance(s, PosData))
+            assert_matches(as_pos(pos), rec["pos"], f"{where}.pos")
         for name, values in rec.get("other", {}).items():
             cls, convert = OTHER[name]
             first = next(s for s in subs if type(s) is cls)

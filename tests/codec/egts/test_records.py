@@ -1,6 +1,8 @@
 """Service data records: every RFL option, splitting, and subrecord iteration."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from egts_server.codec.egts import RecordHeader, ServiceDataRecord
 from egts_server.codec.egts.records import decode_records, split_records
@@ -85,3 +87,21 @@ def test_decode_records_round_trips_a_body() -> None:
     body = build.pos_record(rn=1) + build.auth_record(rn=2)
     records = decode_records(ByteReader(body))
     assert b"".join(r.encode() for r in records) == body
+
+
+optional32 = st.one_of(st.none(), st.integers(0, 2**32 - 1))
+unknown = st.builds(UnknownSubrecord, service=st.just(64), srt=st.integers(0, 255),
+                    data=st.binary(max_size=16))
+
+
+@given(st.integers(0, 0xFFFF), optional32, optional32, optional32, st.booleans(), st.booleans(),
+       st.booleans(), st.integers(0, 3), st.lists(unknown, max_size=4))
+def test_any_record_round_trips(rn: int, oid: int | None, evid: int | None, tm: int | None,
+                                ssod: bool, rsod: bool, grp: bool, rpp: int,
+                                subs: list[UnknownSubrecord]) -> None:
+    """Every header option combination and raw subrecords survive encode/decode."""
+    subs = [s for s in subs if s.srt != 0]  # SRT 0 is RECORD_RESPONSE in every service
+    record = ServiceDataRecord(
+        header=RecordHeader(rn=rn, sst=64, rst=64, oid=oid, evid=evid, tm=tm, ssod=ssod,
+                            rsod=rsod, group=grp, priority=rpp), subrecords=tuple(subs))
+    assert ServiceDataRecord.decode(ByteReader(record.encode())) == record

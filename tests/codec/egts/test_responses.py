@@ -1,16 +1,22 @@
 """Reply builders and the error -> reaction table."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from egts_server.codec.egts import (
     REACTIONS,
     Confirmation,
+    Packet,
+    PacketType,
+    ResponseHead,
     ResultCode,
+    TransportHeader,
     build_response,
     build_result_code,
     reaction_for,
 )
-from egts_server.codec.egts.responses import Counter16
+from egts_server.codec.egts.responses import Counter16, confirmation_records
 from egts_server.codec.errors import (
     ChecksumError,
     CodecError,
@@ -74,3 +80,18 @@ def test_counter_wraps_at_16_bits() -> None:
     """PID/RN counters go 65535 -> 0."""
     counter = Counter16(65535)
     assert (next(counter), next(counter)) == (65535, 0)
+
+
+@given(st.integers(0, 0xFFFF), st.integers(0, 0xFFFF), st.integers(0, 255),
+       st.lists(st.builds(Confirmation, service=st.sampled_from([1, 2, 4, 3]),
+                          rn=st.integers(0, 0xFFFF), result=st.integers(0, 255)), max_size=20),
+       st.integers(0, 0xFFFF))
+def test_fast_response_equals_the_generic_encoder(pid: int, rpid: int, result: int,
+                                                  confirmations: list[Confirmation],
+                                                  rn: int) -> None:
+    """build_response packs exactly what Packet.encode makes of the same records."""
+    generic = Packet(header=TransportHeader(pid=pid, packet_type=PacketType.RESPONSE),
+                     response=ResponseHead(rpid=rpid, result=result),
+                     records=tuple(confirmation_records(confirmations, Counter16(rn)))).encode()
+    assert build_response(pid=pid, rpid=rpid, result=result, confirmations=confirmations,
+                          rns=Counter16(rn)) == generic

@@ -1,6 +1,7 @@
 """Session: replies, fixes, logins and errors per frame, with exact reply bytes."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -68,7 +69,7 @@ def test_bad_sfrcs_answers_138_and_keeps_connection() -> None:
     ({"he": 1}, 131), ({"flags": 0x08}, 129), ({"flags": 0x04}, 132), ({"pt": 2}, 133),
     ({"pt": 3}, 133),
 ])
-def test_unusable_packets_are_refused_and_kept(kwargs: dict[str, int], pr: int) -> None:
+def test_unusable_packets_are_refused_and_kept(kwargs: dict[str, Any], pr: int) -> None:
     """HE, ENA, CMP and PT problems answer their code and keep the connection."""
     handled = session().handle(build.packet(pid=4, records=[build.pos_record()], **kwargs))
     assert handled.replies == (build.record_ack(rpid=4, pr=pr),)
@@ -199,3 +200,18 @@ def test_unidentified_fixes_can_be_rejected() -> None:
     assert handled.positions == ()
     assert handled.ack == build.record_ack(rpid=0, confirmed=[(1, 153)])
     assert isinstance(handled.error, IdentityError)
+
+
+def test_login_details_include_module_and_vehicle_data() -> None:
+    """MODULE_DATA and VEHICLE_DATA next to TERM_IDENTITY enrich Login.details."""
+    handled = session().handle(build.packet(records=[build.record(sst=1, subrecords=[
+        build.subrecord(1, build.term_identity(5, imsi=b"250011234567890\x00",
+                                               nid=(250 << 10 | 1).to_bytes(3, "little"))),
+        build.subrecord(2, build.module_data(mt=1, fwv=0x0203, srn=b"SN42")),
+        build.subrecord(3, build.vehicle_data(vin=b"XTA21099012345678"))])]))
+    assert handled.login is not None
+    details = handled.login.details
+    assert (details["imsi"], details["mcc"], details["mnc"]) == ("250011234567890", "250", "1")
+    assert (details["module1_firmware"], details["module1_serial"]) == ("2.3", "SN42")
+    assert details["vin"] == "XTA21099012345678"
+    assert handled.login.imei is None

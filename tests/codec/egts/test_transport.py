@@ -133,3 +133,10 @@ def test_packet_invariants_are_checked() -> None:
                response=ResponseHead(rpid=0, result=0))
     with pytest.raises(ValueError):
         Packet(header=TransportHeader(pid=0, packet_type=2))
+
+
+def test_builder_reproduces_the_published_packet() -> None:
+    """The independent builder rebuilds egts-debugger's nav_packet byte for byte (oracle check)."""
+    rebuilt = build.packet(pid=0, records=[build.record(rn=0, sst=2, oid=239, subrecords=[
+        build.subrecord(16, bytes.fromhex("d2312b104fba3a9ed227bc35030000b20000000000"))])])
+    assert rebuilt == NAV

@@ -13,6 +13,7 @@ consume it explicitly, so they never leave bytes over.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Final
 
@@ -70,21 +71,21 @@ _BY_SERVICE: Final[Mapping[ServiceType, tuple[type[Subrecord], ...]]] = {
     ServiceType.ECALL: (RecordResponse, AccelData),
 }
 
-REGISTRY: Final[Mapping[tuple[ServiceType, int], type[Subrecord]]] = {
+#: (ServiceType, SRT) -> table. Typed with int keys so raw SST bytes look up without conversion.
+REGISTRY: Final[Mapping[tuple[int, int], type[Subrecord]]] = {
     (service, cls.SRT): cls for service, classes in _BY_SERVICE.items() for cls in classes
 }
-_SERVICES: Final = frozenset(int(s) for s in ServiceType)
+_HEADER: Final = struct.Struct("<BH")  # SRT, SRL
 
 
 def iter_subrecords(service: int, body: ByteReader) -> Iterator[AnySubrecord]:
     """Subrecords of one record's RD; SRL bounds each one, strictly (see module docstring)."""
     while body.remaining:
-        srt = body.u8()
-        data = body.sub(body.u16())
-        if service in _SERVICES:
-            cls = REGISTRY.get((ServiceType(service), srt))
-        else:  # RECORD_RESPONSE is SRT 0 in every service, even one we do not know
-            cls = RecordResponse if srt == RecordResponse.SRT else None
+        srt, srl = body.unpack(_HEADER)
+        data = body.sub(srl)
+        cls = REGISTRY.get((service, srt))  # IntEnum keys hash and compare like ints
+        if cls is None and srt == RecordResponse.SRT:  # SRT 0 in every service, even unknown
+            cls = RecordResponse
         if cls is None:
             yield UnknownSubrecord(service=service, srt=srt, data=data.rest())
             continue

@@ -20,7 +20,8 @@ class AbsAnSensData:
 
     @classmethod
     def decode(cls, r: ByteReader) -> Self:
-        return cls(number=r.u8(), value=r.u24())
+        word = r.u32()  # number byte, then the 24-bit value
+        return cls(number=word & 0xFF, value=word >> 8)
 
     def encode(self, w: ByteWriter) -> None:
         w.u8(self.number).u24(self.value)

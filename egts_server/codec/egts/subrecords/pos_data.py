@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import math
+import struct
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar, Self
@@ -17,6 +18,7 @@ from egts_server.codec.egts.constants import EGTS_EPOCH
 from egts_server.codec.reader import ByteReader, ByteWriter
 
 _SCALE = 0xFFFF_FFFF
+_FIXED = struct.Struct("<IIIBHBIB")  # NTM LAT LONG FLG SPD DIR, ODM (3 bytes) + DIN, SRC
 
 
 class PosFlags(enum.IntFlag):
@@ -30,6 +32,9 @@ class PosFlags(enum.IntFlag):
     LAHS = 0x20  # southern latitude
     LOHS = 0x40  # western longitude
     ALTE = 0x80  # ALT field follows
+
+
+_FLAGS = tuple(PosFlags(value) for value in range(256))  # FLG byte -> flags, built once
 
 
 def encode_latitude(deg: float) -> int:
@@ -103,12 +108,11 @@ class PosData:
 
     @classmethod
     def decode(cls, r: ByteReader) -> Self:
-        nav_time, lat_abs, lon_abs = r.u32(), r.u32(), r.u32()
-        flags = PosFlags(r.u8())
-        word = r.u16()
-        direction = r.u8() | (0x100 if word & 0x8000 else 0)
-        odometer, inputs, source = r.u24(), r.u8(), r.u8()
-        altitude = r.u24() if PosFlags.ALTE in flags else None
+        nav_time, lat_abs, lon_abs, flg, word, dir_low, odometer_din, source = r.unpack(_FIXED)
+        flags = _FLAGS[flg]
+        direction = dir_low | (0x100 if word & 0x8000 else 0)
+        odometer, inputs = odometer_din & 0xFFFFFF, odometer_din >> 24
+        altitude = r.u24() if flg & 0x80 else None  # ALTE
         return cls(nav_time=nav_time, lat_abs=lat_abs, lon_abs=lon_abs, flags=flags,
                    speed=word & 0x3FFF, below_sea=bool(word & 0x4000), direction=direction,
                    odometer=odometer, inputs=inputs, source=source, altitude=altitude,

@@ -52,8 +52,9 @@ class StateData:
 
     @classmethod
     def decode(cls, r: ByteReader) -> Self:
-        return cls(state=r.u8(), main_voltage=r.u8(), backup_voltage=r.u8(),
-                   internal_voltage=r.u8(), flags=r.u8())
+        state, main, backup, internal, flags = r.take(5)
+        return cls(state=state, main_voltage=main, backup_voltage=backup,
+                   internal_voltage=internal, flags=flags)
 
     def encode(self, w: ByteWriter) -> None:
         w.u8(self.state).u8(self.main_voltage).u8(self.backup_voltage)

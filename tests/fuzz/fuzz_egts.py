@@ -1,0 +1,106 @@
+"""Coverage-guided fuzzing of the EGTS Framer + Session (atheris; not run in CI).
+
+Each input is fed twice: whole, then byte by byte, to fresh Framer/Session pairs; anything but
+a CodecError escaping is a bug, and so is a different outcome between the two feeds (h11's
+fuzz/afl-server.py idea).
+
+    pip install atheris   # in a scratch venv, not the project's
+    python tests/fuzz/fuzz_egts.py -max_total_time=600 tests/fuzz/corpus
+
+Without atheris, ``python tests/fuzz/fuzz_egts.py --random N`` runs N random mutations of the
+conformance corpus' packets through the same check.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from egts_server.codec.egts import Framer, Session  # noqa: E402
+from egts_server.codec.errors import CodecError, FramingError  # noqa: E402
+
+NOW = datetime(2024, 1, 15, 7, 0, tzinfo=UTC)
+CORPUS = ROOT.parent / "shared" / "vectors" / "egts.json"
+
+
+def outcome(chunks: list[bytes]) -> list[object]:
+    """What Framer + Session make of these chunks, in comparable form."""
+    framer, session = Framer(), Session(now=lambda: NOW)
+    seen: list[object] = []
+    for chunk in chunks:
+        try:
+            frames = framer.feed(chunk)
+        except FramingError as error:
+            frames = list(error.frames)
+            seen += [_summary(session.handle(f)) for f in frames]
+            seen.append(("framing", type(error).__name__, error.pid))
+            return seen
+        seen += [_summary(session.handle(f)) for f in frames]
+    return seen
+
+
+def _summary(handled: object) -> object:
+    h = handled  # a Handled; kept loose so the harness has no typing dependencies
+    error = getattr(h, "error", None)
+    if error is not None and not isinstance(error, CodecError):
+        raise AssertionError(f"non-codec error in Handled: {error!r}")
+    return (h.replies, h.positions, h.ack, h.login, h.close,  # type: ignore[attr-defined]
+            None if error is None else type(error).__name__)
+
+
+def check(data: bytes) -> None:
+    whole = outcome([data])
+    bytewise = outcome([data[i : i + 1] for i in range(len(data))])
+    if whole != bytewise:
+        raise AssertionError(f"segmentation changed the outcome for {data.hex()}")
+
+
+def _seeds() -> list[bytes]:
+    if not CORPUS.exists():
+        return [b"\x01\x00\x00\x0b\x00\x00\x00\x00\x00\x01\xc6"]
+    return [bytes.fromhex(e["hex"]) for e in json.loads(CORPUS.read_text()) if e["hex"]]
+
+
+def _mutate(rng: random.Random, data: bytes) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 4)):
+        op, at = rng.randrange(4), rng.randrange(len(out) + 1)
+        if op == 0 and out:
+            out[min(at, len(out) - 1)] ^= rng.randrange(1, 256)
+        elif op == 1:
+            del out[at : at + rng.randint(1, 8)]
+        elif op == 2:
+            out[at:at] = rng.randbytes(rng.randint(1, 8))
+        else:
+            out += rng.choice(_SEEDS)
+    return bytes(out)
+
+
+_SEEDS = _seeds()
+
+
+def random_run(count: int, seed: int = 0) -> None:
+    rng = random.Random(seed)
+    for _ in range(count):
+        check(_mutate(rng, rng.choice(_SEEDS)))
+    print(f"{count} mutated inputs: only CodecError, segmentation-invariant")  # noqa: T201
+
+
+def main() -> None:
+    if len(sys.argv) >= 3 and sys.argv[1] == "--random":
+        random_run(int(sys.argv[2]))
+        return
+    import atheris
+
+    atheris.Setup(sys.argv, check)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()
