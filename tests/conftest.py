@@ -30,18 +30,43 @@ def free_port() -> int:
         return port
 
 
+def _drop_databases_of_dead_runs(cluster: LocalCluster) -> None:
+    with psycopg2.connect(cluster.dsn("postgres")) as conn, conn.cursor() as cur:
+        cur.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                    (f"{TEST_DATABASE}_%",))
+        names = [row[0] for row in cur.fetchall()]
+    conn.close()
+    for name in names:
+        pid = int(name.rsplit("_", 1)[1])
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            cluster.drop_database(name)
+        except PermissionError:
+            pass
+
+
 @pytest.fixture(scope="session")
 def postgis_cluster() -> Iterator[LocalCluster]:
-    """A cluster of the suite's own under var/test-pg, started once and stopped at the end."""
+    """The suite's own cluster under var/test-pg with a database for this pytest run only.
+
+    Several runs may share the cluster at once (each has its own database); the last one to
+    finish stops it.
+    """
+    database = f"{TEST_DATABASE}_{os.getpid()}"
     cluster = LocalCluster(REPO / "var" / "test-pg" / "data", TEST_CLUSTER_PORT,
-                           database=TEST_DATABASE)
-    was_running = cluster.is_initialised() and cluster.is_running()
+                           database=database)
     cluster.start()
-    cluster.drop_database(TEST_DATABASE)
-    cluster.create_database(TEST_DATABASE)
+    _drop_databases_of_dead_runs(cluster)
     migrate(cluster.dsn())
     yield cluster
-    if not was_running:
+    cluster.drop_database(database)
+    with psycopg2.connect(cluster.dsn("postgres")) as conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_database WHERE datname LIKE %s",
+                    (f"{TEST_DATABASE}_%",))
+        others = cur.fetchone()[0]
+    conn.close()
+    if not others:
         cluster.stop()
 
 

@@ -1,0 +1,38 @@
+"""``make bench``: every benchmark in turn, each printing its own table.
+
+Benchmarks measure; they never fail a build. Each one is also runnable alone
+(``python -m tests.bench.<name> --help``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import time
+
+# (module, arguments): quick enough for one sitting on the 2-core development machine.
+BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("tests.bench.egts_decode", ()),
+    ("tests.bench.ndtp", ()),
+    ("tests.bench.coverage", ()),
+    ("tests.bench.load", ("--connections", "10000", "--seconds", "30")),
+    ("tests.bench.load", ("--flood", "--seconds", "20")),
+)
+
+
+def main() -> int:
+    for module, args in BENCHMARKS:
+        if importlib.util.find_spec(module) is None:
+            continue
+        title = " ".join((module.rsplit(".", 1)[-1], *args))
+        print(f"\n=== {title} ===", flush=True)
+        started = time.monotonic()
+        code = subprocess.call([sys.executable, "-m", module, *args])
+        print(f"--- {title}: {'ok' if code == 0 else f'exit {code}'} "
+              f"in {time.monotonic() - started:.0f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
