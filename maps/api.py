@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,23 +41,95 @@ def write_json(request: Request, status: int, body: Any) -> None:
     request.finish()
 
 
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A body with a status other than 200 (201 Created, 204 No Content, ...)."""
+
+    status: int
+    body: Any = None
+
+
+Handler = Callable[[Request], "Deferred[Any]"]
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
 class JsonResource(Resource):
-    """GET handled by ``get`` returning a Deferred body; ApiError becomes a 4xx JSON error."""
+    """JSON endpoints: ``get``/``post``/``put``/``delete`` return a Deferred body or ``Reply``.
+
+    An ``ApiError`` raised or failed with becomes ``{"error", "detail"}`` with its 4xx status;
+    any other failure is logged and answered 503 (the storage is what fails in practice).
+    """
 
     isLeaf = True
 
     def get(self, request: Request) -> Deferred[Any]:
         raise ApiError(405, "method not allowed")
 
-    def render_GET(self, request: Request) -> Any:  # noqa: N802 (Twisted's name)
-        try:
-            d = self.get(request)
-        except ApiError as e:
-            write_json(request, e.status, {"error": e.message, "detail": e.detail})
-            return NOT_DONE_YET
-        d.addCallbacks(lambda body: write_json(request, 200, body),
-                       lambda failure: _fail(request, failure))
+    def post(self, request: Request) -> Deferred[Any]:
+        raise ApiError(405, "method not allowed")
+
+    def put(self, request: Request) -> Deferred[Any]:
+        raise ApiError(405, "method not allowed")
+
+    def delete(self, request: Request) -> Deferred[Any]:
+        raise ApiError(405, "method not allowed")
+
+    def render_GET(self, request: Request) -> Any:  # noqa: N802 (Twisted's names)
+        return _respond(request, self.get)
+
+    def render_POST(self, request: Request) -> Any:  # noqa: N802
+        return _respond(request, self.post)
+
+    def render_PUT(self, request: Request) -> Any:  # noqa: N802
+        return _respond(request, self.put)
+
+    def render_DELETE(self, request: Request) -> Any:  # noqa: N802
+        return _respond(request, self.delete)
+
+
+def _respond(request: Request, handler: Handler) -> Any:
+    try:
+        d = handler(request)
+    except ApiError as e:
+        write_json(request, e.status, {"error": e.message, "detail": e.detail})
         return NOT_DONE_YET
+    d.addCallbacks(lambda body: _write_reply(request, body), lambda f: _fail(request, f))
+    return NOT_DONE_YET
+
+
+def _write_reply(request: Request, body: Any) -> None:
+    if not isinstance(body, Reply):
+        write_json(request, 200, body)
+    elif body.status == 204:
+        request.setResponseCode(204)
+        request.finish()
+    else:
+        write_json(request, body.status, body.body)
+
+
+def read_json(request: Request) -> Any:
+    """The request body as JSON, or a 400/413 that says what is wrong with it."""
+    assert request.content is not None
+    raw = request.content.read(MAX_BODY_BYTES + 1)
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(413, f"body larger than {MAX_BODY_BYTES} bytes")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as e:
+        raise ApiError(400, "body is not valid JSON", str(e)) from e
+
+
+def path_id(request: Request) -> int | None:
+    """The integer id after the resource's own path segment (``/api/marks/{id}``), if any."""
+    rest = [p for p in (request.postpath or []) if p]
+    if not rest:
+        return None
+    if len(rest) > 1:
+        raise ApiError(404, "no such resource", request.uri.decode("utf-8", "replace"))
+    try:
+        return int(rest[0])
+    except ValueError as e:
+        raise ApiError(400, "id must be an integer", rest[0].decode("utf-8", "replace")) from e
 
 
 def _fail(request: Request, failure: Failure) -> None:
