@@ -16,6 +16,7 @@ from db import queries
 from egts_server.config import AuthSettings, MapSettings
 from maps.api import FeatureList, Health, VehiclesResource
 from maps.auth import AuthGate, LoginPage, LogoutPage, SessionInfo
+from maps.marks_api import MarksResource
 from maps.live_map import render_live_map
 
 STATIC_DIR = Path(str(resources.files("maps").joinpath("static")))
@@ -54,7 +55,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     root.putChild(b"api", api)
     api.putChild(b"vehicles", VehiclesResource(pool, clock, settings.offline_after_s))
     api.putChild(b"routes", FeatureList(pool, queries.routes))
-    api.putChild(b"marks", FeatureList(pool, queries.marks))
+    api.putChild(b"marks", MarksResource(pool))
     root.putChild(b"healthz", Health(pool))
     gate = AuthGate(root, pool, anonymous_read=auth.anonymous_read)
     root.putChild(b"login", LoginPage(pool, lifetime=timedelta(hours=auth.session_hours),

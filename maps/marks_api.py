@@ -1,0 +1,99 @@
+"""``/api/marks`` and ``/api/marks/{id}``: map marks by layer, created and closed on the map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twisted.enterprise import adbapi
+from twisted.internet.defer import Deferred
+from twisted.web.server import Request
+
+from db import marks as store
+from dispatch.marks import LAYERS, MarkError, parse_mark
+from maps import geojson
+from maps.api import ApiError, JsonResource, Reply, path_id, read_json
+from maps.auth import current_session
+
+
+def _by(request: Request) -> str | None:
+    session = current_session(request)
+    return session.user.login if session else None
+
+
+def _flag(request: Request, name: bytes) -> bool:
+    return (request.args or {}).get(name, [b""])[0] in (b"1", b"true", b"yes")
+
+
+def _checked(feature: Any, existing: Any = None) -> Any:
+    try:
+        return parse_mark(feature, existing=existing)
+    except MarkError as e:
+        raise ApiError(400, str(e), {"field": e.field}) from e
+
+
+class MarksResource(JsonResource):
+    """GET list (``?layer=&public=1&active=1``) or one; POST create; PUT update; DELETE."""
+
+    def __init__(self, pool: adbapi.ConnectionPool) -> None:
+        super().__init__()
+        self._pool = pool
+
+    def get(self, request: Request) -> Deferred[Any]:
+        mark_id = path_id(request)
+        if mark_id is not None:
+            d: Deferred[Any] = self._pool.runInteraction(_get_or_404, mark_id)
+            return d.addCallback(geojson.row_feature)
+        layer = (request.args or {}).get(b"layer", [b""])[0].decode("utf-8", "replace") or None
+        if layer is not None and layer not in LAYERS:
+            raise ApiError(400, f"unknown layer {layer!r}", sorted(LAYERS))
+        rows: Deferred[list[dict[str, Any]]] = self._pool.runInteraction(
+            store.list_marks, layer=layer, public_only=_flag(request, b"public"),
+            active_only=_flag(request, b"active"))
+        return rows.addCallback(lambda found: geojson.feature_collection(
+            [geojson.row_feature(r) for r in found]))
+
+    def post(self, request: Request) -> Deferred[Any]:
+        if path_id(request) is not None:
+            raise ApiError(405, "POST to /api/marks, PUT to /api/marks/{id}")
+        mark = _checked(read_json(request))
+        d: Deferred[dict[str, Any]] = self._pool.runInteraction(store.create_mark, mark,
+                                                                _by(request))
+        return d.addCallback(lambda row: Reply(201, geojson.row_feature(row)))
+
+    def put(self, request: Request) -> Deferred[Any]:
+        mark_id = _required_id(request)
+        feature = read_json(request)
+        d: Deferred[Any] = self._pool.runInteraction(_update, mark_id, feature, _by(request))
+        return d.addCallback(geojson.row_feature)
+
+    def delete(self, request: Request) -> Deferred[Any]:
+        mark_id = _required_id(request)
+        d: Deferred[bool] = self._pool.runInteraction(store.delete_mark, mark_id)
+
+        def done(deleted: bool) -> Reply:
+            if not deleted:
+                raise ApiError(404, "no such mark", mark_id)
+            return Reply(204)
+
+        return d.addCallback(done)
+
+
+def _required_id(request: Request) -> int:
+    mark_id = path_id(request)
+    if mark_id is None:
+        raise ApiError(405, "name the mark: /api/marks/{id}")
+    return mark_id
+
+
+def _get_or_404(cur: Any, mark_id: int) -> dict[str, Any]:
+    row = store.get_mark(cur, mark_id)
+    if row is None:
+        raise ApiError(404, "no such mark", mark_id)
+    return row
+
+
+def _update(cur: Any, mark_id: int, feature: Any, by: str | None) -> dict[str, Any]:
+    existing = _get_or_404(cur, mark_id)
+    updated = store.update_mark(cur, mark_id, _checked(feature, store.as_input(existing)), by)
+    assert updated is not None
+    return updated
