@@ -16,8 +16,8 @@ from db import queries
 from egts_server.config import AuthSettings, MapSettings
 from maps.api import FeatureList, Health, VehiclesResource
 from maps.auth import AuthGate, LoginPage, LogoutPage, SessionInfo
-from maps.marks_api import MarksResource
 from maps.live_map import render_live_map
+from maps.marks_api import MarksResource
 
 STATIC_DIR = Path(str(resources.files("maps").joinpath("static")))
 
