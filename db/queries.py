@@ -42,9 +42,10 @@ def live_vehicles(cur: Any) -> list[VehicleLive]:
             for r in cur.fetchall()]
 
 
-def vehicle_exists(cur: Any, vehicle_id: int) -> bool:
-    cur.execute("SELECT 1 FROM vehicles WHERE id = %s", (vehicle_id,))
-    return cur.fetchone() is not None
+def vehicle_name(cur: Any, vehicle_id: int) -> str | None:
+    cur.execute("SELECT name FROM vehicles WHERE id = %s", (vehicle_id,))
+    row = cur.fetchone()
+    return None if row is None else str(row[0])
 
 
 def track(cur: Any, vehicle_id: int, start: datetime, end: datetime,

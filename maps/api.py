@@ -17,7 +17,7 @@ from twisted.web.server import NOT_DONE_YET, Request
 
 from db import queries
 from dispatch.tracks import split_at_gaps
-from maps import geojson
+from maps import exports, geojson
 
 Clock = Callable[[], datetime]
 log = Logger()
@@ -47,6 +47,8 @@ class Reply:
 
     status: int
     body: Any = None
+    content_type: str | None = None  # set: ``body`` is text sent as is (a file download)
+    filename: str | None = None
 
 
 Handler = Callable[[Request], "Deferred[Any]"]
@@ -100,6 +102,14 @@ def _respond(request: Request, handler: Handler) -> Any:
 def _write_reply(request: Request, body: Any) -> None:
     if not isinstance(body, Reply):
         write_json(request, 200, body)
+    elif body.content_type is not None:
+        request.setResponseCode(body.status)
+        request.setHeader(b"content-type", body.content_type.encode())
+        if body.filename:
+            request.setHeader(b"content-disposition",
+                              f'attachment; filename="{body.filename}"'.encode())
+        request.write(str(body.body).encode("utf-8"))
+        request.finish()
     elif body.status == 204:
         request.setResponseCode(204)
         request.finish()
@@ -209,16 +219,27 @@ class VehicleTrack(JsonResource):
         start = parse_time(request, "from", end - timedelta(hours=24))
         if start > end:
             raise ApiError(400, "'from' is after 'to'")
-        as_points = request.args.get(b"as", [b""])[0] == b"points"
+        args = request.args or {}
+        output = args.get(b"format", [b"geojson"])[0].decode("utf-8", "replace")
+        if output not in ("geojson", "gpx", "csv"):
+            raise ApiError(400, "format must be geojson, gpx or csv", output)
+        as_points = args.get(b"as", [b""])[0] == b"points"
         d: Deferred[Any] = self._pool.runInteraction(_track_or_404, vehicle_id, start, end)
-        return d.addCallback(self._render, vehicle_id, start, end, as_points)
+        return d.addCallback(self._render, vehicle_id, start, end, as_points, output)
 
-    def _render(self, fixes: list[Any], vehicle_id: int, start: datetime, end: datetime,
-                as_points: bool) -> dict[str, Any]:
+    def _render(self, found: tuple[str, list[Any]], vehicle_id: int, start: datetime,
+                end: datetime, as_points: bool, output: str) -> Any:
+        name, fixes = found
+        stem = f"track-{vehicle_id}-{start:%Y%m%dT%H%M}-{end:%Y%m%dT%H%M}"
+        if output == "csv":
+            return Reply(200, exports.track_csv(fixes), "text/csv; charset=utf-8", stem + ".csv")
+        segments = split_at_gaps(fixes, self._gap_s)
+        if output == "gpx":
+            return Reply(200, exports.track_gpx(name, segments), "application/gpx+xml",
+                         stem + ".gpx")
         if as_points:
             features = [geojson.track_point_feature(vehicle_id, f) for f in fixes]
         else:
-            segments = split_at_gaps(fixes, self._gap_s)
             features = [geojson.track_segment_feature(vehicle_id, s, i)
                         for i, s in enumerate(segments)]
         return geojson.feature_collection(features, vehicle_id=vehicle_id, fixes=len(fixes),
@@ -226,10 +247,12 @@ class VehicleTrack(JsonResource):
                                              "max_gap_s": self._gap_s})
 
 
-def _track_or_404(cur: Any, vehicle_id: int, start: datetime, end: datetime) -> list[Any]:
-    if not queries.vehicle_exists(cur, vehicle_id):
+def _track_or_404(cur: Any, vehicle_id: int, start: datetime,
+                  end: datetime) -> tuple[str, list[Any]]:
+    name = queries.vehicle_name(cur, vehicle_id)
+    if name is None:
         raise ApiError(404, "no such vehicle", vehicle_id)
-    return queries.track(cur, vehicle_id, start, end)
+    return name, queries.track(cur, vehicle_id, start, end)
 
 
 class FeatureList(JsonResource):

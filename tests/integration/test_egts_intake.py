@@ -140,3 +140,35 @@ def test_reject_policy_refuses_unknown_terminal(dsn: str, tmp_path: Path) -> Non
         assert stored_count(dsn, TID) == 0
     finally:
         stop_server(served)
+
+
+def test_track_downloads_as_gpx_and_csv(server: Served) -> None:
+    """The same track comes as a GPX file with one segment per stretch and as CSV rows."""
+    import csv
+    import io
+    import xml.etree.ElementTree as ET
+
+    terminal = EgtsTerminal(server.egts_port)
+    terminal.login(TID, IMEI)
+    terminal.send_fixes(TID, [fix(0), fix(1), {**fix(2), "time": T0 + timedelta(hours=1)}])
+    terminal.read_reply()
+    terminal.close()
+    vehicle_id = get_json(server, "/api/vehicles")["features"][0]["id"]
+    window = "from=2026-02-03T00:00:00Z&to=2026-02-04T00:00:00Z"
+    url = f"{server.base_url}/api/vehicles/{vehicle_id}/track?{window}"
+    with urllib.request.urlopen(url + "&format=gpx", timeout=10) as r:
+        assert r.headers["content-type"] == "application/gpx+xml"
+        assert "attachment" in r.headers["content-disposition"]
+        gpx = ET.fromstring(r.read())
+    ns = {"g": "http://www.topografix.com/GPX/1/1"}
+    segments = gpx.findall("g:trk/g:trkseg", ns)
+    assert [len(s.findall("g:trkpt", ns)) for s in segments] == [2, 1]
+    first = segments[0].find("g:trkpt", ns)
+    assert first is not None and abs(float(first.get("lat", "0")) - fix(0)["lat"]) < 1e-6
+    with urllib.request.urlopen(url + "&format=csv", timeout=10) as r:
+        rows = list(csv.DictReader(io.StringIO(r.read().decode("utf-8"))))
+    assert [datetime.fromisoformat(row["time"]) for row in rows] == [
+        fix(0)["time"], fix(1)["time"], T0 + timedelta(hours=1)]
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(url + "&format=kml", timeout=10)
+    assert caught.value.code == 400
