@@ -152,6 +152,29 @@ def _read_password(from_stdin: bool) -> str:
     return password
 
 
+def cmd_maps(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from db import public
+    from maps.public_export import PublicSnapshot, export_public_site
+
+    now = datetime.now(UTC)
+    with _connect(settings) as conn, conn.cursor() as cur:
+        snapshot = PublicSnapshot(
+            generated_at=now,
+            vehicles=public.delayed_vehicles(cur, now - timedelta(
+                seconds=settings.public.vehicle_delay_s), timedelta(hours=1)),
+            routes=public.public_routes(cur), marks=public.public_marks(cur))
+    written = export_public_site(Path(args.directory), snapshot,
+                                 decimals=settings.public.coordinate_decimals,
+                                 center=(settings.map.center_lat, settings.map.center_lon),
+                                 zoom=settings.map.zoom)
+    print(f"public site written to {args.directory}: {len(snapshot.vehicles)} vehicles, "
+          f"{len(snapshot.routes)} routes, {len(snapshot.marks)} public marks "
+          f"({len(written)} files + vendor/)")
+    return 0
+
+
 def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
     from egts_server.simulator.run import run_simulator
 
@@ -219,6 +242,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--password-stdin", action="store_true",
                        help="read the password from the first line of standard input")
     usr.set_defaults(func=cmd_users)
+
+    maps_cmd = sub.add_parser("maps", help="map exports")
+    maps_sub = maps_cmd.add_subparsers(dest="action", required=True)
+    export = maps_sub.add_parser("export", help="write the public city-site map (static files)")
+    export.add_argument("directory", help="where to write index.html, data/ and vendor/")
+    maps_cmd.set_defaults(func=cmd_maps)
 
     sim = sub.add_parser("simulate", help="run demo terminals that speak EGTS over TCP")
     sim.add_argument("--vehicles", type=int, default=10, help="number of terminals (default 10)")

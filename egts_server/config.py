@@ -27,7 +27,14 @@ class ConfigError(Exception):
 class IntakeSettings:
     unknown_terminals: UnknownTerminalPolicy = "register"
     idle_timeout_s: float = 300.0
-    login_timeout_s: float = 30.0
+    login_timeout_s: float = 30.0  # first valid packet within this, or the connection closes
+    stall_timeout_s: float = 30.0  # a packet left half-sent, or replies left unread, this long
+    max_connections: int = 15000  # all telemetry listeners together (lowered to fit the fd limit)
+    max_connections_per_address: int = 1000
+    max_buffered_bytes: int = 65553  # bytes waiting for the end of one packet
+    max_pending_fixes: int = 2000  # per connection: fixes waiting for their commit
+    max_bad_packets: int = 10  # malformed packets in a row before the connection is closed
+    shutdown_timeout_s: float = 10.0  # SIGTERM: wait this long for commits and acknowledgements
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +42,7 @@ class ListenerSettings:
     enabled: bool = True
     host: str = "0.0.0.0"
     port: int = 20629
+    backlog: int = 4096  # pending connections the kernel queues (reconnect storms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +64,7 @@ class DatabaseSettings:
     url: str = ""  # empty: use the embedded cluster; DATABASE_URL in the environment wins
     embedded: EmbeddedDatabaseSettings = field(default_factory=EmbeddedDatabaseSettings)
     pool_max: int = 5
+    partition_months_ahead: int = 2  # monthly partitions kept ready beyond the current one
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +72,7 @@ class WriterSettings:
     batch_size: int = 5000
     max_queue: int = 50000
     retry_delay_s: float = 1.0
+    connections: int = 1  # transactions in flight at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +93,12 @@ class AuthSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PublicSettings:
+    vehicle_delay_s: float = 900.0  # the public map shows where vehicles were this long ago
+    coordinate_decimals: int = 3  # about 100 m: enough to see the street, not the driver
+
+
+@dataclass(frozen=True, slots=True)
 class DemoSettings:
     seed_when_empty: bool = True
 
@@ -96,6 +112,7 @@ class Settings:
     writer: WriterSettings = field(default_factory=WriterSettings)
     map: MapSettings = field(default_factory=MapSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
+    public: PublicSettings = field(default_factory=PublicSettings)
     demo: DemoSettings = field(default_factory=DemoSettings)
     project_dir: str = "."  # relative paths (the embedded cluster's data_dir) resolve against it
 
@@ -171,9 +188,23 @@ def _validate(s: Settings) -> None:
                       ("database.embedded.port", s.database.embedded.port)):
         if not 0 <= port <= 65535:
             raise ConfigError(f"{key}: {port} is not a TCP port")
+    i = s.intake
     for key, positive in (("writer.batch_size", s.writer.batch_size),
                           ("writer.max_queue", s.writer.max_queue),
-                          ("intake.idle_timeout_s", s.intake.idle_timeout_s),
+                          ("writer.retry_delay_s", s.writer.retry_delay_s),
+                          ("writer.connections", s.writer.connections),
+                          ("egts.backlog", s.egts.backlog),
+                          ("intake.idle_timeout_s", i.idle_timeout_s),
+                          ("intake.login_timeout_s", i.login_timeout_s),
+                          ("intake.stall_timeout_s", i.stall_timeout_s),
+                          ("intake.max_connections", i.max_connections),
+                          ("intake.max_connections_per_address", i.max_connections_per_address),
+                          ("intake.max_buffered_bytes", i.max_buffered_bytes),
+                          ("intake.max_pending_fixes", i.max_pending_fixes),
+                          ("intake.max_bad_packets", i.max_bad_packets),
+                          ("intake.shutdown_timeout_s", i.shutdown_timeout_s),
                           ("map.poll_interval_s", s.map.poll_interval_s)):
         if positive <= 0:
             raise ConfigError(f"{key}: must be positive")
+    if s.database.partition_months_ahead < 0:
+        raise ConfigError("database.partition_months_ahead: must be 0 or more")

@@ -35,7 +35,7 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 # Schemes that never touch the network.
-LOCAL_SCHEMES = frozenset({"data", "blob", "about", "chrome-error"})
+LOCAL_SCHEMES = frozenset({"data", "blob", "about", "chrome-error", "file"})
 
 
 def is_local(url: str) -> bool:

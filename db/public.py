@@ -1,0 +1,34 @@
+"""Reads for the public export: only what may be shown, already delayed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+
+def delayed_vehicles(cur: Any, as_of: datetime, window: timedelta) -> list[dict[str, Any]]:
+    """Each vehicle's last valid fix at or before ``as_of`` (within ``window``): kind and place."""
+    cur.execute("""
+        SELECT DISTINCT ON (p.vehicle_id) v.kind, p.latitude, p.longitude, p.fix_time
+        FROM positions p JOIN vehicles v ON v.id = p.vehicle_id
+        WHERE p.fix_time BETWEEN %s AND %s AND p.valid
+        ORDER BY p.vehicle_id, p.fix_time DESC""", (as_of - window, as_of))
+    keys = ("kind", "latitude", "longitude", "fix_time")
+    return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
+
+
+def public_routes(cur: Any) -> list[dict[str, Any]]:
+    cur.execute("SELECT id, name, treatment, ST_AsGeoJSON(geom, 6)::json FROM routes"
+                " ORDER BY id")
+    return [{"id": r[0], "name": r[1], "treatment": r[2], "geometry": r[3],
+             "last_service": None} for r in cur.fetchall()]
+
+
+def public_marks(cur: Any) -> list[dict[str, Any]]:
+    """Public marks that are still in force."""
+    cur.execute("""
+        SELECT layer, status, text, valid_to, ST_AsGeoJSON(geom, 6)::json FROM marks
+        WHERE public AND status <> 'resolved' AND (valid_to IS NULL OR valid_to > now())
+        ORDER BY id""")
+    keys = ("layer", "status", "text", "valid_to", "geometry")
+    return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
