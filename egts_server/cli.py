@@ -27,7 +27,7 @@ def _project_dir() -> Path:
 
 
 def _connect(settings: Settings) -> Any:
-    from egts_server.app import database_dsn
+    from egts_server.database import database_dsn
 
     try:
         return psycopg2.connect(database_dsn(settings))
@@ -48,7 +48,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 # -- db ------------------------------------------------------------------------------------------
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    from egts_server.app import database_dsn, embedded_cluster
+    from egts_server.database import database_dsn, embedded_cluster
 
     cluster = embedded_cluster(settings)
     external = bool(settings.database.url)

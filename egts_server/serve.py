@@ -16,7 +16,8 @@ from twisted.logger import (
 )
 
 from db.migrate import migrate
-from egts_server.app import Application, database_dsn, embedded_cluster
+from egts_server.app import Application
+from egts_server.database import database_dsn, embedded_cluster
 from egts_server.config import Settings
 
 log = Logger()
