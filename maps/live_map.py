@@ -1,9 +1,15 @@
 """The dispatcher's live map: every vehicle, polled from ``GET /api/vehicles``, with no CDN.
 
-The page is a folium map with a ``folium.plugins.Realtime`` layer. The browser-side drawing
-(markers, popups, live counts) lives in ``maps/static/js/live_map.js`` and is configured from
-:mod:`maps.styles`, so the Python side only decides *what* is on the page and the page works
-from our own static files alone (see :mod:`maps.assets`).
+The page is a folium map with a ``folium.plugins.Realtime`` layer for the vehicles and two
+context layers under them, clearing routes (``GET /api/routes``) and marks (``GET /api/marks``),
+refreshed on a slower clock of their own because they change by the hour, not by the second.
+With no basemap (the default on the city's offline server) the routes are what shows the city,
+so the first view fits them.
+
+The browser-side drawing (markers, lines, popups, live counts) lives in
+``maps/static/js/live_map.js`` and is configured from :mod:`maps.styles`, so the Python side only
+decides *what* is on the page and the page works from our own static files alone (see
+:mod:`maps.assets`).
 
 Served layout: ``maps/static`` is mounted at ``asset_prefix`` (default ``/static``); the
 vendored libraries are its ``vendor/`` subfolder, at ``static_prefix`` (default
@@ -24,11 +30,25 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from maps.assets import DEFAULT_PREFIX, assert_offline, localize
-from maps.styles import KIND_STYLES, OFFLINE_OPACITY, WORKING_COLOUR, symbology_config
+from maps.styles import (
+    KIND_STYLES,
+    MARK_STYLES,
+    OFFLINE_OPACITY,
+    PRIORITY_STYLES,
+    TREATMENT_STYLES,
+    WORKING_COLOUR,
+    context_config,
+    symbol_svg,
+    symbology_config,
+)
 
 __all__ = [
     "DEFAULT_CENTER",
+    "MARKS_LAYER_NAME",
+    "ROUTES_LAYER_NAME",
+    "ContextLayers",
     "LivePanel",
+    "NeutralBasemap",
     "VehicleSymbology",
     "build_live_map",
     "render_live_map",
@@ -39,6 +59,8 @@ DEFAULT_CENTER: Final = (50.55, 137.0)
 #: Where fix times are shown: the city's local time, whatever the dispatcher's PC is set to.
 TIME_ZONE: Final = "Asia/Vladivostok"
 VEHICLES_LAYER_NAME: Final = "Техника"
+ROUTES_LAYER_NAME: Final = "Маршруты уборки"
+MARKS_LAYER_NAME: Final = "Отметки"
 PAGE_TITLE: Final = "Техника на линии — диспетчерская карта"
 OSM_ATTRIBUTION: Final = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">участники OpenStreetMap</a>'
@@ -78,14 +100,91 @@ class VehicleSymbology(JSCSSMixin, MacroElement):
         self._name = "VehicleSymbology"
         self.groups = dict(groups)
         self.config = {**symbology_config(), "apiUrl": api_url, "timeZone": TIME_ZONE}
-        prefix = asset_prefix.rstrip("/")
-        # Instance lists: the class attributes are shared by every map in the process.
-        self.default_js = [("glonass_live_map_js", f"{prefix}/js/live_map.js")]
-        self.default_css = [("glonass_live_map_css", f"{prefix}/css/live_map.css")]
+        _link_own_assets(self, asset_prefix)
 
     def member(self, name: str) -> JsCode:
         """A reference to one member of the JS object, for Realtime's options."""
         return JsCode(f"{self.get_name()}.{name}")
+
+
+def _link_own_assets(element: JSCSSMixin, asset_prefix: str) -> None:
+    """Link our script and stylesheet from ``element``; the header keeps one copy by name.
+
+    Instance lists, because the class attributes are shared by every map in the process.
+    """
+    prefix = asset_prefix.rstrip("/")
+    element.default_js = [("glonass_live_map_js", f"{prefix}/js/live_map.js")]
+    element.default_css = [("glonass_live_map_css", f"{prefix}/css/live_map.css")]
+
+
+class ContextLayers(JSCSSMixin, MacroElement):
+    """Clearing routes and marks, each polled into its own layer-control group.
+
+    A group and its URL are None together: a page for an audience that must not see routes
+    (or marks) simply leaves them out. The JS draws both in panes under the vehicles' markers.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = GlonassLiveMap.context(
+                {{ this.config|tojson }},
+                {{ this._parent.get_name() }},
+                {
+                    routes: {{ this.routes.get_name() if this.routes else "null" }},
+                    marks: {{ this.marks.get_name() if this.marks else "null" }}
+                }
+            );
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        *,
+        routes_url: str | None,
+        marks_url: str | None,
+        routes: folium.FeatureGroup | None,
+        marks: folium.FeatureGroup | None,
+        refresh_s: float,
+        fit_to_routes: bool,
+        asset_prefix: str,
+    ) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "ContextLayers"
+        self.routes, self.marks = routes, marks
+        self.config = {
+            **context_config(),
+            "routesUrl": routes_url,
+            "marksUrl": marks_url,
+            "refreshMs": round(refresh_s * 1000),
+            "fitToRoutes": fit_to_routes,
+            "timeZone": TIME_ZONE,
+            "routesLayerName": ROUTES_LAYER_NAME,
+            "marksLayerName": MARKS_LAYER_NAME,
+        }
+        _link_own_assets(self, asset_prefix)
+
+
+class NeutralBasemap(JSCSSMixin, MacroElement):
+    """Stands in for a tile layer: a light background with a faint grid that moves with the map.
+
+    Without it an empty map gives no sense of panning or zooming; the grid is drawn in the
+    browser, so it costs no request and claims no geography it does not have.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            GlonassLiveMap.neutralBasemap({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, asset_prefix: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "NeutralBasemap"
+        _link_own_assets(self, asset_prefix)
 
 
 class LivePanel(MacroElement):
@@ -107,16 +206,32 @@ class LivePanel(MacroElement):
                 {{ this.realtime.get_name() }},
                 document.getElementById({{ this.get_name()|tojson }})
             );
+            {%- if this.context %}
+            {{ this.context.get_name() }}.attachPanel(
+                document.getElementById({{ this.get_name()|tojson }})
+            );
+            {%- endif %}
         {% endmacro %}
         """
     )
 
-    def __init__(self, *, symbology: VehicleSymbology, realtime: Realtime) -> None:
+    def __init__(
+        self,
+        *,
+        symbology: VehicleSymbology,
+        realtime: Realtime,
+        context: ContextLayers | None = None,
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "LivePanel"
         self.symbology = symbology
         self.realtime = realtime
-        self.legend_html = legend_html(self.get_name())
+        self.context = context
+        self.legend_html = legend_html(
+            self.get_name(),
+            routes=context is not None and context.routes is not None,
+            marks=context is not None and context.marks is not None,
+        )
 
 
 def _swatch(colour: str, extra_class: str = "") -> str:
@@ -144,8 +259,63 @@ _STANDING_SVG: Final = (
 )
 
 
-def legend_html(element_id: str) -> str:
-    """The panel's markup: one row per kind with a live "online / total" cell, then the cues."""
+def _line_svg(colour: str, weight: float, *, dashed: bool = False, width: int = 24) -> str:
+    """A route line as drawn on the map (white casing, coloured line), for the legend."""
+    dash = ' stroke-dasharray="5 3"' if dashed else ""
+    cap = "butt" if dashed else "round"
+    return (
+        f'<svg class="gd-line-swatch" viewBox="0 0 {width} 10" width="{width}" height="10"'
+        ' aria-hidden="true">'
+        f'<path d="M2 5H{width - 2}" stroke="#fff" stroke-width="{weight + 3:g}"'
+        ' stroke-linecap="round"/>'
+        f'<path d="M2 5H{width - 2}" stroke="{html.escape(colour)}" stroke-width="{weight:g}"'
+        f' stroke-linecap="{cap}"{dash}/></svg>'
+    )
+
+
+def _routes_legend() -> str:
+    """Treatment colours with live counts, then what width and dashes mean."""
+    rows = "".join(
+        f"<tr><td>{_line_svg(t.colour, PRIORITY_STYLES[1].weight)}{html.escape(t.label)}</td>"
+        f'<td class="gd-count" data-treatment-count="{html.escape(t.treatment)}">—</td></tr>'
+        for t in TREATMENT_STYLES
+    )
+    widths = " ".join(
+        f'<span class="gd-nowrap">{_line_svg("#546e7a", p.weight, width=16)}{p.priority}</span>'
+        for p in PRIORITY_STYLES
+    )
+    return (
+        f'<section class="gd-legend-routes"><h3>{html.escape(ROUTES_LAYER_NAME)}</h3>'
+        f'<table>{rows}</table>'
+        f'<div class="gd-legend-note" title="ширина линии — очерёдность уборки">'
+        f"очередь {widths}</div>"
+        f'<div class="gd-legend-note">{_line_svg("#546e7a", 4, dashed=True)}'
+        "в одну сторону</div></section>"
+    )
+
+
+def _marks_legend() -> str:
+    """One symbol per mark layer with the count of marks in force; faded means not in force."""
+    rows = "".join(
+        f"<tr><td>{symbol_svg(m.symbol)}{html.escape(m.group_label)}</td>"
+        f'<td class="gd-count" data-mark-count="{html.escape(m.layer)}">—</td></tr>'
+        for m in MARK_STYLES
+    )
+    example = next(m for m in MARK_STYLES if m.layer == "broken_elevator")
+    faded = symbol_svg(example.symbol).replace(
+        'class="gd-mark-symbol"', 'class="gd-mark-symbol gd-mark-inactive"'
+    )
+    return (
+        f'<section class="gd-legend-marks"><h3>{html.escape(MARKS_LAYER_NAME)} '
+        "<small>(действуют)</small></h3>"
+        f"<table>{rows}</table>"
+        f'<div class="gd-legend-note">{faded}устранена или вне срока</div></section>'
+    )
+
+
+def legend_html(element_id: str, *, routes: bool = False, marks: bool = False) -> str:
+    """The panel's markup: vehicles by kind with live "online / total" cells and their cues,
+    then (when on the page) routes and marks side by side to keep the panel short."""
     rows = "".join(
         f'<tr><td>{_swatch(s.colour)}{html.escape(s.group_label)}</td>'
         f'<td class="gd-count" data-kind-count="{html.escape(s.kind)}">—</td></tr>'
@@ -157,13 +327,19 @@ def legend_html(element_id: str) -> str:
         f"<tr><td>{_ARROW_SVG}</td><td>едет (стрелка — курс)</td></tr>"
         f"<tr><td>{_STANDING_SVG}</td><td>стоит</td></tr>"
     )
+    context = (_routes_legend() if routes else "") + (_marks_legend() if marks else "")
+    if context:
+        context = f'<div class="gd-legend-context">{context}</div>'
     return (
         f'<div id="{html.escape(element_id)}" class="gd-panel" hidden>'
         f"<h2>{html.escape(VEHICLES_LAYER_NAME)} <small>(на линии / всего)</small></h2>"
         f'<table class="gd-legend-kinds">{rows}</table>'
         f'<table class="gd-legend-states">{states}</table>'
+        f"{context}"
         '<div class="gd-status" data-live-status role="status" aria-live="polite">'
-        "Загрузка данных…</div></div>"
+        "Загрузка данных…</div>"
+        '<div class="gd-status gd-status-error" data-context-status role="status"'
+        ' aria-live="polite" hidden></div></div>'
     )
 
 
@@ -175,6 +351,10 @@ def build_live_map(
     tile_attribution: str = OSM_ATTRIBUTION,
     api_url: str = "/api/vehicles",
     poll_interval_s: float = 5,
+    routes_url: str | None = "/api/routes",
+    marks_url: str | None = "/api/marks",
+    context_refresh_s: float = 60,
+    fit_to_routes: bool = True,
     static_prefix: str = DEFAULT_PREFIX,
     asset_prefix: str = "/static",
 ) -> folium.Map:
@@ -182,10 +362,17 @@ def build_live_map(
 
     ``tile_url`` is a Leaflet URL template (``.../{z}/{x}/{y}.png``) or None for no basemap;
     the vehicles do not depend on it, so the map stays useful when tiles are unreachable.
+    ``routes_url`` / ``marks_url`` feed the two context layers (None or "" leaves one out); they
+    are fetched every ``context_refresh_s``, not on every vehicle poll. With ``fit_to_routes``
+    the first answer with routes sets the view to them, otherwise ``center``/``zoom`` stay.
     Call :func:`maps.assets.localize` again if you add plugins to the returned map.
     """
     if poll_interval_s <= 0:
         raise ValueError(f"poll_interval_s must be positive, got {poll_interval_s}")
+    if context_refresh_s <= 0:
+        raise ValueError(f"context_refresh_s must be positive, got {context_refresh_s}")
+    # "" as "none": settings use empty strings for "not configured" (see tile_url)
+    routes_url, marks_url = routes_url or None, marks_url or None
     fmap = folium.Map(location=list(center), zoom_start=zoom, tiles=None)
     figure = fmap.get_root()
     assert isinstance(figure, Figure)  # a new Map always sits in its own Figure
@@ -200,10 +387,18 @@ def build_live_map(
         folium.TileLayer(
             tiles=tile_url, attr=tile_attribution, name="Подложка", max_zoom=19, control=False
         ).add_to(fmap)
+    else:
+        NeutralBasemap(asset_prefix=asset_prefix).add_to(fmap)
 
     groups = {s.kind: folium.FeatureGroup(name=s.group_label, show=True) for s in KIND_STYLES}
     for group in groups.values():
         group.add_to(fmap)
+    # Listed after the vehicles in the layer control; drawn under them (the JS uses panes).
+    routes = folium.FeatureGroup(name=ROUTES_LAYER_NAME) if routes_url is not None else None
+    marks = folium.FeatureGroup(name=MARKS_LAYER_NAME) if marks_url is not None else None
+    for layer in (routes, marks):
+        if layer is not None:
+            layer.add_to(fmap)
     symbology = VehicleSymbology(api_url=api_url, groups=groups, asset_prefix=asset_prefix)
     symbology.add_to(fmap)
 
@@ -222,7 +417,15 @@ def build_live_map(
     realtime.control = False  # the per-kind groups are the switchable layers
     realtime.add_to(fmap)
 
-    LivePanel(symbology=symbology, realtime=realtime).add_to(fmap)
+    context = None
+    if routes is not None or marks is not None:
+        context = ContextLayers(
+            routes_url=routes_url, marks_url=marks_url, routes=routes, marks=marks,
+            refresh_s=context_refresh_s, fit_to_routes=fit_to_routes, asset_prefix=asset_prefix,
+        )
+        context.add_to(fmap)
+
+    LivePanel(symbology=symbology, realtime=realtime, context=context).add_to(fmap)
     folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
     localize(fmap, prefix=static_prefix)
     return fmap
@@ -235,6 +438,10 @@ def render_live_map(
     tile_url: str | None,
     api_url: str = "/api/vehicles",
     poll_interval_s: float = 5,
+    routes_url: str | None = "/api/routes",
+    marks_url: str | None = "/api/marks",
+    context_refresh_s: float = 60,
+    fit_to_routes: bool = True,
     static_prefix: str = DEFAULT_PREFIX,
     asset_prefix: str = "/static",
     tile_attribution: str = OSM_ATTRIBUTION,
@@ -242,13 +449,14 @@ def render_live_map(
     """The complete HTML page of the live map; raises if any asset would come from elsewhere.
 
     Rendering is pure and takes about 10 ms, but the page never changes while the
-    server runs, so render once at start-up and serve the string.
+    server runs, so render once at start-up and serve the string. Keywords as for
+    :func:`build_live_map`.
     """
     fmap = build_live_map(
         center=center, zoom=zoom, tile_url=tile_url, tile_attribution=tile_attribution,
-        api_url=api_url, poll_interval_s=poll_interval_s, static_prefix=static_prefix,
-        asset_prefix=asset_prefix,
+        api_url=api_url, poll_interval_s=poll_interval_s, routes_url=routes_url,
+        marks_url=marks_url, context_refresh_s=context_refresh_s, fit_to_routes=fit_to_routes,
+        static_prefix=static_prefix, asset_prefix=asset_prefix,
     )
     page: str = fmap.get_root().render()
     return assert_offline(page)
-

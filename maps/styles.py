@@ -1,24 +1,44 @@
-"""How vehicles look on the dispatcher's maps: one table of kinds, colours and labels.
+"""How things look on the dispatcher's maps: vehicles, clearing routes and marks.
 
-Colour means *kind* (what the machine can do), a golden ring means *working* (blade, brush or
-spreader switched on), and a faded disc with a dashed rim means *no recent fix*. Keeping the
-three cues on separate channels lets a dispatcher read all of them at a glance, and keeping the
-table here keeps the legend, the layer names and the markers in step: the browser receives this
-table as JSON.
+Vehicles: colour means *kind* (what the machine can do), a golden ring means *working* (blade,
+brush or spreader switched on), and a faded disc with a dashed rim means *no recent fix*. Keeping
+the three cues on separate channels lets a dispatcher read all of them at a glance.
+
+Routes are lines: colour means *treatment*, width means *priority*, dashes mean *one way*. Marks
+are symbols whose *shape* says the layer (a warning sign, a lift badge, a water drop), so they
+read apart from the round vehicle markers and without relying on colour alone.
+
+Keeping the tables here keeps the legend, the layer names and what the browser draws in step:
+the browser receives them as JSON and the legend is rendered from the same values.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
 __all__ = [
+    "DIRECTION_LABELS",
     "KIND_STYLES",
+    "MARK_FALLBACK",
+    "MARK_STATUS_LABELS",
+    "MARK_STYLES",
     "OFFLINE_OPACITY",
+    "PRIORITY_STYLES",
+    "TREATMENT_FALLBACK",
+    "TREATMENT_STYLES",
+    "VISIBILITY_LABELS",
     "WORKING_COLOUR",
     "KindStyle",
+    "MarkStyle",
+    "PriorityStyle",
+    "SymbolPart",
+    "TreatmentStyle",
+    "context_config",
     "kind_style",
+    "symbol_svg",
     "symbology_config",
 ]
 
@@ -73,4 +93,193 @@ def symbology_config() -> dict[str, object]:
         "fallbackKind": "other",
         "workingColour": WORKING_COLOUR,
         "offlineOpacity": OFFLINE_OPACITY,
+    }
+
+
+# --- Clearing routes ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TreatmentStyle:
+    """Presentation of one ``routes.treatment`` value (``label`` reads after "Вид работ:")."""
+
+    treatment: str
+    colour: str
+    label: str
+
+
+#: Same values as the CHECK constraint on ``routes.treatment``. Okabe–Ito hues, darkened where
+#: needed for contrast on a light background: they stay apart for colour-blind viewers and
+#: avoid green/red, which the coverage map reserves for served / not served.
+TREATMENT_STYLES: Final[tuple[TreatmentStyle, ...]] = (
+    TreatmentStyle("plough", "#0072b2", "очистка плугом"),
+    TreatmentStyle("spread", "#d18b00", "обработка ПГМ"),
+    TreatmentStyle("sweep", "#b8509a", "подметание"),
+)
+#: A treatment the page does not know yet is still drawn, in neutral grey.
+TREATMENT_FALLBACK: Final = TreatmentStyle("", "#78909c", "другое")
+
+
+@dataclass(frozen=True, slots=True)
+class PriorityStyle:
+    """Line width (px) and name of one route priority class (1 is served first)."""
+
+    priority: int
+    weight: float
+    label: str
+
+
+#: Same range as the CHECK constraint on ``routes.priority``: wider means sooner.
+PRIORITY_STYLES: Final[tuple[PriorityStyle, ...]] = (
+    PriorityStyle(1, 6.0, "1-я очередь"),
+    PriorityStyle(2, 4.0, "2-я очередь"),
+    PriorityStyle(3, 2.5, "3-я очередь"),
+)
+
+DIRECTION_LABELS: Final[Mapping[str, str]] = {
+    "both": "в обе стороны",
+    "as_drawn": "в одну сторону (по стрелке)",
+}
+
+
+# --- Marks ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolPart:
+    """One SVG path of a mark symbol, in a 24×24 view box."""
+
+    d: str
+    fill: str = "none"
+    stroke: str = "none"
+    stroke_width: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class MarkStyle:
+    """Presentation of one ``marks.layer`` value.
+
+    ``label`` names one mark (popup title), ``group_label`` the layer (legend). ``colour`` is
+    used for line geometries (a stretch of road) and popup accents; ``symbol`` is drawn at
+    points and at the middle of lines.
+    """
+
+    layer: str
+    label: str
+    group_label: str
+    colour: str
+    symbol: tuple[SymbolPart, ...]
+
+
+_BADGE: Final = (
+    "M5 2.5h14a2.5 2.5 0 0 1 2.5 2.5v14a2.5 2.5 0 0 1-2.5 2.5H5"
+    "A2.5 2.5 0 0 1 2.5 19V5A2.5 2.5 0 0 1 5 2.5z"
+)
+
+#: Same layers as ``dispatch.marks.LAYERS``. Shapes after things a Russian dispatcher already
+#: knows: road sign 1.33 "other dangers" for road state, a lift's call buttons, a water drop,
+#: houses.
+MARK_STYLES: Final[tuple[MarkStyle, ...]] = (
+    MarkStyle(
+        "road_state", "Состояние дороги", "состояние дорог", "#d32f2f",
+        (
+            SymbolPart("M12 2.6 22.4 20.6H1.6z", "#ffffff", "#d32f2f", 2.4),
+            SymbolPart("M12 8.6v5.6", stroke="#212121", stroke_width=2.4),
+            SymbolPart("M12 17.2v.2", stroke="#212121", stroke_width=2.6),
+        ),
+    ),
+    MarkStyle(
+        "broken_elevator", "Неработающий лифт", "неработающие лифты", "#6a3d9a",
+        (
+            SymbolPart(_BADGE, "#6a3d9a", "#ffffff", 1.6),
+            SymbolPart("M12 5.6l3.8 4.6H8.2z", "#ffffff"),
+            SymbolPart("M12 18.4l-3.8-4.6h7.6z", "#ffffff"),
+        ),
+    ),
+    MarkStyle(
+        "flooded_basement", "Подтопленный подвал", "подтопленные подвалы", "#1565c0",
+        (
+            SymbolPart("M12 1.8C9.5 5.6 4.6 10.6 4.6 15a7.4 7.4 0 0 0 14.8 0"
+                       "C19.4 10.6 14.5 5.6 12 1.8z", "#1e88e5", "#ffffff", 1.6),
+            SymbolPart("M7.9 13.6q2.05-1.5 4.1 0t4.1 0", stroke="#ffffff", stroke_width=1.6),
+            SymbolPart("M7.9 17.2q2.05-1.5 4.1 0t4.1 0", stroke="#ffffff", stroke_width=1.6),
+        ),
+    ),
+    # Areas (drawn as a light dashed outline) with their symbol in the middle.
+    MarkStyle(
+        "settlement", "Населённый пункт в черте города", "населённые пункты", "#8d6e63",
+        (
+            SymbolPart(_BADGE, "#8d6e63", "#ffffff", 1.6),
+            SymbolPart("M5.6 17.6v-5.2l3.6-3 3.6 3v5.2z", "#ffffff"),
+            SymbolPart("M12.8 17.6V9.8l2.8-2.4 2.8 2.4v7.8z", "#ffffff"),
+        ),
+    ),
+    MarkStyle(
+        "house_group", "Группа домов", "группы домов", "#455a64",
+        (
+            SymbolPart(_BADGE, "#455a64", "#ffffff", 1.6),
+            SymbolPart("M12 5.8 18.2 11h-1.8v6.6H7.6V11H5.8z", "#ffffff"),
+        ),
+    ),
+)
+#: A layer added on the server before the page knows it: a grey diamond with an "i".
+MARK_FALLBACK: Final = MarkStyle(
+    "", "Отметка", "прочие отметки", "#78909c",
+    (
+        SymbolPart("M12 2.2 21.8 12 12 21.8 2.2 12z", "#78909c", "#ffffff", 1.6),
+        SymbolPart("M12 11v5.4", stroke="#ffffff", stroke_width=2.2),
+        SymbolPart("M12 7.6v.2", stroke="#ffffff", stroke_width=2.4),
+    ),
+)
+
+#: ``marks.status`` in Russian (an "отметка" is feminine).
+MARK_STATUS_LABELS: Final[Mapping[str, str]] = {
+    "open": "открыта",
+    "in_progress": "в работе",
+    "resolved": "устранена",
+}
+#: ``marks.public``: shown on the city's public page, or to staff only.
+VISIBILITY_LABELS: Final[Mapping[bool, str]] = {True: "публичная", False: "служебная"}
+
+
+def symbol_svg(symbol: tuple[SymbolPart, ...], size: int = 16) -> str:
+    """A mark symbol as inline SVG markup, for the legend (the browser builds the same as DOM)."""
+    paths = "".join(
+        f'<path d="{html.escape(p.d)}" fill="{html.escape(p.fill)}"'
+        f' stroke="{html.escape(p.stroke)}" stroke-width="{p.stroke_width:g}"/>'
+        for p in symbol
+    )
+    return (
+        f'<svg class="gd-mark-symbol" viewBox="0 0 24 24" width="{size}" height="{size}"'
+        f' aria-hidden="true">{paths}</svg>'
+    )
+
+
+def _symbol_json(symbol: tuple[SymbolPart, ...]) -> list[dict[str, object]]:
+    return [
+        {"d": p.d, "fill": p.fill, "stroke": p.stroke, "strokeWidth": p.stroke_width}
+        for p in symbol
+    ]
+
+
+def _mark_json(m: MarkStyle) -> dict[str, object]:
+    return {"label": m.label, "groupLabel": m.group_label, "colour": m.colour,
+            "symbol": _symbol_json(m.symbol)}
+
+
+def context_config() -> dict[str, object]:
+    """Route and mark tables in the shape ``GlonassLiveMap.context`` expects (JSON-ready)."""
+    return {
+        "treatments": {t.treatment: {"colour": t.colour, "label": t.label}
+                       for t in TREATMENT_STYLES},
+        "fallbackTreatment": {"colour": TREATMENT_FALLBACK.colour,
+                              "label": TREATMENT_FALLBACK.label},
+        "priorities": {str(p.priority): {"weight": p.weight, "label": p.label}
+                       for p in PRIORITY_STYLES},
+        "fallbackPriority": {"weight": PRIORITY_STYLES[-1].weight, "label": "не задан"},
+        "directions": dict(DIRECTION_LABELS),
+        "markLayers": {m.layer: _mark_json(m) for m in MARK_STYLES},
+        "fallbackMarkLayer": _mark_json(MARK_FALLBACK),
+        "markStatuses": dict(MARK_STATUS_LABELS),
+        "visibility": {"public": VISIBILITY_LABELS[True], "internal": VISIBILITY_LABELS[False]},
     }

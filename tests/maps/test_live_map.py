@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import folium
 import pytest
 
 from maps.assets import STATIC_DIR, external_references
 from maps.live_map import render_live_map
-from maps.styles import KIND_STYLES
+from maps.styles import KIND_STYLES, MARK_STYLES, TREATMENT_STYLES
 
 SRC_HREF = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
@@ -56,7 +57,7 @@ def test_legend_lists_every_kind_and_state(page: str) -> None:
 
 def test_each_kind_is_a_layer_in_the_layer_control(page: str) -> None:
     """Every kind has its own feature group, listed in the layer control under its name."""
-    assert page.count("L.featureGroup(") == len(KIND_STYLES)
+    assert page.count("L.featureGroup(") == len(KIND_STYLES) + 2  # + routes, marks
     assert page.count("L.control.layers(") == 1
     overlays = page[page.index("overlays :"):]
     for style in KIND_STYLES:
@@ -117,3 +118,102 @@ def test_page_is_self_describing(page: str) -> None:
     assert "<title>Техника на линии — диспетчерская карта</title>" in page
     assert 'rel="icon"' in page
     assert Path(STATIC_DIR / "img/favicon.svg").is_file()
+
+
+def context_config(page: str) -> dict[str, Any]:
+    """The JSON object the page hands to GlonassLiveMap.context."""
+    start = page.index("GlonassLiveMap.context(") + len("GlonassLiveMap.context(")
+    config, _ = json.JSONDecoder().raw_decode(page[start:].lstrip())
+    assert isinstance(config, dict)
+    return config
+
+
+def test_routes_and_marks_are_layers_in_the_layer_control(page: str) -> None:
+    """"Маршруты уборки" and "Отметки" are overlays, after the vehicle kinds."""
+    overlays = page[page.index("overlays :"):]
+    routes = overlays.index(json.dumps("Маршруты уборки"))
+    marks = overlays.index(json.dumps("Отметки"))
+    last_kind = overlays.index(json.dumps(KIND_STYLES[-1].group_label))
+    assert last_kind < routes < marks
+
+
+def test_context_layers_poll_their_endpoints_every_minute(page: str) -> None:
+    """Routes and marks come from /api/routes and /api/marks every 60 s, not every 5 s."""
+    config = context_config(page)
+    assert config["routesUrl"] == "/api/routes"
+    assert config["marksUrl"] == "/api/marks"
+    assert config["refreshMs"] == 60_000
+    assert config["fitToRoutes"] is True
+    assert config["timeZone"] == "Asia/Vladivostok"
+    assert page.count("L.realtime(") == 1  # the vehicles' poller is not reused for them
+
+
+def test_context_urls_and_refresh_are_configurable() -> None:
+    """Other endpoints, a faster refresh and no auto-fit end up in the page as given."""
+    page = render_live_map(tile_url=None, routes_url="/city/api/routes?district=2",
+                           marks_url="/city/api/marks", context_refresh_s=2.5,
+                           fit_to_routes=False)
+    config = context_config(page)
+    assert config["routesUrl"] == "/city/api/routes?district=2"
+    assert config["marksUrl"] == "/city/api/marks"
+    assert config["refreshMs"] == 2500
+    assert config["fitToRoutes"] is False
+
+
+def test_a_context_layer_can_be_left_out() -> None:
+    """With marks_url=None there is no marks layer, legend section or request for marks."""
+    page = render_live_map(tile_url=None, marks_url=None)
+    config = context_config(page)
+    assert config["marksUrl"] is None and config["routesUrl"] == "/api/routes"
+    assert page.count("L.featureGroup(") == len(KIND_STYLES) + 1
+    assert json.dumps("Отметки") not in page[page.index("overlays :"):]
+    assert "data-mark-count" not in page and "data-treatment-count" in page
+
+
+def test_no_context_layers_at_all() -> None:
+    """Without both URLs ("" counts as none) the page is the vehicles-only map."""
+    page = render_live_map(tile_url=None, routes_url=None, marks_url="")
+    assert "GlonassLiveMap.context(" not in page
+    assert page.count("L.featureGroup(") == len(KIND_STYLES)
+    assert "gd-legend-context" not in page
+
+
+def test_context_refresh_must_be_positive() -> None:
+    """A zero refresh would poll the rarely-changing layers in a busy loop, so it is refused."""
+    with pytest.raises(ValueError, match="context_refresh_s"):
+        render_live_map(tile_url=None, context_refresh_s=0)
+
+
+def test_legend_lists_treatments_and_mark_layers(page: str) -> None:
+    """The legend names each treatment and mark layer in Russian, with a live count cell."""
+    for treatment in TREATMENT_STYLES:
+        assert treatment.label in page
+        assert f'data-treatment-count="{treatment.treatment}"' in page
+    for mark in MARK_STYLES:
+        assert mark.group_label in page
+        assert f'data-mark-count="{mark.layer}"' in page
+    for text in ("очистка плугом", "обработка ПГМ", "подметание", "неработающие лифты",
+                 "подтопленные подвалы", "в одну сторону", "data-context-status"):
+        assert text in page
+
+
+def test_neutral_background_only_without_tiles(page: str) -> None:
+    """No tile URL: the page draws its own neutral background; with tiles it does not."""
+    assert "GlonassLiveMap.neutralBasemap(" in page
+    with_tiles = render_live_map(tile_url="/tiles/{z}/{x}/{y}.png")
+    assert "GlonassLiveMap.neutralBasemap(" not in with_tiles
+
+
+def test_own_script_is_linked_once(page: str) -> None:
+    """Three elements need live_map.js; the page still loads it (and its CSS) once."""
+    assert page.count('src="/static/js/live_map.js"') == 1
+    assert page.count('href="/static/css/live_map.css"') == 1
+
+
+def test_no_external_asset_reference_with_or_without_context_layers() -> None:
+    """Neither the context layers nor their absence bring in anything from outside."""
+    for kwargs in ({}, {"routes_url": None, "marks_url": None}, {"marks_url": None}):
+        page = render_live_map(tile_url=None, **kwargs)
+        for url in SRC_HREF.findall(page):
+            assert not url.lower().startswith(("http://", "https://", "//")), url
+        assert external_references(page) == []
