@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dispatch.demo_city import demo_fleet, demo_marks, demo_routes
+from dispatch.demo_city import demo_bus_lines, demo_fleet, demo_marks, demo_routes
 
 
 def _line_wkt(coordinates: tuple[tuple[float, float], ...]) -> str:
@@ -25,17 +25,21 @@ def seed_demo(cur: Any, *, force: bool = False) -> dict[str, int]:
     if cur.fetchone()[0] and not force:
         return {}
     fleet = demo_fleet()
+    lines = demo_bus_lines()
     for v in fleet:
         equipment = {"input": 1, "tool": v.equipment_tool} if v.equipment_tool else {}
-        cur.execute("INSERT INTO vehicles (name, kind, plate, contractor, equipment)"
-                    " VALUES (%s, %s, %s, %s, %s) RETURNING id",
-                    (v.name, v.kind, v.plate, v.contractor, json.dumps(equipment)))
+        route_number = lines[v.route_index].number if v.kind == "bus" else None
+        cur.execute("INSERT INTO vehicles (name, kind, plate, contractor, equipment,"
+                    " route_number) VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+                    (v.name, v.kind, v.plate, v.contractor, json.dumps(equipment),
+                     route_number))
         vehicle_id = cur.fetchone()[0]
-        cur.execute("INSERT INTO terminals (protocol, identifier, imei, vehicle_id)"
-                    " VALUES ('egts', %s, %s, %s)"
-                    " ON CONFLICT (protocol, identifier)"
-                    " DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id",
-                    (str(v.tid), v.imei, vehicle_id))
+        for protocol in ("egts", "ndtp"):  # the simulator drives a vehicle over either one
+            cur.execute("INSERT INTO terminals (protocol, identifier, imei, vehicle_id)"
+                        " VALUES (%s, %s, %s, %s)"
+                        " ON CONFLICT (protocol, identifier)"
+                        " DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id",
+                        (protocol, str(v.tid), v.imei, vehicle_id))
     routes = demo_routes()
     for r in routes:
         cur.execute("INSERT INTO routes (name, geom, treatment, priority, passes_required,"

@@ -22,3 +22,34 @@ def list_vehicles(cur: Any) -> list[dict[str, Any]]:
     cur.execute("SELECT id, name, kind, plate, contractor, equipment FROM vehicles ORDER BY id")
     keys = ("id", "name", "kind", "plate", "contractor", "equipment")
     return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
+
+
+def update_vehicle(cur: Any, vehicle_id: int, *, name: str | None = None,
+                   kind: str | None = None, plate: str | None = None,
+                   contractor: str | None = None, equipment_input: int | None = None) -> bool:
+    """Change the given fields (None leaves one as it is); returns whether the vehicle exists.
+
+    An empty ``plate`` or ``contractor`` clears it; ``equipment_input`` 0 removes the input
+    (other equipment keys, such as the tool, are kept).
+    """
+    sets: list[str] = []
+    params: list[Any] = []
+    for column, value in (("name", name), ("kind", kind)):
+        if value is not None:
+            sets.append(f"{column} = %s")
+            params.append(value)
+    for column, value in (("plate", plate), ("contractor", contractor)):
+        if value is not None:
+            sets.append(f"{column} = %s")
+            params.append(value or None)
+    if equipment_input is not None:
+        if equipment_input:
+            sets.append("equipment = equipment || jsonb_build_object('input', %s::int)")
+            params.append(equipment_input)
+        else:
+            sets.append("equipment = equipment - 'input'")
+    if not sets:
+        cur.execute("SELECT 1 FROM vehicles WHERE id = %s", (vehicle_id,))
+        return cur.fetchone() is not None
+    cur.execute(f"UPDATE vehicles SET {', '.join(sets)} WHERE id = %s", (*params, vehicle_id))
+    return bool(cur.rowcount)

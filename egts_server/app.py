@@ -3,53 +3,123 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
-from twisted.application.internet import TCPServer
-from twisted.application.service import MultiService
-from twisted.internet.defer import Deferred
+from twisted.application.internet import TCPServer, TimerService
+from twisted.application.service import MultiService, Service
+from twisted.enterprise import adbapi
+from twisted.internet.defer import Deferred, gatherResults, maybeDeferred
+from twisted.logger import Logger
+from twisted.python.failure import Failure
 
-from db import terminals
-from db.cluster import LocalCluster
+from db import retention, terminals
 from db.pool import PositionStore, make_pool
 from db.terminals import Admission
 from egts_server.config import Settings
+from egts_server.database import database_dsn
+from egts_server.metrics import IntakeMetrics
 from egts_server.model import DeviceKey
+from egts_server.net.collector import CollectorSchedule
+from egts_server.net.limits import ConnectionCounter, IntakeLimits, effective_max_connections
+from egts_server.net.ndtp import NdtpFactory  # issue 4
 from egts_server.net.protocol import EgtsFactory
+from egts_server.net.service import ListenerService
+from egts_server.retranslator import RetranslationService, register_delivery_metrics  # issue 8
 from egts_server.sinks import BatchingWriter
+from maps.metrics import MetricsResource
+from maps.nis_api import NisResource  # issue 4
 from maps.web import make_site
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
-def embedded_cluster(settings: Settings) -> LocalCluster:
-    e = settings.database.embedded
-    return LocalCluster(settings.resolve(e.data_dir), e.port, e.database, e.user)
+class PartitionKeeper(Service):
+    """Keeps the monthly partitions of positions ready ahead: at start, then daily.
 
+    The writer still creates any other month on demand (black-box fixes from the past).
+    """
 
-def database_dsn(settings: Settings) -> str:
-    """``DATABASE_URL``/``database.url`` when set, else the embedded cluster's socket."""
-    return settings.database.url or embedded_cluster(settings).dsn()
+    log = Logger()
+
+    def __init__(self, pool: adbapi.ConnectionPool, months_ahead: int, reactor: Any,
+                 clock: Callable[[], datetime] = utc_now, interval_s: float = 86400.0) -> None:
+        self._pool = pool
+        self._months_ahead = months_ahead
+        self._clock = clock
+        self._timer = TimerService(interval_s, self.run)
+        self._timer.clock = reactor
+
+    def startService(self) -> None:  # noqa: N802
+        super().startService()
+        self._timer.startService()
+
+    def stopService(self) -> Deferred[None]:  # noqa: N802
+        super().stopService()
+        d: Deferred[None] = maybeDeferred(self._timer.stopService)
+        return d
+
+    def run(self) -> Deferred[None]:
+        """One round; never fails (a failed call would stop the timer for good)."""
+        d: Deferred[list[str]] = self._pool.runInteraction(
+            retention.ensure_months_ahead, self._clock().date(), self._months_ahead)
+
+        def done(created: list[str]) -> None:
+            if created:
+                self.log.info("created partitions ahead: {names}", names=", ".join(created))
+
+        def failed(failure: Failure) -> None:
+            self.log.warn("could not create partitions ahead ({error}); trying again later",
+                          error=failure.getErrorMessage().strip())
+
+        return d.addCallbacks(done, failed)
 
 
 class Application(MultiService):
-    """Listeners, the writer and the web site, sharing the pools; stops listeners first."""
+    """Listeners, the writer and the web site, sharing the pools.
+
+    Stops in order: listeners (stop accepting, stop reading, acknowledge what commits, close),
+    then the writer (drain), then the rest; each step bounded by ``intake.shutdown_timeout_s``.
+    """
+
+    log = Logger()
 
     def __init__(self, settings: Settings, reactor: Any,
                  clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__()
+        self._reactor = reactor
+        self._shutdown_timeout_s = settings.intake.shutdown_timeout_s
         dsn = database_dsn(settings)
-        self.write_pool = make_pool(dsn, max_connections=1, reactor=reactor)
+        w = settings.writer
+        self.metrics = IntakeMetrics()
+        self.write_pool = make_pool(dsn, max_connections=w.connections, reactor=reactor)
         self.read_pool = make_pool(dsn, max_connections=settings.database.pool_max,
                                    reactor=reactor)
-        w = settings.writer
         self.writer = BatchingWriter(PositionStore(self.write_pool).store, reactor,
                                      batch_size=w.batch_size, max_queue=w.max_queue,
-                                     retry_delay_s=w.retry_delay_s)
+                                     retry_delay_s=w.retry_delay_s, concurrency=w.connections,
+                                     metrics=self.metrics)
         self.writer.setServiceParent(self)
+        # last in the tree, so it starts (and freezes what exists) after everything else
+        self.collector = CollectorSchedule(reactor, self.metrics.registry,
+                                           interval_s=settings.intake.gc_interval_s)
+        PartitionKeeper(self.read_pool, settings.database.partition_months_ahead, reactor,
+                        clock).setServiceParent(self)
+        i = settings.intake
+        limits = IntakeLimits(idle_timeout_s=i.idle_timeout_s, login_timeout_s=i.login_timeout_s,
+                              stall_timeout_s=i.stall_timeout_s,
+                              max_buffered_bytes=i.max_buffered_bytes,
+                              max_pending_fixes=i.max_pending_fixes,
+                              max_bad_packets=i.max_bad_packets)
+        max_connections = effective_max_connections(i.max_connections)
+        if max_connections < i.max_connections:
+            self.log.warn("intake.max_connections lowered from {configured} to {effective} to "
+                          "fit the open-file limit", configured=i.max_connections,
+                          effective=max_connections)
+        counter = ConnectionCounter(max_connections, i.max_connections_per_address)
+        self.listeners: list[ListenerService] = []
         policy = settings.intake.unknown_terminals
 
         def admit(device: DeviceKey, imei: str | None,
@@ -59,21 +129,71 @@ class Application(MultiService):
             return d
 
         if settings.egts.enabled:
-            self.egts_factory = EgtsFactory(self.writer, admit, clock,
-                                            settings.intake.idle_timeout_s)
-            self.egts = TCPServer(settings.egts.port, self.egts_factory,
-                                  interface=settings.egts.host, reactor=reactor)
+            self.egts_factory = EgtsFactory(self.writer, admit, clock, limits, reactor=reactor,
+                                            counter=counter, metrics=self.metrics)
+            self.egts = ListenerService(self.egts_factory, settings.egts.port,
+                                        host=settings.egts.host, backlog=settings.egts.backlog,
+                                        shutdown_timeout_s=i.shutdown_timeout_s,
+                                        reactor=reactor)
             self.egts.setServiceParent(self)
-        self.site = make_site(self.read_pool, settings.map, clock, settings.auth)
+            self.listeners.append(self.egts)
+        # -- NDTP v6 listener and NIS SOAP intake (issue 4) --
+        if settings.ndtp.enabled:
+            self.ndtp_factory = NdtpFactory(self.writer, admit, clock, i.idle_timeout_s,
+                                            login_timeout_s=i.login_timeout_s, reactor=reactor)
+            self.ndtp = TCPServer(settings.ndtp.port, self.ndtp_factory,
+                                  interface=settings.ndtp.host, reactor=reactor)
+            self.ndtp.setServiceParent(self)
+        nis = (NisResource(self.writer, admit, clock, settings.nis.passwords)
+               if settings.nis.enabled else None)
+        # -- end of issue 4 --
+        # -- retranslation to upstream platforms, GTFS-Realtime (issue 8) --
+        self.retranslation = RetranslationService(settings.retranslator, self.read_pool,
+                                                  reactor, clock)
+        self.retranslation.setServiceParent(self)
+        register_delivery_metrics(self.metrics.registry, lambda: self.retranslation.snapshot,
+                                  clock)
+        # -- end of issue 8 --
+        self.site = make_site(self.read_pool, settings.map, clock, settings.auth,
+                              metrics=MetricsResource(self.metrics_text), nis=nis,
+                              gtfs_rt=settings.gtfs_rt)
         self.http = TCPServer(settings.http.port, self.site, interface=settings.http.host,
                               reactor=reactor)
         self.http.setServiceParent(self)
+        self.collector.setServiceParent(self)
 
     def stopService(self) -> Deferred[None]:  # noqa: N802
-        d: Deferred[None] = super().stopService()  # children in reverse: listeners, then writer
+        Service.stopService(self)
+        # telemetry listeners first (plain TCPServer ones stop accepting; ListenerService ones
+        # also finish their connections), then the writer, then everything else
+        first: list[Any] = [*self.listeners]
+        first += [s for s in self if isinstance(s, TCPServer) and s is not self.http]
+        listeners = gatherResults([maybeDeferred(s.stopService) for s in first])
+        others = [s for s in self if s not in first and s is not self.writer]
+
+        def stop_writer(_: object) -> Deferred[Any]:
+            if self.writer.idle:
+                return maybeDeferred(self.writer.stopService)
+            self.log.info("waiting for the writer to commit {n} fixes", n=self.writer.queue_depth)
+            d: Deferred[Any] = maybeDeferred(self.writer.stopService)
+            return d.addTimeout(self._shutdown_timeout_s, self._reactor,
+                                onTimeoutCancel=self._gave_up)
+
+        def stop_others(_: object) -> Deferred[Any]:
+            return gatherResults([maybeDeferred(s.stopService) for s in reversed(others)])
 
         def close_pools(_: object) -> None:
             self.write_pool.close()
             self.read_pool.close()
 
-        return d.addCallback(close_pools)
+        d: Deferred[Any] = listeners.addCallback(stop_writer)
+        d.addCallback(stop_others)
+        return d.addBoth(close_pools)
+
+    def _gave_up(self, result: object, timeout: float) -> None:
+        self.log.warn("shutdown: {n} fixes were not committed within {s}s; they stay "
+                      "unacknowledged and the terminals will resend them",
+                      n=self.writer.queue_depth, s=timeout)
+
+    def metrics_text(self) -> str:
+        return self.metrics.registry.render()

@@ -16,6 +16,8 @@ from db import terminals as terminal_registry
 from db import vehicles as vehicle_registry
 from db.errors import StorageError
 from db.migrate import migrate
+from egts_server.cli_assign import add_assign_command
+from egts_server.cli_dispatch import add_dispatch_commands
 from egts_server.config import ConfigError, Settings, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -78,6 +80,37 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     elif args.action == "psql":
         target = settings.database.url or cluster.dsn()
         return subprocess.call(["psql", target])
+    elif args.action == "retention":
+        return _retention(args, settings)
+    return 0
+
+
+def _retention(args: argparse.Namespace, settings: Settings) -> int:
+    """Drop whole monthly partitions older than --keep-months (never a bulk DELETE)."""
+    from datetime import UTC, datetime
+
+    from db import retention
+
+    if args.keep_months is None or args.keep_months < 1:
+        raise ConfigError("db retention: --keep-months N (N >= 1) is required")
+    today = datetime.now(UTC).date()
+    conn = _connect(settings)
+    try:
+        with conn, conn.cursor() as cur:
+            doomed = retention.expired(cur, args.keep_months, today)
+        if not doomed:
+            kept_from = retention.add_months(today, -args.keep_months)
+            print(f"nothing to drop: no partition ends before {kept_from}")
+            return 0
+        for partition in doomed:
+            if args.dry_run:
+                print(f"would drop {partition.name} ({partition.month:%Y-%m})")
+                continue
+            with conn, conn.cursor() as cur:  # one short transaction per partition
+                retention.drop_partition(cur, partition)
+            print(f"dropped {partition.name} ({partition.month:%Y-%m})")
+    finally:
+        conn.close()
     return 0
 
 
@@ -112,6 +145,13 @@ def cmd_vehicles(args: argparse.Namespace, settings: Settings) -> int:
             new_id = vehicle_registry.add_vehicle(cur, args.name, args.kind, args.plate,
                                                   args.contractor, args.equipment_input)
             print(f"vehicle {new_id} added")
+        elif args.action == "edit":
+            if not vehicle_registry.update_vehicle(
+                    cur, args.id, name=args.name, kind=args.kind, plate=args.plate,
+                    contractor=args.contractor, equipment_input=args.equipment_input):
+                print(f"glonass-dispatch: no vehicle {args.id}", file=sys.stderr)
+                return 1
+            print(f"vehicle {args.id} updated")
     return 0
 
 
@@ -178,8 +218,12 @@ def cmd_maps(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
     from egts_server.simulator.run import run_simulator
 
-    return run_simulator(vehicles=args.vehicles, host=args.host, port=args.port,
-                         interval_s=args.interval, first=args.first, duration_s=args.duration)
+    port = args.port if args.port is not None else (
+        settings.ndtp.port if args.protocol == "ndtp" else settings.egts.port)
+    return run_simulator(vehicles=args.vehicles, host=args.host, port=port,
+                         interval_s=args.interval, first=args.first, duration_s=args.duration,
+                         protocol=args.protocol,
+                         ndtp_port=port if args.protocol == "ndtp" else args.ndtp_port)
 
 
 # -- parser --------------------------------------------------------------------------------------
@@ -202,8 +246,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="manage the database (embedded cluster by default)")
-    db.add_argument("action", choices=("start", "stop", "status", "migrate", "psql", "url", "seed"))
+    db.add_argument("action", choices=("start", "stop", "status", "migrate", "psql", "url", "seed",
+                                       "retention"))
     db.add_argument("--force", action="store_true", help="seed even if vehicles exist")
+    db.add_argument("--keep-months", type=int, metavar="N",
+                    help="retention: keep every fix younger than N months; drop whole monthly "
+                         "partitions older than that")
+    db.add_argument("--dry-run", action="store_true",
+                    help="retention: only list what would be dropped")
     db.set_defaults(func=cmd_db)
 
     term = sub.add_parser("terminals", help="list, add or remove terminals")
@@ -219,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     rm.add_argument("identifier")
     term.set_defaults(func=cmd_terminals)
 
-    veh = sub.add_parser("vehicles", help="list or add vehicles")
+    veh = sub.add_parser("vehicles", help="list, add or edit vehicles")
     veh_sub = veh.add_subparsers(dest="action", required=True)
     veh_sub.add_parser("list", help="list vehicles")
     vadd = veh_sub.add_parser("add", help="add a vehicle")
@@ -229,6 +279,16 @@ def build_parser() -> argparse.ArgumentParser:
     vadd.add_argument("--contractor")
     vadd.add_argument("--equipment-input", type=int, metavar="N",
                       help="digital input (1-based) that is on while the blade/spreader works")
+    vedit = veh_sub.add_parser("edit", help="change a vehicle (only the options given)")
+    vedit.add_argument("id", type=int, help="vehicle id (see `vehicles list`)")
+    vedit.add_argument("--name")
+    vedit.add_argument("--kind", choices=vehicle_registry.KINDS)
+    vedit.add_argument("--plate", help='number plate ("" clears it)')
+    vedit.add_argument("--contractor", help='contractor ("" clears it)')
+    vedit.add_argument("--equipment-input", type=int, metavar="N",
+                       help="digital input (1-based) that is on while the equipment works "
+                            "(0 removes it)")
+    add_assign_command(veh_sub)
     veh.set_defaults(func=cmd_vehicles)
 
     usr = sub.add_parser("users", help="dispatcher accounts: add, change password")
@@ -249,16 +309,22 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("directory", help="where to write index.html, data/ and vendor/")
     maps_cmd.set_defaults(func=cmd_maps)
 
-    sim = sub.add_parser("simulate", help="run demo terminals that speak EGTS over TCP")
+    sim = sub.add_parser("simulate", help="run demo terminals that speak EGTS or NDTP over TCP")
     sim.add_argument("--vehicles", type=int, default=10, help="number of terminals (default 10)")
     sim.add_argument("--host", default="127.0.0.1")
-    sim.add_argument("--port", type=int, default=20629)
+    sim.add_argument("--protocol", choices=("egts", "ndtp", "mixed"), default="egts",
+                     help="what the terminals speak; mixed: buses on NDTP, the rest on EGTS")
+    sim.add_argument("--port", type=int, default=None,
+                     help="the listener's port (default: egts.port, or ndtp.port for ndtp)")
+    sim.add_argument("--ndtp-port", type=int, default=5243,
+                     help="NDTP port for --protocol mixed (default 5243)")
     sim.add_argument("--interval", type=float, default=5.0, help="seconds between fixes")
     sim.add_argument("--first", type=int, default=0,
                      help="index of the first demo vehicle to drive (default 0)")
     sim.add_argument("--duration", type=float, default=0.0,
                      help="stop after this many seconds (default: run until Ctrl-C)")
     sim.set_defaults(func=cmd_simulate)
+    add_dispatch_commands(sub)  # routes, coverage, storms, report (issue 6)
     return parser
 
 

@@ -32,9 +32,10 @@ class IntakeSettings:
     max_connections: int = 15000  # all telemetry listeners together (lowered to fit the fd limit)
     max_connections_per_address: int = 1000
     max_buffered_bytes: int = 65553  # bytes waiting for the end of one packet
-    max_pending_fixes: int = 2000  # per connection: fixes waiting for their commit
+    max_pending_fixes: int = 200  # per connection: fixes waiting for their commit
     max_bad_packets: int = 10  # malformed packets in a row before the connection is closed
     shutdown_timeout_s: float = 10.0  # SIGTERM: wait this long for commits and acknowledgements
+    gc_interval_s: float = 60.0  # scheduled garbage collection (0: Python's automatic one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,30 @@ class ListenerSettings:
     host: str = "0.0.0.0"
     port: int = 20629
     backlog: int = 4096  # pending connections the kernel queues (reconnect storms)
+
+
+@dataclass(frozen=True, slots=True)
+class NdtpSettings:
+    """NDTP v6 listener (Granit-family terminals)."""
+
+    enabled: bool = True
+    host: str = "0.0.0.0"
+    port: int = 5243
+
+
+@dataclass(frozen=True, slots=True)
+class NisSettings:
+    """NIS SOAP ``PutCoord`` intake at ``POST /nis`` on the HTTP port.
+
+    ``accounts`` maps each sender's login to the *name* of the environment variable holding
+    its password; ``load_settings`` reads those variables into ``passwords`` (never from the
+    file, never shown in ``repr``).
+    """
+
+    enabled: bool = True
+    accounts: Mapping[str, str] = field(default_factory=dict)
+    passwords: Mapping[str, str] = field(default_factory=dict, repr=False,
+                                         metadata={"environment": True})
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +97,7 @@ class WriterSettings:
     batch_size: int = 5000
     max_queue: int = 50000
     retry_delay_s: float = 1.0
-    connections: int = 1  # transactions in flight at once
+    connections: int = 2  # transactions in flight at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,16 +129,58 @@ class DemoSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class UpstreamSettings:
+    """One platform we retransmit to (``[[retranslator.upstreams]]``), e.g. the regional RNIS.
+
+    ``oids`` maps a vehicle id (a TOML key, so a string) to the object id the upstream knows
+    it by; unmapped vehicles go as their EGTS terminal id, else their vehicle id.
+    ``description_env`` names the environment variable whose value is sent as DSCR (some
+    platforms expect credentials there, so it never comes from this file).
+    """
+
+    name: str = ""
+    host: str = ""
+    port: int = 20629
+    dispatcher_id: int = 0
+    vehicles: tuple[int, ...] = ()
+    kinds: tuple[str, ...] = ()
+    oids: Mapping[str, int] = field(default_factory=dict)
+    enabled: bool = True
+    description_env: str = ""
+    description: str = field(default="", repr=False, metadata={"environment": True})
+
+
+@dataclass(frozen=True, slots=True)
+class RetranslatorSettings:
+    upstreams: tuple[UpstreamSettings, ...] = ()
+    response_timeout_s: float = 5.0  # TL_RESPONSE_TO: wait this long for a confirmation
+    resend_attempts: int = 3  # TL_RESEND_ATTEMPTS: then drop the connection
+    reconnect_s: float = 30.0  # TL_RECONNECT_TO: first pause before reconnecting
+    reconnect_max_s: float = 600.0  # the pause doubles up to this while attempts fail
+    poll_interval_s: float = 1.0  # how often an idle connection looks for new fixes
+    records_per_packet: int = 50  # fixes per EGTS packet (and per vehicle per round)
+
+
+@dataclass(frozen=True, slots=True)
+class GtfsRtSettings:
+    stale_after_s: float = 300.0  # buses whose last fix is older are left out of the feed
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     intake: IntakeSettings = field(default_factory=IntakeSettings)
     egts: ListenerSettings = field(default_factory=ListenerSettings)
+    ndtp: NdtpSettings = field(default_factory=NdtpSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
+    nis: NisSettings = field(default_factory=NisSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     writer: WriterSettings = field(default_factory=WriterSettings)
     map: MapSettings = field(default_factory=MapSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
     public: PublicSettings = field(default_factory=PublicSettings)
     demo: DemoSettings = field(default_factory=DemoSettings)
+    retranslator: RetranslatorSettings = field(default_factory=RetranslatorSettings)
+    gtfs_rt: GtfsRtSettings = field(default_factory=GtfsRtSettings)
     project_dir: str = "."  # relative paths (the embedded cluster's data_dir) resolve against it
 
     def resolve(self, path: str) -> Path:
@@ -129,7 +196,8 @@ def _build(cls: type[T], raw: Mapping[str, Any], prefix: str) -> T:
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{prefix.rstrip('.') or 'config'}: expected a table")
     hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    names = {f.name for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+             if not f.metadata.get("environment")}
     unknown = sorted(set(raw) - names)
     if unknown:
         raise ConfigError(f"{prefix}{unknown[0]}: unknown setting")
@@ -148,6 +216,16 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
         if value not in allowed:
             raise ConfigError(f"{key}: {value!r} is not one of {', '.join(map(repr, allowed))}")
         return value
+    if origin is Mapping:  # a table of strings (nis.accounts) or ints (oids)
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{key}: expected a table")
+        item_hint = get_args(hint)[1]
+        return {name: _coerce(item_hint, item, f"{key}.{name}") for name, item in value.items()}
+    if origin is tuple:  # an array: of values, or of tables ([[retranslator.upstreams]])
+        if not isinstance(value, list):
+            raise ConfigError(f"{key}: expected an array")
+        item_hint = get_args(hint)[0]
+        return tuple(_coerce(item_hint, item, f"{key}[{i}]") for i, item in enumerate(value))
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if isinstance(hint, type) and isinstance(value, hint) and not (
@@ -179,12 +257,83 @@ def load_settings(
         settings = dataclasses.replace(
             settings, database=dataclasses.replace(settings.database, url=url)
         )
+    settings = _with_nis_passwords(settings, environ)
+    settings = _with_upstream_descriptions(settings, environ)
     _validate(settings)
     return settings
 
 
+def _with_nis_passwords(settings: Settings, environ: Mapping[str, str]) -> Settings:
+    """Read each NIS sender's password from the variable its account names."""
+    nis = settings.nis
+    if not nis.enabled or not nis.accounts:
+        return settings
+    passwords = {}
+    for login, variable in nis.accounts.items():
+        password = environ.get(variable)
+        if not password:
+            raise ConfigError(f"nis.accounts.{login}: environment variable {variable} "
+                              "(the password) is not set")
+        passwords[login] = password
+    return dataclasses.replace(settings, nis=dataclasses.replace(nis, passwords=passwords))
+
+
+def _with_upstream_descriptions(settings: Settings, environ: Mapping[str, str]) -> Settings:
+    """Read each upstream's DSCR from the variable its ``description_env`` names."""
+    upstreams = []
+    for i, u in enumerate(settings.retranslator.upstreams):
+        if u.description_env:
+            value = environ.get(u.description_env)
+            if value is None:
+                raise ConfigError(f"retranslator.upstreams[{i}].description_env: environment "
+                                  f"variable {u.description_env} is not set")
+            u = dataclasses.replace(u, description=value)
+        upstreams.append(u)
+    return dataclasses.replace(settings, retranslator=dataclasses.replace(
+        settings.retranslator, upstreams=tuple(upstreams)))
+
+
+def _validate_retranslator(r: RetranslatorSettings, stale_after_s: float) -> None:
+    names: set[str] = set()
+    for i, u in enumerate(r.upstreams):
+        key = f"retranslator.upstreams[{i}]"
+        if not u.name or u.name in names:
+            raise ConfigError(f"{key}.name: every upstream needs a name of its own")
+        names.add(u.name)
+        if not u.host:
+            raise ConfigError(f"{key}.host: required")
+        if not 0 < u.port <= 65535:
+            raise ConfigError(f"{key}.port: {u.port} is not a TCP port")
+        if not 0 <= u.dispatcher_id <= 0xFFFF_FFFF:
+            raise ConfigError(f"{key}.dispatcher_id: must fit in 32 bits")
+        if not u.vehicles and not u.kinds:
+            raise ConfigError(f"{key}: selects no vehicle (set vehicles and/or kinds)")
+        if len(u.description.encode("cp1251", "replace")) > 255:
+            raise ConfigError(f"{key}.description_env: DSCR longer than 255 bytes")
+        for vehicle, oid in u.oids.items():
+            if not vehicle.isdigit():
+                raise ConfigError(f"{key}.oids.{vehicle}: keys are vehicle ids")
+            if not 0 <= oid <= 0xFFFF_FFFF:
+                raise ConfigError(f"{key}.oids.{vehicle}: must fit in 32 bits")
+    for name, positive in (("response_timeout_s", r.response_timeout_s),
+                           ("reconnect_s", r.reconnect_s),
+                           ("poll_interval_s", r.poll_interval_s),
+                           ("records_per_packet", r.records_per_packet)):
+        if positive <= 0:
+            raise ConfigError(f"retranslator.{name}: must be positive")
+    if r.resend_attempts < 0:
+        raise ConfigError("retranslator.resend_attempts: must be 0 or more")
+    if r.reconnect_max_s < r.reconnect_s:
+        raise ConfigError("retranslator.reconnect_max_s: must be at least reconnect_s")
+    if r.records_per_packet > 500:
+        raise ConfigError("retranslator.records_per_packet: at most 500 (packets stay < 64 KiB)")
+    if stale_after_s <= 0:
+        raise ConfigError("gtfs_rt.stale_after_s: must be positive")
+
+
 def _validate(s: Settings) -> None:
-    for key, port in (("egts.port", s.egts.port), ("http.port", s.http.port),
+    for key, port in (("egts.port", s.egts.port), ("ndtp.port", s.ndtp.port),
+                      ("http.port", s.http.port),
                       ("database.embedded.port", s.database.embedded.port)):
         if not 0 <= port <= 65535:
             raise ConfigError(f"{key}: {port} is not a TCP port")
@@ -206,5 +355,8 @@ def _validate(s: Settings) -> None:
                           ("map.poll_interval_s", s.map.poll_interval_s)):
         if positive <= 0:
             raise ConfigError(f"{key}: must be positive")
+    if i.gc_interval_s < 0:
+        raise ConfigError("intake.gc_interval_s: must be 0 or more")
     if s.database.partition_months_ahead < 0:
         raise ConfigError("database.partition_months_ahead: must be 0 or more")
+    _validate_retranslator(s.retranslator, s.gtfs_rt.stale_after_s)

@@ -46,6 +46,41 @@ KEY_NAV_MODULE_ON: Final = "nav_module_on"
 KEY_BACKUP_IN_USE: Final = "backup_battery_in_use"
 KEY_INTERNAL_BATTERY_IN_USE: Final = "internal_battery_in_use"
 
+# -- NDTP v6 cells (research/nis.md §3.5); {n} is the cell's instance number ------------------
+KEY_SPEED_MAX: Final = "speed_max_kmh"  # highest speed over the reporting period
+KEY_TRACK_M: Final = "track_m"  # metres driven since the previous record (wraps at 65535)
+KEY_ALARM: Final = "alarm"
+KEY_SOS: Final = "sos"
+KEY_CALL_REQUEST: Final = "call_request"  # the driver asks for a voice call
+KEY_FIRST_POWER_ON: Final = "first_power_on"
+KEY_PDOP_RAW: Final = "pdop_raw"  # NDTP pdop byte; its scaling is not public
+KEY_NAV_RECEIVER: Final = "nav_receiver"  # NDTP nav cell number (receiver index)
+KEY_GSM_CSQ: Final = "gsm_csq"  # GSM signal quality, 0..31
+KEY_GPRS_STATE: Final = "gprs_state"  # raw
+KEY_ACCEL_ENERGY: Final = "accel_energy"  # raw
+KEY_EXT_VOLTAGE_RAW: Final = "ext_voltage_raw"  # raw; scaling unverified
+KEY_ROAD_MACHINE_RAW = "road_machine{n}_raw"  # NDTP cell 5 (КДМ) hex; mapped per vehicle
+KEY_PASSENGERS_CROWN_RAW = "passengers_crown{n}_raw"  # NDTP cell 3 ("Корона") hex
+KEY_PASSENGERS_IRMA_RAW = "passengers_irma{n}_raw"  # NDTP cell 4 (IRMA) hex
+KEY_FUEL_STATUS = "fuel{n}_status"  # NDTP cell 8 (УЗИ-М): 0 OK
+KEY_FUEL_LEVEL_MM = "fuel{n}_level_mm"
+KEY_FUEL_LEVEL_L = "fuel{n}_level_l"
+KEY_FUEL_TEMPERATURE_RAW = "fuel{n}_temperature_raw"
+KEY_CAN_ABSENT = "can{n}_absent"  # NDTP cell 10: True when no CAN module is fitted
+KEY_CAN_STATUS = "can{n}_status"  # sec_flag_status, raw
+KEY_CAN_ENGINE_HOURS_X100 = "can{n}_engine_hours_x100"  # as sent (x 100 h)
+KEY_CAN_TOTAL_KM_X100 = "can{n}_total_km_x100"  # as sent (x 100 km)
+KEY_CAN_TOTAL_FUEL_L = "can{n}_total_fuel_l"
+KEY_CAN_FUEL_LEVEL = "can{n}_fuel_level"  # in the unit of can{n}_fuel_level_unit
+KEY_CAN_FUEL_LEVEL_UNIT = "can{n}_fuel_level_unit"  # "percent" | "l"
+KEY_CAN_RPM = "can{n}_rpm"
+KEY_CAN_ENGINE_TEMP_C = "can{n}_engine_temp_c"
+KEY_CAN_SPEED_KMH = "can{n}_speed_kmh"
+KEY_CAN_AXLE_LOAD = "can{n}_axle{k}_load_10kg"  # axle k (1-5), kg x 10 as sent
+KEY_CAN_ALARM_FLAGS = "can{n}_alarm_flags"
+KEY_NDTP_CELL_RAW = "ndtp_cell{t}_{n}_raw"  # any other NDTP cell of known size, hex
+KEY_NDTP_TAIL_RAW: Final = "ndtp_tail_raw"  # from the first cell of unknown type on, hex
+
 
 @dataclass(frozen=True, slots=True)
 class DeviceKey:

@@ -17,8 +17,8 @@ from twisted.logger import (
 
 from db.migrate import migrate
 from egts_server.app import Application
-from egts_server.database import database_dsn, embedded_cluster
 from egts_server.config import Settings
+from egts_server.database import database_dsn, embedded_cluster
 
 log = Logger()
 
@@ -67,12 +67,15 @@ def serve(settings: Settings, *, simulate: int = 0, simulate_interval_s: float =
 
         host = "127.0.0.1" if settings.egts.host in ("0.0.0.0", "::") else settings.egts.host
         SimulatedFleet(reactor, host, settings.egts.port, count=simulate,
-                       interval_s=simulate_interval_s).setServiceParent(app)
+                       interval_s=simulate_interval_s,
+                       protocol="mixed" if settings.ndtp.enabled else "egts",  # issue 4
+                       ndtp_port=settings.ndtp.port).setServiceParent(app)
     app.startService()
     reactor.addSystemEventTrigger("before", "shutdown", app.stopService)
     http_host = "localhost" if settings.http.host in ("0.0.0.0", "::") else settings.http.host
-    log.info("live map: http://{host}:{port}/   EGTS: tcp/{egts}   API: /api/vehicles",
-             host=http_host, port=settings.http.port, egts=settings.egts.port)
+    log.info("live map: http://{host}:{port}/   EGTS: tcp/{egts}   NDTP: tcp/{ndtp}   "
+             "API: /api/vehicles   NIS: POST /nis", host=http_host, port=settings.http.port,
+             egts=settings.egts.port, ndtp=settings.ndtp.port if settings.ndtp.enabled else "off")
     reactor.run()  # type: ignore[attr-defined]
     if stop_cluster:
         embedded_cluster(settings).stop()

@@ -2,11 +2,24 @@
 
 ``BatchingWriter.submit`` returns a Deferred that fires once the transaction holding those fixes
 has committed; the protocol adapters write the terminal's acknowledgement from that callback.
-Batches form by themselves (group commit): while one transaction runs, new submissions queue up
-and go together in the next, so latency stays at one commit under light load and batches grow
-under heavy load. A failed commit is retried after ``retry_delay_s`` with the same fixes, for as
-long as it takes; nothing is acknowledged meanwhile. When the queue is full the writer pauses
-every registered transport (they stop reading) and resumes them once it has drained by half.
+Batches form by themselves (group commit): while a transaction runs, new submissions queue up
+and go together in the next, so latency stays at about one commit under light load and batches
+grow under heavy load. ``concurrency`` transactions may run at once (one per connection of the
+writer's pool).
+
+Failures never stop the writer:
+
+* the database is unavailable (connection lost, server down, a deadlock): the same fixes are
+  retried after ``retry_delay_s``, for as long as it takes, and nothing is acknowledged
+  meanwhile; the pool reconnects by itself;
+* the database refuses the data (``StorageRefused``: a value out of range, say): the batch is
+  split in halves until the submission at fault is alone; that one fails (its connection is
+  closed unacknowledged, see ``net.protocol``) and every other submission is stored. One bad
+  packet can never hold up the others.
+
+Backpressure: when the fixes queued or in flight reach ``max_queue`` the writer pauses every
+registered producer (the listeners stop reading their sockets) and resumes them once it has
+drained to half, so memory stays bounded whatever the terminals send.
 """
 
 from __future__ import annotations
@@ -16,13 +29,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import psycopg2
 from twisted.application.service import Service
-from twisted.internet.defer import Deferred, succeed
-from twisted.internet.interfaces import IDelayedCall, IPushProducer, IReactorTime
+from twisted.enterprise.adbapi import ConnectionLost
+from twisted.internet.defer import Deferred, maybeDeferred, succeed
+from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 
+from db.pool import StorageRefused, StorageUnavailable
 from db.positions import FixRow
+from egts_server.metrics import IntakeMetrics
 
 StoreBatch = Callable[[list[FixRow]], "Deferred[int]"]
 
@@ -33,16 +50,24 @@ class PositionSink(Protocol):
     def submit(self, rows: Sequence[FixRow]) -> Deferred[None]: ...
 
 
+class Pausable(Protocol):
+    """A reader the writer can hold back (the push-producer half that matters here)."""
+
+    def pauseProducing(self) -> None: ...  # noqa: N802
+
+    def resumeProducing(self) -> None: ...  # noqa: N802
+
+
 @dataclass(slots=True)
 class WriterStats:
-    """Counters for /metrics and the logs."""
+    """Plain counters (the metrics registry has the same and more, for /metrics)."""
 
     submitted: int = 0
     stored: int = 0
     duplicates: int = 0
+    rejected: int = 0
     commits: int = 0
     failures: int = 0
-    commit_seconds: list[float] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -51,30 +76,62 @@ class _Pending:
     done: Deferred[None]
 
 
+@dataclass(slots=True)
+class _Batch:
+    items: list[_Pending]
+    size: int
+    isolating: bool = False  # part of a refused batch being split: never merged with others
+    started: float = 0.0
+
+
+@dataclass(slots=True)
+class _Outage:
+    since: float
+    attempts: int = 0
+    last_error: str = field(default="")
+
+
 class BatchingWriter(Service):
-    """Queue + group commit + retry + backpressure, in front of one store function."""
+    """Queue + group commit + retry + isolation of refused data + backpressure."""
 
     log = Logger()
 
     def __init__(self, store: StoreBatch, clock: IReactorTime, *, batch_size: int = 5000,
-                 max_queue: int = 50000, retry_delay_s: float = 1.0) -> None:
+                 max_queue: int = 50000, retry_delay_s: float = 1.0, concurrency: int = 1,
+                 metrics: IntakeMetrics | None = None) -> None:
         self._store = store
         self._clock = clock
         self._batch_size = batch_size
         self._max_queue = max_queue
         self._retry_delay_s = retry_delay_s
+        self._concurrency = max(1, concurrency)
         self._pending: deque[_Pending] = deque()
-        self._queued = 0
-        self._busy = False
+        self._isolating: deque[_Batch] = deque()
+        self._queued = 0  # fixes submitted and not yet committed or refused
+        self._in_flight = 0
         self._retry: IDelayedCall | None = None
-        self._producers: set[IPushProducer] = set()
+        self._outage: _Outage | None = None
+        self._producers: set[Pausable] = set()
         self._paused = False
         self._drained: list[Deferred[None]] = []
         self.stats = WriterStats()
+        self.metrics = metrics if metrics is not None else IntakeMetrics()
+        self.metrics.queue_depth.set_function(lambda: float(self._queued))
+        self.metrics.queue_limit.set(float(max_queue))
+        self.metrics.writer_paused.set_function(lambda: 1.0 if self._paused else 0.0)
 
     @property
     def queue_depth(self) -> int:
+        """Fixes submitted and not yet committed (queued or in a running transaction)."""
         return self._queued
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    @property
+    def idle(self) -> bool:
+        return not (self._pending or self._isolating or self._in_flight)
 
     def submit(self, rows: Sequence[FixRow]) -> Deferred[None]:
         if not rows:
@@ -92,18 +149,18 @@ class BatchingWriter(Service):
         self._kick()
         return done
 
-    def register_producer(self, producer: IPushProducer) -> None:
+    def register_producer(self, producer: Pausable) -> None:
         """A connection that should stop reading while the queue is full."""
         self._producers.add(producer)
         if self._paused:
             producer.pauseProducing()
 
-    def unregister_producer(self, producer: IPushProducer) -> None:
+    def unregister_producer(self, producer: Pausable) -> None:
         self._producers.discard(producer)
 
     def drain(self) -> Deferred[None]:
         """Fires when everything submitted so far has committed (graceful shutdown)."""
-        if not self._pending and not self._busy:
+        if self.idle:
             return succeed(None)
         d: Deferred[None] = Deferred()
         self._drained.append(d)
@@ -116,51 +173,135 @@ class BatchingWriter(Service):
     # -- internals ---------------------------------------------------------------------------
 
     def _kick(self) -> None:
-        if not self._busy and self._retry is None and self._pending:
-            self._flush()
+        while self._retry is None and self._in_flight < self._concurrency:
+            batch = self._next_batch()
+            if batch is None:
+                return
+            self._start(batch)
 
-    def _flush(self) -> None:
-        self._retry = None
-        batch: list[_Pending] = []
+    def _next_batch(self) -> _Batch | None:
+        if self._isolating:
+            return self._isolating.popleft()
+        if not self._pending:
+            return None
+        items: list[_Pending] = []
         size = 0
-        while self._pending and (not batch or size + len(self._pending[0].rows) <= self._batch_size):
+        limit = self._batch_size
+        while self._pending and (not items or size + len(self._pending[0].rows) <= limit):
             item = self._pending.popleft()
-            batch.append(item)
+            items.append(item)
             size += len(item.rows)
-        rows = [row for item in batch for row in item.rows]
-        self._busy = True
-        started = self._clock.seconds()
-        d = self._store(rows)
-        d.addCallbacks(self._committed, self._failed, callbackArgs=(batch, size, started),
-                       errbackArgs=(batch, size))
+        return _Batch(items, size)
 
-    def _committed(self, stored: int, batch: list[_Pending], size: int, started: float) -> None:
-        self._busy = False
-        self._queued -= size
+    def _start(self, batch: _Batch) -> None:
+        self._in_flight += 1
+        batch.started = self._clock.seconds()
+        rows = [row for item in batch.items for row in item.rows]
+        d: Deferred[int] = maybeDeferred(self._store, rows)
+        d.addCallbacks(self._committed, self._failed, callbackArgs=(batch,),
+                       errbackArgs=(batch,))
+        d.addErrback(self._bug)
+
+    def _committed(self, stored: int, batch: _Batch) -> None:
+        self._in_flight -= 1
+        self._queued -= batch.size
+        m = self.metrics
+        elapsed = self._clock.seconds() - batch.started
         self.stats.commits += 1
         self.stats.stored += stored
-        self.stats.duplicates += size - stored
-        self.stats.commit_seconds.append(self._clock.seconds() - started)
-        if len(self.stats.commit_seconds) > 1000:
-            del self.stats.commit_seconds[:500]
-        for item in batch:
+        self.stats.duplicates += batch.size - stored
+        m.commits.inc()
+        m.commit_seconds.observe(elapsed)
+        m.batch_fixes.observe(batch.size)
+        m.fixes_stored.inc(stored)
+        m.fixes_duplicate.inc(batch.size - stored)
+        if self._outage is not None:
+            outage, self._outage = self._outage, None
+            self.log.info("database writes recovered after {s:.1f}s and {n} failed attempts",
+                          s=self._clock.seconds() - outage.since, n=outage.attempts)
+        # Start the next transaction before answering this one: the database works on it while
+        # the reactor writes this batch's acknowledgements.
+        self._kick()
+        for item in batch.items:
             item.done.callback(None)
+        self._after_progress()
+
+    def _failed(self, failure: Failure, batch: _Batch) -> None:
+        self._in_flight -= 1
+        self.stats.failures += 1
+        if failure.check(StorageRefused):
+            self.metrics.database_errors.labels("refused").inc()
+            self._isolate(batch, failure)
+            self._after_progress()
+            return
+        self.metrics.database_errors.labels("unavailable").inc()
+        error = _one_line(failure)
+        now = self._clock.seconds()
+        if self._outage is None:
+            self._outage = _Outage(since=now)
+            if not _expected(failure):
+                self.log.failure("storing {n} fixes failed; retrying every {delay}s", failure,
+                                 n=batch.size, delay=self._retry_delay_s)
+            else:
+                self.log.warn("storing {n} fixes failed ({error}); retrying every {delay}s; "
+                              "nothing is acknowledged meanwhile", n=batch.size, error=error,
+                              delay=self._retry_delay_s)
+        self._outage.attempts += 1
+        self._outage.last_error = error
+        if self._outage.attempts % 10 == 0:
+            self.log.warn("database still failing after {n} attempts in {s:.0f}s: {error}; "
+                          "{depth} fixes waiting", n=self._outage.attempts,
+                          s=now - self._outage.since, error=error, depth=self._queued)
+        if batch.isolating:
+            self._isolating.appendleft(batch)
+        else:
+            self._pending.extendleft(reversed(batch.items))
+        if self._retry is None:
+            self._retry = self._clock.callLater(self._retry_delay_s, self._retry_now)
+
+    def _retry_now(self) -> None:
+        self._retry = None
+        self._kick()
+
+    def _isolate(self, batch: _Batch, failure: Failure) -> None:
+        """The database refused something in this batch: split it, or fail the culprit."""
+        if len(batch.items) == 1:
+            (item,) = batch.items
+            self._queued -= batch.size
+            self.stats.rejected += batch.size
+            self.metrics.fixes_rejected.inc(batch.size)
+            self.log.warn("the database refused {n} fixes ({error}); they are not acknowledged",
+                          n=batch.size, error=failure.getErrorMessage())
+            item.done.errback(failure)
+            return
+        half = len(batch.items) // 2
+        for part in (batch.items[half:], batch.items[:half]):
+            self._isolating.appendleft(_Batch(part, sum(len(i.rows) for i in part),
+                                              isolating=True))
+
+    def _after_progress(self) -> None:
         if self._paused and self._queued <= self._max_queue // 2:
             self._paused = False
-            self.log.info("write queue drained to {depth}: resuming connections", depth=self._queued)
+            self.log.info("write queue drained to {depth}: resuming connections",
+                          depth=self._queued)
             for producer in list(self._producers):
                 producer.resumeProducing()
-        if self._pending:
-            self._flush()
-        else:
+        self._kick()
+        if self.idle:
             drained, self._drained = self._drained, []
             for d in drained:
                 d.callback(None)
 
-    def _failed(self, failure: Failure, batch: list[_Pending], size: int) -> None:
-        self._busy = False
-        self.stats.failures += 1
-        self.log.failure("storing {n} fixes failed; retrying in {delay}s", failure,
-                         n=size, delay=self._retry_delay_s)
-        self._pending.extendleft(reversed(batch))
-        self._retry = self._clock.callLater(self._retry_delay_s, self._flush)
+    def _bug(self, failure: Failure) -> None:
+        """Our own callbacks raised: log it; the writer must keep going."""
+        self.log.failure("writer bookkeeping failed", failure)
+
+
+def _expected(failure: Failure) -> bool:
+    """Errors an outage produces: logged as one line instead of a traceback."""
+    return failure.check(StorageUnavailable, psycopg2.Error, ConnectionLost) is not None
+
+
+def _one_line(failure: Failure) -> str:
+    text = failure.getErrorMessage().strip()
+    return text.splitlines()[0] if text else failure.type.__name__  # type: ignore[union-attr]

@@ -22,7 +22,7 @@ class Access(enum.IntEnum):
 ROLE_LEVEL: Final = {"auditor": Access.READER, "dispatcher": Access.EDITOR, "admin": Access.ADMIN}
 READ_METHODS: Final = frozenset({b"GET", b"HEAD", b"OPTIONS"})
 
-_PUBLIC_PREFIXES: Final = ("/static/", "/public/", "/api/public/")
+_PUBLIC_PREFIXES: Final = ("/static/", "/public/", "/api/public/", "/gtfs-rt/")
 _PUBLIC_PATHS: Final = frozenset({"/login", "/logout", "/healthz", "/metrics", "/nis",
                                   "/api/session", "/favicon.ico"})
 _ADMIN_PREFIXES: Final = ("/api/terminals", "/api/users", "/admin")

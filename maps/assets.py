@@ -105,6 +105,9 @@ ASSETS: Final[tuple[VendoredAsset, ...]] = (
     # folium.plugins.Realtime
     _npm(f"{_CDNJS}/leaflet-realtime/2.2.0/leaflet-realtime.js",
          "leaflet-realtime", "dist/leaflet-realtime.js"),
+    # folium.plugins.Draw (the route editor)
+    _npm(f"{_CDNJS}/leaflet.draw/1.0.2/leaflet.draw.js", "leaflet-draw", "dist/leaflet.draw.js"),
+    _npm(f"{_CDNJS}/leaflet.draw/1.0.2/leaflet.draw.css", "leaflet-draw", "dist/leaflet.draw.css"),
 )
 
 _BY_URL: Final[Mapping[str, VendoredAsset]] = {a.cdn_url: a for a in ASSETS}

@@ -62,6 +62,9 @@ VEHICLES_LAYER_NAME: Final = "Техника"
 ROUTES_LAYER_NAME: Final = "Маршруты уборки"
 MARKS_LAYER_NAME: Final = "Отметки"
 PAGE_TITLE: Final = "Техника на линии — диспетчерская карта"
+#: A vehicle online by the server's rule but silent this long is drawn "stale" (a dotted rim):
+#: terminals report every 5-30 s, so two minutes of silence is worth a glance, not yet alarm.
+STALE_AFTER_S: Final = 120.0
 OSM_ATTRIBUTION: Final = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">участники OpenStreetMap</a>'
 )
@@ -95,12 +98,20 @@ class VehicleSymbology(JSCSSMixin, MacroElement):
         api_url: str,
         groups: Mapping[str, folium.FeatureGroup],
         asset_prefix: str,
+        track_url: str | None = None,
+        playback_url: str | None = None,
+        stale_after_s: float = STALE_AFTER_S,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "VehicleSymbology"
         self.groups = dict(groups)
-        self.config = {**symbology_config(), "apiUrl": api_url, "timeZone": TIME_ZONE}
+        self.config = {**symbology_config(), "apiUrl": api_url, "timeZone": TIME_ZONE,
+                       "trackUrl": track_url, "playbackUrl": playback_url,
+                       "staleAfterS": stale_after_s}
         _link_own_assets(self, asset_prefix)
+        if track_url:  # the popup's "last hour" track is drawn by the shared track.js
+            prefix = asset_prefix.rstrip("/")
+            self.default_js = [*self.default_js, ("glonass_track_js", f"{prefix}/js/track.js")]
 
     def member(self, name: str) -> JsCode:
         """A reference to one member of the JS object, for Realtime's options."""
@@ -252,6 +263,13 @@ _OFFLINE_SVG: Final = (
     '<circle cx="14" cy="14" r="11" fill="#607d8b" stroke="#37474f" stroke-width="2.5"'
     ' stroke-dasharray="3 2"/><circle cx="14" cy="14" r="3.5" fill="#fff"/></svg>'
 )
+_STALE_SVG: Final = (
+    '<svg class="gd-legend-arrow" viewBox="0 0 28 28" width="16" height="16" aria-hidden="true"'
+    ' opacity="0.85">'
+    '<circle cx="14" cy="14" r="11" fill="#607d8b" stroke="#cfd8dc" stroke-width="2.5"'
+    ' stroke-dasharray="1 2.5" stroke-linecap="round"/><circle cx="14" cy="14" r="3.5"'
+    ' fill="#fff"/></svg>'
+)
 _STANDING_SVG: Final = (
     '<svg class="gd-legend-arrow" viewBox="0 0 28 28" width="16" height="16" aria-hidden="true">'
     '<circle cx="14" cy="14" r="11" fill="#607d8b" stroke="#fff" stroke-width="2"/>'
@@ -323,6 +341,7 @@ def legend_html(element_id: str, *, routes: bool = False, marks: bool = False) -
     )
     states = (
         f'<tr><td>{_swatch("#607d8b", "gd-working")}</td><td>оборудование включено</td></tr>'
+        f"<tr><td>{_STALE_SVG}</td><td>нет свежих отметок</td></tr>"
         f"<tr><td>{_OFFLINE_SVG}</td><td>нет связи</td></tr>"
         f"<tr><td>{_ARROW_SVG}</td><td>едет (стрелка — курс)</td></tr>"
         f"<tr><td>{_STANDING_SVG}</td><td>стоит</td></tr>"
@@ -333,6 +352,8 @@ def legend_html(element_id: str, *, routes: bool = False, marks: bool = False) -
     return (
         f'<div id="{html.escape(element_id)}" class="gd-panel" hidden>'
         f"<h2>{html.escape(VEHICLES_LAYER_NAME)} <small>(на линии / всего)</small></h2>"
+        '<label class="gd-filter" hidden data-contractor-filter-row>Подрядчик '
+        '<select data-contractor-filter><option value="">все</option></select></label>'
         f'<table class="gd-legend-kinds">{rows}</table>'
         f'<table class="gd-legend-states">{states}</table>'
         f"{context}"
@@ -357,6 +378,11 @@ def build_live_map(
     fit_to_routes: bool = True,
     static_prefix: str = DEFAULT_PREFIX,
     asset_prefix: str = "/static",
+    app_bar: bool = False,
+    session_url: str | None = "/api/session",
+    track_url: str | None = "/api/vehicles/{id}/track",
+    playback_url: str | None = "/playback",
+    stale_after_s: float = STALE_AFTER_S,
 ) -> folium.Map:
     """The live map as a folium object, before rendering (for pages that add more layers).
 
@@ -366,6 +392,11 @@ def build_live_map(
     are fetched every ``context_refresh_s``, not on every vehicle poll. With ``fit_to_routes``
     the first answer with routes sets the view to them, otherwise ``center``/``zoom`` stay.
     Call :func:`maps.assets.localize` again if you add plugins to the returned map.
+
+    ``app_bar`` adds the title bar with the other pages and sign-in (``session_url``), as the
+    served site has it; the map alone (tests, embedding) leaves it out. A vehicle's popup offers
+    its last hour from ``track_url`` (``{id}`` is replaced) and a link to ``playback_url``;
+    ``stale_after_s`` is when a vehicle that is still online starts to look stale.
     """
     if poll_interval_s <= 0:
         raise ValueError(f"poll_interval_s must be positive, got {poll_interval_s}")
@@ -399,7 +430,9 @@ def build_live_map(
     for layer in (routes, marks):
         if layer is not None:
             layer.add_to(fmap)
-    symbology = VehicleSymbology(api_url=api_url, groups=groups, asset_prefix=asset_prefix)
+    symbology = VehicleSymbology(api_url=api_url, groups=groups, asset_prefix=asset_prefix,
+                                 track_url=track_url, playback_url=playback_url,
+                                 stale_after_s=stale_after_s)
     symbology.add_to(fmap)
 
     # remove_missing: the API lists offline vehicles too (online=false), so a vehicle missing
@@ -426,6 +459,11 @@ def build_live_map(
         context.add_to(fmap)
 
     LivePanel(symbology=symbology, realtime=realtime, context=context).add_to(fmap)
+    if app_bar:
+        # imported here: maps.pages.chrome builds on this module
+        from maps.pages.chrome import AppBar
+
+        AppBar(active="live", session_url=session_url, asset_prefix=asset_prefix).add_to(fmap)
     folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
     localize(fmap, prefix=static_prefix)
     return fmap
@@ -445,6 +483,11 @@ def render_live_map(
     static_prefix: str = DEFAULT_PREFIX,
     asset_prefix: str = "/static",
     tile_attribution: str = OSM_ATTRIBUTION,
+    app_bar: bool = False,
+    session_url: str | None = "/api/session",
+    track_url: str | None = "/api/vehicles/{id}/track",
+    playback_url: str | None = "/playback",
+    stale_after_s: float = STALE_AFTER_S,
 ) -> str:
     """The complete HTML page of the live map; raises if any asset would come from elsewhere.
 
@@ -456,7 +499,9 @@ def render_live_map(
         center=center, zoom=zoom, tile_url=tile_url, tile_attribution=tile_attribution,
         api_url=api_url, poll_interval_s=poll_interval_s, routes_url=routes_url,
         marks_url=marks_url, context_refresh_s=context_refresh_s, fit_to_routes=fit_to_routes,
-        static_prefix=static_prefix, asset_prefix=asset_prefix,
+        static_prefix=static_prefix, asset_prefix=asset_prefix, app_bar=app_bar,
+        session_url=session_url, track_url=track_url, playback_url=playback_url,
+        stale_after_s=stale_after_s,
     )
     page: str = fmap.get_root().render()
     return assert_offline(page)

@@ -160,7 +160,42 @@ class _Copier:
             if (self.node_modules / package / name).is_file():
                 self.copy(package, name, f"{package}/{name}")
                 return
-        raise VendorError(f"{package} ships no licence file; check its terms before vendoring")
+        notice = _DECLARED_LICENCES.get(package)
+        if notice is None:
+            raise VendorError(f"{package} ships no licence file; check its terms before "
+                              "vendoring")
+        meta = json.loads((self.node_modules / package / "package.json").read_text("utf-8"))
+        if meta.get("license") != "MIT":
+            raise VendorError(f"{package} now declares {meta.get('license')!r}, not MIT")
+        version = _package_version(self.node_modules, package)
+        text = (f"{package} {version} declares the MIT licence in its package.json and ships no\n"
+                f"licence file; this is that licence with the copyright line of its sources.\n\n"
+                f"{notice}\n\n{_MIT_TEXT}")
+        self.put(f"{package}/LICENSE", text.encode(), f"{package}@{version}/package.json "
+                 "(declared licence)")
+
+
+# Packages that declare MIT in package.json but ship no licence file: the copyright line from
+# their sources' header, checked by hand when the package was added.
+_DECLARED_LICENCES: Final = {
+    "leaflet-draw": "Copyright (c) 2012-2017, Jacob Toye, Jon West, Smartrak, Leaflet",
+}
+_MIT_TEXT: Final = """\
+Permission is hereby granted, free of charge, to any person obtaining a copy of this
+software and associated documentation files (the "Software"), to deal in the Software without
+restriction, including without limitation the rights to use, copy, modify, merge, publish,
+distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
+Software is furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or
+substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING
+BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
+DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+"""
 
 
 # Files a library loads by itself that no stylesheet mentions: Leaflet's default marker icon

@@ -12,12 +12,16 @@ from twisted.web.resource import NoResource, Resource
 from twisted.web.server import Request, Site
 from twisted.web.static import File
 
-from db import queries
-from egts_server.config import AuthSettings, MapSettings
-from maps.api import FeatureList, Health, VehiclesResource
+from egts_server.config import AuthSettings, GtfsRtSettings, MapSettings
+from maps.api import Health, VehiclesResource
 from maps.auth import AuthGate, LoginPage, LogoutPage, SessionInfo
+from maps.coverage_api import CoverageResource, CoverageService, EventsResource
+from maps.delivery import DeliveryPage
+from maps.gtfs_rt import GtfsRealtime
 from maps.live_map import render_live_map
 from maps.marks_api import MarksResource
+from maps.pages import render_coverage_page, render_editor_page, render_playback_page
+from maps.routes_api import RoutesResource
 
 STATIC_DIR = Path(str(resources.files("maps").joinpath("static")))
 
@@ -44,19 +48,43 @@ class HtmlPage(Resource):
 
 
 def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
-              clock: Callable[[], datetime], auth: AuthSettings | None = None) -> Site:
+              clock: Callable[[], datetime], auth: AuthSettings | None = None,
+              metrics: Resource | None = None, nis: Resource | None = None,
+              gtfs_rt: GtfsRtSettings | None = None) -> Site:
     auth = auth or AuthSettings()
     root = Resource()
+    center, zoom = (settings.center_lat, settings.center_lon), settings.zoom
+    tiles = settings.tile_url or None
     root.putChild(b"", HtmlPage(render_live_map(
-        center=(settings.center_lat, settings.center_lon), zoom=settings.zoom,
-        tile_url=settings.tile_url or None, poll_interval_s=settings.poll_interval_s)))
+        center=center, zoom=zoom, tile_url=tiles, poll_interval_s=settings.poll_interval_s,
+        app_bar=True)))
+    # issue 7: the dispatcher's other pages, each rendered once here
+    root.putChild(b"editor", HtmlPage(render_editor_page(center=center, zoom=zoom,
+                                                         tile_url=tiles)))
+    root.putChild(b"coverage", HtmlPage(render_coverage_page(center=center, zoom=zoom,
+                                                             tile_url=tiles)))
+    root.putChild(b"playback", HtmlPage(render_playback_page(center=center, zoom=zoom,
+                                                             tile_url=tiles)))
     root.putChild(b"static", StaticFiles(str(STATIC_DIR)))
     api = Resource()
     root.putChild(b"api", api)
     api.putChild(b"vehicles", VehiclesResource(pool, clock, settings.offline_after_s))
-    api.putChild(b"routes", FeatureList(pool, queries.routes))
+    coverage = CoverageService(pool, clock)  # issue 6: routes CRUD, coverage, events
+    api.putChild(b"routes", RoutesResource(pool, coverage, clock))
+    api.putChild(b"coverage", CoverageResource(coverage, clock))
+    api.putChild(b"events", EventsResource(coverage, pool, clock))
     api.putChild(b"marks", MarksResource(pool))
     root.putChild(b"healthz", Health(pool))
+    if metrics is not None:
+        root.putChild(b"metrics", metrics)
+    if nis is not None:  # NIS SOAP intake (issue 4): its own HTTP Basic accounts
+        root.putChild(b"nis", nis)
+    # issue 8: the public GTFS-Realtime feed and the retranslation console (admins only)
+    stale_after_s = (gtfs_rt or GtfsRtSettings()).stale_after_s
+    root.putChild(b"gtfs-rt", GtfsRealtime(pool, clock, stale_after_s))
+    admin = Resource()
+    root.putChild(b"admin", admin)
+    admin.putChild(b"delivery", DeliveryPage(pool, clock))
     gate = AuthGate(root, pool, anonymous_read=auth.anonymous_read)
     root.putChild(b"login", LoginPage(pool, lifetime=timedelta(hours=auth.session_hours),
                                       secure_cookie=auth.secure_cookie))

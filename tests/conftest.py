@@ -91,6 +91,7 @@ class Served:
     dsn: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    ndtp_port: int = 0  # NDTP listener (issue 4): a free port too, never the default 5243
 
     @property
     def base_url(self) -> str:
@@ -98,10 +99,11 @@ class Served:
 
 
 def start_server(dsn: str, tmp: Path, extra_config: str = "") -> Served:
-    egts_port, http_port = free_port(), free_port()
+    egts_port, http_port, ndtp_port = free_port(), free_port(), free_port()
     config = tmp / "config.toml"
     config.write_text(
         f"[egts]\nhost = \"127.0.0.1\"\nport = {egts_port}\n"
+        f"[ndtp]\nhost = \"127.0.0.1\"\nport = {ndtp_port}\n"
         f"[http]\nhost = \"127.0.0.1\"\nport = {http_port}\n"
         "[demo]\nseed_when_empty = false\n"
         "[map]\ntile_url = \"\"\npoll_interval_s = 1.0\n" + extra_config)
@@ -111,7 +113,7 @@ def start_server(dsn: str, tmp: Path, extra_config: str = "") -> Served:
         process = subprocess.Popen(
             [sys.executable, "-m", "egts_server.cli", "--config", str(config), "serve"],
             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO)
-    served = Served(egts_port, http_port, dsn, process, log_path)
+    served = Served(egts_port, http_port, dsn, process, log_path, ndtp_port)
     deadline = time.monotonic() + 30
     while True:
         try:

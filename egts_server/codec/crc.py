@@ -16,23 +16,13 @@ from typing import Final
 
 import crcmod
 
-_Crc = Callable[[bytes], int]
+# crcmod's own functions (its C extension underneath) take bytes, bytearray or memoryview and
+# are bound as they are: a wrapper of ours would cost more than the CRC of a header.
+_Crc = Callable[[bytes | bytearray | memoryview], int]
 
-_CRC8_EGTS: Final[_Crc] = crcmod.mkCrcFun(0x131, initCrc=0xFF, rev=False, xorOut=0x00)
-_CRC16_CCITT: Final[_Crc] = crcmod.mkCrcFun(0x11021, initCrc=0xFFFF, rev=False, xorOut=0x0000)
-_CRC16_MODBUS: Final[_Crc] = crcmod.mkCrcFun(0x18005, initCrc=0xFFFF, rev=True, xorOut=0x0000)
-
-
-def crc8_egts(data: bytes | bytearray | memoryview) -> int:
-    """EGTS header check sum (HCS): CRC-8, poly 0x31, init 0xFF, not reflected."""
-    return int(_CRC8_EGTS(bytes(data)))
-
-
-def crc16_ccitt(data: bytes | bytearray | memoryview) -> int:
-    """EGTS body check sum (SFRCS): CRC-16/CCITT-FALSE, poly 0x1021, init 0xFFFF."""
-    return int(_CRC16_CCITT(bytes(data)))
-
-
-def crc16_modbus(data: bytes | bytearray | memoryview) -> int:
-    """CRC-16/MODBUS: poly 0x8005 reflected, init 0xFFFF."""
-    return int(_CRC16_MODBUS(bytes(data)))
+#: EGTS header check sum (HCS): CRC-8, poly 0x31, init 0xFF, not reflected.
+crc8_egts: Final[_Crc] = crcmod.mkCrcFun(0x131, initCrc=0xFF, rev=False, xorOut=0x00)
+#: EGTS body check sum (SFRCS): CRC-16/CCITT-FALSE, poly 0x1021, init 0xFFFF.
+crc16_ccitt: Final[_Crc] = crcmod.mkCrcFun(0x11021, initCrc=0xFFFF, rev=False, xorOut=0x0000)
+#: CRC-16/MODBUS: poly 0x8005 reflected, init 0xFFFF.
+crc16_modbus: Final[_Crc] = crcmod.mkCrcFun(0x18005, initCrc=0xFFFF, rev=True, xorOut=0x0000)

@@ -2,7 +2,8 @@
 
 Every byte string fed to a framer or a parser either yields values or raises a ``CodecError``
 subclass; ``IndexError``/``struct.error`` never escape because all reading goes through
-``ByteReader``. The classes name *what* is wrong; which reply code and whether the connection
+``ByteReader`` or through span parsers that check a span's length before unpacking it
+(``reader.py``). The classes name *what* is wrong; which reply code and whether the connection
 survives is decided by one table per protocol (``codec/egts/responses.py`` for EGTS).
 """
 

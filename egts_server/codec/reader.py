@@ -1,9 +1,16 @@
-"""Bounds-checked little-endian cursor and its writing counterpart.
+"""Bounds-checked little-endian cursor, its writing counterpart, and span checks.
 
-Every container (packet body, record, subrecord) is read through its own ``ByteReader``;
-``sub(n)`` opens a reader over the next ``n`` bytes only, so an inner length can never read
-into the next container, and running short raises ``TruncatedError`` instead of
-``IndexError``.
+Two ways to read a container (packet body, record, subrecord), with the same guarantee that an
+inner length never reads into the next container and running short raises ``TruncatedError``
+instead of ``IndexError`` or ``struct.error``:
+
+* ``ByteReader``: a cursor; ``sub(n)`` opens a reader over the next ``n`` bytes only. Used by
+  the tables that are read field by field (strings, optional parts).
+* a *span* ``(data, start, end)``: what the fixed-layout tables on the hot path parse with
+  one precompiled ``struct.Struct`` each. Such a parser checks its span's length against its
+  layout *before* unpacking (``unpack_from`` alone would happily read past ``end`` into the
+  next container); ``wrong_length`` builds the error. ``ByteReader.span()`` hands a reader's
+  bytes to such a parser.
 """
 
 from __future__ import annotations
@@ -11,7 +18,21 @@ from __future__ import annotations
 import struct
 from typing import Final
 
-from egts_server.codec.errors import TruncatedError
+from egts_server.codec.errors import CodecError, FormatError, TruncatedError
+
+#: What the span parsers accept; ``bytes`` on the server's path, ``memoryview`` from readers.
+Buffer = bytes | bytearray | memoryview
+
+
+def wrong_length(table: str, length: int, expected: int) -> CodecError:
+    """The error for a span of ``length`` bytes where ``table`` needs exactly ``expected``.
+
+    Too short is ``TruncatedError``; too long is ``FormatError``, since the sender's length
+    field is authoritative and leftovers mean the layouts disagree (subrecords' strict policy).
+    """
+    if length < expected:
+        return TruncatedError(f"{table} needs {expected} bytes, has {length}")
+    return FormatError(f"{table} left {length - expected} of its {length} bytes unread")
 
 
 class ByteReader:
@@ -58,6 +79,19 @@ class ByteReader:
     def rest(self) -> bytes:
         """Everything not read yet."""
         return self.read(self._end - self._pos)
+
+    def span(self) -> tuple[memoryview, int, int]:
+        """Everything not read yet as a span ``(data, start, end)``, and consumed."""
+        start, self._pos = self._pos, self._end
+        return self._view, start, self._end
+
+    def window(self) -> tuple[memoryview, int, int]:
+        """Everything not read yet as a span, *not* consumed (see ``skip``)."""
+        return self._view, self._pos, self._end
+
+    def skip(self, n: int) -> None:
+        """Consume ``n`` bytes without reading them."""
+        self._advance(n)
 
     def sub(self, n: int) -> ByteReader:
         """A reader over the next ``n`` bytes only: an inner length can never leak outward."""

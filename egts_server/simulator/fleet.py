@@ -1,17 +1,26 @@
-"""The demo fleet on the road: one simulated EGTS terminal per demo vehicle."""
+"""The demo fleet on the road: one simulated terminal per demo vehicle, EGTS or NDTP.
+
+``protocol``: ``"egts"`` (every vehicle on EGTS), ``"ndtp"`` (every vehicle on NDTP) or
+``"mixed"`` (the demo's choice: buses on NDTP, as Moscow's are, road machines on EGTS), so both
+intake paths are alive on the live map.
+"""
 
 from __future__ import annotations
 
 import functools
 import random
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from twisted.application.service import Service
+from twisted.internet.protocol import ReconnectingClientFactory
 from twisted.logger import Logger
 
-from dispatch.demo_city import demo_driver, demo_fleet
+from dispatch.demo_city import BUS_KIND, DemoVehicle, demo_driver, demo_fleet
+from egts_server.simulator.ndtp_terminal import NdtpTerminalMemory, SimulatedNdtpTerminalFactory
 from egts_server.simulator.terminal import SimulatedTerminalFactory, TerminalMemory
+
+FleetProtocol = Literal["egts", "ndtp", "mixed"]
 
 
 class SimulatedFleet(Service):
@@ -20,31 +29,54 @@ class SimulatedFleet(Service):
     log = Logger()
 
     def __init__(self, reactor: Any, host: str, port: int, *, count: int,
-                 interval_s: float = 5.0, first: int = 0) -> None:
+                 interval_s: float = 5.0, first: int = 0, protocol: FleetProtocol = "egts",
+                 ndtp_port: int | None = None) -> None:
+        if protocol != "egts" and ndtp_port is None:
+            raise ValueError(f"protocol {protocol!r} needs the NDTP port")
         self._reactor = reactor
         self._host, self._port = host, port
+        self._protocol = protocol
+        self._ndtp_port = ndtp_port
         self._interval_s = interval_s
         fleet = demo_fleet()
         if not 0 <= first < len(fleet) or count < 1:
             raise ValueError(f"the demo fleet has vehicles 0..{len(fleet) - 1}")
         self._vehicles = fleet[first : first + count]
-        self.factories: list[SimulatedTerminalFactory] = []
+        self.factories: list[ReconnectingClientFactory] = []
 
     def startService(self) -> None:  # noqa: N802
         super().startService()
         start = datetime.fromtimestamp(self._reactor.seconds(), UTC)
         start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+        on_ndtp = 0
         for i, vehicle in enumerate(self._vehicles):
-            memory = TerminalMemory(vehicle, demo_driver(vehicle, start))
-            factory = SimulatedTerminalFactory(memory, self._interval_s, self._reactor,
-                                               functools.partial(random.Random, vehicle.tid))
+            rng = functools.partial(random.Random, vehicle.tid)
+            factory: ReconnectingClientFactory
+            if self.speaks_ndtp(vehicle):
+                assert self._ndtp_port is not None
+                port = self._ndtp_port
+                factory = SimulatedNdtpTerminalFactory(
+                    NdtpTerminalMemory(vehicle, demo_driver(vehicle, start)), self._interval_s,
+                    self._reactor, rng)
+                on_ndtp += 1
+            else:
+                port = self._port
+                factory = SimulatedTerminalFactory(
+                    TerminalMemory(vehicle, demo_driver(vehicle, start)), self._interval_s,
+                    self._reactor, rng)
             self.factories.append(factory)
             delay = i * min(1.0, self._interval_s) / max(1, len(self._vehicles))
-            self._reactor.callLater(delay, self._reactor.connectTCP, self._host, self._port,
-                                    factory)
-        self.log.info("simulating {n} terminals against {host}:{port}, a fix every {s}s",
-                      n=len(self._vehicles), host=self._host, port=self._port,
+            self._reactor.callLater(delay, self._reactor.connectTCP, self._host, port, factory)
+        self.log.info("simulating {n} terminals ({ndtp} on NDTP port {ndtp_port}, the rest on "
+                      "EGTS port {port}) at {host}, a fix every {s}s", n=len(self._vehicles),
+                      ndtp=on_ndtp, ndtp_port=self._ndtp_port, host=self._host, port=self._port,
                       s=self._interval_s)
+
+    def speaks_ndtp(self, vehicle: DemoVehicle) -> bool:
+        """Which protocol this vehicle's simulated terminal uses."""
+        if self._protocol == "mixed":
+            return vehicle.kind == BUS_KIND
+        return self._protocol == "ndtp"
 
     def stopService(self) -> None:  # noqa: N802
         super().stopService()

@@ -32,3 +32,11 @@ def test_real_packet_checksums_match() -> None:
 def test_empty_input_gives_initial_values() -> None:
     """Nothing to checksum leaves the init values (0xFF, 0xFFFF)."""
     assert (crc8_egts(b""), crc16_ccitt(b"")) == (0xFF, 0xFFFF)
+
+
+def test_any_buffer_is_accepted() -> None:
+    """bytes, bytearray and memoryview slices give the same CRCs (no copies needed)."""
+    data = b"x" + CHECK + b"y"
+    for buffer in (CHECK, bytearray(CHECK), memoryview(data)[1:-1]):
+        assert (crc8_egts(buffer), crc16_ccitt(buffer), crc16_modbus(buffer)) == (
+            0xF7, 0x29B1, 0x4B37)

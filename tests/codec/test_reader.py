@@ -2,8 +2,8 @@
 
 import pytest
 
-from egts_server.codec.errors import TruncatedError
-from egts_server.codec.reader import ByteReader, ByteWriter
+from egts_server.codec.errors import FormatError, TruncatedError
+from egts_server.codec.reader import ByteReader, ByteWriter, wrong_length
 
 
 def test_reads_little_endian_integers() -> None:
@@ -57,3 +57,21 @@ def test_writer_refuses_values_that_do_not_fit(write) -> None:  # type: ignore[n
     """Out-of-range values raise ValueError instead of being truncated."""
     with pytest.raises(ValueError):
         write(ByteWriter())
+
+
+def test_span_hands_over_the_rest_and_consumes_it() -> None:
+    """span() gives (buffer, start, end) of what is left; window() does not consume."""
+    r = ByteReader(b"\x01\x02\x03\x04", 1, 3)
+    data, start, end = r.window()
+    assert (bytes(data[start:end]), r.remaining) == (b"\x02\x03", 2)
+    r.skip(1)
+    data, start, end = r.span()
+    assert (bytes(data[start:end]), r.remaining) == (b"\x03", 0)
+    with pytest.raises(TruncatedError):
+        r.skip(1)
+
+
+@pytest.mark.parametrize(("length", "error"), [(3, TruncatedError), (5, FormatError)])
+def test_wrong_length_names_short_and_long_spans(length: int, error: type) -> None:
+    """A span shorter than its layout is truncated; a longer one leaves bytes unread."""
+    assert type(wrong_length("TABLE", length, 4)) is error

@@ -92,12 +92,23 @@ def random_run(count: int, seed: int = 0) -> None:
     print(f"{count} mutated inputs: only CodecError, segmentation-invariant")  # noqa: T201
 
 
+def seed_directory(argv: list[str]) -> None:
+    """Fill the first corpus folder given (if any, and if empty) with the corpus' packets."""
+    folders = [Path(a) for a in argv[1:] if not a.startswith("-")]
+    if folders and not (folders[0].exists() and any(folders[0].iterdir())):
+        folders[0].mkdir(parents=True, exist_ok=True)
+        for i, seed in enumerate(_SEEDS):
+            (folders[0] / f"seed{i:03d}").write_bytes(seed)
+
+
 def main() -> None:
     if len(sys.argv) >= 3 and sys.argv[1] == "--random":
         random_run(int(sys.argv[2]))
         return
     import atheris
 
+    seed_directory(sys.argv)
+    atheris.instrument_all()  # coverage feedback from the (already imported) pure-Python codec
     atheris.Setup(sys.argv, check)
     atheris.Fuzz()
 

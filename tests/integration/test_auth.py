@@ -49,7 +49,8 @@ def sign_in(served: Served, login: str, password: str) -> dict[str, str]:
     status, headers, body = call(served, "POST", "/login", {"login": login, "password": password})
     assert status == 200, body
     cookie = headers["Set-Cookie"].split(";")[0]
-    assert "HttpOnly" in headers["Set-Cookie"] and "samesite=strict" in headers["Set-Cookie"].lower()
+    set_cookie = headers["Set-Cookie"]
+    assert "HttpOnly" in set_cookie and "samesite=strict" in set_cookie.lower()
     return {"cookie": cookie, "x-csrf-token": json.loads(body)["csrf_token"]}
 
 

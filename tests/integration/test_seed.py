@@ -18,7 +18,9 @@ def test_demo_seed_fills_an_empty_database_once(dsn: str) -> None:
         assert seed_demo(cur) == {}
         cur.execute("SELECT count(*) FROM vehicles WHERE kind <> 'bus'")
         assert cur.fetchone()[0] == 78
-        cur.execute("SELECT count(*) FROM terminals WHERE vehicle_id IS NOT NULL")
-        assert cur.fetchone()[0] == counts["vehicles"]
+        for protocol in ("egts", "ndtp"):  # one terminal per vehicle and protocol
+            cur.execute("SELECT count(*) FROM terminals WHERE vehicle_id IS NOT NULL"
+                        " AND protocol = %s", (protocol,))
+            assert cur.fetchone()[0] == counts["vehicles"]
         cur.execute("SELECT bool_and(ST_IsValid(geom)) AND min(ST_NPoints(geom)) >= 2 FROM routes")
         assert cur.fetchone()[0] is True

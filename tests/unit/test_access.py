@@ -18,6 +18,8 @@ from maps.passwords import hash_password, verify_password
     (b"POST", "/api/routes", Access.EDITOR),
     (b"DELETE", "/api/marks/3", Access.EDITOR),
     (b"GET", "/api/terminals", Access.ADMIN),
+    (b"GET", "/gtfs-rt/vehicle-positions.pb", Access.ANYONE),
+    (b"GET", "/admin/delivery", Access.ADMIN),
 ])
 def test_paths_map_to_levels(method: bytes, path: str, level: Access) -> None:
     """Each kind of path needs the level the access policy documents."""

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from twisted.internet.defer import Deferred, fail, succeed
 from twisted.internet.task import Clock
 
+from db.pool import StorageRefused, StorageUnavailable
 from db.positions import FixRow
 from egts_server.model import DeviceKey, Position
 from egts_server.sinks import BatchingWriter
 
-T0 = datetime(2026, 1, 15, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 15, 8, 0, tzinfo=UTC)
 
 
 def row(n: int) -> FixRow:
@@ -114,3 +115,101 @@ def test_drain_waits_for_pending_commits() -> None:
     assert drained == []
     store.calls[0][1].callback(1)
     assert drained == [None]
+
+
+def test_refused_data_is_isolated_and_only_the_culprit_fails() -> None:
+    """A batch the database refuses is split until the bad submission is alone; the rest commit."""
+    poison = row(99)
+    outcomes: dict[int, list[object]] = {}
+    held = ManualStore()
+    writer = BatchingWriter(held, Clock())
+    writer.submit([row(0)])
+    for n, rows in enumerate(([row(1)], [row(2), poison], [row(3)], [row(4)])):
+        d = writer.submit(rows)
+        outcomes[n] = []
+        d.addCallbacks(outcomes[n].append, lambda f, n=n: outcomes[n].append(f.value))
+    held.calls[0][1].callback(1)  # the four queued submissions now go as one batch
+    batch, d = held.calls[1]
+    assert len(batch) == 5
+    d.errback(StorageRefused("value out of range"))
+    while any(not c.called for _, c in held.calls):  # play the database for the halves
+        for rows, c in held.calls:
+            if not c.called:
+                if poison in rows:
+                    c.errback(StorageRefused("value out of range"))
+                else:
+                    c.callback(len(rows))
+    assert outcomes[0] == outcomes[2] == outcomes[3] == [None]
+    assert isinstance(outcomes[1][0], StorageRefused)
+    assert writer.stats.rejected == 2 and writer.queue_depth == 0
+    assert writer.metrics.fixes_rejected.value() == 2
+
+
+def test_store_that_raises_at_once_does_not_wedge_the_writer() -> None:
+    """An exception thrown synchronously by the store is retried like any failure."""
+    clock = Clock()
+    calls: list[int] = []
+
+    def store(rows: list[FixRow]) -> Deferred[int]:
+        calls.append(len(rows))
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        return succeed(len(rows))
+
+    writer = BatchingWriter(store, clock, retry_delay_s=0.5)
+    fired: list[None] = []
+    writer.submit([row(1)]).addCallback(fired.append)
+    clock.advance(0.5)
+    assert fired == [None] and calls == [1, 1]
+
+
+def test_retries_go_on_through_a_long_outage_and_intake_resumes() -> None:
+    """However many attempts fail, the writer keeps retrying and then commits everything."""
+    clock = Clock()
+    up = False
+    attempts = 0
+
+    def store(rows: list[FixRow]) -> Deferred[int]:
+        nonlocal attempts
+        attempts += 1
+        return succeed(len(rows)) if up else fail(StorageUnavailable("connection refused"))
+
+    writer = BatchingWriter(store, clock, retry_delay_s=1.0, max_queue=3)
+    producer = Producer()
+    writer.register_producer(producer)
+    done: list[None] = []
+    for n in range(3):
+        writer.submit([row(n)]).addCallback(done.append)
+    assert producer.paused
+    clock.pump([1.0] * 30)
+    assert done == [] and attempts == 31 and producer.paused
+    up = True
+    clock.advance(1.0)
+    assert done == [None] * 3 and not producer.paused
+    assert writer.metrics.database_errors.value("unavailable") == 31
+
+
+def test_concurrent_transactions_run_side_by_side() -> None:
+    """With concurrency 2, a second batch starts while the first is still committing."""
+    store = ManualStore()
+    writer = BatchingWriter(store, Clock(), concurrency=2)
+    writer.submit([row(1)])
+    writer.submit([row(2)])
+    writer.submit([row(3)])
+    assert [len(rows) for rows, _ in store.calls] == [1, 1]
+    store.calls[1][1].callback(1)
+    assert [len(rows) for rows, _ in store.calls] == [1, 1, 1]
+
+
+def test_commits_are_measured() -> None:
+    """Each commit lands in the latency and batch-size histograms and the counters."""
+    clock = Clock()
+    store = ManualStore()
+    writer = BatchingWriter(store, clock)
+    writer.submit([row(1), row(2)])
+    clock.advance(0.004)
+    store.calls[0][1].callback(1)
+    m = writer.metrics
+    assert m.commit_seconds.count == 1 and m.commit_seconds.quantile(1.0) == 0.005
+    assert m.fixes_stored.value() == 1 and m.fixes_duplicate.value() == 1
+    assert m.batch_fixes.count == 1

@@ -30,9 +30,9 @@ nothing. A PT_RESPONSE from the terminal is never answered, whatever is wrong wi
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from egts_server.codec.crc import crc8_egts, crc16_ccitt
 from egts_server.codec.egts.constants import (
@@ -124,25 +124,27 @@ class Counter16:
         return self._next
 
 
-@dataclass(frozen=True, slots=True)
-class Confirmation:
-    """One RECORD_RESPONSE to send: the record's service, its RN and the result."""
+class Confirmation(NamedTuple):
+    """One RECORD_RESPONSE to send: the record's service, its RN and the result.
+
+    A named triple, so that a plain ``(service, rn, result)`` tuple does as well.
+    """
 
     service: int  # SST of the confirmed record
     rn: int  # CRN
     result: int  # RST
 
 
-def confirmation_records(confirmations: Sequence[Confirmation],
+def confirmation_records(confirmations: Iterable[tuple[int, int, int]],
                          rns: Iterator[int]) -> list[ServiceDataRecord]:
     """One SDR per service (in order of first appearance) holding its RECORD_RESPONSEs.
 
     SDR: RFL 0 (no OID/EVID/TM), SST = RST = the confirmed records' service.
     """
     by_service: dict[int, list[RecordResponse]] = {}
-    for c in confirmations:
-        by_service.setdefault(c.service, []).append(
-            RecordResponse(confirmed_rn=c.rn, result=c.result))
+    for service, rn, result in confirmations:
+        by_service.setdefault(service, []).append(
+            RecordResponse(confirmed_rn=rn, result=result))
     return [
         ServiceDataRecord(header=RecordHeader(rn=next(rns), sst=service, rst=service),
                           subrecords=tuple(subs))
@@ -154,28 +156,33 @@ _RESPONSE_HEAD: Final = struct.Struct("<HB")  # RPID, PR
 _SDR_START: Final = struct.Struct("<HHBBB")  # RL, RN, RFL 0, SST, RST
 _RECORD_RESPONSE: Final = struct.Struct("<BHHB")  # SRT 0, SRL 3, CRN, RST
 _HEADER: Final = struct.Struct("<BBBBBHHB")  # PRV SKID flags HL HE FDL PID PT
+_PT_RESPONSE: Final = int(PacketType.RESPONSE)
+_SRT_RECORD_RESPONSE: Final = RecordResponse.SRT
 
 
 def build_response(*, pid: int, rpid: int, result: int,
-                   confirmations: Sequence[Confirmation] = (),
+                   confirmations: Iterable[tuple[int, int, int]] = (),
                    rns: Iterator[int] | None = None) -> bytes:
-    """A PT_RESPONSE packet confirming packet ``rpid`` (and, optionally, its records).
+    """A PT_RESPONSE packet confirming packet ``rpid`` and, optionally, its records.
 
-    The hot path of every session, so it packs bytes directly; it yields exactly what
+    ``confirmations`` are ``Confirmation``s or plain ``(service, rn, result)`` triples. The hot
+    path of every session, so it packs bytes directly; it yields exactly what
     ``Packet(...).encode()`` of ``confirmation_records`` yields (a test holds them equal).
     """
-    rns = rns if rns is not None else Counter16()
-    by_service: dict[int, list[bytes]] = {}
-    for c in confirmations:
-        by_service.setdefault(c.service, []).append(
-            _RECORD_RESPONSE.pack(RecordResponse.SRT, 3, c.rn, c.result))
     body = [_RESPONSE_HEAD.pack(rpid, result)]
-    for service, subs in by_service.items():
-        rd = b"".join(subs)
-        body += (_SDR_START.pack(len(rd), next(rns), 0, service, service), rd)
+    by_service: dict[int, list[bytes]] = {}
+    for service, rn, rst in confirmations:
+        subs = by_service.get(service)
+        if subs is None:
+            subs = by_service[service] = []
+        subs.append(_RECORD_RESPONSE.pack(_SRT_RECORD_RESPONSE, 3, rn, rst))
+    if by_service:
+        rns = rns if rns is not None else Counter16()
+        for service, subs in by_service.items():
+            rd = b"".join(subs)
+            body += (_SDR_START.pack(len(rd), next(rns), 0, service, service), rd)
     sfrd = b"".join(body)
-    head = _HEADER.pack(PROTOCOL_VERSION, 0, 0, HEADER_LENGTH, 0, len(sfrd), pid,
-                        PacketType.RESPONSE)
+    head = _HEADER.pack(PROTOCOL_VERSION, 0, 0, HEADER_LENGTH, 0, len(sfrd), pid, _PT_RESPONSE)
     return b"".join((head, bytes((crc8_egts(head),)), sfrd,
                      crc16_ccitt(sfrd).to_bytes(2, "little")))
 

@@ -19,35 +19,39 @@ Identity of fixes (``DeviceKey(protocol="egts", ...)``):
 
 A TERM_IDENTITY with TID = 0 and no usable IMEI cannot be attributed to anyone: the record is
 confirmed, a RESULT_CODE 153 (ID_NFOUND) goes out in ``replies`` and the connection closes.
+
+Every frame is read in place: the header and record parsers return fields, TELEDATA records
+go straight from their RD bytes to Positions (``to_positions.wire_fixes``), and only the other
+services' records are built as typed values. The checks are the same as ``parse_packet``'s.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 from typing import Final
 
 from egts_server.codec.egts.constants import PacketType, ResultCode, ServiceType
 from egts_server.codec.egts.identity import login_details
-from egts_server.codec.egts.records import RawRecord, ServiceDataRecord, split_records
+from egts_server.codec.egts.records import RecordSpan, ServiceDataRecord, record_spans
 from egts_server.codec.egts.responses import (
-    Confirmation,
     Counter16,
     build_response,
     build_result_code,
     reaction_for,
 )
-from egts_server.codec.egts.subrecords import TermIdentity
-from egts_server.codec.egts.to_positions import record_positions
-from egts_server.codec.egts.transport import decode_header, open_body
+from egts_server.codec.egts.subrecords import TermIdentity, iter_subrecords
+from egts_server.codec.egts.to_positions import wire_fixes
+from egts_server.codec.egts.transport import check_body, unpack_header
 from egts_server.codec.errors import (
     CodecError,
     FramingError,
     IdentityError,
     PacketTypeError,
+    TruncatedError,
     UnknownServiceError,
 )
 from egts_server.codec.reader import ByteReader
@@ -56,6 +60,11 @@ from egts_server.model import DeviceKey, Position
 PROTOCOL: Final = "egts"
 UNIDENTIFIED: Final = "unidentified"  # identifier of fixes nobody can be named for (ACCEPT)
 _SERVICES: Final = frozenset(int(s) for s in ServiceType)
+_UNIDENTIFIED: Final = DeviceKey(PROTOCOL, UNIDENTIFIED)
+_OK: Final = int(ResultCode.OK)
+_OID_CACHE: Final = 4096  # OIDs whose DeviceKey a session keeps (a platform sends many)
+_AUTH, _TELEDATA = int(ServiceType.AUTH), int(ServiceType.TELEDATA)
+_RESPONSE, _APPDATA = int(PacketType.RESPONSE), int(PacketType.APPDATA)
 
 
 class Unidentified(enum.Enum):
@@ -93,14 +102,11 @@ class Handled:
 
 @dataclass(slots=True)
 class _Packet:
-    """Working state while the records of one APPDATA packet are processed."""
+    """What the records of one APPDATA packet found out, besides fixes and confirmations."""
 
-    confirmations: list[Confirmation] = field(default_factory=list)
-    positions: list[Position] = field(default_factory=list)
     login: Login | None = None
     refused_identity: bool = False
     error: CodecError | None = None
-    oid: int | None = None
 
 
 class Session:
@@ -114,6 +120,7 @@ class Session:
         self._rns = Counter16()
         self._device: DeviceKey | None = None
         self._terminal: DeviceKey | None = None
+        self._oid_devices: dict[int, DeviceKey] = {}  # OIDs seen lately, each key made once
         self._refused = False
 
     @property
@@ -126,22 +133,21 @@ class Session:
         if self._refused:
             return Handled(close=True)
         try:
-            header, _ = decode_header(frame)
+            _, _, flags, hl, he, fdl, pid, pt = unpack_header(frame)
         except FramingError as error:
             return self.framing_error(error)
-        response = header.packet_type == PacketType.RESPONSE
         try:
-            body = open_body(header, frame)
-            if response:
+            body = check_body(frame, hl, fdl, he, flags)
+            if pt == _RESPONSE:
                 return self._terminal_response(body)
-            if header.packet_type != PacketType.APPDATA:
-                raise PacketTypeError(f"PT {header.packet_type}")
-            records = split_records(ByteReader(body))
+            if pt != _APPDATA:
+                raise PacketTypeError(f"PT {pt}")
+            records = record_spans(body, 0, len(body))
         except CodecError as error:
-            if response:  # never answer an acknowledgement
+            if pt == _RESPONSE:  # never answer an acknowledgement
                 return Handled(error=error)
-            return self._refuse(header.pid, error)
-        return self._appdata(header.pid, records)
+            return self._refuse(pid, error)
+        return self._appdata(pid, body, records)
 
     def framing_error(self, error: FramingError) -> Handled:
         """The reply to a stream the framer gave up on (PR from the table, then close)."""
@@ -166,48 +172,57 @@ class Session:
     def _terminal_response(self, body: bytes) -> Handled:
         """PT_RESPONSE from the terminal: checked for form, never answered."""
         if body:
-            r = ByteReader(body)
-            r.u16(), r.u8()
-            for raw in split_records(r):
-                raw.decode()
+            if len(body) < 3:
+                raise TruncatedError(f"RPID and PR need 3 bytes, {len(body)} left")
+            for span in record_spans(body, 3, len(body)):
+                ServiceDataRecord.from_span(body, span)
         return Handled()
 
-    def _appdata(self, pid: int, records: list[RawRecord]) -> Handled:
+    def _appdata(self, pid: int, body: bytes, records: list[RecordSpan]) -> Handled:
         state = _Packet()
-        for raw in records:
-            if raw.header.oid is not None:
-                state.oid = raw.header.oid
+        positions: list[Position] = []
+        confirmations: list[tuple[int, int, int]] = []  # SST, RN, RST
+        oid = None  # the last OID sent in this packet carries forward
+        for span in records:
+            rn, _, record_oid, _, _, sst, _, rd_start, rd_end = span
+            if record_oid is not None:
+                oid = record_oid
             try:
-                self._record(raw, state)
-                result = ResultCode.OK
+                if sst == _TELEDATA:
+                    fixes = wire_fixes(body, rd_start, rd_end, rn)
+                    device = self._device_for(oid)
+                    positions += [fix.position(device) for fix in fixes]
+                elif sst == _AUTH:
+                    self._auth(ServiceDataRecord.from_span(body, span), state)
+                elif sst in _SERVICES:  # nothing to act on, but checked like the rest
+                    for _ in iter_subrecords(sst, ByteReader(body, rd_start, rd_end)):
+                        pass
+                else:
+                    raise UnknownServiceError(f"SST {sst}")
+                result = _OK
             except CodecError as error:
                 state.error = state.error or error
                 result = reaction_for(error).code
-            state.confirmations.append(Confirmation(raw.header.sst, raw.header.rn, result))
-        ack = build_response(pid=next(self._pids), rpid=pid, result=ResultCode.OK,
-                             confirmations=state.confirmations, rns=self._rns)
+            confirmations.append((sst, rn, result))
+        ack = build_response(pid=next(self._pids), rpid=pid, result=_OK,
+                             confirmations=confirmations, rns=self._rns)
         if state.refused_identity:
             return Handled(replies=(self.login_result(ResultCode.ID_NFOUND),), ack=ack,
-                           positions=tuple(state.positions), close=True, error=state.error)
-        return Handled(positions=tuple(state.positions), ack=ack, login=state.login,
-                       error=state.error)
+                           positions=tuple(positions), close=True, error=state.error)
+        return Handled(positions=tuple(positions), ack=ack, login=state.login, error=state.error)
 
-    def _record(self, raw: RawRecord, state: _Packet) -> None:
-        if raw.header.sst not in _SERVICES:
-            raise UnknownServiceError(f"SST {raw.header.sst}")
-        record = raw.decode()
-        if record.header.sst == ServiceType.AUTH:
-            self._auth(record, state)
-        elif record.header.sst == ServiceType.TELEDATA:
-            state.positions.extend(record_positions(record, self._device_for(state)))
-
-    def _device_for(self, state: _Packet) -> DeviceKey:
+    def _device_for(self, oid: int | None) -> DeviceKey:
         if self._terminal is not None:
             return self._terminal
-        if state.oid is not None:
-            return DeviceKey(PROTOCOL, str(state.oid))
+        if oid is not None:
+            device = self._oid_devices.get(oid)
+            if device is None:
+                if len(self._oid_devices) >= _OID_CACHE:
+                    self._oid_devices.clear()
+                device = self._oid_devices[oid] = DeviceKey(PROTOCOL, str(oid))
+            return device
         if self._unidentified is Unidentified.ACCEPT:
-            return DeviceKey(PROTOCOL, UNIDENTIFIED)
+            return _UNIDENTIFIED
         raise IdentityError("fix with neither a login nor an OID")
 
     def _auth(self, record: ServiceDataRecord, state: _Packet) -> None:

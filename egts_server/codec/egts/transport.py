@@ -6,12 +6,17 @@ flowchart: PRV/PRF (UNS_PROTOCOL), HL and RTE (INC_HEADERFORM), HCS (HEADERCRC_E
 length (INVDATALEN); these make the stream untrustworthy and raise ``FramingError``
 subclasses. HE, SFRCS, ENA, CMP and PT problems leave framing intact and raise other
 ``CodecError`` subclasses.
+
+``unpack_header`` and ``check_body`` are the header parser and the body checks; the server's
+path uses their results as they are, ``decode_header``/``open_body``/``Packet`` build values
+from them.
 """
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
-from typing import Self
+from typing import Final, Self
 
 from egts_server.codec.crc import crc8_egts, crc16_ccitt
 from egts_server.codec.egts.constants import (
@@ -33,10 +38,15 @@ from egts_server.codec.errors import (
     PacketTypeError,
     UnsupportedProtocolError,
 )
-from egts_server.codec.reader import ByteReader, ByteWriter
+from egts_server.codec.reader import Buffer, ByteReader, ByteWriter
 
 _RTE = 0x20
 _MIN_READ = HEADER_LENGTH  # enough bytes to read every field but the routing ones
+_HEAD: Final = struct.Struct("<BBBBBHHB")  # PRV SKID flags HL HE FDL PID PT
+_ROUTE: Final = struct.Struct("<HHB")  # PRA RCA TTL
+
+#: The fixed header fields in wire order: PRV, SKID, flags, HL, HE, FDL, PID, PT.
+HeaderFields = tuple[int, int, int, int, int, int, int, int]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,18 +93,14 @@ class TransportHeader:
         return head + bytes([crc8_egts(head)])
 
 
-def frame_length(buf: bytes | bytearray | memoryview) -> int | None:
-    """Length of the frame that starts ``buf``, or None while too few bytes arrived.
-
-    Waits for 11 bytes before judging anything, so the verdict (and the PID quoted in it) does
-    not depend on how the stream was split. Raises the ``FramingError`` subclasses.
-    """
+def _checked_header(buf: Buffer) -> HeaderFields | None:
+    """The header fields once framing checks pass; None while too few bytes arrived."""
     if len(buf) < _MIN_READ:
         return None
-    pid = int.from_bytes(buf[7:9], "little")
-    flags, hl = buf[2], buf[3]
-    if buf[0] != PROTOCOL_VERSION:
-        raise UnsupportedProtocolError(f"PRV {buf[0]:#04x}", pid=pid)
+    fields: HeaderFields = _HEAD.unpack_from(buf)
+    prv, _, flags, hl, _, fdl, pid, _ = fields
+    if prv != PROTOCOL_VERSION:
+        raise UnsupportedProtocolError(f"PRV {prv:#04x}", pid=pid)
     if flags >> 6:
         raise UnsupportedProtocolError(f"PRF {flags >> 6}", pid=pid)
     if hl != (ROUTED_HEADER_LENGTH if flags & _RTE else HEADER_LENGTH):
@@ -104,27 +110,45 @@ def frame_length(buf: bytes | bytearray | memoryview) -> int | None:
     hcs = crc8_egts(buf[: hl - 1])
     if hcs != buf[hl - 1]:
         raise HeaderChecksumError(f"HCS {buf[hl - 1]:#04x}, computed {hcs:#04x}", pid=pid)
-    fdl = int.from_bytes(buf[5:7], "little")
     size = hl + fdl + (2 if fdl else 0)
     if size > MAX_PACKET_LENGTH:
         raise PacketLengthError(f"declared packet of {size} bytes", pid=pid)
-    return size
+    return fields
 
 
-def decode_header(frame: bytes | bytearray | memoryview) -> tuple[TransportHeader, int]:
-    """The header of a whole frame and its FDL; framing checks included, body unchecked."""
-    size = frame_length(frame)
+def frame_length(buf: Buffer) -> int | None:
+    """Length of the frame that starts ``buf``, or None while too few bytes arrived.
+
+    Waits for 11 bytes before judging anything, so the verdict (and the PID quoted in it) does
+    not depend on how the stream was split. Raises the ``FramingError`` subclasses.
+    """
+    fields = _checked_header(buf)
+    if fields is None:
+        return None
+    hl, fdl = fields[3], fields[5]
+    return hl + fdl + (2 if fdl else 0)
+
+
+def unpack_header(frame: Buffer) -> HeaderFields:
+    """The fixed header fields of a whole frame, framing checks included, body unchecked."""
+    fields = _checked_header(frame)
     pid = int.from_bytes(frame[7:9], "little") if len(frame) >= 9 else None
-    if size is None:
+    if fields is None:
         raise PacketLengthError(f"{len(frame)} bytes are not a whole header", pid=pid)
+    hl, fdl = fields[3], fields[5]
+    size = hl + fdl + (2 if fdl else 0)
     if size != len(frame):
         raise PacketLengthError(f"frame of {len(frame)} bytes, header says {size}", pid=pid)
-    r = ByteReader(frame)
-    version, key_id, flags, hl, he, fdl, pid, pt = (
-        r.u8(), r.u8(), r.u8(), r.u8(), r.u8(), r.u16(), r.u16(), r.u8())
+    return fields
+
+
+def decode_header(frame: Buffer) -> tuple[TransportHeader, int]:
+    """The header of a whole frame and its FDL; framing checks included, body unchecked."""
+    version, key_id, flags, hl, he, fdl, pid, pt = unpack_header(frame)
     route = None
     if hl == ROUTED_HEADER_LENGTH:
-        route = Route(source=r.u16(), recipient=r.u16(), ttl=r.u8())
+        source, recipient, ttl = _ROUTE.unpack_from(frame, HEADER_LENGTH - 1)
+        route = Route(source=source, recipient=recipient, ttl=ttl)
     header = TransportHeader(pid=pid, packet_type=pt, priority=flags & 0x03,
                              compressed=bool(flags & 0x04), encryption=(flags >> 3) & 0x03,
                              prefix=flags >> 6, key_id=key_id, header_encoding=he, route=route,
@@ -132,22 +156,28 @@ def decode_header(frame: bytes | bytearray | memoryview) -> tuple[TransportHeade
     return header, fdl
 
 
-def open_body(header: TransportHeader, frame: bytes | bytearray | memoryview) -> bytes:
-    """SFRD of a frame whose header is ``header``: HE, SFRCS, ENA and CMP checks."""
-    if header.header_encoding != 0:
-        raise HeaderEncodingError(f"HE {header.header_encoding}")
-    hl = header.header_length
-    body = bytes(frame[hl:-2]) if len(frame) > hl else b""
-    if body:
-        received = int.from_bytes(frame[-2:], "little")
+def check_body(frame: Buffer, hl: int, fdl: int, he: int, flags: int) -> bytes:
+    """SFRD of a whole frame with header fields ``hl``..``flags``: HE, SFRCS, ENA, CMP checks."""
+    if he != 0:
+        raise HeaderEncodingError(f"HE {he}")
+    body = bytes(frame[hl : hl + fdl])
+    if fdl:
+        received = frame[-2] | frame[-1] << 8
         computed = crc16_ccitt(body)
         if received != computed:
             raise ChecksumError("SFRCS", computed, received)
-    if header.encryption:
-        raise EncryptionError(f"ENA {header.encryption}: no encryption algorithm is available")
-    if header.compressed:
+    if flags & 0x18:
+        raise EncryptionError(f"ENA {flags >> 3 & 0x03}: no encryption algorithm is available")
+    if flags & 0x04:
         raise CompressionError("CMP 1: no compression algorithm is defined")
     return body
+
+
+def open_body(header: TransportHeader, frame: Buffer) -> bytes:
+    """SFRD of a frame whose header is ``header``: HE, SFRCS, ENA and CMP checks."""
+    hl = header.header_length
+    return check_body(frame, hl, max(0, len(frame) - hl - 2), header.header_encoding,
+                      header.flags)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

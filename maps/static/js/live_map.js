@@ -75,6 +75,19 @@
 
     function isMoving(props) { return Number(props.speed_kmh) >= MOVING_KMH; }
 
+    /* Seconds since the last fix: the server's age at the last poll when it sends one (no
+       clock skew between server and PC), else from the fix time. */
+    function ageS(props) {
+      if (typeof props.age_s === 'number' && isFinite(props.age_s)) { return props.age_s; }
+      var t = Date.parse(props.fix_time);
+      return isNaN(t) ? 0 : (Date.now() - t) / 1000;
+    }
+
+    /* Online by the server's rule but silent for a while: still drawn, with a dotted rim. */
+    function isStale(props) {
+      return props.online !== false && config.staleAfterS > 0 && ageS(props) > config.staleAfterS;
+    }
+
     /* The marker: a disc in the kind's colour, a white arrow along the course when moving or a
        dot when standing; ring = equipment on; faded = offline. Built as DOM, not HTML text. */
     function iconElement(props) {
@@ -84,6 +97,7 @@
       root.style.setProperty('--gd-offline-opacity', config.offlineOpacity);
       if (props.equipment_active === true) { root.classList.add('gd-working'); }
       if (props.online === false) { root.classList.add('gd-offline'); }
+      if (isStale(props)) { root.classList.add('gd-stale'); }
       root.setAttribute('data-vehicle-id', props.id);
       root.setAttribute('data-kind', kindOf(props));
       var svg = svgEl('svg', {viewBox: '0 0 28 28', width: 28, height: 28, 'aria-hidden': 'true'});
@@ -102,7 +116,7 @@
 
     function iconKey(props) {
       return [kindOf(props), props.equipment_active, props.online, isMoving(props),
-        Math.round(Number(props.course_deg) || 0)].join('|');
+        Math.round(Number(props.course_deg) || 0), isStale(props)].join('|');
     }
 
     function makeIcon(props) {
@@ -152,7 +166,8 @@
         ['Оборудование', equipmentText(p.equipment_active)],
         ['Последняя отметка', formatTime(p.fix_time)],
         ['', formatAge(p.fix_time)],
-        ['Связь', p.online === false ? 'нет связи' : 'на линии']
+        ['Связь', p.online === false ? 'нет связи'
+          : (isStale(p) ? 'нет свежих отметок' : 'на линии')]
       ];
       if (p.contractor) { rows.push(['Подрядчик', p.contractor]); }
       if (p.terminals && p.terminals.length) { rows.push(['Терминал', p.terminals.join(', ')]); }
@@ -168,7 +183,76 @@
         table.appendChild(tr);
       });
       box.appendChild(table);
+      if (config.trackUrl) { box.appendChild(trackActions(layer, p)); }
       return box;
+    }
+
+    /* --- the last hour's track, from the popup --- */
+
+    var track = {group: null, id: null, note: {}};
+
+    function trackActions(layer, p) {
+      var actions = el('div', 'gd-popup-actions');
+      var shown = track.id === String(p.id);
+      var button = el('button', 'gd-popup-button', shown ? 'Скрыть трек' : 'Трек за последний час');
+      button.type = 'button';
+      button.setAttribute('data-track-button', String(p.id));
+      button.addEventListener('click', function () { toggleTrack(layer, p, button); });
+      actions.appendChild(button);
+      if (config.playbackUrl) {
+        var link = el('a', 'gd-popup-link', 'в проигрыватель');
+        var now = Date.now();
+        link.href = config.playbackUrl + '?vehicle=' + encodeURIComponent(p.id) + '&from=' +
+          encodeURIComponent(new Date(now - 3600000).toISOString()) + '&to=' +
+          encodeURIComponent(new Date(now).toISOString());
+        actions.appendChild(link);
+      }
+      var note = el('div', 'gd-popup-note', shown ? track.note[String(p.id)] || '' : '');
+      note.setAttribute('data-track-note', '');
+      actions.appendChild(note);
+      return actions;
+    }
+
+    function clearTrack() {
+      if (track.group) { track.group.clearLayers(); }
+      track.id = null;
+    }
+
+    function toggleTrack(layer, p, button) {
+      var map = layer._map, id = String(p.id);
+      if (!map || !global.GlonassTrack) { return; }
+      var note = button.parentNode.querySelector('[data-track-note]');
+      if (track.id === id) {
+        clearTrack();
+        button.textContent = 'Трек за последний час';
+        note.textContent = '';
+        return;
+      }
+      if (!track.group) { track.group = L.featureGroup().addTo(map); }
+      var now = Date.now();
+      var url = config.trackUrl.replace('{id}', encodeURIComponent(id)) + '?from=' +
+        encodeURIComponent(new Date(now - 3600000).toISOString()) + '&to=' +
+        encodeURIComponent(new Date(now).toISOString());
+      button.disabled = true;
+      note.textContent = 'Загрузка трека…';
+      fetchFeatures(url).then(function (data) {
+        clearTrack();
+        var drawn = global.GlonassTrack.draw(track.group, data, {colour: kinds[kindOf(p)].colour,
+          clock: function (t) { return clockFmt.format(new Date(t)); }});
+        track.id = id;
+        track.note[id] = drawn.fixes.length ? 'За час: отметок ' + drawn.fixes.length + ', ' +
+          (drawn.lengthM / 1000).toFixed(1).replace('.', ',') + ' км' +
+          (drawn.gaps.length ? ', разрывов в данных ' + drawn.gaps.length : '')
+          : 'За последний час отметок нет';
+        note.textContent = track.note[id];
+        button.textContent = 'Скрыть трек';
+        if (drawn.fixes.length && !map.getBounds().contains(drawn.bounds)) {
+          map.fitBounds(drawn.bounds.extend(layer.getLatLng()), {padding: [40, 40],
+            maxZoom: map.getZoom()});
+        }
+      }, function (err) {
+        note.textContent = 'Трек не загрузился: ' + (err && err.message || err);
+      }).then(function () { button.disabled = false; });
     }
 
     function tooltipContent(layer) {
@@ -179,20 +263,40 @@
     /* Routes each vehicle into its kind's FeatureGroup, so the layer control can hide a kind.
        It only has to look like a layer group to leaflet-realtime (addLayer/removeLayer); the
        groups themselves are on the map, so adding the router adds nothing. */
+    var NO_CONTRACTOR = '\u0000';
+    function contractorOf(props) { return props.contractor ? String(props.contractor) : NO_CONTRACTOR; }
+
+    /* It also applies the contractor filter: a filtered-out vehicle stays known (and counted)
+       but is not in its group, so it is not drawn. */
     var Router = L.Layer.extend({
+      initialize: function () { this._all = {}; this.contractor = ''; },
       onAdd: function () {},
       onRemove: function () {},
       groupFor: function (layer) {
         return groups[kindOf(layer.feature.properties)] || groups[config.fallbackKind];
       },
+      passes: function (layer) {
+        return !this.contractor || contractorOf(layer.feature.properties) === this.contractor;
+      },
+      place: function (layer) {
+        if (this.passes(layer)) { layer._gdGroup.addLayer(layer); }
+        else { layer._gdGroup.removeLayer(layer); }
+      },
       addLayer: function (layer) {
         layer._gdGroup = this.groupFor(layer);
-        layer._gdGroup.addLayer(layer);
+        this._all[L.stamp(layer)] = layer;
+        this.place(layer);
         return this;
       },
       removeLayer: function (layer) {
+        if (layer) { delete this._all[L.stamp(layer)]; }
         if (layer && layer._gdGroup) { layer._gdGroup.removeLayer(layer); }
         return this;
+      },
+      filter: function (contractor) {
+        var self = this;
+        this.contractor = contractor || '';
+        Object.keys(this._all).forEach(function (k) { self.place(self._all[k]); });
       },
       getBounds: function () {
         var bounds = L.latLngBounds([]);
@@ -235,6 +339,8 @@
       if (oldKind !== kindOf(props) && layer._gdGroup) {
         container.removeLayer(layer);
         container.addLayer(layer);
+      } else if (layer._gdGroup) {
+        container.place(layer);
       }
       layer.setLatLng(L.GeoJSON.coordsToLatLng(feature.geometry.coordinates));
       var key = iconKey(props);
@@ -274,8 +380,40 @@
         map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
       }
       var status = panel.querySelector('[data-live-status]');
+      var filterRow = panel.querySelector('[data-contractor-filter-row]');
+      var filterSelect = panel.querySelector('[data-contractor-filter]');
+      var knownContractors = '';
+      if (filterSelect) {
+        filterSelect.addEventListener('change', function () { container.filter(filterSelect.value); });
+      }
+
+      /* The contractor list follows the fleet; the chosen one stays chosen. */
+      function contractorOptions(features) {
+        if (!filterSelect) { return; }
+        var seen = {};
+        Object.keys(features).forEach(function (id) {
+          seen[contractorOf(features[id].properties)] = true;
+        });
+        var names = Object.keys(seen).filter(function (c) { return c !== NO_CONTRACTOR; }).sort();
+        var key = names.join('\n') + (seen[NO_CONTRACTOR] ? '\n-' : '');
+        if (key === knownContractors) { return; }
+        knownContractors = key;
+        var chosen = filterSelect.value;
+        filterSelect.textContent = '';
+        var options = [['', 'все']].concat(names.map(function (c) { return [c, c]; }));
+        if (seen[NO_CONTRACTOR] && names.length) { options.push([NO_CONTRACTOR, 'без подрядчика']); }
+        options.forEach(function (o) {
+          var option = el('option', null, o[1]);
+          option.value = o[0];
+          filterSelect.appendChild(option);
+        });
+        filterSelect.value = options.some(function (o) { return o[0] === chosen; }) ? chosen : '';
+        if (filterSelect.value !== chosen) { container.filter(''); }
+        filterRow.hidden = names.length === 0;
+      }
 
       realtime.on('update', function (e) {
+        contractorOptions(e.features);
         var total = 0, online = 0, working = 0, perKind = {};
         Object.keys(e.features).forEach(function (id) {
           var p = e.features[id].properties, k = kindOf(p);
@@ -291,7 +429,9 @@
         });
         status.className = 'gd-status';
         status.textContent = 'Обновлено ' + clockFmt.format(new Date()) + ' · машин ' + total +
-          ', на линии ' + online + ', в работе ' + working;
+          ', на линии ' + online + ', в работе ' + working +
+          (container.contractor ? ' · показан подрядчик: ' + (container.contractor === NO_CONTRACTOR
+            ? 'без подрядчика' : container.contractor) : '');
       });
       realtime.on('error', function (e) {
         status.className = 'gd-status gd-status-error';

@@ -186,6 +186,29 @@ def test_oid_carries_forward_within_a_packet() -> None:
     assert [p.device.identifier for p in handled.positions] == ["31", "31"]
 
 
+def test_oid_does_not_carry_over_to_the_next_packet() -> None:
+    """A packet without OIDs after one with them is unidentified again."""
+    s = session()
+    s.handle(build.packet(records=[build.pos_record(rn=1, oid=31)]))
+    handled = s.handle(build.packet(pid=1, records=[build.pos_record(rn=2, oid=None)]))
+    assert [p.device.identifier for p in handled.positions] == [UNIDENTIFIED]
+
+
+def test_many_oids_on_one_connection_keep_their_own_devices() -> None:
+    """A platform relaying thousands of vehicles: every fix keeps its record's OID."""
+    s = session()
+    for oid in range(5000):
+        (p,) = s.handle(build.packet(pid=oid, records=[build.pos_record(oid=oid)])).positions
+        assert p.device == DeviceKey("egts", str(oid))
+
+
+def test_a_malformed_record_without_identity_is_refused_for_its_form() -> None:
+    """REJECT policy: a record that does not decode gets 132, not 153 (form is judged first)."""
+    bad = build.record(rn=1, sst=2, subrecords=[build.subrecord(25, b"\x01")])
+    handled = session(unidentified=Unidentified.REJECT).handle(build.packet(records=[bad]))
+    assert handled.ack == build.record_ack(rpid=0, confirmed=[(1, 132)])
+
+
 def test_unidentified_fixes_are_accepted_by_default() -> None:
     """No login, no OID: stored under the UNIDENTIFIED key and confirmed with RST 0."""
     handled = session().handle(build.packet(records=[build.pos_record(rn=1, oid=None)]))

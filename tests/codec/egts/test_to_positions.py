@@ -1,13 +1,28 @@
 """Records to Positions: units, flags, several fixes per record, sensors attached."""
 
-from datetime import UTC, datetime
+import dataclasses
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from egts_server.codec.egts import ServiceDataRecord, record_positions
+from egts_server.codec.egts import RecordHeader, ServiceDataRecord, record_positions
+from egts_server.codec.egts.subrecords import (
+    AbsCntrData,
+    PosData,
+    PosFlags,
+    UnknownSubrecord,
+    iter_subrecords,
+)
+from egts_server.codec.egts.to_positions import wire_fixes
+from egts_server.codec.errors import CodecError
 from egts_server.codec.reader import ByteReader
-from egts_server.model import DeviceKey
+from egts_server.model import DeviceKey, Position
 from tests.builders import egts as build
+from tests.codec.egts.subrecords.test_wire_tables import SRDS
 
 DEV = DeviceKey("egts", "1")
 T0 = datetime(2024, 1, 15, 6, 30, tzinfo=UTC)
@@ -134,3 +149,76 @@ def test_every_attribute_value_has_an_allowed_type() -> None:
                      build.subrecord(27, build.liquid_level()),
                      build.subrecord(28, build.passengers(raw=b"\x00")))
     assert all(isinstance(v, int | float | bool | str) for v in p.attributes.values())
+
+
+# -- the server's path: straight from the wire ------------------------------------------------
+
+SENSOR_SRTS = [17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 0]
+
+
+@st.composite
+def teledata_rds(draw: st.DrawFn) -> bytes:
+    """RD of a TELEDATA record: POS_DATA and sensors in any order, sometimes mangled."""
+    srts = draw(st.lists(st.sampled_from([16, 16, *SENSOR_SRTS, 99]), max_size=8))
+    rd = bytearray(b"".join(
+        build.subrecord(srt, draw(SRDS[srt]) if srt in SRDS else b"\x01\x02") for srt in srts))
+    for _ in range(draw(st.integers(0, 2))):
+        at = draw(st.integers(0, len(rd)))
+        op = draw(st.sampled_from(["flip", "cut", "insert"]))
+        if op == "flip" and at < len(rd):
+            rd[at] ^= draw(st.integers(1, 255))
+        elif op == "cut":
+            del rd[at : at + draw(st.integers(1, 4))]
+        else:
+            rd[at:at] = draw(st.binary(min_size=1, max_size=4))
+    return bytes(rd)
+
+
+def outcome(run: Callable[[], Any]) -> Any:
+    """What ``run`` returns, or the class of the CodecError it raises."""
+    try:
+        return run()
+    except CodecError as error:
+        return type(error)
+
+
+@settings(max_examples=300)
+@given(teledata_rds())
+def test_wire_path_refuses_exactly_what_typed_decoding_refuses(rd: bytes) -> None:
+    """wire_fixes and iter_subrecords agree on every RD: same error class, or same fixes."""
+    wire = outcome(lambda: wire_fixes(rd, 0, len(rd), 12))
+    typed = outcome(lambda: tuple(iter_subrecords(2, ByteReader(rd))))
+    if isinstance(typed, type) or isinstance(wire, type):
+        assert wire is typed
+        return
+    record = ServiceDataRecord(header=RecordHeader(rn=12, sst=2, rst=2), subrecords=typed)
+    assert [fix.position(DEV) for fix in wire] == record_positions(record, DEV)
+    assert len(wire) == sum(isinstance(sub, PosData) for sub in typed)
+
+
+@given(st.floats(-90, 90), st.floats(-180, 180), st.integers(0, 2**32 - 1),
+       st.one_of(st.none(), st.integers(-0xFFFFFF, 0xFFFFFF)))
+def test_positions_pass_the_models_own_checks(lat: float, lon: float, seconds: int,
+                                             alt_m: int | None) -> None:
+    """Positions are built without Position.__init__; its checks would accept every one."""
+    (p,) = positions(pos(lat=lat, lon=lon, alt_m=alt_m,
+                         time=build.EPOCH + timedelta(seconds=seconds)))
+    assert Position(**{f.name: getattr(p, f.name) for f in dataclasses.fields(p)}) == p
+    assert p.fix_time == build.EPOCH + timedelta(seconds=seconds)
+
+
+def test_extreme_coordinates_stay_in_range() -> None:
+    """LAT/LONG 0xFFFFFFFF are exactly the poles and the antimeridian."""
+    (p,) = positions(pos(lat=-90.0, lon=-180.0))
+    assert (p.latitude, p.longitude) == (-90.0, -180.0)
+
+
+def test_a_typed_record_built_in_code_maps_like_its_bytes() -> None:
+    """record_positions takes values that never were bytes."""
+    fix = PosData(nav_time=0, lat_abs=0, lon_abs=0, flags=PosFlags.VLD | PosFlags.MV, speed=125,
+                  direction=300, odometer=7, inputs=1, source=0)
+    record = ServiceDataRecord(header=RecordHeader(rn=3, sst=2, rst=2), subrecords=(
+        fix, AbsCntrData(number=2, value=5), UnknownSubrecord(service=2, srt=99, data=b"\x00")))
+    (p,) = record_positions(record, DEV)
+    assert (p.fix_time, p.speed_kmh, p.course_deg, p.valid) == (build.EPOCH, 12.5, 300.0, True)
+    assert (p.attributes["counter2"], p.attributes["moving"]) == (5, True)

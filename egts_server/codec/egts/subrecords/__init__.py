@@ -9,6 +9,11 @@ Policy for a known subrecord that leaves bytes unread: strict. SRL is authoritat
 mean the sender and this parser disagree about the layout, and the record is refused with
 INC_DATAFORM. Tables with a variable tail (POS_DATA's SRCD, DISPATCHER_IDENTITY's DSCR, ...)
 consume it explicitly, so they never leave bytes over.
+
+Every table of TELEDATA, and RECORD_RESPONSE, is a ``WireTable``: its parser reads a whole span
+at once and yields field values, which the server's path folds into Positions without building
+the values (``TELEDATA_TABLES``). The other services' tables read field by field from a
+``ByteReader`` and are only ever built as values.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from egts_server.codec.egts.subrecords.base import (
     AnySubrecord,
     Subrecord,
     UnknownSubrecord,
+    WireTable,
     subrecord_type,
 )
 from egts_server.codec.egts.subrecords.command_data import (
@@ -57,15 +63,19 @@ from egts_server.codec.egts.subrecords.service_info import ServiceEntry, Service
 from egts_server.codec.egts.subrecords.state_data import StateData, StateDataSrt21, TerminalState
 from egts_server.codec.egts.subrecords.term_identity import TermIdentity, TermIdentityFlags
 from egts_server.codec.egts.subrecords.vehicle_data import VehicleData
-from egts_server.codec.errors import FormatError
-from egts_server.codec.reader import ByteReader, ByteWriter
+from egts_server.codec.errors import FormatError, TruncatedError
+from egts_server.codec.reader import Buffer, ByteReader, ByteWriter
+
+#: TELEDATA SRT -> table; every one of them parses a span at once (see module docstring).
+TELEDATA_TABLES: Final[Mapping[int, type[WireTable]]] = {cls.SRT: cls for cls in (
+    RecordResponse, PosData, ExtPosData, AdSensorsData, CountersData, StateData, StateDataSrt21,
+    LoopinData, AbsDigSensData, AbsAnSensData, AbsCntrData, AbsLoopinData, LiquidLevelSensor,
+    PassengersCounters)}
 
 _BY_SERVICE: Final[Mapping[ServiceType, tuple[type[Subrecord], ...]]] = {
     ServiceType.AUTH: (RecordResponse, TermIdentity, ModuleData, VehicleData, DispatcherIdentity,
                        AuthParams, AuthInfo, ServiceInfo, ResultCodeData),
-    ServiceType.TELEDATA: (RecordResponse, PosData, ExtPosData, AdSensorsData, CountersData,
-                           StateData, StateDataSrt21, LoopinData, AbsDigSensData, AbsAnSensData,
-                           AbsCntrData, AbsLoopinData, LiquidLevelSensor, PassengersCounters),
+    ServiceType.TELEDATA: tuple(TELEDATA_TABLES.values()),
     ServiceType.COMMANDS: (RecordResponse, CommandData),
     ServiceType.FIRMWARE: (RecordResponse,),
     ServiceType.ECALL: (RecordResponse, AccelData),
@@ -78,17 +88,35 @@ REGISTRY: Final[Mapping[tuple[int, int], type[Subrecord]]] = {
 _HEADER: Final = struct.Struct("<BH")  # SRT, SRL
 
 
+def subrecord_spans(rd: Buffer, start: int, end: int) -> list[tuple[int, int, int]]:
+    """``(SRT, start, end)`` of each subrecord's SRD in ``rd[start:end]``, in order.
+
+    ``TruncatedError`` when a subrecord header or an SRL runs past the end of RD.
+    """
+    spans = []
+    while start < end:
+        if end - start < 3:
+            raise TruncatedError(f"subrecord header needs 3 bytes, {end - start} left")
+        srt, srl = _HEADER.unpack_from(rd, start)
+        start += 3
+        if start + srl > end:
+            raise TruncatedError(f"SRL {srl} of SRT {srt} runs past RD ({end - start} left)")
+        spans.append((srt, start, start + srl))
+        start += srl
+    return spans
+
+
 def iter_subrecords(service: int, body: ByteReader) -> Iterator[AnySubrecord]:
     """Subrecords of one record's RD; SRL bounds each one, strictly (see module docstring)."""
-    while body.remaining:
-        srt, srl = body.unpack(_HEADER)
-        data = body.sub(srl)
+    rd, rd_start, rd_end = body.span()
+    for srt, start, end in subrecord_spans(rd, rd_start, rd_end):
         cls = REGISTRY.get((service, srt))  # IntEnum keys hash and compare like ints
         if cls is None and srt == RecordResponse.SRT:  # SRT 0 in every service, even unknown
             cls = RecordResponse
         if cls is None:
-            yield UnknownSubrecord(service=service, srt=srt, data=data.rest())
+            yield UnknownSubrecord(service=service, srt=srt, data=bytes(rd[start:end]))
             continue
+        data = ByteReader(rd, start, end)
         try:
             value = cls.decode(data)
         except ValueError as error:  # a value the table's invariants reject
@@ -147,14 +175,17 @@ __all__ = [
     "StateData",
     "StateDataSrt21",
     "Subrecord",
+    "TELEDATA_TABLES",
     "TermIdentity",
     "TermIdentityFlags",
     "TerminalState",
     "UnknownSubrecord",
     "VehicleData",
+    "WireTable",
     "encode_latitude",
     "encode_longitude",
     "encode_subrecords",
     "iter_subrecords",
+    "subrecord_spans",
     "subrecord_type",
 ]

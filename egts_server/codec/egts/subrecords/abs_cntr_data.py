@@ -5,23 +5,29 @@ Order 285 App. 7 / GOST 33472 App. Б, table "EGTS_SR_ABS_CNTR_DATA": CN BYTE, C
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
-from typing import ClassVar, Self
+from typing import ClassVar
 
-from egts_server.codec.reader import ByteReader, ByteWriter
+from egts_server.codec.egts.subrecords.base import WireTable
+from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
+
+_LAYOUT = struct.Struct("<I")  # the number byte, then the 24-bit value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AbsCntrData:
+class AbsCntrData(WireTable):
     SRT: ClassVar[int] = 25
 
     number: int  # CN
     value: int  # CNV   24-bit
 
-    @classmethod
-    def decode(cls, r: ByteReader) -> Self:
-        word = r.u32()  # number byte, then the 24-bit value
-        return cls(number=word & 0xFF, value=word >> 8)
+    @staticmethod
+    def unpack(data: Buffer, start: int, end: int) -> tuple[int, int]:
+        if end - start != 4:
+            raise wrong_length("ABS_CNTR_DATA", end - start, 4)
+        (word,) = _LAYOUT.unpack_from(data, start)
+        return word & 0xFF, word >> 8
 
     def encode(self, w: ByteWriter) -> None:
         w.u8(self.number).u24(self.value)

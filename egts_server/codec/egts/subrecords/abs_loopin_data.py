@@ -7,13 +7,14 @@ Order 285 App. 7 / GOST 33472 App. Б, table "EGTS_SR_ABS_LOOPIN_DATA", 2 bytes:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Self
+from typing import ClassVar
 
-from egts_server.codec.reader import ByteReader, ByteWriter
+from egts_server.codec.egts.subrecords.base import WireTable
+from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AbsLoopinData:
+class AbsLoopinData(WireTable):
     SRT: ClassVar[int] = 26
 
     number: int  # LIN   0..4095
@@ -23,10 +24,12 @@ class AbsLoopinData:
         if not 0 <= self.number <= 0xFFF or not 0 <= self.state <= 0xF:
             raise ValueError("LIN is 12 bits, LIS 4 bits")
 
-    @classmethod
-    def decode(cls, r: ByteReader) -> Self:
-        b0, b1 = r.u8(), r.u8()
-        return cls(number=b1 << 4 | b0 >> 4, state=b0 & 0x0F)
+    @staticmethod
+    def unpack(data: Buffer, start: int, end: int) -> tuple[int, int]:
+        if end - start != 2:
+            raise wrong_length("ABS_LOOPIN_DATA", end - start, 2)
+        b0, b1 = data[start], data[start + 1]
+        return b1 << 4 | b0 >> 4, b0 & 0x0F
 
     def encode(self, w: ByteWriter) -> None:
         w.u8((self.number & 0x0F) << 4 | self.state).u8(self.number >> 4)

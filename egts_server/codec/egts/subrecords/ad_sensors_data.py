@@ -10,17 +10,38 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import ClassVar, Self
+from typing import ClassVar
 
-from egts_server.codec.reader import ByteReader, ByteWriter
+from egts_server.codec.egts.subrecords.base import WireTable
+from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
+
+#: Flag byte -> the numbers 1..8 of its set bits, in order.
+BITS: tuple[tuple[int, ...], ...] = tuple(
+    tuple(n + 1 for n in range(8) if mask >> n & 1) for mask in range(256))
 
 
 def _frozen(values: Mapping[int, int]) -> Mapping[int, int]:
     return MappingProxyType(dict(sorted(values.items())))
 
 
+_SHIFTS = tuple(range(0, 24 * 8, 24))
+
+
+def u24_values(data: Buffer, start: int, numbers: tuple[int, ...]) -> dict[int, int]:
+    """``numbers[i]`` -> the i-th 24-bit little-endian value from ``data[start:]``.
+
+    At most 8 values; the caller checked that ``3 * len(numbers)`` bytes are in its span.
+    """
+    packed = int.from_bytes(data[start : start + 3 * len(numbers)], "little")
+    return {n: packed >> shift & 0xFFFFFF for n, shift in zip(numbers, _SHIFTS, strict=False)}
+
+
+#: AdSensorsData's fields in declaration order, as ``AdSensorsData.unpack`` returns them.
+AdSensorsFields = tuple[int, Mapping[int, int], Mapping[int, int]]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AdSensorsData:
+class AdSensorsData(WireTable):
     """``digital`` maps octet number 1..8 to ADIO byte; ``analog`` maps 1..8 to ANS value.
 
     ADIO octet n carries discrete inputs 8n+1 .. 8n+8 (POS_DATA's DIN has inputs 1-8).
@@ -39,12 +60,18 @@ class AdSensorsData:
                 raise ValueError(f"{name} keys must be 1..8")
             object.__setattr__(self, name, _frozen(values))
 
-    @classmethod
-    def decode(cls, r: ByteReader) -> Self:
-        dioe, dout, asfe = r.u8(), r.u8(), r.u8()
-        digital = {n + 1: r.u8() for n in range(8) if dioe >> n & 1}
-        analog = {n + 1: r.u24() for n in range(8) if asfe >> n & 1}
-        return cls(outputs=dout, digital=digital, analog=analog)
+    @staticmethod
+    def unpack(data: Buffer, start: int, end: int) -> AdSensorsFields:
+        if end - start < 3:
+            raise wrong_length("AD_SENSORS_DATA", end - start, 3)
+        dioe, dout, asfe = data[start], data[start + 1], data[start + 2]
+        digital, analog = BITS[dioe], BITS[asfe]
+        at = start + 3 + len(digital)
+        if end - start != 3 + len(digital) + 3 * len(analog):
+            raise wrong_length("AD_SENSORS_DATA", end - start,
+                               3 + len(digital) + 3 * len(analog))
+        return (dout, MappingProxyType(dict(zip(digital, data[start + 3 : at], strict=True))),
+                MappingProxyType(u24_values(data, at, analog)))
 
     def encode(self, w: ByteWriter) -> None:
         w.u8(sum(1 << (n - 1) for n in self.digital)).u8(self.outputs)

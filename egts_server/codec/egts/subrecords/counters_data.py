@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import ClassVar, Self
+from typing import ClassVar
 
-from egts_server.codec.reader import ByteReader, ByteWriter
+from egts_server.codec.egts.subrecords.ad_sensors_data import BITS, u24_values
+from egts_server.codec.egts.subrecords.base import WireTable
+from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CountersData:
+class CountersData(WireTable):
     """``counters`` maps counter number 1..8 to its 24-bit value."""
 
     SRT: ClassVar[int] = 19
@@ -27,10 +29,14 @@ class CountersData:
             raise ValueError("counter numbers must be 1..8")
         object.__setattr__(self, "counters", MappingProxyType(dict(sorted(self.counters.items()))))
 
-    @classmethod
-    def decode(cls, r: ByteReader) -> Self:
-        cfe = r.u8()
-        return cls(counters={n + 1: r.u24() for n in range(8) if cfe >> n & 1})
+    @staticmethod
+    def unpack(data: Buffer, start: int, end: int) -> tuple[Mapping[int, int]]:
+        if end <= start:
+            raise wrong_length("COUNTERS_DATA", 0, 1)
+        numbers = BITS[data[start]]
+        if end - start != 1 + 3 * len(numbers):
+            raise wrong_length("COUNTERS_DATA", end - start, 1 + 3 * len(numbers))
+        return (MappingProxyType(u24_values(data, start + 1, numbers)),)
 
     def encode(self, w: ByteWriter) -> None:
         w.u8(sum(1 << (n - 1) for n in self.counters))

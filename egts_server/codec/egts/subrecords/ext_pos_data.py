@@ -8,10 +8,12 @@ SFE and NSFE; like every implementation examined, SAT is read under SFE and NS u
 from __future__ import annotations
 
 import enum
+import struct
 from dataclasses import dataclass
-from typing import ClassVar, Self
+from typing import ClassVar
 
-from egts_server.codec.reader import ByteReader, ByteWriter
+from egts_server.codec.egts.subrecords.base import WireTable
+from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 
 
 class ExtPosFlags(enum.IntFlag):
@@ -38,8 +40,29 @@ class NavSystem(enum.IntFlag):
     QZSS = 0x80
 
 
+# (flag, struct code) of each optional field, in wire order: VDOP HDOP PDOP SAT NS
+_OPTIONAL = ((_F.VFE, "H"), (_F.HFE, "H"), (_F.PFE, "H"), (_F.SFE, "B"), (_F.NSFE, "H"))
+
+
+def _layout(mask: int) -> tuple[struct.Struct, tuple[int, int, int, int, int]]:
+    """The layout of the fields ``mask`` flags, and where each of the five lands in what it
+    unpacks; an absent field points one past the end, at the ``None`` that ``unpack`` appends.
+    """
+    present = [flag for flag, _ in _OPTIONAL if mask & flag]
+    layout = struct.Struct("<" + "".join(code for flag, code in _OPTIONAL if mask & flag))
+    vdop, hdop, pdop, sat, ns = (present.index(flag) if flag in present else len(present)
+                                 for flag, _ in _OPTIONAL)
+    return layout, (vdop, hdop, pdop, sat, ns)
+
+
+_LAYOUTS = tuple(_layout(mask) for mask in range(32))  # VFE..NSFE bits -> layout, positions
+
+#: ExtPosData's fields in declaration order, as ``ExtPosData.unpack`` returns them.
+ExtPosFields = tuple[int | None, int | None, int | None, int | None, int | None, int]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ExtPosData:
+class ExtPosData(WireTable):
     """Optional precision fields; None when their flag is clear. DOPs are value * 100."""
 
     SRT: ClassVar[int] = 17
@@ -60,17 +83,16 @@ class ExtPosData:
                 f |= flag
         return f
 
-    @classmethod
-    def decode(cls, r: ByteReader) -> Self:
-        f = r.u8()
-        return cls(
-            vdop=r.u16() if f & _F.VFE else None,
-            hdop=r.u16() if f & _F.HFE else None,
-            pdop=r.u16() if f & _F.PFE else None,
-            satellites=r.u8() if f & _F.SFE else None,
-            nav_systems=r.u16() if f & _F.NSFE else None,
-            reserved_flags=f >> 5,
-        )
+    @staticmethod
+    def unpack(data: Buffer, start: int, end: int) -> ExtPosFields:
+        if end <= start:
+            raise wrong_length("EXT_POS_DATA", 0, 1)
+        f = data[start]
+        layout, (vdop, hdop, pdop, sat, ns) = _LAYOUTS[f & 0x1F]
+        if end - start != 1 + layout.size:
+            raise wrong_length("EXT_POS_DATA", end - start, 1 + layout.size)
+        v = (*layout.unpack_from(data, start + 1), None)
+        return v[vdop], v[hdop], v[pdop], v[sat], v[ns], f >> 5
 
     def encode(self, w: ByteWriter) -> None:
         w.u8(self.flags)

@@ -9,10 +9,18 @@ reply to the end of the subrecord.
 from __future__ import annotations
 
 import enum
+import struct
 from dataclasses import dataclass
-from typing import ClassVar, Self
+from typing import ClassVar
 
-from egts_server.codec.reader import ByteReader, ByteWriter
+from egts_server.codec.egts.subrecords.base import WireTable
+from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
+
+_HEAD = struct.Struct("<BH")  # flags MADDR
+_WITH_VALUE = struct.Struct("<BHI")  # flags MADDR LLSD (RDF = 0)
+
+#: LiquidLevelSensor's fields in declaration order, as ``LiquidLevelSensor.unpack`` returns them.
+LevelFields = tuple[int, int, int, bool, int | None, bytes | None, bool]
 
 
 class LevelUnit(enum.IntEnum):
@@ -24,7 +32,7 @@ class LevelUnit(enum.IntEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class LiquidLevelSensor:
+class LiquidLevelSensor(WireTable):
     """``value`` is set when RDF = 0, ``raw`` when RDF = 1."""
 
     SRT: ClassVar[int] = 27
@@ -48,13 +56,19 @@ class LiquidLevelSensor:
         return ((0x80 if self.reserved else 0) | (0x40 if self.error else 0) | self.unit << 4
                 | (0x08 if self.raw is not None else 0) | self.number)
 
-    @classmethod
-    def decode(cls, r: ByteReader) -> Self:
-        f, address = r.u8(), r.u16()
-        raw_data = bool(f & 0x08)
-        return cls(number=f & 0x07, address=address, unit=(f >> 4) & 0x03, error=bool(f & 0x40),
-                   value=None if raw_data else r.u32(), raw=r.rest() if raw_data else None,
-                   reserved=bool(f & 0x80))
+    @staticmethod
+    def unpack(data: Buffer, start: int, end: int) -> LevelFields:
+        if end - start < 3:
+            raise wrong_length("LIQUID_LEVEL_SENSOR", end - start, 3)
+        if data[start] & 0x08:  # RDF: the sensor's raw reply fills the rest
+            f, address = _HEAD.unpack_from(data, start)
+            value, raw = None, bytes(data[start + 3 : end])
+        elif end - start != 7:
+            raise wrong_length("LIQUID_LEVEL_SENSOR", end - start, 7)
+        else:
+            f, address, value = _WITH_VALUE.unpack_from(data, start)
+            raw = None
+        return f & 0x07, address, (f >> 4) & 0x03, bool(f & 0x40), value, raw, bool(f & 0x80)
 
     def encode(self, w: ByteWriter) -> None:
         w.u8(self.flags).u16(self.address)

@@ -16,13 +16,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import ClassVar, Self
+from typing import ClassVar
 
-from egts_server.codec.reader import ByteReader, ByteWriter
+from egts_server.codec.egts.subrecords.ad_sensors_data import BITS
+from egts_server.codec.egts.subrecords.base import WireTable
+from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class LoopinData:
+class LoopinData(WireTable):
     """``loops`` maps loop number 1..8 to its 4-bit state."""
 
     SRT: ClassVar[int] = 22
@@ -37,15 +39,18 @@ class LoopinData:
             raise ValueError("loop numbers must be 1..8 and states 0..15")
         object.__setattr__(self, "loops", MappingProxyType(dict(sorted(self.loops.items()))))
 
-    @classmethod
-    def decode(cls, r: ByteReader) -> Self:
-        life = r.u8()
-        numbers = [n + 1 for n in range(8) if life >> n & 1]
-        packed = r.read((len(numbers) + 1) // 2)
-        nibbles = [nib for b in packed for nib in (b & 0x0F, b >> 4)]
+    @staticmethod
+    def unpack(data: Buffer, start: int, end: int) -> tuple[Mapping[int, int], int, bytes]:
+        if end <= start:
+            raise wrong_length("LOOPIN_DATA", 0, 1)
+        numbers = BITS[data[start]]
+        packed_end = start + 1 + (len(numbers) + 1) // 2
+        if packed_end > end:
+            raise wrong_length("LOOPIN_DATA", end - start, packed_end - start)
+        nibbles = [nib for b in data[start + 1 : packed_end] for nib in (b & 0x0F, b >> 4)]
         padding = nibbles[-1] if len(numbers) % 2 else 0
-        return cls(loops=dict(zip(numbers, nibbles, strict=False)), padding=padding,
-                   trailing=r.rest())
+        loops = MappingProxyType(dict(zip(numbers, nibbles, strict=False)))
+        return loops, padding, bytes(data[packed_end:end])
 
     def encode(self, w: ByteWriter) -> None:
         w.u8(sum(1 << (n - 1) for n in self.loops))

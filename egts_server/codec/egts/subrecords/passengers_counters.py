@@ -7,16 +7,24 @@ for every door present IPQ BYTE (in) and OPQ BYTE (out), or the raw reply when R
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import ClassVar, Self
+from typing import ClassVar
 
-from egts_server.codec.reader import ByteReader, ByteWriter
+from egts_server.codec.egts.subrecords.ad_sensors_data import BITS
+from egts_server.codec.egts.subrecords.base import WireTable
+from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
+
+_HEAD = struct.Struct("<BBBH")  # flags DPR DRL MADDR
+
+#: PassengersCounters' fields in declaration order, as ``PassengersCounters.unpack`` returns them.
+PassengersFields = tuple[int, int, Mapping[int, tuple[int, int]], bytes | None, int, int]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PassengersCounters:
+class PassengersCounters(WireTable):
     """``doors`` maps door number 1..8 to (in, out) when RDF = 0; ``raw`` holds RDF = 1 data.
 
     With RDF = 1 the DPR mask is kept in ``doors_present`` since no per-door pairs follow.
@@ -44,14 +52,19 @@ class PassengersCounters:
             return self.raw_doors_present
         return sum(1 << (n - 1) for n in self.doors)
 
-    @classmethod
-    def decode(cls, r: ByteReader) -> Self:
-        f, dpr, drl, address = r.u8(), r.u8(), r.u8(), r.u16()
-        if f & 0x01:
-            return cls(address=address, doors_opened=drl, raw=r.rest(), raw_doors_present=dpr,
-                       reserved_flags=f >> 1)
-        doors = {n + 1: (r.u8(), r.u8()) for n in range(8) if dpr >> n & 1}
-        return cls(address=address, doors_opened=drl, doors=doors, reserved_flags=f >> 1)
+    @staticmethod
+    def unpack(data: Buffer, start: int, end: int) -> PassengersFields:
+        if end - start < 5:
+            raise wrong_length("PASSENGERS_COUNTERS", end - start, 5)
+        f, dpr, drl, address = _HEAD.unpack_from(data, start)
+        if f & 0x01:  # RDF: the counter's raw reply fills the rest
+            return address, drl, MappingProxyType({}), bytes(data[start + 5 : end]), dpr, f >> 1
+        numbers = BITS[dpr]
+        if end - start != 5 + 2 * len(numbers):
+            raise wrong_length("PASSENGERS_COUNTERS", end - start, 5 + 2 * len(numbers))
+        doors = {n: (data[at], data[at + 1])
+                 for n, at in zip(numbers, range(start + 5, end, 2), strict=True)}
+        return address, drl, MappingProxyType(doors), None, 0, f >> 1
 
     def encode(self, w: ByteWriter) -> None:
         w.u8(self.reserved_flags << 1 | (1 if self.raw is not None else 0))

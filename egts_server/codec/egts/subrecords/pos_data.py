@@ -12,13 +12,15 @@ import math
 import struct
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import ClassVar, Self
+from typing import ClassVar
 
 from egts_server.codec.egts.constants import EGTS_EPOCH
-from egts_server.codec.reader import ByteReader, ByteWriter
+from egts_server.codec.egts.subrecords.base import WireTable
+from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 
 _SCALE = 0xFFFF_FFFF
 _FIXED = struct.Struct("<IIIBHBIB")  # NTM LAT LONG FLG SPD DIR, ODM (3 bytes) + DIN, SRC
+_FIXED_SIZE = _FIXED.size  # 21
 
 
 class PosFlags(enum.IntFlag):
@@ -47,8 +49,12 @@ def encode_longitude(deg: float) -> int:
     return min(_SCALE, math.floor(abs(deg) / 180 * _SCALE))
 
 
+#: PosData's fields in declaration order, as ``PosData.unpack`` returns them.
+PosFields = tuple[int, int, int, PosFlags, int, int, int, int, int, bool, int | None, bytes]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PosData:
+class PosData(WireTable):
     """Fields keep wire units, so ``decode`` then ``encode`` gives back the same bytes.
 
     ``source_data`` keeps whatever follows the mandatory fields (SRCD; usually 0 or 2 bytes)
@@ -106,17 +112,22 @@ class PosData:
             return None
         return float(-self.altitude if self.below_sea else self.altitude)
 
-    @classmethod
-    def decode(cls, r: ByteReader) -> Self:
-        nav_time, lat_abs, lon_abs, flg, word, dir_low, odometer_din, source = r.unpack(_FIXED)
-        flags = _FLAGS[flg]
-        direction = dir_low | (0x100 if word & 0x8000 else 0)
-        odometer, inputs = odometer_din & 0xFFFFFF, odometer_din >> 24
-        altitude = r.u24() if flg & 0x80 else None  # ALTE
-        return cls(nav_time=nav_time, lat_abs=lat_abs, lon_abs=lon_abs, flags=flags,
-                   speed=word & 0x3FFF, below_sea=bool(word & 0x4000), direction=direction,
-                   odometer=odometer, inputs=inputs, source=source, altitude=altitude,
-                   source_data=r.rest())
+    @staticmethod
+    def unpack(data: Buffer, start: int, end: int) -> PosFields:
+        if end - start < _FIXED_SIZE:
+            raise wrong_length("POS_DATA", end - start, _FIXED_SIZE)
+        nav_time, lat_abs, lon_abs, flg, word, dir_low, odometer_din, source = (
+            _FIXED.unpack_from(data, start))
+        at = start + _FIXED_SIZE
+        altitude = None
+        if flg & 0x80:  # ALTE
+            if end - at < 3:
+                raise wrong_length("POS_DATA with ALT", end - start, _FIXED_SIZE + 3)
+            altitude = data[at] | data[at + 1] << 8 | data[at + 2] << 16
+            at += 3
+        return (nav_time, lat_abs, lon_abs, _FLAGS[flg], word & 0x3FFF,
+                dir_low | (word >> 7 & 0x100), odometer_din & 0xFFFFFF, odometer_din >> 24, source,
+                bool(word & 0x4000), altitude, bytes(data[at:end]))
 
     def encode(self, w: ByteWriter) -> None:
         word = self.speed | (0x4000 if self.below_sea else 0) | (self.direction & 0x100) << 7

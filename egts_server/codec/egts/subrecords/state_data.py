@@ -9,10 +9,14 @@ dec-05); ``StateDataSrt21`` reads those.
 from __future__ import annotations
 
 import enum
+import struct
 from dataclasses import dataclass
-from typing import ClassVar, Self
+from typing import ClassVar
 
-from egts_server.codec.reader import ByteReader, ByteWriter
+from egts_server.codec.egts.subrecords.base import WireTable
+from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
+
+_LAYOUT = struct.Struct("<5B")  # ST MPSV BBV IBV flags
 
 
 class TerminalState(enum.IntEnum):
@@ -29,7 +33,7 @@ class TerminalState(enum.IntEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class StateData:
+class StateData(WireTable):
     SRT: ClassVar[int] = 20
 
     state: int  # ST    TerminalState
@@ -50,11 +54,12 @@ class StateData:
     def internal_battery_in_use(self) -> bool:
         return bool(self.flags & 0x01)
 
-    @classmethod
-    def decode(cls, r: ByteReader) -> Self:
-        state, main, backup, internal, flags = r.take(5)
-        return cls(state=state, main_voltage=main, backup_voltage=backup,
-                   internal_voltage=internal, flags=flags)
+    @staticmethod
+    def unpack(data: Buffer, start: int, end: int) -> tuple[int, int, int, int, int]:
+        if end - start != 5:
+            raise wrong_length("STATE_DATA", end - start, 5)
+        state, main, backup, internal, flags = _LAYOUT.unpack_from(data, start)
+        return state, main, backup, internal, flags
 
     def encode(self, w: ByteWriter) -> None:
         w.u8(self.state).u8(self.main_voltage).u8(self.backup_voltage)

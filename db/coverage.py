@@ -1,0 +1,134 @@
+"""Reads for dispatch (fixes as columns, the vehicle registry) and stored coverage results.
+
+Fixes are read with a binary ``COPY`` straight into numpy: a city day is over a million rows,
+and a Python tuple per row would cost more than the whole coverage computation. Every column
+is made non-NULL in SQL (sentinels: -1, NaN), so each row has the same size and the buffer is
+one structured array. The selection is shardable as DESIGN.md asks: by vehicle and time, plus
+the bounding box of the routes so that fixes far from every route are not shipped at all.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Final
+
+import numpy as np
+
+from dispatch.equipment import VehicleInfo
+from dispatch.fixes import FixArrays
+
+__all__ = [
+    "BBox",
+    "fixes_for_coverage",
+    "latest_result",
+    "save_result",
+    "vehicle_infos",
+]
+
+BBox = tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
+
+_SENSOR_KEY: Final = ("coalesce(v.equipment ->> 'attribute', "
+                      "'adc' || (v.equipment ->> 'analog'))")
+#: The sensor's value from the fix attributes; only computed when some vehicle's equipment
+#: names an attribute or analog sensor (JSON per row costs as much as the rest of the read).
+_SENSOR_VALUE: Final = f"""coalesce(CASE jsonb_typeof(p.attributes -> {_SENSOR_KEY})
+                  WHEN 'number' THEN (p.attributes ->> {_SENSOR_KEY})::float8
+                  WHEN 'boolean' THEN CASE WHEN (p.attributes ->> {_SENSOR_KEY})::boolean
+                                           THEN 1.0 ELSE 0.0 END
+                END, 'NaN'::float8)"""
+_SELECT: Final = """
+SELECT p.vehicle_id, extract(epoch FROM p.fix_time)::float8, p.longitude, p.latitude,
+       p.speed_kmh, p.course_deg, p.valid, coalesce(p.satellites, -1::smallint),
+       coalesce(p.hdop, 'NaN'::real), coalesce(p.inputs, -1::bigint), {sensor}, p.black_box
+FROM positions p JOIN vehicles v ON v.id = p.vehicle_id
+WHERE p.fix_time BETWEEN %(start)s AND %(end)s
+"""
+# wire types: bigint, float8, float8, float8, real, real, bool, smallint, real, bigint, ...
+_FIELDS: Final = (("vehicle", ">i8"), ("t", ">f8"), ("lon", ">f8"), ("lat", ">f8"),
+                  ("speed_kmh", ">f4"), ("course_deg", ">f4"), ("valid", "?"),
+                  ("satellites", ">i2"), ("hdop", ">f4"), ("inputs", ">i8"),
+                  ("sensor_value", ">f8"), ("black_box", "?"))
+_NATIVE: Final = {"vehicle": np.int64, "t": np.float64, "lon": np.float64, "lat": np.float64,
+                  "speed_kmh": np.float64, "course_deg": np.float64, "valid": np.bool_,
+                  "satellites": np.int64, "hdop": np.float64, "inputs": np.int64,
+                  "sensor_value": np.float64, "black_box": np.bool_}
+_ROW: Final = np.dtype([("count", ">i2")] + [
+    item for name, kind in _FIELDS for item in ((f"len_{name}", ">i4"), (name, kind))])
+_HEADER: Final = 19  # signature (11) + flags (4) + header extension length (4, always 0 here)
+
+
+def fixes_for_coverage(cur: Any, start: datetime, end: datetime, *,
+                       vehicle_ids: Sequence[int] | None = None,
+                       bbox: BBox | None = None) -> FixArrays:
+    """Every stored fix of registered vehicles in [start, end] (black-box data included)."""
+    cur.execute("SELECT EXISTS (SELECT 1 FROM vehicles"
+                " WHERE equipment ? 'attribute' OR equipment ? 'analog')")
+    sensor = _SENSOR_VALUE if cur.fetchone()[0] else "'NaN'::float8"
+    sql = _SELECT.format(sensor=sensor)
+    params: dict[str, Any] = {"start": start, "end": end}
+    if vehicle_ids is not None:
+        sql += " AND p.vehicle_id = ANY(%(vehicles)s)"
+        params["vehicles"] = list(vehicle_ids)
+    if bbox is not None:
+        sql += (" AND p.geom && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326)"
+                " AND p.longitude BETWEEN %(x0)s AND %(x1)s"
+                " AND p.latitude BETWEEN %(y0)s AND %(y1)s")
+        params.update(x0=bbox[0], y0=bbox[1], x1=bbox[2], y1=bbox[3])
+    query = cur.mogrify(sql, params).decode("utf-8")
+    buffer = io.BytesIO()
+    cur.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT binary)", buffer)
+    return _parse_binary_copy(buffer.getvalue())
+
+
+def _parse_binary_copy(data: bytes) -> FixArrays:
+    if not data.startswith(b"PGCOPY\n\xff\r\n\x00"):
+        raise ValueError("not a PostgreSQL binary COPY stream")
+    extension = int.from_bytes(data[15:19], "big")
+    body = memoryview(data)[_HEADER + extension:len(data) - 2]  # trailer: int16 -1
+    if len(body) % _ROW.itemsize:
+        raise ValueError("binary COPY rows are not the expected fixed size")
+    rows = np.frombuffer(body, dtype=_ROW)
+    if len(rows) and (np.any(rows["count"] != len(_FIELDS)) or any(
+            np.any(rows[f"len_{name}"] != np.dtype(kind).itemsize) for name, kind in _FIELDS)):
+        raise ValueError("binary COPY row layout differs (a NULL slipped through?)")
+    return FixArrays(**{name: rows[name].astype(_NATIVE[name]) for name, _ in _FIELDS})
+
+
+def vehicle_infos(cur: Any) -> dict[int, VehicleInfo]:
+    """The registry as coverage sees it; an equipment entry it cannot read means 'no sensor'."""
+    cur.execute("SELECT id, name, kind, contractor, equipment FROM vehicles ORDER BY id")
+    infos = {}
+    for vehicle_id, name, kind, contractor, equipment in cur.fetchall():
+        try:
+            info = VehicleInfo.from_registry(vehicle_id, name, kind, contractor, equipment)
+        except ValueError:
+            tool = (equipment or {}).get("tool")
+            info = VehicleInfo(id=vehicle_id, name=name, kind=kind, contractor=contractor,
+                               tool=tool if isinstance(tool, str) else None)
+        infos[vehicle_id] = info
+    return infos
+
+
+def save_result(cur: Any, document: dict[str, Any], *, storm_id: int | None = None) -> int:
+    """Store a serialised result (``dispatch.coverage_json.result_document``); returns its id."""
+    cur.execute("""
+        INSERT INTO coverage_results (computed_at, window_from, window_to, storm_id, route_ids,
+                                      parameters, summary, result)
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id""",
+                (document["computed_at"], document["from"], document["to"], storm_id,
+                 [r["route"]["id"] for r in document["routes"]],
+                 json.dumps(document["parameters"]), json.dumps(document["totals"]),
+                 json.dumps(document, ensure_ascii=False)))
+    new_id: int = cur.fetchone()[0]
+    return new_id
+
+
+def latest_result(cur: Any, *, storm_id: int) -> dict[str, Any] | None:
+    """The most recently stored result of a storm, as it was stored."""
+    cur.execute("SELECT result FROM coverage_results WHERE storm_id = %s"
+                " ORDER BY computed_at DESC, id DESC LIMIT 1", (storm_id,))
+    row = cur.fetchone()
+    return None if row is None else dict(row[0])

@@ -1,0 +1,164 @@
+"""Routes to and from GeoJSON (WGS-84, lon/lat), with errors that point at the feature.
+
+Imports come from people: a dispatcher's export from another system, a hand-edited file. When
+one feature is wrong the message must say which one (its index, its name when it has one, and
+the line of the file it starts on), so that the fix takes a minute, not an afternoon.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from dispatch.routes import Coordinates, Route, RouteError, route_from_properties
+
+__all__ = [
+    "ParsedRoute",
+    "parse_feature",
+    "parse_feature_collection",
+    "route_feature",
+    "routes_feature_collection",
+]
+
+Feature = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRoute:
+    """A feature that became a valid Route, with its position in the source and any warnings."""
+
+    index: int
+    route: Route
+    warnings: tuple[str, ...]
+
+
+def feature_label(index: int | None, feature: Any, line: int | None = None) -> str:
+    """'feature 3 (name 'Ленина', line 41)': how messages name a feature."""
+    parts = []
+    if isinstance(feature, Mapping):
+        props = feature.get("properties")
+        if isinstance(props, Mapping) and isinstance(props.get("name"), str):
+            parts.append(f"name {props['name']!r}")
+    if line is not None:
+        parts.append(f"line {line}")
+    head = f"feature {index}" if index is not None else "feature"
+    return f"{head} ({', '.join(parts)})" if parts else head
+
+
+def parse_feature(feature: Any, where: str, *, route_id: int | None = None) -> ParsedRoute:
+    """One GeoJSON Feature with a LineString geometry into a Route, or RouteError naming it."""
+    if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
+        raise RouteError(where, "not a GeoJSON Feature")
+    coordinates = _line_coordinates(feature.get("geometry"), where)
+    props = feature.get("properties") or {}
+    if not isinstance(props, Mapping):
+        raise RouteError(where, "'properties' must be an object")
+    if route_id is None:
+        route_id = _feature_id(feature, where)
+    route = route_from_properties(route_id, coordinates, props, where)
+    return ParsedRoute(index=0, route=route, warnings=tuple(route.warnings()))
+
+
+def parse_feature_collection(text: str) -> list[ParsedRoute]:
+    """Every feature of a FeatureCollection document, all validated before any is returned.
+
+    Raises RouteError for the first bad feature; its ``where`` names the index and the line.
+    """
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RouteError(f"line {error.lineno}", f"not JSON: {error.msg}") from error
+    if isinstance(document, Mapping) and document.get("type") == "Feature":
+        features: Sequence[Any] = [document]
+    elif isinstance(document, Mapping) and document.get("type") == "FeatureCollection":
+        raw = document.get("features")
+        if not isinstance(raw, list):
+            raise RouteError("document", "a FeatureCollection needs a 'features' list")
+        features = raw
+    else:
+        raise RouteError("document", "expected a GeoJSON FeatureCollection")
+    lines = _feature_lines(text, len(features))
+    parsed = []
+    for index, feature in enumerate(features):
+        where = feature_label(index, feature, lines[index] if lines else None)
+        one = parse_feature(feature, where)
+        parsed.append(ParsedRoute(index=index, route=one.route, warnings=one.warnings))
+    return parsed
+
+
+def route_feature(route: Route, **extra: Any) -> Feature:
+    """The GeoJSON Feature of a route: what the API serves and `routes export` writes."""
+    props: dict[str, Any] = {
+        "id": route.id, "name": route.name, "treatment": route.treatment,
+        "priority": route.priority, "passes_required": route.passes_required,
+        "direction": route.direction, "half_width_m": route.half_width_m,
+        "assigned_vehicles": list(route.assigned_vehicles), "contractor": route.contractor,
+        "properties": dict(route.properties), **extra,
+    }
+    return {"type": "Feature", "id": route.id,
+            "geometry": {"type": "LineString",
+                         "coordinates": [[lon, lat] for lon, lat in route.coordinates]},
+            "properties": props}
+
+
+def routes_feature_collection(routes: Sequence[Route]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": [route_feature(r) for r in routes]}
+
+
+def _line_coordinates(geometry: Any, where: str) -> Coordinates:
+    if not isinstance(geometry, Mapping):
+        raise RouteError(where, "no geometry")
+    kind = geometry.get("type")
+    if kind != "LineString":
+        raise RouteError(where, f"geometry must be a LineString, got {kind!r}")
+    raw = geometry.get("coordinates")
+    if not isinstance(raw, list):
+        raise RouteError(where, "LineString coordinates must be a list of positions")
+    coordinates = []
+    for position in raw:
+        if (not isinstance(position, list) or len(position) < 2
+                or not all(isinstance(c, int | float) and not isinstance(c, bool)
+                           for c in position[:2])):
+            raise RouteError(where, f"position {position!r} is not [lon, lat]")
+        coordinates.append((float(position[0]), float(position[1])))
+    return tuple(coordinates)
+
+
+def _feature_id(feature: Mapping[str, Any], where: str) -> int | None:
+    props = feature.get("properties")
+    value = feature.get("id")
+    if value is None and isinstance(props, Mapping):
+        value = props.get("id")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise RouteError(where, f"'id' must be a positive integer, got {value!r}")
+    return value
+
+
+_FEATURES_KEY = re.compile(r'"features"\s*:\s*\[')
+
+
+def _feature_lines(text: str, count: int) -> list[int] | None:
+    """1-based line on which each feature of the 'features' array starts (None if unsure).
+
+    The document already parsed, so this only re-walks the array with raw_decode to learn where
+    each element begins; any surprise (a 'features' key nested elsewhere first) gives up.
+    """
+    match = _FEATURES_KEY.search(text)
+    if match is None:
+        return None
+    decoder = json.JSONDecoder()
+    pos, lines = match.end(), []
+    try:
+        for _ in range(count):
+            while text[pos] in " \t\r\n,":
+                pos += 1
+            lines.append(text.count("\n", 0, pos) + 1)
+            _, pos = decoder.raw_decode(text, pos)
+    except (json.JSONDecodeError, IndexError):
+        return None
+    return lines

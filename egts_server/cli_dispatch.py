@@ -1,0 +1,323 @@
+"""``glonass-dispatch routes|coverage|storms|report``: the dispatch side of the console script.
+
+``cli.build_parser`` registers these through :func:`add_dispatch_commands`; the work itself is
+in ``dispatch`` (pure) and ``db`` (SQL). Output goes to stdout (or ``--output FILE``), progress
+and warnings to stderr, so ``coverage --format csv > file.csv`` stays clean. A bad input file is
+reported with the feature's index, name and line, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import psycopg2
+
+from db import coverage as coverage_db
+from db import routes as route_db
+from db import storms as storm_db
+from db.errors import StorageError
+from dispatch.coverage import CoverageResult, compute_coverage
+from dispatch.coverage_json import result_document, to_csv, to_table
+from dispatch.fixes import FixArrays
+from dispatch.parameters import CoverageParams
+from dispatch.route_geojson import parse_feature_collection, routes_feature_collection
+from dispatch.routes import Route, RouteError
+from dispatch.storms import DEFAULT_NORMS_H, Storm, storm_report
+from egts_server.config import ConfigError, Settings
+
+__all__ = ["add_dispatch_commands"]
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def _connect(settings: Settings) -> Any:
+    from egts_server.database import database_dsn
+
+    try:
+        return psycopg2.connect(database_dsn(settings))
+    except psycopg2.OperationalError as e:
+        raise StorageError(f"cannot connect to the database: {str(e).strip()} "
+                           "(is it running? `glonass-dispatch db start`)") from e
+
+
+def _time(text: str) -> datetime:
+    """ISO 8601 (a time without offset is UTC) or 'now'."""
+    if text == "now":
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time") from e
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _norm(text: str) -> tuple[int, float]:
+    try:
+        priority, hours = text.split("=", 1)
+        return int(priority), float(hours)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected PRIORITY=HOURS, e.g. 1=4") from e
+
+
+def _out(path: str | None) -> TextIO:
+    return open(path, "w", encoding="utf-8") if path else sys.stdout  # noqa: SIM115
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+# -- routes --------------------------------------------------------------------------------------
+
+def cmd_routes(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "import":
+        return _import(args, settings)
+    with _connect(settings) as conn, conn.cursor() as cur:
+        if args.action == "list":
+            rows = route_db.route_rows(cur)
+            sys.stdout.write(f"{'id':>5}  {'name':<34} {'treatment':<8} {'prio':>4} "
+                             f"{'dir':<8} {'passes':>6} {'width':>5} {'km':>6}  contractor\n")
+            for r in rows:
+                sys.stdout.write(f"{r['id']:>5}  {r['name'][:34]:<34} {r['treatment']:<8} "
+                                 f"{r['priority']:>4} {r['direction']:<8} "
+                                 f"{r['passes_required']:>6} {r['half_width_m']:>5g} "
+                                 f"{r['length_m'] / 1000:>6.2f}  {r['contractor'] or '-'}\n")
+        elif args.action == "export":
+            document = routes_feature_collection(route_db.list_routes(cur))
+            out = _out(args.file)
+            try:
+                json.dump(document, out, ensure_ascii=False, indent=1)
+                out.write("\n")
+            finally:
+                if out is not sys.stdout:
+                    out.close()
+            if args.file:
+                _say(f"exported {len(document['features'])} routes to {args.file}")
+    return 0
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"cannot read {args.file}: {e.strerror}") from e
+    try:
+        parsed = parse_feature_collection(text)
+    except RouteError as e:
+        _say(f"glonass-dispatch: {args.file}: {e}")
+        return 2
+    for p in parsed:
+        for warning in p.warnings:
+            _say(f"warning: {args.file}: feature {p.index} ({p.route.name!r}): {warning}")
+    if args.dry_run:
+        _say(f"{len(parsed)} routes are valid; nothing imported (--dry-run)")
+        return 0
+    routes: list[Route] = [p.route for p in parsed]
+    with _connect(settings) as conn, conn.cursor() as cur:
+        created, updated = route_db.upsert_routes(cur, routes)
+    sys.stdout.write(f"imported {len(parsed)} routes: {len(created)} created, "
+                     f"{len(updated)} updated\n")
+    return 0
+
+
+# -- coverage ------------------------------------------------------------------------------------
+
+class _Progress:
+    """Phases and per-route progress on stderr; at most ~20 lines for a long recompute."""
+
+    def __init__(self, quiet: bool) -> None:
+        self._quiet = quiet
+        self._started = time.monotonic()
+
+    def phase(self, text: str) -> None:
+        if not self._quiet:
+            _say(f"[{time.monotonic() - self._started:6.1f} s] {text}")
+
+    def route(self, done: int, total: int, route: Route) -> None:
+        step = max(1, total // 20)
+        if done == total or done % step == 0:
+            self.phase(f"route {done}/{total}: {route.name}")
+
+
+def compute_from_db(settings: Settings, start: datetime, end: datetime,
+                    route_ids: list[int] | None, progress: _Progress,
+                    params: CoverageParams | None = None) -> CoverageResult:
+    from maps.coverage_api import route_bbox
+
+    with _connect(settings) as conn, conn.cursor() as cur:
+        routes = route_db.list_routes(cur, route_ids)
+        if route_ids is not None:
+            missing = sorted(set(route_ids) - {r.id for r in routes})
+            if missing:
+                raise ConfigError(f"no such route: {', '.join(map(str, missing))}")
+        vehicles = coverage_db.vehicle_infos(cur)
+        progress.phase(f"reading fixes {start.isoformat()} .. {end.isoformat()} "
+                       f"around {len(routes)} routes")
+        fixes = (coverage_db.fixes_for_coverage(cur, start, end, bbox=route_bbox(routes))
+                 if routes else FixArrays.empty())
+    progress.phase(f"read {len(fixes):,} fixes; computing")
+    result = compute_coverage(routes, fixes, vehicles, window=(start, end),
+                              now=datetime.now(UTC), params=params, progress=progress.route)
+    progress.phase("done")
+    return result
+
+
+def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
+    if args.start > args.end:
+        raise ConfigError("coverage: --from is after --to")
+    progress = _Progress(args.quiet)
+    result = compute_from_db(settings, args.start, args.end,
+                             None if args.all else args.route, progress)
+    if args.save:
+        with _connect(settings) as conn, conn.cursor() as cur:
+            saved = coverage_db.save_result(cur, result_document(result))
+        _say(f"stored as coverage result {saved}")
+    out = _out(args.output)
+    try:
+        if args.format == "table":
+            out.write(to_table(result))
+        elif args.format == "csv":
+            out.write(to_csv(result))
+        else:
+            document = result_document(result)
+            if args.format == "geojson":
+                document = {k: document[k] for k in ("type", "features", "from", "to",
+                                                      "computed_at", "parameters")}
+            json.dump(document, out, ensure_ascii=False, indent=1 if args.output else None)
+            out.write("\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
+# -- storms and reports --------------------------------------------------------------------------
+
+def cmd_storms(args: argparse.Namespace, settings: Settings) -> int:
+    with _connect(settings) as conn, conn.cursor() as cur:
+        if args.action == "declare":
+            try:
+                Storm(id=None, name=args.name, started_at=args.start,
+                      snowfall_ended_at=args.snowfall_end, norms_h=dict(args.norm or []))
+            except ValueError as e:
+                raise ConfigError(f"storms declare: {e}") from e
+            new_id = storm_db.create_storm(cur, args.name, args.start, args.snowfall_end,
+                                           norms_h=dict(args.norm or []))
+            sys.stdout.write(f"storm {new_id} declared\n")
+        elif args.action == "end":
+            if not storm_db.end_snowfall(cur, args.id, args.snowfall_end, args.close):
+                _say(f"glonass-dispatch: no storm {args.id}")
+                return 1
+            sys.stdout.write(f"storm {args.id}: snowfall ended {args.snowfall_end.isoformat()}\n")
+        else:
+            for s in storm_db.list_storms(cur):
+                sys.stdout.write(
+                    f"{s.id:>5}  {s.name[:30]:<30} start {s.started_at.isoformat()}  snowfall "
+                    f"end {s.snowfall_ended_at.isoformat() if s.snowfall_ended_at else '-'}\n")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from dispatch.reports import storm_csv
+
+    with _connect(settings) as conn, conn.cursor() as cur:
+        storm = storm_db.get_storm(cur, args.id)
+    if storm is None:
+        _say(f"glonass-dispatch: no storm {args.id}")
+        return 1
+    now = datetime.now(UTC)
+    start, end = storm.window(now)
+    progress = _Progress(args.quiet)
+    result = compute_from_db(settings, start, end, None, progress)
+    report = storm_report(storm, result, now)
+    with _connect(settings) as conn, conn.cursor() as cur:
+        saved = coverage_db.save_result(cur, result_document(result), storm_id=storm.id)
+    progress.phase(f"stored as coverage result {saved}")
+    if args.format == "csv":
+        text = storm_csv(report)
+    else:
+        from maps.assets import VENDOR_DIR
+        from maps.report_page import render_storm_report
+
+        prefix = args.assets_prefix
+        if prefix is None:
+            here = Path(args.output).resolve().parent if args.output else Path.cwd()
+            prefix = os.path.relpath(VENDOR_DIR, here)
+        text = render_storm_report(report, assets_prefix=prefix)
+    out = _out(args.output)
+    try:
+        out.write(text)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
+# -- parser --------------------------------------------------------------------------------------
+
+def add_dispatch_commands(sub: Any) -> None:
+    """Register routes, coverage, storms and report on the main parser's subparsers."""
+    routes = sub.add_parser("routes", help="clearing routes: import, export, list (GeoJSON)")
+    routes_sub = routes.add_subparsers(dest="action", required=True)
+    routes_sub.add_parser("list", help="list routes")
+    imp = routes_sub.add_parser("import", help="import a GeoJSON FeatureCollection of "
+                                "LineStrings (a feature with an existing id updates it)")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="validate only")
+    exp = routes_sub.add_parser("export", help="write all routes as a GeoJSON FeatureCollection")
+    exp.add_argument("file", nargs="?", help="output file (default: stdout)")
+    routes.set_defaults(func=cmd_routes)
+
+    cov = sub.add_parser("coverage", help="recompute route coverage for a time window")
+    which = cov.add_mutually_exclusive_group(required=True)
+    which.add_argument("--route", type=int, action="append", metavar="ID",
+                       help="route id (repeatable)")
+    which.add_argument("--all", action="store_true", help="every route")
+    cov.add_argument("--from", dest="start", type=_time, required=True, metavar="TIME",
+                     help="ISO 8601 (no offset: UTC)")
+    cov.add_argument("--to", dest="end", type=_time, default=datetime.now(UTC), metavar="TIME",
+                     help="ISO 8601 or 'now' (default: now)")
+    cov.add_argument("--format", choices=("table", "json", "csv", "geojson"), default="table")
+    cov.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    cov.add_argument("--save", action="store_true",
+                     help="also store the result with its parameters in the database")
+    cov.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    cov.set_defaults(func=cmd_coverage)
+
+    storms = sub.add_parser("storms", help="declare storms and their snowfall end")
+    storms_sub = storms.add_subparsers(dest="action", required=True)
+    storms_sub.add_parser("list", help="list storms")
+    dec = storms_sub.add_parser("declare", help="declare a storm")
+    dec.add_argument("name")
+    dec.add_argument("--start", type=_time, required=True, metavar="TIME")
+    dec.add_argument("--snowfall-end", type=_time, metavar="TIME")
+    dec.add_argument("--norm", type=_norm, action="append", metavar="PRIORITY=HOURS",
+                     help=f"override a time-to-clear norm (defaults {dict(DEFAULT_NORMS_H)})")
+    end = storms_sub.add_parser("end", help="declare the end of the snowfall")
+    end.add_argument("id", type=int)
+    end.add_argument("--snowfall-end", type=_time, default=datetime.now(UTC), metavar="TIME")
+    end.add_argument("--close", type=_time, metavar="TIME",
+                     help="also close the storm's reporting window at TIME")
+    storms.set_defaults(func=cmd_storms)
+
+    rep = sub.add_parser("report", help="reports: the act of work of a storm")
+    rep_sub = rep.add_subparsers(dest="kind", required=True)
+    storm = rep_sub.add_parser("storm", help="act of work per route and contractor, with a map")
+    storm.add_argument("id", type=int, help="storm id (see `storms list`)")
+    storm.add_argument("--format", choices=("html", "csv"), default="html")
+    storm.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    storm.add_argument("--assets-prefix", metavar="URL",
+                       help="where the HTML finds the vendored map assets (default: a path "
+                            "relative to the output file, so it opens offline)")
+    storm.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    rep.set_defaults(func=cmd_report)
+

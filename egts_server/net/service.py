@@ -1,0 +1,50 @@
+"""A telemetry listener as a service: listen with a deep backlog, stop gracefully.
+
+Stopping (SIGTERM) goes: stop accepting; stop reading every connection; write each
+connection's acknowledgements as their commits complete; close. Whatever has not committed
+after ``shutdown_timeout_s`` is dropped unacknowledged, so the terminals resend it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twisted.application.service import Service
+from twisted.internet.defer import Deferred, maybeDeferred
+from twisted.internet.interfaces import IListeningPort
+from twisted.logger import Logger
+
+from egts_server.net.protocol import EgtsFactory
+
+
+class ListenerService(Service):
+    """One TCP listening port for one telemetry factory."""
+
+    log = Logger()
+
+    def __init__(self, factory: EgtsFactory, port: int, *, host: str = "", backlog: int = 4096,
+                 shutdown_timeout_s: float = 10.0, reactor: Any = None) -> None:
+        self.factory = factory
+        self._port_number = port
+        self._host = host
+        self._backlog = backlog
+        self._shutdown_timeout_s = shutdown_timeout_s
+        self._reactor: Any = reactor if reactor is not None else factory.reactor
+        self.port: IListeningPort | None = None
+
+    def startService(self) -> None:  # noqa: N802
+        super().startService()
+        self.port = self._reactor.listenTCP(self._port_number, self.factory,
+                                            backlog=self._backlog, interface=self._host)
+
+    def stopService(self) -> Deferred[None]:  # noqa: N802
+        super().stopService()
+        port, self.port = self.port, None
+        stopped: Deferred[Any] = maybeDeferred(port.stopListening) if port else \
+            maybeDeferred(lambda: None)
+        self.factory.stop_reading()
+        n = len(self.factory.protocols)
+        if n:
+            self.log.info("stopped accepting; finishing {n} connections", n=n)
+        finished = self.factory.finish_all(self._shutdown_timeout_s)
+        return stopped.addCallback(lambda _: finished)

@@ -1,0 +1,198 @@
+"""``/api/coverage``, ``/api/routes/{id}/coverage`` and ``/api/events``: verdicts on demand.
+
+A recompute reads a window of fixes (up to a city day: a million rows) and runs the engine for
+seconds, so none of it may run on the reactor thread: the reads run in the database pool's
+threads (``runInteraction``) and the computation in the reactor's thread pool
+(``deferToThread``). Meanwhile the reactor keeps acknowledging terminals.
+
+Results are computed fresh on every request (a pure function of what is stored now), so late
+black-box data shows up on the next request; ``glonass-dispatch coverage --save`` and storm
+reports are what store a result with its parameters.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from twisted.enterprise import adbapi
+from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThread
+from twisted.web.server import Request
+
+from db import coverage as coverage_db
+from db import routes as route_db
+from dispatch.coverage import CoverageResult, compute_coverage
+from dispatch.coverage_json import iso, result_document, route_document
+from dispatch.equipment import VehicleInfo
+from dispatch.events import Event, EventParams, find_events
+from dispatch.fixes import FixArrays
+from dispatch.parameters import CoverageParams
+from dispatch.routes import Route
+from maps.api import ApiError, JsonResource, parse_time
+
+__all__ = ["CoverageResource", "CoverageService", "EventsResource", "route_bbox"]
+
+Clock = Callable[[], datetime]
+MAX_WINDOW: Final = timedelta(days=31)
+BBOX_MARGIN_M: Final = 300.0  # > max_pair_step_m: a pair never loses a fix to the box
+
+
+@dataclass(frozen=True, slots=True)
+class _Inputs:
+    routes: list[Route]
+    vehicles: dict[int, VehicleInfo]
+    fixes: FixArrays
+
+
+def route_bbox(routes: Sequence[Route], margin_m: float = BBOX_MARGIN_M) -> coverage_db.BBox:
+    """The routes' lon/lat bounding box grown by ``margin_m`` on every side."""
+    lons = [c[0] for r in routes for c in r.coordinates]
+    lats = [c[1] for r in routes for c in r.coordinates]
+    dlat = margin_m / 111_320.0
+    dlon = margin_m / (111_320.0 * max(0.1, math.cos(math.radians(max(map(abs, lats))))))
+    return min(lons) - dlon, min(lats) - dlat, max(lons) + dlon, max(lats) + dlat
+
+
+def _load(cur: Any, start: datetime, end: datetime, route_ids: Sequence[int] | None,
+          everywhere: bool) -> _Inputs:
+    routes = route_db.list_routes(cur, route_ids)
+    if route_ids is not None and len(routes) != len(set(route_ids)):
+        missing = sorted(set(route_ids) - {r.id for r in routes if r.id is not None})
+        raise ApiError(404, "no such route", missing)
+    vehicles = coverage_db.vehicle_infos(cur)
+    if not routes and not everywhere:
+        return _Inputs(routes, vehicles, FixArrays.empty())
+    bbox = None if everywhere or not routes else route_bbox(routes)
+    return _Inputs(routes, vehicles, coverage_db.fixes_for_coverage(cur, start, end, bbox=bbox))
+
+
+class CoverageService:
+    """Reads through ``db`` in the pool, computes in a worker thread."""
+
+    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock,
+                 params: CoverageParams | None = None,
+                 event_params: EventParams | None = None) -> None:
+        self._pool, self._clock = pool, clock
+        self.params = params or CoverageParams()
+        self.event_params = event_params or EventParams()
+
+    def coverage(self, start: datetime, end: datetime,
+                 route_ids: Sequence[int] | None = None) -> Deferred[CoverageResult]:
+        d: Deferred[_Inputs] = self._pool.runInteraction(_load, start, end, route_ids, False)
+        d.addCallback(lambda inputs: deferToThread(self._coverage, inputs, start, end))
+        return d  # type: ignore[return-value]
+
+    def events(self, start: datetime, end: datetime) -> Deferred[list[Event]]:
+        d: Deferred[_Inputs] = self._pool.runInteraction(_load, start, end, None, True)
+        d.addCallback(lambda inputs: deferToThread(self._events, inputs, start, end))
+        return d  # type: ignore[return-value]
+
+    def _coverage(self, inputs: _Inputs, start: datetime, end: datetime) -> CoverageResult:
+        return compute_coverage(inputs.routes, inputs.fixes, inputs.vehicles,
+                                window=(start, end), now=self._clock(), params=self.params)
+
+    def _events(self, inputs: _Inputs, start: datetime, end: datetime) -> list[Event]:
+        return find_events(inputs.fixes, inputs.routes, inputs.vehicles, window=(start, end),
+                           params=self.event_params, coverage=self.params)
+
+
+_UNENCODED_PLUS = re.compile(rb"(\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d(?::?\d\d)?)$")
+
+
+def _restore_plus(request: Request) -> None:
+    """'...T02:00:00+10:00' sent without URL-encoding arrives as '...T02:00:00 10:00'."""
+    for name in (b"from", b"to"):
+        values = (request.args or {}).get(name)
+        if values:
+            values[0] = _UNENCODED_PLUS.sub(rb"\1+\2", values[0].strip())
+
+
+def window_of(request: Request, clock: Clock) -> tuple[datetime, datetime]:
+    """``from``/``to`` query arguments (ISO 8601); defaults: the last 24 hours."""
+    _restore_plus(request)
+    end = parse_time(request, "to", clock())
+    start = parse_time(request, "from", end - timedelta(hours=24))
+    if start > end:
+        raise ApiError(400, "'from' is after 'to'", {"from": iso(start), "to": iso(end)})
+    if end - start > MAX_WINDOW:
+        raise ApiError(400, f"the window may span at most {MAX_WINDOW.days} days",
+                       {"from": iso(start), "to": iso(end)})
+    return start, end
+
+
+def _route_ids(request: Request) -> list[int] | None:
+    raw = (request.args or {}).get(b"route", [])
+    if not raw:
+        return None
+    ids = []
+    for value in b",".join(raw).decode("utf-8", "replace").split(","):
+        try:
+            ids.append(int(value))
+        except ValueError as e:
+            raise ApiError(400, "'route' must be route ids separated by commas", value) from e
+    return ids
+
+
+class CoverageResource(JsonResource):
+    """``GET /api/coverage?from=&to=[&route=1,2]``: every route's stretches and summaries."""
+
+    def __init__(self, service: CoverageService, clock: Clock) -> None:
+        super().__init__()
+        self._service, self._clock = service, clock
+
+    def get(self, request: Request) -> Deferred[Any]:
+        if [p for p in (request.postpath or []) if p]:
+            raise ApiError(404, "no such resource", request.uri.decode("utf-8", "replace"))
+        start, end = window_of(request, self._clock)
+        d = self._service.coverage(start, end, _route_ids(request))
+        return d.addCallback(result_document)
+
+
+def route_coverage(service: CoverageService, clock: Clock, request: Request,
+                   route_id: int) -> Deferred[Any]:
+    """``GET /api/routes/{id}/coverage`` (mounted by ``maps.routes_api``)."""
+    start, end = window_of(request, clock)
+    d = service.coverage(start, end, [route_id])
+    return d.addCallback(route_document, route_id)
+
+
+def event_feature(event: Event, vehicles: dict[int, str]) -> dict[str, Any]:
+    return {"type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [event.lon, event.lat]},
+            "properties": {"kind": event.kind, "vehicle_id": event.vehicle_id,
+                           "vehicle": vehicles.get(event.vehicle_id),
+                           "started": iso(event.started), "ended": iso(event.ended),
+                           "duration_s": round(event.ended - event.started, 1),
+                           **dict(event.details)}}
+
+
+class EventsResource(JsonResource):
+    """``GET /api/events?from=&to=``: the window is the shift the per-shift checks look at."""
+
+    def __init__(self, service: CoverageService, pool: adbapi.ConnectionPool,
+                 clock: Clock) -> None:
+        super().__init__()
+        self._service, self._pool, self._clock = service, pool, clock
+
+    def get(self, request: Request) -> Deferred[Any]:
+        if [p for p in (request.postpath or []) if p]:
+            raise ApiError(404, "no such resource", request.uri.decode("utf-8", "replace"))
+        start, end = window_of(request, self._clock)
+        names: Deferred[dict[int, VehicleInfo]] = self._pool.runInteraction(
+            coverage_db.vehicle_infos)
+
+        def found(events: list[Event], infos: dict[int, VehicleInfo]) -> dict[str, Any]:
+            labels = {v.id: v.name for v in infos.values()}
+            return {"type": "FeatureCollection",
+                    "features": [event_feature(e, labels) for e in events],
+                    "from": iso(start), "to": iso(end),
+                    "parameters": asdict(self._service.event_params)}
+
+        return names.addCallback(lambda infos: self._service.events(start, end).addCallback(
+            found, infos))
+

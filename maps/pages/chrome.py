@@ -1,0 +1,149 @@
+"""What every dispatcher page shares: the title bar with navigation and sign-in, the map frame.
+
+The bar is plain HTML in the page (so it reads the same with scripts off), and ``pages.js``
+fills in who is signed in from ``GET /api/session``: a "Войти" link back to this page, or the
+user's name and role with a "Выйти" button that posts the CSRF token to ``/logout``. Pages that
+write ask the same script whether the user may edit; the server's gate is what enforces it.
+
+The map sits under the bar and, on pages with a side panel, left of it; both are positioned by
+``app.css`` from two CSS variables set here, so Leaflet measures the right size on its first
+layout instead of being told later.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Final
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from maps.assets import DEFAULT_PREFIX, assert_offline, localize
+from maps.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE, NeutralBasemap
+
+__all__ = [
+    "APPBAR_HEIGHT_PX",
+    "EDITOR_ROLES",
+    "NAV",
+    "ROLE_LABELS",
+    "AppBar",
+    "PageScript",
+    "finish_page",
+    "page_map",
+    "time_zone",
+]
+
+#: (key, path, label) of every page in the bar, in the order a dispatcher's day uses them.
+NAV: Final = (
+    ("live", "/", "Техника на линии"),
+    ("editor", "/editor", "Маршруты и отметки"),
+    ("coverage", "/coverage", "Уборка улиц"),
+    ("playback", "/playback", "Треки"),
+)
+ROLE_LABELS: Final = {"auditor": "аудитор", "dispatcher": "диспетчер", "admin": "администратор"}
+#: Roles the server lets write (maps.access: EDITOR and above).
+EDITOR_ROLES: Final = ("dispatcher", "admin")
+APPBAR_HEIGHT_PX: Final = 48
+BRAND: Final = "Диспетчерская ЖКХ · Комсомольск-на-Амуре"
+
+
+class PageScript(JSCSSMixin, MacroElement):
+    """Links our own scripts and stylesheets, by name, so the header keeps one copy of each.
+
+    Instance lists (not folium's class-level ones), so one page's prefix never leaks into
+    another page rendered in the same process.
+    """
+
+    def __init__(self, *, scripts: Sequence[str], styles: Sequence[str],
+                 asset_prefix: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        prefix = asset_prefix.rstrip("/")
+        self.default_js = [(f"glonass_{s.replace('/', '_')}_js", f"{prefix}/js/{s}.js")
+                           for s in scripts]
+        self.default_css = [(f"glonass_{s.replace('/', '_')}_css", f"{prefix}/css/{s}.css")
+                            for s in styles]
+
+
+class AppBar(PageScript):
+    """The bar across the top: brand, page links (the current one marked) and the session box."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+            {{ this.markup }}
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            GlonassPages.appBar(document.getElementById({{ this.get_name()|tojson }}),
+                                {{ this.config|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, active: str, session_url: str | None, asset_prefix: str,
+                 side_width_px: int = 0) -> None:
+        super().__init__(scripts=["pages"], styles=["app"], asset_prefix=asset_prefix)
+        self._name = "AppBar"
+        self.config = {"sessionUrl": session_url, "loginUrl": "/login", "logoutUrl": "/logout",
+                       "roles": ROLE_LABELS, "editorRoles": list(EDITOR_ROLES)}
+        self.markup = appbar_html(self.get_name(), active, asset_prefix, side_width_px)
+
+
+def appbar_html(element_id: str, active: str, asset_prefix: str, side_width_px: int) -> str:
+    """The bar's markup plus the two layout variables ``app.css`` places the map with."""
+    links = "".join(
+        f'<a href="{html.escape(path)}"'
+        + (' aria-current="page" class="gd-nav-active"' if key == active else "")
+        + f">{html.escape(label)}</a>"
+        for key, path, label in NAV
+    )
+    icon = html.escape(f"{asset_prefix.rstrip('/')}/img/favicon.svg")
+    return (
+        f"<style>:root{{--gd-appbar-h:{APPBAR_HEIGHT_PX}px;--gd-side-w:{side_width_px}px}}"
+        "</style>"
+        f'<header class="gd-appbar" id="{html.escape(element_id)}">'
+        f'<a class="gd-brand" href="/"><img src="{icon}" alt="" width="22" height="22">'
+        f"<span>{html.escape(BRAND)}</span></a>"
+        f'<nav class="gd-nav" aria-label="Разделы">{links}</nav>'
+        '<div class="gd-session" data-session aria-live="polite">'
+        '<span class="gd-session-user">…</span></div></header>'
+    )
+
+
+def page_map(*, title: str, active: str, center: tuple[float, float] = DEFAULT_CENTER,
+             zoom: int = 12, tile_url: str | None = None,
+             tile_attribution: str = OSM_ATTRIBUTION, session_url: str | None = "/api/session",
+             side_width_px: int = 0, asset_prefix: str = "/static") -> folium.Map:
+    """An empty page map with title, icon, app bar and a basemap (tiles or the neutral grid)."""
+    fmap = folium.Map(location=list(center), zoom_start=zoom, tiles=None,
+                      control_scale=False)
+    figure = fmap.get_root()
+    assert isinstance(figure, Figure)  # a new Map always sits in its own Figure
+    figure.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="page_title")
+    figure.header.add_child(Element('<meta name="color-scheme" content="light">'),
+                            name="color_scheme")
+    favicon = html.escape(f"{asset_prefix.rstrip('/')}/img/favicon.svg")
+    figure.header.add_child(
+        Element(f'<link rel="icon" type="image/svg+xml" href="{favicon}"/>'), name="favicon")
+    if tile_url:
+        folium.TileLayer(tiles=tile_url, attr=tile_attribution, name="Подложка", max_zoom=19,
+                         control=False).add_to(fmap)
+    else:
+        NeutralBasemap(asset_prefix=asset_prefix).add_to(fmap)
+    AppBar(active=active, session_url=session_url, asset_prefix=asset_prefix,
+           side_width_px=side_width_px).add_to(fmap)
+    return fmap
+
+
+def finish_page(fmap: folium.Map, *, static_prefix: str = DEFAULT_PREFIX) -> str:
+    """Point every library at the vendored copies, render, and refuse any external asset."""
+    localize(fmap, prefix=static_prefix)
+    page: str = fmap.get_root().render()
+    return assert_offline(page)
+
+
+def time_zone() -> str:
+    """The city's zone, in which every page shows and reads times."""
+    return TIME_ZONE

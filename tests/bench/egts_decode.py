@@ -1,0 +1,204 @@
+"""EGTS decode throughput per core: the server's per-frame path against a struct-only floor.
+
+    python -m tests.bench.egts_decode [--repeat 9] [--seconds 0.2] [--clock cpu] [--profile real]
+
+Workloads:
+
+* ``real``: the shared corpus' real terminal packets (ids ``kuz-csv-*``, 126 packets, 197
+  records, sensor-heavy: ABS_CNTR, LLS, STATE, AD_SENSORS behind every POS_DATA);
+* ``p10``: generated packets of 10 TELEDATA records, each one POS_DATA + EXT_POS_DATA
+  (``tests/builders/egts.py``, so the bytes do not come from our own encoder).
+
+Decoders, all single-threaded, so the figures are per core:
+
+* ``session``: ``Session.handle(frame)``, the path the server runs for every frame: HCS and
+  SFRCS checked, every subrecord decoded, positions built, the acknowledgement built;
+* ``typed``: ``parse_packet(frame)``, every record and subrecord as typed values (no positions);
+* ``floor``: a minimal struct-only reference (both CRCs, walk records and subrecords, unpack the
+  POS_DATA fields into a tuple), the ceiling any CPython decoder of these bytes can hope for.
+
+Records are SDRs; fixes are POS_DATA subrecords (one Position each). Each figure is the best of
+``--repeat`` timed runs of about ``--seconds`` each, after a warm-up, timed with
+``time.perf_counter``; ``--clock cpu`` times with ``time.process_time`` instead, which other
+processes competing for the cores do not inflate (use it on a shared machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import struct
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import crcmod
+
+from egts_server.codec.egts import Framer, Session, parse_packet
+from tests.builders import egts as build
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "vectors" / "egts.json"
+NOW = datetime(2024, 1, 15, 7, 0, tzinfo=UTC)
+
+
+def real_packets() -> list[bytes]:
+    """The corpus' real terminal packets, cut into frames."""
+    entries = json.loads(CORPUS.read_text())
+    frames: list[bytes] = []
+    for entry in entries:
+        if entry["id"].startswith("kuz-csv-"):
+            frames += Framer().feed(bytes.fromhex(entry["hex"]))
+    return frames
+
+
+def p10_packets(count: int = 64, seed: int = 33472) -> list[bytes]:
+    """``count`` packets of 10 records, each POS_DATA + EXT_POS_DATA, varied values."""
+    rng = random.Random(seed)
+    start = datetime(2024, 1, 15, 6, 0, tzinfo=UTC)
+    packets = []
+    for pid in range(count):
+        records = []
+        for i in range(10):
+            n = pid * 10 + i
+            ext = build.ext_pos_data(vdop=rng.randrange(50, 300), hdop=rng.randrange(50, 300),
+                                     pdop=rng.randrange(50, 300), sat=rng.randrange(4, 20),
+                                     ns=rng.choice((1, 2, 3)))
+            records.append(build.pos_record(
+                rn=n & 0xFFFF, oid=1000 + pid % 8, extra=[build.subrecord(17, ext)],
+                time=start + timedelta(seconds=n), lat=rng.uniform(-80, 80),
+                lon=rng.uniform(-179, 179), mv=rng.random() < 0.7, fix=True,
+                speed_kmh=rng.uniform(0, 120), course=rng.randrange(360),
+                odometer_km=rng.uniform(0, 9000), din=rng.randrange(256),
+                alt_m=rng.randrange(-50, 900) if rng.random() < 0.5 else None))
+        packets.append(build.packet(pid=pid, records=records))
+    return packets
+
+
+# -- the struct-only floor ---------------------------------------------------------------------
+
+_CRC8 = crcmod.mkCrcFun(0x131, initCrc=0xFF, rev=False, xorOut=0x00)
+_CRC16 = crcmod.mkCrcFun(0x11021, initCrc=0xFFFF, rev=False, xorOut=0x0000)
+_HEAD = struct.Struct("<BBBBBHHB")  # PRV SKID flags HL HE FDL PID PT
+_SDR = struct.Struct("<HHB")  # RL RN RFL
+_SUB = struct.Struct("<BH")  # SRT SRL
+_POS = struct.Struct("<IIIBHBIB")  # NTM LAT LONG FLG SPD DIR ODM+DIN SRC
+_OPTIONAL = tuple(4 * bin(rfl & 0x07).count("1") for rfl in range(256))  # OID/EVID/TM bytes
+
+
+def floor_decode(frame: bytes) -> list[tuple[int, ...]]:
+    """Both CRCs, every record and subrecord walked, POS_DATA fields unpacked; nothing else."""
+    _, _, _, hl, _, fdl, _, _ = _HEAD.unpack_from(frame)
+    if _CRC8(frame[: hl - 1]) != frame[hl - 1]:
+        raise ValueError("HCS")
+    body = frame[hl : hl + fdl]
+    if _CRC16(body) != frame[-2] | frame[-1] << 8:
+        raise ValueError("SFRCS")
+    fixes = []
+    offset = 0
+    while offset < fdl:
+        rl, _, rfl = _SDR.unpack_from(body, offset)
+        offset += 7 + _OPTIONAL[rfl]
+        end = offset + rl
+        while offset < end:
+            srt, srl = _SUB.unpack_from(body, offset)
+            offset += 3
+            if srt == 16:
+                fixes.append(_POS.unpack_from(body, offset))
+            offset += srl
+    return fixes
+
+
+# -- timing -------------------------------------------------------------------------------------
+
+
+def session_run(frames: Sequence[bytes]) -> None:
+    handle = Session(now=lambda: NOW).handle
+    for frame in frames:
+        handle(frame)
+
+
+def typed_run(frames: Sequence[bytes]) -> None:
+    for frame in frames:
+        parse_packet(frame)
+
+
+def floor_run(frames: Sequence[bytes]) -> None:
+    for frame in frames:
+        floor_decode(frame)
+
+
+def census(frames: Sequence[bytes]) -> tuple[int, int]:
+    """(records, fixes), checked: every frame handled cleanly and acknowledged."""
+    session = Session(now=lambda: NOW)
+    records = fixes = 0
+    for frame in frames:
+        handled = session.handle(frame)
+        if handled.error is not None or handled.ack is None:
+            raise SystemExit(f"benchmark packet refused: {handled.error!r}")
+        records += len(parse_packet(frame).records)
+        fixes += len(handled.positions)
+        if len(floor_decode(frame)) != len(handled.positions):
+            raise SystemExit("floor and session disagree on the number of fixes")
+    return records, fixes
+
+
+def best_rate(run: Callable[[Sequence[bytes]], None], frames: Sequence[bytes], units: int,
+              repeat: int, seconds: float, clock: Callable[[], float]) -> float:
+    """Best units/s over ``repeat`` runs of about ``seconds`` each, after a warm-up."""
+    started = time.perf_counter()
+    run(frames)  # warm-up, and a first estimate of one pass
+    loops = max(1, int(seconds / max(time.perf_counter() - started, 1e-9)))
+    for _ in range(min(loops, 20)):
+        run(frames)
+    best = float("inf")
+    for _ in range(repeat):
+        started = clock()
+        for _ in range(loops):
+            run(frames)
+        best = min(best, clock() - started)
+    return units * loops / best
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=9, help="timed runs, best is kept")
+    parser.add_argument("--seconds", type=float, default=0.2, help="length of one timed run")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="perf_counter (default) or this process' CPU time")
+    parser.add_argument("--profile", choices=("real", "p10"),
+                        help="instead of timing, cProfile the session path on one workload")
+    args = parser.parse_args(argv)
+    workloads = {"real": real_packets(), "p10": p10_packets()}
+
+    if args.profile:
+        import cProfile
+        import pstats
+
+        frames = workloads[args.profile]
+        with cProfile.Profile() as profile:
+            for _ in range(200):
+                session_run(frames)
+        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        return 0
+
+    clock = time.perf_counter if args.clock == "wall" else time.process_time
+    print(f"Python {sys.version.split()[0]}, one process (per core), best of {args.repeat}, "
+          f"{clock.__name__}; rates in records/s unless marked")
+    print(f"{'workload':8} {'pkts':>4} {'recs':>4} {'fixes':>5} {'session':>9} {'fixes/s':>9} "
+          f"{'typed':>9} {'floor':>9} {'floor/session':>13}")
+    for name, frames in workloads.items():
+        records, fixes = census(frames)
+        session, typed, floor = (best_rate(run, frames, records, args.repeat, args.seconds, clock)
+                                 for run in (session_run, typed_run, floor_run))
+        print(f"{name:8} {len(frames):4} {records:4} {fixes:5} {session:9,.0f} "
+              f"{session * fixes / records:9,.0f} {typed:9,.0f} {floor:9,.0f} "
+              f"{floor / session:12.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

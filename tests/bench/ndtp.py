@@ -1,0 +1,214 @@
+"""NDTP decode throughput per core (and NIS SOAP parsing): records/s through the server's path.
+
+    python -m tests.bench.ndtp [--repeat 7] [--seconds 0.3] [--profile r1|h10|corpus]
+
+Workloads (frames from ``tests/builders/ndtp.py`` or the corpus, never from our encoders):
+
+* ``corpus``: the shared corpus' NAVDATA frames that are stored (nav/sensor/fuel/CAN/KDM);
+* ``r1``: NPH_SND_REALTIME frames of one record, nav + internal I/O + road-machine cell, as a
+  plough sends every few seconds;
+* ``h10``: NPH_SND_HISTORY frames of ten such records (black-box replay after an outage).
+
+Decoders, single-threaded (figures are per core):
+
+* ``stream``: the whole server path: ``Framer.feed`` on the glued stream, then
+  ``Session.handle`` per frame (CRC checked, cells decoded, positions and results built);
+* ``session``: ``Session.handle`` on pre-cut frames;
+* ``typed``: ``parse_packet`` + ``NavData.decode`` (wire values, no positions, no replies);
+* ``floor``: a struct-only reference (CRC, walk the cells, unpack the nav fields), the ceiling
+  any CPython decoder of these bytes can hope for.
+
+A record is a nav cell, i.e. one stored fix. Each figure is the best of ``--repeat`` timed runs
+of about ``--seconds`` each, after a warm-up. The last line times ``nis_soap.parse_request`` on a
+100-record PutCoord batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import struct
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from egts_server.codec.crc import crc16_modbus
+from egts_server.codec.ndtp import Framer, NavData, NphResult, Session, parse_packet
+from egts_server.codec.nis_soap import PutCoord, encode_request, parse_request
+from tests.builders import ndtp as build
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "vectors" / "nis.json"
+T0 = datetime(2026, 1, 20, 5, 0, tzinfo=UTC)
+LOGIN = build.frame(build.conn_request(), service=0, ptype=100)
+SIZES = {0: 26, 2: 26, 3: 14, 4: 15, 5: 6, 6: 9, 7: 1, 8: 6, 9: 40, 10: 37, 12: 5, 13: 13,
+         14: 15, 15: 50, 16: 8, 17: 46, 18: 50, 19: 40, 20: 8, 21: 180, 22: 24, 23: 16, 100: 44}
+
+
+def corpus_frames() -> list[bytes]:
+    frames: list[bytes] = []
+    for entry in json.loads(CORPUS.read_text()):
+        server = entry["expected"].get("server", {})
+        if entry["kind"] == "valid" and server.get("action") == "store_and_reply":
+            frames += Framer().feed(bytes.fromhex(entry["hex"]))
+    return frames
+
+
+def record(rng: random.Random, n: int) -> bytes:
+    return (build.nav(time=T0 + timedelta(seconds=5 * n), lat=rng.uniform(-80, 80),
+                      lon=rng.uniform(-179, 179), speed_avg=rng.randrange(90),
+                      course=rng.randrange(360), track=rng.randrange(500), alt=rng.randrange(300),
+                      nsat=rng.randrange(4, 20))
+            + build.int_sensor(di_in=rng.randrange(256), odometer_m=n * 37,
+                               analog=(rng.randrange(4096), 0, 0, 0))
+            + build.raw(5, bytes((rng.randrange(2), 0, 0, 0, 0, 0))))
+
+
+def generated(records_per_frame: int, count: int, seed: int = 5243) -> list[bytes]:
+    rng = random.Random(seed)
+    return [build.frame(b"".join(record(rng, i * records_per_frame + k)
+                                 for k in range(records_per_frame)),
+                        ptype=100 if records_per_frame > 1 else 101, request_id=i)
+            for i in range(count)]
+
+
+# -- the struct-only floor ---------------------------------------------------------------------
+
+_NAV = struct.Struct("<IIIBBHHHHhBB")
+
+
+def floor_decode(frame: bytes) -> list[tuple[int, ...]]:
+    """CRC, every cell walked by the size table, nav fields unpacked; nothing else."""
+    if crc16_modbus(frame[15:]) != frame[6] << 8 | frame[7]:
+        raise ValueError("CRC")
+    fixes = []
+    pos, end = 25, len(frame)
+    while pos < end:
+        cell_type = frame[pos]
+        if cell_type == 0:
+            fixes.append(_NAV.unpack_from(frame, pos + 2))
+        pos += 2 + SIZES[cell_type]
+    return fixes
+
+
+# -- timing -------------------------------------------------------------------------------------
+
+
+def logged_in() -> Session:
+    session = Session()
+    login = session.handle(LOGIN).login
+    assert login is not None
+    session.login_result(login, NphResult.OK)
+    return session
+
+
+def stream_run(frames: Sequence[bytes], stream: bytes) -> None:
+    handle = logged_in().handle
+    for frame in Framer().feed(stream):
+        handle(frame)
+
+
+def session_run(frames: Sequence[bytes], stream: bytes) -> None:
+    handle = logged_in().handle
+    for frame in frames:
+        handle(frame)
+
+
+def typed_run(frames: Sequence[bytes], stream: bytes) -> None:
+    for frame in frames:
+        NavData.decode(parse_packet(frame).body)
+
+
+def floor_run(frames: Sequence[bytes], stream: bytes) -> None:
+    for frame in frames:
+        floor_decode(frame)
+
+
+Run = Callable[[Sequence[bytes], bytes], None]
+
+
+def census(frames: Sequence[bytes]) -> int:
+    """Records (fixes), checked: every frame stored cleanly and answered, floor agrees."""
+    session = logged_in()
+    fixes = 0
+    for frame in frames:
+        handled = session.handle(frame)
+        if handled.ack is None or handled.close:
+            raise SystemExit(f"benchmark frame refused: {handled.error!r}")
+        fixes += len(handled.positions)
+        if len(floor_decode(frame)) != len(handled.positions):
+            raise SystemExit("floor and session disagree on the number of fixes")
+    return fixes
+
+
+def best_rate(run: Run, frames: Sequence[bytes], units: int, repeat: int,
+              seconds: float) -> float:
+    """Best units/s over ``repeat`` runs of about ``seconds`` each, after a warm-up."""
+    stream = b"".join(frames)
+    started = time.perf_counter()
+    run(frames, stream)
+    loops = max(1, int(seconds / max(time.perf_counter() - started, 1e-9)))
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for _ in range(loops):
+            run(frames, stream)
+        best = min(best, time.perf_counter() - started)
+    return units * loops / best
+
+
+def nis_rate(repeat: int, seconds: float) -> float:
+    rng = random.Random(8)
+    batch = [PutCoord(object_id=f"{1000 + i % 10:08d}", time=T0 + timedelta(seconds=i),
+                      lon=rng.uniform(-179, 179), lat=rng.uniform(-80, 80), alt=40.0,
+                      speed=rng.uniform(0, 90), course=float(rng.randrange(360)),
+                      digital_inputs=(1,)) for i in range(100)]
+    body = encode_request(batch)
+    return best_rate(lambda _f, _s: None if parse_request(body) else None, [body], 100, repeat,
+                     seconds)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=7, help="timed runs, best is kept")
+    parser.add_argument("--seconds", type=float, default=0.3, help="length of one timed run")
+    parser.add_argument("--profile", choices=("corpus", "r1", "h10"),
+                        help="instead of timing, cProfile the stream path on one workload")
+    args = parser.parse_args(argv)
+    workloads = {"corpus": corpus_frames(), "r1": generated(1, 256), "h10": generated(10, 64)}
+
+    if args.profile:
+        import cProfile
+        import pstats
+
+        frames = workloads[args.profile]
+        glued = b"".join(frames)
+        with cProfile.Profile() as profile:
+            for _ in range(100):
+                stream_run(frames, glued)
+        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        return 0
+
+    print(f"Python {sys.version.split()[0]}, one process (per core), best of {args.repeat}; "
+          "rates in records/s (a record = a nav cell = a stored fix)")
+    print(f"{'workload':8} {'frames':>6} {'recs':>5} {'stream':>9} {'frames/s':>9} "
+          f"{'session':>9} {'typed':>9} {'floor':>9} {'floor/stream':>12}")
+    for name, frames in workloads.items():
+        records = census(frames)
+        stream = best_rate(stream_run, frames, records, args.repeat, args.seconds)
+        session = best_rate(session_run, frames, records, args.repeat, args.seconds)
+        typed = best_rate(typed_run, frames, records, args.repeat, args.seconds)
+        floor = best_rate(floor_run, frames, records, args.repeat, args.seconds)
+        print(f"{name:8} {len(frames):6} {records:5} {stream:9,.0f} "
+              f"{stream * len(frames) / records:9,.0f} {session:9,.0f} {typed:9,.0f} "
+              f"{floor:9,.0f} {floor / stream:11.1f}x")
+    print(f"NIS SOAP parse_request, 100-record PutCoord batch: "
+          f"{nis_rate(args.repeat, args.seconds):,.0f} records/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

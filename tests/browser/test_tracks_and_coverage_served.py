@@ -1,0 +1,107 @@
+"""Coverage, playback and the live map's track, fed by the test terminal of a served process."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests.browser.served_pages import add_staff, api_post, point_on_path, register_plough
+from tests.conftest import Served
+from tests.tools.fleet_history import drive_line, send_fixes
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgis]
+
+LINE = [(137.000, 50.550), (137.006, 50.551), (137.012, 50.5525)]
+TID = 777001
+
+
+def drive(served: Served, *, minutes_ago: float, silent: tuple[float, float] | None = None,
+          speed_kmh: float = 20) -> int:
+    """A plough registered and driven along LINE (blade down) starting ``minutes_ago``."""
+    vehicle_id = register_plough(served, TID, "КДМ-7 (тест)", "ООО «Дорожник-27»")
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=minutes_ago)
+    send_fixes(served.egts_port, TID, drive_line(LINE, start, speed_kmh=speed_kmh, every_s=5,
+                                                  both_ways=True, silent=silent))
+    return vehicle_id
+
+
+def test_coverage_page_colours_a_ploughed_route_served(server: Served, page: Any,
+                                                       page_log: Any) -> None:
+    """A route driven both ways with the blade down is drawn "served", green, with its plough
+    named on hover; by time since service it falls in the first band."""
+    add_staff(server)
+    route = api_post(server, "/api/routes", {
+        "type": "Feature",
+        "geometry": {"type": "LineString", "coordinates": [list(c) for c in LINE]},
+        "properties": {"name": "улица Севастопольская", "passes_required": 1}})
+    drive(server, minutes_ago=50)
+
+    page.goto(server.base_url + "/coverage")
+    line = page.locator(f'path.gd-stretch[data-route-id="{route["id"]}"][data-state="served"]')
+    line.first.wait_for(timeout=30_000)
+    assert line.first.get_attribute("stroke") == "#1a9850"
+    served_pct = page.inner_text(f'[data-route-item="{route["id"]}"] .gd-list-aside')
+    assert int(served_pct.rstrip(" %")) >= 90  # the line's very ends may fall short
+    assert page.inner_text('[data-legend-row="served"]').strip().endswith("км")
+
+    page.mouse.move(*point_on_path(line.first, 0.5))
+    tip = page.locator(".leaflet-tooltip", has_text="улица Севастопольская")
+    tip.wait_for()
+    text = tip.inner_text()
+    assert "убрано" in text and "КДМ-7 (тест)" in text and "прямо 1 из 1" in text
+
+    page.click('[data-mode-value="age"]')
+    page.wait_for_selector(f'path.gd-stretch[data-route-id="{route["id"]}"][data-class="band0"]')
+    assert "mode=age" in page.url
+    assert page_log.external() == [] and page_log.page_errors == []
+    assert page_log.failed == []
+
+
+def test_playback_shows_the_terminals_track_with_its_gap(server: Served, page: Any,
+                                                         page_log: Any) -> None:
+    """Fixes with a 5.5-minute silence are drawn as two stretches and one dashed gap; the slider
+    in the gap says there was no data; the downloads point at the API's formats."""
+    vehicle_id = drive(server, minutes_ago=40, silent=(150, 480), speed_kmh=10)
+    page.goto(server.base_url + "/playback")
+    page.wait_for_selector(f'[data-vehicle] option[value="{vehicle_id}"]', state="attached")
+    page.select_option("[data-vehicle]", str(vehicle_id))
+    page.wait_for_selector("[data-player]:not([hidden])")
+    assert page.locator("path.gd-track-line").count() == 2
+    assert page.locator("path.gd-track-gap").count() == 1
+    assert page.inner_text('[data-fact="Разрывов"]').startswith("1 (нет данных")
+    assert f"vehicle={vehicle_id}" in page.url
+
+    page.locator("[data-slider]").evaluate(
+        "s => { s.value = String(Number(s.min) + 300000); s.dispatchEvent(new Event('input')); }")
+    assert "нет данных" in page.inner_text("[data-readout]")
+    page.locator("[data-slider]").evaluate(
+        "s => { s.value = String(Number(s.min) + 30000); s.dispatchEvent(new Event('input')); }")
+    assert "10 км/ч" in page.inner_text("[data-readout]")
+
+    gpx = page.get_attribute('[data-download="gpx"]', "href")
+    assert gpx.startswith(f"/api/vehicles/{vehicle_id}/track?from=") and gpx.endswith("format=gpx")
+    with page.expect_download() as download:
+        page.click('[data-download="csv"]')
+    assert download.value.suggested_filename.endswith(".csv")
+    assert page_log.external() == [] and page_log.page_errors == []
+
+
+def test_live_map_popup_draws_the_last_hour(server: Served, page: Any, page_log: Any) -> None:
+    """The popup's button draws the vehicle's last hour, split at its gap, and hides it again."""
+    vehicle_id = drive(server, minutes_ago=45, silent=(150, 480), speed_kmh=10)
+    page.goto(server.base_url + "/")
+    marker = page.locator(f'.leaflet-marker-icon [data-vehicle-id="{vehicle_id}"]')
+    marker.wait_for(timeout=15_000)
+    marker.click(force=True)
+    button = page.locator(f'[data-track-button="{vehicle_id}"]')
+    button.click()
+    page.wait_for_selector("path.gd-track-line")
+    assert page.locator("path.gd-track-gap").count() == 1
+    assert "разрывов в данных 1" in page.inner_text("[data-track-note]")
+    assert page.get_attribute(".gd-popup-link", "href").startswith(
+        f"/playback?vehicle={vehicle_id}&from=")
+    button.click()
+    page.wait_for_selector("path.gd-track-line", state="detached")
+    assert page_log.external() == [] and page_log.page_errors == []

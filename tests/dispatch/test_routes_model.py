@@ -1,0 +1,125 @@
+"""The route model and its GeoJSON form: what is refused, what is warned, what round-trips."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from dispatch.route_geojson import parse_feature, parse_feature_collection, route_feature
+from dispatch.routes import Route, RouteError, geodesic_length_m
+from tests.dispatch.geometry_fixtures import (
+    DENSE_VERTICES,
+    EMPTY_LINE_GEOMETRY,
+    FAR_OUTSIDE_CITY,
+    HAIRPIN,
+    L_SHAPED,
+    MULTILINE_GEOMETRY,
+    ONE_POSITION,
+    POINT_GEOMETRY,
+    POLYGON_GEOMETRY,
+    REPEATED_VERTICES,
+    SELF_TOUCHING_LOOP,
+    STRAIGHT_EAST_1KM,
+    SUB_METRE,
+    ZERO_LENGTH,
+    line_feature,
+    wgs84,
+)
+
+
+@pytest.mark.parametrize("shape", [STRAIGHT_EAST_1KM, L_SHAPED, DENSE_VERTICES,
+                                   REPEATED_VERTICES, SELF_TOUCHING_LOOP, HAIRPIN])
+def test_canonical_shapes_are_valid_routes(shape: tuple[tuple[float, float], ...]) -> None:
+    """Straight, bent, dense, repeated-vertex, self-touching and hairpin lines are accepted."""
+    parsed = parse_feature(line_feature(shape), "feature 0")
+    assert parsed.warnings == ()
+    assert len(parsed.route.coordinates) == len(shape)
+
+
+@pytest.mark.parametrize("shape", [ZERO_LENGTH, SUB_METRE])
+def test_zero_length_lines_are_refused(shape: tuple[tuple[float, float], ...]) -> None:
+    """A line shorter than a metre cannot be measured and is refused."""
+    with pytest.raises(RouteError, match="zero length"):
+        parse_feature(line_feature(shape), "feature 0")
+
+
+@pytest.mark.parametrize("geometry", [POINT_GEOMETRY, POLYGON_GEOMETRY, MULTILINE_GEOMETRY,
+                                      EMPTY_LINE_GEOMETRY, None])
+def test_non_line_geometry_is_refused(geometry: dict[str, Any] | None) -> None:
+    """Only a LineString with at least two positions is a route."""
+    feature = {"type": "Feature", "geometry": geometry, "properties": {"name": "x"}}
+    with pytest.raises(RouteError):
+        parse_feature(feature, "feature 0")
+
+
+def test_single_position_is_refused() -> None:
+    """A LineString of one position is refused with a message that says so."""
+    with pytest.raises(RouteError, match="at least two positions"):
+        parse_feature(line_feature(ONE_POSITION), "feature 0")
+
+
+def test_far_outside_the_city_is_accepted_with_a_warning() -> None:
+    """A valid line in Khabarovsk passes, with a warning that names the first stray position."""
+    parsed = parse_feature(line_feature(FAR_OUTSIDE_CITY), "feature 0")
+    (warning,) = parsed.warnings
+    assert "outside the city" in warning and "135.07" in warning
+
+
+def test_lat_lon_swapped_is_refused_as_out_of_range() -> None:
+    """[lat, lon] order puts 137 in the latitude slot: refused, not silently stored."""
+    swapped = [[lat, lon] for lon, lat in wgs84(STRAIGHT_EAST_1KM)]
+    with pytest.raises(RouteError, match="not \\[lon, lat\\]"):
+        parse_feature(line_feature(swapped), "feature 0")
+
+
+@pytest.mark.parametrize(("props", "message"), [
+    ({"treatment": "salt"}, "treatment"), ({"priority": 4}, "priority"),
+    ({"passes_required": 0}, "passes_required"), ({"direction": "north"}, "direction"),
+    ({"half_width_m": -3}, "half_width_m"), ({"assigned_vehicles": ["a"]}, "assigned_vehicles"),
+    ({"name": ""}, "name"),
+])
+def test_bad_properties_are_refused_naming_the_property(props: dict[str, Any],
+                                                        message: str) -> None:
+    """Each bad property is named in the error."""
+    feature = line_feature(STRAIGHT_EAST_1KM, "Мира")
+    feature["properties"].update(props)
+    with pytest.raises(RouteError, match=message):
+        parse_feature(feature, "feature 0")
+
+
+def test_collection_error_names_index_name_and_line() -> None:
+    """The error for the third feature says 'feature 2', its name and the line it starts on."""
+    features = [line_feature(STRAIGHT_EAST_1KM, "Первая"), line_feature(L_SHAPED, "Вторая"),
+                line_feature(ZERO_LENGTH, "Третья")]
+    text = json.dumps({"type": "FeatureCollection", "features": features}, indent=1,
+                      ensure_ascii=False)
+    line = text.splitlines().index('  {') + 1
+    starts = [i + 1 for i, row in enumerate(text.splitlines()) if row == "  {"]
+    assert line == starts[0]
+    with pytest.raises(RouteError) as caught:
+        parse_feature_collection(text)
+    assert caught.value.where == f"feature 2 (name 'Третья', line {starts[2]})"
+
+
+def test_invalid_json_names_the_line() -> None:
+    """A syntax error is reported with its line."""
+    with pytest.raises(RouteError, match="line 3"):
+        parse_feature_collection('{\n "type": "FeatureCollection",\n "features": [,]\n}')
+
+
+def test_feature_round_trips_through_geojson() -> None:
+    """route_feature(route) parses back to an equal route (id included)."""
+    route = Route(id=12, name="Ленина", coordinates=tuple((c[0], c[1]) for c in wgs84(L_SHAPED)),
+                  treatment="spread", priority=1, passes_required=2, direction="as_drawn",
+                  half_width_m=17.5, assigned_vehicles=(3, 5), contractor="МУП",
+                  properties={"district": "Центральный"})
+    again = parse_feature(route_feature(route), "feature 0").route
+    assert again == route
+
+
+def test_geodesic_length_of_a_kilometre() -> None:
+    """The haversine length of the 1 km fixture is 1 km to 0.5 %."""
+    assert geodesic_length_m([(c[0], c[1]) for c in wgs84(STRAIGHT_EAST_1KM)]) == \
+        pytest.approx(1000.0, rel=0.005)

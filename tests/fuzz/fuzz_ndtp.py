@@ -1,0 +1,118 @@
+"""Coverage-guided fuzzing of the NDTP Framer + Session and the NIS SOAP parser (atheris; not CI).
+
+NDTP: each input is fed twice, whole and byte by byte, to fresh Framer/Session pairs; anything
+but a CodecError escaping is a bug, and so is a different outcome between the two feeds (h11's
+fuzz/afl-server.py idea). A CONN_REQUEST is always accepted, so NAVDATA paths are reached.
+NIS (``--nis``): any body either parses or raises a CodecError.
+
+    .venv/bin/pip install atheris
+    .venv/bin/python tests/fuzz/fuzz_ndtp.py -max_total_time=600 -rss_limit_mb=2048
+    .venv/bin/python tests/fuzz/fuzz_ndtp.py --nis -max_total_time=600
+
+Without atheris, ``python tests/fuzz/fuzz_ndtp.py --random N`` runs N random mutations of the
+corpus' frames through the same check.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from egts_server.codec.errors import CodecError  # noqa: E402
+from egts_server.codec.ndtp import Framer, NphResult, Session  # noqa: E402
+from egts_server.codec.nis_soap import parse_request  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "vectors" / "nis.json"
+
+
+def outcome(chunks: list[bytes]) -> list[object]:
+    """What Framer + Session make of these chunks, in comparable form."""
+    framer, session = Framer(), Session()
+    seen: list[object] = []
+    for chunk in chunks:
+        for frame in framer.feed(chunk):
+            h = session.handle(frame)
+            if h.error is not None and not isinstance(h.error, CodecError):
+                raise AssertionError(f"non-codec error in Handled: {h.error!r}")
+            if h.login is not None:
+                seen.append(session.login_result(h.login, NphResult.OK))
+            seen.append((h.replies, h.positions, h.ack, h.close, h.situation,
+                         None if h.error is None else type(h.error).__name__))
+    seen.append((framer.skipped, framer.buffered, framer.false_signatures))
+    return seen
+
+
+def check(data: bytes) -> None:
+    whole = outcome([data])
+    bytewise = outcome([data[i : i + 1] for i in range(len(data))])
+    if whole != bytewise:
+        raise AssertionError(f"segmentation changed the outcome for {data.hex()}")
+
+
+def check_nis(data: bytes) -> None:
+    try:
+        parse_request(data)
+    except CodecError:
+        pass
+
+
+def _seeds() -> list[bytes]:
+    if not CORPUS.exists():
+        return [bytes.fromhex("7e7e0e00020001ab020000000000000000000000000000000000000000")]
+    return [bytes.fromhex(e["hex"]) for e in json.loads(CORPUS.read_text()) if e["hex"]]
+
+
+_SEEDS = _seeds()
+
+
+def _mutate(rng: random.Random, data: bytes) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 4)):
+        op, at = rng.randrange(4), rng.randrange(len(out) + 1)
+        if op == 0 and out:
+            out[min(at, len(out) - 1)] ^= rng.randrange(1, 256)
+        elif op == 1:
+            del out[at : at + rng.randint(1, 8)]
+        elif op == 2:
+            out[at:at] = rng.randbytes(rng.randint(1, 8))
+        else:
+            out += rng.choice(_SEEDS)
+    return bytes(out)
+
+
+def random_run(count: int, seed: int = 0) -> None:
+    rng = random.Random(seed)
+    for _ in range(count):
+        check(_mutate(rng, rng.choice(_SEEDS)))
+    print(f"{count} mutated inputs: only CodecError, segmentation-invariant")
+
+
+def write_seed_corpus(directory: Path) -> None:
+    """The corpus' frames as atheris seed files (one per entry)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for i, seed in enumerate(_SEEDS):
+        (directory / f"seed{i:02d}").write_bytes(seed)
+
+
+def main() -> None:
+    if len(sys.argv) >= 3 and sys.argv[1] == "--random":
+        random_run(int(sys.argv[2]))
+        return
+    target = check
+    if "--nis" in sys.argv:
+        sys.argv.remove("--nis")
+        target = check_nis
+    import atheris
+
+    atheris.instrument_all()  # coverage feedback from the (already imported) pure-Python codec
+    atheris.Setup(sys.argv, target)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()

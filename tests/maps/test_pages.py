@@ -1,0 +1,127 @@
+"""Every dispatcher page rendered to a string: offline, Russian, wired to the right API."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+import pytest
+
+from maps.assets import STATIC_DIR, external_references
+from maps.live_map import render_live_map
+from maps.pages import render_coverage_page, render_editor_page, render_playback_page
+from maps.pages.chrome import NAV
+from maps.pages.editor import mark_tools
+
+SRC_HREF = re.compile(r"""<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["']([^"']+)["']""")
+
+def shows(html: str, text: str) -> bool:
+    """``text`` is in the page as markup or inside a JSON config (which escapes non-ASCII)."""
+    return text in html or json.dumps(text)[1:-1] in html
+
+
+PAGES: dict[str, Callable[[], str]] = {
+    "live": lambda: render_live_map(tile_url=None, app_bar=True),
+    "editor": render_editor_page,
+    "coverage": render_coverage_page,
+    "playback": render_playback_page,
+}
+
+
+@pytest.fixture(scope="module", params=sorted(PAGES))
+def page(request: pytest.FixtureRequest) -> tuple[str, str]:
+    return request.param, PAGES[request.param]()
+
+
+def test_no_page_references_an_external_asset(page: tuple[str, str]) -> None:
+    """No script, stylesheet, image or CSS url() of any page points off our server."""
+    assert external_references(page[1]) == []
+
+
+def test_every_linked_file_exists_in_static(page: tuple[str, str]) -> None:
+    """Each /static/... script and stylesheet a page links is a file we ship."""
+    links = [u for u in SRC_HREF.findall(page[1]) if u.startswith("/static/")]
+    assert links
+    for url in links:
+        assert (STATIC_DIR / url.removeprefix("/static/")).is_file(), url
+
+
+def test_pages_carry_the_bar_with_the_current_page_marked(page: tuple[str, str]) -> None:
+    """The bar links all four pages and marks the one it is on; the session box asks the API."""
+    key, html = page
+    for _key, path, label in NAV:
+        assert f'href="{path}"' in html and label in html
+    active = dict((k, label) for k, _p, label in NAV)[key]
+    assert re.search(rf'aria-current="page" class="gd-nav-active">{active}<', html)
+    assert '"sessionUrl": "/api/session"' in html
+    assert '<html lang="ru"' in html or "<title>" in html
+
+
+def test_live_map_alone_has_no_bar() -> None:
+    """Rendered for embedding or tests, the live map asks no session and has no bar."""
+    html = render_live_map(tile_url=None)
+    assert "gd-appbar" not in html and "/api/session" not in html
+
+
+def test_live_map_offers_the_track_and_stale_cue() -> None:
+    """The vehicles' config carries the track and playback URLs and the stale threshold."""
+    html = render_live_map(tile_url=None, stale_after_s=90)
+    assert '"trackUrl": "/api/vehicles/{id}/track"' in html
+    assert '"playbackUrl": "/playback"' in html and '"staleAfterS": 90' in html
+    assert "/static/js/track.js" in html
+    assert shows(html, "нет свежих отметок") and "data-contractor-filter" in html
+
+
+def test_editor_draws_polylines_only_with_the_vendored_plugin() -> None:
+    """folium's Draw offers lines only, posts nothing by itself, and loads Leaflet.draw locally."""
+    html = render_editor_page()
+    assert "/static/vendor/leaflet-draw/dist/leaflet.draw.js" in html
+    options = re.search(r"draw: (\{.*?\}),\n", html)
+    assert options
+    draw = json.loads(options.group(1))
+    assert draw["polyline"]["showLength"] is True
+    for tool in ("polygon", "rectangle", "circle", "marker", "circlemarker"):
+        assert draw[tool] is False
+    assert "alert(coords)" not in html  # show_geometry_on_click off
+    assert html.index("leaflet.draw.js") < html.index("/static/js/editor.js")
+
+
+def test_editor_form_names_the_api_fields_in_russian() -> None:
+    """Each route property has a Russian caption and a control named as the API names it."""
+    html = render_editor_page()
+    for name, caption in (("name", "Название"), ("treatment", "Вид работ"),
+                          ("priority", "Очерёдность"), ("passes_required", "Проходов"),
+                          ("direction", "Направление"), ("half_width_m", "Коридор"),
+                          ("contractor", "Подрядчик"), ("assigned_vehicles", "Закреплённая")):
+        assert f'name="{name}"' in html and caption in html
+    for name in ("text", "status", "valid_from", "valid_to", "public"):
+        assert f'name="{name}"' in html
+    assert '"limits": {"halfWidth": 100.0, "passes": 20}' in html
+
+
+def test_mark_tools_follow_the_layers_geometries() -> None:
+    """Point layers get a click, road state also a line, reference areas a polygon."""
+    tools = mark_tools()
+    assert tools["broken_elevator"] == ["point"] and tools["flooded_basement"] == ["point"]
+    assert tools["road_state"] == ["point", "line"]
+    assert tools["settlement"] == ["polygon"]
+    assert tools["house_group"] == ["point", "polygon"]
+
+
+def test_coverage_page_has_states_and_time_bands() -> None:
+    """The legend tables for both colourings and the default 24-hour window are in the page."""
+    html = render_coverage_page()
+    for label in ("убрано", "частично", "не убрано", "нет данных", "до 4 ч", "4–12 ч",
+                  "12–24 ч", "более 24 ч"):
+        assert shows(html, label), label
+    assert '"coverageUrl": "/api/coverage"' in html and '"stormsUrl": null' in html
+    assert '"defaultHours": 24' in html
+
+
+def test_playback_page_uses_the_track_api() -> None:
+    """Playback asks the vehicles list and the per-vehicle track, and offers three formats."""
+    html = render_playback_page()
+    assert '"trackUrl": "/api/vehicles/{id}/track"' in html
+    for fmt in ("geojson", "gpx", "csv"):
+        assert f'data-download="{fmt}"' in html

@@ -1,0 +1,1 @@
+"""Developer tools built on the test helpers: `make screenshots` and fleet history for demos."""

@@ -1,0 +1,214 @@
+"""``make screenshots``: a PNG of every page, taken from a real served demo, into maps/screenshots.
+
+It starts everything it needs and stops it again: a fresh database in the test cluster
+(``var/test-pg``, never the demo's), the demo city seeded, a dispatcher account, a few hours of
+past work driven over EGTS (so coverage and playback have something to show), ``serve`` on
+free ports with part of the demo fleet simulated live, and headless Chromium (Debian's). Then it
+exports the public site and photographs it from disk. Nothing here needs the network.
+
+    python -m tests.tools.screenshots [--out DIR] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import psycopg2
+
+from db.cluster import LocalCluster
+from db.migrate import migrate
+from db.seed import seed_demo
+from dispatch.demo_city import demo_fleet, demo_routes
+from tests.browser.served_pages import point_on_path
+from tests.conftest import (
+    REPO,
+    TEST_CLUSTER_PORT,
+    TEST_DATABASE,
+    Served,
+    start_server,
+    stop_server,
+)
+from tests.integration.test_auth import add_user
+from tests.tools.fleet_history import drive_line, send_fixes
+
+# Named like a pytest run's database (with our pid), so concurrent test runs neither drop it
+# nor stop the shared cluster while it is in use.
+DATABASE = f"{TEST_DATABASE}_{os.getpid()}"
+OUT = REPO / "maps" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+LOGIN, PASSWORD = "dispatcher", "zima-2026!"
+VIEWPORT = {"width": 1400, "height": 900}
+SIMULATED = 40  # the first demo vehicles driven live by the simulator
+PLAYBACK = 65  # the demo vehicle whose track the playback screenshot shows
+
+
+@contextmanager
+def demo_server(tmp: Path) -> Iterator[Served]:
+    """A served demo city with history, on its own database that is dropped afterwards."""
+    cluster = LocalCluster(REPO / "var" / "test-pg" / "data", TEST_CLUSTER_PORT,
+                           database=DATABASE)
+    cluster.start()
+    cluster.drop_database(DATABASE)
+    cluster.create_database(DATABASE)
+    dsn = cluster.dsn()
+    migrate(dsn)
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        seed_demo(cur)
+    conn.close()
+    add_user(dsn, LOGIN, PASSWORD, "dispatcher")
+    served = start_server(dsn, tmp)
+    simulator = subprocess.Popen(
+        [sys.executable, "-m", "egts_server.cli", "--config", str(tmp / "config.toml"),
+         "simulate", "--vehicles", str(SIMULATED), "--port", str(served.egts_port),
+         "--interval", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO,
+        env={**os.environ, "DATABASE_URL": dsn})
+    try:
+        drive_history(served)
+        yield served
+    finally:
+        simulator.terminate()
+        simulator.wait(timeout=20)
+        stop_server(served)
+        cluster.drop_database(DATABASE)
+
+
+#: (demo vehicle index, route index, hours ago it started, both ways)
+HISTORY: tuple[tuple[int, int, float, bool], ...] = (
+    (62, 0, 1.7, True),
+    (63, 1, 7.0, True),
+    (64, 2, 16.0, True),
+    (66, 12, 30.0, True),
+    (67, 16, 3.2, False),
+)
+
+
+def drive_history(served: Served) -> None:
+    """Graders that worked earlier today: the time bands on the coverage map, a gap to play."""
+    fleet, routes = demo_fleet(), demo_routes()
+    now = datetime.now(UTC).replace(microsecond=0)
+    for vehicle, route, hours, both in HISTORY:
+        fixes = drive_line(routes[route].coordinates, now - timedelta(hours=hours),
+                           speed_kmh=28, both_ways=both,
+                           laps=routes[route].passes_required if both else 1)
+        send_fixes(served.egts_port, fleet[vehicle].tid, fixes)
+    # The one to replay: a street, eight silent minutes on the way, then a second street.
+    first = drive_line(routes[7].coordinates, now - timedelta(hours=2.5), speed_kmh=28)
+    resume = first[-1]["time"] + timedelta(minutes=8)
+    second = drive_line(routes[9].coordinates[::-1], resume, speed_kmh=28)
+    send_fixes(served.egts_port, fleet[PLAYBACK].tid, first + second)
+
+
+def vehicle_id(served: Served, demo_index: int) -> int:
+    with psycopg2.connect(served.dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT id FROM vehicles WHERE name = %s", (demo_fleet()[demo_index].name,))
+        found: int = cur.fetchone()[0]
+    conn.close()
+    return found
+
+
+def export_public_site(served: Served, target: Path) -> Path:
+    subprocess.run([sys.executable, "-m", "egts_server.cli", "maps", "export", str(target)],
+                   check=True, cwd=REPO, capture_output=True,
+                   env={**os.environ, "DATABASE_URL": served.dsn})
+    return target / "index.html"
+
+
+def shoot(served: Served, out: Path, public_index: Path) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    base = served.base_url
+    shots: list[Path] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox", "--disable-gpu", "--lang=ru-RU"],
+                                     env={**os.environ, "LANG": "ru_RU.UTF-8",
+                                          "LANGUAGE": "ru"})
+        guest = browser.new_context(viewport=VIEWPORT, locale="ru-RU",  # type: ignore[arg-type]
+                                    timezone_id="Asia/Vladivostok")
+        page = guest.new_page()
+        page.goto(base + "/login?next=/")
+        page.wait_for_timeout(300)
+        shots.append(_save(page, out / "login.png"))
+        page.fill("input[name=login]", LOGIN)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(base + "/")
+        page.wait_for_function(
+            "document.querySelectorAll('.leaflet-marker-icon [data-vehicle-id]').length > 20",
+            timeout=30_000)
+        page.wait_for_timeout(2500)
+        shots.append(_save(page, out / "live-map.png"))
+
+        page.goto(base + "/editor")
+        page.wait_for_selector("[data-route-item]")
+        page.locator("[data-route-item]").nth(2).click()
+        page.wait_for_timeout(800)
+        shots.append(_save(page, out / "editor.png"))
+
+        page.goto(base + "/coverage")
+        page.wait_for_selector("path.gd-stretch", timeout=60_000)
+        page.wait_for_timeout(800)
+        served_line = page.locator('path.gd-stretch[data-state="served"]')
+        if served_line.count():
+            page.mouse.move(*point_on_path(served_line.first, 0.4))
+            page.wait_for_timeout(600)
+        shots.append(_save(page, out / "coverage.png"))
+
+        now = datetime.now(UTC)
+        query = urlencode({"vehicle": vehicle_id(served, PLAYBACK),
+                           "from": (now - timedelta(hours=3)).isoformat(timespec="seconds"),
+                           "to": now.isoformat(timespec="seconds")})
+        page.goto(f"{base}/playback?{query}")
+        page.wait_for_selector("[data-player]:not([hidden])", timeout=30_000)
+        slider = page.locator("[data-slider]")
+        slider.evaluate("s => { s.value = String((Number(s.min) * 2 + Number(s.max) * 3) / 5);"
+                        " s.dispatchEvent(new Event('input')); }")
+        page.wait_for_timeout(600)
+        shots.append(_save(page, out / "playback.png"))
+        guest.close()
+
+        public = browser.new_context(viewport=VIEWPORT, locale="ru-RU",  # type: ignore[arg-type]
+                                     timezone_id="Asia/Vladivostok")
+        page = public.new_page()
+        page.goto(public_index.as_uri())
+        page.wait_for_timeout(1500)
+        shots.append(_save(page, out / "public-export.png"))
+        public.close()
+        browser.close()
+    return shots
+
+
+def _save(page: Any, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.tools.screenshots",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=OUT, help=f"folder for the PNGs ({OUT})")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="glonass-shots-") as tmp:
+        with demo_server(Path(tmp)) as served:
+            time.sleep(4)  # a couple of simulator rounds, so the live map shows motion
+            index = export_public_site(served, Path(tmp) / "public")
+            for path in shoot(served, args.out, index):
+                sys.stdout.write(f"saved {path}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
