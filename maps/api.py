@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,12 +33,22 @@ class ApiError(Exception):
 
 
 def write_json(request: Request, status: int, body: Any) -> None:
+    """Send ``body`` as JSON. A successful GET carries an ETag, and a poll whose
+    ``If-None-Match`` still matches gets an empty 304 (the live map polls every few seconds)."""
     if request.finished or getattr(request, "_disconnected", False):
         return
-    request.setResponseCode(status)
+    payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
     request.setHeader(b"content-type", b"application/json; charset=utf-8")
-    request.setHeader(b"cache-control", b"no-store")
-    request.write(json.dumps(body, ensure_ascii=False).encode("utf-8"))
+    request.setHeader(b"cache-control", b"no-cache")
+    if status == 200 and request.method in (b"GET", b"HEAD"):
+        etag = b'"' + hashlib.blake2b(payload, digest_size=12).hexdigest().encode() + b'"'
+        request.setHeader(b"etag", etag)
+        if request.getHeader(b"if-none-match") == etag:
+            request.setResponseCode(304)
+            request.finish()
+            return
+    request.setResponseCode(status)
+    request.write(payload)
     request.finish()
 
 

@@ -62,3 +62,15 @@ def test_health_and_missing_paths(seeded_server: Served) -> None:
     assert fetch(seeded_server, "/static/")[0] == 404
     assert fetch(seeded_server, "/nope")[0] == 404
     assert fetch(seeded_server, "/static/vendor/leaflet/dist/leaflet.js")[0] == 200
+
+
+def test_unchanged_poll_gets_304_by_etag(seeded_server: Served) -> None:
+    """A poll that sends back the ETag of an unchanged answer gets an empty 304."""
+    with urllib.request.urlopen(seeded_server.base_url + "/api/routes", timeout=10) as r:
+        etag = r.headers["ETag"]
+    assert etag
+    request = urllib.request.Request(seeded_server.base_url + "/api/routes",
+                                     headers={"If-None-Match": etag})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    assert caught.value.code == 304
