@@ -312,3 +312,28 @@ def test_login_and_data_in_one_read_ask_the_registry_once() -> None:
     rig.store.commit_all()
     assert [rpid for rpid, _ in replies(transport)] == [0, 1]
     assert [row.terminal_id for row in rig.store.calls[0][0]] == [7, 7]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 11, 64, 4096])
+def test_any_segmentation_gives_the_same_reply_bytes_and_fixes(chunk: int) -> None:
+    """However TCP splits a login and two glued data packets, the replies and fixes are the same."""
+    stream = (build.packet(pid=0, records=[build.auth_record(rn=0, tid=4242, oid=4242)])
+              + fixes_packet(1, 1, 3) + fixes_packet(2, 4, 2))
+
+    def run(step: int) -> tuple[bytes, list[tuple[float, float]]]:
+        rig = Rig()
+        proto, transport = rig.connect()
+        for i in range(0, len(stream), step):
+            proto.dataReceived(stream[i : i + step])
+            rig.store.commit_all()
+        rig.store.commit_all()
+        fixes = [(r.position.latitude, r.position.longitude)
+                 for rows, _ in rig.store.calls for r in rows]
+        return transport.value(), fixes
+
+    whole, whole_fixes = run(len(stream))
+    split, split_fixes = run(chunk)
+    assert split == whole and split_fixes == whole_fixes and len(whole_fixes) == 5
+    written = StringTransport()
+    written.write(whole)
+    assert replies(written) == [(0, 0), (1, 0), (2, 0)]
