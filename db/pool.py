@@ -56,21 +56,22 @@ class ReconnectingPool(adbapi.ConnectionPool):
     connectionFactory = _Connection  # noqa: N815 (adbapi's name)
 
     def runInteraction(self, interaction: Any, *args: Any, **kw: Any) -> Deferred[Any]:  # noqa: N802
-        attempts = self.max + 1
+        return self._attempt(self.max + 1, interaction, args, kw)
 
-        def attempt() -> Deferred[Any]:
-            nonlocal attempts
-            attempts -= 1
-            d: Deferred[Any] = threads.deferToThreadPool(
-                self._reactor, self.threadpool, self._interact, interaction, *args, **kw)
-            return d.addErrback(retry)
+    # (methods rather than closures that call each other: such closures form a reference cycle
+    # that would keep every batch of fixes alive until the cyclic garbage collector runs)
 
-        def retry(failure: Failure) -> Any:
-            if attempts > 0 and self.running and _connection_broke(failure.value):
-                return attempt()
-            return failure
+    def _attempt(self, attempts: int, interaction: Any, args: tuple[Any, ...],
+                 kw: dict[str, Any]) -> Deferred[Any]:
+        d: Deferred[Any] = threads.deferToThreadPool(
+            self._reactor, self.threadpool, self._interact, interaction, *args, **kw)
+        return d.addErrback(self._retry, attempts - 1, interaction, args, kw)
 
-        return attempt()
+    def _retry(self, failure: Failure, attempts: int, interaction: Any, args: tuple[Any, ...],
+               kw: dict[str, Any]) -> Any:
+        if attempts > 0 and self.running and _connection_broke(failure.value):
+            return self._attempt(attempts, interaction, args, kw)
+        return failure
 
     def _interact(self, interaction: Any, *args: Any, **kw: Any) -> Any:
         """In a pool thread: one transaction, committed, or rolled back on any error."""
