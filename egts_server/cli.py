@@ -8,7 +8,6 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import psycopg2
 
@@ -19,6 +18,7 @@ from db.migrate import migrate
 from egts_server.cli_assign import add_assign_command
 from egts_server.cli_dispatch import add_dispatch_commands
 from egts_server.config import ConfigError, Settings, load_settings
+from egts_server.database import connect
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -26,16 +26,6 @@ Command = Callable[[argparse.Namespace, Settings], int]
 def _project_dir() -> Path:
     """Where ``var/`` lives: GLONASS_DISPATCH_HOME, else the current directory."""
     return Path(os.environ.get("GLONASS_DISPATCH_HOME", ".")).resolve()
-
-
-def _connect(settings: Settings) -> Any:
-    from egts_server.database import database_dsn
-
-    try:
-        return psycopg2.connect(database_dsn(settings))
-    except psycopg2.OperationalError as e:
-        raise StorageError(f"cannot connect to the database: {str(e).strip()} "
-                           "(is it running? `glonass-dispatch db start`)") from e
 
 
 # -- serve ---------------------------------------------------------------------------------------
@@ -73,7 +63,7 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     elif args.action == "seed":
         from db.seed import seed_demo
 
-        with _connect(settings) as conn, conn.cursor() as cur:
+        with connect(settings) as conn, conn.cursor() as cur:
             counts = seed_demo(cur, force=args.force)
         print("seeded: " + ", ".join(f"{n} {what}" for what, n in counts.items())
               if counts else "database already has vehicles; nothing seeded (use --force)")
@@ -94,7 +84,7 @@ def _retention(args: argparse.Namespace, settings: Settings) -> int:
     if args.keep_months is None or args.keep_months < 1:
         raise ConfigError("db retention: --keep-months N (N >= 1) is required")
     today = datetime.now(UTC).date()
-    conn = _connect(settings)
+    conn = connect(settings)
     try:
         with conn, conn.cursor() as cur:
             doomed = retention.expired(cur, args.keep_months, today)
@@ -117,7 +107,7 @@ def _retention(args: argparse.Namespace, settings: Settings) -> int:
 # -- terminals and vehicles ----------------------------------------------------------------------
 
 def cmd_terminals(args: argparse.Namespace, settings: Settings) -> int:
-    with _connect(settings) as conn, conn.cursor() as cur:
+    with connect(settings) as conn, conn.cursor() as cur:
         if args.action == "list":
             for t in terminal_registry.list_terminals(cur):
                 device = f"{t['protocol']}:{t['identifier']}"
@@ -136,7 +126,7 @@ def cmd_terminals(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_vehicles(args: argparse.Namespace, settings: Settings) -> int:
-    with _connect(settings) as conn, conn.cursor() as cur:
+    with connect(settings) as conn, conn.cursor() as cur:
         if args.action == "list":
             for v in vehicle_registry.list_vehicles(cur):
                 print(f"{v['id']:>5}  {v['name']:<28} {v['kind']:<10} {v['plate'] or '-':<10}"
@@ -160,7 +150,7 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     from maps.passwords import hash_password
 
     password = _read_password(args.password_stdin)
-    with _connect(settings) as conn, conn.cursor() as cur:
+    with connect(settings) as conn, conn.cursor() as cur:
         if args.action == "add":
             try:
                 users.add_user(cur, args.login, hash_password(password), args.role)
@@ -199,7 +189,7 @@ def cmd_maps(args: argparse.Namespace, settings: Settings) -> int:
     from maps.public_export import PublicSnapshot, export_public_site
 
     now = datetime.now(UTC)
-    with _connect(settings) as conn, conn.cursor() as cur:
+    with connect(settings) as conn, conn.cursor() as cur:
         snapshot = PublicSnapshot(
             generated_at=now,
             vehicles=public.delayed_vehicles(cur, now - timedelta(

@@ -27,14 +27,14 @@ def add_assign_command(vehicle_commands: Any) -> None:
 
 
 def cmd_assign(args: argparse.Namespace, settings: Settings) -> int:
-    from egts_server.cli import _connect
+    from egts_server.database import connect
 
     if args.clear == bool(args.route_number):
         raise ConfigError("vehicles assign: give either --route-number N or --clear")
     if args.clear and args.trip:
         raise ConfigError("vehicles assign: --trip goes with --route-number")
     route = None if args.clear else args.route_number.strip()
-    with _connect(settings) as conn, conn.cursor() as cur:
+    with connect(settings) as conn, conn.cursor() as cur:
         kind = transit.assign_route(cur, args.id, route, args.trip)
     if kind is None:
         print(f"glonass-dispatch: no vehicle {args.id}", file=sys.stderr)

@@ -18,12 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-import psycopg2
-
 from db import coverage as coverage_db
 from db import routes as route_db
 from db import storms as storm_db
-from db.errors import StorageError
 from dispatch.coverage import CoverageResult, compute_coverage
 from dispatch.coverage_json import result_document, to_csv, to_table
 from dispatch.fixes import FixArrays
@@ -32,20 +29,11 @@ from dispatch.route_geojson import parse_feature_collection, routes_feature_coll
 from dispatch.routes import Route, RouteError
 from dispatch.storms import DEFAULT_NORMS_H, Storm, storm_report
 from egts_server.config import ConfigError, Settings
+from egts_server.database import connect
 
 __all__ = ["add_dispatch_commands"]
 
 Command = Callable[[argparse.Namespace, Settings], int]
-
-
-def _connect(settings: Settings) -> Any:
-    from egts_server.database import database_dsn
-
-    try:
-        return psycopg2.connect(database_dsn(settings))
-    except psycopg2.OperationalError as e:
-        raise StorageError(f"cannot connect to the database: {str(e).strip()} "
-                           "(is it running? `glonass-dispatch db start`)") from e
 
 
 def _time(text: str) -> datetime:
@@ -81,7 +69,7 @@ def _say(text: str) -> None:
 def cmd_routes(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "import":
         return _import(args, settings)
-    with _connect(settings) as conn, conn.cursor() as cur:
+    with connect(settings) as conn, conn.cursor() as cur:
         if args.action == "list":
             rows = route_db.route_rows(cur)
             sys.stdout.write(f"{'id':>5}  {'name':<34} {'treatment':<8} {'prio':>4} "
@@ -122,7 +110,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         _say(f"{len(parsed)} routes are valid; nothing imported (--dry-run)")
         return 0
     routes: list[Route] = [p.route for p in parsed]
-    with _connect(settings) as conn, conn.cursor() as cur:
+    with connect(settings) as conn, conn.cursor() as cur:
         created, updated = route_db.upsert_routes(cur, routes)
     sys.stdout.write(f"imported {len(parsed)} routes: {len(created)} created, "
                      f"{len(updated)} updated\n")
@@ -153,7 +141,7 @@ def compute_from_db(settings: Settings, start: datetime, end: datetime,
                     params: CoverageParams | None = None) -> CoverageResult:
     from maps.coverage_api import route_bbox
 
-    with _connect(settings) as conn, conn.cursor() as cur:
+    with connect(settings) as conn, conn.cursor() as cur:
         routes = route_db.list_routes(cur, route_ids)
         if route_ids is not None:
             missing = sorted(set(route_ids) - {r.id for r in routes})
@@ -178,7 +166,7 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
     result = compute_from_db(settings, args.start, args.end,
                              None if args.all else args.route, progress)
     if args.save:
-        with _connect(settings) as conn, conn.cursor() as cur:
+        with connect(settings) as conn, conn.cursor() as cur:
             saved = coverage_db.save_result(cur, result_document(result))
         _say(f"stored as coverage result {saved}")
     out = _out(args.output)
@@ -203,7 +191,7 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
 # -- storms and reports --------------------------------------------------------------------------
 
 def cmd_storms(args: argparse.Namespace, settings: Settings) -> int:
-    with _connect(settings) as conn, conn.cursor() as cur:
+    with connect(settings) as conn, conn.cursor() as cur:
         if args.action == "declare":
             try:
                 Storm(id=None, name=args.name, started_at=args.start,
@@ -229,7 +217,7 @@ def cmd_storms(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from dispatch.reports import storm_csv
 
-    with _connect(settings) as conn, conn.cursor() as cur:
+    with connect(settings) as conn, conn.cursor() as cur:
         storm = storm_db.get_storm(cur, args.id)
     if storm is None:
         _say(f"glonass-dispatch: no storm {args.id}")
@@ -239,7 +227,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     progress = _Progress(args.quiet)
     result = compute_from_db(settings, start, end, None, progress)
     report = storm_report(storm, result, now)
-    with _connect(settings) as conn, conn.cursor() as cur:
+    with connect(settings) as conn, conn.cursor() as cur:
         saved = coverage_db.save_result(cur, result_document(result), storm_id=storm.id)
     progress.phase(f"stored as coverage result {saved}")
     if args.format == "csv":

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import psycopg2
+
 from db.cluster import LocalCluster
+from db.errors import StorageError
 from egts_server.config import Settings
 
 
@@ -14,3 +19,12 @@ def embedded_cluster(settings: Settings) -> LocalCluster:
 def database_dsn(settings: Settings) -> str:
     """``DATABASE_URL``/``database.url`` when set, else the embedded cluster's socket."""
     return settings.database.url or embedded_cluster(settings).dsn()
+
+
+def connect(settings: Settings) -> Any:
+    """A psycopg2 connection for the CLI, or a StorageError that says what to do."""
+    try:
+        return psycopg2.connect(database_dsn(settings))
+    except psycopg2.OperationalError as e:
+        raise StorageError(f"cannot connect to the database: {str(e).strip()} "
+                           "(is it running? `glonass-dispatch db start`)") from e
