@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,8 +21,6 @@ from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 
-from dispatch.demo_city import DemoVehicle
-from dispatch.motion import RouteDriver
 from egts_server.codec.errors import CodecError
 from egts_server.codec.ndtp import (
     DeviceMessageEvent,
@@ -32,11 +30,13 @@ from egts_server.codec.ndtp import (
     Service,
     TerminalClient,
 )
+from egts_server.simulator.terminal import (
+    RESEND_ATTEMPTS,
+    RESPONSE_TIMEOUT_S,
+    TerminalMemory,
+)
 
-RESPONSE_TIMEOUT_S = 5.0
-RESEND_ATTEMPTS = 3
 MAX_RECORDS_PER_FRAME = 10  # backlog replay packs this many records into one HISTORY frame
-MAX_BACKLOG = 20_000
 
 
 @dataclass(slots=True)
@@ -47,26 +47,7 @@ class _InFlight:
     attempts: int = 1
 
 
-@dataclass(slots=True)
-class NdtpTerminalMemory:
-    """What survives a reconnect: the records the server has not confirmed yet."""
-
-    vehicle: DemoVehicle
-    driver: RouteDriver
-    backlog: list[NdtpFix] = field(default_factory=list)
-    sent: int = 0
-    confirmed: int = 0
-
-    def remember(self, fix: NdtpFix) -> None:
-        self.backlog.append(fix)
-        if len(self.backlog) > MAX_BACKLOG:  # a real black box overwrites its oldest records
-            del self.backlog[: len(self.backlog) - MAX_BACKLOG]
-
-    def forget(self, fixes: list[NdtpFix]) -> None:
-        done = {id(f) for f in fixes}
-        before = len(self.backlog)
-        self.backlog = [f for f in self.backlog if id(f) not in done]
-        self.confirmed += before - len(self.backlog)
+NdtpTerminalMemory = TerminalMemory[NdtpFix]  # the same black box, holding NDTP records
 
 
 class SimulatedNdtpTerminal(Protocol):

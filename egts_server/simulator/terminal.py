@@ -9,10 +9,10 @@ black-box data. Its state outlives the connection, as a terminal's memory does.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from twisted.internet.protocol import Protocol, ReconnectingClientFactory, connectionDone
 from twisted.internet.task import LoopingCall
@@ -43,34 +43,36 @@ class _InFlight:
     attempts: int = 1
 
 
+Fix = TypeVar("Fix")
+
+
 @dataclass(slots=True)
-class TerminalMemory:
-    """What survives a reconnect: the fixes the platform has not confirmed yet."""
+class TerminalMemory(Generic[Fix]):
+    """What survives a reconnect: the fixes the platform has not confirmed yet (any protocol)."""
 
     vehicle: DemoVehicle
     driver: RouteDriver
-    backlog: list[FixToSend] = field(default_factory=list)
+    backlog: list[Fix] = field(default_factory=list)
     sent: int = 0
     confirmed: int = 0
 
-    def remember(self, fix: FixToSend) -> None:
+    def remember(self, fix: Fix) -> None:
         self.backlog.append(fix)
         if len(self.backlog) > MAX_BACKLOG:  # a real black box overwrites its oldest records
             del self.backlog[: len(self.backlog) - MAX_BACKLOG]
 
-    def forget(self, fix: FixToSend) -> None:
-        try:
-            self.backlog.remove(fix)
-        except ValueError:
-            pass
-        else:
-            self.confirmed += 1
+    def forget(self, fixes: Iterable[Fix]) -> None:
+        """Drop confirmed fixes (by identity: equal fixes sent twice are separate records)."""
+        done = {id(f) for f in fixes}
+        before = len(self.backlog)
+        self.backlog = [f for f in self.backlog if id(f) not in done]
+        self.confirmed += before - len(self.backlog)
 
 
 class SimulatedTerminal(Protocol):
     log = Logger()
 
-    def __init__(self, memory: TerminalMemory, interval_s: float, clock: Any,
+    def __init__(self, memory: TerminalMemory[FixToSend], interval_s: float, clock: Any,
                  rng: random.Random) -> None:
         self._memory = memory
         self._interval_s = interval_s
@@ -120,10 +122,8 @@ class SimulatedTerminal(Protocol):
             flight = self._in_flight.pop(event.rpid, None)
             if flight is None or event.result != 0:
                 return
-            for crn, rst in event.confirmed:
-                fix = flight.fixes.get(crn)
-                if fix is not None and rst == 0:
-                    self._memory.forget(fix)
+            self._memory.forget(flight.fixes[crn] for crn, rst in event.confirmed
+                                if rst == 0 and crn in flight.fixes)
         else:
             self.transport.write(event.reply)
 
@@ -180,7 +180,7 @@ class SimulatedTerminalFactory(ReconnectingClientFactory):
     noisy = False
     initialDelay = 1.0
 
-    def __init__(self, memory: TerminalMemory, interval_s: float, clock: Any,
+    def __init__(self, memory: TerminalMemory[FixToSend], interval_s: float, clock: Any,
                  rng_factory: Callable[[], random.Random]) -> None:
         self.memory = memory
         self._interval_s = interval_s
