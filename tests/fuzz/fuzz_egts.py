@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from egts_server.codec.egts import Framer, Session  # noqa: E402
 from egts_server.codec.errors import CodecError, FramingError  # noqa: E402
+from tests.fuzz.mutations import mutate  # noqa: E402
 
 NOW = datetime(2024, 1, 15, 7, 0, tzinfo=UTC)
 CORPUS = ROOT.parent / "shared" / "vectors" / "egts.json"
@@ -67,28 +68,13 @@ def _seeds() -> list[bytes]:
     return [bytes.fromhex(e["hex"]) for e in json.loads(CORPUS.read_text()) if e["hex"]]
 
 
-def _mutate(rng: random.Random, data: bytes) -> bytes:
-    out = bytearray(data)
-    for _ in range(rng.randint(1, 4)):
-        op, at = rng.randrange(4), rng.randrange(len(out) + 1)
-        if op == 0 and out:
-            out[min(at, len(out) - 1)] ^= rng.randrange(1, 256)
-        elif op == 1:
-            del out[at : at + rng.randint(1, 8)]
-        elif op == 2:
-            out[at:at] = rng.randbytes(rng.randint(1, 8))
-        else:
-            out += rng.choice(_SEEDS)
-    return bytes(out)
-
-
 _SEEDS = _seeds()
 
 
 def random_run(count: int, seed: int = 0) -> None:
     rng = random.Random(seed)
     for _ in range(count):
-        check(_mutate(rng, rng.choice(_SEEDS)))
+        check(mutate(rng, rng.choice(_SEEDS), _SEEDS))
     print(f"{count} mutated inputs: only CodecError, segmentation-invariant")  # noqa: T201
 
 

@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from egts_server.codec.errors import CodecError  # noqa: E402
 from egts_server.codec.ndtp import Framer, NphResult, Session  # noqa: E402
 from egts_server.codec.nis_soap import parse_request  # noqa: E402
+from tests.fuzz.mutations import mutate  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "vectors" / "nis.json"
 
@@ -70,25 +71,10 @@ def _seeds() -> list[bytes]:
 _SEEDS = _seeds()
 
 
-def _mutate(rng: random.Random, data: bytes) -> bytes:
-    out = bytearray(data)
-    for _ in range(rng.randint(1, 4)):
-        op, at = rng.randrange(4), rng.randrange(len(out) + 1)
-        if op == 0 and out:
-            out[min(at, len(out) - 1)] ^= rng.randrange(1, 256)
-        elif op == 1:
-            del out[at : at + rng.randint(1, 8)]
-        elif op == 2:
-            out[at:at] = rng.randbytes(rng.randint(1, 8))
-        else:
-            out += rng.choice(_SEEDS)
-    return bytes(out)
-
-
 def random_run(count: int, seed: int = 0) -> None:
     rng = random.Random(seed)
     for _ in range(count):
-        check(_mutate(rng, rng.choice(_SEEDS)))
+        check(mutate(rng, rng.choice(_SEEDS), _SEEDS))
     print(f"{count} mutated inputs: only CodecError, segmentation-invariant")
 
 
