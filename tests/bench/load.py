@@ -42,6 +42,8 @@ from pathlib import Path
 import crcmod
 import psycopg2
 
+from tests.prometheus import scrape
+
 REPO = Path(__file__).resolve().parents[2]
 EPOCH = datetime(2010, 1, 1, tzinfo=UTC)
 FIX_BASE = int((datetime(2026, 5, 4, 0, 0, tzinfo=UTC) - EPOCH).total_seconds())
@@ -415,15 +417,8 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def metrics(self) -> dict[str, float]:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/metrics",
-                                    timeout=10) as r:
-            text = r.read().decode()
-        out = {}
-        for line in text.splitlines():
-            if line and not line.startswith("#"):
-                name, value = line.rsplit(" ", 1)
-                out[name] = float(value)
-        return out
+        """``/metrics`` as {"name{labels}": value}."""
+        return scrape(self.http_port, timeout=10)
 
     def stored(self) -> int:
         with psycopg2.connect(self.dsn) as conn, conn.cursor() as cur:

@@ -28,6 +28,7 @@ from egts_server.config import Settings
 from tests.builders import egts as build
 from tests.conftest import REPO, free_port
 from tests.egts_terminal import Reply, parse_reply
+from tests.prometheus import scrape
 
 T0 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 
@@ -85,15 +86,7 @@ class ServerProcess:
 
     def metrics(self) -> dict[str, float]:
         """``/metrics`` as {"name{labels}": value}."""
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/metrics",
-                                    timeout=5) as r:
-            text = r.read().decode()
-        out = {}
-        for line in text.splitlines():
-            if line and not line.startswith("#"):
-                name, value = line.rsplit(" ", 1)
-                out[name] = float(value)
-        return out
+        return scrape(self.http_port, timeout=5)
 
     @property
     def pid(self) -> int:
