@@ -76,6 +76,22 @@ def list_terminals(cur: Any) -> list[dict[str, Any]]:
     return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
 
 
+def terminal_protocol(cur: Any, terminal_id: int) -> str | None:
+    """The protocol terminal ``terminal_id`` speaks; None when there is no such terminal."""
+    cur.execute("SELECT protocol FROM terminals WHERE id = %s", (terminal_id,))
+    row = cur.fetchone()
+    return str(row[0]) if row is not None else None
+
+
+def find_terminal(cur: Any, protocol: str, identifier: str) -> int | None:
+    """The id of the terminal known by ``identifier`` (or by that IMEI) in ``protocol``."""
+    cur.execute("SELECT id FROM terminals WHERE protocol = %s AND (identifier = %s OR imei = %s)"
+                " ORDER BY identifier = %s DESC LIMIT 1",
+                (protocol, identifier, identifier, identifier))
+    row = cur.fetchone()
+    return int(row[0]) if row is not None else None
+
+
 def remove_terminal(cur: Any, protocol: str, identifier: str) -> bool:
     cur.execute("DELETE FROM terminals WHERE protocol = %s AND identifier = %s",
                 (protocol, identifier))

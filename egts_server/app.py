@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from twisted.application.internet import TCPServer, TimerService
+from twisted.application.internet import TCPServer
 from twisted.application.service import MultiService, Service
 from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred, gatherResults, maybeDeferred
@@ -20,11 +20,14 @@ from egts_server.config import Settings
 from egts_server.database import database_dsn
 from egts_server.metrics import IntakeMetrics
 from egts_server.model import DeviceKey
+from egts_server.net.archive import PacketArchive
 from egts_server.net.collector import CollectorSchedule
+from egts_server.net.commands import CommandRelay
 from egts_server.net.limits import ConnectionCounter, IntakeLimits, effective_max_connections
 from egts_server.net.ndtp import NdtpFactory  # issue 4
 from egts_server.net.protocol import EgtsFactory
 from egts_server.net.service import ListenerService
+from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics  # issue 8
 from egts_server.sinks import BatchingWriter
 from maps.metrics import MetricsResource
@@ -36,7 +39,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class PartitionKeeper(Service):
+class PartitionKeeper(PeriodicService):
     """Keeps the monthly partitions of positions ready ahead: at start, then daily.
 
     The writer still creates any other month on demand (black-box fixes from the past).
@@ -46,20 +49,10 @@ class PartitionKeeper(Service):
 
     def __init__(self, pool: adbapi.ConnectionPool, months_ahead: int, reactor: Any,
                  clock: Callable[[], datetime] = utc_now, interval_s: float = 86400.0) -> None:
+        super().__init__(interval_s, reactor)
         self._pool = pool
         self._months_ahead = months_ahead
         self._clock = clock
-        self._timer = TimerService(interval_s, self.run)
-        self._timer.clock = reactor
-
-    def startService(self) -> None:  # noqa: N802
-        super().startService()
-        self._timer.startService()
-
-    def stopService(self) -> Deferred[None]:  # noqa: N802
-        super().stopService()
-        d: Deferred[None] = maybeDeferred(self._timer.stopService)
-        return d
 
     def run(self) -> Deferred[None]:
         """One round; never fails (a failed call would stop the timer for good)."""
@@ -129,8 +122,17 @@ class Application(MultiService):
             return d
 
         if settings.egts.enabled:
+            archive = None
+            if settings.archive.enabled:
+                archive = PacketArchive(settings.resolve(settings.archive.directory),
+                                        settings.archive.keep_days, clock, reactor)
+                archive.setServiceParent(self)
+            self.commands = CommandRelay(self.read_pool, settings.commands,
+                                         lambda: self.egts_factory.protocols, reactor)
+            self.commands.setServiceParent(self)
             self.egts_factory = EgtsFactory(self.writer, admit, clock, limits, reactor=reactor,
-                                            counter=counter, metrics=self.metrics)
+                                            counter=counter, metrics=self.metrics,
+                                            commands=self.commands, archive=archive)
             self.egts = ListenerService(self.egts_factory, settings.egts.port,
                                         host=settings.egts.host, backlog=settings.egts.backlog,
                                         shutdown_timeout_s=i.shutdown_timeout_s,
@@ -156,7 +158,8 @@ class Application(MultiService):
         # -- end of issue 8 --
         self.site = make_site(self.read_pool, settings.map, clock, settings.auth,
                               metrics=MetricsResource(self.metrics_text), nis=nis,
-                              gtfs_rt=settings.gtfs_rt)
+                              gtfs_rt=settings.gtfs_rt,
+                              command_ttl_s=settings.commands.default_ttl_s)
         self.http = TCPServer(settings.http.port, self.site, interface=settings.http.host,
                               reactor=reactor)
         self.http.setServiceParent(self)

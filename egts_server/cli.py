@@ -16,6 +16,7 @@ from db import vehicles as vehicle_registry
 from db.errors import StorageError
 from db.migrate import migrate
 from egts_server.cli_assign import add_assign_command
+from egts_server.cli_commands import add_command_commands
 from egts_server.cli_dispatch import add_dispatch_commands
 from egts_server.config import ConfigError, Settings, load_settings
 from egts_server.database import connect
@@ -246,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="retention: only list what would be dropped")
     db.set_defaults(func=cmd_db)
 
-    term = sub.add_parser("terminals", help="list, add or remove terminals")
+    term = sub.add_parser("terminals", help="list, add or remove terminals; send commands")
     term_sub = term.add_subparsers(dest="action", required=True)
     term_sub.add_parser("list", help="list terminals")
     add = term_sub.add_parser("add", help="register a terminal")
@@ -257,6 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     rm = term_sub.add_parser("remove", help="remove a terminal")
     rm.add_argument("protocol", choices=("egts", "ndtp", "nis"))
     rm.add_argument("identifier")
+    add_command_commands(term_sub)
     term.set_defaults(func=cmd_terminals)
 
     veh = sub.add_parser("vehicles", help="list, add or edit vehicles")

@@ -162,6 +162,26 @@ class RetranslatorSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CommandSettings:
+    """Commands to EGTS terminals (``terminals command``, ``/api/terminals/{id}/commands``)."""
+
+    poll_interval_s: float = 1.0  # how often a serve process looks for commands to send
+    resend_after_s: float = 30.0  # a sent command still unanswered goes out again after this
+    max_attempts: int = 3  # sends before an unanswered command fails
+    default_ttl_s: float = 3600.0  # how long a command waits for its terminal to connect
+    source_id: int = 0  # SID: this platform's id in the commands it sends
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveSettings:
+    """Raw EGTS traffic, both directions, in daily files for diagnosing terminals."""
+
+    enabled: bool = False
+    directory: str = "var/archive"  # relative to project_dir
+    keep_days: int = 14  # older daily files are deleted
+
+
+@dataclass(frozen=True, slots=True)
 class GtfsRtSettings:
     stale_after_s: float = 300.0  # buses whose last fix is older are left out of the feed
 
@@ -181,6 +201,8 @@ class Settings:
     demo: DemoSettings = field(default_factory=DemoSettings)
     retranslator: RetranslatorSettings = field(default_factory=RetranslatorSettings)
     gtfs_rt: GtfsRtSettings = field(default_factory=GtfsRtSettings)
+    commands: CommandSettings = field(default_factory=CommandSettings)
+    archive: ArchiveSettings = field(default_factory=ArchiveSettings)
     project_dir: str = "."  # relative paths (the embedded cluster's data_dir) resolve against it
 
     def resolve(self, path: str) -> Path:
@@ -352,11 +374,18 @@ def _validate(s: Settings) -> None:
                           ("intake.max_pending_fixes", i.max_pending_fixes),
                           ("intake.max_bad_packets", i.max_bad_packets),
                           ("intake.shutdown_timeout_s", i.shutdown_timeout_s),
-                          ("map.poll_interval_s", s.map.poll_interval_s)):
+                          ("map.poll_interval_s", s.map.poll_interval_s),
+                          ("commands.poll_interval_s", s.commands.poll_interval_s),
+                          ("commands.resend_after_s", s.commands.resend_after_s),
+                          ("commands.max_attempts", s.commands.max_attempts),
+                          ("commands.default_ttl_s", s.commands.default_ttl_s),
+                          ("archive.keep_days", s.archive.keep_days)):
         if positive <= 0:
             raise ConfigError(f"{key}: must be positive")
     if i.gc_interval_s < 0:
         raise ConfigError("intake.gc_interval_s: must be 0 or more")
+    if not 0 <= s.commands.source_id <= 0xFFFF_FFFF:
+        raise ConfigError("commands.source_id: must fit in 32 bits")
     if s.database.partition_months_ahead < 0:
         raise ConfigError("database.partition_months_ahead: must be 0 or more")
     _validate_retranslator(s.retranslator, s.gtfs_rt.stale_after_s)

@@ -22,6 +22,7 @@ from maps.live_map import render_live_map
 from maps.marks_api import MarksResource
 from maps.pages import render_coverage_page, render_editor_page, render_playback_page
 from maps.routes_api import RoutesResource
+from maps.terminals_api import TerminalsResource
 
 STATIC_DIR = Path(str(resources.files("maps").joinpath("static")))
 
@@ -50,7 +51,7 @@ class HtmlPage(Resource):
 def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
               clock: Callable[[], datetime], auth: AuthSettings | None = None,
               metrics: Resource | None = None, nis: Resource | None = None,
-              gtfs_rt: GtfsRtSettings | None = None) -> Site:
+              gtfs_rt: GtfsRtSettings | None = None, command_ttl_s: float = 3600.0) -> Site:
     auth = auth or AuthSettings()
     root = Resource()
     center, zoom = (settings.center_lat, settings.center_lon), settings.zoom
@@ -74,6 +75,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     api.putChild(b"coverage", CoverageResource(coverage, clock))
     api.putChild(b"events", EventsResource(coverage, pool, clock))
     api.putChild(b"marks", MarksResource(pool))
+    api.putChild(b"terminals", TerminalsResource(pool, command_ttl_s))  # admins: access.py
     root.putChild(b"healthz", Health(pool))
     if metrics is not None:
         root.putChild(b"metrics", metrics)

@@ -25,6 +25,7 @@ class Reply:
     confirmed: list[tuple[int, int]] = field(default_factory=list)  # (CRN, RST)
     result_code: int | None = None
     records: list[tuple[int, int]] = field(default_factory=list)  # (RN, SST) of APPDATA records
+    commands: list[bytes] = field(default_factory=list)  # SRD of each COMMAND_DATA (SST 4)
 
 
 def parse_reply(frame: bytes) -> Reply:
@@ -53,6 +54,8 @@ def parse_reply(frame: bytes) -> Reply:
                 reply.confirmed.append(struct.unpack("<HB", data))
             elif srt == 9 and sst == 1:
                 reply.result_code = data[0]
+            elif srt == 51 and sst == 4:
+                reply.commands.append(data)
             pos += 3 + srl
     return reply
 

@@ -14,6 +14,11 @@ read, 64 KiB) and are handled first on resume:
 * ``output``: our replies pile up unread in the transport (the peer does not read);
 * ``shutdown``: the server is stopping.
 
+Commands to the terminal (``send_command``, called by ``net.commands.CommandRelay``) go out on
+the connection at once; what the terminal says about them (``Handled.commands``) is recorded
+through the factory's ``commands`` before the packet that carried it is acknowledged. With an
+``archive``, every chunk received and written is also appended to it.
+
 The factory sweeps every connection once per check interval (a slice of them per tick, so no
 tick is long) and closes, with a logged reason (``CloseReason``), those with nothing received for
 ``idle_timeout_s`` while nothing was pending, no valid packet within ``login_timeout_s``, a
@@ -26,10 +31,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from typing import Protocol as Interface
 
 import psycopg2
 from twisted.enterprise.adbapi import ConnectionLost
@@ -43,10 +49,20 @@ from db.errors import StorageError
 from db.pool import StorageRefused
 from db.positions import FixRow
 from db.terminals import Admission
-from egts_server.codec.egts import Framer, Handled, ResultCode, Session, reaction_for
+from egts_server.codec.egts import (
+    CommandAnswered,
+    CommandEvent,
+    Framer,
+    Handled,
+    ResultCode,
+    Session,
+    reaction_for,
+)
+from egts_server.codec.egts.subrecords import CommandData
 from egts_server.codec.errors import FramingError
 from egts_server.metrics import CounterChild, IntakeMetrics
 from egts_server.model import DeviceKey, Position
+from egts_server.net.archive import PacketArchive
 from egts_server.net.fastwrite import Write, direct_writer
 from egts_server.net.limits import CloseReason, ConnectionCounter, IntakeLimits, Throttle
 from egts_server.sinks import BatchingWriter
@@ -68,6 +84,12 @@ class _Due:
     then: Callable[[], None] | None = None  # runs right after the ack (login result, close)
     failure: Failure | None = None
     timed: bool = True  # counts in the ack latency histogram (logins wait for the registry)
+
+
+class CommandLog(Interface):
+    """Where the terminals' answers to commands are stored (``net.commands.CommandRelay``)."""
+
+    def record(self, terminal_id: int, events: Sequence[CommandEvent]) -> Deferred[None]: ...
 
 
 class TerminalRejected(Exception):
@@ -171,6 +193,8 @@ class EgtsProtocol(Protocol):
             return
         now = self._factory.seconds()
         self._last_activity = now
+        if self._factory.archive is not None:
+            self._archive("in", data)
         try:
             frames = self._framer.feed(data)
             error: FramingError | None = None
@@ -284,8 +308,17 @@ class EgtsProtocol(Protocol):
         elif n:
             due = _Due(handled.ack, arrived, n)
             self._enqueue(due)
-            self._store(handled.positions).addCallbacks(self._ready, self._ready,
-                                                        callbackArgs=(due,), errbackArgs=(due,))
+            stored: Deferred[Any] = self._store(handled.positions)
+            if handled.commands:
+                stored = gatherResults([stored, self._record_commands(handled.commands)],
+                                       consumeErrors=True).addErrback(_first_error)
+            stored.addCallbacks(self._ready, self._ready, callbackArgs=(due,),
+                                errbackArgs=(due,))
+        elif handled.commands:  # answers about commands, or the delivery of one
+            due = _Due(handled.ack, arrived, 0, timed=False)
+            self._enqueue(due)
+            self._record_commands(handled.commands).addCallbacks(
+                self._ready, self._ready, callbackArgs=(due,), errbackArgs=(due,))
         elif handled.ack is not None:
             self._enqueue(_Due(handled.ack, arrived, 0, ready=True))
         if handled.close:
@@ -308,6 +341,47 @@ class EgtsProtocol(Protocol):
             f.metrics.packets.labels(PROTOCOL, str(code)).inc()
         else:
             f.packet_ok.inc()
+
+    # -- commands ------------------------------------------------------------------------------
+
+    @property
+    def terminal_id(self) -> int | None:
+        """The registry id of the terminal logged in here (TERM_IDENTITY), while it is open."""
+        terminal = self._session.terminal
+        if terminal is None or self._closing:
+            return None
+        admission = self._admitted.get(terminal)
+        return admission.terminal_id if admission is not None and admission.accepted else None
+
+    def send_command(self, command: CommandData) -> None:
+        """Write ``command`` to the terminal now; its answers come back through ``_process``."""
+        self._write(self._session.command_packet(command))
+        self.log.info("EGTS {peer}: command {command_id} sent", command_id=command.command_id,
+                      **self._fields())
+
+    def _record_commands(self, events: Sequence[CommandEvent]) -> Deferred[None]:
+        terminal_id = self.terminal_id
+        log = self._factory.commands
+        for event in events:
+            if isinstance(event, CommandAnswered):
+                self.log.info("EGTS {peer}: command {command_id} answered with CCT {cct}",
+                              command_id=event.command_id, cct=event.confirmation,
+                              **self._fields())
+            else:
+                self.log.info("EGTS {peer}: command {command_id} taken with result {result}",
+                              command_id=event.command_id, result=event.result,
+                              **self._fields())
+        if terminal_id is None or log is None:
+            self.log.warn("EGTS {peer}: answers about commands from a connection with no "
+                          "terminal login; not recorded", **self._fields())
+            return succeed(None)
+        return log.record(terminal_id, events)
+
+    def _archive(self, direction: str, data: bytes) -> None:
+        archive = self._factory.archive
+        assert archive is not None
+        device = self._session.device
+        archive.record(direction, self._peer, str(device) if device else None, data)
 
     def _log_in(self, handled: Handled, due: _Due) -> None:
         login = handled.login
@@ -454,6 +528,8 @@ class EgtsProtocol(Protocol):
     def _write(self, data: bytes | None) -> None:
         if data and self._send is not None and not self._closing:
             self._send(data)
+            if self._factory.archive is not None:
+                self._archive("out", data)
 
     def close(self, reason: CloseReason, *, abort: bool = False, log: bool = True,
               **fields: object) -> None:
@@ -564,7 +640,8 @@ class EgtsFactory(ServerFactory):
     def __init__(self, writer: BatchingWriter, admit: Admit, clock: Clock,
                  limits: IntakeLimits | None = None, *, reactor: IReactorTime | None = None,
                  counter: ConnectionCounter | None = None,
-                 metrics: IntakeMetrics | None = None) -> None:
+                 metrics: IntakeMetrics | None = None, commands: CommandLog | None = None,
+                 archive: PacketArchive | None = None) -> None:
         if reactor is None:
             from twisted.internet import reactor as default_reactor
 
@@ -578,6 +655,8 @@ class EgtsFactory(ServerFactory):
         self.seconds = reactor.seconds
         self.counter = counter if counter is not None else ConnectionCounter(10**9, 10**9)
         self.metrics = metrics if metrics is not None else writer.metrics
+        self.commands = commands
+        self.archive = archive
         self.protocols: set[EgtsProtocol] = set()
         self.packet_ok: CounterChild = self.metrics.packets.labels(PROTOCOL, "0")
         self.record_ok: CounterChild = self.metrics.records.labels(PROTOCOL, "0")

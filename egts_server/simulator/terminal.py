@@ -23,11 +23,13 @@ from dispatch.demo_city import DemoVehicle
 from dispatch.motion import RouteDriver
 from egts_server.codec.egts import Framer
 from egts_server.codec.egts.client import (
+    AppDataEvent,
     FixToSend,
     ResponseEvent,
     ResultCodeEvent,
     TerminalClient,
 )
+from egts_server.codec.egts.subrecords import CommandData, CommandType
 from egts_server.codec.errors import CodecError
 
 RESPONSE_TIMEOUT_S = 5.0  # TL_RESPONSE_TO
@@ -126,6 +128,11 @@ class SimulatedTerminal(Protocol):
                                 if rst == 0 and crn in flight.fixes)
         else:
             self.transport.write(event.reply)
+            for command in _commands(event):
+                self.log.info("simulated terminal {tid}: command {cid} ({code:#06x}) done",
+                              tid=self._memory.vehicle.tid, cid=command.command_id,
+                              code=command.command.code if command.command else 0)
+                self.transport.write(self._client.command_answer(command, b"OK"))
 
     def _tick(self) -> None:
         now = datetime.fromtimestamp(self._clock.seconds(), UTC).replace(microsecond=0)
@@ -167,6 +174,13 @@ class SimulatedTerminal(Protocol):
                 self.transport.loseConnection()
                 return
             self._send(list(flight.fixes.values()), flight.attempts + 1)
+
+
+def _commands(event: AppDataEvent) -> list[CommandData]:
+    """The platform's commands (CT_COM) in an APPDATA packet; a simulated terminal does them
+    all and answers OK."""
+    return [sub for record in event.records for sub in record.subrecords
+            if isinstance(sub, CommandData) and sub.command_type == CommandType.COM]
 
 
 def _fields(fix: FixToSend) -> dict[str, Any]:

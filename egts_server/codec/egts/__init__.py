@@ -41,6 +41,9 @@ from egts_server.codec.egts.responses import (
 )
 from egts_server.codec.egts.session import (
     UNIDENTIFIED,
+    CommandAnswered,
+    CommandDelivered,
+    CommandEvent,
     Handled,
     Login,
     Session,
@@ -61,6 +64,9 @@ __all__ = [
     "UNIDENTIFIED",
     "AppDataEvent",
     "ClientEvent",
+    "CommandAnswered",
+    "CommandDelivered",
+    "CommandEvent",
     "Confirmation",
     "FixToSend",
     "Framer",

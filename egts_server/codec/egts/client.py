@@ -18,6 +18,10 @@ from egts_server.codec.egts.responses import Confirmation, Counter16, build_resp
 from egts_server.codec.egts.subrecords import (
     AdSensorsData,
     AnySubrecord,
+    CommandBody,
+    CommandData,
+    CommandType,
+    ConfirmationType,
     ExtPosData,
     PosData,
     PosFlags,
@@ -132,6 +136,19 @@ class TerminalClient:
         items = [(ServiceType.TELEDATA, fix.oid if fix.oid is not None else self._tid,
                   (_pos_data(fix), *_sensors(fix))) for fix in fixes]
         return self._appdata(items)
+
+    def command_answer(self, command: CommandData, result: bytes = b"",
+                       confirmation: int = ConfirmationType.OK) -> bytes:
+        """APPDATA with our COMCONF to the platform's ``command``: the command's ADR, ACT and
+        CCD with ``result`` as the value (or ``result`` alone when the command had no body)."""
+        body = command.command
+        data = result if body is None else CommandBody(
+            address=body.address, size=min(len(result), 31), action=body.action,
+            code=body.code, data=result).to_bytes()
+        answer = CommandData(command_type=CommandType.COMCONF, confirmation_type=confirmation,
+                             command_id=command.command_id, source_id=command.source_id,
+                             charset=command.charset, data=data)
+        return self._appdata([(ServiceType.COMMANDS, self._tid, (answer,))])[0]
 
     def feed_reply(self, frame: bytes) -> ClientEvent:
         """Read one frame from the platform (as cut by ``Framer``); raises ``CodecError``."""

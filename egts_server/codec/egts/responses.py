@@ -43,7 +43,7 @@ from egts_server.codec.egts.constants import (
     ServiceType,
 )
 from egts_server.codec.egts.records import RecordHeader, ServiceDataRecord
-from egts_server.codec.egts.subrecords import RecordResponse, ResultCodeData
+from egts_server.codec.egts.subrecords import AnySubrecord, RecordResponse, ResultCodeData
 from egts_server.codec.egts.transport import Packet, TransportHeader
 from egts_server.codec.errors import (
     ChecksumError,
@@ -187,10 +187,16 @@ def build_response(*, pid: int, rpid: int, result: int,
                      crc16_ccitt(sfrd).to_bytes(2, "little")))
 
 
-def build_result_code(*, pid: int, rn: int, code: int) -> bytes:
-    """PT_APPDATA with one AUTH record (RFL 0) holding EGTS_SR_RESULT_CODE."""
-    record = ServiceDataRecord(
-        header=RecordHeader(rn=rn, sst=ServiceType.AUTH, rst=ServiceType.AUTH),
-        subrecords=(ResultCodeData(code=code),))
+def build_appdata(*, pid: int, rn: int, service: int,
+                  subrecords: tuple[AnySubrecord, ...]) -> bytes:
+    """PT_APPDATA with one record (RFL 0) of ``service`` holding ``subrecords``."""
+    record = ServiceDataRecord(header=RecordHeader(rn=rn, sst=service, rst=service),
+                               subrecords=subrecords)
     return Packet(header=TransportHeader(pid=pid, packet_type=PacketType.APPDATA),
                   records=(record,)).encode()
+
+
+def build_result_code(*, pid: int, rn: int, code: int) -> bytes:
+    """PT_APPDATA with one AUTH record (RFL 0) holding EGTS_SR_RESULT_CODE."""
+    return build_appdata(pid=pid, rn=rn, service=ServiceType.AUTH,
+                         subrecords=(ResultCodeData(code=code),))

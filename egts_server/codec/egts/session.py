@@ -20,6 +20,11 @@ Identity of fixes (``DeviceKey(protocol="egts", ...)``):
 A TERM_IDENTITY with TID = 0 and no usable IMEI cannot be attributed to anyone: the record is
 confirmed, a RESULT_CODE 153 (ID_NFOUND) goes out in ``replies`` and the connection closes.
 
+Commands (COMMANDS service): ``command_packet`` builds the APPDATA that carries one
+COMMAND_DATA to the terminal; the terminal's PT_RESPONSE to that packet comes back as
+``CommandDelivered``, and its COMCONF/MSGCONF records as ``CommandAnswered`` in
+``Handled.commands`` (their records are confirmed like any other, after the adapter stored them).
+
 Every frame is read in place: the header and record parsers return fields, TELEDATA records
 go straight from their RD bytes to Positions (``to_positions.wire_fixes``), and only the other
 services' records are built as typed values. The checks are the same as ``parse_packet``'s.
@@ -39,11 +44,18 @@ from egts_server.codec.egts.identity import login_details
 from egts_server.codec.egts.records import RecordSpan, ServiceDataRecord, record_spans
 from egts_server.codec.egts.responses import (
     Counter16,
+    build_appdata,
     build_response,
     build_result_code,
     reaction_for,
 )
-from egts_server.codec.egts.subrecords import TermIdentity, iter_subrecords
+from egts_server.codec.egts.subrecords import (
+    CommandData,
+    CommandType,
+    RecordResponse,
+    TermIdentity,
+    iter_subrecords,
+)
 from egts_server.codec.egts.to_positions import wire_fixes
 from egts_server.codec.egts.transport import check_body, unpack_header
 from egts_server.codec.errors import (
@@ -64,6 +76,9 @@ _UNIDENTIFIED: Final = DeviceKey(PROTOCOL, UNIDENTIFIED)
 _OK: Final = int(ResultCode.OK)
 _OID_CACHE: Final = 4096  # OIDs whose DeviceKey a session keeps (a platform sends many)
 _AUTH, _TELEDATA = int(ServiceType.AUTH), int(ServiceType.TELEDATA)
+_COMMANDS: Final = int(ServiceType.COMMANDS)
+_ANSWERS: Final = frozenset({int(CommandType.COMCONF), int(CommandType.MSGCONF)})
+_COMMANDS_IN_FLIGHT: Final = 256  # command packets a session remembers until answered
 _RESPONSE, _APPDATA = int(PacketType.RESPONSE), int(PacketType.APPDATA)
 
 
@@ -84,12 +99,34 @@ class Login:
 
 
 @dataclass(frozen=True, slots=True)
+class CommandDelivered:
+    """The terminal answered the packet that carried command ``command_id`` (PT_RESPONSE)."""
+
+    command_id: int  # CID
+    result: int  # PR, or the first non-zero RST of its records: 0 = taken
+
+
+@dataclass(frozen=True, slots=True)
+class CommandAnswered:
+    """The terminal's verdict on command ``command_id``: a COMCONF (or MSGCONF) subrecord."""
+
+    command_id: int  # CID
+    confirmation: int  # CCT (ConfirmationType): 0 done, 6 in progress, others failed
+    data: bytes  # CD as sent: for an answered query, ADR, SZ|ACT, CCD and the value
+    charset: int | None  # CHS
+
+
+CommandEvent = CommandDelivered | CommandAnswered
+
+
+@dataclass(frozen=True, slots=True)
 class Handled:
     """What one frame asks of the connection.
 
     Write ``replies`` now (they confirm no data). Store ``positions``; write ``ack`` only after
     they are committed (at once when there are none). After a ``login`` write ``ack``, then
     ``Session.login_result(code)``. ``close``: close once the above is written.
+    Record ``commands`` before writing ``ack`` too (it confirms them).
     """
 
     replies: tuple[bytes, ...] = ()
@@ -98,6 +135,7 @@ class Handled:
     login: Login | None = None
     close: bool = False
     error: CodecError | None = None
+    commands: tuple[CommandEvent, ...] = ()
 
 
 @dataclass(slots=True)
@@ -105,6 +143,7 @@ class _Packet:
     """What the records of one APPDATA packet found out, besides fixes and confirmations."""
 
     login: Login | None = None
+    commands: list[CommandEvent] | None = None
     refused_identity: bool = False
     error: CodecError | None = None
 
@@ -122,11 +161,27 @@ class Session:
         self._terminal: DeviceKey | None = None
         self._oid_devices: dict[int, DeviceKey] = {}  # OIDs seen lately, each key made once
         self._refused = False
+        self._commands_sent: dict[int, int] = {}  # PID of our command packet -> its CID
 
     @property
     def device(self) -> DeviceKey | None:
         """Set once a Login was produced."""
         return self._device
+
+    @property
+    def terminal(self) -> DeviceKey | None:
+        """The terminal that logged in with TERM_IDENTITY (not a platform), if any."""
+        return self._terminal
+
+    def command_packet(self, command: CommandData) -> bytes:
+        """APPDATA carrying ``command`` in a COMMANDS record (own PID and RN); the terminal's
+        PT_RESPONSE to it comes back from ``handle`` as ``CommandDelivered``."""
+        pid = next(self._pids)
+        if len(self._commands_sent) >= _COMMANDS_IN_FLIGHT:
+            del self._commands_sent[next(iter(self._commands_sent))]  # the oldest
+        self._commands_sent[pid] = command.command_id
+        return build_appdata(pid=pid, rn=next(self._rns), service=_COMMANDS,
+                             subrecords=(command,))
 
     def handle(self, frame: bytes) -> Handled:
         """One frame as cut by ``Framer``."""
@@ -170,13 +225,21 @@ class Session:
         return Handled(replies=(reply,), close=not reaction.keep_open, error=error)
 
     def _terminal_response(self, body: bytes) -> Handled:
-        """PT_RESPONSE from the terminal: checked for form, never answered."""
-        if body:
-            if len(body) < 3:
-                raise TruncatedError(f"RPID and PR need 3 bytes, {len(body)} left")
-            for span in record_spans(body, 3, len(body)):
-                ServiceDataRecord.from_span(body, span)
-        return Handled()
+        """PT_RESPONSE from the terminal: checked for form, never answered; when it answers
+        one of our command packets, the command's delivery."""
+        if not body:
+            return Handled()
+        if len(body) < 3:
+            raise TruncatedError(f"RPID and PR need 3 bytes, {len(body)} left")
+        result = body[2]
+        for span in record_spans(body, 3, len(body)):
+            for sub in ServiceDataRecord.from_span(body, span).subrecords:
+                if isinstance(sub, RecordResponse) and sub.result and not result:
+                    result = sub.result
+        command_id = self._commands_sent.pop(body[0] | body[1] << 8, None)
+        if command_id is None:
+            return Handled()
+        return Handled(commands=(CommandDelivered(command_id, result),))
 
     def _appdata(self, pid: int, body: bytes, records: list[RecordSpan]) -> Handled:
         state = _Packet()
@@ -194,6 +257,8 @@ class Session:
                     positions += [fix.position(device) for fix in fixes]
                 elif sst == _AUTH:
                     self._auth(ServiceDataRecord.from_span(body, span), state)
+                elif sst == _COMMANDS:
+                    self._command_answers(body, rd_start, rd_end, state)
                 elif sst in _SERVICES:  # nothing to act on, but checked like the rest
                     for _ in iter_subrecords(sst, ByteReader(body, rd_start, rd_end)):
                         pass
@@ -206,10 +271,25 @@ class Session:
             confirmations.append((sst, rn, result))
         ack = build_response(pid=next(self._pids), rpid=pid, result=_OK,
                              confirmations=confirmations, rns=self._rns)
+        commands = tuple(state.commands) if state.commands else ()
         if state.refused_identity:
             return Handled(replies=(self.login_result(ResultCode.ID_NFOUND),), ack=ack,
-                           positions=tuple(positions), close=True, error=state.error)
-        return Handled(positions=tuple(positions), ack=ack, login=state.login, error=state.error)
+                           positions=tuple(positions), close=True, error=state.error,
+                           commands=commands)
+        return Handled(positions=tuple(positions), ack=ack, login=state.login, error=state.error,
+                       commands=commands)
+
+    @staticmethod
+    def _command_answers(body: bytes, start: int, end: int, state: _Packet) -> None:
+        """COMCONF/MSGCONF subrecords of a COMMANDS record (all or none, if one is bad)."""
+        answers: list[CommandEvent] = [
+            CommandAnswered(sub.command_id, sub.confirmation_type, sub.data, sub.charset)
+            for sub in iter_subrecords(_COMMANDS, ByteReader(body, start, end))
+            if isinstance(sub, CommandData) and sub.command_type in _ANSWERS]
+        if answers:
+            if state.commands is None:
+                state.commands = []
+            state.commands += answers
 
     def _device_for(self, oid: int | None) -> DeviceKey:
         if self._terminal is not None:

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from egts_server.codec.egts import (
+    CommandAnswered,
     FixToSend,
     ResponseEvent,
     ResultCode,
@@ -13,7 +14,9 @@ from egts_server.codec.egts import (
     TerminalClient,
 )
 from egts_server.codec.egts.client import AppDataEvent
+from egts_server.codec.egts.subrecords import CommandData
 from egts_server.codec.errors import CodecError
+from egts_server.commands import Action, command_data
 from egts_server.model import DeviceKey
 from tests.builders import egts as build
 
@@ -85,3 +88,19 @@ def test_client_and_session_complete_a_login() -> None:
     event = client.feed_reply(server.login_result(ResultCode.OK))
     assert isinstance(event, ResultCodeEvent) and event.code == 0
     assert server.handle(event.reply).replies == ()
+
+
+def test_command_answer_round_trip_through_the_session() -> None:
+    """The platform's command, as the client reads it, answered with COMCONF OK and a value:
+    the session sees the answer for the same CID, with the command's ADR, ACT and CCD."""
+    platform, client = Session(now=lambda: T0), TerminalClient()
+    platform.handle(client.auth_packet(7, None))
+    event = client.feed_reply(platform.command_packet(command_data(
+        command_id=42, source_id=3, code=0x0262, action=Action.GET, charset=0, data=b"")))
+    assert isinstance(event, AppDataEvent)
+    (command,) = [s for r in event.records for s in r.subrecords if isinstance(s, CommandData)]
+    handled = platform.handle(client.command_answer(command, b"60"))
+    (answer,) = handled.commands
+    assert isinstance(answer, CommandAnswered)
+    assert (answer.command_id, answer.confirmation, answer.charset) == (42, 0, 0)
+    assert answer.data == bytes([0, 0, 2 << 3 | Action.GET, 0x62, 0x02]) + b"60"

@@ -59,6 +59,12 @@ class CommandBody:
         w.u16(self.address).u8((self.size & 0x1F) << 3 | self.action & 0x07).u16(self.code)
         w.raw(self.data)
 
+    def to_bytes(self) -> bytes:
+        """The CD field that carries this body."""
+        w = ByteWriter()
+        self.encode(w)
+        return w.getvalue()
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CommandData:

@@ -1,0 +1,239 @@
+"""Commands to terminals as an operator asks for them, checked and turned into EGTS values.
+
+A command comes from the CLI or the API as a small JSON object; ``parse_command`` checks it and
+names the offending field (``CommandError``). Three forms (GOST 33472 App. В, COMMANDS
+service, EGTS_SR_COMMAND_DATA with CT_COM):
+
+* ``{"text": "..."}``: a free-text command in the terminal's own command language, sent as
+  EGTS_RAW_DATA (CCD 0x0000, ACT 0), in CP1251 when it fits, else UCS-2;
+* ``{"command": "get_state", "hex": "..."}``: a command of the standard list by name or number
+  (``COMMAND_CODES``), with optional data bytes;
+* ``{"parameter": 610, "action": "get" | "set" | "add" | "delete", "value": "..." | "hex": ...}``:
+  read or change a terminal parameter (ACT 1-4; the value is text in CP1251, or exact bytes).
+
+``ttl_s`` (optional) bounds how long the command waits for its terminal to connect.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from egts_server.codec.egts.subrecords import CommandBody, CommandData, CommandType
+
+#: EGTS command codes (CCD) of the standard list that terminals commonly implement.
+COMMAND_CODES: Final[Mapping[str, int]] = {
+    "raw_data": 0x0000,  # transparent data: the terminal's own command language
+    "test_mode": 0x0001,
+    "config_reset": 0x0006,
+    "set_auth_code": 0x0007,
+    "restart": 0x0008,
+    "output_on": 0x0009,  # EGTS_FLEET_DOUT_ON: data = outputs bitmask
+    "output_off": 0x000A,  # EGTS_FLEET_DOUT_OFF
+    "get_outputs": 0x000B,
+    "get_position": 0x000C,  # answered with a fresh POS_DATA as well
+    "get_sensors": 0x000D,
+    "get_loop_inputs": 0x000E,
+    "get_counters": 0x000F,
+    "get_state": 0x0010,
+    "reset_odometer": 0x0011,
+}
+
+
+class Action(enum.IntEnum):
+    """ACT of a CT_COM body."""
+
+    PARAMETERS = 0  # a command, with its parameters in DT
+    GET = 1  # query a parameter's value
+    SET = 2
+    ADD = 3
+    DELETE = 4
+
+
+class Charset(enum.IntEnum):
+    """CHS values this server sends."""
+
+    CP1251 = 0
+    ASCII = 1
+    BINARY = 2
+    UCS2 = 8
+
+
+_PARAMETER_ACTIONS: Final = {"get": Action.GET, "set": Action.SET, "add": Action.ADD,
+                             "delete": Action.DELETE}
+MAX_DATA_BYTES: Final = 1000  # far below a packet's 65 KiB; terminals take a few hundred at most
+MAX_TTL_S: Final = 7 * 86400.0
+
+
+class CommandError(ValueError):
+    """A command that cannot be sent; ``field`` names the offending field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommandSpec:
+    """One command, checked, in EGTS units; ``summary`` is what operators read in lists."""
+
+    kind: str  # text | command | parameter
+    code: int  # CCD
+    action: int  # ACT
+    data: bytes  # DT
+    charset: int  # CHS
+    summary: str
+    ttl_s: float | None = None
+
+
+def parse_command(raw: Any) -> CommandSpec:
+    """Check an operator's command object; ``CommandError`` names what is wrong."""
+    if not isinstance(raw, Mapping):
+        raise CommandError("command", "expected an object")
+    forms = [key for key in ("text", "command", "parameter") if key in raw]
+    if len(forms) != 1:
+        raise CommandError("command", "give exactly one of text, command, parameter")
+    known = {"text", "command", "parameter", "action", "value", "hex", "ttl_s"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise CommandError(unknown[0], "unknown field")
+    ttl = _ttl(raw.get("ttl_s"))
+    if forms[0] == "text":
+        return _text(raw, ttl)
+    if forms[0] == "command":
+        return _named(raw, ttl)
+    return _parameter(raw, ttl)
+
+
+def _text(raw: Mapping[str, Any], ttl: float | None) -> CommandSpec:
+    text = raw["text"]
+    if not isinstance(text, str) or not text.strip():
+        raise CommandError("text", "expected non-empty text")
+    for extra in ("action", "value", "hex"):
+        if extra in raw:
+            raise CommandError(extra, "not used with text")
+    data, charset = encode_text(text)
+    return CommandSpec(kind="text", code=COMMAND_CODES["raw_data"], action=Action.PARAMETERS,
+                       data=_bounded("text", data), charset=charset, summary=text, ttl_s=ttl)
+
+
+def _named(raw: Mapping[str, Any], ttl: float | None) -> CommandSpec:
+    name = raw["command"]
+    if isinstance(name, str) and name in COMMAND_CODES:
+        code = COMMAND_CODES[name]
+    else:
+        code = _code("command", name)
+        name = next((n for n, c in COMMAND_CODES.items() if c == code), f"0x{code:04x}")
+    for extra in ("action", "value"):
+        if extra in raw:
+            raise CommandError(extra, "not used with command (give its data as hex)")
+    data = _hex(raw.get("hex"))
+    summary = name + (f" {data.hex()}" if data else "")
+    return CommandSpec(kind="command", code=code, action=Action.PARAMETERS, data=data,
+                       charset=Charset.BINARY, summary=summary, ttl_s=ttl)
+
+
+def _parameter(raw: Mapping[str, Any], ttl: float | None) -> CommandSpec:
+    code = _code("parameter", raw["parameter"])
+    action_name = raw.get("action", "get")
+    if action_name not in _PARAMETER_ACTIONS:
+        raise CommandError("action", f"one of {', '.join(_PARAMETER_ACTIONS)}")
+    action = _PARAMETER_ACTIONS[action_name]
+    if "value" in raw and "hex" in raw:
+        raise CommandError("value", "give value or hex, not both")
+    if "value" in raw:
+        value = raw["value"]
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            raise CommandError("value", "expected text or a number")
+        data, charset = encode_text(str(value))
+        shown = str(value)
+    else:
+        data, charset = _hex(raw.get("hex")), Charset.BINARY
+        shown = data.hex()
+    if action in (Action.SET, Action.ADD) and not data:
+        raise CommandError("value", f"{action_name} needs a value (or hex)")
+    if action == Action.GET and data:
+        raise CommandError("value", "get takes no value")
+    summary = f"{action_name} parameter 0x{code:04x}" + (f" = {shown}" if data else "")
+    return CommandSpec(kind="parameter", code=code, action=action,
+                       data=_bounded("value", data), charset=charset, summary=summary,
+                       ttl_s=ttl)
+
+
+def command_data(*, command_id: int, source_id: int, code: int, action: int, charset: int,
+                 data: bytes) -> CommandData:
+    """The EGTS_SR_COMMAND_DATA (CT_COM, address 0) that carries a command as ``command_id``
+    (the CID, 32 bits). SZ is the size of DT when it fits its 5 bits, else 0."""
+    body = CommandBody(address=0, size=len(data) if len(data) < 32 else 0, action=action,
+                       code=code, data=data)
+    return CommandData(command_type=CommandType.COM, confirmation_type=0,
+                       command_id=command_id & 0xFFFF_FFFF, source_id=source_id,
+                       charset=charset, data=body.to_bytes())
+
+
+def encode_text(text: str) -> tuple[bytes, Charset]:
+    """CP1251 (what Russian terminals read) when every character fits, else UCS-2."""
+    try:
+        return text.encode("cp1251"), Charset.CP1251
+    except UnicodeEncodeError:
+        return text.encode("utf-16-be"), Charset.UCS2
+
+
+def decode_text(data: bytes, charset: int | None) -> str | None:
+    """Readable text of a terminal's answer, or None when it is not text."""
+    codecs: dict[int, str] = {Charset.ASCII: "ascii", Charset.UCS2: "utf-16-be"}
+    codec = codecs.get(charset or 0, "cp1251")
+    if charset == Charset.BINARY or not data:
+        return None
+    try:
+        text = data.decode(codec).rstrip("\x00")
+    except UnicodeDecodeError:
+        return None
+    return text if text and all(c.isprintable() or c in "\r\n\t" for c in text) else None
+
+
+def answer_value(data: bytes, charset: int | None) -> tuple[bytes, str | None]:
+    """A COMCONF's CD as sent, and the text in it: the DT after ADR, SZ|ACT and CCD (the
+    layout of an answered command), else the whole CD when that is text."""
+    text = decode_text(data[5:], charset) if len(data) > 5 else None
+    return data, text if text is not None else decode_text(data, charset)
+
+
+def _code(field: str, value: Any) -> int:
+    if isinstance(value, str):
+        try:
+            value = int(value, 0)
+        except ValueError:
+            names = f"; names: {', '.join(COMMAND_CODES)}" if field == "command" else ""
+            raise CommandError(field, f"{value!r} is not a code{names}") from None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 0xFFFF:
+        raise CommandError(field, "expected a code from 0 to 65535 (0x0000-0xFFFF)")
+    return value
+
+
+def _hex(value: Any) -> bytes:
+    if value is None:
+        return b""
+    if not isinstance(value, str):
+        raise CommandError("hex", "expected a string of hex digits")
+    try:
+        return _bounded("hex", bytes.fromhex(value))
+    except ValueError:
+        raise CommandError("hex", "not an even number of hex digits") from None
+
+
+def _bounded(field: str, data: bytes) -> bytes:
+    if len(data) > MAX_DATA_BYTES:
+        raise CommandError(field, f"{len(data)} bytes; at most {MAX_DATA_BYTES}")
+    return data
+
+
+def _ttl(value: Any) -> float | None:
+    if value is None:
+        return None
+    if not isinstance(value, int | float) or isinstance(value, bool) \
+            or not 0 < value <= MAX_TTL_S:
+        raise CommandError("ttl_s", f"seconds, more than 0 and at most {MAX_TTL_S:.0f}")
+    return float(value)

@@ -1,0 +1,105 @@
+"""Commands to terminals: from the shared queue onto the terminals' connections, and back.
+
+Every ``poll_interval_s`` the relay claims, in one transaction, what is due for the terminals
+connected to this process (``db.commands.claim``: queued commands, and sent ones left
+unanswered for ``resend_after_s``) and writes each on its terminal's connection. It also gives
+up on what is overdue. The adapter hands the terminal's answers to ``record``; the answer's
+confirmation is written to the terminal only after they are stored.
+
+The queue is in the database, so a command queued by the CLI or another process reaches the
+terminal on whichever process holds its connection, and a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
+
+from twisted.enterprise import adbapi
+from twisted.internet.defer import Deferred, succeed
+from twisted.logger import Logger
+from twisted.python.failure import Failure
+
+from db import commands as queue
+from egts_server.codec.egts import CommandAnswered, CommandDelivered, CommandEvent
+from egts_server.codec.egts.subrecords import CommandData
+from egts_server.commands import command_data
+from egts_server.config import CommandSettings
+from egts_server.periodic import PeriodicService
+
+
+class CommandTarget(Protocol):
+    """A connection commands can go out on (``EgtsProtocol``)."""
+
+    @property
+    def terminal_id(self) -> int | None: ...
+
+    def send_command(self, command: CommandData) -> None: ...
+
+
+Claimed = tuple[int, int, int, int, int, bytes]  # id, terminal_id, code, action, charset, data
+
+
+class CommandRelay(PeriodicService):
+    """Sends queued commands to connected terminals; records their answers."""
+
+    log = Logger()
+
+    def __init__(self, pool: adbapi.ConnectionPool, settings: CommandSettings,
+                 connections: Callable[[], Iterable[CommandTarget]], reactor: Any) -> None:
+        super().__init__(settings.poll_interval_s, reactor)
+        self._pool = pool
+        self._settings = settings
+        self._connections = connections
+        self._busy = False
+
+    def run(self) -> Deferred[None]:
+        """One round; never fails (a failed call would stop the timer for good)."""
+        if self._busy:  # the previous round still waits for the database
+            return succeed(None)
+        targets: dict[int, CommandTarget] = {}
+        for connection in self._connections():
+            terminal_id = connection.terminal_id
+            if terminal_id is not None:
+                targets[terminal_id] = connection
+        self._busy = True
+        s = self._settings
+        d: Deferred[list[Claimed]] = self._pool.runInteraction(
+            _round, sorted(targets), s.resend_after_s, s.max_attempts)
+
+        def send(claimed: list[Claimed]) -> None:
+            for command_id, terminal_id, code, action, charset, data in claimed:
+                targets[terminal_id].send_command(command_data(
+                    command_id=command_id, source_id=s.source_id, code=code, action=action,
+                    charset=charset, data=data))
+
+        def failed(failure: Failure) -> None:
+            self.log.warn("commands: could not look for commands to send ({error}); trying "
+                          "again", error=failure.getErrorMessage().strip())
+
+        def done(_: object) -> None:
+            self._busy = False
+
+        return d.addCallbacks(send, failed).addBoth(done)
+
+    def record(self, terminal_id: int, events: Sequence[CommandEvent]) -> Deferred[None]:
+        """Store what the terminal said about its commands (fires once committed)."""
+        d: Deferred[None] = self._pool.runInteraction(_record, terminal_id, events)
+        return d
+
+
+def _round(cur: Any, terminal_ids: list[int], resend_after_s: float,
+           max_attempts: int) -> list[Claimed]:
+    queue.settle_overdue(cur, resend_after_s, max_attempts)
+    if not terminal_ids:
+        return []
+    return queue.claim(cur, terminal_ids, resend_after_s, max_attempts)
+
+
+def _record(cur: Any, terminal_id: int, events: Sequence[CommandEvent]) -> None:
+    for event in events:
+        if isinstance(event, CommandDelivered):
+            queue.record_delivery(cur, terminal_id, event.command_id, event.result)
+        elif isinstance(event, CommandAnswered):
+            queue.record_answer(cur, terminal_id, event.command_id, event.confirmation,
+                                event.data, event.charset)

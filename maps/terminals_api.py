@@ -1,0 +1,119 @@
+"""``/api/terminals`` (admins): the registry, and commands to a terminal.
+
+* ``GET  /api/terminals``: every terminal, its vehicle and last login;
+* ``GET  /api/terminals/{id}/commands``: its latest commands, newest first;
+* ``POST /api/terminals/{id}/commands``: queue one (``egts_server.commands`` for the forms);
+  201 with the command, which then moves queued → sent → delivered → confirmed | failed;
+* ``GET  /api/terminals/{id}/commands/{command_id}``: one, to follow it;
+* ``DELETE /api/terminals/{id}/commands/{command_id}``: withdraw one that has not gone out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twisted.enterprise import adbapi
+from twisted.internet.defer import Deferred
+from twisted.web.server import Request
+
+from db import commands as queue
+from db import terminals as registry
+from egts_server.commands import CommandError, CommandSpec, parse_command
+from maps.api import ApiError, JsonResource, Reply, read_json
+from maps.auth import current_session
+
+
+class TerminalsResource(JsonResource):
+    def __init__(self, pool: adbapi.ConnectionPool, default_ttl_s: float) -> None:
+        super().__init__()
+        self._pool = pool
+        self._default_ttl_s = default_ttl_s
+
+    def get(self, request: Request) -> Deferred[Any]:
+        terminal_id, command_id = _path(request)
+        if terminal_id is None:
+            rows: Deferred[list[dict[str, Any]]] = self._pool.runInteraction(
+                registry.list_terminals)
+            return rows.addCallback(lambda found: [_terminal_view(t) for t in found])
+        d: Deferred[Any]
+        if command_id is None:
+            d = self._pool.runInteraction(_commands_of, terminal_id)
+        else:
+            d = self._pool.runInteraction(_command_or_404, terminal_id, command_id)
+        return d
+
+    def post(self, request: Request) -> Deferred[Any]:
+        terminal_id, command_id = _path(request)
+        if terminal_id is None or command_id is not None:
+            raise ApiError(405, "POST a command to /api/terminals/{id}/commands")
+        try:
+            spec = parse_command(read_json(request))
+        except CommandError as e:
+            raise ApiError(400, str(e), {"field": e.field}) from e
+        session = current_session(request)
+        by = session.user.login if session else None
+        ttl = spec.ttl_s if spec.ttl_s is not None else self._default_ttl_s
+        d: Deferred[dict[str, Any]] = self._pool.runInteraction(
+            _enqueue, terminal_id, spec, ttl, by)
+        return d.addCallback(lambda command: Reply(201, command))
+
+    def delete(self, request: Request) -> Deferred[Any]:
+        terminal_id, command_id = _path(request)
+        if terminal_id is None or command_id is None:
+            raise ApiError(405, "DELETE /api/terminals/{id}/commands/{command_id}")
+        d: Deferred[Any] = self._pool.runInteraction(_cancel, terminal_id, command_id)
+        return d.addCallback(lambda _: Reply(204))
+
+
+def _path(request: Request) -> tuple[int | None, int | None]:
+    """(terminal id, command id) from ``/api/terminals[/{id}/commands[/{command_id}]]``."""
+    parts = [p.decode("utf-8", "replace") for p in (request.postpath or []) if p]
+    if not parts:
+        return None, None
+    if len(parts) == 1 or parts[1] != "commands" or len(parts) > 3:
+        raise ApiError(404, "no such resource: use /api/terminals/{id}/commands")
+    try:
+        ids = [int(p) for p in parts[:1] + parts[2:]]
+    except ValueError as e:
+        raise ApiError(400, "ids must be integers", "/".join(parts)) from e
+    return ids[0], ids[1] if len(ids) > 1 else None
+
+
+def _terminal_view(t: dict[str, Any]) -> dict[str, Any]:
+    last = t["last_login_at"]
+    return {**t, "last_login_at": last.isoformat() if last is not None else None}
+
+
+def _egts_terminal(cur: Any, terminal_id: int) -> None:
+    protocol = registry.terminal_protocol(cur, terminal_id)
+    if protocol is None:
+        raise ApiError(404, "no such terminal", terminal_id)
+    if protocol != "egts":
+        raise ApiError(409, f"commands go to EGTS terminals; terminal {terminal_id} speaks "
+                            f"{protocol}", terminal_id)
+
+
+def _enqueue(cur: Any, terminal_id: int, spec: CommandSpec, ttl_s: float,
+             by: str | None) -> dict[str, Any]:
+    _egts_terminal(cur, terminal_id)
+    return queue.enqueue(cur, terminal_id, spec, ttl_s, by)
+
+
+def _commands_of(cur: Any, terminal_id: int) -> list[dict[str, Any]]:
+    if registry.terminal_protocol(cur, terminal_id) is None:
+        raise ApiError(404, "no such terminal", terminal_id)
+    return queue.list_commands(cur, terminal_id)
+
+
+def _command_or_404(cur: Any, terminal_id: int, command_id: int) -> dict[str, Any]:
+    command = queue.get_command(cur, command_id)
+    if command is None or command["terminal_id"] != terminal_id:
+        raise ApiError(404, "no such command of this terminal", command_id)
+    return command
+
+
+def _cancel(cur: Any, terminal_id: int, command_id: int) -> None:
+    command = _command_or_404(cur, terminal_id, command_id)
+    if not queue.cancel(cur, command_id):
+        raise ApiError(409, f"command {command_id} is {command['status']}; only a queued "
+                            "command can be withdrawn", command_id)

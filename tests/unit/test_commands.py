@@ -1,0 +1,114 @@
+"""Operators' commands: the three forms, the refusals (naming the field), the EGTS bytes."""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+import pytest
+
+from egts_server.codec.egts.subrecords import CommandData, CommandType
+from egts_server.codec.reader import ByteReader, ByteWriter
+from egts_server.commands import (
+    COMMAND_CODES,
+    Action,
+    Charset,
+    CommandError,
+    answer_value,
+    command_data,
+    decode_text,
+    parse_command,
+)
+
+
+def test_text_goes_as_raw_data_in_cp1251() -> None:
+    spec = parse_command({"text": "ПАРАМ 1"})
+    assert (spec.kind, spec.code, spec.action) == ("text", 0x0000, Action.PARAMETERS)
+    assert spec.data == "ПАРАМ 1".encode("cp1251") and spec.charset == Charset.CP1251
+    assert spec.summary == "ПАРАМ 1"
+
+
+def test_text_outside_cp1251_goes_as_ucs2() -> None:
+    spec = parse_command({"text": "snow ❄"})
+    assert spec.charset == Charset.UCS2 and spec.data == "snow ❄".encode("utf-16-be")
+
+
+def test_standard_command_by_name_or_number() -> None:
+    by_name = parse_command({"command": "get_state"})
+    by_code = parse_command({"command": "0x0010"})
+    assert by_name.code == by_code.code == COMMAND_CODES["get_state"] == 0x0010
+    assert by_code.summary == "get_state"
+    with_data = parse_command({"command": "output_on", "hex": "0300"})
+    assert with_data.data == b"\x03\x00" and with_data.summary == "output_on 0300"
+    assert parse_command({"command": 0x4321}).summary == "0x4321"
+
+
+def test_parameter_get_and_set() -> None:
+    get = parse_command({"parameter": "0x0262"})
+    assert (get.code, get.action, get.data) == (0x0262, Action.GET, b"")
+    assert get.summary == "get parameter 0x0262"
+    put = parse_command({"parameter": 610, "action": "set", "value": 60, "ttl_s": 120})
+    assert (put.code, put.action, put.data, put.ttl_s) == (610, Action.SET, b"60", 120.0)
+    raw = parse_command({"parameter": 610, "action": "set", "hex": "3c000000"})
+    assert raw.data == b"\x3c\x00\x00\x00" and raw.charset == Charset.BINARY
+
+
+@pytest.mark.parametrize(("raw", "field"), [
+    ([], "command"),
+    ({}, "command"),
+    ({"text": "a", "command": "restart"}, "command"),
+    ({"text": "  "}, "text"),
+    ({"text": 5}, "text"),
+    ({"text": "a", "hex": "00"}, "hex"),
+    ({"text": "a", "colour": "red"}, "colour"),
+    ({"command": "launch"}, "command"),
+    ({"command": 70000}, "command"),
+    ({"command": True}, "command"),
+    ({"command": "restart", "value": "1"}, "value"),
+    ({"command": "restart", "hex": "0g"}, "hex"),
+    ({"command": "restart", "hex": 12}, "hex"),
+    ({"parameter": "x"}, "parameter"),
+    ({"parameter": 1, "action": "toggle"}, "action"),
+    ({"parameter": 1, "action": "set"}, "value"),
+    ({"parameter": 1, "action": "get", "value": "1"}, "value"),
+    ({"parameter": 1, "action": "set", "value": "1", "hex": "01"}, "value"),
+    ({"parameter": 1, "action": "set", "value": [1]}, "value"),
+    ({"text": "a" * 1001}, "text"),
+    ({"text": "a", "ttl_s": 0}, "ttl_s"),
+    ({"text": "a", "ttl_s": 10 * 86400}, "ttl_s"),
+    ({"text": "a", "ttl_s": "soon"}, "ttl_s"),
+])
+def test_refusals_name_the_field(raw: Any, field: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        parse_command(raw)
+    assert caught.value.field == field
+    assert str(caught.value).startswith(f"{field}: ")
+
+
+def test_command_data_layout() -> None:
+    """CT_COM|CCT 0, CID, SID, flags CHSFE, CHS, then CD = ADR, SZ|ACT, CCD, DT."""
+    sub = command_data(command_id=0x1_0000_0007, source_id=9, code=0x0262, action=Action.SET,
+                       charset=Charset.CP1251, data=b"60")
+    w = ByteWriter()
+    sub.encode(w)
+    wire = w.getvalue()
+    assert wire[0] == CommandType.COM << 4
+    assert struct.unpack_from("<IIBB", wire, 1) == (7, 9, 0x01, Charset.CP1251)
+    assert struct.unpack_from("<HBH", wire, 11) == (0, 2 << 3 | Action.SET, 0x0262)
+    assert wire[16:] == b"60"
+    decoded = CommandData.decode(ByteReader(wire))
+    assert decoded == sub and decoded.command is not None and decoded.command.data == b"60"
+
+
+def test_long_data_has_size_zero() -> None:
+    sub = command_data(command_id=1, source_id=0, code=0, action=0, charset=0, data=b"x" * 40)
+    assert sub.command is not None and sub.command.size == 0
+
+
+def test_answer_text_is_found_in_the_command_layout_or_alone() -> None:
+    laid_out = struct.pack("<HBH", 0, 2 << 3, 0) + "Готово".encode("cp1251")
+    assert answer_value(laid_out, Charset.CP1251) == (laid_out, "Готово")
+    assert answer_value(b"OK", None) == (b"OK", "OK")
+    assert answer_value(b"\x00\x01\x02", Charset.BINARY) == (b"\x00\x01\x02", None)
+    assert decode_text(b"\xff\xfe\x00", Charset.ASCII) is None
+    assert decode_text("ок".encode("utf-16-be"), Charset.UCS2) == "ок"
