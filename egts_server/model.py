@@ -27,7 +27,9 @@ KEY_MOVING: Final = "moving"
 KEY_FIX_3D: Final = "fix_3d"
 KEY_RECORD_NUMBER: Final = "record_number"  # EGTS RN, for diagnosis only
 KEY_EVENT_SOURCE_DATA: Final = "event_source_data"  # EGTS SRCD, hex of the raw bytes
-KEY_DIGITAL_INPUT = "din{n}"  # absolute digital sensor n: state code (0 = inactive)
+KEY_DIGITAL_INPUT = "din{n}"  # digital input n: state code (0 = inactive); absolute digital
+# sensors, and inputs above INPUTS_IN_MASK, which the inputs mask cannot hold
+INPUTS_IN_MASK: Final = 63  # Position.inputs holds inputs 1-63: it is stored as a signed int64
 KEY_LOOP = "loop{n}"  # loop input n: 0 norm, 1 alarm, 2 break, 4 short to ground, 8 short to supply
 KEY_LLS_LEVEL = "lls{n}_level"  # liquid level sensor n: value in the unit of lls{n}_unit
 KEY_LLS_UNIT = "lls{n}_unit"  # "raw" | "percent" | "0.1 l"
@@ -115,7 +117,7 @@ class Position:
     altitude_m: float | None = None
     satellites: int | None = None
     hdop: float | None = None
-    inputs: int | None = None  # digital inputs bitmask, bit 0 = input 1
+    inputs: int | None = None  # digital inputs 1-63 (INPUTS_IN_MASK) as a mask, bit 0 = input 1
     odometer_m: float | None = None
     black_box: bool = False  # replayed from the terminal's memory
     pz90: bool = False  # coordinates were sent in PZ-90.02 (kept as is: < 1 m from WGS-84 here)

@@ -53,6 +53,7 @@ from egts_server.codec.egts.subrecords.passengers_counters import PassengersFiel
 from egts_server.codec.egts.subrecords.pos_data import PosFields
 from egts_server.codec.reader import Buffer
 from egts_server.model import (
+    INPUTS_IN_MASK,
     KEY_ANALOG,
     KEY_BACKUP_IN_USE,
     KEY_COUNTER,
@@ -109,6 +110,7 @@ class _Keys(dict[int, str]):
         return key
 
 
+_MASK = (1 << INPUTS_IN_MASK) - 1
 _ANALOG, _COUNTER, _DIGITAL, _LOOP = (
     _Keys(KEY_ANALOG), _Keys(KEY_COUNTER), _Keys(KEY_DIGITAL_INPUT), _Keys(KEY_LOOP))
 _PASSENGERS_IN, _PASSENGERS_OUT = _Keys(KEY_PASSENGERS_IN), _Keys(KEY_PASSENGERS_OUT)
@@ -206,9 +208,12 @@ def _ad_sensors(fix: Fix, values: AdSensorsFields) -> None:
     outputs, digital, analog = values
     base = 8 * fix.ad_blocks
     fix.ad_blocks += 1
-    for n, octet in digital.items():
-        fix.inputs |= octet << 8 * (n + base)
     a = fix.attributes
+    for n, octet in digital.items():
+        shift = 8 * (n + base)  # ADIO n holds inputs shift + 1 ... shift + 8
+        fix.inputs |= octet << shift & _MASK
+        for bit in range(max(0, INPUTS_IN_MASK - shift), 8):  # the ones past the mask
+            a[_DIGITAL[shift + bit + 1]] = octet >> bit & 1
     for n, value in analog.items():
         a[_ANALOG[n + base]] = value
     a[KEY_OUTPUTS] = outputs

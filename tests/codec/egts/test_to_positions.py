@@ -91,6 +91,19 @@ def test_ad_sensors_extend_inputs_and_number_analogs() -> None:
     assert (p.attributes["adc1"], p.attributes["adc9"], p.attributes["outputs"]) == (10, 20, 0)
 
 
+def test_inputs_past_63_are_kept_apart_from_the_mask() -> None:
+    """ADIO 7 holds inputs 57-64 and ADIO 8 inputs 65-72: the mask (a signed 64-bit column)
+    keeps 1-63, each input past it is an attribute ``din<n>`` with its state."""
+    (p,) = positions(pos(din=0x80), build.subrecord(18, build.ad_sensors(
+        adio={7: 0xC1, 8: 0x05})))
+    assert p.inputs == 0x80 | 0x41 << 56 and p.inputs < 1 << 63
+    assert p.attributes["din64"] == 1
+    assert [p.attributes[f"din{n}"] for n in range(65, 73)] == [1, 0, 1, 0, 0, 0, 0, 0]
+    (second_block,) = positions(pos(), build.subrecord(18, build.ad_sensors()),
+                                build.subrecord(18, build.ad_sensors(adio={1: 0x01})))
+    assert second_block.inputs == 0 and second_block.attributes["din73"] == 1
+
+
 def test_counters_and_absolute_sensors_become_attributes() -> None:
     """COUNTERS_DATA, ABS_CNTR, ABS_AN, ABS_DIG and loops land under numbered keys."""
     (p,) = positions(pos(), build.subrecord(19, build.counters({1: 5, 3: 7})),
