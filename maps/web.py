@@ -22,6 +22,7 @@ from maps.live_map import render_live_map
 from maps.marks_api import MarksResource
 from maps.pages import render_coverage_page, render_editor_page, render_playback_page
 from maps.routes_api import RoutesResource
+from maps.storms_api import StormsResource
 from maps.terminals_api import TerminalsResource
 
 STATIC_DIR = Path(str(resources.files("maps").joinpath("static")))
@@ -63,7 +64,8 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     root.putChild(b"editor", HtmlPage(render_editor_page(center=center, zoom=zoom,
                                                          tile_url=tiles)))
     root.putChild(b"coverage", HtmlPage(render_coverage_page(center=center, zoom=zoom,
-                                                             tile_url=tiles)))
+                                                             tile_url=tiles,
+                                                             storms_url="/api/storms")))
     root.putChild(b"playback", HtmlPage(render_playback_page(center=center, zoom=zoom,
                                                              tile_url=tiles)))
     root.putChild(b"static", StaticFiles(str(STATIC_DIR)))
@@ -75,6 +77,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     api.putChild(b"coverage", CoverageResource(coverage, clock))
     api.putChild(b"events", EventsResource(coverage, pool, clock))
     api.putChild(b"marks", MarksResource(pool))
+    api.putChild(b"storms", StormsResource(pool))
     api.putChild(b"terminals", TerminalsResource(pool, command_ttl_s))  # admins: access.py
     root.putChild(b"healthz", Health(pool))
     if metrics is not None:

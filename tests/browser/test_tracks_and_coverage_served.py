@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from tests.browser.served_pages import add_staff, api_post, point_on_path, register_plough
-from tests.conftest import Served
+from tests.conftest import REPO, Served
 from tests.tools.fleet_history import drive_line, send_fixes
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgis]
@@ -104,4 +106,31 @@ def test_live_map_popup_draws_the_last_hour(server: Served, page: Any, page_log:
         f"/playback?vehicle={vehicle_id}&from=")
     button.click()
     page.wait_for_selector("path.gd-track-line", state="detached")
+    assert page_log.external() == [] and page_log.page_errors == []
+
+
+def test_coverage_page_offers_declared_storms_as_windows(server: Served, page: Any,
+                                                          page_log: Any) -> None:
+    """A storm declared with the CLI appears in the selector; choosing it sets the window from
+    the storm's start to its close (Asia/Vladivostok, the city's time)."""
+    env = {"DATABASE_URL": server.dsn, "PATH": "/usr/bin:/bin"}
+    declared = subprocess.run(
+        [sys.executable, "-m", "egts_server.cli", "storms", "declare", "Циклон 12 января",
+         "--start", "2026-01-12T06:00:00+10:00"], capture_output=True, text=True, env=env,
+        cwd=REPO)
+    assert declared.returncode == 0, declared.stderr
+    storm_id = int(declared.stdout.split()[1])
+    closed = subprocess.run(
+        [sys.executable, "-m", "egts_server.cli", "storms", "end", str(storm_id),
+         "--snowfall-end", "2026-01-12T18:00:00+10:00", "--close", "2026-01-13T08:30:00+10:00"],
+        capture_output=True, text=True, env=env, cwd=REPO)
+    assert closed.returncode == 0, closed.stderr
+
+    page.goto(server.base_url + "/coverage")
+    select = page.locator("[data-storm]")
+    select.locator(f'option[value="{storm_id}"]').wait_for(state="attached")
+    assert page.is_visible("[data-storm-field]")
+    select.select_option(str(storm_id))
+    assert page.input_value("[data-from]") == "2026-01-12T06:00"
+    assert page.input_value("[data-to]") == "2026-01-13T08:30"
     assert page_log.external() == [] and page_log.page_errors == []

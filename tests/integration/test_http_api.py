@@ -6,6 +6,7 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import psycopg2
 import pytest
 
 from db.seed import seed_demo
+from db.storms import create_storm
 from tests.conftest import Served, start_server, stop_server
 
 pytestmark = pytest.mark.postgis
@@ -74,3 +76,16 @@ def test_unchanged_poll_gets_304_by_etag(seeded_server: Served) -> None:
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request, timeout=10)
     assert caught.value.code == 304
+
+
+def test_storms_list_and_one(seeded_server: Served) -> None:
+    """Declared storms, newest first, with their windows and norms; an unknown id is a 404."""
+    with psycopg2.connect(seeded_server.dsn) as conn, conn.cursor() as cur:
+        old = create_storm(cur, "Старый", datetime(2026, 1, 2, tzinfo=UTC))
+        new = create_storm(cur, "Новый", datetime(2026, 2, 2, tzinfo=UTC), norms_h={1: 4.0})
+    status, storms = fetch(seeded_server, "/api/storms")
+    assert status == 200 and [s["id"] for s in storms][:2] == [new, old]
+    assert storms[0]["started_at"] == "2026-02-02T00:00:00+00:00"
+    assert storms[0]["norms_h"] == {"1": 4.0} and storms[0]["closed_at"] is None
+    assert fetch(seeded_server, f"/api/storms/{old}")[1]["name"] == "Старый"
+    assert fetch(seeded_server, "/api/storms/999999")[0] == 404
