@@ -38,7 +38,7 @@ STATES: Final = {
     "not configured": "нет в конфигурации",
 }
 
-_STYLE: Final = """
+ADMIN_STYLE: Final = """
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;
 color:#1d2733;background:#f5f7f9}
 h1{font-size:20px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 6px}
@@ -132,7 +132,7 @@ def render_delivery_page(report: Sequence[UpstreamDelivery], now: datetime) -> s
                     "</code> в конфигурацию.</p>"]
     return f"""<!doctype html><html lang="ru"><head><meta charset="utf-8">
 <meta http-equiv="refresh" content="{REFRESH_S}">
-<title>Ретрансляция · glonass-dispatch</title><style>{_STYLE}</style></head><body>
+<title>Ретрансляция · glonass-dispatch</title><style>{ADMIN_STYLE}</style></head><body>
 <h1>Ретрансляция данных (ЕГТС)</h1>
 <p class="meta">Сформировано {_time(now)}; страница обновляется каждые {REFRESH_S} с.
 Задержка — сколько ждёт самая старая ещё не подтверждённая точка.</p>

@@ -24,6 +24,7 @@ from maps.pages import render_coverage_page, render_editor_page, render_playback
 from maps.routes_api import RoutesResource
 from maps.storms_api import StormsResource
 from maps.terminals_api import TerminalsResource
+from maps.terminals_page import render_terminals_page
 
 STATIC_DIR = Path(str(resources.files("maps").joinpath("static")))
 
@@ -90,6 +91,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     admin = Resource()
     root.putChild(b"admin", admin)
     admin.putChild(b"delivery", DeliveryPage(pool, clock))
+    admin.putChild(b"terminals", HtmlPage(render_terminals_page()))
     gate = AuthGate(root, pool, anonymous_read=auth.anonymous_read)
     root.putChild(b"login", LoginPage(pool, lifetime=timedelta(hours=auth.session_hours),
                                       secure_cookie=auth.secure_cookie))

@@ -24,6 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from egts_server.codec.egts import Framer, Session  # noqa: E402
 from egts_server.codec.errors import CodecError, FramingError  # noqa: E402
+from egts_server.commands import command_data  # noqa: E402
+from tests.builders import egts as build  # noqa: E402
 from tests.fuzz.mutations import mutate  # noqa: E402
 
 NOW = datetime(2024, 1, 15, 7, 0, tzinfo=UTC)
@@ -33,6 +35,9 @@ CORPUS = ROOT.parent / "shared" / "vectors" / "egts.json"
 def outcome(chunks: list[bytes]) -> list[object]:
     """What Framer + Session make of these chunks, in comparable form."""
     framer, session = Framer(), Session(now=lambda: NOW)
+    for cid in (1, 2):  # PIDs 0 and 1 carry commands: responses to them are deliveries
+        session.command_packet(command_data(command_id=cid, source_id=0, code=0, action=0,
+                                            charset=0, data=b"GETVER"))
     seen: list[object] = []
     for chunk in chunks:
         try:
@@ -52,7 +57,7 @@ def _summary(handled: object) -> object:
     if error is not None and not isinstance(error, CodecError):
         raise AssertionError(f"non-codec error in Handled: {error!r}")
     return (h.replies, h.positions, h.ack, h.login, h.close,  # type: ignore[attr-defined]
-            None if error is None else type(error).__name__)
+            h.commands, None if error is None else type(error).__name__)  # type: ignore[attr-defined]
 
 
 def check(data: bytes) -> None:
@@ -63,9 +68,16 @@ def check(data: bytes) -> None:
 
 
 def _seeds() -> list[bytes]:
+    """The corpus' packets, and a terminal's answers to commands (no corpus has them)."""
+    answers = [
+        build.record_ack(rpid=0, confirmed=[(0, 0)], sst=4),
+        build.record_ack(rpid=1, pr=138),
+        build.packet(pid=3, records=[build.record(rn=5, sst=4, subrecords=[build.subrecord(
+            51, build.command_data(ct=1, cct=0, cid=1, chs=0, cd=b"\x00\x00\x08\x00\x00OK"))])]),
+    ]
     if not CORPUS.exists():
-        return [b"\x01\x00\x00\x0b\x00\x00\x00\x00\x00\x01\xc6"]
-    return [bytes.fromhex(e["hex"]) for e in json.loads(CORPUS.read_text()) if e["hex"]]
+        return [b"\x01\x00\x00\x0b\x00\x00\x00\x00\x00\x01\xc6", *answers]
+    return [bytes.fromhex(e["hex"]) for e in json.loads(CORPUS.read_text()) if e["hex"]] + answers
 
 
 _SEEDS = _seeds()
