@@ -16,7 +16,7 @@ from twisted.python.failure import Failure
 from db import retention, terminals
 from db.pool import PositionStore, make_pool
 from db.terminals import Admission
-from egts_server.config import Settings
+from egts_server.config import ListenerSettings, Settings
 from egts_server.database import database_dsn
 from egts_server.metrics import IntakeMetrics
 from egts_server.model import DeviceKey
@@ -27,6 +27,7 @@ from egts_server.net.limits import ConnectionCounter, IntakeLimits, effective_ma
 from egts_server.net.ndtp import NdtpFactory  # issue 4
 from egts_server.net.protocol import EgtsFactory
 from egts_server.net.service import ListenerService
+from egts_server.net.telemetry import TelemetryFactory
 from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics  # issue 8
 from egts_server.sinks import BatchingWriter
@@ -121,31 +122,35 @@ class Application(MultiService):
                 terminals.admit, device.protocol, device.identifier, imei, details, policy)
             return d
 
+        def archive(protocol: str) -> PacketArchive | None:
+            if not settings.archive.enabled:
+                return None
+            kept = PacketArchive(settings.resolve(settings.archive.directory),
+                                 settings.archive.keep_days, clock, reactor, prefix=protocol)
+            kept.setServiceParent(self)
+            return kept
+
+        def listen(factory: TelemetryFactory, listener: ListenerSettings) -> None:
+            service = ListenerService(factory, listener.port, host=listener.host,
+                                      backlog=listener.backlog,
+                                      shutdown_timeout_s=i.shutdown_timeout_s, reactor=reactor)
+            service.setServiceParent(self)
+            self.listeners.append(service)
+
         if settings.egts.enabled:
-            archive = None
-            if settings.archive.enabled:
-                archive = PacketArchive(settings.resolve(settings.archive.directory),
-                                        settings.archive.keep_days, clock, reactor)
-                archive.setServiceParent(self)
             self.commands = CommandRelay(self.read_pool, settings.commands,
-                                         lambda: self.egts_factory.protocols, reactor)
+                                         lambda: self.egts_factory.connections, reactor)
             self.commands.setServiceParent(self)
             self.egts_factory = EgtsFactory(self.writer, admit, clock, limits, reactor=reactor,
                                             counter=counter, metrics=self.metrics,
-                                            commands=self.commands, archive=archive)
-            self.egts = ListenerService(self.egts_factory, settings.egts.port,
-                                        host=settings.egts.host, backlog=settings.egts.backlog,
-                                        shutdown_timeout_s=i.shutdown_timeout_s,
-                                        reactor=reactor)
-            self.egts.setServiceParent(self)
-            self.listeners.append(self.egts)
+                                            commands=self.commands, archive=archive("egts"))
+            listen(self.egts_factory, settings.egts)
         # -- NDTP v6 listener and NIS SOAP intake (issue 4) --
         if settings.ndtp.enabled:
-            self.ndtp_factory = NdtpFactory(self.writer, admit, clock, i.idle_timeout_s,
-                                            login_timeout_s=i.login_timeout_s, reactor=reactor)
-            self.ndtp = TCPServer(settings.ndtp.port, self.ndtp_factory,
-                                  interface=settings.ndtp.host, reactor=reactor)
-            self.ndtp.setServiceParent(self)
+            self.ndtp_factory = NdtpFactory(self.writer, admit, clock, limits, reactor=reactor,
+                                            counter=counter, metrics=self.metrics,
+                                            archive=archive("ndtp"))
+            listen(self.ndtp_factory, settings.ndtp)
         nis = (NisResource(self.writer, admit, clock, settings.nis.passwords)
                if settings.nis.enabled else None)
         # -- end of issue 4 --
@@ -167,10 +172,9 @@ class Application(MultiService):
 
     def stopService(self) -> Deferred[None]:  # noqa: N802
         Service.stopService(self)
-        # telemetry listeners first (plain TCPServer ones stop accepting; ListenerService ones
-        # also finish their connections), then the writer, then everything else
+        # telemetry listeners first (stop accepting, finish their connections), then the
+        # writer, then everything else
         first: list[Any] = [*self.listeners]
-        first += [s for s in self if isinstance(s, TCPServer) and s is not self.http]
         listeners = gatherResults([maybeDeferred(s.stopService) for s in first])
         others = [s for s in self if s not in first and s is not self.writer]
 

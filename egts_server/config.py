@@ -47,11 +47,9 @@ class ListenerSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class NdtpSettings:
+class NdtpSettings(ListenerSettings):
     """NDTP v6 listener (Granit-family terminals)."""
 
-    enabled: bool = True
-    host: str = "0.0.0.0"
     port: int = 5243
 
 
@@ -174,7 +172,7 @@ class CommandSettings:
 
 @dataclass(frozen=True, slots=True)
 class ArchiveSettings:
-    """Raw EGTS traffic, both directions, in daily files for diagnosing terminals."""
+    """Raw telemetry traffic (EGTS, NDTP), both directions, in daily files for diagnosis."""
 
     enabled: bool = False
     directory: str = "var/archive"  # relative to project_dir
@@ -365,6 +363,7 @@ def _validate(s: Settings) -> None:
                           ("writer.retry_delay_s", s.writer.retry_delay_s),
                           ("writer.connections", s.writer.connections),
                           ("egts.backlog", s.egts.backlog),
+                          ("ndtp.backlog", s.ndtp.backlog),
                           ("intake.idle_timeout_s", i.idle_timeout_s),
                           ("intake.login_timeout_s", i.login_timeout_s),
                           ("intake.stall_timeout_s", i.stall_timeout_s),

@@ -1,14 +1,14 @@
-"""Raw EGTS traffic for diagnosis: what each terminal sent and what we answered, byte-exact.
+"""Raw telemetry traffic for diagnosis: what each terminal sent and what we answered, byte-exact.
 
 Off by default (``[archive]``). One line per chunk as it crossed the socket, so TCP
 segmentation stays visible::
 
     2026-11-26T04:10:52.123456+00:00 in 10.0.0.5:40122 egts:1001 0100000b0023...
 
-(time, ``in``/``out``, peer, terminal once logged in or ``-``, hex). Daily files
-``egts-YYYY-MM-DD.log`` (UTC) in the configured directory; at each new day the files older than
-``keep_days`` are deleted. Lines are buffered and flushed every second, so the archive costs
-the reactor a buffered write per chunk; grep by terminal or peer.
+(time, ``in``/``out``, peer, terminal once logged in or ``-``, hex). Daily files per protocol,
+``egts-YYYY-MM-DD.log`` and ``ndtp-…`` (UTC), in the configured directory; at each new day
+the files older than ``keep_days`` are deleted. Lines are buffered and flushed every second,
+so the archive costs the reactor a buffered write per chunk; grep by terminal or peer.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ class PacketArchive(PeriodicService):
     def startService(self) -> None:  # noqa: N802
         self._directory.mkdir(parents=True, exist_ok=True)
         super().startService()
-        self.log.info("archiving raw EGTS traffic in {directory}", directory=str(self._directory))
+        self.log.info("archiving raw {protocol} traffic in {directory}", protocol=self._prefix,
+                      directory=str(self._directory))
 
     def stopService(self) -> Deferred[None]:  # noqa: N802
         d = super().stopService()

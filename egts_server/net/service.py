@@ -14,7 +14,7 @@ from twisted.internet.defer import Deferred, maybeDeferred
 from twisted.internet.interfaces import IListeningPort
 from twisted.logger import Logger
 
-from egts_server.net.protocol import EgtsFactory
+from egts_server.net.telemetry import TelemetryFactory
 
 
 class ListenerService(Service):
@@ -22,7 +22,7 @@ class ListenerService(Service):
 
     log = Logger()
 
-    def __init__(self, factory: EgtsFactory, port: int, *, host: str = "", backlog: int = 4096,
+    def __init__(self, factory: TelemetryFactory, port: int, *, host: str = "", backlog: int = 4096,
                  shutdown_timeout_s: float = 10.0, reactor: Any = None) -> None:
         self.factory = factory
         self._port_number = port

@@ -17,7 +17,7 @@ from db.terminals import Admission
 from egts_server.metrics import IntakeMetrics
 from egts_server.model import DeviceKey
 from egts_server.net.limits import CloseReason, ConnectionCounter, IntakeLimits
-from egts_server.net.protocol import EgtsFactory, EgtsProtocol, _record_results
+from egts_server.net.protocol import EgtsFactory, EgtsProtocol, record_results
 from egts_server.sinks import BatchingWriter
 from tests.builders import egts as build
 
@@ -289,7 +289,7 @@ def test_finish_gives_up_after_the_timeout() -> None:
 def test_record_results_are_read_back_from_our_response(results: list[int]) -> None:
     """The metrics' per-record result codes come from the response the codec built."""
     ack = build.record_ack(rpid=3, confirmed=[(rn, rst) for rn, rst in enumerate(results)])
-    assert _record_results(ack) == results
+    assert record_results(ack) == results
 
 
 def test_login_and_data_in_one_read_ask_the_registry_once() -> None:

@@ -14,6 +14,7 @@ from twisted.internet.testing import StringTransport
 from db.positions import FixRow
 from db.terminals import Admission
 from egts_server.model import DeviceKey
+from egts_server.net.limits import IntakeLimits
 from egts_server.net.ndtp import NdtpFactory, NdtpProtocol
 from tests.builders import ndtp as build
 
@@ -79,12 +80,14 @@ class Rig:
         self.clock = Clock()
         self.writer = ManualWriter()
         self.registry = registry or Registry()
-        self.factory = NdtpFactory(self.writer, self.registry, lambda: NOW, idle_timeout_s,
-                                   login_timeout_s=login_timeout_s, reactor=self.clock)
+        self.limits = IntakeLimits(idle_timeout_s=idle_timeout_s, login_timeout_s=login_timeout_s)
+        self.factory = NdtpFactory(self.writer, self.registry, lambda: NOW, self.limits,
+                                   reactor=self.clock)
 
     def connect(self) -> tuple[NdtpProtocol, StringTransport]:
         addr = IPv4Address("TCP", "10.0.0.1", 40000)
         proto = self.factory.buildProtocol(addr)
+        assert isinstance(proto, NdtpProtocol)
         transport = StringTransport(peerAddress=addr)
         proto.makeConnection(transport)
         return proto, transport

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from twisted.internet.address import IPv4Address
 from twisted.internet.defer import Deferred
 from twisted.internet.testing import EventLoggingObserver
 from twisted.logger import globalLogPublisher
 
 from db.terminals import Admission
 from egts_server.model import DeviceKey
+from egts_server.net.limits import ConnectionCounter
 from tests.codec.ndtp.rig import ACCEPTED, Registry, Rig, login_frame, nav_frame, result
 
 CONVERSATION = login_frame(request_id=0) + nav_frame(1, minute=1) + \
@@ -95,12 +97,14 @@ def test_corrupted_crc_gets_no_reply_and_the_connection_stays_usable() -> None:
 
 
 def test_idle_connection_is_closed() -> None:
-    """No byte for idle_timeout_s: the adapter closes; every byte restarts the timer."""
+    """No byte for idle_timeout_s while nothing waits for a commit: the adapter closes (at
+    the next sweep); every byte restarts the timer."""
     rig = Rig(idle_timeout_s=180)
     proto, transport = rig.connect()
     proto.dataReceived(login_frame())
     rig.clock.advance(170)
     proto.dataReceived(nav_frame(1))
+    rig.writer.commit()
     rig.clock.advance(170)
     assert not transport.disconnecting
     rig.clock.advance(11)
@@ -138,9 +142,60 @@ def test_garbage_is_logged_with_the_count(request: pytest.FixtureRequest) -> Non
 
 
 def test_writer_backpressure_covers_the_connection() -> None:
-    """The transport is registered with the writer while connected, and released after."""
+    """The connection is registered with the writer while connected, and released after; a
+    full queue pauses its reading."""
     rig = Rig()
     proto, transport = rig.connect()
-    assert transport in rig.writer.producers
+    (producer,) = rig.writer.producers
+    producer.pauseProducing()
+    assert transport.producerState == "paused"
+    producer.resumeProducing()
+    assert transport.producerState == "producing"
     proto.connectionLost()
-    assert transport not in rig.writer.producers
+    assert not rig.writer.producers
+
+
+# -- the listener's common machinery: metrics, caps, shutdown ------------------------------------
+
+
+def test_connections_and_results_are_in_the_metrics() -> None:
+    """connections{protocol="ndtp"} while open; packets by the NPH_RESULT that answered them
+    (``none``: a bad CRC, dropped unanswered); closes by reason."""
+    rig = Rig()
+    metrics = rig.factory.metrics
+    proto, transport = rig.connect()
+    assert metrics.connections.value("ndtp") == 1
+    proto.dataReceived(login_frame())
+    frame = bytearray(nav_frame(1))
+    frame[-1] ^= 0xFF
+    proto.dataReceived(bytes(frame))
+    assert metrics.packets.value("ndtp", "0") == 1
+    assert metrics.packets.value("ndtp", "none") == 1
+    proto.connectionLost()
+    assert metrics.connections.value("ndtp") == 0
+
+
+def test_connection_caps_apply_to_ndtp() -> None:
+    """Past max_connections_per_address the listener refuses, counted by reason."""
+    rig = Rig()
+    rig.factory.counter = ConnectionCounter(10, 1)
+    rig.connect()
+    assert rig.factory.buildProtocol(IPv4Address("TCP", "10.0.0.1", 40001)) is None
+    assert rig.factory.metrics.connections_refused.value("ndtp", "address_cap") == 1
+
+
+def test_shutdown_answers_what_commits_then_closes() -> None:
+    """SIGTERM: reading stops, the result of a fix already submitted goes out once it commits,
+    then the connection closes."""
+    rig = Rig()
+    proto, transport = rig.connect()
+    proto.dataReceived(login_frame() + nav_frame(1))
+    rig.factory.stop_reading()
+    done = rig.factory.finish_all(timeout_s=5)
+    proto.dataReceived(nav_frame(2))  # (already read from the socket: it waits, unanswered)
+    assert not transport.disconnecting
+    rig.writer.commit()
+    assert transport.value() == result(0, service=0) + result(1)
+    assert transport.disconnecting
+    proto.connectionLost()
+    assert done.called

@@ -83,14 +83,15 @@ def test_false_signature_is_skipped_one_byte_and_rescanned() -> None:
     assert framer.false_signatures == 2 and framer.skipped == len(fake) + 1
 
 
-def test_incomplete_frame_waits_then_idle_timeout_closes() -> None:
-    """INCOMPLETE: a partial frame is buffered, nothing is answered, the idle timer closes."""
+def test_incomplete_frame_waits_then_the_stall_timeout_closes() -> None:
+    """INCOMPLETE: a partial frame is buffered and nothing is answered; left incomplete for
+    stall_timeout_s, the connection is closed as a slow sender."""
     rig = Rig(idle_timeout_s=180)
     proto, transport = rig.connect()
     proto.dataReceived(login_frame())
     proto.dataReceived(nav_frame(1)[:40])
     assert transport.value() == result(0, service=0)
-    rig.clock.advance(179)
+    rig.clock.advance(rig.limits.stall_timeout_s - 1)
     assert not transport.disconnecting
     rig.clock.advance(2)
     assert transport.disconnecting and rig.writer.calls == []

@@ -24,7 +24,7 @@ def pair(memory: NdtpTerminalMemory, clock: Clock,
          writer: ManualWriter) -> tuple[SimulatedNdtpTerminal, NdtpProtocol, object]:
     factory = NdtpFactory(writer, Registry(), lambda: START, reactor=clock)
     return connectedServerAndClient(
-        lambda: NdtpProtocol(factory),
+        lambda: NdtpProtocol(factory, "127.0.0.1"),
         lambda: SimulatedNdtpTerminal(memory, 5.0, clock, random.Random(1)), clock=clock)
 
 
