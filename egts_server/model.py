@@ -7,10 +7,10 @@ dispatch and maps read them back. Nothing here knows about a protocol or a datab
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
-from typing import Final
+from typing import Final, NamedTuple
 
 AttributeValue = int | float | bool | str
 
@@ -99,12 +99,18 @@ class DeviceKey:
         return f"{self.protocol}:{self.identifier}"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Position:
+class Position(NamedTuple):
     """One navigation fix as the terminal reported it, in SI-ish units.
 
     Nothing is dropped at intake: invalid fixes (``valid=False``) and black-box replays are kept
     and flagged; dispatch decides what to trust.
+
+    A named tuple rather than a frozen dataclass: intake builds one for every fix it receives,
+    and a tuple is the one immutable value CPython builds in a single call
+    (``tuple.__new__(Position, values)``, the EGTS codec's way); a frozen dataclass pays an
+    ``object.__setattr__`` per field, about as much as decoding the fix. So it checks nothing
+    itself: whoever builds one guarantees that ``fix_time`` is aware, latitude within +-90 and
+    longitude within +-180 (each codec's ``to_positions`` does).
     """
 
     device: DeviceKey
@@ -121,12 +127,4 @@ class Position:
     odometer_m: float | None = None
     black_box: bool = False  # replayed from the terminal's memory
     pz90: bool = False  # coordinates were sent in PZ-90.02 (kept as is: < 1 m from WGS-84 here)
-    attributes: Mapping[str, AttributeValue] = field(default_factory=lambda: MappingProxyType({}))
-
-    def __post_init__(self) -> None:
-        if self.fix_time.tzinfo is None:
-            raise ValueError("fix_time must be timezone-aware")
-        if not -90.0 <= self.latitude <= 90.0:
-            raise ValueError(f"latitude {self.latitude} out of range")
-        if not -180.0 <= self.longitude <= 180.0:
-            raise ValueError(f"longitude {self.longitude} out of range")
+    attributes: Mapping[str, AttributeValue] = MappingProxyType({})

@@ -16,7 +16,6 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import NamedTuple, Self
 
 from egts_server.codec.egts.constants import EGTS_EPOCH
@@ -43,7 +42,7 @@ class RecordSpan(NamedTuple):
     rd_end: int
 
 
-_span = partial(tuple.__new__, RecordSpan)  # RecordSpan._make without its Python frame
+_tuple_new = tuple.__new__  # _tuple_new(RecordSpan, fields): RecordSpan._make minus its frame
 
 
 def unpack_record(body: Buffer, start: int, end: int) -> RecordSpan:
@@ -69,8 +68,8 @@ def unpack_record(body: Buffer, start: int, end: int) -> RecordSpan:
         (tm,) = _U32.unpack_from(body, at)
     if rd_start + rl > end:
         raise TruncatedError(f"RL {rl} runs past SFRD ({end - rd_start} left)")
-    return _span((rn, rfl, oid, evid, tm, body[rd_start - 2], body[rd_start - 1], rd_start,
-                  rd_start + rl))
+    return _tuple_new(RecordSpan, (rn, rfl, oid, evid, tm, body[rd_start - 2],
+                                   body[rd_start - 1], rd_start, rd_start + rl))
 
 
 def record_spans(body: Buffer, start: int, end: int) -> list[RecordSpan]:

@@ -26,8 +26,8 @@ COMMAND_DATA to the terminal; the terminal's PT_RESPONSE to that packet comes ba
 ``Handled.commands`` (their records are confirmed like any other, after the adapter stored them).
 
 Every frame is read in place: the header and record parsers return fields, TELEDATA records
-go straight from their RD bytes to Positions (``to_positions.wire_fixes``), and only the other
-services' records are built as typed values. The checks are the same as ``parse_packet``'s.
+go straight from their RD bytes to Positions (``to_positions.teledata_positions``), and only
+the other services' records are built as typed values. The checks are ``parse_packet``'s.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ from egts_server.codec.egts.subrecords import (
     TermIdentity,
     iter_subrecords,
 )
-from egts_server.codec.egts.to_positions import wire_fixes
+from egts_server.codec.egts.to_positions import teledata_positions
 from egts_server.codec.egts.transport import check_body, unpack_header
 from egts_server.codec.errors import (
     CodecError,
@@ -252,9 +252,12 @@ class Session:
                 oid = record_oid
             try:
                 if sst == _TELEDATA:
-                    fixes = wire_fixes(body, rd_start, rd_end, rn)
                     device = self._device_for(oid)
-                    positions += [fix.position(device) for fix in fixes]
+                    fixes = teledata_positions(body, rd_start, rd_end, rn,
+                                               device or _UNIDENTIFIED)
+                    if device is None:  # after decoding: a record that does not decode gets 132
+                        raise IdentityError("fix with neither a login nor an OID")
+                    positions += fixes
                 elif sst == _AUTH:
                     self._auth(ServiceDataRecord.from_span(body, span), state)
                 elif sst == _COMMANDS:
@@ -291,7 +294,8 @@ class Session:
                 state.commands = []
             state.commands += answers
 
-    def _device_for(self, oid: int | None) -> DeviceKey:
+    def _device_for(self, oid: int | None) -> DeviceKey | None:
+        """Whom the fixes of a record with ``oid`` belong to; None: nobody (REJECT)."""
         if self._terminal is not None:
             return self._terminal
         if oid is not None:
@@ -301,9 +305,7 @@ class Session:
                     self._oid_devices.clear()
                 device = self._oid_devices[oid] = DeviceKey(PROTOCOL, str(oid))
             return device
-        if self._unidentified is Unidentified.ACCEPT:
-            return _UNIDENTIFIED
-        raise IdentityError("fix with neither a login nor an OID")
+        return _UNIDENTIFIED if self._unidentified is Unidentified.ACCEPT else None
 
     def _auth(self, record: ServiceDataRecord, state: _Packet) -> None:
         details = login_details(record)

@@ -9,7 +9,7 @@ continue the numbering (second one: inputs 73-136, analog 9-16, counters 9-16).
 Nothing is dropped or corrected here: invalid (VLD = 0) and black-box fixes are kept with
 their flags; PZ-90.02 coordinates keep their values with ``pz90=True``.
 
-One mapping, straight from the wire. ``wire_fixes`` runs each subrecord's table parser
+One mapping, straight from the wire. ``teledata_positions`` runs each subrecord's table parser
 (``WireTable.unpack``) over one TELEDATA record's RD and folds the field tuples into fixes; the
 typed subrecord values are never built, since building them would cost more than parsing. This
 is the server's path (``Session``). ``record_positions`` maps a typed record by encoding it back
@@ -19,8 +19,7 @@ records and the server can never disagree.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any, Final
@@ -47,7 +46,6 @@ from egts_server.codec.egts.subrecords import (
     subrecord_spans,
 )
 from egts_server.codec.egts.subrecords.ad_sensors_data import AdSensorsFields
-from egts_server.codec.egts.subrecords.ext_pos_data import ExtPosFields
 from egts_server.codec.egts.subrecords.liquid_level_sensor import LevelFields
 from egts_server.codec.egts.subrecords.passengers_counters import PassengersFields
 from egts_server.codec.egts.subrecords.pos_data import PosFields
@@ -119,117 +117,14 @@ _LLS_KEYS = tuple(tuple(template.format(n=n) for template in (
     KEY_LLS_ADDRESS, KEY_LLS_ERROR, KEY_LLS_LEVEL, KEY_LLS_UNIT, KEY_LLS_RAW)) for n in range(8))
 _LLS_UNITS = ("raw", "percent", "0.1 l", "reserved")  # LLSVU -> KEY_LLS_UNIT value
 
-
-class Fix:
-    """A POS_DATA (as ``PosData.unpack`` returns it) and what the sensors after it add."""
-
-    __slots__ = ("pos", "flags", "attributes", "satellites", "hdop", "inputs", "ad_blocks",
-                 "counter_blocks")
-
-    def __init__(self, pos: PosFields, rn: int) -> None:
-        _, _, _, pos_flags, _, _, _, inputs, source, _, _, source_data = pos
-        self.pos = pos
-        self.flags = flags = int(pos_flags)  # FLG as a plain int: tested bit by bit below
-        self.attributes: dict[str, AttributeValue] = {
-            KEY_EVENT_SOURCE: source,
-            KEY_MOVING: flags & _MV != 0,
-            KEY_FIX_3D: flags & _FIX != 0,
-            KEY_RECORD_NUMBER: rn,
-        }
-        if source_data:
-            self.attributes[KEY_EVENT_SOURCE_DATA] = source_data.hex()
-        self.satellites: int | None = None
-        self.hdop: float | None = None
-        self.inputs = inputs  # DIN: inputs 1-8; AD_SENSORS_DATA adds the rest
-        self.ad_blocks = 0  # AD_SENSORS_DATA subrecords seen under this fix
-        self.counter_blocks = 0  # COUNTERS_DATA subrecords seen under this fix
-
-    def position(self, device: DeviceKey) -> Position:
-        """The Position of this fix, built without ``Position.__init__`` (see below)."""
-        nav_time, lat_abs, lon_abs, _, speed, direction, odometer, _, _, below_sea, altitude, _ = (
-            self.pos)
-        flags = self.flags
-        latitude = lat_abs * 90 / _SCALE
-        longitude = lon_abs * 180 / _SCALE
-        p = _new(Position)
-        _device(p, device)
-        _fix_time(p, _from_timestamp(_EPOCH_SECONDS + nav_time, UTC))
-        _latitude(p, -latitude if flags & _LAHS else latitude)
-        _longitude(p, -longitude if flags & _LOHS else longitude)
-        _valid(p, flags & _VLD != 0)
-        _speed_kmh(p, speed / 10)
-        _course_deg(p, float(direction))
-        _altitude_m(p, None if altitude is None else float(-altitude if below_sea else altitude))
-        _satellites(p, self.satellites)
-        _hdop(p, self.hdop)
-        _inputs(p, self.inputs)
-        _odometer_m(p, odometer * 100.0)
-        _black_box(p, flags & _BB != 0)
-        _pz90(p, flags & _CS != 0)
-        _attributes(p, MappingProxyType(self.attributes))
-        return p
+Attributes = dict[str, AttributeValue]  # a fix's attributes while its subrecords are folded
 
 
-# Position's __init__ and __post_init__ cost more than decoding a fix does. Every value
-# ``Fix.position`` sets satisfies their checks by construction: fix_time is aware; LAT and LONG
-# are at most 0xFFFFFFFF, so |latitude| <= 90.0 and |longitude| <= 180.0. So it fills the slots
-# directly, as the generated __init__ does. If Position's fields change, importing this fails.
-_POSITION_FIELDS = ("device", "fix_time", "latitude", "longitude", "valid", "speed_kmh",
-                    "course_deg", "altitude_m", "satellites", "hdop", "inputs", "odometer_m",
-                    "black_box", "pz90", "attributes")
-if tuple(f.name for f in dataclasses.fields(Position)) != _POSITION_FIELDS:
-    raise ImportError("model.Position changed its fields: update to_positions.Fix.position")
-(_device, _fix_time, _latitude, _longitude, _valid, _speed_kmh, _course_deg, _altitude_m,
- _satellites, _hdop, _inputs, _odometer_m, _black_box, _pz90, _attributes) = (
-    getattr(Position, name).__set__ for name in _POSITION_FIELDS)
-_new = object.__new__
-_from_timestamp = datetime.fromtimestamp
+# -- what each sensor table adds to the attributes of its fix ---------------------------------
 
 
-# -- what each sensor table adds to its fix ---------------------------------------------------
-
-
-def _ext_pos(fix: Fix, values: ExtPosFields) -> None:
-    vdop, hdop, pdop, satellites, nav_systems, _ = values
-    if hdop is not None:
-        fix.hdop = hdop / 100
-    if satellites is not None:
-        fix.satellites = satellites
-    a = fix.attributes
-    if vdop is not None:
-        a[KEY_VDOP] = vdop / 100
-    if pdop is not None:
-        a[KEY_PDOP] = pdop / 100
-    if nav_systems is not None:
-        a[KEY_NAV_SYSTEMS] = nav_systems
-
-
-def _ad_sensors(fix: Fix, values: AdSensorsFields) -> None:
-    outputs, digital, analog = values
-    base = 8 * fix.ad_blocks
-    fix.ad_blocks += 1
-    a = fix.attributes
-    for n, octet in digital.items():
-        shift = 8 * (n + base)  # ADIO n holds inputs shift + 1 ... shift + 8
-        fix.inputs |= octet << shift & _MASK
-        for bit in range(max(0, INPUTS_IN_MASK - shift), 8):  # the ones past the mask
-            a[_DIGITAL[shift + bit + 1]] = octet >> bit & 1
-    for n, value in analog.items():
-        a[_ANALOG[n + base]] = value
-    a[KEY_OUTPUTS] = outputs
-
-
-def _counters(fix: Fix, values: tuple[Any, ...]) -> None:
-    base = 8 * fix.counter_blocks
-    fix.counter_blocks += 1
-    a = fix.attributes
-    for n, value in values[0].items():
-        a[_COUNTER[n + base]] = value
-
-
-def _state(fix: Fix, values: tuple[int, int, int, int, int]) -> None:
+def _state(a: Attributes, values: tuple[int, int, int, int, int]) -> None:
     state, main, backup, internal, flags = values
-    a = fix.attributes
     a[KEY_TERMINAL_STATE] = state
     a[KEY_VOLTAGE_MAIN] = main / 10
     a[KEY_VOLTAGE_BACKUP] = backup / 10
@@ -239,32 +134,30 @@ def _state(fix: Fix, values: tuple[int, int, int, int, int]) -> None:
     a[KEY_INTERNAL_BATTERY_IN_USE] = flags & 0x01 != 0
 
 
-def _loops(fix: Fix, values: tuple[Any, ...]) -> None:
-    a = fix.attributes
+def _loops(a: Attributes, values: tuple[Any, ...]) -> None:
     for n, state in values[0].items():
         a[_LOOP[n]] = state
 
 
-def _abs_loop(fix: Fix, values: tuple[int, int]) -> None:
-    fix.attributes[_LOOP[values[0]]] = values[1]
+def _abs_loop(a: Attributes, values: tuple[int, int]) -> None:
+    a[_LOOP[values[0]]] = values[1]
 
 
-def _abs_digital(fix: Fix, values: tuple[int, int]) -> None:
-    fix.attributes[_DIGITAL[values[0]]] = values[1]
+def _abs_digital(a: Attributes, values: tuple[int, int]) -> None:
+    a[_DIGITAL[values[0]]] = values[1]
 
 
-def _abs_analog(fix: Fix, values: tuple[int, int]) -> None:
-    fix.attributes[_ANALOG[values[0]]] = values[1]
+def _abs_analog(a: Attributes, values: tuple[int, int]) -> None:
+    a[_ANALOG[values[0]]] = values[1]
 
 
-def _abs_counter(fix: Fix, values: tuple[int, int]) -> None:
-    fix.attributes[_COUNTER[values[0]]] = values[1]
+def _abs_counter(a: Attributes, values: tuple[int, int]) -> None:
+    a[_COUNTER[values[0]]] = values[1]
 
 
-def _liquid_level(fix: Fix, values: LevelFields) -> None:
+def _liquid_level(a: Attributes, values: LevelFields) -> None:
     number, address, unit, error, value, raw, _ = values
     address_key, error_key, level_key, unit_key, raw_key = _LLS_KEYS[number]
-    a = fix.attributes
     a[address_key] = address
     a[error_key] = error
     if value is not None:
@@ -274,9 +167,8 @@ def _liquid_level(fix: Fix, values: LevelFields) -> None:
         a[raw_key] = raw.hex()
 
 
-def _passengers(fix: Fix, values: PassengersFields) -> None:
+def _passengers(a: Attributes, values: PassengersFields) -> None:
     _, doors_opened, doors, raw, _, _ = values
-    a = fix.attributes
     a[KEY_DOORS_OPENED] = doors_opened
     if raw is not None:
         a[KEY_PASSENGERS_RAW] = raw.hex()
@@ -285,63 +177,154 @@ def _passengers(fix: Fix, values: PassengersFields) -> None:
         a[_PASSENGERS_OUT[n]] = left
 
 
-Fold = Callable[[Fix, Any], None]
-
-
-def _nothing(fix: Fix, values: tuple[Any, ...]) -> None:
+def _nothing(a: Attributes, values: tuple[Any, ...]) -> None:
     """RECORD_RESPONSE in a TELEDATA record: checked by its parser, adds nothing to a fix."""
 
 
+# The tables below are folded by ``teledata_positions`` itself, as they add to more than the
+# attributes: POS_DATA starts a fix, EXT_POS_DATA sets typed fields, and repeated AD_SENSORS_DATA
+# and COUNTERS_DATA continue the numbering of the ones before them under the same fix.
+
+
+def _ad_sensors(a: Attributes, values: AdSensorsFields, base: int) -> int:
+    """Analog inputs, outputs and inputs past the mask into ``a``; the digital inputs the mask
+    holds as bits to add to DIN."""
+    outputs, digital, analog = values
+    inputs = 0
+    for n, octet in digital.items():
+        shift = 8 * (n + base)  # ADIO n holds inputs shift + 1 ... shift + 8
+        inputs |= octet << shift & _MASK
+        for bit in range(max(0, INPUTS_IN_MASK - shift), 8):  # the ones past the mask
+            a[_DIGITAL[shift + bit + 1]] = octet >> bit & 1
+    for n, value in analog.items():
+        a[_ANALOG[n + base]] = value
+    a[KEY_OUTPUTS] = outputs
+    return inputs
+
+
+def _counters(a: Attributes, values: tuple[Mapping[int, int]], base: int) -> None:
+    for n, value in values[0].items():
+        a[_COUNTER[n + base]] = value
+
+
+Fold = Callable[[Attributes, Any], None]
+_Unpack = Callable[[Buffer, int, int], tuple[Any, ...]]
+_POS, _EXT_POS, _AD_SENSORS, _COUNTERS = (
+    PosData.SRT, ExtPosData.SRT, AdSensorsData.SRT, CountersData.SRT)
 _FOLDS: Final[dict[type[WireTable], Fold]] = {
-    ExtPosData: _ext_pos, AdSensorsData: _ad_sensors, CountersData: _counters,
     StateData: _state, StateDataSrt21: _state, LoopinData: _loops, AbsLoopinData: _abs_loop,
     AbsDigSensData: _abs_digital, AbsAnSensData: _abs_analog, AbsCntrData: _abs_counter,
     LiquidLevelSensor: _liquid_level, PassengersCounters: _passengers,
 }
-_Unpack = Callable[[Buffer, int, int], tuple[Any, ...]]
-# SRT -> (the table's parser, its fold), None without a table; POS_DATA has no fold: it
-# starts a fix. A tuple indexed by the SRT byte, as this runs for every subrecord received.
+# SRT -> (the table's parser, its fold), None without a table; the fold is None for the four
+# tables ``teledata_positions`` folds itself. A tuple indexed by the SRT byte, as this runs for
+# every subrecord received.
 _WIRE: Final[tuple[tuple[_Unpack, Fold | None] | None, ...]] = tuple(
-    None if table is None else (table.unpack, None if table is PosData
-                                else _FOLDS.get(table, _nothing))
+    None if table is None else (table.unpack, None if table.SRT in (
+        _POS, _EXT_POS, _AD_SENSORS, _COUNTERS) else _FOLDS.get(table, _nothing))
     for table in (TELEDATA_TABLES.get(srt) for srt in range(256)))
 
 
-def wire_fixes(rd: Buffer, start: int, end: int, rn: int) -> list[Fix]:
+def teledata_positions(rd: Buffer, start: int, end: int, rn: int,
+                       device: DeviceKey) -> list[Position]:
     """Every fix of one TELEDATA record whose RD is ``rd[start:end]``; every subrecord checked.
 
-    Subrecords without a table are skipped (the typed path keeps them raw). Raises
-    ``CodecError`` subclasses, as decoding the record would.
+    The fix being assembled lives in local variables (an object per fix would cost more than
+    many of its sensors): ``pos`` is its POS_DATA, None until the record's first one, and the
+    others what the sensors so far add. Subrecords without a table are skipped (the typed path
+    keeps them raw). Raises ``CodecError`` subclasses, as decoding the record would.
     """
-    fixes: list[Fix] = []
-    early: list[tuple[Fold, tuple[Any, ...]]] = []  # sensors before the first POS_DATA
-    fix: Fix | None = None
+    positions: list[Position] = []
+    pos: PosFields | None = None
+    attributes: Attributes = {}
+    satellites: int | None = None
+    hdop: float | None = None
+    inputs = ad_blocks = counter_blocks = 0  # inputs: bits AD_SENSORS_DATA adds to DIN
     for srt, at, stop in subrecord_spans(rd, start, end):
         table = _WIRE[srt]
         if table is None:
             continue
         unpack, fold = table
         values = unpack(rd, at, stop)
-        if fold is None:
-            fix = Fix(values, rn)  # POS_DATA: PosData.unpack returned PosFields
-            fixes.append(fix)
-            if early:  # sensors that came before the first fix
-                for early_fold, early_values in early:
-                    early_fold(fix, early_values)
-                early.clear()
-        elif fix is not None:
-            fold(fix, values)
-        else:
-            early.append((fold, values))
-    return fixes
+        if fold is not None:
+            fold(attributes, values)
+        elif srt == _POS:
+            if pos is not None:  # the previous fix has all its sensors: they come before this
+                positions.append(_position(device, rn, pos, attributes, satellites, hdop, inputs))
+                attributes, satellites, hdop = {}, None, None
+                inputs = ad_blocks = counter_blocks = 0
+            pos = values
+        elif srt == _EXT_POS:
+            vdop, ext_hdop, pdop, ext_satellites, nav_systems, _ = values
+            if ext_hdop is not None:
+                hdop = ext_hdop / 100
+            if ext_satellites is not None:
+                satellites = ext_satellites
+            if vdop is not None:
+                attributes[KEY_VDOP] = vdop / 100
+            if pdop is not None:
+                attributes[KEY_PDOP] = pdop / 100
+            if nav_systems is not None:
+                attributes[KEY_NAV_SYSTEMS] = nav_systems
+        elif srt == _AD_SENSORS:
+            inputs |= _ad_sensors(attributes, values, 8 * ad_blocks)
+            ad_blocks += 1
+        elif srt == _COUNTERS:
+            _counters(attributes, values, 8 * counter_blocks)
+            counter_blocks += 1
+    if pos is not None:
+        positions.append(_position(device, rn, pos, attributes, satellites, hdop, inputs))
+    return positions
+
+
+# ``_position`` lists Position's fields in order, to build it in one call.
+if Position._fields != ("device", "fix_time", "latitude", "longitude", "valid", "speed_kmh",
+                        "course_deg", "altitude_m", "satellites", "hdop", "inputs", "odometer_m",
+                        "black_box", "pz90", "attributes"):
+    raise ImportError("model.Position changed its fields: update to_positions._position")
+_tuple_new: Final = tuple.__new__
+_from_timestamp: Final = datetime.fromtimestamp
+
+
+def _position(device: DeviceKey, rn: int, pos: PosFields, attributes: Attributes,
+              satellites: int | None, hdop: float | None, inputs: int) -> Position:
+    """The Position of one POS_DATA, with what its sensors added (``attributes`` gets the
+    POS_DATA's own keys too).
+
+    Every value is what Position promises by construction: LAT and LONG are at most 0xFFFFFFFF,
+    so |latitude| <= 90.0 and |longitude| <= 180.0, and fix_time is in UTC.
+    """
+    (nav_time, lat_abs, lon_abs, pos_flags, speed, direction, odometer, din, source, below_sea,
+     altitude, source_data) = pos
+    flags = int(pos_flags)  # IntFlag operators run Python code
+    attributes[KEY_EVENT_SOURCE] = source
+    attributes[KEY_MOVING] = flags & _MV != 0
+    attributes[KEY_FIX_3D] = flags & _FIX != 0
+    attributes[KEY_RECORD_NUMBER] = rn
+    if source_data:
+        attributes[KEY_EVENT_SOURCE_DATA] = source_data.hex()
+    latitude = lat_abs * 90 / _SCALE
+    longitude = lon_abs * 180 / _SCALE
+    return _tuple_new(Position, (
+        device,
+        _from_timestamp(_EPOCH_SECONDS + nav_time, UTC),
+        -latitude if flags & _LAHS else latitude,
+        -longitude if flags & _LOHS else longitude,
+        flags & _VLD != 0,
+        speed / 10,
+        float(direction),
+        None if altitude is None else float(-altitude if below_sea else altitude),
+        satellites,
+        hdop,
+        din | inputs,
+        odometer * 100.0,
+        flags & _BB != 0,
+        flags & _CS != 0,
+        MappingProxyType(attributes),
+    ))
 
 
 def record_positions(record: ServiceDataRecord, device: DeviceKey) -> list[Position]:
     """Every fix of one TELEDATA record, attributed to ``device`` (see module docstring)."""
     rd = encode_subrecords(record.subrecords)
-    return [fix.position(device) for fix in wire_fixes(rd, 0, len(rd), record.header.rn)]
-
-
-def positions_of(records: Sequence[tuple[ServiceDataRecord, DeviceKey]]) -> list[Position]:
-    """Fixes of several records, each with its own device."""
-    return [p for record, device in records for p in record_positions(record, device)]
+    return teledata_positions(rd, 0, len(rd), record.header.rn, device)

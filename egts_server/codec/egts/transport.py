@@ -132,13 +132,14 @@ def frame_length(buf: Buffer) -> int | None:
 def unpack_header(frame: Buffer) -> HeaderFields:
     """The fixed header fields of a whole frame, framing checks included, body unchecked."""
     fields = _checked_header(frame)
-    pid = int.from_bytes(frame[7:9], "little") if len(frame) >= 9 else None
     if fields is None:
+        pid = int.from_bytes(frame[7:9], "little") if len(frame) >= 9 else None
         raise PacketLengthError(f"{len(frame)} bytes are not a whole header", pid=pid)
     hl, fdl = fields[3], fields[5]
     size = hl + fdl + (2 if fdl else 0)
     if size != len(frame):
-        raise PacketLengthError(f"frame of {len(frame)} bytes, header says {size}", pid=pid)
+        raise PacketLengthError(f"frame of {len(frame)} bytes, header says {size}",
+                                pid=fields[6])
     return fields
 
 

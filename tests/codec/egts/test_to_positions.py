@@ -1,6 +1,5 @@
 """Records to Positions: units, flags, several fixes per record, sensors attached."""
 
-import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,7 +16,7 @@ from egts_server.codec.egts.subrecords import (
     UnknownSubrecord,
     iter_subrecords,
 )
-from egts_server.codec.egts.to_positions import wire_fixes
+from egts_server.codec.egts.to_positions import teledata_positions
 from egts_server.codec.errors import CodecError
 from egts_server.codec.reader import ByteReader
 from egts_server.model import DeviceKey, Position
@@ -198,26 +197,28 @@ def outcome(run: Callable[[], Any]) -> Any:
 @settings(max_examples=300)
 @given(teledata_rds())
 def test_wire_path_refuses_exactly_what_typed_decoding_refuses(rd: bytes) -> None:
-    """wire_fixes and iter_subrecords agree on every RD: same error class, or same fixes."""
-    wire = outcome(lambda: wire_fixes(rd, 0, len(rd), 12))
+    """teledata_positions and iter_subrecords agree on every RD: same error class, or same fixes."""
+    wire = outcome(lambda: teledata_positions(rd, 0, len(rd), 12, DEV))
     typed = outcome(lambda: tuple(iter_subrecords(2, ByteReader(rd))))
     if isinstance(typed, type) or isinstance(wire, type):
         assert wire is typed
         return
     record = ServiceDataRecord(header=RecordHeader(rn=12, sst=2, rst=2), subrecords=typed)
-    assert [fix.position(DEV) for fix in wire] == record_positions(record, DEV)
+    assert wire == record_positions(record, DEV)
     assert len(wire) == sum(isinstance(sub, PosData) for sub in typed)
 
 
 @given(st.floats(-90, 90), st.floats(-180, 180), st.integers(0, 2**32 - 1),
        st.one_of(st.none(), st.integers(-0xFFFFFF, 0xFFFFFF)))
-def test_positions_pass_the_models_own_checks(lat: float, lon: float, seconds: int,
-                                             alt_m: int | None) -> None:
-    """Positions are built without Position.__init__; its checks would accept every one."""
+def test_positions_keep_the_models_promises(lat: float, lon: float, seconds: int,
+                                           alt_m: int | None) -> None:
+    """Position checks nothing itself; every fix is aware and on the globe by construction."""
     (p,) = positions(pos(lat=lat, lon=lon, alt_m=alt_m,
                          time=build.EPOCH + timedelta(seconds=seconds)))
-    assert Position(**{f.name: getattr(p, f.name) for f in dataclasses.fields(p)}) == p
+    assert type(p) is Position and Position(**p._asdict()) == p
     assert p.fix_time == build.EPOCH + timedelta(seconds=seconds)
+    assert p.fix_time.tzinfo is UTC
+    assert -90.0 <= p.latitude <= 90.0 and -180.0 <= p.longitude <= 180.0
 
 
 def test_extreme_coordinates_stay_in_range() -> None:

@@ -99,10 +99,11 @@ def subrecord_spans(rd: Buffer, start: int, end: int) -> list[tuple[int, int, in
             raise TruncatedError(f"subrecord header needs 3 bytes, {end - start} left")
         srt, srl = _HEADER.unpack_from(rd, start)
         start += 3
-        if start + srl > end:
+        stop = start + srl
+        if stop > end:
             raise TruncatedError(f"SRL {srl} of SRT {srt} runs past RD ({end - start} left)")
-        spans.append((srt, start, start + srl))
-        start += srl
+        spans.append((srt, start, stop))
+        start = stop
     return spans
 
 

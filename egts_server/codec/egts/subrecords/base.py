@@ -34,8 +34,8 @@ class WireTable:
 
     * ``decode`` builds the typed value with ``from_fields``, which trusts its input and skips
       ``__init__``/``__post_init__`` (values built in code still get the full checks);
-    * the server's path (``to_positions.wire_fixes``) folds the tuples into Positions and never
-      builds the typed values, which would cost more than parsing them.
+    * the server's path (``to_positions.teledata_positions``) folds the tuples into Positions
+      and never builds the typed values, which would cost more than parsing them.
 
     ``from_fields(value.field_values()) == value`` and ``from_fields(unpack(srd)) == decode(srd)``.
     """

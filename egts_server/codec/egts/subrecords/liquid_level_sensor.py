@@ -68,7 +68,7 @@ class LiquidLevelSensor(WireTable):
         else:
             f, address, value = _WITH_VALUE.unpack_from(data, start)
             raw = None
-        return f & 0x07, address, (f >> 4) & 0x03, bool(f & 0x40), value, raw, bool(f & 0x80)
+        return f & 0x07, address, (f >> 4) & 0x03, f & 0x40 != 0, value, raw, f & 0x80 != 0
 
     def encode(self, w: ByteWriter) -> None:
         w.u8(self.flags).u16(self.address)

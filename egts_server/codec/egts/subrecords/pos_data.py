@@ -127,7 +127,7 @@ class PosData(WireTable):
             at += 3
         return (nav_time, lat_abs, lon_abs, _FLAGS[flg], word & 0x3FFF,
                 dir_low | (word >> 7 & 0x100), odometer_din & 0xFFFFFF, odometer_din >> 24, source,
-                bool(word & 0x4000), altitude, bytes(data[at:end]))
+                word & 0x4000 != 0, altitude, bytes(data[at:end]) if at < end else b"")
 
     def encode(self, w: ByteWriter) -> None:
         word = self.speed | (0x4000 if self.below_sea else 0) | (self.direction & 0x100) << 7
