@@ -27,9 +27,10 @@ def add_command_commands(terminal_commands: Any) -> None:
         description="Queue a command for an EGTS terminal; it goes out on the terminal's "
                     "connection and its answer is recorded. Exit status with --wait: 0 "
                     "confirmed, 1 failed/expired, 3 no final answer yet.")
-    p.add_argument("protocol", choices=("egts",))
-    p.add_argument("identifier", help="the terminal's TID or IMEI")
-    form = p.add_mutually_exclusive_group(required=True)
+    p.add_argument("target", nargs="+", metavar="TERMINAL [TEXT]",
+                   help="the terminal: its TID or IMEI, egts:TID, or egts TID; then, instead "
+                        "of --text, the text of the command")
+    form = p.add_mutually_exclusive_group()
     form.add_argument("--text", help="free text in the terminal's own command language")
     form.add_argument("--command", metavar="NAME|CODE",
                       help=f"a standard command: {', '.join(COMMAND_CODES)}, or its code")
@@ -47,8 +48,8 @@ def add_command_commands(terminal_commands: Any) -> None:
 
     h: argparse.ArgumentParser = terminal_commands.add_parser(
         "commands", help="a terminal's latest commands and what became of them")
-    h.add_argument("protocol", choices=("egts",))
-    h.add_argument("identifier")
+    h.add_argument("target", nargs="+", metavar="TERMINAL",
+                   help="its TID or IMEI, egts:TID, or egts TID")
     h.add_argument("--limit", type=int, default=20)
     h.set_defaults(func=cmd_history)
 
@@ -57,7 +58,10 @@ def cmd_command(args: argparse.Namespace, settings: Settings) -> int:
     from db import commands as queue
     from egts_server.database import connect
 
-    raw: dict[str, Any] = {}
+    identifier, text = terminal_and_text(args.target)
+    raw: dict[str, Any] = {} if text is None else {"text": text}
+    if text is not None and args.text is not None:
+        raise ConfigError("terminals command: give the text once (as TEXT or --text)")
     for flag in ("text", "command", "parameter", "action", "value", "hex"):
         if getattr(args, flag) is not None:
             raw[flag] = getattr(args, flag)
@@ -70,7 +74,7 @@ def cmd_command(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError(f"terminals command: {flag}: {e.message}") from e
     ttl = spec.ttl_s if spec.ttl_s is not None else settings.commands.default_ttl_s
     with connect(settings) as conn, conn.cursor() as cur:
-        terminal_id = _terminal(cur, args)
+        terminal_id = _terminal(cur, identifier)
         if terminal_id is None:
             return 1
         command = queue.enqueue(cur, terminal_id, spec, ttl, "cli")
@@ -112,7 +116,10 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     from egts_server.database import connect
 
     with connect(settings) as conn, conn.cursor() as cur:
-        terminal_id = _terminal(cur, args)
+        identifier, extra = terminal_and_text(args.target)
+        if extra is not None:
+            raise ConfigError(f"terminals commands: unexpected {extra!r} after the terminal")
+        terminal_id = _terminal(cur, identifier)
         if terminal_id is None:
             return 1
         for command in queue.list_commands(cur, terminal_id, args.limit):
@@ -120,14 +127,26 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _terminal(cur: Any, args: argparse.Namespace) -> int | None:
-    """The id of the terminal the arguments name; None (and a message) when it is unknown."""
+def terminal_and_text(words: list[str]) -> tuple[str, str | None]:
+    """``1001 [TEXT...]``, ``egts:1001 [TEXT...]`` or ``egts 1001 [TEXT...]``: the EGTS
+    terminal's identifier and the text after it, if any."""
+    if words[0] == "egts" and len(words) > 1:
+        words = [words[1], *words[2:]]
+    protocol, _, identifier = words[0].rpartition(":")
+    if protocol not in ("", "egts"):
+        raise ConfigError(f"terminals command: commands go to EGTS terminals, not {protocol}")
+    if not identifier:
+        raise ConfigError("terminals command: name the terminal (its TID or IMEI)")
+    return identifier, " ".join(words[1:]) or None
+
+
+def _terminal(cur: Any, identifier: str) -> int | None:
+    """The id of the EGTS terminal known by ``identifier``; None (and a message) if unknown."""
     from db import terminals
 
-    found = terminals.find_terminal(cur, args.protocol, args.identifier)
+    found = terminals.find_terminal(cur, "egts", identifier)
     if found is None:
-        print(f"glonass-dispatch: no terminal {args.protocol}:{args.identifier}",
-              file=sys.stderr)
+        print(f"glonass-dispatch: no terminal egts:{identifier}", file=sys.stderr)
     return found
 
 

@@ -6,6 +6,9 @@
   201 with the command, which then moves queued → sent → delivered → confirmed | failed;
 * ``GET  /api/terminals/{id}/commands/{command_id}``: one, to follow it;
 * ``DELETE /api/terminals/{id}/commands/{command_id}``: withdraw one that has not gone out.
+
+``{id}`` is the registry id (``GET /api/terminals``) or ``protocol:identifier``
+(``egts:1001``, or an IMEI in place of the TID).
 """
 
 from __future__ import annotations
@@ -30,21 +33,21 @@ class TerminalsResource(JsonResource):
         self._default_ttl_s = default_ttl_s
 
     def get(self, request: Request) -> Deferred[Any]:
-        terminal_id, command_id = _path(request)
-        if terminal_id is None:
+        terminal, command_id = _path(request)
+        if terminal is None:
             rows: Deferred[list[dict[str, Any]]] = self._pool.runInteraction(
                 registry.list_terminals)
             return rows.addCallback(lambda found: [_terminal_view(t) for t in found])
         d: Deferred[Any]
         if command_id is None:
-            d = self._pool.runInteraction(_commands_of, terminal_id)
+            d = self._pool.runInteraction(_commands_of, terminal)
         else:
-            d = self._pool.runInteraction(_command_or_404, terminal_id, command_id)
+            d = self._pool.runInteraction(_command_or_404, terminal, command_id)
         return d
 
     def post(self, request: Request) -> Deferred[Any]:
-        terminal_id, command_id = _path(request)
-        if terminal_id is None or command_id is not None:
+        terminal, command_id = _path(request)
+        if terminal is None or command_id is not None:
             raise ApiError(405, "POST a command to /api/terminals/{id}/commands")
         try:
             spec = parse_command(read_json(request))
@@ -53,30 +56,43 @@ class TerminalsResource(JsonResource):
         session = current_session(request)
         by = session.user.login if session else None
         ttl = spec.ttl_s if spec.ttl_s is not None else self._default_ttl_s
-        d: Deferred[dict[str, Any]] = self._pool.runInteraction(
-            _enqueue, terminal_id, spec, ttl, by)
+        d: Deferred[dict[str, Any]] = self._pool.runInteraction(_enqueue, terminal, spec, ttl, by)
         return d.addCallback(lambda command: Reply(201, command))
 
     def delete(self, request: Request) -> Deferred[Any]:
-        terminal_id, command_id = _path(request)
-        if terminal_id is None or command_id is None:
+        terminal, command_id = _path(request)
+        if terminal is None or command_id is None:
             raise ApiError(405, "DELETE /api/terminals/{id}/commands/{command_id}")
-        d: Deferred[Any] = self._pool.runInteraction(_cancel, terminal_id, command_id)
+        d: Deferred[Any] = self._pool.runInteraction(_cancel, terminal, command_id)
         return d.addCallback(lambda _: Reply(204))
 
 
-def _path(request: Request) -> tuple[int | None, int | None]:
-    """(terminal id, command id) from ``/api/terminals[/{id}/commands[/{command_id}]]``."""
+def _path(request: Request) -> tuple[str | None, int | None]:
+    """(terminal, command id) from ``/api/terminals[/{id}/commands[/{command_id}]]``."""
     parts = [p.decode("utf-8", "replace") for p in (request.postpath or []) if p]
     if not parts:
         return None, None
     if len(parts) == 1 or parts[1] != "commands" or len(parts) > 3:
         raise ApiError(404, "no such resource: use /api/terminals/{id}/commands")
+    if len(parts) == 2:
+        return parts[0], None
     try:
-        ids = [int(p) for p in parts[:1] + parts[2:]]
+        return parts[0], int(parts[2])
     except ValueError as e:
-        raise ApiError(400, "ids must be integers", "/".join(parts)) from e
-    return ids[0], ids[1] if len(ids) > 1 else None
+        raise ApiError(400, "the command id must be an integer", parts[2]) from e
+
+
+def _resolve(cur: Any, terminal: str) -> tuple[int, str]:
+    """(registry id, protocol) of the terminal a path names: its id, or protocol:identifier."""
+    if terminal.isdigit():
+        terminal_id: int | None = int(terminal)
+    else:
+        protocol, _, identifier = terminal.partition(":")
+        terminal_id = registry.find_terminal(cur, protocol, identifier) if identifier else None
+    protocol_found = registry.terminal_protocol(cur, terminal_id) if terminal_id else None
+    if terminal_id is None or protocol_found is None:
+        raise ApiError(404, "no such terminal (give its id, or protocol:identifier)", terminal)
+    return terminal_id, protocol_found
 
 
 def _terminal_view(t: dict[str, Any]) -> dict[str, Any]:
@@ -84,36 +100,29 @@ def _terminal_view(t: dict[str, Any]) -> dict[str, Any]:
     return {**t, "last_login_at": last.isoformat() if last is not None else None}
 
 
-def _egts_terminal(cur: Any, terminal_id: int) -> None:
-    protocol = registry.terminal_protocol(cur, terminal_id)
-    if protocol is None:
-        raise ApiError(404, "no such terminal", terminal_id)
-    if protocol != "egts":
-        raise ApiError(409, f"commands go to EGTS terminals; terminal {terminal_id} speaks "
-                            f"{protocol}", terminal_id)
-
-
-def _enqueue(cur: Any, terminal_id: int, spec: CommandSpec, ttl_s: float,
+def _enqueue(cur: Any, terminal: str, spec: CommandSpec, ttl_s: float,
              by: str | None) -> dict[str, Any]:
-    _egts_terminal(cur, terminal_id)
+    terminal_id, protocol = _resolve(cur, terminal)
+    if protocol != "egts":
+        raise ApiError(409, f"commands go to EGTS terminals; terminal {terminal} speaks "
+                            f"{protocol}", terminal)
     return queue.enqueue(cur, terminal_id, spec, ttl_s, by)
 
 
-def _commands_of(cur: Any, terminal_id: int) -> list[dict[str, Any]]:
-    if registry.terminal_protocol(cur, terminal_id) is None:
-        raise ApiError(404, "no such terminal", terminal_id)
-    return queue.list_commands(cur, terminal_id)
+def _commands_of(cur: Any, terminal: str) -> list[dict[str, Any]]:
+    return queue.list_commands(cur, _resolve(cur, terminal)[0])
 
 
-def _command_or_404(cur: Any, terminal_id: int, command_id: int) -> dict[str, Any]:
+def _command_or_404(cur: Any, terminal: str, command_id: int) -> dict[str, Any]:
+    terminal_id, _ = _resolve(cur, terminal)
     command = queue.get_command(cur, command_id)
     if command is None or command["terminal_id"] != terminal_id:
         raise ApiError(404, "no such command of this terminal", command_id)
     return command
 
 
-def _cancel(cur: Any, terminal_id: int, command_id: int) -> None:
-    command = _command_or_404(cur, terminal_id, command_id)
+def _cancel(cur: Any, terminal: str, command_id: int) -> None:
+    command = _command_or_404(cur, terminal, command_id)
     if not queue.cancel(cur, command_id):
         raise ApiError(409, f"command {command_id} is {command['status']}; only a queued "
                             "command can be withdrawn", command_id)

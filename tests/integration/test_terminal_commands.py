@@ -189,7 +189,7 @@ def test_command_waits_for_its_terminal_and_the_cli_follows_it(served: Served,
                           "5004"], capture_output=True, text=True, env=env, cwd=REPO)
     assert add.returncode == 0, add.stderr
     cli = subprocess.Popen([sys.executable, "-m", "egts_server.cli", "terminals", "command",
-                            "egts", "5004", "--text", "GETVER", "--wait", "30"],
+                            "egts:5004", "GETVER", "--wait", "30"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                            cwd=REPO)
     time.sleep(1.0)  # the command is queued before the terminal connects
@@ -238,6 +238,13 @@ def test_api_refusals_and_withdrawal(served: Served, admin: dict[str, str]) -> N
     assert status == 400 and body["detail"] == {"field": "text"}
     status, _ = api(served, admin, "POST", "/api/terminals/999999/commands", {"text": "x"})
     assert status == 404
+    status, _ = api(served, admin, "POST", "/api/terminals/egts:nobody/commands", {"text": "x"})
+    assert status == 404
+    status, by_name = api(served, admin, "POST", "/api/terminals/egts:5005/commands",
+                          {"text": "y"})
+    assert status == 201 and by_name["terminal_id"] == tid
+    assert api(served, admin, "GET", f"/api/terminals/egts:5005/commands/{by_name['id']}"
+               )[1]["summary"] == "y"
     status, body = api(served, admin, "POST", f"/api/terminals/{ndtp}/commands", {"text": "x"})
     assert status == 409 and "ndtp" in body["error"]
     status, _ = api(served, admin, "GET", f"/api/terminals/{tid}/bogus")

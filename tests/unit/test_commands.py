@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from egts_server.cli_commands import terminal_and_text
 from egts_server.codec.egts.subrecords import CommandData, CommandType
 from egts_server.codec.reader import ByteReader, ByteWriter
 from egts_server.commands import (
@@ -19,6 +20,7 @@ from egts_server.commands import (
     decode_text,
     parse_command,
 )
+from egts_server.config import ConfigError
 
 
 def test_text_goes_as_raw_data_in_cp1251() -> None:
@@ -112,3 +114,19 @@ def test_answer_text_is_found_in_the_command_layout_or_alone() -> None:
     assert answer_value(b"\x00\x01\x02", Charset.BINARY) == (b"\x00\x01\x02", None)
     assert decode_text(b"\xff\xfe\x00", Charset.ASCII) is None
     assert decode_text("ок".encode("utf-16-be"), Charset.UCS2) == "ок"
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    (["1001"], ("1001", None)),
+    (["egts:1001", "GETVER"], ("1001", "GETVER")),
+    (["egts", "1001", "SET", "APN", "internet"], ("1001", "SET APN internet")),
+    (["861230045678901", "STATUS"], ("861230045678901", "STATUS")),
+])
+def test_the_cli_names_a_terminal_three_ways(words: list[str],
+                                             expected: tuple[str, str | None]) -> None:
+    assert terminal_and_text(words) == expected
+
+
+def test_the_cli_refuses_other_protocols() -> None:
+    with pytest.raises(ConfigError, match="EGTS terminals, not ndtp"):
+        terminal_and_text(["ndtp:5"])
