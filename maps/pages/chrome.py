@@ -46,6 +46,8 @@ NAV: Final = (
 ROLE_LABELS: Final = {"auditor": "аудитор", "dispatcher": "диспетчер", "admin": "администратор"}
 #: Roles the server lets write (maps.access: EDITOR and above).
 EDITOR_ROLES: Final = ("dispatcher", "admin")
+#: Pages only admins may open; the bar shows their links to admins only.
+ADMIN_NAV: Final = (("/admin/terminals", "Терминалы"), ("/admin/delivery", "Ретрансляция"))
 APPBAR_HEIGHT_PX: Final = 48
 BRAND: Final = "Диспетчерская ЖКХ · Комсомольск-на-Амуре"
 
@@ -87,7 +89,8 @@ class AppBar(PageScript):
         super().__init__(scripts=["pages"], styles=["app"], asset_prefix=asset_prefix)
         self._name = "AppBar"
         self.config = {"sessionUrl": session_url, "loginUrl": "/login", "logoutUrl": "/logout",
-                       "roles": ROLE_LABELS, "editorRoles": list(EDITOR_ROLES)}
+                       "roles": ROLE_LABELS, "editorRoles": list(EDITOR_ROLES),
+                       "adminLinks": [list(link) for link in ADMIN_NAV]}
         self.markup = appbar_html(self.get_name(), active, asset_prefix, side_width_px)
 
 

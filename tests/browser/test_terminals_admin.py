@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.served_pages import sign_in_page
+from tests.browser.served_pages import DISPATCHER, sign_in_page
 from tests.conftest import Served
 from tests.integration.test_auth import add_user
 from tests.integration.test_terminal_commands import answer, logged_in, read_command, take
@@ -58,4 +58,20 @@ def test_form_errors_come_back_next_to_the_form(server: Served, page: Any,
     error.wait_for()
     assert "value" in error.inner_text()
     assert page.locator("[data-history] tr[data-status]").count() == 0
+    assert page_log.page_errors == []
+
+
+def test_the_bar_shows_admin_pages_to_admins_only(server: Served, page: Any,
+                                                  page_log: Any) -> None:
+    add_user(server.dsn, *ADMIN, "admin")
+    add_user(server.dsn, *DISPATCHER, "dispatcher")
+    sign_in_page(page, server, "/", ADMIN)
+    page.locator("a[data-admin-link]", has_text="Терминалы").wait_for()
+    page.click("a[data-admin-link]:has-text('Терминалы')")
+    page.wait_for_url(server.base_url + "/admin/terminals")
+    page.locator("[data-terminals]").wait_for()
+    page.context.clear_cookies()
+    sign_in_page(page, server, "/", DISPATCHER)
+    page.locator("[data-logout]").wait_for()
+    assert page.locator("a[data-admin-link]").count() == 0
     assert page_log.page_errors == []

@@ -198,6 +198,15 @@
         button.setAttribute('data-logout', '');
         form.appendChild(button);
         box.appendChild(form);
+        if (info.user.role === 'admin') {
+          var nav = header.querySelector('.gd-nav');
+          (config.adminLinks || []).forEach(function (link) {
+            var a = el('a', null, link[1]);
+            a.href = link[0];
+            a.setAttribute('data-admin-link', '');
+            nav.appendChild(a);
+          });
+        }
       } else {
         box.appendChild(el('span', 'gd-session-user gd-session-guest',
           info && info.unavailable ? 'сервер не ответил' : 'гость, только просмотр'));
