@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,7 +14,7 @@ import psycopg2
 import pytest
 
 from egts_server.cli import main as cli
-from tests.conftest import start_server, stop_server
+from tests.conftest import REPO, start_server, stop_server
 from tests.egts_terminal import EgtsTerminal
 
 pytestmark = pytest.mark.postgis
@@ -65,3 +68,16 @@ def test_vehicles_edit_changes_only_the_given_fields(dsn: str, monkeypatch: pyte
         assert cur.fetchone() == ({},)
     assert cli(["vehicles", "edit", "999999", "--name", "x"]) == 1
     assert "no vehicle 999999" in capsys.readouterr().err
+
+
+def test_listing_into_a_closed_pipe_is_quiet(dsn: str) -> None:
+    """`terminals list | head -1`: the reader leaves early; no traceback, exit status 0."""
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO terminals (protocol, identifier)"
+                    " SELECT 'egts', g::text FROM generate_series(1, 5000) g")
+    conn.close()
+    result = subprocess.run(
+        f"{sys.executable} -m egts_server.cli terminals list | head -1", shell=True,
+        capture_output=True, text=True, cwd=REPO, env={**os.environ, "DATABASE_URL": dsn})
+    assert result.stdout.count("\n") == 1 and "egts:1" in result.stdout
+    assert result.stderr == ""
