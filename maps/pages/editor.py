@@ -180,8 +180,9 @@ def side_panel_html(element_id: str) -> str:
 class EditorApp(PageScript):
     """The side panel and the script that connects Leaflet.draw, the forms and the API.
 
-    Added after the ``Draw`` control, so ``editor.js`` loads after ``leaflet.draw.js`` (it sets
-    Leaflet.draw's texts to Russian) and its ``draw:created`` handler runs after folium's.
+    Added after the ``Draw`` control, so ``editor.js`` and its tabs (``editor_routes.js``,
+    ``editor_marks.js``) load after ``leaflet.draw.js`` (``editor.js`` sets Leaflet.draw's
+    texts to Russian) and its ``draw:created`` handler runs after folium's.
     """
 
     _template = Template(
@@ -203,7 +204,8 @@ class EditorApp(PageScript):
 
     def __init__(self, *, draw: Draw, routes: folium.FeatureGroup, config: dict[str, Any],
                  asset_prefix: str) -> None:
-        super().__init__(scripts=["editor"], styles=["editor"], asset_prefix=asset_prefix)
+        super().__init__(scripts=["editor_routes", "editor_marks", "editor"], styles=["editor"],
+                         asset_prefix=asset_prefix)
         self._name = "EditorApp"
         self.draw, self.routes, self.config = draw, routes, config
         self.panel_id = self.get_name() + "_panel"
