@@ -4,8 +4,8 @@ Each page is a folium map rendered once at start-up (``render_*_page`` returns t
 that :class:`maps.web.HtmlPage` serves), with every script and stylesheet from our own static
 folder. Python decides what is on a page and passes configuration as JSON; the behaviour lives
 in ``maps/static/js`` (one file per page, the editor's two tabs in files of their own, plus the
-shared ``pages.js`` and ``track.js``), so a
-page costs nothing per request and works with no network at all.
+shared ``pages.js`` and ``track.js``), so a page costs nothing per request and works with no
+network at all.
 """
 
 from maps.pages.coverage_map import render_coverage_page
