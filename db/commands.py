@@ -76,22 +76,31 @@ def cancel(cur: Any, command_id: int) -> bool:
     return bool(cur.rowcount)
 
 
+# Due to go out: queued, or sent and still unanswered after resend_after_s, with attempts left.
+_DUE: Final = ("status IN ('queued', 'sent') AND expires_at > now() AND attempts < %(max)s"
+               " AND (status = 'queued' OR sent_at < now() - %(resend)s * interval '1 second')")
+
+
+def due_terminals(cur: Any, resend_after_s: float, max_attempts: int) -> list[int]:
+    """The terminals that have a command due (usually none: an index-only look)."""
+    cur.execute(f"SELECT DISTINCT terminal_id FROM terminal_commands WHERE {_DUE}",
+                {"max": max_attempts, "resend": resend_after_s})
+    return [int(row[0]) for row in cur.fetchall()]
+
+
 def claim(cur: Any, terminal_ids: list[int], resend_after_s: float,
           max_attempts: int) -> list[tuple[int, int, int, int, int, bytes]]:
-    """Mark as sent, and return, what is due for these connected terminals: queued commands,
-    and sent ones still unanswered after ``resend_after_s`` with attempts left.
+    """Mark as sent, and return, what is due for these connected terminals.
 
     Rows: (id, terminal_id, code, action, charset, data), oldest first. SKIP LOCKED: two
     processes never claim the same command.
     """
     cur.execute("UPDATE terminal_commands SET status = 'sent', attempts = attempts + 1,"
                 " sent_at = now() WHERE id IN ("
-                " SELECT id FROM terminal_commands WHERE status IN ('queued', 'sent')"
-                " AND terminal_id = ANY(%s) AND expires_at > now() AND attempts < %s"
-                " AND (status = 'queued' OR sent_at < now() - %s * interval '1 second')"
-                " ORDER BY id FOR UPDATE SKIP LOCKED)"
+                f" SELECT id FROM terminal_commands WHERE terminal_id = ANY(%(terminals)s)"
+                f" AND {_DUE} ORDER BY id FOR UPDATE SKIP LOCKED)"
                 " RETURNING id, terminal_id, code, action, charset, data",
-                (terminal_ids, max_attempts, resend_after_s))
+                {"terminals": terminal_ids, "max": max_attempts, "resend": resend_after_s})
     return sorted((i, t, c, a, ch, bytes(d)) for i, t, c, a, ch, d in cur.fetchall())
 
 

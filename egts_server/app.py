@@ -12,6 +12,7 @@ from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred, gatherResults, maybeDeferred
 from twisted.logger import Logger
 from twisted.python.failure import Failure
+from twisted.web.server import Site
 
 from db import retention, terminals
 from db.pool import PositionStore, make_pool
@@ -81,7 +82,7 @@ class Application(MultiService):
     log = Logger()
 
     def __init__(self, settings: Settings, reactor: Any,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now, *, intake_worker: int = 0) -> None:
         super().__init__()
         self._reactor = reactor
         self._shutdown_timeout_s = settings.intake.shutdown_timeout_s
@@ -94,7 +95,7 @@ class Application(MultiService):
         self.writer = BatchingWriter(PositionStore(self.write_pool).store, reactor,
                                      batch_size=w.batch_size, max_queue=w.max_queue,
                                      retry_delay_s=w.retry_delay_s, concurrency=w.connections,
-                                     metrics=self.metrics)
+                                     linger_s=w.linger_s, metrics=self.metrics)
         self.writer.setServiceParent(self)
         # last in the tree, so it starts (and freezes what exists) after everything else
         self.collector = CollectorSchedule(reactor, self.metrics.registry,
@@ -125,15 +126,17 @@ class Application(MultiService):
         def archive(protocol: str) -> PacketArchive | None:
             if not settings.archive.enabled:
                 return None
+            prefix = f"{protocol}.{intake_worker}" if intake_worker else protocol  # own files
             kept = PacketArchive(settings.resolve(settings.archive.directory),
-                                 settings.archive.keep_days, clock, reactor, prefix=protocol)
+                                 settings.archive.keep_days, clock, reactor, prefix=prefix)
             kept.setServiceParent(self)
             return kept
 
         def listen(factory: TelemetryFactory, listener: ListenerSettings) -> None:
             service = ListenerService(factory, listener.port, host=listener.host,
                                       backlog=listener.backlog,
-                                      shutdown_timeout_s=i.shutdown_timeout_s, reactor=reactor)
+                                      shutdown_timeout_s=i.shutdown_timeout_s, reactor=reactor,
+                                      reuse_port=i.processes > 1)
             service.setServiceParent(self)
             self.listeners.append(service)
 
@@ -151,6 +154,13 @@ class Application(MultiService):
                                             counter=counter, metrics=self.metrics,
                                             archive=archive("ndtp"))
             listen(self.ndtp_factory, settings.ndtp)
+        if intake_worker:  # an extra intake process (net.workers): telemetry and /metrics only
+            self.http = TCPServer(settings.http.port + intake_worker,
+                                  Site(MetricsResource(self.metrics_text)),
+                                  interface=settings.http.host, reactor=reactor)
+            self.http.setServiceParent(self)
+            self.collector.setServiceParent(self)
+            return
         nis = (NisResource(self.writer, admit, clock, settings.nis.passwords)
                if settings.nis.enabled else None)
         # -- end of issue 4 --

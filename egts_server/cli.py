@@ -35,7 +35,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from egts_server.serve import serve
 
     return serve(settings, simulate=args.simulate, simulate_interval_s=args.simulate_interval,
-                 log_format=args.log_format)
+                 log_format=args.log_format, intake_worker=args.intake_worker)
 
 
 # -- db ------------------------------------------------------------------------------------------
@@ -234,6 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--simulate-interval", type=float, default=5.0, metavar="S",
                        help="seconds between a simulated terminal's fixes (default 5)")
     serve.add_argument("--log-format", choices=("text", "json"), default="text")
+    serve.add_argument("--intake-worker", type=int, default=0, metavar="K",
+                       help=argparse.SUPPRESS)  # started by serve itself (intake.processes)
     serve.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="manage the database (embedded cluster by default)")

@@ -36,6 +36,7 @@ class IntakeSettings:
     max_bad_packets: int = 10  # malformed packets in a row before the connection is closed
     shutdown_timeout_s: float = 10.0  # SIGTERM: wait this long for commits and acknowledgements
     gc_interval_s: float = 60.0  # scheduled garbage collection (0: Python's automatic one)
+    processes: int = 1  # processes sharing the telemetry ports (SO_REUSEPORT), one core each
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,7 @@ class WriterSettings:
     max_queue: int = 50000
     retry_delay_s: float = 1.0
     connections: int = 2  # transactions in flight at once
+    linger_s: float = 0.005  # least time between two transaction starts (bigger batches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +364,7 @@ def _validate(s: Settings) -> None:
                           ("writer.max_queue", s.writer.max_queue),
                           ("writer.retry_delay_s", s.writer.retry_delay_s),
                           ("writer.connections", s.writer.connections),
+                          ("intake.processes", i.processes),
                           ("egts.backlog", s.egts.backlog),
                           ("ndtp.backlog", s.ndtp.backlog),
                           ("intake.idle_timeout_s", i.idle_timeout_s),
@@ -383,6 +386,8 @@ def _validate(s: Settings) -> None:
             raise ConfigError(f"{key}: must be positive")
     if i.gc_interval_s < 0:
         raise ConfigError("intake.gc_interval_s: must be 0 or more")
+    if s.writer.linger_s < 0:
+        raise ConfigError("writer.linger_s: must be 0 or more")
     if not 0 <= s.commands.source_id <= 0xFFFF_FFFF:
         raise ConfigError("commands.source_id: must fit in 32 bits")
     if s.database.partition_months_ahead < 0:

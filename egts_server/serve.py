@@ -1,8 +1,13 @@
-"""``glonass-dispatch serve``: prepare the database, start the service tree, run the reactor."""
+"""``glonass-dispatch serve``: prepare the database, start the service tree, run the reactor.
+
+With ``intake.processes`` > 1 this process also starts and supervises the extra intake
+processes (``net.workers``); each of those runs ``serve --intake-worker K``.
+"""
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import psycopg2
 from twisted.logger import (
@@ -19,6 +24,7 @@ from db.migrate import migrate
 from egts_server.app import Application
 from egts_server.config import Settings
 from egts_server.database import database_dsn, embedded_cluster
+from egts_server.net.workers import IntakeWorkers, ParentWatch
 
 log = Logger()
 
@@ -56,12 +62,19 @@ def prepare_database(settings: Settings) -> bool:
 
 
 def serve(settings: Settings, *, simulate: int = 0, simulate_interval_s: float = 5.0,
-          log_format: str = "text") -> int:
+          log_format: str = "text", intake_worker: int = 0) -> int:
     from twisted.internet import reactor
 
     start_logging(log_format)
+    if intake_worker:
+        return serve_intake_worker(settings, intake_worker, reactor)
     stop_cluster = prepare_database(settings)
     app = Application(settings, reactor)
+    if settings.intake.processes > 1:  # stopped alongside the application, not after it
+        workers = IntakeWorkers(reactor, settings.intake.processes - 1, sys.argv[1:],
+                                stop_timeout_s=settings.intake.shutdown_timeout_s + 5)
+        workers.startService()
+        reactor.addSystemEventTrigger("before", "shutdown", workers.stopService)
     if simulate:
         from egts_server.simulator.fleet import SimulatedFleet
 
@@ -79,4 +92,16 @@ def serve(settings: Settings, *, simulate: int = 0, simulate_interval_s: float =
     reactor.run()  # type: ignore[attr-defined]
     if stop_cluster:
         embedded_cluster(settings).stop()
+    return 0
+
+
+def serve_intake_worker(settings: Settings, index: int, reactor: Any) -> int:
+    """An extra intake process: the database is ready (the first process saw to it)."""
+    app = Application(settings, reactor, intake_worker=index)
+    ParentWatch(reactor).setServiceParent(app)
+    app.startService()
+    reactor.addSystemEventTrigger("before", "shutdown", app.stopService)
+    log.info("intake worker {index}: EGTS tcp/{egts}, /metrics on http port {http}", index=index,
+             egts=settings.egts.port, http=settings.http.port + index)
+    reactor.run()
     return 0

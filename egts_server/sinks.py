@@ -5,7 +5,10 @@ has committed; the protocol adapters write the terminal's acknowledgement from t
 Batches form by themselves (group commit): while a transaction runs, new submissions queue up
 and go together in the next, so latency stays at about one commit under light load and batches
 grow under heavy load. ``concurrency`` transactions may run at once (one per connection of the
-writer's pool).
+writer's pool). ``linger_s`` spaces transaction starts at least that far apart: thousands of
+terminals reporting at even intervals would otherwise each get a transaction of their own
+(the next connection is always free), and a transaction's fixed cost, in the database and in
+this process, is several times a fix's. A submission after a quiet spell never waits.
 
 Failures never stop the writer:
 
@@ -98,13 +101,16 @@ class BatchingWriter(Service):
 
     def __init__(self, store: StoreBatch, clock: IReactorTime, *, batch_size: int = 5000,
                  max_queue: int = 50000, retry_delay_s: float = 1.0, concurrency: int = 1,
-                 metrics: IntakeMetrics | None = None) -> None:
+                 linger_s: float = 0.0, metrics: IntakeMetrics | None = None) -> None:
         self._store = store
         self._clock = clock
         self._batch_size = batch_size
         self._max_queue = max_queue
         self._retry_delay_s = retry_delay_s
         self._concurrency = max(1, concurrency)
+        self._linger_s = linger_s
+        self._last_start = float("-inf")
+        self._lingering: IDelayedCall | None = None  # the next start, held back by linger_s
         self._pending: deque[_Pending] = deque()
         self._isolating: deque[_Batch] = deque()
         self._queued = 0  # fixes submitted and not yet committed or refused
@@ -173,11 +179,20 @@ class BatchingWriter(Service):
     # -- internals ---------------------------------------------------------------------------
 
     def _kick(self) -> None:
-        while self._retry is None and self._in_flight < self._concurrency:
+        while (self._retry is None and self._lingering is None
+               and self._in_flight < self._concurrency):
+            wait = self._last_start + self._linger_s - self._clock.seconds()
+            if wait > 0 and self._pending:
+                self._lingering = self._clock.callLater(wait, self._lingered)
+                return
             batch = self._next_batch()
             if batch is None:
                 return
             self._start(batch)
+
+    def _lingered(self) -> None:
+        self._lingering = None
+        self._kick()
 
     def _next_batch(self) -> _Batch | None:
         if self._isolating:
@@ -195,7 +210,7 @@ class BatchingWriter(Service):
 
     def _start(self, batch: _Batch) -> None:
         self._in_flight += 1
-        batch.started = self._clock.seconds()
+        batch.started = self._last_start = self._clock.seconds()
         rows = [row for item in batch.items for row in item.rows]
         d: Deferred[int] = maybeDeferred(self._store, rows)
         d.addCallbacks(self._committed, self._failed, callbackArgs=(batch,),

@@ -1,10 +1,12 @@
 """Commands to terminals: from the shared queue onto the terminals' connections, and back.
 
-Every ``poll_interval_s`` the relay claims, in one transaction, what is due for the terminals
-connected to this process (``db.commands.claim``: queued commands, and sent ones left
-unanswered for ``resend_after_s``) and writes each on its terminal's connection. It also gives
-up on what is overdue. The adapter hands the terminal's answers to ``record``; the answer's
-confirmation is written to the terminal only after they are stored.
+Every ``poll_interval_s`` the relay gives up on what is overdue and asks which terminals have
+a command due (queued, or sent and left unanswered for ``resend_after_s``): usually none, and
+then that is all. Otherwise it claims, in a second transaction, the commands of those of them
+connected to this process (``db.commands.claim``) and writes each on its terminal's
+connection. So an idle queue costs one small query a second, not a walk of every connection.
+The adapter hands the terminal's answers to ``record``; the answer's confirmation is written to
+the terminal only after they are stored.
 
 The queue is in the database, so a command queued by the CLI or another process reaches the
 terminal on whichever process holds its connection, and a restart loses nothing.
@@ -57,15 +59,24 @@ class CommandRelay(PeriodicService):
         """One round; never fails (a failed call would stop the timer for good)."""
         if self._busy:  # the previous round still waits for the database
             return succeed(None)
-        targets: dict[int, CommandTarget] = {}
-        for connection in self._connections():
-            terminal_id = connection.terminal_id
-            if terminal_id is not None:
-                targets[terminal_id] = connection
         self._busy = True
         s = self._settings
-        d: Deferred[list[Claimed]] = self._pool.runInteraction(
-            _round, sorted(targets), s.resend_after_s, s.max_attempts)
+        targets: dict[int, CommandTarget] = {}
+        d: Deferred[list[int]] = self._pool.runInteraction(_due, s.resend_after_s,
+                                                           s.max_attempts)
+
+        def claim(due: list[int]) -> Deferred[list[Claimed]] | list[Claimed]:
+            wanted = set(due)
+            if wanted:
+                for connection in self._connections():
+                    terminal_id = connection.terminal_id
+                    if terminal_id in wanted:
+                        targets[terminal_id] = connection
+            if not targets:
+                return []
+            claimed: Deferred[list[Claimed]] = self._pool.runInteraction(
+                queue.claim, sorted(targets), s.resend_after_s, s.max_attempts)
+            return claimed
 
         def send(claimed: list[Claimed]) -> None:
             for command_id, terminal_id, code, action, charset, data in claimed:
@@ -80,7 +91,7 @@ class CommandRelay(PeriodicService):
         def done(_: object) -> None:
             self._busy = False
 
-        return d.addCallbacks(send, failed).addBoth(done)
+        return d.addCallback(claim).addCallbacks(send, failed).addBoth(done)
 
     def record(self, terminal_id: int, events: Sequence[CommandEvent]) -> Deferred[None]:
         """Store what the terminal said about its commands (fires once committed)."""
@@ -88,12 +99,9 @@ class CommandRelay(PeriodicService):
         return d
 
 
-def _round(cur: Any, terminal_ids: list[int], resend_after_s: float,
-           max_attempts: int) -> list[Claimed]:
+def _due(cur: Any, resend_after_s: float, max_attempts: int) -> list[int]:
     queue.settle_overdue(cur, resend_after_s, max_attempts)
-    if not terminal_ids:
-        return []
-    return queue.claim(cur, terminal_ids, resend_after_s, max_attempts)
+    return queue.due_terminals(cur, resend_after_s, max_attempts)
 
 
 def _record(cur: Any, terminal_id: int, events: Sequence[CommandEvent]) -> None:

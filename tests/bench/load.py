@@ -10,13 +10,18 @@ its own phase, and waits for each acknowledgement (which the server writes only 
 fix committed). Flood mode keeps ``--window`` packets of ``--records`` fixes in flight on each
 of ``--flood-connections`` connections.
 
-The server runs in its own process against a database of its own (``glonass_bench`` in a
-cluster under ``var/bench-pg``, created on first use), unless ``--port`` points at one already
-running. This process only generates load: one thread, non-blocking sockets, ``selectors``.
+The server runs in its own process (``--server-processes``: with its extra intake processes)
+against a database of its own (``glonass_bench`` in a cluster under ``var/bench-pg``, created
+on first use), unless ``--port`` points at one already running. This process only generates
+load: one thread, non-blocking sockets, ``selectors`` (and a helper thread that scrapes the
+server's metrics at the window's edges, so the scrape does not hold up the connections).
 
 Reported: acknowledged (= durable) fixes/s in the steady window, ack latency p50/p99/max as
-the terminals see it, the server's own ack and commit latency histograms, the server's RSS
-per connection and CPU per fix, and a check that the database holds every acknowledged fix.
+the terminals see it (packets sent and acknowledged in the window), the server's own ack and
+commit latency histograms, the server's RSS per connection, CPU per fix of the server, the
+database and this generator, how busy the machine was (and with what else), and a check that
+the database holds every acknowledged fix. The window starts ``--warmup`` seconds after the
+ramp: registering thousands of new terminals at once is a backlog of its own.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 import urllib.request
@@ -260,8 +266,9 @@ class Load:
             sent_at, fixes = sent
             self.stats.acked_fixes += fixes
             if self.window_start <= now < self.window_end:
-                self.stats.latencies.append(now - sent_at)
                 self.stats.acked_in_window += fixes
+                if sent_at >= self.window_start:
+                    self.stats.latencies.append(now - sent_at)
             if self.args.flood and self.sending:
                 self.send_fixes(conn, now)
         elif pt == 1 and conn.state == LOGIN:  # RESULT_CODE after the login
@@ -296,37 +303,43 @@ class Load:
         print(f"ramping {count} connections at {ramp:.0f}/s, then measuring for {a.seconds:.0f} s",
               flush=True)
         next_report = t0 + 5
-        started = False
+        prepared = started = False
+        hooks: list[threading.Thread] = []
         while True:
             now = time.perf_counter()
-            if now >= self.window_start and not started:
-                started = True
+            if now >= self.window_start - 1.0 and not prepared:
+                prepared = True
                 # the generator's own collector pauses would show up as server latency
                 gc.collect()
                 gc.freeze()
                 gc.disable()
-                for hook in self.at_window_start:
-                    hook()
+            if now >= self.window_start and not started:
+                started = True
+                hooks.append(_in_background(self.at_window_start))  # (scrapes take a while)
             if now >= stop_at and self.sending:
                 gc.enable()
-                for hook in self.at_window_end:
-                    hook()
+                hooks.append(_in_background(self.at_window_end))
                 self.peak_ready = max(self.peak_ready,
                                       sum(1 for c in self.conns if c.state == READY))
                 self.sending = False
                 self.drain_until = now + 10
             if not self.sending and (now >= self.drain_until or
                                      not any(c.sent for c in self.conns)):
+                for hook_thread in hooks:
+                    hook_thread.join()
                 break
             target = min(count, int((now - t0) * ramp) + 1)
             while opened < target:
                 self.open(opened)
                 opened += 1
             while self.sending and self.due and self.due[0][0] <= now:
-                _, tid, conn = heapq.heappop(self.due)
+                due, tid, conn = heapq.heappop(self.due)
                 if conn.state == READY:
                     self.send_fixes(conn, now)
-                    heapq.heappush(self.due, (now + interval, tid, conn))
+                    # next one a period after this one was due, not after it went out: every
+                    # terminal keeps its own phase (rescheduling from ``now`` lines up all the
+                    # terminals a slow loop turn served, and they stay a burst for good)
+                    heapq.heappush(self.due, (max(due + interval, now), tid, conn))
             timeout = 0.002 if self.due else 0.01
             if self.due:
                 timeout = max(0.0, min(timeout, self.due[0][0] - time.perf_counter()))
@@ -360,6 +373,7 @@ class Server:
         from db.cluster import LocalCluster
         from db.migrate import migrate
         from tests.conftest import free_port
+        from tests.reliability.harness import free_port_run
 
         self.cluster = LocalCluster(REPO / "var" / "bench-pg" / "data", args.db_port,
                                     database="glonass_bench")
@@ -368,7 +382,8 @@ class Server:
         self.cluster.create_database("glonass_bench")
         self.dsn = self.cluster.dsn()
         migrate(self.dsn)
-        self.egts_port, self.http_port = free_port(), free_port()
+        self.processes = args.server_processes
+        self.egts_port, self.http_port = free_port(), free_port_run(self.processes)
         workdir = REPO / "var" / "bench"
         workdir.mkdir(parents=True, exist_ok=True)
         config = workdir / "load.toml"
@@ -382,6 +397,8 @@ class Server:
         for name in ("ndtp",):
             if _has_setting(name):
                 tables[name] = {"enabled": False}
+        if args.server_processes > 1:
+            tables["intake"]["processes"] = args.server_processes
         for name, values in tomllib.loads(args.server_config).items():
             tables.setdefault(name, {}).update(values)
         config.write_text("".join(
@@ -397,28 +414,49 @@ class Server:
                  "-m", "egts_server.cli", "--config", str(config), "serve"],
                 stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO)
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/healthz",
-                                            timeout=2):
-                    break
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("server did not start; see " + str(self.log_path)) from None
-                time.sleep(0.1)
+        for url in (f"http://127.0.0.1:{self.http_port}/healthz",
+                    *(f"http://127.0.0.1:{self.http_port + k}/metrics"
+                      for k in range(1, self.processes))):
+            while True:
+                try:
+                    with urllib.request.urlopen(url, timeout=2):
+                        break
+                except OSError:
+                    if self.process.poll() is not None or time.monotonic() > deadline:
+                        raise SystemExit(f"server did not start; see {self.log_path}") from None
+                    time.sleep(0.1)
+
+    def pids(self) -> list[int]:
+        """The server process and its extra intake processes (``--server-processes``)."""
+        return [self.process.pid, *_children(self.process.pid)]
 
     def rss(self) -> int:
-        with open(f"/proc/{self.process.pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        total = 0
+        for pid in self.pids():
+            with open(f"/proc/{pid}/statm") as f:
+                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        return total
 
     def cpu_seconds(self) -> float:
-        with open(f"/proc/{self.process.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return sum(_cpu_seconds(pid) for pid in self.pids())
+
+    def system_cpu_seconds(self) -> float:
+        """The server's CPU time in the kernel (socket calls, mostly)."""
+        return sum(_cpu_times(pid)[1] for pid in self.pids())
+
+    def database_cpu_seconds(self) -> float:
+        """CPU time of the bench cluster: the postmaster and every process it started."""
+        postmaster = int((self.cluster.data_dir / "postmaster.pid").read_text().split()[0])
+        return _cpu_seconds(postmaster) + sum(_cpu_seconds(pid) for pid in _children(postmaster))
 
     def metrics(self) -> dict[str, float]:
-        """``/metrics`` as {"name{labels}": value}."""
-        return scrape(self.http_port, timeout=10)
+        """``/metrics`` as {"name{labels}": value}, summed over the server's processes (extra
+        process K serves its own on the HTTP port + K)."""
+        total: dict[str, float] = {}
+        for k in range(self.processes):
+            for name, value in scrape(self.http_port + k, timeout=10).items():
+                total[name] = total.get(name, 0.0) + value
+        return total
 
     def stored(self) -> int:
         with psycopg2.connect(self.dsn) as conn, conn.cursor() as cur:
@@ -432,6 +470,48 @@ class Server:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def _in_background(hooks: list[Callable[[], None]]) -> threading.Thread:
+    """Run the window's bookkeeping without stalling the connections (it scrapes HTTP)."""
+    thread = threading.Thread(target=lambda: [hook() for hook in hooks], daemon=True)
+    thread.start()
+    return thread
+
+
+def _counters(server: Server, load: Load) -> dict[str, float]:
+    """What the measured window's start and end are compared by."""
+    return {"cpu": server.cpu_seconds(), "sys": server.system_cpu_seconds(),
+            "db": server.database_cpu_seconds(), "busy": _busy_seconds(),
+            "acked": load.stats.acked_fixes, "gen": time.process_time()}
+
+
+def _cpu_times(pid: int) -> tuple[float, float]:
+    """User and system CPU time of one process (zeros if it has gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0, 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
+
+
+def _cpu_seconds(pid: int) -> float:
+    return sum(_cpu_times(pid))
+
+
+def _busy_seconds() -> float:
+    """CPU time the whole machine spent on anything but idling, all CPUs together."""
+    with open("/proc/stat") as f:
+        ticks = [int(v) for v in f.readline().split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(child) for child in f.read().split()]
 
 
 def _toml(value: object) -> str:
@@ -490,13 +570,16 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="measured window")
     parser.add_argument("--rate", type=float, default=1.0, help="fixes/s per terminal")
     parser.add_argument("--ramp", type=float, default=2000.0, help="new connections per second")
-    parser.add_argument("--warmup", type=float, default=3.0, help="seconds after the ramp")
+    parser.add_argument("--warmup", type=float, default=10.0,
+                        help="seconds after the ramp before measuring (new terminals register)")
     parser.add_argument("--flood", action="store_true", help="pipelined multi-record packets")
     parser.add_argument("--flood-connections", type=int, default=64)
     parser.add_argument("--records", type=int, default=10, help="flood: records per packet")
     parser.add_argument("--window", type=int, default=16, help="flood: packets in flight")
     parser.add_argument("--writer-connections", type=int, default=2,
                         help="server's writer.connections")
+    parser.add_argument("--server-processes", type=int, default=1,
+                        help="server's intake.processes (processes sharing the EGTS port)")
     parser.add_argument("--server-config", default="",
                         help="TOML merged into the server's configuration, e.g. "
                              "$'[intake]\\nmax_pending_fixes = 100'")
@@ -519,12 +602,10 @@ def main() -> int:
     marks = load.marks
     if server:
         load.at_window_start.append(lambda: marks.update(
-            cpu0=server.cpu_seconds(), acked0=load.stats.acked_fixes,
-            gen0=time.process_time()))
+            {f"{k}0": v for k, v in _counters(server, load).items()}))
         load.at_window_start.append(lambda: scraped.update(start=server.metrics()))
         load.at_window_end.append(lambda: marks.update(
-            cpu1=server.cpu_seconds(), acked1=load.stats.acked_fixes, rss1=server.rss(),
-            gen1=time.process_time()))
+            {f"{k}1": v for k, v in _counters(server, load).items()}, rss1=server.rss()))
         load.at_window_end.append(lambda: scraped.update(end=server.metrics()))
     try:
         rss0 = server.rss() if server else 0
@@ -540,7 +621,8 @@ def main() -> int:
     rate = s.acked_in_window / args.seconds
     mode = (f"flood: {count} connections x {args.window} packets of {args.records} fixes in flight"
             if args.flood else f"{count} terminals x {args.rate:g} fix/s")
-    print(f"\n{mode}; server writer.connections={args.writer_connections}; "
+    print(f"\n{mode}; server intake.processes={args.server_processes}, "
+          f"writer.connections={args.writer_connections}; "
           f"{os.cpu_count()} CPUs shared by server, PostgreSQL and this generator")
     print(f"{'connected (end of window)':34} {ready:>12,}")
     print(f"{'durable fixes/s (acked, window)':34} {rate:>12,.0f}")
@@ -569,8 +651,17 @@ def main() -> int:
         cpu = marks.get("cpu1", 0.0) - marks.get("cpu0", 0.0)
         gen = marks.get("gen1", 0.0) - marks.get("gen0", 0.0)
         print(f"{'server CPU, window (% of a core)':34} {100 * cpu / args.seconds:>12.0f}")
-        print(f"{'server CPU per acked fix (us)':34} {1e6 * cpu / max(acked, 1):>12.1f}")
+        system = marks.get("sys1", 0.0) - marks.get("sys0", 0.0)
+        print(f"{'server CPU per acked fix (us)':34} {1e6 * cpu / max(acked, 1):>12.1f}   "
+              f"(kernel {1e6 * system / max(acked, 1):.1f})")
+        db = marks.get("db1", 0.0) - marks.get("db0", 0.0)
+        print(f"{'database CPU, window (% of a core)':34} {100 * db / args.seconds:>12.0f}")
+        print(f"{'database CPU per acked fix (us)':34} {1e6 * db / max(acked, 1):>12.1f}")
         print(f"{'generator CPU per acked fix (us)':34} {1e6 * gen / max(acked, 1):>12.1f}")
+        busy = marks.get("busy1", 0.0) - marks.get("busy0", 0.0)
+        others = busy - cpu - db - gen
+        print(f"{'machine CPU busy: all / others (%)':34} {100 * busy / args.seconds:>8.0f} / "
+              f"{100 * others / args.seconds:.0f}  (of {100 * (os.cpu_count() or 1)})")
     print(f"{'disk fdatasync p50 at start (ms)':34} {fsync_ms:>12.2f}")
     print(f"{'load average (1 min) at the end':34} {os.getloadavg()[0]:>12.1f}")
     print(f"{'fixes sent / acked / in database':34} {s.sent_fixes:,} / {s.acked_fixes:,} / "

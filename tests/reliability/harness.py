@@ -46,12 +46,26 @@ def wait_until(condition: Callable[[], bool], timeout_s: float, what: str,
 # -- the server process ------------------------------------------------------------------------
 
 
+def free_port_run(n: int) -> int:
+    """A free port whose next ``n - 1`` ports are free too (intake worker K: HTTP port + K)."""
+    while True:
+        first = free_port()
+        try:
+            for port in range(first + 1, first + n):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return first
+
+
 class ServerProcess:
     """``glonass-dispatch serve`` on fixed ports, so it can be killed and started again."""
 
-    def __init__(self, dsn: str, workdir: Path, extra_config: str = "") -> None:
+    def __init__(self, dsn: str, workdir: Path, extra_config: str = "",
+                 http_ports: int = 1) -> None:
         self.dsn = dsn
-        self.egts_port, self.http_port = free_port(), free_port()
+        self.egts_port, self.http_port = free_port(), free_port_run(http_ports)
         self.config = workdir / "config.toml"
         other_listeners = "".join(
             f"[{name}]\nhost = \"127.0.0.1\"\nport = {free_port()}\n"

@@ -70,6 +70,25 @@ def test_submissions_during_a_commit_go_together_in_the_next() -> None:
     assert [len(rows) for rows, _ in store.calls] == [1, 3]
 
 
+def test_linger_spaces_transaction_starts_and_gathers_what_comes_meanwhile() -> None:
+    """With linger_s, a free connection waits until linger_s after the last start; a
+    submission after a quiet spell starts at once."""
+    store = ManualStore()
+    clock = Clock()
+    writer = BatchingWriter(store, clock, concurrency=2, linger_s=0.005)
+    writer.submit([row(1)])
+    writer.submit([row(2)])
+    writer.submit([row(3)])
+    assert [len(rows) for rows, _ in store.calls] == [1]
+    clock.advance(0.005)
+    assert [len(rows) for rows, _ in store.calls] == [1, 2]
+    for _, d in store.calls:
+        d.callback(1)
+    clock.advance(1.0)
+    writer.submit([row(4)])
+    assert [len(rows) for rows, _ in store.calls] == [1, 2, 1]
+
+
 def test_failed_commit_is_retried_with_same_rows_and_nothing_acknowledged() -> None:
     """A failing database delays the acknowledgement; the retry carries the same fixes."""
     clock = Clock()
