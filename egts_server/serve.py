@@ -6,7 +6,9 @@ processes (``net.workers``); each of those runs ``serve --intake-worker K``.
 
 from __future__ import annotations
 
+import signal
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import psycopg2
@@ -35,6 +37,32 @@ def start_logging(log_format: str) -> None:
     predicate = LogLevelFilterPredicate(defaultLogLevel=LogLevel.info)
     globalLogBeginner.beginLoggingTo([FilteringLogObserver(observer, [predicate])],
                                      redirectStandardIO=False)
+
+
+def stop_once(reactor: Any) -> Callable[[], None]:
+    """A stop for the reactor that acts once, also bound to SIGTERM and SIGINT.
+
+    A worker is signalled twice when a service manager signals the whole group and the first
+    process passes the signal on too; Twisted's own handler would then fail with
+    ReactorNotRunning in the middle of the graceful shutdown.
+    """
+    stopping = False
+
+    def stop() -> None:
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            reactor.stop()
+
+    def on_signal(signum: int, frame: object) -> None:
+        reactor.callFromThread(stop)
+
+    def install() -> None:  # after the reactor installed its own handlers
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, on_signal)
+
+    reactor.callWhenRunning(install)
+    return stop
 
 
 def prepare_database(settings: Settings) -> bool:
@@ -69,6 +97,7 @@ def serve(settings: Settings, *, simulate: int = 0, simulate_interval_s: float =
     if intake_worker:
         return serve_intake_worker(settings, intake_worker, reactor)
     stop_cluster = prepare_database(settings)
+    stop_once(reactor)
     app = Application(settings, reactor)
     if settings.intake.processes > 1:  # stopped alongside the application, not after it
         workers = IntakeWorkers(reactor, settings.intake.processes - 1, sys.argv[1:],
@@ -98,7 +127,7 @@ def serve(settings: Settings, *, simulate: int = 0, simulate_interval_s: float =
 def serve_intake_worker(settings: Settings, index: int, reactor: Any) -> int:
     """An extra intake process: the database is ready (the first process saw to it)."""
     app = Application(settings, reactor, intake_worker=index)
-    ParentWatch(reactor).setServiceParent(app)
+    ParentWatch(stop_once(reactor), reactor).setServiceParent(app)
     app.startService()
     reactor.addSystemEventTrigger("before", "shutdown", app.stopService)
     log.info("intake worker {index}: EGTS tcp/{egts}, /metrics on http port {http}", index=index,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from twisted.application.service import Service
@@ -121,8 +121,8 @@ class ParentWatch(Service):
 
     log = Logger()
 
-    def __init__(self, reactor: Any, interval_s: float = 1.0) -> None:
-        self._reactor = reactor
+    def __init__(self, stop: Callable[[], None], reactor: Any, interval_s: float = 1.0) -> None:
+        self._stop = stop
         self._parent = os.getppid()
         self._loop = LoopingCall(self._check)
         self._loop.clock = reactor
@@ -142,4 +142,4 @@ class ParentWatch(Service):
             self.log.warn("the first serve process (pid {pid}) is gone: shutting down",
                           pid=self._parent)
             self._loop.stop()
-            self._reactor.stop()
+            self._stop()

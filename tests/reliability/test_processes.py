@@ -123,3 +123,14 @@ def test_a_worker_does_not_outlive_the_first_process(server: ServerProcess) -> N
     (worker,) = worker_pids(server)
     server.kill()
     wait_until(lambda: not alive(worker), 20, "the orphaned worker to stop")
+
+
+def test_sigterm_to_the_whole_group_shuts_down_cleanly(server: ServerProcess) -> None:
+    """A service manager signals every process and the first one passes SIGTERM on as well:
+    the worker is signalled twice and still stops once, without a traceback."""
+    (worker,) = worker_pids(server)
+    os.kill(worker, signal.SIGTERM)
+    assert server.terminate() == 0
+    wait_until(lambda: not alive(worker), 20, "the worker to stop")
+    log = server.log_text()
+    assert "Traceback" not in log and "ReactorNotRunning" not in log, log[-3000:]
