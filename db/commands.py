@@ -12,7 +12,6 @@ from typing import Any, Final
 
 from egts_server.commands import CommandSpec, answer_value
 
-WAITING: Final = ("queued", "sent")
 _CID_MODULUS: Final = 1 << 32
 _CONFIRMATIONS: Final = {0: "ok", 1: "error", 2: "illegal", 3: "deleted", 4: "not_found",
                          5: "negative", 6: "in_progress"}

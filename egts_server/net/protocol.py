@@ -66,14 +66,14 @@ class EgtsProtocol(TelemetryProtocol):
         return self._session.login_result(ResultCode.OK if accepted else ResultCode.AUTH_DENIED)
 
     def count(self, handled: Outcome) -> None:
+        assert isinstance(handled, Handled)
         f = self._factory
         if handled.ack is not None:
             f.packet_ok.inc()
-            results = record_results(handled.ack)
-            if handled.error is None:
-                f.record_ok.inc(len(results))
+            if handled.error is None:  # every record confirmed with RST 0
+                f.record_ok.inc(len(handled.confirmed))
             else:
-                for code, count in Counter(results).items():
+                for code, count in Counter(rst for _, _, rst in handled.confirmed).items():
                     f.metrics.records.labels(f.name, str(code)).inc(count)
         elif handled.error is not None:
             code = int(reaction_for(handled.error).code)
@@ -135,21 +135,3 @@ class EgtsFactory(TelemetryFactory):
         """The open EGTS connections (the ones commands can go out on)."""
         return [p for p in self.protocols if isinstance(p, EgtsProtocol)]
 
-
-def record_results(ack: bytes) -> list[int]:
-    """RST of every RECORD_RESPONSE in one of our PT_RESPONSE packets (for the metrics)."""
-    results: list[int] = []
-    pos = ack[3] + 3  # header, then RPID and PR
-    end = len(ack) - 2
-    while pos + 7 <= end:
-        rl = ack[pos] | ack[pos + 1] << 8
-        rfl = ack[pos + 4]
-        pos += 7 + 4 * ((rfl & 1) + (rfl >> 1 & 1) + (rfl >> 2 & 1))
-        stop = pos + rl
-        while pos + 3 <= stop:
-            srl = ack[pos + 1] | ack[pos + 2] << 8
-            if ack[pos] == 0 and srl >= 3:
-                results.append(ack[pos + 5])
-            pos += 3 + srl
-        pos = stop
-    return results

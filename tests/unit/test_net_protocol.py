@@ -17,7 +17,7 @@ from db.terminals import Admission
 from egts_server.metrics import IntakeMetrics
 from egts_server.model import DeviceKey
 from egts_server.net.limits import CloseReason, ConnectionCounter, IntakeLimits
-from egts_server.net.protocol import EgtsFactory, EgtsProtocol, record_results
+from egts_server.net.protocol import EgtsFactory, EgtsProtocol
 from egts_server.sinks import BatchingWriter
 from tests.builders import egts as build
 
@@ -285,11 +285,17 @@ def test_finish_gives_up_after_the_timeout() -> None:
     assert transport.disconnected and replies(transport) == []
 
 
-@pytest.mark.parametrize("results", [[0], [0, 0, 0], [0, 150, 0, 153]])
-def test_record_results_are_read_back_from_our_response(results: list[int]) -> None:
-    """The metrics' per-record result codes come from the response the codec built."""
-    ack = build.record_ack(rpid=3, confirmed=[(rn, rst) for rn, rst in enumerate(results)])
-    assert record_results(ack) == results
+def test_records_are_counted_by_the_result_they_were_confirmed_with() -> None:
+    """records{result} per RECORD_RESPONSE sent: good records under 0, a refused one (an
+    unknown service, 150) under its code."""
+    rig = Rig()
+    proto, transport = rig.connect()
+    proto.dataReceived(fixes_packet(1, 0, 3))
+    bad = build.packet(pid=2, records=[build.pos_record(rn=3), build.record(rn=4, sst=99)])
+    proto.dataReceived(bad)
+    rig.store.commit_all()
+    records = rig.metrics.records
+    assert (records.value("egts", "0"), records.value("egts", "150")) == (4, 1)
 
 
 def test_login_and_data_in_one_read_ask_the_registry_once() -> None:

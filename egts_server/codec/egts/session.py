@@ -136,6 +136,7 @@ class Handled:
     close: bool = False
     error: CodecError | None = None
     commands: tuple[CommandEvent, ...] = ()
+    confirmed: tuple[tuple[int, int, int], ...] = ()  # (SST, RN, RST) of each record in ``ack``
 
 
 @dataclass(slots=True)
@@ -275,12 +276,13 @@ class Session:
         ack = build_response(pid=next(self._pids), rpid=pid, result=_OK,
                              confirmations=confirmations, rns=self._rns)
         commands = tuple(state.commands) if state.commands else ()
+        confirmed = tuple(confirmations)
         if state.refused_identity:
             return Handled(replies=(self.login_result(ResultCode.ID_NFOUND),), ack=ack,
                            positions=tuple(positions), close=True, error=state.error,
-                           commands=commands)
+                           commands=commands, confirmed=confirmed)
         return Handled(positions=tuple(positions), ack=ack, login=state.login, error=state.error,
-                       commands=commands)
+                       commands=commands, confirmed=confirmed)
 
     @staticmethod
     def _command_answers(body: bytes, start: int, end: int, state: _Packet) -> None:
