@@ -99,7 +99,8 @@ class Application(MultiService):
         self.writer.setServiceParent(self)
         # last in the tree, so it starts (and freezes what exists) after everything else
         self.collector = CollectorSchedule(reactor, self.metrics.registry,
-                                           interval_s=settings.intake.gc_interval_s)
+                                           interval_s=settings.intake.gc_interval_s,
+                                           full_interval_s=settings.intake.gc_full_interval_s)
         PartitionKeeper(self.read_pool, settings.database.partition_months_ahead, reactor,
                         clock).setServiceParent(self)
         i = settings.intake

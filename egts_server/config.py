@@ -35,7 +35,8 @@ class IntakeSettings:
     max_pending_fixes: int = 200  # per connection: fixes waiting for their commit
     max_bad_packets: int = 10  # malformed packets in a row before the connection is closed
     shutdown_timeout_s: float = 10.0  # SIGTERM: wait this long for commits and acknowledgements
-    gc_interval_s: float = 60.0  # scheduled garbage collection (0: Python's automatic one)
+    gc_interval_s: float = 1.0  # collect and freeze new objects (0: Python's automatic collector)
+    gc_full_interval_s: float = 3600.0  # unfreeze and collect everything (one longer pause)
     processes: int = 1  # processes sharing the telemetry ports (SO_REUSEPORT), one core each
 
 
@@ -386,6 +387,8 @@ def _validate(s: Settings) -> None:
             raise ConfigError(f"{key}: must be positive")
     if i.gc_interval_s < 0:
         raise ConfigError("intake.gc_interval_s: must be 0 or more")
+    if i.gc_full_interval_s < i.gc_interval_s:
+        raise ConfigError("intake.gc_full_interval_s: must be at least intake.gc_interval_s")
     if s.writer.linger_s < 0:
         raise ConfigError("writer.linger_s: must be 0 or more")
     if not 0 <= s.commands.source_id <= 0xFFFF_FFFF:

@@ -123,6 +123,7 @@ class Conn:
 @dataclass
 class Stats:
     latencies: list[float] = field(default_factory=list)
+    sent_times: list[float] = field(default_factory=list)  # of the same packets (--latency-log)
     acked_fixes: int = 0
     acked_in_window: int = 0
     sent_fixes: int = 0
@@ -269,6 +270,7 @@ class Load:
                 self.stats.acked_in_window += fixes
                 if sent_at >= self.window_start:
                     self.stats.latencies.append(now - sent_at)
+                    self.stats.sent_times.append(sent_at)
             if self.args.flood and self.sending:
                 self.send_fixes(conn, now)
         elif pt == 1 and conn.state == LOGIN:  # RESULT_CODE after the login
@@ -586,6 +588,9 @@ def main() -> int:
     parser.add_argument("--server-cpus", default="", help="taskset CPU list for the server")
     parser.add_argument("--profile-server", metavar="FILE",
                         help="run the server under cProfile, writing its stats to FILE")
+    parser.add_argument("--latency-log", metavar="FILE",
+                        help="write each measured packet's send time (s into the window) and "
+                             "ack latency (ms) to FILE, to see whether the tail comes in bursts")
     parser.add_argument("--port", type=int, help="use a server already listening here")
     parser.add_argument("--db-port", type=int, default=55437, help="bench cluster's port")
     parser.add_argument("--first-tid", type=int, default=1_000_000)
@@ -618,6 +623,12 @@ def main() -> int:
             server.stop()
     s = load.stats
     ready = load.peak_ready
+    if args.latency_log:
+        with open(args.latency_log, "w") as out:
+            unix = time.time() - (time.perf_counter() - load.window_start)
+            out.write(f"# window start {datetime.fromtimestamp(unix, UTC).isoformat()}\n")
+            out.writelines(f"{t - load.window_start:.4f} {1e3 * lat:.2f}\n"
+                           for t, lat in zip(s.sent_times, s.latencies, strict=True))
     rate = s.acked_in_window / args.seconds
     mode = (f"flood: {count} connections x {args.window} packets of {args.records} fixes in flight"
             if args.flood else f"{count} terminals x {args.rate:g} fix/s")
@@ -639,6 +650,10 @@ def main() -> int:
         print(f"{'commit p50 / p99 bucket (ms)':34} "
               f"{1e3 * histogram_quantile(window, 'glonass_commit_seconds', 0.5):>8.1f} / "
               f"{1e3 * histogram_quantile(window, 'glonass_commit_seconds', 0.99):.1f}")
+        pauses = "process_gc_pause_seconds"
+        print(f"{'server GC pauses, max bucket (ms)':34} "
+              f"{window.get(pauses + '_count', 0.0):>12,.0f}   "
+              f"{1e3 * histogram_quantile(window, pauses, 1.0):.1f}")
         commits = window.get("glonass_commits_total", 0.0)
         stored_total = window.get("glonass_fixes_stored_total", 0.0)
         print(f"{'commits, fixes per commit':34} {commits:>12,.0f}   "

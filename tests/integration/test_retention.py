@@ -45,6 +45,23 @@ def test_months_ahead_are_created_once(dsn: str) -> None:
         assert retention.ensure_months_ahead(cur, date(2026, 11, 30), 2) == []
 
 
+def test_partitions_skip_statistics_nobody_queries(dsn: str) -> None:
+    """Every partition, new ones included, leaves the geometry and the sensor JSON out of
+    ANALYZE (the reads never filter on them; sampling them was most of autovacuum's work)."""
+    drop_all_partitions(dsn)
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        retention.ensure_months_ahead(cur, date(2026, 11, 30), 1)
+        cur.execute("SELECT c.relname, a.attname, a.attstattarget FROM pg_attribute a"
+                    " JOIN pg_class c ON c.oid = a.attrelid"
+                    " WHERE c.relname LIKE 'positions%%' AND c.relkind IN ('r', 'p')"
+                    " AND a.attname IN ('geom', 'attributes', 'fix_time')")
+        targets = {(table, column): target for table, column, target in cur.fetchall()}
+    for table in ("positions", "positions_2026_11", "positions_2026_12"):
+        assert targets[(table, "geom")] == 0
+        assert targets[(table, "attributes")] == 0
+        assert targets[(table, "fix_time")] == -1  # the default: filtered on
+
+
 def test_retention_drops_whole_old_partitions_and_keeps_the_rest(
         dsn: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """Partitions entirely older than N months go; younger data and future months stay."""
