@@ -25,6 +25,7 @@ from egts_server.net.archive import PacketArchive
 from egts_server.net.collector import CollectorSchedule
 from egts_server.net.commands import CommandRelay
 from egts_server.net.limits import ConnectionCounter, IntakeLimits, effective_max_connections
+from egts_server.net.loop_lag import LoopLag
 from egts_server.net.ndtp import NdtpFactory  # issue 4
 from egts_server.net.protocol import EgtsFactory
 from egts_server.net.service import ListenerService
@@ -101,6 +102,7 @@ class Application(MultiService):
         self.collector = CollectorSchedule(reactor, self.metrics.registry,
                                            interval_s=settings.intake.gc_interval_s,
                                            full_interval_s=settings.intake.gc_full_interval_s)
+        LoopLag(reactor, self.metrics.registry).setServiceParent(self)
         PartitionKeeper(self.read_pool, settings.database.partition_months_ahead, reactor,
                         clock).setServiceParent(self)
         i = settings.intake

@@ -654,6 +654,10 @@ def main() -> int:
         print(f"{'server GC pauses, max bucket (ms)':34} "
               f"{window.get(pauses + '_count', 0.0):>12,.0f}   "
               f"{1e3 * histogram_quantile(window, pauses, 1.0):.1f}")
+        lag = "glonass_reactor_lag_seconds"
+        print(f"{'reactor lag p99 / max bucket (ms)':34} "
+              f"{1e3 * histogram_quantile(window, lag, 0.99):>8.1f} / "
+              f"{1e3 * histogram_quantile(window, lag, 1.0):.1f}")
         commits = window.get("glonass_commits_total", 0.0)
         stored_total = window.get("glonass_fixes_stored_total", 0.0)
         print(f"{'commits, fixes per commit':34} {commits:>12,.0f}   "
