@@ -6,12 +6,12 @@ integration tests check the server against a second implementation of the standa
 
 from __future__ import annotations
 
-import socket
 import struct
 from dataclasses import dataclass, field
 from typing import Any
 
 from tests.builders import egts as build
+from tests.socket_terminal import SocketTerminal
 
 
 @dataclass
@@ -26,6 +26,14 @@ class Reply:
     result_code: int | None = None
     records: list[tuple[int, int]] = field(default_factory=list)  # (RN, SST) of APPDATA records
     commands: list[bytes] = field(default_factory=list)  # SRD of each COMMAND_DATA (SST 4)
+
+
+def frame_size(buf: bytes) -> int | None:
+    """The size of the EGTS frame ``buf`` starts with, from HL and FDL; None before they arrive."""
+    if len(buf) < 11:
+        return None
+    hl, fdl = buf[3], int(struct.unpack_from("<H", buf, 5)[0])
+    return hl + fdl + (2 if fdl else 0)
 
 
 def parse_reply(frame: bytes) -> Reply:
@@ -60,20 +68,13 @@ def parse_reply(frame: bytes) -> Reply:
     return reply
 
 
-class EgtsTerminal:
+class EgtsTerminal(SocketTerminal):
     """Connects, logs in, sends packets and reads replies frame by frame."""
 
     def __init__(self, port: int, host: str = "127.0.0.1", timeout: float = 10.0) -> None:
-        self.sock = socket.create_connection((host, port), timeout=timeout)
-        self._buf = b""
+        super().__init__(port, host, timeout)
         self.pid = 0
         self.rn = 0
-
-    def close(self) -> None:
-        self.sock.close()
-
-    def send(self, data: bytes) -> None:
-        self.sock.sendall(data)
 
     def next_ids(self, records: int = 1) -> tuple[int, list[int]]:
         pid, rns = self.pid, list(range(self.rn, self.rn + records))
@@ -81,19 +82,8 @@ class EgtsTerminal:
         self.rn += records
         return pid, rns
 
-    def read_frame(self) -> bytes | None:
-        """The next whole frame, or None when the platform closed the connection."""
-        while True:
-            if len(self._buf) >= 11:
-                hl, fdl = self._buf[3], struct.unpack_from("<H", self._buf, 5)[0]
-                size = hl + fdl + (2 if fdl else 0)
-                if len(self._buf) >= size:
-                    frame, self._buf = self._buf[:size], self._buf[size:]
-                    return frame
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                return None
-            self._buf += chunk
+    def frame_size(self, buf: bytes) -> int | None:
+        return frame_size(buf)
 
     def read_reply(self) -> Reply:
         frame = self.read_frame()

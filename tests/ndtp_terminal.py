@@ -11,6 +11,7 @@ import struct
 from dataclasses import dataclass
 
 from tests.builders import ndtp as build
+from tests.socket_terminal import SocketTerminal
 
 
 @dataclass(frozen=True)
@@ -40,38 +41,24 @@ def parse_reply(frame: bytes) -> Reply:
     return Reply(service, ptype, request_id, payload[10:])
 
 
-class NdtpTerminal:
+class NdtpTerminal(SocketTerminal):
     """Connects, identifies, sends frames (split or glued as asked) and reads replies."""
 
     def __init__(self, port: int, host: str = "127.0.0.1", timeout: float = 10.0) -> None:
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+        super().__init__(port, host, timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._buf = b""
         self.request_id = 0
-
-    def close(self) -> None:
-        self.sock.close()
-
-    def send(self, data: bytes) -> None:
-        self.sock.sendall(data)
 
     def next_id(self) -> int:
         value, self.request_id = self.request_id, self.request_id + 1
         return value
 
-    def read_frame(self) -> bytes | None:
-        """The next whole frame, or None when the server closed the connection."""
-        while True:
-            if len(self._buf) >= 15:
-                assert self._buf[:2] == b"\x7e\x7e", "server frame without signature"
-                size = struct.unpack_from("<H", self._buf, 2)[0]
-                if len(self._buf) >= 15 + size:
-                    frame, self._buf = self._buf[: 15 + size], self._buf[15 + size :]
-                    return frame
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                return None
-            self._buf += chunk
+    def frame_size(self, buf: bytes) -> int | None:
+        if len(buf) < 15:
+            return None
+        assert buf[:2] == b"\x7e\x7e", "server frame without signature"
+        size: int = struct.unpack_from("<H", buf, 2)[0]
+        return 15 + size
 
     def read_reply(self) -> Reply:
         frame = self.read_frame()

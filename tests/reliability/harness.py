@@ -27,7 +27,7 @@ import psycopg2
 from egts_server.config import Settings
 from tests.builders import egts as build
 from tests.conftest import REPO, free_port
-from tests.egts_terminal import Reply, parse_reply
+from tests.egts_terminal import Reply, frame_size, parse_reply
 from tests.prometheus import scrape
 
 T0 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
@@ -245,12 +245,10 @@ class _Frames:
     def next(self, deadline: float, until: float | None = None) -> bytes | None:
         """The next frame; None if ``until`` passes first (the caller has something to send)."""
         while True:
-            if len(self._buf) >= 11:
-                hl, fdl = self._buf[3], struct.unpack_from("<H", self._buf, 5)[0]
-                size = hl + fdl + (2 if fdl else 0)
-                if len(self._buf) >= size:
-                    frame, self._buf = self._buf[:size], self._buf[size:]
-                    return frame
+            size = frame_size(self._buf)
+            if size is not None and len(self._buf) >= size:
+                frame, self._buf = self._buf[:size], self._buf[size:]
+                return frame
             now = time.monotonic()
             if now > deadline:
                 raise TimeoutError("test deadline")
@@ -301,6 +299,20 @@ class Fleet:
     def __iter__(self) -> Iterator[Terminal]:
         return iter(self.terminals)
 
+    def assert_stored_exactly_once(self, dsn: str, total: int | None = None) -> None:
+        """Every fix acknowledged so far is stored exactly once; given ``total``, the database
+        holds that many fixes in all (every fix sent, or no fix that was not acknowledged)."""
+        stored = stored_fixes(dsn)
+        for t in self.terminals:
+            acked = set(t.acked)  # a copy: the terminal's thread may still be adding to it
+            times = stored.get(t.tid, [])
+            assert len(times) == len(set(times)), f"terminal {t.tid}: duplicates stored"
+            missing = {fix_for(t.tid, i)["time"] for i in acked} - set(times)
+            assert not missing, f"terminal {t.tid}: {len(missing)} acknowledged fixes not stored"
+        if total is not None:
+            count = sum(len(times) for times in stored.values())
+            assert count == total, f"{count} fixes stored, {total} expected"
+
 
 def stored_fixes(dsn: str) -> dict[int, list[datetime]]:
     """Fix times stored per terminal identifier, every row (duplicates would show twice)."""
@@ -311,14 +323,3 @@ def stored_fixes(dsn: str) -> dict[int, list[datetime]]:
         for identifier, fix_time in cur.fetchall():
             out.setdefault(int(identifier), []).append(fix_time)
     return out
-
-
-def assert_stored_exactly_once(dsn: str, fleet: Fleet) -> None:
-    """Every fix acknowledged (and, once all are, every fix sent) is stored exactly once."""
-    stored = stored_fixes(dsn)
-    for t in fleet:
-        times = stored.get(t.tid, [])
-        assert len(times) == len(set(times)), f"terminal {t.tid}: duplicates stored"
-        expected = {fix_for(t.tid, i)["time"] for i in t.acked}
-        missing = expected - set(times)
-        assert not missing, f"terminal {t.tid}: {len(missing)} acknowledged fixes not stored"

@@ -17,14 +17,7 @@ import pytest
 from db.cluster import LocalCluster
 from db.migrate import migrate
 from tests.conftest import REPO, free_port
-from tests.reliability.harness import (
-    Fleet,
-    ServerProcess,
-    Terminal,
-    assert_stored_exactly_once,
-    stored_fixes,
-    wait_until,
-)
+from tests.reliability.harness import Fleet, ServerProcess, Terminal, wait_until
 
 pytestmark = pytest.mark.postgis
 
@@ -105,5 +98,4 @@ def test_database_outage_pauses_intake_and_loses_nothing(outage_cluster: LocalCl
     assert after['glonass_database_errors_total{kind="unavailable"}'] >= 2
     assert after["glonass_writer_backpressure"] == 0
     assert "database writes recovered" in server.log_text()
-    assert_stored_exactly_once(dsn, fleet)
-    assert sum(len(v) for v in stored_fixes(dsn).values()) == TOTAL
+    fleet.assert_stored_exactly_once(dsn, total=TOTAL)

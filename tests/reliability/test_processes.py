@@ -17,14 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.prometheus import scrape
-from tests.reliability.harness import (
-    Fleet,
-    ServerProcess,
-    Terminal,
-    assert_stored_exactly_once,
-    stored_fixes,
-    wait_until,
-)
+from tests.reliability.harness import Fleet, ServerProcess, Terminal, wait_until
 
 pytestmark = pytest.mark.postgis
 
@@ -95,8 +88,7 @@ def test_both_processes_take_connections_and_every_fix_lands_once(
     assert len(workers) == 1
     assert server.terminate() == 0
     wait_until(lambda: not alive(workers[0]), 15, "the worker to stop with the first process")
-    assert_stored_exactly_once(rel_dsn, fleet)
-    assert sum(len(v) for v in stored_fixes(rel_dsn).values()) == 40 * 30
+    fleet.assert_stored_exactly_once(rel_dsn, total=40 * 30)
 
 
 def test_a_killed_worker_is_replaced_and_its_terminals_lose_nothing(
@@ -114,8 +106,7 @@ def test_a_killed_worker_is_replaced_and_its_terminals_lose_nothing(
         fleet.join(5)
     wait_until(lambda: worker_pids(server) not in ([], [worker]), 15, "a new worker")
     wait_until(lambda: worker_metrics(server) is not None, 30, "the new worker's /metrics")
-    assert_stored_exactly_once(rel_dsn, fleet)
-    assert sum(len(v) for v in stored_fixes(rel_dsn).values()) == 30 * 60
+    fleet.assert_stored_exactly_once(rel_dsn, total=30 * 60)
 
 
 def test_a_worker_does_not_outlive_the_first_process(server: ServerProcess) -> None:
