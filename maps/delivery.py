@@ -38,18 +38,6 @@ STATES: Final = {
     "not configured": "нет в конфигурации",
 }
 
-ADMIN_STYLE: Final = """
-body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;
-color:#1d2733;background:#f5f7f9}
-h1{font-size:20px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 6px}
-p.meta{color:#5b6672;margin:0 0 12px}
-table{border-collapse:collapse;background:#fff;box-shadow:0 1px 4px rgba(0,0,0,.1)}
-th,td{padding:5px 10px;border-bottom:1px solid #e3e7eb;text-align:left;white-space:nowrap}
-th{background:#e9edf1;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.ok{color:#1b7a36}.bad{color:#b00020}.warn{color:#9a6400}
-"""
-
-
 def duration(seconds: float) -> str:
     """``45 с``, ``12 мин 05 с``, ``3 ч 07 мин``: compact Russian durations."""
     s = int(round(seconds))
@@ -132,7 +120,8 @@ def render_delivery_page(report: Sequence[UpstreamDelivery], now: datetime) -> s
                     "</code> в конфигурацию.</p>"]
     return f"""<!doctype html><html lang="ru"><head><meta charset="utf-8">
 <meta http-equiv="refresh" content="{REFRESH_S}">
-<title>Ретрансляция · glonass-dispatch</title><style>{ADMIN_STYLE}</style></head><body>
+<title>Ретрансляция · glonass-dispatch</title>
+<link rel="stylesheet" href="/static/css/admin.css"></head><body>
 <h1>Ретрансляция данных (ЕГТС)</h1>
 <p class="meta">Сформировано {_time(now)}; страница обновляется каждые {REFRESH_S} с.
 Задержка — сколько ждёт самая старая ещё не подтверждённая точка.</p>

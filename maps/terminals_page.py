@@ -13,7 +13,6 @@ import json
 from typing import Final
 
 from egts_server.commands import COMMAND_CODES
-from maps.delivery import ADMIN_STYLE
 from maps.pages.chrome import time_zone
 
 #: What each standard command is called on the page (the API takes the names on the left).
@@ -35,24 +34,13 @@ COMMAND_LABELS: Final = {
 }
 assert set(COMMAND_LABELS) == set(COMMAND_CODES), "every standard command has a label"
 
-_PAGE_STYLE: Final = """
-form.cmd{background:#fff;padding:12px 14px;box-shadow:0 1px 4px rgba(0,0,0,.1);margin:0 0 14px;
-display:flex;flex-wrap:wrap;gap:8px 14px;align-items:flex-end;max-width:980px}
-form.cmd label{display:flex;flex-direction:column;font-size:12px;color:#5b6672}
-form.cmd input,form.cmd select{font:inherit;padding:3px 6px;min-width:120px}
-form.cmd input[name=text]{min-width:320px}
-button{font:inherit;padding:4px 12px;cursor:pointer}
-tr.chosen td{background:#fff6d9}
-p.error{color:#b00020;font-weight:600}
-"""
-
-
 def render_terminals_page() -> str:
     options = "".join(f'<option value="{name}">{html.escape(label)}</option>'
                       for name, label in COMMAND_LABELS.items())
     config = json.dumps({"timeZone": time_zone()})
     return f"""<!doctype html><html lang="ru"><head><meta charset="utf-8">
-<title>Терминалы · glonass-dispatch</title><style>{ADMIN_STYLE}{_PAGE_STYLE}</style></head>
+<title>Терминалы · glonass-dispatch</title>
+<link rel="stylesheet" href="/static/css/admin.css"></head>
 <body>
 <h1>Терминалы и команды</h1>
 <p class="meta">Команды ЕГТС уходят терминалу, когда он на связи (или при следующем входе);

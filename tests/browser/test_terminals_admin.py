@@ -36,6 +36,9 @@ def test_admin_sends_a_text_command_and_sees_the_answer(server: Served, page: An
         done.wait_for(timeout=15_000)
         text = done.inner_text()
         assert "GETVER" in text and "выполнена" in text and "«ver 3.2»" in text and "admin" in text
+        # the admin stylesheet is served and applied (the command form is a white card)
+        assert page.eval_on_selector("[data-command-form]", "f => getComputedStyle(f)"
+                                     ".backgroundColor") == "rgb(255, 255, 255)"
     finally:
         terminal.close()
     assert page_log.external() == [] and page_log.page_errors == []
