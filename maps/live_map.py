@@ -6,10 +6,10 @@ refreshed on a slower clock of their own because they change by the hour, not by
 With no basemap (the default on the city's offline server) the routes are what shows the city,
 so the first view fits them.
 
-The browser-side drawing (markers, lines, popups, live counts) lives in
-``maps/static/js/live_map.js`` and is configured from :mod:`maps.styles`, so the Python side only
-decides *what* is on the page and the page works from our own static files alone (see
-:mod:`maps.assets`).
+The browser-side drawing (markers, lines, popups, live counts) lives in ``maps/static/js``
+(``live_map.js`` and the scripts it is assembled from, see :data:`LIVE_MAP_SCRIPTS`) and is
+configured from :mod:`maps.styles`, so the Python side only decides *what* is on the page and
+the page works from our own static files alone (see :mod:`maps.assets`).
 
 Served layout: ``maps/static`` is mounted at ``asset_prefix`` (default ``/static``); the
 vendored libraries are its ``vendor/`` subfolder, at ``static_prefix`` (default
@@ -68,6 +68,10 @@ STALE_AFTER_S: Final = 120.0
 OSM_ATTRIBUTION: Final = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">участники OpenStreetMap</a>'
 )
+#: The browser side, in ``maps/static/js``, in load order: each script needs the ones before it.
+#: ``live_map_util`` holds the shared helpers, ``live_fleet`` the vehicles, ``live_context`` the
+#: routes and marks; ``live_map`` adds the neutral basemap and assembles ``GlonassLiveMap``.
+LIVE_MAP_SCRIPTS: Final = ("live_map_util", "live_fleet", "live_context", "live_map")
 
 
 class VehicleSymbology(JSCSSMixin, MacroElement):
@@ -119,12 +123,15 @@ class VehicleSymbology(JSCSSMixin, MacroElement):
 
 
 def _link_own_assets(element: JSCSSMixin, asset_prefix: str) -> None:
-    """Link our script and stylesheet from ``element``; the header keeps one copy by name.
+    """Link our scripts and stylesheet from ``element``; the header keeps one copy by name.
 
-    Instance lists, because the class attributes are shared by every map in the process.
+    Every element links all of :data:`LIVE_MAP_SCRIPTS` in the same order, so whichever of them
+    renders first puts the scripts in the header in load order. Instance lists, because the
+    class attributes are shared by every map in the process.
     """
     prefix = asset_prefix.rstrip("/")
-    element.default_js = [("glonass_live_map_js", f"{prefix}/js/live_map.js")]
+    element.default_js = [(f"glonass_{name}_js", f"{prefix}/js/{name}.js")
+                          for name in LIVE_MAP_SCRIPTS]
     element.default_css = [("glonass_live_map_css", f"{prefix}/css/live_map.css")]
 
 

@@ -84,7 +84,8 @@ def kind_style(kind: str) -> KindStyle:
 
 
 def symbology_config() -> dict[str, object]:
-    """The table in the shape ``maps/static/js/live_map.js`` expects (JSON-serialisable)."""
+    """The table in the shape the live map's scripts expect (``maps/static/js/live_fleet.js``
+    and ``live_context.js``), JSON-serialisable."""
     return {
         "kinds": {
             s.kind: {"colour": s.colour, "label": s.label, "groupLabel": s.group_label}

@@ -11,7 +11,7 @@ import folium
 import pytest
 
 from maps.assets import STATIC_DIR, external_references
-from maps.live_map import render_live_map
+from maps.live_map import LIVE_MAP_SCRIPTS, NeutralBasemap, render_live_map
 from maps.styles import KIND_STYLES, MARK_STYLES, TREATMENT_STYLES
 
 SRC_HREF = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
@@ -75,7 +75,8 @@ def test_every_static_reference_exists_on_disk(page: str) -> None:
     """Each /static/... file the page links to is present under maps/static."""
     refs = [url for url in SRC_HREF.findall(page) if url.startswith("/static/")]
     assert any(url.startswith("/static/vendor/leaflet-realtime/") for url in refs)
-    assert any(url == "/static/js/live_map.js" for url in refs)
+    for name in LIVE_MAP_SCRIPTS:
+        assert f"/static/js/{name}.js" in refs
     for url in refs:
         assert (STATIC_DIR / url.removeprefix("/static/")).is_file(), url
 
@@ -86,7 +87,8 @@ def test_prefixes_are_configurable() -> None:
                            asset_prefix="/dispatch/static")
     refs = SRC_HREF.findall(page)
     assert "/dispatch/static/vendor/leaflet/dist/leaflet.js" in refs
-    assert "/dispatch/static/js/live_map.js" in refs
+    for name in LIVE_MAP_SCRIPTS:
+        assert f"/dispatch/static/js/{name}.js" in refs
     assert all(url.startswith("/dispatch/static/") for url in refs)
 
 
@@ -204,10 +206,30 @@ def test_neutral_background_only_without_tiles(page: str) -> None:
     assert "GlonassLiveMap.neutralBasemap(" not in with_tiles
 
 
-def test_own_script_is_linked_once(page: str) -> None:
-    """Three elements need live_map.js; the page still loads it (and its CSS) once."""
-    assert page.count('src="/static/js/live_map.js"') == 1
+def test_own_scripts_are_linked_once_in_load_order(page: str) -> None:
+    """Three elements need the live map's scripts; the page loads each (and the CSS) once.
+
+    live_map.js assembles GlonassLiveMap from the others, and they need the shared helpers, so
+    the order is the one in LIVE_MAP_SCRIPTS: helpers first, live_map.js last.
+    """
+    assert LIVE_MAP_SCRIPTS[0] == "live_map_util" and LIVE_MAP_SCRIPTS[-1] == "live_map"
+    tags = [f'src="/static/js/{name}.js"' for name in LIVE_MAP_SCRIPTS]
+    for tag in tags:
+        assert page.count(tag) == 1, tag
+    positions = [page.index(tag) for tag in tags]
+    assert positions == sorted(positions)
+    assert page.index("/static/vendor/leaflet/dist/leaflet.js") < positions[0]
+    assert positions[-1] < page.index("GlonassLiveMap.fleet(")
     assert page.count('href="/static/css/live_map.css"') == 1
+
+
+def test_only_the_basemap_needs_the_same_scripts() -> None:
+    """A page whose only live-map element is the neutral basemap still links every script."""
+    fmap = folium.Map(tiles=None)
+    NeutralBasemap(asset_prefix="/static").add_to(fmap)
+    html = fmap.get_root().render()
+    positions = [html.index(f'src="/static/js/{name}.js"') for name in LIVE_MAP_SCRIPTS]
+    assert positions == sorted(positions)
 
 
 def test_no_external_asset_reference_with_or_without_context_layers() -> None:

@@ -1,0 +1,147 @@
+/*
+ * glonass-dispatch: small helpers the live map's scripts share (loaded first of them).
+ *
+ *   var U = GlonassLiveMapUtil;
+ *   U.el(tag, className, text) / U.svgEl(tag, attrs)   // DOM and SVG nodes, text set as text
+ *   U.fetchFeatures(url)                               // Promise of a GeoJSON FeatureCollection
+ *   U.own(obj, key) / U.parseTime(iso)                 // table look-ups, ISO times as ms or null
+ *   U.lineParts(geometry) / U.measure(crs, latlngs) / U.longestPart(crs, parts)
+ *   U.symbolElement(symbol, size) / U.lineSwatch(colour, weight, dashed) / U.popupTable(rows)
+ *
+ * Used by live_fleet.js and live_context.js (maps/live_map.py links them in that order). They
+ * hold no page state and read no config; texts are only ever set as text, never HTML.
+ */
+(function (global) {
+  'use strict';
+
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function svgEl(tag, attrs) {
+    var node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+    return node;
+  }
+
+  /* GET a GeoJSON FeatureCollection. It revalidates with the server (ETag) rather than
+     defeating caches with a timestamp, and treats an HTTP error as an error. */
+  function fetchFeatures(url) {
+    return fetch(url, {
+      cache: 'no-cache', credentials: 'same-origin',
+      headers: {Accept: 'application/geo+json, application/json'}
+    }).then(function (response) {
+      if (!response.ok) { throw new Error('HTTP ' + response.status); }
+      return response.json();
+    }).then(function (data) {
+      if (!data || !Array.isArray(data.features)) { throw new Error('ответ без features'); }
+      return data;
+    });
+  }
+
+  function own(obj, key) {
+    return obj !== null && obj !== undefined && key !== null && key !== undefined &&
+      Object.prototype.hasOwnProperty.call(obj, key);
+  }
+
+  function parseTime(iso) {
+    if (iso === null || iso === undefined || iso === '') { return null; }
+    var t = Date.parse(iso);
+    return isNaN(t) ? null : t;
+  }
+
+  /* Lines as lists of parts (a LineString is one part), or null for other geometry. */
+  function lineParts(geometry) {
+    if (!geometry) { return null; }
+    if (geometry.type === 'LineString') {
+      return [L.GeoJSON.coordsToLatLngs(geometry.coordinates, 0)];
+    }
+    if (geometry.type === 'MultiLineString') {
+      return L.GeoJSON.coordsToLatLngs(geometry.coordinates, 1);
+    }
+    return null;
+  }
+
+  /* Length of a line and a point at a fraction of it, with the heading there (degrees,
+     clockwise from east, as CSS rotates). Measured on the map's plane: Web Mercator is
+     conformal, so the heading is the one drawn at every zoom. */
+  function measure(crs, latlngs) {
+    var pts = latlngs.map(function (ll) { return crs.project(ll); });
+    var lengths = [], total = 0;
+    for (var i = 1; i < pts.length; i += 1) {
+      var d = pts[i].distanceTo(pts[i - 1]);
+      lengths.push(d);
+      total += d;
+    }
+    function at(fraction) {
+      var target = total * fraction;
+      for (var j = 0; j < lengths.length; j += 1) {
+        if (target <= lengths[j] || j === lengths.length - 1) {
+          var a = pts[j], b = pts[j + 1], t = lengths[j] ? Math.min(1, target / lengths[j]) : 0;
+          var p = L.point(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+          // projected y grows northwards, screen y southwards
+          var angle = Math.atan2(-(b.y - a.y), b.x - a.x) * 180 / Math.PI;
+          return {latlng: crs.unproject(p), angle: angle};
+        }
+        target -= lengths[j];
+      }
+      return {latlng: latlngs[0], angle: 0};
+    }
+    return {length: total, at: at};
+  }
+
+  function longestPart(crs, parts) {
+    var best = null, bestLength = -1;
+    parts.forEach(function (part) {
+      if (part.length < 2) { return; }
+      var m = measure(crs, part);
+      if (m.length > bestLength) { best = m; bestLength = m.length; }
+    });
+    return best;
+  }
+
+  function symbolElement(symbol, size) {
+    var svg = svgEl('svg', {viewBox: '0 0 24 24', width: size, height: size,
+      'class': 'gd-mark-symbol', 'aria-hidden': 'true'});
+    symbol.forEach(function (part) {
+      svg.appendChild(svgEl('path', {d: part.d, fill: part.fill, stroke: part.stroke,
+        'stroke-width': part.strokeWidth}));
+    });
+    return svg;
+  }
+
+  function lineSwatch(colour, weight, dashed) {
+    var svg = svgEl('svg', {viewBox: '0 0 24 10', width: 24, height: 10,
+      'class': 'gd-line-swatch', 'aria-hidden': 'true'});
+    svg.appendChild(svgEl('path', {d: 'M2 5H22', stroke: '#fff', 'stroke-width': weight + 3,
+      'stroke-linecap': 'round'}));
+    var line = {d: 'M2 5H22', stroke: colour, 'stroke-width': weight, 'stroke-linecap': 'round'};
+    if (dashed) { line['stroke-dasharray'] = '5 3'; line['stroke-linecap'] = 'butt'; }
+    svg.appendChild(svgEl('path', line));
+    return svg;
+  }
+
+  function popupTable(rows) {
+    var table = el('table', 'gd-popup-table');
+    rows.forEach(function (row) {
+      var tr = el('tr');
+      tr.appendChild(el('th', null, row[0]));
+      var td = el('td', null, row[1]);
+      if (row[2]) { td.className = row[2]; }
+      tr.appendChild(td);
+      table.appendChild(tr);
+    });
+    return table;
+  }
+
+  global.GlonassLiveMapUtil = {
+    el: el, svgEl: svgEl, fetchFeatures: fetchFeatures, own: own, parseTime: parseTime,
+    lineParts: lineParts, measure: measure, longestPart: longestPart,
+    symbolElement: symbolElement, lineSwatch: lineSwatch, popupTable: popupTable
+  };
+}(window));
