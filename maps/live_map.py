@@ -69,9 +69,10 @@ OSM_ATTRIBUTION: Final = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">участники OpenStreetMap</a>'
 )
 #: The browser side, in ``maps/static/js``, in load order: each script needs the ones before it.
-#: ``live_map_util`` holds the shared helpers, ``live_fleet`` the vehicles, ``live_context`` the
-#: routes and marks; ``live_map`` adds the neutral basemap and assembles ``GlonassLiveMap``.
-LIVE_MAP_SCRIPTS: Final = ("live_map_util", "live_fleet", "live_context", "live_map")
+#: ``dom`` holds the DOM helpers every page script shares, ``live_map_util`` the live map's own,
+#: ``live_fleet`` the vehicles, ``live_context`` the routes and marks; ``live_map`` adds the
+#: neutral basemap and assembles ``GlonassLiveMap``.
+LIVE_MAP_SCRIPTS: Final = ("dom", "live_map_util", "live_fleet", "live_context", "live_map")
 
 
 class VehicleSymbology(JSCSSMixin, MacroElement):

@@ -74,6 +74,7 @@ value="1"></label>
 </table>
 </section>
 <script>window.GD_TERMINALS = {config};</script>
+<script src="/static/js/dom.js"></script>
 <script src="/static/js/pages.js"></script>
 <script src="/static/js/terminals.js"></script>
 </body></html>"""

@@ -86,7 +86,7 @@ class AppBar(PageScript):
 
     def __init__(self, *, active: str, session_url: str | None, asset_prefix: str,
                  side_width_px: int = 0) -> None:
-        super().__init__(scripts=["pages"], styles=["app"], asset_prefix=asset_prefix)
+        super().__init__(scripts=["dom", "pages"], styles=["app"], asset_prefix=asset_prefix)
         self._name = "AppBar"
         self.config = {"sessionUrl": session_url, "loginUrl": "/login", "logoutUrl": "/logout",
                        "roles": ROLE_LABELS, "editorRoles": list(EDITOR_ROLES),

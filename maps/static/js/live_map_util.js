@@ -1,5 +1,6 @@
 /*
- * glonass-dispatch: small helpers the live map's scripts share (loaded first of them).
+ * glonass-dispatch: small helpers the live map's scripts share (loaded first of them,
+ * after dom.js, whose helpers it passes on).
  *
  *   var U = GlonassLiveMapUtil;
  *   U.el(tag, className, text) / U.svgEl(tag, attrs)   // DOM and SVG nodes, text set as text
@@ -14,20 +15,8 @@
 (function (global) {
   'use strict';
 
-  var SVG_NS = 'http://www.w3.org/2000/svg';
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    return node;
-  }
-
-  function svgEl(tag, attrs) {
-    var node = document.createElementNS(SVG_NS, tag);
-    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
-    return node;
-  }
+  var dom = global.GlonassDom;  // dom.js, linked before this file
+  var el = dom.el, svgEl = dom.svgEl;
 
   /* GET a GeoJSON FeatureCollection. It revalidates with the server (ETag) rather than
      defeating caches with a timestamp, and treats an HTTP error as an error. */
@@ -42,11 +31,6 @@
       if (!data || !Array.isArray(data.features)) { throw new Error('ответ без features'); }
       return data;
     });
-  }
-
-  function own(obj, key) {
-    return obj !== null && obj !== undefined && key !== null && key !== undefined &&
-      Object.prototype.hasOwnProperty.call(obj, key);
   }
 
   function parseTime(iso) {
@@ -105,16 +89,6 @@
     return best;
   }
 
-  function symbolElement(symbol, size) {
-    var svg = svgEl('svg', {viewBox: '0 0 24 24', width: size, height: size,
-      'class': 'gd-mark-symbol', 'aria-hidden': 'true'});
-    symbol.forEach(function (part) {
-      svg.appendChild(svgEl('path', {d: part.d, fill: part.fill, stroke: part.stroke,
-        'stroke-width': part.strokeWidth}));
-    });
-    return svg;
-  }
-
   function lineSwatch(colour, weight, dashed) {
     var svg = svgEl('svg', {viewBox: '0 0 24 10', width: 24, height: 10,
       'class': 'gd-line-swatch', 'aria-hidden': 'true'});
@@ -140,8 +114,8 @@
   }
 
   global.GlonassLiveMapUtil = {
-    el: el, svgEl: svgEl, fetchFeatures: fetchFeatures, own: own, parseTime: parseTime,
+    el: el, svgEl: svgEl, fetchFeatures: fetchFeatures, own: dom.own, parseTime: parseTime,
     lineParts: lineParts, measure: measure, longestPart: longestPart,
-    symbolElement: symbolElement, lineSwatch: lineSwatch, popupTable: popupTable
+    symbolElement: dom.symbolElement, lineSwatch: lineSwatch, popupTable: popupTable
   };
 }(window));

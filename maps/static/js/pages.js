@@ -14,27 +14,8 @@
 (function (global) {
   'use strict';
 
-  var SVG_NS = 'http://www.w3.org/2000/svg';
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    return node;
-  }
-
-  function svgEl(tag, attrs) {
-    var node = document.createElementNS(SVG_NS, tag);
-    Object.keys(attrs).forEach(function (k) {
-      if (attrs[k] !== null && attrs[k] !== undefined) { node.setAttribute(k, String(attrs[k])); }
-    });
-    return node;
-  }
-
-  function own(obj, key) {
-    return obj !== null && obj !== undefined && key !== null && key !== undefined &&
-      Object.prototype.hasOwnProperty.call(obj, key);
-  }
+  var dom = global.GlonassDom;  // dom.js, linked before this file
+  var el = dom.el, svgEl = dom.svgEl, own = dom.own, symbolElement = dom.symbolElement;
 
   /* ---------------------------------------------------------------- time in the city's zone */
 
@@ -219,16 +200,6 @@
   }
 
   /* ------------------------------------------------------------------------ map helpers */
-
-  function symbolElement(symbol, size) {
-    var svg = svgEl('svg', {viewBox: '0 0 24 24', width: size, height: size,
-      'class': 'gd-mark-symbol', 'aria-hidden': 'true'});
-    symbol.forEach(function (part) {
-      svg.appendChild(svgEl('path', {d: part.d, fill: part.fill, stroke: part.stroke,
-        'stroke-width': part.strokeWidth}));
-    });
-    return svg;
-  }
 
   /* Points at fractions along a line in screen-projected space, with the heading there. */
   function along(map, latlngs, fractions) {
