@@ -10,12 +10,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Final
 
-from egts_server.commands import CommandSpec, answer_value
+from egts_server.codec.egts.subrecords import ConfirmationType
+from egts_server.commands import CommandSpec, answer_text
 
 _CID_MODULUS: Final = 1 << 32
-_CONFIRMATIONS: Final = {0: "ok", 1: "error", 2: "illegal", 3: "deleted", 4: "not_found",
-                         5: "negative", 6: "in_progress"}
-_STATUS_OF_CONFIRMATION: Final = {0: "confirmed", 3: "confirmed", 6: "in_progress"}
+_CONFIRMATIONS: Final[dict[int, str]] = {
+    ConfirmationType.OK: "ok", ConfirmationType.ERROR: "error",
+    ConfirmationType.ILL: "illegal", ConfirmationType.DEL: "deleted",
+    ConfirmationType.NFOUND: "not_found", ConfirmationType.NCONF: "negative",
+    ConfirmationType.INPROG: "in_progress"}
+_STATUS_OF_CONFIRMATION: Final[dict[int, str]] = {
+    ConfirmationType.OK: "confirmed", ConfirmationType.DEL: "confirmed",
+    ConfirmationType.INPROG: "in_progress"}
 _COLUMNS: Final = ("c.id, c.terminal_id, t.protocol || ':' || t.identifier, c.kind, c.summary,"
                    " c.code, c.action, c.status, c.attempts, c.created_by, c.created_at,"
                    " c.expires_at, c.sent_at, c.delivered_at, c.answered_at, c.confirmation,"
@@ -137,12 +143,12 @@ def record_answer(cur: Any, terminal_id: int, command_id: int, confirmation: int
     False when no command of this terminal has that CID (a stale or foreign answer)."""
     status = _STATUS_OF_CONFIRMATION.get(confirmation, "failed")
     name = _CONFIRMATIONS.get(confirmation, str(confirmation))
-    value, text = answer_value(data, charset)
+    text = answer_text(data, charset)
     cur.execute("UPDATE terminal_commands SET status = %s, confirmation = %s,"
                 " answered_at = now(), delivered_at = coalesce(delivered_at, now()),"
                 " result_data = %s, result_text = %s, error = %s"
                 " WHERE terminal_id = %s AND id %% %s = %s AND status <> 'cancelled'",
-                (status, confirmation, value, text,
+                (status, confirmation, data, text,
                  None if status != "failed" else f"the terminal answered {name}",
                  terminal_id, _CID_MODULUS, command_id))
     return bool(cur.rowcount)

@@ -13,7 +13,7 @@ import sys
 import time
 from typing import Any
 
-from egts_server.commands import COMMAND_CODES, CommandError, parse_command
+from egts_server.commands import COMMAND_CODES, PARAMETER_ACTIONS, CommandError, parse_command
 from egts_server.config import ConfigError, Settings
 
 FINAL = frozenset({"confirmed", "failed", "expired", "cancelled"})
@@ -35,7 +35,7 @@ def add_command_commands(terminal_commands: Any) -> None:
     form.add_argument("--command", metavar="NAME|CODE",
                       help=f"a standard command: {', '.join(COMMAND_CODES)}, or its code")
     form.add_argument("--parameter", metavar="CODE", help="a parameter code, e.g. 0x0262")
-    p.add_argument("--action", choices=("get", "set", "add", "delete"),
+    p.add_argument("--action", choices=tuple(PARAMETER_ACTIONS),
                    help="with --parameter (default get)")
     p.add_argument("--value", help="with --parameter set/add: the value, as text")
     p.add_argument("--hex", help="data bytes in hex (a --command's data, or a parameter value)")
@@ -115,10 +115,10 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     from db import commands as queue
     from egts_server.database import connect
 
+    identifier, extra = terminal_and_text(args.target, "terminals commands")
+    if extra is not None:
+        raise ConfigError(f"terminals commands: unexpected {extra!r} after the terminal")
     with connect(settings) as conn, conn.cursor() as cur:
-        identifier, extra = terminal_and_text(args.target)
-        if extra is not None:
-            raise ConfigError(f"terminals commands: unexpected {extra!r} after the terminal")
         terminal_id = _terminal(cur, identifier)
         if terminal_id is None:
             return 1
@@ -127,16 +127,17 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def terminal_and_text(words: list[str]) -> tuple[str, str | None]:
+def terminal_and_text(words: list[str],
+                      subcommand: str = "terminals command") -> tuple[str, str | None]:
     """``1001 [TEXT...]``, ``egts:1001 [TEXT...]`` or ``egts 1001 [TEXT...]``: the EGTS
-    terminal's identifier and the text after it, if any."""
+    terminal's identifier and the text after it, if any. Errors name ``subcommand``."""
     if words[0] == "egts" and len(words) > 1:
         words = [words[1], *words[2:]]
     protocol, _, identifier = words[0].rpartition(":")
     if protocol not in ("", "egts"):
-        raise ConfigError(f"terminals command: commands go to EGTS terminals, not {protocol}")
+        raise ConfigError(f"{subcommand}: commands go to EGTS terminals, not {protocol}")
     if not identifier:
-        raise ConfigError("terminals command: name the terminal (its TID or IMEI)")
+        raise ConfigError(f"{subcommand}: name the terminal (its TID or IMEI)")
     return identifier, " ".join(words[1:]) or None
 
 

@@ -61,7 +61,7 @@ class Charset(enum.IntEnum):
     UCS2 = 8
 
 
-_PARAMETER_ACTIONS: Final = {"get": Action.GET, "set": Action.SET, "add": Action.ADD,
+PARAMETER_ACTIONS: Final = {"get": Action.GET, "set": Action.SET, "add": Action.ADD,
                              "delete": Action.DELETE}
 MAX_DATA_BYTES: Final = 1000  # far below a packet's 65 KiB; terminals take a few hundred at most
 MAX_TTL_S: Final = 7 * 86400.0
@@ -138,9 +138,9 @@ def _named(raw: Mapping[str, Any], ttl: float | None) -> CommandSpec:
 def _parameter(raw: Mapping[str, Any], ttl: float | None) -> CommandSpec:
     code = _code("parameter", raw["parameter"])
     action_name = raw.get("action", "get")
-    if action_name not in _PARAMETER_ACTIONS:
-        raise CommandError("action", f"one of {', '.join(_PARAMETER_ACTIONS)}")
-    action = _PARAMETER_ACTIONS[action_name]
+    if action_name not in PARAMETER_ACTIONS:
+        raise CommandError("action", f"one of {', '.join(PARAMETER_ACTIONS)}")
+    action = PARAMETER_ACTIONS[action_name]
     if "value" in raw and "hex" in raw:
         raise CommandError("value", "give value or hex, not both")
     if "value" in raw:
@@ -194,11 +194,11 @@ def decode_text(data: bytes, charset: int | None) -> str | None:
     return text if text and all(c.isprintable() or c in "\r\n\t" for c in text) else None
 
 
-def answer_value(data: bytes, charset: int | None) -> tuple[bytes, str | None]:
-    """A COMCONF's CD as sent, and the text in it: the DT after ADR, SZ|ACT and CCD (the
-    layout of an answered command), else the whole CD when that is text."""
+def answer_text(data: bytes, charset: int | None) -> str | None:
+    """The text in a COMCONF's CD: the DT after ADR, SZ|ACT and CCD (the layout of an
+    answered command), else the whole CD when that is text; None when there is none."""
     text = decode_text(data[5:], charset) if len(data) > 5 else None
-    return data, text if text is not None else decode_text(data, charset)
+    return text if text is not None else decode_text(data, charset)
 
 
 def _code(field: str, value: Any) -> int:

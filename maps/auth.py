@@ -42,6 +42,12 @@ def current_session(request: Request) -> users.Session | None:
     return session
 
 
+def current_login(request: Request) -> str | None:
+    """The login of the signed-in user making this request, if any."""
+    session = current_session(request)
+    return session.user.login if session else None
+
+
 class ErrorPage(Resource):
     """A refusal: JSON for the API, a redirect to the sign-in page or a short page otherwise."""
 

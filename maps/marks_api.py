@@ -12,12 +12,7 @@ from db import marks as store
 from dispatch.marks import LAYERS, MarkError, parse_mark
 from maps import geojson
 from maps.api import ApiError, JsonResource, Reply, path_id, read_json
-from maps.auth import current_session
-
-
-def _by(request: Request) -> str | None:
-    session = current_session(request)
-    return session.user.login if session else None
+from maps.auth import current_login
 
 
 def _flag(request: Request, name: bytes) -> bool:
@@ -57,13 +52,14 @@ class MarksResource(JsonResource):
             raise ApiError(405, "POST to /api/marks, PUT to /api/marks/{id}")
         mark = _checked(read_json(request))
         d: Deferred[dict[str, Any]] = self._pool.runInteraction(store.create_mark, mark,
-                                                                _by(request))
+                                                                current_login(request))
         return d.addCallback(lambda row: Reply(201, geojson.row_feature(row)))
 
     def put(self, request: Request) -> Deferred[Any]:
         mark_id = _required_id(request)
         feature = read_json(request)
-        d: Deferred[Any] = self._pool.runInteraction(_update, mark_id, feature, _by(request))
+        d: Deferred[Any] = self._pool.runInteraction(_update, mark_id, feature,
+                                                     current_login(request))
         return d.addCallback(geojson.row_feature)
 
     def delete(self, request: Request) -> Deferred[Any]:

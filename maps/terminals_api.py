@@ -23,7 +23,7 @@ from db import commands as queue
 from db import terminals as registry
 from egts_server.commands import CommandError, CommandSpec, parse_command
 from maps.api import ApiError, JsonResource, Reply, read_json
-from maps.auth import current_session
+from maps.auth import current_login
 
 
 class TerminalsResource(JsonResource):
@@ -53,8 +53,7 @@ class TerminalsResource(JsonResource):
             spec = parse_command(read_json(request))
         except CommandError as e:
             raise ApiError(400, str(e), {"field": e.field}) from e
-        session = current_session(request)
-        by = session.user.login if session else None
+        by = current_login(request)
         ttl = spec.ttl_s if spec.ttl_s is not None else self._default_ttl_s
         d: Deferred[dict[str, Any]] = self._pool.runInteraction(_enqueue, terminal, spec, ttl, by)
         return d.addCallback(lambda command: Reply(201, command))
@@ -84,15 +83,17 @@ def _path(request: Request) -> tuple[str | None, int | None]:
 
 def _resolve(cur: Any, terminal: str) -> tuple[int, str]:
     """(registry id, protocol) of the terminal a path names: its id, or protocol:identifier."""
+    terminal_id: int | None
+    protocol: str | None
     if terminal.isdigit():
-        terminal_id: int | None = int(terminal)
-    else:
+        terminal_id = int(terminal)
+        protocol = registry.terminal_protocol(cur, terminal_id) if terminal_id else None
+    else:  # the path names the protocol; the lookup only finds a terminal that speaks it
         protocol, _, identifier = terminal.partition(":")
         terminal_id = registry.find_terminal(cur, protocol, identifier) if identifier else None
-    protocol_found = registry.terminal_protocol(cur, terminal_id) if terminal_id else None
-    if terminal_id is None or protocol_found is None:
+    if terminal_id is None or protocol is None:
         raise ApiError(404, "no such terminal (give its id, or protocol:identifier)", terminal)
-    return terminal_id, protocol_found
+    return terminal_id, protocol
 
 
 def _terminal_view(t: dict[str, Any]) -> dict[str, Any]:

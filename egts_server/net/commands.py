@@ -5,6 +5,9 @@ a command due (queued, or sent and left unanswered for ``resend_after_s``): usua
 then that is all. Otherwise it claims, in a second transaction, the commands of those of them
 connected to this process (``db.commands.claim``) and writes each on its terminal's
 connection. So an idle queue costs one small query a second, not a walk of every connection.
+Giving up on the overdue (``db.commands.settle_overdue``) updates the whole table, so only the
+first process does it (``settle=True``, the default); extra intake processes made with
+``settle=False`` only poll for due terminals and claim their own.
 The adapter hands the terminal's answers to ``record``; the answer's confirmation is written to
 the terminal only after they are stored.
 
@@ -18,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from twisted.enterprise import adbapi
-from twisted.internet.defer import Deferred, succeed
+from twisted.internet.defer import Deferred
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 
@@ -48,22 +51,22 @@ class CommandRelay(PeriodicService):
     log = Logger()
 
     def __init__(self, pool: adbapi.ConnectionPool, settings: CommandSettings,
-                 connections: Callable[[], Iterable[CommandTarget]], reactor: Any) -> None:
+                 connections: Callable[[], Iterable[CommandTarget]], reactor: Any, *,
+                 settle: bool = True) -> None:
         super().__init__(settings.poll_interval_s, reactor)
         self._pool = pool
         self._settings = settings
         self._connections = connections
-        self._busy = False
+        self._settle = settle
 
     def run(self) -> Deferred[None]:
-        """One round; never fails (a failed call would stop the timer for good)."""
-        if self._busy:  # the previous round still waits for the database
-            return succeed(None)
-        self._busy = True
+        """One round; never fails (a failed call would stop the timer for good). The timer
+        starts the next round only once this one's Deferred has fired, so rounds never
+        overlap."""
         s = self._settings
         targets: dict[int, CommandTarget] = {}
         d: Deferred[list[int]] = self._pool.runInteraction(_due, s.resend_after_s,
-                                                           s.max_attempts)
+                                                           s.max_attempts, self._settle)
 
         def claim(due: list[int]) -> Deferred[list[Claimed]] | list[Claimed]:
             wanted = set(due)
@@ -88,10 +91,9 @@ class CommandRelay(PeriodicService):
             self.log.warn("commands: could not look for commands to send ({error}); trying "
                           "again", error=failure.getErrorMessage().strip())
 
-        def done(_: object) -> None:
-            self._busy = False
-
-        return d.addCallback(claim).addCallbacks(send, failed).addBoth(done)
+        claimed: Deferred[list[Claimed]] = d.addCallback(claim)
+        sent: Deferred[None] = claimed.addCallback(send)
+        return sent.addErrback(failed)  # after send, so that its exceptions are logged too
 
     def record(self, terminal_id: int, events: Sequence[CommandEvent]) -> Deferred[None]:
         """Store what the terminal said about its commands (fires once committed)."""
@@ -99,8 +101,9 @@ class CommandRelay(PeriodicService):
         return d
 
 
-def _due(cur: Any, resend_after_s: float, max_attempts: int) -> list[int]:
-    queue.settle_overdue(cur, resend_after_s, max_attempts)
+def _due(cur: Any, resend_after_s: float, max_attempts: int, settle: bool) -> list[int]:
+    if settle:
+        queue.settle_overdue(cur, resend_after_s, max_attempts)
     return queue.due_terminals(cur, resend_after_s, max_attempts)
 
 

@@ -188,25 +188,31 @@ def test_command_waits_for_its_terminal_and_the_cli_follows_it(served: Served,
     add = subprocess.run([sys.executable, "-m", "egts_server.cli", "terminals", "add", "egts",
                           "5004"], capture_output=True, text=True, env=env, cwd=REPO)
     assert add.returncode == 0, add.stderr
-    cli = subprocess.Popen([sys.executable, "-m", "egts_server.cli", "terminals", "command",
-                            "egts:5004", "GETVER", "--wait", "30"],
+    # -u: each line reaches the pipe as it is printed, so the first can be read right away
+    cli = subprocess.Popen([sys.executable, "-u", "-m", "egts_server.cli", "terminals",
+                            "command", "egts:5004", "GETVER", "--wait", "30"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                            cwd=REPO)
-    time.sleep(1.0)  # the command is queued before the terminal connects
-    terminal = logged_in(served, 5004)
     try:
-        reply, wire = read_command(terminal)
-        assert wire["dt"] == b"GETVER"
-        take(terminal, reply)
-        answer(terminal, wire, "ver 2.1".encode("cp1251"))
-        out, err = cli.communicate(timeout=30)
+        assert cli.stdout is not None
+        queued = cli.stdout.readline()  # the command is queued before the terminal connects
+        assert queued.startswith("command ") and "queued for egts:5004: GETVER" in queued, (
+            queued, cli.stderr.read() if cli.poll() is not None and cli.stderr else "")
+        terminal = logged_in(served, 5004)
+        try:
+            reply, wire = read_command(terminal)
+            assert wire["dt"] == b"GETVER"
+            take(terminal, reply)
+            answer(terminal, wire, "ver 2.1".encode("cp1251"))
+            out, err = cli.communicate(timeout=30)
+        finally:
+            terminal.close()
     finally:
-        terminal.close()
         cli.kill()
+        cli.wait()
     assert cli.returncode == 0, (out, err)
     lines = out.splitlines()
-    assert lines[0].startswith("command ") and "queued for egts:5004: GETVER" in lines[0]
-    assert lines[-1].startswith("confirmed") and "'ver 2.1'" in lines[-1]
+    assert lines and lines[-1].startswith("confirmed") and "'ver 2.1'" in lines[-1], lines
     history = subprocess.run([sys.executable, "-m", "egts_server.cli", "terminals", "commands",
                               "egts", "5004"], capture_output=True, text=True, env=env,
                              cwd=REPO)
@@ -218,7 +224,15 @@ def test_cli_refuses_with_the_flag_named(served: Served) -> None:
     bad = subprocess.run([sys.executable, "-m", "egts_server.cli", "terminals", "command",
                           "egts", "1", "--parameter", "0x10", "--action", "set"],
                          capture_output=True, text=True, env=env, cwd=REPO)
-    assert bad.returncode == 2 and "--value" in bad.stderr
+    assert bad.returncode == 2, bad.stderr
+    assert bad.stderr.strip() == ("glonass-dispatch: terminals command: --value: set needs a "
+                                  "value (or hex)")
+    # the history's arguments are checked before the database is reached
+    offline = {**env, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+    other = subprocess.run([sys.executable, "-m", "egts_server.cli", "terminals", "commands",
+                            "ndtp:5"], capture_output=True, text=True, env=offline, cwd=REPO)
+    assert other.returncode == 2 and other.stderr.strip() == (
+        "glonass-dispatch: terminals commands: commands go to EGTS terminals, not ndtp")
     unknown = subprocess.run([sys.executable, "-m", "egts_server.cli", "terminals", "command",
                               "egts", "nobody", "--text", "x"],
                              capture_output=True, text=True, env=env, cwd=REPO)

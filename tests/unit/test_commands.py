@@ -15,7 +15,7 @@ from egts_server.commands import (
     Action,
     Charset,
     CommandError,
-    answer_value,
+    answer_text,
     command_data,
     decode_text,
     parse_command,
@@ -109,9 +109,9 @@ def test_long_data_has_size_zero() -> None:
 
 def test_answer_text_is_found_in_the_command_layout_or_alone() -> None:
     laid_out = struct.pack("<HBH", 0, 2 << 3, 0) + "Готово".encode("cp1251")
-    assert answer_value(laid_out, Charset.CP1251) == (laid_out, "Готово")
-    assert answer_value(b"OK", None) == (b"OK", "OK")
-    assert answer_value(b"\x00\x01\x02", Charset.BINARY) == (b"\x00\x01\x02", None)
+    assert answer_text(laid_out, Charset.CP1251) == "Готово"
+    assert answer_text(b"OK", None) == "OK"
+    assert answer_text(b"\x00\x01\x02", Charset.BINARY) is None
     assert decode_text(b"\xff\xfe\x00", Charset.ASCII) is None
     assert decode_text("ок".encode("utf-16-be"), Charset.UCS2) == "ок"
 
@@ -130,3 +130,71 @@ def test_the_cli_names_a_terminal_three_ways(words: list[str],
 def test_the_cli_refuses_other_protocols() -> None:
     with pytest.raises(ConfigError, match="EGTS terminals, not ndtp"):
         terminal_and_text(["ndtp:5"])
+    with pytest.raises(ConfigError, match="^terminals commands: commands go to EGTS"):
+        terminal_and_text(["ndtp:5"], "terminals commands")
+
+
+class _Pool:
+    """Runs each interaction at once, on no cursor (``db.commands`` is patched)."""
+
+    def runInteraction(self, f: Any, *args: Any) -> Any:  # noqa: N802
+        from twisted.internet.defer import maybeDeferred
+
+        return maybeDeferred(f, None, *args)
+
+
+class _Connection:
+    terminal_id = 7
+
+    def __init__(self, fail: bool = False) -> None:
+        self.sent: list[CommandData] = []
+        self.fail = fail
+
+    def send_command(self, command: CommandData) -> None:
+        if self.fail:
+            raise RuntimeError("connection lost")
+        self.sent.append(command)
+
+
+@pytest.mark.parametrize("settle", [True, False])
+def test_every_relay_polls_and_claims_but_only_a_settling_one_settles(
+        monkeypatch: pytest.MonkeyPatch, settle: bool) -> None:
+    from db import commands as queue
+    from egts_server.config import CommandSettings
+    from egts_server.net.commands import CommandRelay
+
+    calls: list[str] = []
+    monkeypatch.setattr(queue, "settle_overdue", lambda *_: calls.append("settle") or 0)
+    monkeypatch.setattr(queue, "due_terminals", lambda *_: calls.append("due") or [7])
+    monkeypatch.setattr(queue, "claim", lambda *_: calls.append("claim") or [
+        (1, 7, 0, Action.PARAMETERS, Charset.CP1251, b"X")])
+    connection = _Connection()
+    relay = CommandRelay(_Pool(), CommandSettings(), lambda: [connection], None,  # type: ignore[arg-type]
+                         settle=settle)
+    relay.run()
+    assert calls == (["settle"] if settle else []) + ["due", "claim"]
+    assert [c.command_id for c in connection.sent] == [1]
+
+
+def test_a_relay_round_logs_a_failed_send_and_does_not_fail(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from twisted.logger import globalLogPublisher
+
+    from db import commands as queue
+    from egts_server.config import CommandSettings
+    from egts_server.net.commands import CommandRelay
+
+    monkeypatch.setattr(queue, "settle_overdue", lambda *_: 0)
+    monkeypatch.setattr(queue, "due_terminals", lambda *_: [7])
+    monkeypatch.setattr(queue, "claim", lambda *_: [(1, 7, 0, 0, 0, b"")])
+    events: list[dict[str, Any]] = []
+    globalLogPublisher.addObserver(events.append)
+    try:
+        relay = CommandRelay(_Pool(), CommandSettings(),  # type: ignore[arg-type]
+                             lambda: [_Connection(fail=True)], None)
+        results: list[object] = []
+        relay.run().addBoth(results.append)
+    finally:
+        globalLogPublisher.removeObserver(events.append)
+    assert results == [None]
+    assert any("connection lost" in str(e.get("error")) for e in events)

@@ -71,8 +71,16 @@ def test_refused_command_record_is_delivered_with_its_result() -> None:
 
 
 def test_responses_to_other_packets_say_nothing_about_commands() -> None:
+    """With a command out, a response to the login result (PID 1, RN 1) delivers nothing;
+    the response to the command's own packet does."""
     s = logged_in()
+    frame = s.command_packet(command_data(command_id=12, source_id=0, code=0, action=0,
+                                          charset=0, data=b"STATUS"))
+    pid, rn = struct.unpack_from("<H", frame, 7)[0], struct.unpack_from("<H", frame, 13)[0]
+    assert pid != 1
     assert s.handle(build.record_ack(rpid=1, confirmed=[(1, 0)], sst=1)).commands == ()
+    handled = s.handle(build.record_ack(rpid=pid, confirmed=[(rn, 0)], sst=COMMANDS))
+    assert handled.commands == (CommandDelivered(12, 0),)
 
 
 def test_comconf_is_an_answer_and_its_record_is_confirmed() -> None:
