@@ -29,7 +29,7 @@ from egts_server.net.loop_lag import LoopLag
 from egts_server.net.ndtp import NdtpFactory  # issue 4
 from egts_server.net.protocol import EgtsFactory
 from egts_server.net.service import ListenerService
-from egts_server.net.telemetry import TelemetryFactory
+from egts_server.net.telemetry import Admit, TelemetryFactory
 from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics  # issue 8
 from egts_server.sinks import BatchingWriter
@@ -103,8 +103,9 @@ class Application(MultiService):
                                            interval_s=settings.intake.gc_interval_s,
                                            full_interval_s=settings.intake.gc_full_interval_s)
         LoopLag(reactor, self.metrics.registry).setServiceParent(self)
-        PartitionKeeper(self.read_pool, settings.database.partition_months_ahead, reactor,
-                        clock).setServiceParent(self)
+        if not intake_worker:  # the first process keeps the database's partitions for all
+            PartitionKeeper(self.read_pool, settings.database.partition_months_ahead, reactor,
+                            clock).setServiceParent(self)
         i = settings.intake
         limits = IntakeLimits(idle_timeout_s=i.idle_timeout_s, login_timeout_s=i.login_timeout_s,
                               stall_timeout_s=i.stall_timeout_s,
@@ -145,7 +146,8 @@ class Application(MultiService):
 
         if settings.egts.enabled:
             self.commands = CommandRelay(self.read_pool, settings.commands,
-                                         lambda: self.egts_factory.connections, reactor)
+                                         lambda: self.egts_factory.connections, reactor,
+                                         settle=not intake_worker)
             self.commands.setServiceParent(self)
             self.egts_factory = EgtsFactory(self.writer, admit, clock, limits, reactor=reactor,
                                             counter=counter, metrics=self.metrics,
@@ -161,9 +163,14 @@ class Application(MultiService):
             self.http = TCPServer(settings.http.port + intake_worker,
                                   Site(MetricsResource(self.metrics_text)),
                                   interface=settings.http.host, reactor=reactor)
-            self.http.setServiceParent(self)
-            self.collector.setServiceParent(self)
-            return
+        else:
+            self._serve_web(settings, admit, clock, reactor)
+        self.http.setServiceParent(self)
+        self.collector.setServiceParent(self)
+
+    def _serve_web(self, settings: Settings, admit: Admit, clock: Callable[[], datetime],
+                   reactor: Any) -> None:
+        """The first process also serves the pages, the API, NIS and retranslation."""
         nis = (NisResource(self.writer, admit, clock, settings.nis.passwords)
                if settings.nis.enabled else None)
         # -- end of issue 4 --
@@ -180,8 +187,6 @@ class Application(MultiService):
                               command_ttl_s=settings.commands.default_ttl_s)
         self.http = TCPServer(settings.http.port, self.site, interface=settings.http.host,
                               reactor=reactor)
-        self.http.setServiceParent(self)
-        self.collector.setServiceParent(self)
 
     def stopService(self) -> Deferred[None]:  # noqa: N802
         Service.stopService(self)

@@ -372,11 +372,11 @@ class TelemetryProtocol(Protocol):
             if n or extra is not None:
                 due = _Due(handled.ack, arrived, n, timed=n > 0)
                 self._enqueue(due)
-                steps = [self._store(handled.positions)] if n else []
-                if extra is not None:
-                    steps.append(extra)
-                done = steps[0] if len(steps) == 1 else gatherResults(
-                    steps, consumeErrors=True).addErrback(first_error)
+                done = self._store(handled.positions) if n else extra
+                assert done is not None
+                if n and extra is not None:
+                    done = gatherResults([done, extra], consumeErrors=True).addErrback(
+                        first_error)
                 done.addCallbacks(self._ready, self._ready, callbackArgs=(due,),
                                   errbackArgs=(due,))
             elif handled.ack is not None:
@@ -707,10 +707,6 @@ class TelemetryFactory(ServerFactory):
         for proto in batch:
             proto.check(now)
         self._sweep = self.reactor.callLater(self._sweep_interval(), self._sweep_tick)
-
-    @property
-    def idle_timeout_s(self) -> float:
-        return self.limits.idle_timeout_s
 
     def stop_reading(self) -> None:
         """Shutdown, step one: no connection reads anything more."""

@@ -27,9 +27,10 @@ from twisted.internet.defer import Deferred, gatherResults, succeed
 from twisted.internet.error import ProcessExitedAlready
 from twisted.internet.interfaces import IDelayedCall
 from twisted.internet.protocol import ProcessProtocol
-from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 from twisted.python.failure import Failure
+
+from egts_server.periodic import PeriodicService
 
 
 class _Worker(ProcessProtocol):
@@ -116,30 +117,20 @@ def _signal(worker: _Worker, name: str) -> None:
             worker.transport.signalProcess(name)
 
 
-class ParentWatch(Service):
+class ParentWatch(PeriodicService):
     """In a worker: stop the reactor (a graceful shutdown) once the first process is gone."""
 
     log = Logger()
 
     def __init__(self, stop: Callable[[], None], reactor: Any, interval_s: float = 1.0) -> None:
+        super().__init__(interval_s, reactor)
         self._stop = stop
         self._parent = os.getppid()
-        self._loop = LoopingCall(self._check)
-        self._loop.clock = reactor
-        self._interval_s = interval_s
+        self._gone = False
 
-    def startService(self) -> None:  # noqa: N802
-        super().startService()
-        self._loop.start(self._interval_s, now=False)
-
-    def stopService(self) -> None:  # noqa: N802
-        super().stopService()
-        if self._loop.running:
-            self._loop.stop()
-
-    def _check(self) -> None:
-        if os.getppid() != self._parent:
+    def run(self) -> None:
+        if not self._gone and os.getppid() != self._parent:
+            self._gone = True
             self.log.warn("the first serve process (pid {pid}) is gone: shutting down",
                           pid=self._parent)
-            self._loop.stop()
             self._stop()
