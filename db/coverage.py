@@ -73,8 +73,7 @@ def fixes_for_coverage(cur: Any, start: datetime, end: datetime, *,
         sql += " AND p.vehicle_id = ANY(%(vehicles)s)"
         params["vehicles"] = list(vehicle_ids)
     if bbox is not None:
-        sql += (" AND p.geom && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326)"
-                " AND p.longitude BETWEEN %(x0)s AND %(x1)s"
+        sql += (" AND p.longitude BETWEEN %(x0)s AND %(x1)s"
                 " AND p.latitude BETWEEN %(y0)s AND %(y1)s")
         params.update(x0=bbox[0], y0=bbox[1], x1=bbox[2], y1=bbox[3])
     query = cur.mogrify(sql, params).decode("utf-8")

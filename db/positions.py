@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import operator
 import struct
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -88,6 +89,11 @@ def insert_positions(cur: Cursor, rows: Sequence[FixRow], *, staged: bool = Fals
     return int(cur.rowcount)
 
 
+# The primary key of ``positions``: a batch sorted by it takes the key's locks in one order.
+_NATURAL_ORDER = operator.attrgetter("terminal_id", "position.fix_time", "position.latitude",
+                                     "position.longitude")
+
+
 def copy_positions(cur: Cursor, rows: Sequence[FixRow]) -> int:
     """Store a batch of fixes none of which is stored yet with one COPY straight into
     ``positions`` (in the caller's transaction, or its own in autocommit mode); return how many
@@ -100,13 +106,9 @@ def copy_positions(cur: Cursor, rows: Sequence[FixRow]) -> int:
     rows go in natural key order, so two writers copying the same resent fixes wait for each
     other instead of deadlocking.
     """
-    ordered = sorted(rows, key=_natural_order)
+    ordered = sorted(rows, key=_NATURAL_ORDER)
     _copy(cur, _DIRECT_COPY, encode_copy(ordered))
     return len(ordered)
-
-
-def _natural_order(row: FixRow) -> tuple[int, datetime]:
-    return row.terminal_id, row.position.fix_time
 
 
 def _copy(cur: Cursor, statement: str, data: bytes) -> None:

@@ -149,7 +149,7 @@ def test_randomised_session_stores_exactly_what_was_sent(server: Served, seed: i
         assert row["lon"] == pytest.approx(fix.lon, abs=1e-6)
         assert row["speed"] == pytest.approx(fix.speed_kmh, abs=0.05)
         assert row["course"] == fix.course
-        assert row["alt"] == (None if fix.alt_m is None else fix.alt_m)
+        assert row["alt"] == fix.alt_m
         assert (row["bb"], row["valid"]) == (fix.bb, True)
         attributes = row["attributes"]
         inputs = fix.din | sum(v << (8 * n) for n, v in fix.adio.items())  # 1-72

@@ -1,7 +1,10 @@
 """The writer's store against a real PostGIS: the COPY path and the ways it falls back.
 
-``PositionStore`` copies a batch straight into ``positions`` and mends two refusals in the same
-transaction: fixes stored before (resends) and months without a partition. Each test runs the
+``PositionStore`` copies a batch straight into ``positions`` (in autocommit mode: the COPY is a
+transaction of its own) and mends the two refusals that fail such a COPY as a whole: months
+without a partition (the partitions are created and the batch is copied again) and fixes stored
+before (resends: the batch goes through the idempotent staging path in a transaction of its own,
+and so do the batches after it until one holds nothing stored before). Each test runs the
 store's interaction synchronously through the pool (``ReconnectingPool._interact``, what a
 pool thread runs), so two threads can race each other on purpose.
 """
@@ -11,14 +14,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import psycopg2
 import pytest
 from twisted.internet.testing import MemoryReactorClock
 
+from db import pool as db_pool
 from db import terminals
 from db.pool import PositionStore, ReconnectingPool, make_pool
-from db.positions import FixRow
+from db.positions import FixRow, copy_positions
 from egts_server.model import DeviceKey, Position
 
 pytestmark = pytest.mark.postgis
@@ -57,6 +62,16 @@ def write(pool: ReconnectingPool, store: PositionStore, rows: list[FixRow]) -> i
     return stored
 
 
+def live_state(dsn: str, vehicle_id: int) -> list[tuple[int, float]]:
+    """The vehicle's state row: (seconds after T0, latitude)."""
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT extract(epoch FROM fix_time - %s)::int, latitude"
+                    " FROM vehicle_state WHERE vehicle_id = %s", (T0, vehicle_id))
+        state: list[tuple[int, float]] = cur.fetchall()
+    conn.close()
+    return state
+
+
 def counts(dsn: str) -> tuple[int, int]:
     """(fixes stored, distinct natural keys among them)."""
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
@@ -68,14 +83,27 @@ def counts(dsn: str) -> tuple[int, int]:
 
 
 def test_resends_are_stored_once_and_the_next_batch_is_copied_again(
-        rel_dsn: str, pool: ReconnectingPool) -> None:
-    """A batch holding fixes stored before stores only the new ones; later batches go on."""
+        rel_dsn: str, pool: ReconnectingPool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch holding fixes stored before stores only the new ones; later batches go on,
+    through the staging path until one holds no resend, then with COPY again."""
+    copies: list[int] = []  # the batches COPY stored
+
+    def spy(cur: Any, rows: list[FixRow]) -> int:
+        stored = copy_positions(cur, rows)
+        copies.append(stored)
+        return stored
+
+    monkeypatch.setattr(db_pool, "copy_positions", spy)
     ids = terminal(rel_dsn, "501")
     store = PositionStore(pool)
     assert write(pool, store, fixes(ids, range(0, 10))) == 10
+    assert copies == [10]
     assert write(pool, store, fixes(ids, range(5, 15))) == 5  # half of it resent
+    assert copies == [10] and store._resending  # the COPY failed: the staging path
     assert write(pool, store, fixes(ids, range(15, 20))) == 5
+    assert copies == [10] and not store._resending  # staged, and nothing was resent
     assert write(pool, store, fixes(ids, range(20, 25))) == 5
+    assert copies == [10, 5]  # copied again
     assert counts(rel_dsn) == (25, 25)
 
 
@@ -104,14 +132,14 @@ def test_live_state_follows_the_copy(rel_dsn: str, pool: ReconnectingPool) -> No
     """The vehicle's live state is its newest valid fix, whichever path stored it."""
     ids = terminal(rel_dsn, "504")
     store = PositionStore(pool)
-    write(pool, store, fixes(ids, [10], lat=50.6))
-    write(pool, store, fixes(ids, [0, 10, 20], lat=50.7))  # a resend: the staging path
-    write(pool, store, fixes(ids, [5], lat=50.8))  # older than what the state holds
-    with psycopg2.connect(rel_dsn) as conn, conn.cursor() as cur:
-        cur.execute("SELECT extract(epoch FROM fix_time - %s)::int, latitude"
-                    " FROM vehicle_state WHERE vehicle_id = %s", (T0, ids[1]))
-        assert cur.fetchall() == [(20, 50.7)]
-    conn.close()
+    assert write(pool, store, fixes(ids, [10], lat=50.6)) == 1  # COPY
+    assert live_state(rel_dsn, ids[1]) == [(10, 50.6)]
+    resend = fixes(ids, [10], lat=50.6) + fixes(ids, [0, 20], lat=50.7)
+    assert write(pool, store, resend) == 2  # the fix at 10 is resent: the staging path
+    assert store._resending
+    assert live_state(rel_dsn, ids[1]) == [(20, 50.7)]
+    assert write(pool, store, fixes(ids, [5], lat=50.8)) == 1  # older than the state's fix
+    assert live_state(rel_dsn, ids[1]) == [(20, 50.7)]
 
 
 def test_two_writers_racing_on_the_same_resends_store_each_fix_once(
