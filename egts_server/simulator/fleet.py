@@ -17,8 +17,9 @@ from twisted.internet.protocol import ReconnectingClientFactory
 from twisted.logger import Logger
 
 from dispatch.demo_city import BUS_KIND, DemoVehicle, demo_driver, demo_fleet
+from egts_server.simulator.black_box import TerminalMemory
 from egts_server.simulator.ndtp_terminal import NdtpTerminalMemory, SimulatedNdtpTerminalFactory
-from egts_server.simulator.terminal import SimulatedTerminalFactory, TerminalMemory
+from egts_server.simulator.terminal import SimulatedTerminalFactory
 
 FleetProtocol = Literal["egts", "ndtp", "mixed"]
 

@@ -56,8 +56,8 @@ class SimulatedNdtpTerminal(BlackBoxTerminal[NdtpFix]):
             return
         if event.service == Service.GENERIC_CONTROLS and event.request_id == self._login_id:
             if event.code != 0:
-                self.log.warn("simulated NDTP terminal {tid}: CONN_REQUEST refused with {code}",
-                              tid=self._memory.vehicle.tid, code=event.code)
+                self.log.warn("{label} {tid}: CONN_REQUEST refused with {code}",
+                              label=self.label, tid=self._memory.vehicle.tid, code=event.code)
                 self.transport.loseConnection()
                 return
             self._logged_in()

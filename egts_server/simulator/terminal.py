@@ -23,8 +23,11 @@ from egts_server.codec.egts.client import (
     TerminalClient,
 )
 from egts_server.codec.egts.subrecords import CommandData, CommandType
-from egts_server.simulator.black_box import BlackBoxTerminal, BlackBoxTerminalFactory
-from egts_server.simulator.black_box import TerminalMemory as TerminalMemory  # re-exported
+from egts_server.simulator.black_box import (
+    BlackBoxTerminal,
+    BlackBoxTerminalFactory,
+    TerminalMemory,
+)
 
 
 class SimulatedTerminal(BlackBoxTerminal[FixToSend]):

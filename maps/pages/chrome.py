@@ -90,7 +90,7 @@ class AppBar(PageScript):
         self._name = "AppBar"
         self.config = {"sessionUrl": session_url, "loginUrl": "/login", "logoutUrl": "/logout",
                        "roles": ROLE_LABELS, "editorRoles": list(EDITOR_ROLES),
-                       "adminLinks": [list(link) for link in ADMIN_NAV]}
+                       "adminLinks": ADMIN_NAV}
         self.markup = appbar_html(self.get_name(), active, asset_prefix, side_width_px)
 
 

@@ -138,11 +138,14 @@
         !!state.pending;
     }
 
-    var ed = {config: config, map: map, panel: panel, routesGroup: routesGroup,
+    /* A route or mark the server has stored (it has an id); a draft has none. */
+    function isSaved(layer) { return !!(layer.feature && layer.feature.id != null); }
+
+    var ed = {config: config, map: map, routesGroup: routesGroup,
       marksGroup: L.featureGroup().addTo(map), drawControl: drawControl, state: state, q: q,
       T: P.time(config.timeZone), hint: hint, showTab: showTab, armed: armed, busy: busy,
       clearErrors: clearErrors, fieldError: fieldError, noteWithDetail: noteWithDetail,
-      failure: failure, drawing: drawing};
+      failure: failure, drawing: drawing, isSaved: isSaved};
     var routes = ed.routes = global.GlonassEditorRoutes(ed);
     var marks = ed.marks = global.GlonassEditorMarks(ed);
 

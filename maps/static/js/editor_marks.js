@@ -1,7 +1,7 @@
 /*
  * glonass-dispatch: the marks tab of the editor (maps/static/js/editor.js starts it).
  *
- *   GlonassEditorMarks(editor) -> {load, select, close, drawn}
+ *   GlonassEditorMarks(editor) -> {load, close, drawn}
  *
  * A point is placed with one click, a stretch of road or an area with Leaflet.draw's line and
  * polygon handlers (``drawn`` takes the shape when it is finished); the form sends the mark to
@@ -16,7 +16,7 @@
     var config = ed.config, map = ed.map, marksGroup = ed.marksGroup, state = ed.state;
     var q = ed.q, T = ed.T, hint = ed.hint, clearErrors = ed.clearErrors;
     var fieldError = ed.fieldError, noteWithDetail = ed.noteWithDetail, failure = ed.failure;
-    var busy = ed.busy;
+    var busy = ed.busy, isSaved = ed.isSaved;
     var markForm = q('[data-mark-form]'), markNote = q('[data-mark-note]');
 
     function markStyleOf(p) {
@@ -67,8 +67,6 @@
       return layer;
     }
 
-    function markSaved(layer) { return !!(layer.feature && layer.feature.id != null); }
-
     function highlightMark(layer, on) {
       var p = layer.feature.properties || {};
       if (layer instanceof L.Marker) {
@@ -97,11 +95,11 @@
         var li = el('li');
         li.setAttribute('role', 'option');
         li.setAttribute('aria-selected', String(layer === state.mark));
-        li.setAttribute('data-mark-item', markSaved(layer) ? String(layer.feature.id) : 'draft');
+        li.setAttribute('data-mark-item', isSaved(layer) ? String(layer.feature.id) : 'draft');
         li.appendChild(P.symbolElement(markStyleOf(p).symbol, 18));
         li.appendChild(el('span', 'gd-list-main', p.text ? p.text : markLabel(p)));
         li.appendChild(el('span', 'gd-list-aside gd-mark-status-' + String(p.status || '')
-          .replace(/[^a-z_]/g, ''), markSaved(layer) ? (config.markStatuses[p.status] || p.status)
+          .replace(/[^a-z_]/g, ''), isSaved(layer) ? (config.markStatuses[p.status] || p.status)
           : 'не сохранена'));
         li.addEventListener('click', function () {
           selectMark(layer);
@@ -111,10 +109,10 @@
         list.appendChild(li);
       });
       var open = layers.filter(function (l) {
-        return markSaved(l) && l.feature.properties.status !== 'resolved';
+        return isSaved(l) && l.feature.properties.status !== 'resolved';
       }).length;
       q('[data-mark-count]').textContent = 'действующих ' + open + ' из ' +
-        layers.filter(markSaved).length;
+        layers.filter(isSaved).length;
     }
 
     function fillMarkForm(layer) {
@@ -129,10 +127,10 @@
         P.own(config.textCaptions, p.layer) ? config.textCaptions[p.layer] : 'Описание';
       clearErrors(markForm);
       P.say(markNote, 'info', '');
-      q('[data-mark-title]').textContent = markSaved(layer) ? markLabel(p) + ' № ' +
+      q('[data-mark-title]').textContent = isSaved(layer) ? markLabel(p) + ' № ' +
         layer.feature.id : 'Новая отметка: ' + markLabel(p).toLowerCase();
       q('[data-mark-delete]').hidden = !state.canEdit;
-      q('[data-mark-close]').hidden = !state.canEdit || !markSaved(layer) ||
+      q('[data-mark-close]').hidden = !state.canEdit || !isSaved(layer) ||
         p.status === 'resolved';
       var meta = [];
       if (p.created_by) { meta.push('создал(а) ' + p.created_by + ', ' + T.format(p.created_at)); }
@@ -146,7 +144,7 @@
     function selectMark(layer) {
       if (state.route) { ed.routes.close(); }
       if (state.mark && state.mark !== layer) {
-        if (!markSaved(state.mark)) { marksGroup.removeLayer(state.mark); }
+        if (!isSaved(state.mark)) { marksGroup.removeLayer(state.mark); }
         else { highlightMark(state.mark, false); }
       }
       state.mark = layer;
@@ -161,7 +159,7 @@
       var layer = state.mark;
       state.mark = null;
       if (layer) {
-        if (!markSaved(layer)) { marksGroup.removeLayer(layer); }
+        if (!isSaved(layer)) { marksGroup.removeLayer(layer); }
         else if (marksGroup.hasLayer(layer)) {
           highlightMark(layer, false);
           if (layer._gdOrigin) { layer.setLatLng(layer._gdOrigin); }
@@ -218,7 +216,7 @@
       var props = readMarkForm(layer);
       if (statusOverride) { props.status = statusOverride; }
       var body = {type: 'Feature', geometry: markGeometry(layer), properties: props};
-      var saved = markSaved(layer);
+      var saved = isSaved(layer);
       var buttons = [q('[data-mark-save]'), q('[data-mark-close]'), q('[data-mark-delete]')];
       busy(buttons, true);
       P.say(markNote, 'busy', 'Сохранение…');
@@ -238,7 +236,7 @@
     function deleteMark() {
       var layer = state.mark;
       if (!layer || !state.canEdit) { return; }
-      if (!markSaved(layer)) { closeMarkEditor(); return; }
+      if (!isSaved(layer)) { closeMarkEditor(); return; }
       P.say(markNote, 'busy', 'Удаление…');
       P.sendJSON('DELETE', config.marksUrl + '/' + layer.feature.id).then(function () {
         state.mark = null;
@@ -335,7 +333,7 @@
       if (layer && !layer._gdOrigin && layer.getLatLng) { layer._gdOrigin = layer.getLatLng(); }
     });
     marksGroup.on('dragend', function () {
-      if (state.mark && markSaved(state.mark)) {
+      if (state.mark && isSaved(state.mark)) {
         P.say(markNote, 'info', 'Значок перемещён — нажмите «Сохранить».');
       }
     });
@@ -360,7 +358,7 @@
       draftMark(pending.layer, geometry);
     }
 
-    return {load: loadMarks, select: selectMark, close: closeMarkEditor, drawn: drawn};
+    return {load: loadMarks, close: closeMarkEditor, drawn: drawn};
   }
 
   global.GlonassEditorMarks = attach;

@@ -1,7 +1,7 @@
 /*
  * glonass-dispatch: the routes tab of the editor (maps/static/js/editor.js starts it).
  *
- *   GlonassEditorRoutes(editor) -> {load, loadVehicles, select, close, created}
+ *   GlonassEditorRoutes(editor) -> {load, loadVehicles, close, created}
  *
  * folium's Draw control (Leaflet.draw) draws polylines into `routesGroup`, which also holds the
  * saved routes, so its edit and delete tools work on both; this sends GeoJSON to /api/routes
@@ -19,6 +19,7 @@
     var drawControl = ed.drawControl;
     var q = ed.q, T = ed.T, clearErrors = ed.clearErrors, fieldError = ed.fieldError;
     var noteWithDetail = ed.noteWithDetail, failure = ed.failure, busy = ed.busy;
+    var isSaved = ed.isSaved;
     var routeForm = q('[data-route-form]'), routeNote = q('[data-route-note]');
 
     function treatment(p) {
@@ -32,7 +33,7 @@
     }
     function routeStyle(layer, selected) {
       var p = (layer.feature && layer.feature.properties) || {};
-      var w = Math.max(3, weight(p) + 1), draft = !layer.feature || layer.feature.id == null;
+      var w = Math.max(3, weight(p) + 1), draft = !isSaved(layer);
       return {color: draft ? '#1f5fa8' : treatment(p).colour, weight: selected ? w + 3 : w,
         opacity: selected ? 1 : 0.85, dashArray: p.direction === 'as_drawn' ? '10 6' : null,
         lineCap: 'round', lineJoin: 'round'};
@@ -41,18 +42,15 @@
       layer.setStyle(routeStyle(layer, layer === state.route));
       var path = layer.getElement && layer.getElement();
       if (path) {
-        path.setAttribute('data-route-id', layer.feature && layer.feature.id != null
-          ? String(layer.feature.id) : 'draft');
+        path.setAttribute('data-route-id', isSaved(layer) ? String(layer.feature.id) : 'draft');
         path.classList.add('gd-editor-route');
       }
     }
     function routeName(layer) {
       var p = (layer.feature && layer.feature.properties) || {};
-      return p.name || (layer.feature && layer.feature.id != null ? 'Маршрут № ' + layer.feature.id
+      return p.name || (isSaved(layer) ? 'Маршрут № ' + layer.feature.id
         : 'Новый маршрут (не сохранён)');
     }
-    function isSaved(layer) { return !!(layer.feature && layer.feature.id != null); }
-
 
     function lineGeometry(layer) {
       var g = layer.toGeoJSON(7).geometry;
@@ -405,8 +403,8 @@
     q('[data-route-cancel]').addEventListener('click', cancelRoute);
     routeForm.addEventListener('submit', function (e) { e.preventDefault(); saveRoute(); });
 
-    return {load: loadRoutes, loadVehicles: loadVehicles, select: selectRoute,
-      close: closeRouteEditor, created: created};
+    return {load: loadRoutes, loadVehicles: loadVehicles, close: closeRouteEditor,
+      created: created};
   }
 
   global.GlonassEditorRoutes = attach;

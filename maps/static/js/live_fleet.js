@@ -39,8 +39,7 @@
     });
 
     function kindOf(props) {
-      return Object.prototype.hasOwnProperty.call(kinds, props.kind) ? props.kind
-        : config.fallbackKind;
+      return U.own(kinds, props.kind) ? props.kind : config.fallbackKind;
     }
 
     function isMoving(props) { return Number(props.speed_kmh) >= MOVING_KMH; }

@@ -23,7 +23,7 @@
   var section = document.querySelector('[data-commands]');
   var chosen = null, timer = null;
 
-  function q(selector, root) { return (root || document).querySelector(selector); }
+  function q(selector) { return document.querySelector(selector); }
 
   function cell(row, text, className) {
     var td = P.el('td', className || null, text === null || text === undefined ? '—' :
@@ -52,7 +52,7 @@
         cell(row, t.imei);
         cell(row, TERMINAL_STATUS[t.status] || t.status);
         cell(row, t.vehicle);
-        cell(row, t.last_login_at ? T.format(t.last_login_at, true) : null);
+        cell(row, T.format(t.last_login_at, true));
         var action = cell(row, '');
         if (t.protocol === 'egts') {
           var open = P.el('button', null, 'Команды');
