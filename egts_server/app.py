@@ -161,7 +161,8 @@ class Application(MultiService):
             listen(self.ndtp_factory, settings.ndtp)
         if intake_worker:  # an extra intake process (net.workers): telemetry and /metrics only
             self.http = TCPServer(settings.http.port + intake_worker,
-                                  Site(MetricsResource(self.metrics_text)),
+                                  Site(MetricsResource(self.metrics_text,
+                                                       settings.metrics.allow)),
                                   interface=settings.http.host, reactor=reactor)
         else:
             self._serve_web(settings, admit, clock, reactor)
@@ -181,8 +182,9 @@ class Application(MultiService):
         register_delivery_metrics(self.metrics.registry, lambda: self.retranslation.snapshot,
                                   clock)
         # -- end of issue 8 --
-        self.site = make_site(self.read_pool, settings.map, clock, settings.auth,
-                              metrics=MetricsResource(self.metrics_text), nis=nis,
+        self.site = make_site(self.read_pool, settings.map, clock, reactor, settings.auth,
+                              metrics=MetricsResource(self.metrics_text, settings.metrics.allow),
+                              nis=nis,
                               gtfs_rt=settings.gtfs_rt,
                               command_ttl_s=settings.commands.default_ttl_s)
         self.http = TCPServer(settings.http.port, self.site, interface=settings.http.host,

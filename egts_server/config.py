@@ -8,6 +8,7 @@ embedded cluster; secrets come only from the environment.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import tomllib
 import types
 import typing
@@ -116,6 +117,14 @@ class AuthSettings:
     anonymous_read: bool = True  # visitors may look (not write) without signing in: the demo
     session_hours: float = 12.0
     secure_cookie: bool = False  # set behind HTTPS
+    hash_threads: int = 1  # password hashing has a pool of its own; reads never wait on it
+    throttle_failures: int = 10  # failed sign-ins per login and address within 10 minutes
+    throttle_failures_per_address: int = 50  # across every login, from one address
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsSettings:
+    allow: tuple[str, ...] = ("127.0.0.0/8", "::1/128")  # networks that may read /metrics
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +207,7 @@ class Settings:
     writer: WriterSettings = field(default_factory=WriterSettings)
     map: MapSettings = field(default_factory=MapSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
     public: PublicSettings = field(default_factory=PublicSettings)
     demo: DemoSettings = field(default_factory=DemoSettings)
     retranslator: RetranslatorSettings = field(default_factory=RetranslatorSettings)
@@ -382,7 +392,11 @@ def _validate(s: Settings) -> None:
                           ("commands.resend_after_s", s.commands.resend_after_s),
                           ("commands.max_attempts", s.commands.max_attempts),
                           ("commands.default_ttl_s", s.commands.default_ttl_s),
-                          ("archive.keep_days", s.archive.keep_days)):
+                          ("archive.keep_days", s.archive.keep_days),
+                          ("auth.hash_threads", s.auth.hash_threads),
+                          ("auth.throttle_failures", s.auth.throttle_failures),
+                          ("auth.throttle_failures_per_address",
+                           s.auth.throttle_failures_per_address)):
         if positive <= 0:
             raise ConfigError(f"{key}: must be positive")
     if i.gc_interval_s < 0:
@@ -395,4 +409,9 @@ def _validate(s: Settings) -> None:
         raise ConfigError("commands.source_id: must fit in 32 bits")
     if s.database.partition_months_ahead < 0:
         raise ConfigError("database.partition_months_ahead: must be 0 or more")
+    for n, network in enumerate(s.metrics.allow):
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as e:
+            raise ConfigError(f"metrics.allow[{n}]: {network!r} is not a network") from e
     _validate_retranslator(s.retranslator, s.gtfs_rt.stale_after_s)
