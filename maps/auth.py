@@ -10,6 +10,7 @@ form); the cookie is HttpOnly and SameSite=Strict.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -83,13 +84,24 @@ def refusal(session: users.Session | None, needed: Access, *, api: bool) -> Erro
     return ErrorPage(403, f"Роли «{role}» это не разрешено", api=api)
 
 
+SessionLookup = Callable[[str], "Deferred[users.Session | None]"]
+
+
+def session_lookup(pool: adbapi.ConnectionPool) -> SessionLookup:
+    """The session of a cookie token, read from PostGIS in the pool."""
+    def find(token: str) -> Deferred[users.Session | None]:
+        d: Deferred[users.Session | None] = pool.runInteraction(users.find_session, token)
+        return d
+    return find
+
+
 class AuthGate(Resource):
     """Wraps the site's root: every request passes ``maps.access`` before reaching a resource."""
 
-    def __init__(self, root: Resource, pool: adbapi.ConnectionPool, *,
+    def __init__(self, root: Resource, find_session: SessionLookup, *,
                  anonymous_read: bool) -> None:
         super().__init__()
-        self._root, self._pool = root, pool
+        self._root, self._find_session = root, find_session
         self._anonymous_read = anonymous_read
 
     def getChildWithDefault(self, path: bytes, request: Request) -> Any:  # noqa: N802
@@ -106,8 +118,7 @@ class AuthGate(Resource):
         token = request.getCookie(COOKIE)
         if token is None or (needed == Access.ANYONE and not rule.session):
             return self._decide(None, needed, api, path, request)
-        d: Deferred[users.Session | None] = self._pool.runInteraction(
-            users.find_session, token.decode("ascii", "replace"))
+        d = self._find_session(token.decode("ascii", "replace"))
         d.addCallback(self._decide, needed, api, path, request)
         return DeferredResource(d)
 

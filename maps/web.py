@@ -15,7 +15,7 @@ from twisted.web.static import File
 
 from egts_server.config import AuthSettings, GtfsRtSettings, MapSettings
 from maps.api import Health, VehiclesResource
-from maps.auth import AdminOnly, AuthGate
+from maps.auth import AdminOnly, AuthGate, session_lookup
 from maps.coverage_api import CoverageResource, CoverageService, EventsResource
 from maps.delivery import DeliveryPage
 from maps.gtfs_rt import GtfsRealtime
@@ -105,7 +105,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     root.putChild(b"logout", LogoutPage(pool))
     api.putChild(b"session", SessionInfo(auth.anonymous_read))
     api.putChild(b"sign-in-throttle", AdminOnly(ThrottledSignIns(throttle)))
-    site = Site(AuthGate(root, pool, anonymous_read=auth.anonymous_read))
+    site = Site(AuthGate(root, session_lookup(pool), anonymous_read=auth.anonymous_read))
     site.displayTracebacks = False
     return site
 
