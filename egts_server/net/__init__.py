@@ -1,1 +1,10 @@
-"""egts_server/net"""
+"""The Twisted side of telemetry intake: listeners, connections and what runs beside them.
+
+``telemetry`` is one connection whatever the protocol (acknowledgement after commit, in arrival
+order; backpressure; limits; metrics), ``protocol`` (EGTS) and ``ndtp`` put a codec on it,
+``service`` listens and stops gracefully, ``commands`` relays operator commands to connected
+terminals; the archive, the garbage-collector schedule, the loop-lag probe and the extra intake
+processes complete it. May import ``codec``, ``model``, ``db`` and the intake helpers
+(``commands``, ``metrics``, ``periodic``, ``sinks``) and settings types from ``config``; never
+``maps`` or the rest of the application root.
+"""

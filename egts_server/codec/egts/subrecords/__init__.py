@@ -13,7 +13,8 @@ consume it explicitly, so they never leave bytes over.
 Every table of TELEDATA, and RECORD_RESPONSE, is a ``WireTable``: its parser reads a whole span
 at once and yields field values, which the server's path folds into Positions without building
 the values (``TELEDATA_TABLES``). The other services' tables read field by field from a
-``ByteReader`` and are only ever built as values.
+``ByteReader`` and are only ever built as values. Imports only ``codec.reader``,
+``codec.errors`` and the EGTS constants.
 """
 
 from __future__ import annotations
