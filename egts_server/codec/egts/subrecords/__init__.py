@@ -68,7 +68,8 @@ from egts_server.codec.errors import FormatError, TruncatedError
 from egts_server.codec.reader import Buffer, ByteReader, ByteWriter
 
 #: TELEDATA SRT -> table; every one of them parses a span at once (see module docstring).
-TELEDATA_TABLES: Final[Mapping[int, type[WireTable]]] = {cls.SRT: cls for cls in (
+#: Keys are plain ints (the tables' SRT enum members converted) for the fastest lookup by byte.
+TELEDATA_TABLES: Final[Mapping[int, type[WireTable]]] = {int(cls.SRT): cls for cls in (
     RecordResponse, PosData, ExtPosData, AdSensorsData, CountersData, StateData, StateDataSrt21,
     LoopinData, AbsDigSensData, AbsAnSensData, AbsCntrData, AbsLoopinData, LiquidLevelSensor,
     PassengersCounters)}
@@ -84,7 +85,7 @@ _BY_SERVICE: Final[Mapping[ServiceType, tuple[type[Subrecord], ...]]] = {
 
 #: (ServiceType, SRT) -> table. Typed with int keys so raw SST bytes look up without conversion.
 REGISTRY: Final[Mapping[tuple[int, int], type[Subrecord]]] = {
-    (service, cls.SRT): cls for service, classes in _BY_SERVICE.items() for cls in classes
+    (service, int(cls.SRT)): cls for service, classes in _BY_SERVICE.items() for cls in classes
 }
 _HEADER: Final = struct.Struct("<BH")  # SRT, SRL
 

@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
+from egts_server.codec.egts.constants import CommandsSrt
 from egts_server.codec.reader import ByteReader, ByteWriter
 
 
@@ -68,7 +69,7 @@ class CommandBody:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CommandData:
-    SRT: ClassVar[int] = 51
+    SRT: ClassVar[int] = CommandsSrt.COMMAND_DATA
 
     command_type: int  # CT   CommandType
     confirmation_type: int  # CCT  ConfirmationType
