@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Final
 
 from egts_server.codec.egts.subrecords import CommandBody, CommandData, CommandType
+from egts_server.model import CommandSpec
 
 #: EGTS command codes (CCD) of the standard list that terminals commonly implement.
 COMMAND_CODES: Final[Mapping[str, int]] = {
@@ -73,19 +73,6 @@ class CommandError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field, self.message = field, message
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CommandSpec:
-    """One command, checked, in EGTS units; ``summary`` is what operators read in lists."""
-
-    kind: str  # text | command | parameter
-    code: int  # CCD
-    action: int  # ACT
-    data: bytes  # DT
-    charset: int  # CHS
-    summary: str
-    ttl_s: float | None = None
 
 
 def parse_command(raw: Any) -> CommandSpec:

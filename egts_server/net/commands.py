@@ -28,7 +28,7 @@ from twisted.python.failure import Failure
 from db import commands as queue
 from egts_server.codec.egts import CommandAnswered, CommandDelivered, CommandEvent
 from egts_server.codec.egts.subrecords import CommandData
-from egts_server.commands import command_data
+from egts_server.commands import answer_text, command_data
 from egts_server.config import CommandSettings
 from egts_server.periodic import PeriodicService
 
@@ -113,4 +113,4 @@ def _record(cur: Any, terminal_id: int, events: Sequence[CommandEvent]) -> None:
             queue.record_delivery(cur, terminal_id, event.command_id, event.result)
         elif isinstance(event, CommandAnswered):
             queue.record_answer(cur, terminal_id, event.command_id, event.confirmation,
-                                event.data, event.charset)
+                                event.data, answer_text(event.data, event.charset))
