@@ -27,6 +27,7 @@ from egts_server.net.commands import CommandRelay
 from egts_server.net.limits import ConnectionCounter, IntakeLimits, effective_max_connections
 from egts_server.net.loop_lag import LoopLag
 from egts_server.net.ndtp import NdtpFactory
+from egts_server.net.nis import NisResource
 from egts_server.net.protocol import EgtsFactory
 from egts_server.net.service import ListenerService
 from egts_server.net.telemetry import Admit, TelemetryFactory
@@ -34,7 +35,6 @@ from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics
 from egts_server.sinks import BatchingWriter
 from maps.metrics import MetricsResource
-from maps.nis_api import NisResource
 from maps.web import make_site
 
 

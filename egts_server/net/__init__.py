@@ -2,6 +2,7 @@
 
 ``telemetry`` is one connection whatever the protocol (acknowledgement after commit, in arrival
 order; backpressure; limits; metrics), ``protocol`` (EGTS) and ``ndtp`` put a codec on it,
+``nis`` takes NIS SOAP batches over HTTP (the web site mounts it at ``/nis``),
 ``service`` listens and stops gracefully, ``commands`` relays operator commands to connected
 terminals; the archive, the garbage-collector schedule, the loop-lag probe and the extra intake
 processes complete it. May import ``codec``, ``model``, ``db`` and the intake helpers
