@@ -13,8 +13,9 @@ What lives here, from the bottom up:
   ``model``, ``db`` and the helpers above.
 * ``simulator/``: demo terminals that speak the real protocols over TCP.
 * The application root (``config``, ``database``, ``app``, ``serve``, ``cli*``): loads the
-  settings and assembles every layer, ``maps`` included. Below it only the frozen settings types
-  of ``config`` are imported, to be handed down.
+  settings and assembles every layer, ``maps`` included; nothing below imports it. Settings
+  types live with the code they configure (``net.commands.CommandSettings``,
+  ``retranslator.settings``) and ``config`` composes them.
 
 ``make lint`` enforces these rules with import-linter (contracts in ``pyproject.toml``).
 """

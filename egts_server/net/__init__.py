@@ -6,6 +6,6 @@ order; backpressure; limits; metrics), ``protocol`` (EGTS) and ``ndtp`` put a co
 ``service`` listens and stops gracefully, ``commands`` relays operator commands to connected
 terminals; the archive, the garbage-collector schedule, the loop-lag probe and the extra intake
 processes complete it. May import ``codec``, ``model``, ``db`` and the intake helpers
-(``commands``, ``metrics``, ``periodic``, ``sinks``) and settings types from ``config``; never
-``maps`` or the rest of the application root.
+(``commands``, ``metrics``, ``periodic``, ``sinks``); never ``maps``, the retranslator or the
+application root.
 """

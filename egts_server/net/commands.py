@@ -18,6 +18,7 @@ terminal on whichever process holds its connection, and a restart loses nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from twisted.enterprise import adbapi
@@ -29,8 +30,18 @@ from db import commands as queue
 from egts_server.codec.egts import CommandAnswered, CommandDelivered, CommandEvent
 from egts_server.codec.egts.subrecords import CommandData
 from egts_server.commands import answer_text, command_data
-from egts_server.config import CommandSettings
 from egts_server.periodic import PeriodicService
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSettings:
+    """Commands to EGTS terminals (``terminals command``, ``/api/terminals/{id}/commands``)."""
+
+    poll_interval_s: float = 1.0  # how often a serve process looks for commands to send
+    resend_after_s: float = 30.0  # a sent command still unanswered goes out again after this
+    max_attempts: int = 3  # sends before an unanswered command fails
+    default_ttl_s: float = 3600.0  # how long a command waits for its terminal to connect
+    source_id: int = 0  # SID: this platform's id in the commands it sends
 
 
 class CommandTarget(Protocol):

@@ -160,8 +160,7 @@ class _Connection:
 def test_every_relay_polls_and_claims_but_only_a_settling_one_settles(
         monkeypatch: pytest.MonkeyPatch, settle: bool) -> None:
     from db import commands as queue
-    from egts_server.config import CommandSettings
-    from egts_server.net.commands import CommandRelay
+    from egts_server.net.commands import CommandRelay, CommandSettings
 
     calls: list[str] = []
     monkeypatch.setattr(queue, "settle_overdue", lambda *_: calls.append("settle") or 0)
@@ -181,8 +180,7 @@ def test_a_relay_round_logs_a_failed_send_and_does_not_fail(
     from twisted.logger import globalLogPublisher
 
     from db import commands as queue
-    from egts_server.config import CommandSettings
-    from egts_server.net.commands import CommandRelay
+    from egts_server.net.commands import CommandRelay, CommandSettings
 
     monkeypatch.setattr(queue, "settle_overdue", lambda *_: 0)
     monkeypatch.setattr(queue, "due_terminals", lambda *_: [7])
