@@ -5,9 +5,10 @@ What lives here, from the bottom up:
 * ``model``: ``Position`` and the other protocol-neutral values every layer shares; imports
   nothing of ours.
 * ``codec/``: pure EGTS, NDTP and NIS SOAP codecs; may import only ``model``.
-* ``commands``, ``metrics``, ``periodic``, ``sinks``: terminal commands as operators give them,
-  the Prometheus registry, a periodic Twisted service and the batching position writer; the
-  intake's own helpers, below ``net``.
+* ``commands``: the operators' command vocabulary (parsing, codes, text in the terminals'
+  charsets); pure, imports only ``model``, so the API in ``maps`` may use it too.
+* ``metrics``, ``periodic``, ``sinks``: the Prometheus registry, a periodic Twisted service and
+  the batching position writer; the intake's own helpers, below ``net``.
 * ``net/``: the Twisted listeners; may import ``codec``, ``model``, ``db`` and the helpers above.
 * ``retranslator/``: the EGTS client that forwards stored fixes upstream; may import ``codec``,
   ``model``, ``db`` and the helpers above.

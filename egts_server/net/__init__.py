@@ -5,7 +5,7 @@ order; backpressure; limits; metrics), ``protocol`` (EGTS) and ``ndtp`` put a co
 ``nis`` takes NIS SOAP batches over HTTP (the web site mounts it at ``/nis``),
 ``service`` listens and stops gracefully, ``commands`` relays operator commands to connected
 terminals; the archive, the garbage-collector schedule, the loop-lag probe and the extra intake
-processes complete it. May import ``codec``, ``model``, ``db`` and the intake helpers
-(``commands``, ``metrics``, ``periodic``, ``sinks``); never ``maps``, the retranslator or the
-application root.
+processes complete it. May import ``codec``, ``model``, ``db``, the command vocabulary
+(``commands``) and the intake helpers (``metrics``, ``periodic``, ``sinks``); never ``maps``,
+the retranslator or the application root.
 """

@@ -29,7 +29,7 @@ from twisted.python.failure import Failure
 from db import commands as queue
 from egts_server.codec.egts import CommandAnswered, CommandDelivered, CommandEvent
 from egts_server.codec.egts.subrecords import CommandData
-from egts_server.commands import answer_text, command_data
+from egts_server.commands import answer_text
 from egts_server.periodic import PeriodicService
 
 
@@ -94,7 +94,7 @@ class CommandRelay(PeriodicService):
 
         def send(claimed: list[Claimed]) -> None:
             for command_id, terminal_id, code, action, charset, data in claimed:
-                targets[terminal_id].send_command(command_data(
+                targets[terminal_id].send_command(CommandData.com(
                     command_id=command_id, source_id=s.source_id, code=code, action=action,
                     charset=charset, data=data))
 

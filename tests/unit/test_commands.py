@@ -8,15 +8,13 @@ from typing import Any
 import pytest
 
 from egts_server.cli_commands import terminal_and_text
-from egts_server.codec.egts.subrecords import CommandData, CommandType, ConfirmationType
-from egts_server.codec.reader import ByteReader, ByteWriter
+from egts_server.codec.egts.subrecords import CommandData, ConfirmationType
 from egts_server.commands import (
     COMMAND_CODES,
     Action,
     Charset,
     CommandError,
     answer_text,
-    command_data,
     decode_text,
     parse_command,
 )
@@ -85,26 +83,6 @@ def test_refusals_name_the_field(raw: Any, field: str) -> None:
         parse_command(raw)
     assert caught.value.field == field
     assert str(caught.value).startswith(f"{field}: ")
-
-
-def test_command_data_layout() -> None:
-    """CT_COM|CCT 0, CID, SID, flags CHSFE, CHS, then CD = ADR, SZ|ACT, CCD, DT."""
-    sub = command_data(command_id=0x1_0000_0007, source_id=9, code=0x0262, action=Action.SET,
-                       charset=Charset.CP1251, data=b"60")
-    w = ByteWriter()
-    sub.encode(w)
-    wire = w.getvalue()
-    assert wire[0] == CommandType.COM << 4
-    assert struct.unpack_from("<IIBB", wire, 1) == (7, 9, 0x01, Charset.CP1251)
-    assert struct.unpack_from("<HBH", wire, 11) == (0, 2 << 3 | Action.SET, 0x0262)
-    assert wire[16:] == b"60"
-    decoded = CommandData.decode(ByteReader(wire))
-    assert decoded == sub and decoded.command is not None and decoded.command.data == b"60"
-
-
-def test_long_data_has_size_zero() -> None:
-    sub = command_data(command_id=1, source_id=0, code=0, action=0, charset=0, data=b"x" * 40)
-    assert sub.command is not None and sub.command.size == 0
 
 
 def test_answer_text_is_found_in_the_command_layout_or_alone() -> None:

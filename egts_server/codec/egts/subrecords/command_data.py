@@ -84,6 +84,17 @@ class CommandData:
         if not 0 <= self.command_type <= 15 or not 0 <= self.confirmation_type <= 15:
             raise ValueError("CT and CCT are 4 bits each")
 
+    @classmethod
+    def com(cls, *, command_id: int, source_id: int, code: int, action: int, charset: int,
+            data: bytes) -> Self:
+        """The CT_COM command (address 0) ``code``/``action`` with ``data``, sent as
+        ``command_id`` (the CID, 32 bits). SZ is the size of DT when it fits its 5 bits, else 0."""
+        body = CommandBody(address=0, size=len(data) if len(data) < 32 else 0, action=action,
+                           code=code, data=data)
+        return cls(command_type=CommandType.COM, confirmation_type=0,
+                   command_id=command_id & 0xFFFF_FFFF, source_id=source_id, charset=charset,
+                   data=body.to_bytes())
+
     @property
     def command(self) -> CommandBody | None:
         """CD parsed as a command when CT = COM and long enough; None otherwise."""
