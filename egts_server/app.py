@@ -21,16 +21,17 @@ from egts_server.config import ListenerSettings, Settings
 from egts_server.database import database_dsn
 from egts_server.metrics import IntakeMetrics
 from egts_server.model import DeviceKey
+from egts_server.net.admission import Admit
 from egts_server.net.archive import PacketArchive
 from egts_server.net.collector import CollectorSchedule
 from egts_server.net.commands import CommandRelay
+from egts_server.net.factory import TelemetryFactory
 from egts_server.net.limits import ConnectionCounter, IntakeLimits, effective_max_connections
 from egts_server.net.loop_lag import LoopLag
 from egts_server.net.ndtp import NdtpFactory
 from egts_server.net.nis import NisResource
 from egts_server.net.protocol import EgtsFactory
 from egts_server.net.service import ListenerService
-from egts_server.net.telemetry import Admit, TelemetryFactory
 from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics
 from egts_server.sinks import BatchingWriter
