@@ -2,7 +2,9 @@
 
 Every key has a default (documented in ``config.example.toml``); an unknown key or a wrong type
 is a ``ConfigError`` that names the key. ``DATABASE_URL`` in the environment overrides the
-embedded cluster; secrets come only from the environment.
+embedded cluster; secrets come only from the environment. Part of the application root: the
+settings types of the listeners' command relay and of the retranslator are defined beside their
+code and composed here, so nothing below the root imports this module.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin
+
+from db.vehicles import KINDS
+from egts_server.net.commands import CommandSettings
+from egts_server.retranslator.settings import RetranslatorSettings
 
 UnknownTerminalPolicy = Literal["register", "quarantine", "reject"]
 
@@ -136,50 +142,6 @@ class PublicSettings:
 @dataclass(frozen=True, slots=True)
 class DemoSettings:
     seed_when_empty: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class UpstreamSettings:
-    """One platform we retransmit to (``[[retranslator.upstreams]]``), e.g. the regional RNIS.
-
-    ``oids`` maps a vehicle id (a TOML key, so a string) to the object id the upstream knows
-    it by; unmapped vehicles go as their EGTS terminal id, else their vehicle id.
-    ``description_env`` names the environment variable whose value is sent as DSCR (some
-    platforms expect credentials there, so it never comes from this file).
-    """
-
-    name: str = ""
-    host: str = ""
-    port: int = 20629
-    dispatcher_id: int = 0
-    vehicles: tuple[int, ...] = ()
-    kinds: tuple[str, ...] = ()
-    oids: Mapping[str, int] = field(default_factory=dict)
-    enabled: bool = True
-    description_env: str = ""
-    description: str = field(default="", repr=False, metadata={"environment": True})
-
-
-@dataclass(frozen=True, slots=True)
-class RetranslatorSettings:
-    upstreams: tuple[UpstreamSettings, ...] = ()
-    response_timeout_s: float = 5.0  # TL_RESPONSE_TO: wait this long for a confirmation
-    resend_attempts: int = 3  # TL_RESEND_ATTEMPTS: then drop the connection
-    reconnect_s: float = 30.0  # TL_RECONNECT_TO: first pause before reconnecting
-    reconnect_max_s: float = 600.0  # the pause doubles up to this while attempts fail
-    poll_interval_s: float = 1.0  # how often an idle connection looks for new fixes
-    records_per_packet: int = 50  # fixes per EGTS packet (and per vehicle per round)
-
-
-@dataclass(frozen=True, slots=True)
-class CommandSettings:
-    """Commands to EGTS terminals (``terminals command``, ``/api/terminals/{id}/commands``)."""
-
-    poll_interval_s: float = 1.0  # how often a serve process looks for commands to send
-    resend_after_s: float = 30.0  # a sent command still unanswered goes out again after this
-    max_attempts: int = 3  # sends before an unanswered command fails
-    default_ttl_s: float = 3600.0  # how long a command waits for its terminal to connect
-    source_id: int = 0  # SID: this platform's id in the commands it sends
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,6 +303,9 @@ def _validate_retranslator(r: RetranslatorSettings, stale_after_s: float) -> Non
             raise ConfigError(f"{key}.dispatcher_id: must fit in 32 bits")
         if not u.vehicles and not u.kinds:
             raise ConfigError(f"{key}: selects no vehicle (set vehicles and/or kinds)")
+        unknown = sorted(set(u.kinds) - set(KINDS))
+        if unknown:
+            raise ConfigError(f"{key}.kinds: {unknown[0]!r} is not one of {', '.join(KINDS)}")
         if len(u.description.encode("cp1251", "replace")) > 255:
             raise ConfigError(f"{key}.description_env: DSCR longer than 255 bytes")
         for vehicle, oid in u.oids.items():

@@ -305,20 +305,6 @@ def _track_or_404(cur: Any, vehicle_id: int, start: datetime,
     return name, queries.track(cur, vehicle_id, start, end)
 
 
-class FeatureList(JsonResource):
-    """A read-only FeatureCollection from one query (``/api/routes``, ``/api/marks``)."""
-
-    def __init__(self, pool: adbapi.ConnectionPool,
-                 query: Callable[[Any], list[dict[str, Any]]]) -> None:
-        super().__init__()
-        self._pool, self._query = pool, query
-
-    def get(self, request: Request) -> Deferred[Any]:
-        d: Deferred[list[dict[str, Any]]] = self._pool.runInteraction(self._query)
-        return d.addCallback(
-            lambda rows: geojson.feature_collection([geojson.row_feature(r) for r in rows]))
-
-
 class Health(JsonResource):
     """``/healthz``: 200 when the database answers, 503 otherwise."""
 

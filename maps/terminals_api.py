@@ -21,7 +21,8 @@ from twisted.web.server import Request
 
 from db import commands as queue
 from db import terminals as registry
-from egts_server.commands import CommandError, CommandSpec, parse_command
+from egts_server.commands import CommandError, parse_command
+from egts_server.model import CommandSpec
 from maps.api import ApiError, JsonResource, Reply, read_json
 from maps.auth import current_login
 
