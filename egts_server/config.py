@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.vehicles import KINDS
 from egts_server.net.commands import CommandSettings
@@ -159,6 +160,11 @@ class GtfsRtSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SiteSettings:
+    time_zone: str = "Asia/Vladivostok"  # IANA zone of every time people read or type
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     intake: IntakeSettings = field(default_factory=IntakeSettings)
     egts: ListenerSettings = field(default_factory=ListenerSettings)
@@ -176,6 +182,7 @@ class Settings:
     gtfs_rt: GtfsRtSettings = field(default_factory=GtfsRtSettings)
     commands: CommandSettings = field(default_factory=CommandSettings)
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
+    site: SiteSettings = field(default_factory=SiteSettings)
     project_dir: str = "."  # relative paths (the embedded cluster's data_dir) resolve against it
 
     def resolve(self, path: str) -> Path:
@@ -380,3 +387,7 @@ def _validate(s: Settings) -> None:
         except ValueError as e:
             raise ConfigError(f"metrics.allow[{n}]: {network!r} is not a network") from e
     _validate_retranslator(s.retranslator, s.gtfs_rt.stale_after_s)
+    try:
+        ZoneInfo(s.site.time_zone)
+    except (ValueError, ZoneInfoNotFoundError) as e:
+        raise ConfigError(f"site.time_zone: {s.site.time_zone!r} is not a known time zone") from e

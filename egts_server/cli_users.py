@@ -1,0 +1,114 @@
+"""``glonass-dispatch users``: accounts of dispatchers, auditors and admins.
+
+Every change that takes rights away (disable, remove, a new role or password) also ends the
+account's open sessions, so its next request is refused or sees the new role. Passwords come
+from a prompt on a terminal or, for scripts, from the first line of standard input
+(``--password-stdin``); never from the command line, where ``ps`` would show them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from db import users
+from egts_server.config import ConfigError, Settings
+
+
+def add_user_commands(sub: Any) -> None:
+    """Register ``users`` and its actions on the main parser's subparsers."""
+    usr = sub.add_parser("users", help="accounts: add, list, set-role, disable, enable, "
+                                       "remove, passwd")
+    actions = usr.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="add an account (password from a prompt or stdin)")
+    add.add_argument("login")
+    add.add_argument("--role", choices=users.ROLES, default="dispatcher")
+    actions.add_parser("list", help="accounts with role, state, creation and last sign-in")
+    role = actions.add_parser("set-role", help="change an account's role; ends its sessions")
+    role.add_argument("login")
+    role.add_argument("role", choices=users.ROLES)
+    for name, text in (("disable", "refuse the account's sign-ins; ends its sessions"),
+                       ("enable", "let a disabled account sign in again"),
+                       ("remove", "delete the account; ends its sessions")):
+        actions.add_parser(name, help=text).add_argument("login")
+    passwd = actions.add_parser("passwd", help="set an account's password; ends its sessions")
+    passwd.add_argument("login")
+    for parser in (add, passwd):
+        parser.add_argument("--password-stdin", action="store_true",
+                            help="read the password from the first line of standard input")
+    usr.set_defaults(func=cmd_users)
+
+
+def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
+    from egts_server.database import connect
+    from maps.passwords import hash_password
+
+    try:
+        login = users.check_login(args.login) if args.action != "list" else ""
+        password_hash = (hash_password(read_password(args.password_stdin))
+                         if args.action in ("add", "passwd") else "")
+        with connect(settings) as conn, conn.cursor() as cur:
+            if args.action == "list":
+                _print_accounts(users.list_accounts(cur), ZoneInfo(settings.site.time_zone))
+                return 0
+            if args.action == "add":
+                return _add(cur, login, password_hash, args.role)
+            done = {"passwd": lambda: users.set_password(cur, login, password_hash),
+                    "set-role": lambda: users.set_role(cur, login, args.role),
+                    "disable": lambda: users.set_disabled(cur, login, True),
+                    "enable": lambda: users.set_disabled(cur, login, False),
+                    "remove": lambda: users.remove_user(cur, login)}[args.action]()
+    except users.AccountError as e:
+        raise ConfigError(f"users {args.action}: {e.message}") from e
+    if not done:
+        print(f"glonass-dispatch: no user {login!r}", file=sys.stderr)
+        return 1
+    print(f"{login}: {_DONE[args.action]}")
+    return 0
+
+
+_DONE = {"passwd": "password changed; their sessions are closed",
+         "set-role": "role changed; their sessions are closed",
+         "disable": "disabled; their sessions are closed",
+         "enable": "enabled",
+         "remove": "removed; their sessions are closed"}
+
+
+def _add(cur: Any, login: str, password_hash: str, role: str) -> int:
+    import psycopg2.errors
+
+    try:
+        users.add_user(cur, login, password_hash, role)
+    except psycopg2.errors.UniqueViolation:
+        print(f"glonass-dispatch: user {login!r} exists; use `users passwd`", file=sys.stderr)
+        return 1
+    print(f"user {login} ({role}) added")
+    return 0
+
+
+def _print_accounts(accounts: list[users.Account], zone: ZoneInfo) -> None:
+    from maps.audit_export import local_time
+
+    print(f"{'login':<20} {'role':<11} {'state':<9} {'created':<26} last sign-in")
+    for a in accounts:
+        state = "disabled" if a.disabled else "enabled"
+        print(f"{a.login:<20} {a.role:<11} {state:<9} {local_time(a.created_at, zone):<26} "
+              f"{local_time(a.last_sign_in_at, zone) or '-'}")
+
+
+def read_password(from_stdin: bool) -> str:
+    """The first line of stdin, or typed twice at a prompt when stdin is a terminal."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif not sys.stdin.isatty():
+        raise ConfigError("no terminal to ask for the password: pipe it in with "
+                          "--password-stdin")
+    else:
+        import getpass
+
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise ConfigError("the passwords differ")
+    return users.check_password(password)
