@@ -14,6 +14,7 @@ from db import vehicles as vehicle_registry
 from db.errors import StorageError
 from db.migrate import migrate
 from egts_server.cli_assign import add_assign_command
+from egts_server.cli_audit import add_audit_command
 from egts_server.cli_commands import add_command_commands
 from egts_server.cli_dispatch import add_dispatch_commands
 from egts_server.cli_users import add_user_commands
@@ -248,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     veh.set_defaults(func=cmd_vehicles)
 
     add_user_commands(sub)
+    add_audit_command(sub)
 
     maps_cmd = sub.add_parser("maps", help="map exports")
     maps_sub = maps_cmd.add_subparsers(dest="action", required=True)
