@@ -71,16 +71,21 @@ def check_password(password: str) -> str:
 
 
 def add_user(cur: Any, login: str, password_hash: str, role: str) -> int:
-    cur.execute("INSERT INTO users (login, password_hash, role) VALUES (%s, %s, %s) RETURNING id",
-                (login, password_hash, role))
-    new_id: int = cur.fetchone()[0]
+    cur.execute("INSERT INTO users (login, password_hash, role) VALUES (%s, %s, %s)"
+                " ON CONFLICT (login) DO NOTHING RETURNING id", (login, password_hash, role))
+    row = cur.fetchone()
+    if row is None:
+        raise AccountError("login", f"учётная запись {login!r} уже есть")
+    new_id: int = row[0]
     return new_id
 
 
-def list_accounts(cur: Any) -> list[Account]:
+def list_accounts(cur: Any, login: str | None = None) -> list[Account]:
+    """Every account by login (or only ``login``'s)."""
     cur.execute("SELECT login, role, disabled, created_at, (SELECT max(at) FROM audit_log"
                 "  WHERE kind = 'session' AND object_id = login AND action = 'sign_in')"
-                " FROM users ORDER BY login")
+                " FROM users WHERE %(login)s::text IS NULL OR login = %(login)s ORDER BY login",
+                {"login": login})
     return [Account(*row) for row in cur.fetchall()]
 
 

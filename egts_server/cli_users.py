@@ -54,7 +54,9 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
                 _print_accounts(users.list_accounts(cur), ZoneInfo(settings.site.time_zone))
                 return 0
             if args.action == "add":
-                return _add(cur, login, password_hash, args.role)
+                users.add_user(cur, login, password_hash, args.role)
+                print(f"user {login} ({args.role}) added")
+                return 0
             done = {"passwd": lambda: users.set_password(cur, login, password_hash),
                     "set-role": lambda: users.set_role(cur, login, args.role),
                     "disable": lambda: users.set_disabled(cur, login, True),
@@ -74,18 +76,6 @@ _DONE = {"passwd": "password changed; their sessions are closed",
          "disable": "disabled; their sessions are closed",
          "enable": "enabled",
          "remove": "removed; their sessions are closed"}
-
-
-def _add(cur: Any, login: str, password_hash: str, role: str) -> int:
-    import psycopg2.errors
-
-    try:
-        users.add_user(cur, login, password_hash, role)
-    except psycopg2.errors.UniqueViolation:
-        print(f"glonass-dispatch: user {login!r} exists; use `users passwd`", file=sys.stderr)
-        return 1
-    print(f"user {login} ({role}) added")
-    return 0
 
 
 def _print_accounts(accounts: list[users.Account], zone: ZoneInfo) -> None:

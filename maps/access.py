@@ -78,6 +78,8 @@ RULES: Final[dict[tuple[str, ...], Rule]] = {
     ("api", "storms"): DATA,
     ("api", "terminals"): ADMIN,
     ("api", "sign-in-throttle"): ADMIN,
+    ("api", "users"): ADMIN,
+    ("api", "audit"): ADMIN,
     ("admin",): ADMIN,
 }
 

@@ -8,7 +8,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from twisted.web.server import Request
 
 from db.audit import Actor, acting
-from maps.auth import current_session
+from maps.auth import client_address, current_session
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -16,7 +16,7 @@ T = TypeVar("T")
 
 def request_actor(request: Request) -> Actor:
     session = current_session(request)
-    address = getattr(request.getClientAddress(), "host", None)
+    address = client_address(request)
     if session is None:
         return Actor(None, None, address)
     return Actor(session.user.login, session.user.role, address)
@@ -26,3 +26,4 @@ def on_behalf_of(request: Request,
                  work: Callable[Concatenate[Any, P], T]) -> Callable[Concatenate[Any, P], T]:
     """``work`` for ``runInteraction``, its writes recorded as made by the request's user."""
     return acting(request_actor(request), work)
+

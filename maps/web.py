@@ -15,6 +15,8 @@ from twisted.web.static import File
 
 from egts_server.config import AuthSettings, GtfsRtSettings, MapSettings
 from maps.api import Health, VehiclesResource
+from maps.audit_api import AuditResource
+from maps.audit_page import render_audit_page
 from maps.auth import AdminOnly, AuthGate, session_lookup
 from maps.coverage_api import CoverageResource, CoverageService, EventsResource
 from maps.delivery import DeliveryPage
@@ -29,6 +31,8 @@ from maps.storms_api import StormsResource
 from maps.terminals_api import TerminalsResource
 from maps.terminals_page import render_terminals_page
 from maps.throttle import SignInThrottle, ThrottlePolicy
+from maps.users_api import UsersResource
+from maps.users_page import render_users_page
 
 STATIC_DIR = Path(str(resources.files("maps").joinpath("static")))
 
@@ -96,6 +100,8 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     root.putChild(b"admin", AdminOnly(admin))
     admin.putChild(b"delivery", DeliveryPage(pool, clock))
     admin.putChild(b"terminals", HtmlPage(render_terminals_page()))
+    admin.putChild(b"users", HtmlPage(render_users_page()))
+    admin.putChild(b"audit", HtmlPage(render_audit_page()))
     throttle = SignInThrottle(reactor.seconds, ThrottlePolicy(
         per_login=auth.throttle_failures, per_address=auth.throttle_failures_per_address))
     hasher = PasswordPool(reactor, threads=auth.hash_threads)
@@ -105,6 +111,8 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     root.putChild(b"logout", LogoutPage(pool))
     api.putChild(b"session", SessionInfo(auth.anonymous_read))
     api.putChild(b"sign-in-throttle", AdminOnly(ThrottledSignIns(throttle)))
+    api.putChild(b"users", AdminOnly(UsersResource(pool, hasher)))
+    api.putChild(b"audit", AdminOnly(AuditResource(pool, clock)))
     site = Site(AuthGate(root, session_lookup(pool), anonymous_read=auth.anonymous_read))
     site.displayTracebacks = False
     return site
