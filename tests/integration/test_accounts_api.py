@@ -10,7 +10,9 @@ from typing import Any
 import psycopg2
 import pytest
 
+from db import terminals
 from tests.conftest import Served, start_server, stop_server
+from tests.dispatch.geometry_fixtures import STRAIGHT_EAST_1KM, line_feature
 from tests.integration.test_auth import add_user, call, sign_in
 
 pytestmark = pytest.mark.postgis
@@ -203,3 +205,39 @@ def test_bad_audit_filters_are_a_400_naming_the_parameter(served: Served,
     for query, error, field in BAD_FILTERS:
         assert api(served, "GET", f"/api/audit?{query}", admin) == (
             400, {"error": error, "detail": {"field": field}}), query
+
+
+def test_route_and_command_writes_are_attributed(served: Served, admin: dict[str, str]) -> None:
+    """Routes (dispatcher) and commands to a terminal (admin): each write, who, from where."""
+    dispatcher = sign_in(served, *DISPATCHER)
+    route = line_feature(STRAIGHT_EAST_1KM, "Ленина")
+    status, created = api(served, "POST", "/api/routes", dispatcher, route)
+    assert status == 201
+    route_id = created["id"]
+    assert api(served, "PUT", f"/api/routes/{route_id}", dispatcher,
+               {"properties": {"priority": 1}})[0] == 200
+    assert api(served, "DELETE", f"/api/routes/{route_id}", dispatcher)[0] == 204
+    with psycopg2.connect(served.dsn) as conn, conn.cursor() as cur:
+        terminal_id = terminals.add_terminal(cur, "egts", "1001", None, None)
+    conn.close()
+    status, command = api(served, "POST", "/api/terminals/egts:1001/commands", admin,
+                          {"text": "STATUS"})
+    assert status == 201
+    assert api(served, "DELETE", f"/api/terminals/{terminal_id}/commands/{command['id']}",
+               admin)[0] == 204
+
+    entries = [e for e in api(served, "GET", "/api/audit", admin)[1]["entries"]
+               if e["kind"] != "session"]  # sign-ins are the gate's to record
+    assert [(e["kind"], e["object_id"]) for e in entries[6:]] == [  # the fixture's accounts
+        ("user", "petrov"), ("user", "ivanova"), ("user", "boss")]
+    assert [(e["actor"], e["role"], e["address"], e["action"], e["kind"], e["object_id"])
+            for e in entries[:6]] == [
+        ("boss", "admin", "127.0.0.1", "update", "terminal_command", str(command["id"])),
+        ("boss", "admin", "127.0.0.1", "create", "terminal_command", str(command["id"])),
+        (None, None, None, "create", "terminal", "egts:1001"),
+        ("ivanova", "dispatcher", "127.0.0.1", "delete", "route", str(route_id)),
+        ("ivanova", "dispatcher", "127.0.0.1", "update", "route", str(route_id)),
+        ("ivanova", "dispatcher", "127.0.0.1", "create", "route", str(route_id))]
+    assert (entries[4]["before"]["priority"], entries[4]["after"]["priority"]) == (
+        created["properties"]["priority"], 1)
+    assert entries[0]["after"]["status"] == "cancelled"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import getpass
 import io
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 
 from db import audit
 from egts_server.cli import main
+from tests.dispatch.geometry_fixtures import STRAIGHT_EAST_1KM, line_feature
 
 pytestmark = pytest.mark.postgis
 NOON = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)  # 12:00 in Vladivostok
@@ -106,3 +108,27 @@ def test_cli_changes_are_listed_as_made_by_the_os_user(cur: Any,
     assert [(e.actor, e.kind, e.action, e.after["name"]) for e in found] == [
         (f"cli:{getpass.getuser()}", "storm", "create", "Циклон"),
         (f"cli:{getpass.getuser()}", "vehicle", "create", "КДМ 5")]
+
+
+def test_every_registry_write_of_the_cli_is_in_the_trail(cur: Any, tmp_path: Path) -> None:
+    """Terminals, vehicles (edit, route assignment), routes import, storms: one entry each."""
+    routes = tmp_path / "routes.geojson"
+    routes.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        line_feature(STRAIGHT_EAST_1KM, "Ленина")]}), encoding="utf-8")
+    assert main(["vehicles", "add", "Автобус 5", "--kind", "bus"]) == 0
+    assert main(["terminals", "add", "egts", "1001", "--vehicle", "1"]) == 0
+    assert main(["vehicles", "edit", "1", "--plate", "А123ВС27"]) == 0
+    assert main(["vehicles", "assign", "1", "--route-number", "5"]) == 0
+    assert main(["routes", "import", str(routes)]) == 0
+    assert main(["storms", "declare", "Циклон", "--start", "2026-12-05T00:00:00Z"]) == 0
+    assert main(["storms", "end", "1", "--snowfall-end", "2026-12-05T06:00:00Z"]) == 0
+    assert main(["terminals", "remove", "egts", "1001"]) == 0
+    found = audit.query(cur, since=None, until=None)
+    assert {e.actor for e in found} == {f"cli:{getpass.getuser()}"}
+    assert [(e.kind, e.action, e.object_id) for e in reversed(found)] == [
+        ("vehicle", "create", "1"), ("terminal", "create", "egts:1001"),
+        ("vehicle", "update", "1"), ("vehicle", "update", "1"), ("route", "create", "1"),
+        ("storm", "create", "1"), ("storm", "update", "1"), ("terminal", "delete", "egts:1001")]
+    plate, assignment = found[-3], found[-4]
+    assert (plate.before["plate"], plate.after["plate"]) == (None, "А123ВС27")
+    assert (assignment.before["route_number"], assignment.after["route_number"]) == (None, "5")
