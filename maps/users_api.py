@@ -106,7 +106,7 @@ def _required_login(request: Request) -> str:
     login = _login(request)
     if login is None:
         raise ApiError(405, "укажите учётную запись: /api/users/{логин}")
-    return login
+    return _checked(users.check_login, login)
 
 
 def _body(request: Request, required: tuple[str, ...]) -> dict[str, Any]:

@@ -108,6 +108,8 @@ BAD_REQUESTS: list[tuple[str, str, Any, int, str, str]] = [
     ("PATCH", "/api/users/ivanova", {"login": "ivanova2"},
      400, "логин не меняется: заведите новую учётную запись", "login"),
     ("PATCH", "/api/users/ghost", {"disabled": True}, 404, "нет учётной записи 'ghost'", "login"),
+    ("DELETE", "/api/users/a%20b", None, 400, "логин: от 1 до 64 букв, цифр или знаков . _ @ -",
+     "login"),
     ("PATCH", "/api/users/boss", {"role": "dispatcher"},
      409, "boss — последний действующий администратор; сначала назначьте другого", "login"),
     ("DELETE", "/api/users/boss", None,
