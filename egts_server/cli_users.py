@@ -45,37 +45,48 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     from egts_server.database import connect
     from maps.passwords import hash_password
 
+    if args.action == "list":
+        with connect(settings) as conn, conn.cursor() as cur:
+            _print_accounts(users.list_accounts(cur), ZoneInfo(settings.site.time_zone))
+        return 0
+    login = args.login
     try:
-        login = users.check_login(args.login) if args.action != "list" else ""
+        if args.action == "add":
+            users.check_login(login)
         password_hash = (hash_password(read_password(args.password_stdin))
                          if args.action in ("add", "passwd") else "")
         with connect(settings) as conn, conn.cursor() as cur:
-            if args.action == "list":
-                _print_accounts(users.list_accounts(cur), ZoneInfo(settings.site.time_zone))
-                return 0
-            if args.action == "add":
-                users.add_user(cur, login, password_hash, args.role)
-                print(f"user {login} ({args.role}) added")
-                return 0
-            done = {"passwd": lambda: users.set_password(cur, login, password_hash),
-                    "set-role": lambda: users.set_role(cur, login, args.role),
-                    "disable": lambda: users.set_disabled(cur, login, True),
-                    "enable": lambda: users.set_disabled(cur, login, False),
-                    "remove": lambda: users.remove_user(cur, login)}[args.action]()
+            found = _change(cur, args, password_hash)
     except users.AccountError as e:
         raise ConfigError(f"users {args.action}: {e.message}") from e
-    if not done:
+    if not found:
         print(f"glonass-dispatch: no user {login!r}", file=sys.stderr)
         return 1
     print(f"{login}: {_DONE[args.action]}")
     return 0
 
 
-_DONE = {"passwd": "password changed; their sessions are closed",
+_DONE = {"add": "added",
+         "passwd": "password changed; their sessions are closed",
          "set-role": "role changed; their sessions are closed",
          "disable": "disabled; their sessions are closed",
          "enable": "enabled",
          "remove": "removed; their sessions are closed"}
+
+
+def _change(cur: Any, args: argparse.Namespace, password_hash: str) -> bool:
+    """Do ``args.action`` to the account; False when there is no such account."""
+    login = args.login
+    if args.action == "add":
+        users.add_user(cur, login, password_hash, args.role)
+        return True
+    if args.action == "passwd":
+        return users.set_password(cur, login, password_hash)
+    if args.action == "set-role":
+        return users.set_role(cur, login, args.role)
+    if args.action in ("disable", "enable"):
+        return users.set_disabled(cur, login, args.action == "disable")
+    return users.remove_user(cur, login)
 
 
 def _print_accounts(accounts: list[users.Account], zone: ZoneInfo) -> None:
