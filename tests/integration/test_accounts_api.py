@@ -242,3 +242,11 @@ def test_route_and_command_writes_are_attributed(served: Served, admin: dict[str
     assert (entries[4]["before"]["priority"], entries[4]["after"]["priority"]) == (
         created["properties"]["priority"], 1)
     assert entries[0]["after"]["status"] == "cancelled"
+
+
+def test_the_demo_default_still_hides_accounts_and_the_trail(server: Served) -> None:
+    """With anonymous_read on, visitors read the map's API, but never accounts or the trail."""
+    assert call(server, "GET", "/api/vehicles")[0] == 200
+    for path in ("/api/users", "/api/audit", "/api/audit?format=csv"):
+        status, _, body = call(server, "GET", path)
+        assert status == 401 and "entries" not in json.loads(body), path
