@@ -96,18 +96,13 @@ def _login(request: Request) -> str | None:
     rest = [p for p in (request.postpath or []) if p]
     if len(rest) > 1:
         raise ApiError(404, "нет такого ресурса: /api/users/{логин}")
-    try:
-        return rest[0].decode("utf-8") if rest else None
-    except UnicodeDecodeError as e:
-        raise ApiError(400, "логин в пути не в UTF-8", {"field": "login"}) from e
+    return rest[0].decode("utf-8", "replace") if rest else None
 
 
 def _required_login(request: Request) -> str:
     login = _login(request)
     if login is None:
         raise ApiError(405, "укажите учётную запись: /api/users/{логин}")
-    if not login.isprintable():  # older accounts may break the login rules, never this way
-        raise ApiError(400, "логин в пути: управляющие символы", {"field": "login"})
     return login
 
 
