@@ -30,7 +30,8 @@ def test_admin_manages_accounts_and_reads_the_trail(server: Served, page: Any,
     row.wait_for()
     assert "действует" in row.inner_text() and "не входил" in row.inner_text()
 
-    row.locator("select[name=role]").select_option("auditor")
+    with page.expect_response(lambda r: r.request.method == "PATCH"):
+        row.locator("select[name=role]").select_option("auditor")
     row.get_by_role("button", name="Отключить").click()
     row.get_by_role("button", name="Включить").wait_for()
     assert "отключён" in row.inner_text()

@@ -12,6 +12,7 @@
   var T = P.time(config.timeZone);
   var form = document.querySelector('[data-filters]');
   var HIDDEN = {created_at: true, updated_at: true, id: true};
+  var asked = 0;  // the newest query; an older answer arriving later is dropped
 
   function q(selector) { return document.querySelector(selector); }
 
@@ -76,7 +77,9 @@
     var csv = new URLSearchParams(params);
     csv.set('format', 'csv');
     q('[data-csv]').href = '/api/audit?' + csv.toString();
+    var mine = ++asked;
     P.getJSON('/api/audit?' + params.toString()).then(function (answer) {
+      if (mine !== asked) { return; }
       showError(null);
       render(answer);
     }, showError);

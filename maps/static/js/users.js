@@ -14,6 +14,7 @@
   var passwordForm = document.querySelector('[data-password-form]');
   var addForm = document.querySelector('[data-add-form]');
   var passwordFor = null;
+  var asked = 0;  // the newest listing asked for; an older answer arriving later is dropped
 
   function q(selector) { return document.querySelector(selector); }
 
@@ -80,7 +81,9 @@
   }
 
   function load() {
+    var mine = ++asked;
     return P.getJSON('/api/users').then(function (list) {
+      if (mine !== asked) { return; }
       var body = q('[data-users] tbody');
       body.textContent = '';
       list.forEach(function (user) { body.appendChild(row(user)); });
