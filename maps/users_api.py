@@ -75,14 +75,14 @@ class UsersResource(JsonResource):
     def render_PATCH(self, request: Request) -> Any:  # noqa: N802 (Twisted's name)
         return self.render_PUT(request)
 
-    def _hashed(self, password: str) -> Deferred[str]:
-        """The password's hash, from the hashing pool (scrypt never runs on the reactor)."""
-        return self._hasher.hash(_checked(users.check_password, password))
-
     def delete(self, request: Request) -> Deferred[Any]:
         login = _required_login(request)
         d: Deferred[bool] = self._pool.runInteraction(on_behalf_of(request, _remove), login)
         return d.addCallback(lambda _: Reply(204))
+
+    def _hashed(self, password: str) -> Deferred[str]:
+        """The password's hash, from the hashing pool (scrypt never runs on the reactor)."""
+        return self._hasher.hash(_checked(users.check_password, password))
 
 
 def account_view(account: users.Account) -> dict[str, Any]:
