@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request
 
-from db import users
+from db import audit, users
 from maps.api import ApiError, JsonResource, parse_json_object, write_json
 from maps.auth import COOKIE, client_address, current_session
 from maps.password_pool import HashingBusy, PasswordPool
@@ -109,15 +109,26 @@ class LoginPage(Resource):
 
     def _open_session(self, user: users.User | None, attempt: _Attempt) -> Deferred[None] | None:
         if user is None:
-            self._throttle.failed(attempt.login, attempt.address)
+            wait = self._throttle.failed(attempt.login, attempt.address)
             log.info("failed sign-in for {login} from {address}", login=attempt.login,
                      address=attempt.address)
             attempt.refuse(401, "Неверный логин или пароль")
+            events: list[tuple[str, str | None]] = [("sign_in_failed", None)]
+            if wait is not None:
+                events.append(("sign_in_throttled", f"вход приостановлен на {wait} с"))
+            self._note(attempt, events)
             return None
         self._throttle.succeeded(attempt.login, attempt.address)
-        d: Deferred[tuple[str, str]] = self._pool.runInteraction(users.open_session, user,
-                                                                 self._lifetime)
+        d: Deferred[tuple[str, str]] = self._pool.runInteraction(
+            _open_recorded, user, self._lifetime, attempt.address)
         return d.addCallback(self._signed_in, user, attempt)
+
+    def _note(self, attempt: _Attempt, events: list[tuple[str, str | None]]) -> None:
+        """A refused sign-in in the audit trail; the answer to the visitor does not wait."""
+        d: Deferred[None] = self._pool.runInteraction(_record_refusal, attempt.login,
+                                                      attempt.address, events)
+        d.addErrback(lambda f: log.failure("could not record a refused sign-in for {login}", f,
+                                           login=attempt.login))
 
     def _signed_in(self, tokens: tuple[str, str], user: users.User, attempt: _Attempt) -> None:
         token, csrf = tokens
@@ -142,6 +153,29 @@ class LoginPage(Resource):
             return
         log.failure("sign-in for {login} failed", failure, login=attempt.login)
         attempt.refuse(503, "Хранилище недоступно, повторите позже")
+
+
+def _open_recorded(cur: Any, user: users.User, lifetime: timedelta,
+                   address: str) -> tuple[str, str]:
+    tokens = users.open_session(cur, user, lifetime)
+    audit.record(cur, actor=user.login, role=user.role, address=address, action="sign_in",
+                 kind="session", object_id=user.login)
+    return tokens
+
+
+def _record_refusal(cur: Any, login: str, address: str,
+                    events: list[tuple[str, str | None]]) -> None:
+    for action, detail in events:
+        audit.record(cur, actor=None, role=None, address=address, action=action,
+                     kind="session", object_id=login, detail=detail)
+
+
+def _close_recorded(cur: Any, token: str, address: str) -> None:
+    session = users.find_session(cur, token)
+    users.close_session(cur, token)
+    if session is not None:
+        audit.record(cur, actor=session.user.login, role=session.user.role, address=address,
+                     action="sign_out", kind="session", object_id=session.user.login)
 
 
 def _credentials(request: Request, is_json: bool) -> tuple[str, str]:
@@ -186,8 +220,8 @@ class LogoutPage(Resource):
         if token is None:
             done()
             return NOT_DONE_YET
-        d: Deferred[None] = self._pool.runInteraction(users.close_session,
-                                                      token.decode("ascii", "replace"))
+        d: Deferred[None] = self._pool.runInteraction(
+            _close_recorded, token.decode("ascii", "replace"), client_address(request))
         d.addCallback(done)
         d.addErrback(lambda f: log.failure("sign-out failed", f))
         return NOT_DONE_YET

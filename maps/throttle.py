@@ -58,11 +58,14 @@ class SignInThrottle:
         longest = max(waits, default=0.0)
         return math.ceil(longest) if longest > 0 else None
 
-    def failed(self, login: str, address: str) -> None:
+    def failed(self, login: str, address: str) -> int | None:
+        """Count a failure; the seconds to wait if it (re)started a wait, else ``None``."""
         now = self._clock()
-        self._count((login, address), self._policy.per_login, now)
-        self._count((None, address), self._policy.per_address, now)
+        waits = [self._count((login, address), self._policy.per_login, now),
+                 self._count((None, address), self._policy.per_address, now)]
         self._trim(now)
+        longest = max((w for w in waits if w is not None), default=None)
+        return None if longest is None else math.ceil(longest)
 
     def succeeded(self, login: str, address: str) -> None:
         self._keys.pop((login, address), None)
@@ -74,7 +77,7 @@ class SignInThrottle:
                  for (login, address), entry in self._keys.items() if entry.blocked_until > now]
         return sorted(found, key=lambda t: (-t.retry_after_s, t.address, t.login or ""))
 
-    def _count(self, key: tuple[str | None, str], limit: int, now: float) -> None:
+    def _count(self, key: tuple[str | None, str], limit: int, now: float) -> float | None:
         entry = self._keys.pop(key, None) or _Failures()
         self._keys[key] = entry  # most recently used last
         times = entry.times
@@ -86,6 +89,8 @@ class SignInThrottle:
             delay = min(self._policy.first_delay_s * 2.0 ** min(beyond, 32),
                         self._policy.max_delay_s)
             entry.blocked_until = now + delay
+            return delay
+        return None
 
     def _trim(self, now: float) -> None:
         """Drop keys with nothing left to count (least recently failed first), then the

@@ -24,6 +24,12 @@ ADMIN_CALLS = [
     ("GET", "/api/terminals", None),
     ("POST", "/api/terminals/egts:1001/commands", {"command": "restart"}),
     ("GET", "/api/sign-in-throttle", None),
+    ("GET", "/api/users", None),
+    ("POST", "/api/users", {"login": "intruder", "role": "admin", "password": "x" * 12}),
+    ("DELETE", "/api/users/boss", None),
+    ("GET", "/api/audit", None),
+    ("GET", "/admin/users", None),
+    ("GET", "/admin/audit", None),
     ("GET", "/admin/terminals", None),
     ("GET", "/admin/delivery", None),
 ]
@@ -200,3 +206,23 @@ def test_metrics_refuse_addresses_outside_the_allowed_networks(dsn: str,
 def test_metrics_are_served_to_loopback_by_default(closed: Served) -> None:
     status, _, body = raw_call(closed, "GET", "/metrics")
     assert status == 200 and b"glonass_" in body
+
+
+def test_sign_ins_and_outs_are_in_the_audit_trail(closed: Served) -> None:
+    """Who signed in and out, failed, and when a login was held back, with the address."""
+    login, password = USERS["dispatcher"]
+    for _ in range(10):
+        raw_call(closed, "POST", "/login", {"login": login, "password": "guess"},
+                 source="127.0.0.5")
+    auth = sign_in(closed, login, password)
+    status, _, _ = raw_call(closed, "POST", "/logout", None, {"cookie": auth["cookie"]})
+    assert status == 303
+    with psycopg2.connect(closed.dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT action, actor, address, object_id, detail FROM audit_log"
+                    " WHERE kind = 'session' ORDER BY id")
+        rows = cur.fetchall()
+    assert rows[:10] == [("sign_in_failed", None, "127.0.0.5", login, None)] * 10
+    assert rows[10:] == [
+        ("sign_in_throttled", None, "127.0.0.5", login, "вход приостановлен на 30 с"),
+        ("sign_in", login, "127.0.0.1", login, None),
+        ("sign_out", login, "127.0.0.1", login, None)]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import sysconfig
 import re
 import shutil
 import subprocess

@@ -32,6 +32,11 @@ def test_ten_failures_make_the_eleventh_attempt_wait() -> None:
     assert throttle.retry_after("disp", "10.0.0.1") is None
 
 
+def test_the_failure_that_starts_a_wait_says_how_long() -> None:
+    throttle = SignInThrottle(Clock(), ThrottlePolicy(per_login=3, per_address=100))
+    assert [throttle.failed("disp", "10.0.0.1") for _ in range(4)] == [None, None, 30, 60]
+
+
 def test_each_further_failure_doubles_the_wait_up_to_the_cap() -> None:
     clock = Clock()
     throttle = SignInThrottle(clock, ThrottlePolicy(window_s=10_000.0))
