@@ -1,4 +1,4 @@
-"""Coverage results as documents: GeoJSON for the API, rows for CSV, lines for a terminal.
+"""Coverage results as documents: GeoJSON for the API and stored results.
 
 GeoJSON is WGS-84 lon/lat; times are ISO 8601 with their offset (UTC). Every document carries
 the parameters it was computed with and the window, so that a stored or downloaded result can
@@ -8,24 +8,18 @@ times, the vehicles that served it and the evidence (passes and data gaps).
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from dispatch.coverage import STATES, CoverageResult, RouteCoverage
+from dispatch.coverage import CoverageResult, RouteCoverage
 from dispatch.stretches import Stretch
 
 __all__ = [
-    "CSV_COLUMNS",
     "iso",
     "result_document",
     "route_document",
     "route_summary",
     "stretch_feature",
-    "to_csv",
-    "to_table",
 ]
 
 
@@ -120,47 +114,3 @@ def route_document(result: CoverageResult, route_id: int) -> dict[str, Any]:
     return {"type": "FeatureCollection",
             "features": [stretch_feature(rc, s, result) for s in rc.stretches],
             **_header(result), **route_summary(rc)}
-
-
-CSV_COLUMNS = ("route_id", "route_name", "contractor", "priority", "stretch", "m_from", "m_to",
-               "length_m", "state", "reason", "passes_as_drawn", "passes_against",
-               "passes_required", "first_service", "last_service", "cleared_at", "vehicles",
-               "evidence_passes")
-
-
-def _csv_rows(result: CoverageResult) -> Iterable[list[Any]]:
-    for rc in result.routes:
-        for s in rc.stretches:
-            yield [rc.route.id, rc.route.name, rc.route.contractor or "", rc.route.priority,
-                   s.index, round(s.m_from, 1), round(s.m_to, 1), round(s.length_m, 1),
-                   s.state, s.reason or "", s.passes[0], s.passes[1], rc.route.passes_required,
-                   iso(s.first_service) or "", iso(s.last_service) or "",
-                   iso(s.cleared_at) or "", " ".join(str(v) for v in s.vehicles), s.runs_total]
-
-
-def to_csv(result: CoverageResult) -> str:
-    """One row per stretch; the parameters go in a leading comment line."""
-    out = io.StringIO()
-    out.write(f"# coverage {iso(result.window_from)} .. {iso(result.window_to)}, computed "
-              f"{iso(result.computed_at)}, parameters {result.params.to_dict()}\n")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(_csv_rows(result))
-    return out.getvalue()
-
-
-def to_table(result: CoverageResult) -> str:
-    """A terminal-friendly table: one line per route, then totals."""
-    head = (f"{'id':>5}  {'route':<32} {'len km':>7} {'served':>7} {'partial':>7} "
-            f"{'unknown':>7} {'not':>7}  cleared")
-    lines = [f"coverage {iso(result.window_from)} .. {iso(result.window_to)}", head,
-             "-" * len(head)]
-    for rc in result.routes:
-        pct = {s: 100 * rc.state_m[s] / rc.length_m if rc.length_m else 0.0 for s in STATES}
-        lines.append(f"{rc.route.id or 0:>5}  {rc.route.name[:32]:<32} {rc.length_m / 1000:>7.2f}"
-                     f" {pct['served']:>6.1f}% {pct['partial']:>6.1f}% {pct['unknown']:>6.1f}%"
-                     f" {pct['not_served']:>6.1f}%  {iso(rc.cleared_at) or '-'}")
-    t = result.totals()
-    lines.append("-" * len(head))
-    lines.append(f"{'':>5}  {'total':<32} {t['length_m'] / 1000:>7.2f} {t['served_pct']:>6.1f}%")
-    return "\n".join(lines) + "\n"

@@ -8,18 +8,21 @@ version with the map is ``maps.report_page``; both read the rows from here.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime, tzinfo
+from typing import Any, Final
 
-from dispatch.coverage_json import iso
+from dispatch.coverage_sheets import result_about
+from dispatch.local_time import local_text
+from dispatch.routes import TREATMENT_LABELS
+from dispatch.sheets import sheet_csv
 from dispatch.storms import StormReport
 
-__all__ = ["ACT_COLUMNS", "ActRow", "STATUS_LABELS", "act_rows", "storm_csv"]
+__all__ = ["ACT_HEADERS", "ActRow", "STATUS_LABELS", "act_rows", "norms_text", "storm_about",
+           "storm_csv"]
 
-STATUS_LABELS = {"within_norm": "в норматив", "late": "с опозданием",
-                 "overdue": "просрочено", "pending": "в работе", "unknown": "нет данных"}
+STATUS_LABELS: Final = {"within_norm": "в норматив", "late": "с опозданием",
+                        "overdue": "просрочено", "pending": "в работе", "unknown": "нет данных"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +39,8 @@ class ActRow:
     not_served_m: float
     served_pct: float
     norm_h: float
-    deadline: str | None
-    cleared_at: str | None
+    deadline: datetime | None
+    cleared_at: datetime | None
     time_to_clear_h: float | None
     status: str
     vehicles: str  # "name (id); ..." of the vehicles with confirmed passes
@@ -57,29 +60,39 @@ def act_rows(report: StormReport) -> list[ActRow]:
             length_m=round(cov.length_m, 1), served_m=cov.state_m["served"],
             partial_m=cov.state_m["partial"], unknown_m=cov.state_m["unknown"],
             not_served_m=cov.state_m["not_served"], served_pct=round(cov.served_pct, 1),
-            norm_h=rc.norm_h, deadline=iso(rc.deadline), cleared_at=iso(rc.cleared_at),
+            norm_h=rc.norm_h, deadline=rc.deadline, cleared_at=rc.cleared_at,
             time_to_clear_h=rc.time_to_clear_h, status=rc.status,
             vehicles="; ".join(f"{names.get(v, v)} ({v})" for v in worked)))
     return sorted(rows, key=lambda r: (r.contractor, r.priority, r.route))
 
 
-ACT_COLUMNS = ("contractor", "route_id", "route", "treatment", "priority", "length_m",
-               "served_m", "partial_m", "unknown_m", "not_served_m", "served_pct", "norm_h",
-               "deadline", "cleared_at", "time_to_clear_h", "status", "vehicles")
+ACT_HEADERS: Final = ("Подрядчик", "№ маршрута", "Маршрут", "Обработка", "Класс", "Длина, м",
+                      "Убрано, м", "Частично, м", "Нет данных, м", "Не убрано, м", "Убрано, %",
+                      "Норматив, ч", "Срок", "Убран", "Время уборки, ч", "Итог", "Техника")
 
 
-def storm_csv(report: StormReport) -> str:
-    """The act as CSV; comment lines first name the storm, the norms and the parameters."""
-    storm, result = report.storm, report.result
-    out = io.StringIO()
-    out.write(f"# storm {storm.id}: {storm.name}; start {iso(storm.started_at)}; snowfall end "
-              f"{iso(storm.snowfall_ended_at) or 'not declared'}; window "
-              f"{iso(result.window_from)} .. {iso(result.window_to)}\n")
-    out.write(f"# norms (h by priority): {storm.norms()}; generated {iso(report.generated_at)}\n")
-    out.write(f"# parameters: {result.params.to_dict()}\n")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ACT_COLUMNS)
-    for row in act_rows(report):
-        values: list[Any] = [getattr(row, c) for c in ACT_COLUMNS]
-        writer.writerow(["" if v is None else v for v in values])
-    return out.getvalue()
+def norms_text(report: StormReport) -> str:
+    """``класс 1: 4 ч, класс 2: 6 ч, ...``: the norms the act was computed against."""
+    return ", ".join(f"класс {p}: {h:g} ч".replace(".", ",")
+                     for p, h in report.storm.norms().items())
+
+
+def storm_about(report: StormReport, zone: tzinfo) -> list[tuple[str, Any]]:
+    """What the act is about, as ``параметр;значение`` rows (the CSV's head, the page's)."""
+    storm = report.storm
+    return [("снегопад", f"№ {storm.id}: {storm.name}"),
+            ("начало", local_text(storm.started_at, zone)),
+            ("окончание снегопада", local_text(storm.snowfall_ended_at, zone) or "не объявлено"),
+            ("сформировано", local_text(report.generated_at, zone)),
+            ("нормативы", norms_text(report)),
+            *result_about(report.result, zone)]
+
+
+def storm_csv(report: StormReport, zone: tzinfo) -> str:
+    """The act for a spreadsheet: what it is about, then one row per route."""
+    rows = ([r.contractor, r.route_id, r.route, TREATMENT_LABELS.get(r.treatment, r.treatment),
+             r.priority, r.length_m,
+             r.served_m, r.partial_m, r.unknown_m, r.not_served_m, r.served_pct, r.norm_h,
+             local_text(r.deadline, zone), local_text(r.cleared_at, zone), r.time_to_clear_h,
+             STATUS_LABELS[r.status], r.vehicles] for r in act_rows(report))
+    return sheet_csv(ACT_HEADERS, rows, about=storm_about(report, zone))

@@ -22,6 +22,7 @@ __all__ = [
     "CITY_BOUNDS",
     "DIRECTIONS",
     "TREATMENTS",
+    "TREATMENT_LABELS",
     "Direction",
     "Route",
     "RouteError",
@@ -34,6 +35,9 @@ __all__ = [
 Treatment = Literal["plough", "spread", "sweep"]
 Direction = Literal["both", "as_drawn"]
 TREATMENTS: Final[tuple[Treatment, ...]] = ("plough", "spread", "sweep")
+#: What each treatment is called on pages, acts and in CSV.
+TREATMENT_LABELS: Final[dict[str, str]] = {"plough": "очистка плугом", "spread": "обработка ПГМ",
+                                           "sweep": "подметание"}
 DIRECTIONS: Final[tuple[Direction, ...]] = ("both", "as_drawn")
 
 #: (min_lon, min_lat, max_lon, max_lat) of Komsomolsk-on-Amur with its suburbs; a route outside

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from egts_server.cli_time import typed_time
 from egts_server.config import ConfigError, Settings
 
 MAX_ENTRIES = 100_000
@@ -35,23 +34,14 @@ def add_audit_command(sub: Any) -> None:
     p.set_defaults(func=cmd_audit)
 
 
-def local_moment(text: str, zone: ZoneInfo, flag: str) -> datetime:
-    """An ISO 8601 time; without an offset it is a wall time in ``zone``."""
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as e:
-        raise ConfigError(f"audit {flag}: {text!r} is not an ISO 8601 time") from e
-    return value if value.tzinfo else value.replace(tzinfo=zone)
-
-
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     from db import audit
     from egts_server.database import connect
     from maps.audit_export import audit_csv, audit_table
 
-    zone = ZoneInfo(settings.site.time_zone)
-    start = local_moment(args.start, zone, "--from")
-    end = local_moment(args.end, zone, "--to") if args.end else datetime.now(zone)
+    zone = settings.site.zone
+    start = typed_time(args.start, zone, "audit --from")
+    end = typed_time(args.end or "now", zone, "audit --to")
     if start >= end:
         raise ConfigError("audit: --from must be before --to")
     with connect(settings) as conn, conn.cursor() as cur:

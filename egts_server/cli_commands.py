@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import datetime
 from typing import Any
 
+from dispatch.local_time import local_text
 from egts_server.commands import COMMAND_CODES, PARAMETER_ACTIONS, CommandError, parse_command
 from egts_server.config import ConfigError, Settings
 
@@ -118,12 +120,14 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     identifier, extra = terminal_and_text(args.target, "terminals commands")
     if extra is not None:
         raise ConfigError(f"terminals commands: unexpected {extra!r} after the terminal")
+    zone = settings.site.zone
     with connect(settings) as conn, conn.cursor() as cur:
         terminal_id = _terminal(cur, identifier)
         if terminal_id is None:
             return 1
         for command in queue.list_commands(cur, terminal_id, args.limit):
-            print(f"{command['id']:>6}  {command['created_at'][:19]}  {_describe(command)}")
+            created = local_text(datetime.fromisoformat(command["created_at"]), zone)
+            print(f"{command['id']:>6}  {created}  {_describe(command)}")
     return 0
 
 

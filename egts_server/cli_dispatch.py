@@ -22,12 +22,15 @@ from db import coverage as coverage_db
 from db import routes as route_db
 from db import storms as storm_db
 from dispatch.coverage import CoverageResult, compute_coverage
-from dispatch.coverage_json import result_document, to_csv, to_table
+from dispatch.coverage_json import result_document
+from dispatch.coverage_sheets import coverage_csv, coverage_table
 from dispatch.fixes import FixArrays
+from dispatch.local_time import local_text
 from dispatch.parameters import CoverageParams
 from dispatch.route_geojson import parse_feature_collection, routes_feature_collection
 from dispatch.routes import Route, RouteError
 from dispatch.storms import DEFAULT_NORMS_H, Storm, storm_report
+from egts_server.cli_time import typed_time
 from egts_server.config import ConfigError, Settings
 from egts_server.database import connect
 
@@ -36,15 +39,8 @@ __all__ = ["add_dispatch_commands"]
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
-def _time(text: str) -> datetime:
-    """ISO 8601 (a time without offset is UTC) or 'now'."""
-    if text == "now":
-        return datetime.now(UTC)
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time") from e
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+def _optional_time(text: str | None, settings: Settings, where: str) -> datetime | None:
+    return None if text is None else typed_time(text, settings.site.zone, where)
 
 
 def _norm(text: str) -> tuple[int, float]:
@@ -148,7 +144,8 @@ def compute_from_db(settings: Settings, start: datetime, end: datetime,
             if missing:
                 raise ConfigError(f"no such route: {', '.join(map(str, missing))}")
         vehicles = coverage_db.vehicle_infos(cur)
-        progress.phase(f"reading fixes {start.isoformat()} .. {end.isoformat()} "
+        zone = settings.site.zone
+        progress.phase(f"reading fixes {local_text(start, zone)} .. {local_text(end, zone)} "
                        f"around {len(routes)} routes")
         fixes = (coverage_db.fixes_for_coverage(cur, start, end, bbox=route_bbox(routes))
                  if routes else FixArrays.empty())
@@ -160,11 +157,13 @@ def compute_from_db(settings: Settings, start: datetime, end: datetime,
 
 
 def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
-    if args.start > args.end:
+    zone = settings.site.zone
+    start = typed_time(args.start, zone, "coverage --from")
+    end = typed_time(args.end, zone, "coverage --to")
+    if start > end:
         raise ConfigError("coverage: --from is after --to")
     progress = _Progress(args.quiet)
-    result = compute_from_db(settings, args.start, args.end,
-                             None if args.all else args.route, progress)
+    result = compute_from_db(settings, start, end, None if args.all else args.route, progress)
     if args.save:
         with connect(settings) as conn, conn.cursor() as cur:
             saved = coverage_db.save_result(cur, result_document(result))
@@ -172,9 +171,9 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
     out = _out(args.output)
     try:
         if args.format == "table":
-            out.write(to_table(result))
+            out.write(coverage_table(result, zone))
         elif args.format == "csv":
-            out.write(to_csv(result))
+            out.write(coverage_csv(result, zone))
         else:
             document = result_document(result)
             if args.format == "geojson":
@@ -191,26 +190,36 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
 # -- storms and reports --------------------------------------------------------------------------
 
 def cmd_storms(args: argparse.Namespace, settings: Settings) -> int:
+    zone = settings.site.zone
     with connect(settings) as conn, conn.cursor() as cur:
         if args.action == "declare":
+            start = typed_time(args.start, zone, "storms declare --start")
+            snowfall_end = _optional_time(args.snowfall_end, settings,
+                                          "storms declare --snowfall-end")
             try:
-                Storm(id=None, name=args.name, started_at=args.start,
-                      snowfall_ended_at=args.snowfall_end, norms_h=dict(args.norm or []))
+                Storm(id=None, name=args.name, started_at=start,
+                      snowfall_ended_at=snowfall_end, norms_h=dict(args.norm or []))
             except ValueError as e:
                 raise ConfigError(f"storms declare: {e}") from e
-            new_id = storm_db.create_storm(cur, args.name, args.start, args.snowfall_end,
+            new_id = storm_db.create_storm(cur, args.name, start, snowfall_end,
                                            norms_h=dict(args.norm or []))
             sys.stdout.write(f"storm {new_id} declared\n")
         elif args.action == "end":
-            if not storm_db.end_snowfall(cur, args.id, args.snowfall_end, args.close):
+            snowfall_end = typed_time(args.snowfall_end, zone, "storms end --snowfall-end")
+            close = _optional_time(args.close, settings, "storms end --close")
+            if not storm_db.end_snowfall(cur, args.id, snowfall_end, close):
                 _say(f"glonass-dispatch: no storm {args.id}")
                 return 1
-            sys.stdout.write(f"storm {args.id}: snowfall ended {args.snowfall_end.isoformat()}\n")
+            sys.stdout.write(f"storm {args.id}: snowfall ended "
+                             f"{local_text(snowfall_end, zone)}\n")
         else:
+            sys.stdout.write(f"{'id':>5}  {'name':<30} {'start':<25} {'snowfall end':<25} "
+                             "closed\n")
             for s in storm_db.list_storms(cur):
                 sys.stdout.write(
-                    f"{s.id:>5}  {s.name[:30]:<30} start {s.started_at.isoformat()}  snowfall "
-                    f"end {s.snowfall_ended_at.isoformat() if s.snowfall_ended_at else '-'}\n")
+                    f"{s.id:>5}  {s.name[:30]:<30} {local_text(s.started_at, zone):<25} "
+                    f"{local_text(s.snowfall_ended_at, zone) or '-':<25} "
+                    f"{local_text(s.closed_at, zone) or '-'}\n")
     return 0
 
 
@@ -231,7 +240,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         saved = coverage_db.save_result(cur, result_document(result), storm_id=storm.id)
     progress.phase(f"stored as coverage result {saved}")
     if args.format == "csv":
-        text = storm_csv(report)
+        text = storm_csv(report, settings.site.zone)
     else:
         from maps.assets import VENDOR_DIR
         from maps.report_page import render_storm_report
@@ -240,7 +249,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         if prefix is None:
             here = Path(args.output).resolve().parent if args.output else Path.cwd()
             prefix = os.path.relpath(VENDOR_DIR, here)
-        text = render_storm_report(report, assets_prefix=prefix)
+        text = render_storm_report(report, zone=settings.site.zone, assets_prefix=prefix)
     out = _out(args.output)
     try:
         out.write(text)
@@ -270,9 +279,10 @@ def add_dispatch_commands(sub: Any) -> None:
     which.add_argument("--route", type=int, action="append", metavar="ID",
                        help="route id (repeatable)")
     which.add_argument("--all", action="store_true", help="every route")
-    cov.add_argument("--from", dest="start", type=_time, required=True, metavar="TIME",
-                     help="ISO 8601 (no offset: UTC)")
-    cov.add_argument("--to", dest="end", type=_time, default=datetime.now(UTC), metavar="TIME",
+    cov.add_argument("--from", dest="start", required=True, metavar="TIME",
+                     help="ISO 8601; without an offset, in site.time_zone "
+                          "(e.g. 2026-12-05T00:00 is local midnight)")
+    cov.add_argument("--to", dest="end", default="now", metavar="TIME",
                      help="ISO 8601 or 'now' (default: now)")
     cov.add_argument("--format", choices=("table", "json", "csv", "geojson"), default="table")
     cov.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
@@ -286,14 +296,16 @@ def add_dispatch_commands(sub: Any) -> None:
     storms_sub.add_parser("list", help="list storms")
     dec = storms_sub.add_parser("declare", help="declare a storm")
     dec.add_argument("name")
-    dec.add_argument("--start", type=_time, required=True, metavar="TIME")
-    dec.add_argument("--snowfall-end", type=_time, metavar="TIME")
+    dec.add_argument("--start", required=True, metavar="TIME",
+                     help="ISO 8601; without an offset, in site.time_zone")
+    dec.add_argument("--snowfall-end", metavar="TIME")
     dec.add_argument("--norm", type=_norm, action="append", metavar="PRIORITY=HOURS",
                      help=f"override a time-to-clear norm (defaults {dict(DEFAULT_NORMS_H)})")
     end = storms_sub.add_parser("end", help="declare the end of the snowfall")
     end.add_argument("id", type=int)
-    end.add_argument("--snowfall-end", type=_time, default=datetime.now(UTC), metavar="TIME")
-    end.add_argument("--close", type=_time, metavar="TIME",
+    end.add_argument("--snowfall-end", default="now", metavar="TIME",
+                     help="ISO 8601 or 'now' (default: now)")
+    end.add_argument("--close", metavar="TIME",
                      help="also close the storm's reporting window at TIME")
     storms.set_defaults(func=cmd_storms)
 

@@ -47,7 +47,7 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.action == "list":
         with connect(settings) as conn, conn.cursor() as cur:
-            _print_accounts(users.list_accounts(cur), ZoneInfo(settings.site.time_zone))
+            _print_accounts(users.list_accounts(cur), settings.site.zone)
         return 0
     login = args.login
     try:
@@ -90,13 +90,13 @@ def _change(cur: Any, args: argparse.Namespace, password_hash: str) -> bool:
 
 
 def _print_accounts(accounts: list[users.Account], zone: ZoneInfo) -> None:
-    from maps.audit_export import local_time
+    from dispatch.local_time import local_text
 
     print(f"{'login':<20} {'role':<11} {'state':<9} {'created':<26} last sign-in")
     for a in accounts:
         state = "disabled" if a.disabled else "enabled"
-        print(f"{a.login:<20} {a.role:<11} {state:<9} {local_time(a.created_at, zone):<26} "
-              f"{local_time(a.last_sign_in_at, zone) or '-'}")
+        print(f"{a.login:<20} {a.role:<11} {state:<9} {local_text(a.created_at, zone):<26} "
+              f"{local_text(a.last_sign_in_at, zone) or '-'}")
 
 
 def read_password(from_stdin: bool) -> str:

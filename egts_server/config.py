@@ -163,6 +163,11 @@ class GtfsRtSettings:
 class SiteSettings:
     time_zone: str = "Asia/Vladivostok"  # IANA zone of every time people read or type
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone itself (``load_settings`` has checked that it exists)."""
+        return ZoneInfo(self.time_zone)
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:

@@ -62,6 +62,7 @@ RULES: Final[dict[tuple[str, ...], Rule]] = {
     ("editor",): DATA,
     ("coverage",): DATA,
     ("playback",): DATA,
+    ("storms",): DATA,
     ("static",): PUBLIC,
     ("gtfs-rt",): PUBLIC,
     ("healthz",): PUBLIC,

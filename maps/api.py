@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from twisted.enterprise import adbapi
@@ -18,6 +18,7 @@ from twisted.web.server import NOT_DONE_YET, Request
 
 from db import queries
 from db.pool import input_refused, storage_unreachable
+from dispatch.local_time import file_stamp, parse_local
 from dispatch.tracks import split_at_gaps
 from maps import exports, geojson
 
@@ -196,15 +197,15 @@ def _fail(request: Request, failure: Failure) -> None:
 EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
 
 
-def parse_time(request: Request, name: str, default: datetime) -> datetime:
-    """A time parameter (ISO 8601; UTC when it has no offset), between 2000 and 2100."""
+def parse_time(request: Request, name: str, default: datetime, zone: tzinfo) -> datetime:
+    """A time parameter between 2000 and 2100: ISO 8601, the city's wall time (``zone``)
+    when it has no offset."""
     raw = request.args.get(name.encode())
     if not raw or not raw[0]:
         return default
     text = raw[0].decode("utf-8", "replace")
     try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        value = value if value.tzinfo else value.replace(tzinfo=UTC)
+        value = parse_local(text, zone)
         in_range = EARLIEST <= value < LATEST
     except (ValueError, OverflowError) as e:
         raise ApiError(400, f"'{name}' is not an ISO 8601 time", text) from e
@@ -217,10 +218,10 @@ class VehiclesResource(Resource):
     """``/api/vehicles`` (live state) and ``/api/vehicles/{id}/track``."""
 
     def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, offline_after_s: float,
-                 track_gap_s: float = 300.0) -> None:
+                 zone: tzinfo, track_gap_s: float = 300.0) -> None:
         super().__init__()
         self._live = LiveVehicles(pool, clock, offline_after_s)
-        self._track = VehicleTrack(pool, clock, track_gap_s)
+        self._track = VehicleTrack(pool, clock, track_gap_s, zone)
 
     def getChild(self, path: bytes, request: Request) -> Resource:  # noqa: N802
         if path == b"":
@@ -250,9 +251,10 @@ class LiveVehicles(JsonResource):
 class VehicleTrack(JsonResource):
     """A vehicle's fixes in a window as LineStrings split at gaps (``?as=points``: one per fix)."""
 
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, gap_s: float) -> None:
+    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, gap_s: float,
+                 zone: tzinfo) -> None:
         super().__init__()
-        self._pool, self._clock, self._gap_s = pool, clock, gap_s
+        self._pool, self._clock, self._gap_s, self._zone = pool, clock, gap_s, zone
 
     def get(self, request: Request) -> Deferred[Any]:
         # /api/vehicles/{id}/track: the id is the last segment consumed, "track" what is left
@@ -265,8 +267,8 @@ class VehicleTrack(JsonResource):
         except ValueError as e:
             raise ApiError(400, "vehicle id must be an integer", raw_id) from e
         now = self._clock()
-        end = parse_time(request, "to", now)
-        start = parse_time(request, "from", end - timedelta(hours=24))
+        end = parse_time(request, "to", now, self._zone)
+        start = parse_time(request, "from", end - timedelta(hours=24), self._zone)
         if start > end:
             raise ApiError(400, "'from' is after 'to'")
         args = request.args or {}
@@ -280,9 +282,11 @@ class VehicleTrack(JsonResource):
     def _render(self, found: tuple[str, list[Any]], vehicle_id: int, start: datetime,
                 end: datetime, as_points: bool, output: str) -> Any:
         name, fixes = found
-        stem = f"track-{vehicle_id}-{start:%Y%m%dT%H%M}-{end:%Y%m%dT%H%M}"
+        stem = (f"track-{vehicle_id}-{file_stamp(start, self._zone)}-"
+                f"{file_stamp(end, self._zone)}")
         if output == "csv":
-            return Reply(200, exports.track_csv(fixes), "text/csv; charset=utf-8", stem + ".csv")
+            return Reply(200, exports.track_csv(fixes, self._zone), "text/csv; charset=utf-8",
+                         stem + ".csv")
         segments = split_at_gaps(fixes, self._gap_s)
         if output == "gpx":
             return Reply(200, exports.track_gpx(name, segments), "application/gpx+xml",

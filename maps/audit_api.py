@@ -8,26 +8,26 @@ Parameters: ``from``, ``to`` (ISO 8601; without an offset, the city's time; defa
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred
 from twisted.web.server import Request
 
 from db import audit
+from dispatch.local_time import file_stamp, parse_local
 from maps.api import ApiError, JsonResource, Reply
 from maps.audit_export import ACTION_LABELS, KIND_LABELS, audit_csv, entry_view
-from maps.pages.chrome import time_zone
 
 MAX_LIMIT = 10_000
 
 
 class AuditResource(JsonResource):
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Callable[[], datetime]) -> None:
+    def __init__(self, pool: adbapi.ConnectionPool, clock: Callable[[], datetime],
+                 zone: tzinfo) -> None:
         super().__init__()
-        self._pool, self._clock, self._zone = pool, clock, ZoneInfo(time_zone())
+        self._pool, self._clock, self._zone = pool, clock, zone
 
     def get(self, request: Request) -> Deferred[Any]:
         if [p for p in (request.postpath or []) if p]:
@@ -46,7 +46,7 @@ class AuditResource(JsonResource):
 
         def reply(entries: list[audit.AuditEntry]) -> Any:
             if as_csv:
-                name = f"audit-{start.astimezone(self._zone):%Y%m%d-%H%M}.csv"
+                name = f"audit-{file_stamp(start, self._zone)}.csv"
                 return Reply(200, audit_csv(entries, self._zone), "text/csv; charset=utf-8",
                              name)
             return {"from": start.isoformat(), "to": end.isoformat(), "limit": limit,
@@ -60,8 +60,7 @@ class AuditResource(JsonResource):
         if text is None:
             return None
         try:
-            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            value = value if value.tzinfo else value.replace(tzinfo=self._zone)
+            value = parse_local(text, self._zone)
             value.astimezone(self._zone)  # a year 1 or 9999 edge that has no local time
         except (ValueError, OverflowError) as e:
             raise ApiError(400, f"{name}: время в формате ISO 8601, например "

@@ -5,15 +5,14 @@ Shared by ``/api/audit`` (and its CSV download) and ``glonass-dispatch audit``.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import tzinfo
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from db.audit import AuditEntry
+from dispatch.local_time import local_text
+from dispatch.sheets import sheet_csv
 
 ACTION_LABELS: Final = {
     "create": "создание",
@@ -38,11 +37,6 @@ CSV_HEADERS: Final = ("Время", "Кто", "Роль", "Адрес", "Дей�
                       "Было", "Стало", "Подробности")
 
 
-def local_time(value: datetime | None, zone: ZoneInfo) -> str:
-    """``2026-12-05 18:04:05+10:00``: the local wall time with its offset."""
-    return "" if value is None else value.astimezone(zone).isoformat(" ", "seconds")
-
-
 def entry_view(entry: AuditEntry) -> dict[str, Any]:
     """An entry as JSON, with its Russian labels (the page shows times in the city's zone)."""
     return {"id": entry.id, "at": entry.at.isoformat(), "actor": entry.actor,
@@ -52,36 +46,23 @@ def entry_view(entry: AuditEntry) -> dict[str, Any]:
             "before": entry.before, "after": entry.after, "detail": entry.detail}
 
 
-def audit_csv(entries: Sequence[AuditEntry], zone: ZoneInfo) -> str:
+def audit_csv(entries: Sequence[AuditEntry], zone: tzinfo) -> str:
     """UTF-8 with BOM, ``;`` between fields, Russian headers: opens as is in Excel."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADERS)
-    for e in entries:
-        writer.writerow([_cell(v) for v in (
-            local_time(e.at, zone), e.actor, e.role, e.address,
-            ACTION_LABELS.get(e.action, e.action), KIND_LABELS.get(e.kind, e.kind), e.object_id,
-            _json(e.before), _json(e.after), e.detail)])
-    return out.getvalue()
+    return sheet_csv(CSV_HEADERS, ((
+        local_text(e.at, zone, seconds=True), e.actor, e.role, e.address,
+        ACTION_LABELS.get(e.action, e.action), KIND_LABELS.get(e.kind, e.kind), e.object_id,
+        _json(e.before), _json(e.after), e.detail) for e in entries))
 
 
-def audit_table(entries: Sequence[AuditEntry], zone: ZoneInfo) -> str:
+def audit_table(entries: Sequence[AuditEntry], zone: tzinfo) -> str:
     """One line per entry for a terminal, without the values (see ``--format csv``)."""
-    lines = [f"{'время':<25} {'кто':<16} {'действие':<16} {'объект':<18} идентификатор"]
+    lines = [f"{'время':<28} {'кто':<16} {'действие':<16} {'объект':<18} идентификатор"]
     for e in entries:
-        lines.append(f"{local_time(e.at, zone):<25} {e.actor or '-':<16} "
+        lines.append(f"{local_text(e.at, zone, seconds=True):<28} {e.actor or '-':<16} "
                      f"{ACTION_LABELS.get(e.action, e.action):<16} "
                      f"{KIND_LABELS.get(e.kind, e.kind):<18} {e.object_id or '-'}"
                      + (f"  ({e.detail})" if e.detail else ""))
     return "\n".join(lines) + "\n"
-
-
-def _cell(text: str | None) -> str:
-    """A spreadsheet must not take a login or a text for a formula (``=HYPERLINK(...)``)."""
-    if not text:
-        return ""
-    return "'" + text if text[0] in "=+-@\t\r" else text
 
 
 def _json(value: Any) -> str:

@@ -7,7 +7,8 @@ threads (``runInteraction``) and the computation in the reactor's thread pool
 
 Results are computed fresh on every request (a pure function of what is stored now), so late
 black-box data shows up on the next request; ``glonass-dispatch coverage --save`` and storm
-reports are what store a result with its parameters.
+reports are what store a result with its parameters. ``?format=csv`` gives the stretches as a
+CSV for a Russian spreadsheet; times without an offset are the city's (``zone``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any, Final
 
 from twisted.enterprise import adbapi
@@ -28,12 +29,14 @@ from db import coverage as coverage_db
 from db import routes as route_db
 from dispatch.coverage import CoverageResult, compute_coverage
 from dispatch.coverage_json import iso, result_document, route_document
+from dispatch.coverage_sheets import coverage_csv
 from dispatch.equipment import VehicleInfo
 from dispatch.events import Event, EventParams, find_events
 from dispatch.fixes import FixArrays
+from dispatch.local_time import file_stamp
 from dispatch.parameters import CoverageParams
 from dispatch.routes import Route
-from maps.api import ApiError, JsonResource, parse_time
+from maps.api import ApiError, JsonResource, Reply, parse_time
 
 __all__ = ["CoverageResource", "CoverageService", "EventsResource", "route_bbox"]
 
@@ -74,10 +77,10 @@ def _load(cur: Any, start: datetime, end: datetime, route_ids: Sequence[int] | N
 class CoverageService:
     """Reads through ``db`` in the pool, computes in a worker thread."""
 
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock,
+    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, zone: tzinfo,
                  params: CoverageParams | None = None,
                  event_params: EventParams | None = None) -> None:
-        self._pool, self._clock = pool, clock
+        self._pool, self._clock, self.zone = pool, clock, zone
         self.params = params or CoverageParams()
         self.event_params = event_params or EventParams()
 
@@ -112,11 +115,11 @@ def _restore_plus(request: Request) -> None:
             values[0] = _UNENCODED_PLUS.sub(rb"\1+\2", values[0].strip())
 
 
-def window_of(request: Request, clock: Clock) -> tuple[datetime, datetime]:
+def window_of(request: Request, clock: Clock, zone: tzinfo) -> tuple[datetime, datetime]:
     """``from``/``to`` query arguments (ISO 8601); defaults: the last 24 hours."""
     _restore_plus(request)
-    end = parse_time(request, "to", clock())
-    start = parse_time(request, "from", end - timedelta(hours=24))
+    end = parse_time(request, "to", clock(), zone)
+    start = parse_time(request, "from", end - timedelta(hours=24), zone)
     if start > end:
         raise ApiError(400, "'from' is after 'to'", {"from": iso(start), "to": iso(end)})
     if end - start > MAX_WINDOW:
@@ -148,15 +151,20 @@ class CoverageResource(JsonResource):
     def get(self, request: Request) -> Deferred[Any]:
         if [p for p in (request.postpath or []) if p]:
             raise ApiError(404, "no such resource", request.uri.decode("utf-8", "replace"))
-        start, end = window_of(request, self._clock)
+        zone = self._service.zone
+        start, end = window_of(request, self._clock, zone)
         d = self._service.coverage(start, end, _route_ids(request))
-        return d.addCallback(result_document)
+        if (request.args or {}).get(b"format", [b""])[0] != b"csv":
+            return d.addCallback(result_document)
+        name = f"coverage-{file_stamp(start, zone)}-{file_stamp(end, zone)}.csv"
+        return d.addCallback(lambda result: Reply(200, coverage_csv(result, zone),
+                                                  "text/csv; charset=utf-8", name))
 
 
 def route_coverage(service: CoverageService, clock: Clock, request: Request,
                    route_id: int) -> Deferred[Any]:
     """``GET /api/routes/{id}/coverage`` (mounted by ``maps.routes_api``)."""
-    start, end = window_of(request, clock)
+    start, end = window_of(request, clock, service.zone)
     d = service.coverage(start, end, [route_id])
     return d.addCallback(route_document, route_id)
 
@@ -182,7 +190,7 @@ class EventsResource(JsonResource):
     def get(self, request: Request) -> Deferred[Any]:
         if [p for p in (request.postpath or []) if p]:
             raise ApiError(404, "no such resource", request.uri.decode("utf-8", "replace"))
-        start, end = window_of(request, self._clock)
+        start, end = window_of(request, self._clock, self._service.zone)
         names: Deferred[dict[int, VehicleInfo]] = self._pool.runInteraction(
             coverage_db.vehicle_infos)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any, Final
 
 from twisted.enterprise import adbapi
@@ -22,7 +22,9 @@ from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request
 
 from db.retranslation import UpstreamDelivery, VehicleDelivery, delivery_report
+from dispatch.local_time import local_text
 from egts_server.codec.egts import ResultCode
+from maps.pages.chrome import app_page
 
 Clock = Callable[[], datetime]
 log = Logger()
@@ -47,8 +49,8 @@ def duration(seconds: float) -> str:
     return f"{s // 3600} ч {s % 3600 // 60:02d} мин"
 
 
-def _time(t: datetime | None) -> str:
-    return "—" if t is None else t.astimezone().strftime("%d.%m.%Y %H:%M:%S")
+def _time(t: datetime | None, zone: tzinfo) -> str:
+    return local_text(t, zone, seconds=True) or "—"
 
 
 def _code(code: int | None) -> str:
@@ -64,7 +66,7 @@ def _state_class(state: str) -> str:
     return {"logged_in": "ok", "refused": "bad", "disconnected": "bad"}.get(state, "warn")
 
 
-def _vehicle_row(v: VehicleDelivery, now: datetime) -> str:
+def _vehicle_row(v: VehicleDelivery, now: datetime, zone: tzinfo) -> str:
     ratio = v.ack_ratio
     lag = v.lag_s(now)
     cells = [
@@ -74,7 +76,7 @@ def _vehicle_row(v: VehicleDelivery, now: datetime) -> str:
         duration(lag) if v.backlog else "—",
         str(v.sent), str(v.delivered), str(v.refused),
         "—" if ratio is None else f"{ratio:.1%}",
-        _code(v.last_result), _time(v.last_fix_time), _time(v.last_delivered_at),
+        _code(v.last_result), _time(v.last_fix_time, zone), _time(v.last_delivered_at, zone),
     ]
     numeric = {2, 3, 4, 5, 6, 7}
     lag_class = " bad" if lag > 300 else ""
@@ -89,16 +91,16 @@ _VEHICLE_HEAD: Final = ("ТС", "OID", "В очереди", "Задержка", 
                         "Время доставки")
 
 
-def _upstream_section(u: UpstreamDelivery, now: datetime) -> str:
+def _upstream_section(u: UpstreamDelivery, now: datetime, zone: tzinfo) -> str:
     backlog = sum(v.backlog for v in u.vehicles)
     worst = max((v.lag_s(now) for v in u.vehicles), default=0.0)
     state = STATES.get(u.state, u.state)
     lines = [
         f"<h2>{html.escape(u.name)} <small>({html.escape(u.address)})</small></h2>",
         f'<p class="meta">Состояние: <b class="{_state_class(u.state)}">{html.escape(state)}</b>'
-        f" с {_time(u.state_at)}"
+        f" с {_time(u.state_at, zone)}"
         + (f" — {html.escape(u.state_detail)}" if u.state_detail else "")
-        + f"<br>Последний вход: {_time(u.last_login_at)}; отправляет процесс:"
+        + f"<br>Последний вход: {_time(u.last_login_at, zone)}; отправляет процесс:"
         f" {html.escape(u.lease_owner or '—')}"
         + ("" if u.enabled else "; <b>отключён</b>")
         + f"<br>В очереди всего: {backlog} точек; наибольшая задержка: {duration(worst)}</p>",
@@ -107,25 +109,23 @@ def _upstream_section(u: UpstreamDelivery, now: datetime) -> str:
         lines.append("<p>Ещё нет ни одной точки для этого получателя.</p>")
         return "\n".join(lines)
     head = "".join(f"<th>{h}</th>" for h in _VEHICLE_HEAD)
-    rows = "\n".join(_vehicle_row(v, now) for v in u.vehicles)
+    rows = "\n".join(_vehicle_row(v, now, zone) for v in u.vehicles)
     lines.append(f"<table><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>")
     return "\n".join(lines)
 
 
-def render_delivery_page(report: Sequence[UpstreamDelivery], now: datetime) -> str:
-    sections = [_upstream_section(u, now) for u in report]
+def render_delivery_page(report: Sequence[UpstreamDelivery], now: datetime,
+                         zone: tzinfo) -> str:
+    sections = [_upstream_section(u, now, zone) for u in report]
     if not sections:
         sections = ["<p>Ретрансляция не настроена: добавьте <code>[[retranslator.upstreams]]"
                     "</code> в конфигурацию.</p>"]
-    return f"""<!doctype html><html lang="ru"><head><meta charset="utf-8">
-<meta http-equiv="refresh" content="{REFRESH_S}">
-<title>Ретрансляция · glonass-dispatch</title>
-<link rel="stylesheet" href="/static/css/admin.css"></head><body>
-<h1>Ретрансляция данных (ЕГТС)</h1>
-<p class="meta">Сформировано {_time(now)}; страница обновляется каждые {REFRESH_S} с.
+    body = f"""<h1>Ретрансляция данных (ЕГТС)</h1>
+<p class="meta">Сформировано {_time(now, zone)}; страница обновляется каждые {REFRESH_S} с.
 Задержка — сколько ждёт самая старая ещё не подтверждённая точка.</p>
-{"".join(sections)}
-</body></html>"""
+{"".join(sections)}"""
+    return app_page(title="Ретрансляция", active="delivery", body_html=body,
+                    refresh_s=REFRESH_S)
 
 
 def report_json(report: Sequence[UpstreamDelivery], now: datetime) -> list[dict[str, Any]]:
@@ -151,9 +151,9 @@ class DeliveryPage(Resource):
 
     isLeaf = True
 
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock) -> None:
+    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, zone: tzinfo) -> None:
         super().__init__()
-        self._pool, self._clock = pool, clock
+        self._pool, self._clock, self._zone = pool, clock, zone
 
     def render_GET(self, request: Request) -> int:  # noqa: N802 (Twisted's name)
         as_json = request.args.get(b"format", [b""])[0] == b"json"
@@ -170,7 +170,7 @@ class DeliveryPage(Resource):
             body = json.dumps(report_json(report, now), ensure_ascii=False).encode("utf-8")
             request.setHeader(b"content-type", b"application/json; charset=utf-8")
         else:
-            body = render_delivery_page(report, now).encode("utf-8")
+            body = render_delivery_page(report, now, self._zone).encode("utf-8")
             request.setHeader(b"content-type", b"text/html; charset=utf-8")
         request.setHeader(b"cache-control", b"no-store")
         request.write(body)

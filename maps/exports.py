@@ -1,32 +1,32 @@
 """Tracks to files: GPX 1.1 for GIS tools and navigators, CSV for spreadsheets.
 
-Times are written in UTC with an offset (ISO 8601); coordinates keep seven decimals (≈1 cm).
+GPX keeps UTC times with an offset (ISO 8601), as GIS tools expect; the CSV is for a Russian
+spreadsheet: the city's local times, decimal commas, Russian headers. Coordinates keep seven
+decimals (≈1 cm).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
+from datetime import tzinfo
+from typing import Final
 from xml.sax.saxutils import escape, quoteattr
 
+from dispatch.local_time import local_text
+from dispatch.sheets import decimal, sheet_csv
 from dispatch.tracks import TrackFix
 
-CSV_COLUMNS = ("time", "latitude", "longitude", "speed_kmh", "course_deg", "valid", "inputs",
-               "black_box", "satellites", "hdop")
+CSV_HEADERS: Final = ("Время", "Широта", "Долгота", "Скорость, км/ч", "Курс, °", "Достоверна",
+                      "Входы", "Из чёрного ящика", "Спутников", "HDOP")
 
 
-def track_csv(fixes: Sequence[TrackFix]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for f in fixes:
-        writer.writerow((f.fix_time.isoformat(), f"{f.latitude:.7f}", f"{f.longitude:.7f}",
-                         f"{f.speed_kmh:.1f}", f"{f.course_deg:.0f}", int(f.valid),
-                         "" if f.inputs is None else f.inputs, int(f.black_box),
-                         "" if f.satellites is None else f.satellites,
-                         "" if f.hdop is None else f"{f.hdop:.1f}"))
-    return out.getvalue()
+def track_csv(fixes: Sequence[TrackFix], zone: tzinfo) -> str:
+    """One row per fix, in the order of the track."""
+    return sheet_csv(CSV_HEADERS, ((
+        local_text(f.fix_time, zone, seconds=True), decimal(f.latitude, 7),
+        decimal(f.longitude, 7), decimal(f.speed_kmh, 1), decimal(f.course_deg, 0),
+        f.valid, f.inputs, f.black_box, f.satellites,
+        None if f.hdop is None else decimal(f.hdop, 1)) for f in fixes))
 
 
 def track_gpx(name: str, segments: Sequence[Sequence[TrackFix]]) -> str:

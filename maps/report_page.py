@@ -7,30 +7,36 @@ produce a page that would reach for a CDN. ``assets_prefix`` is where those copi
 server's ``/static/vendor`` or, for a file written to disk, a relative path to them.
 
 Colours are backed by dash patterns (unknown is dashed, not served dotted), so the map reads
-without relying on colour alone.
+without relying on colour alone. Times are the city's (the zone is a parameter). Served by the
+site (``/storms/{id}/act``), the page also gets a bar with the way back, the CSV and "print";
+the print stylesheet drops that bar and keeps table rows whole across pages.
 """
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import Any, Final
 
 import folium
 from branca.element import Figure
 
-from dispatch.coverage_json import iso, stretch_feature
-from dispatch.reports import STATUS_LABELS, act_rows
+from dispatch.coverage_json import stretch_feature
+from dispatch.coverage_sheets import STATE_LABELS
+from dispatch.local_time import local_text
+from dispatch.reports import STATUS_LABELS, act_rows, norms_text
+from dispatch.sheets import decimal
 from dispatch.storms import StormReport
 from maps.assets import DEFAULT_PREFIX, assert_offline, localize
 
-__all__ = ["STATE_STYLES", "render_storm_report"]
+__all__ = ["STATE_STYLES", "ActLinks", "render_storm_report"]
 
 STATE_STYLES: Final[dict[str, dict[str, Any]]] = {
-    "served": {"color": "#1a9850", "weight": 6, "dashArray": None, "label": "убрано"},
-    "partial": {"color": "#f59e0b", "weight": 5, "dashArray": "10 4", "label": "частично"},
-    "unknown": {"color": "#6b7280", "weight": 4, "dashArray": "2 6", "label": "нет данных"},
-    "not_served": {"color": "#d73027", "weight": 4, "dashArray": "1 4 8 4",
-                   "label": "не убрано"},
+    "served": {"color": "#1a9850", "weight": 6, "dashArray": None},
+    "partial": {"color": "#f59e0b", "weight": 5, "dashArray": "10 4"},
+    "unknown": {"color": "#6b7280", "weight": 4, "dashArray": "2 6"},
+    "not_served": {"color": "#d73027", "weight": 4, "dashArray": "1 4 8 4"},
 }
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:0}
@@ -41,7 +47,29 @@ body{font-family:system-ui,sans-serif;margin:0}
 .gd-report td.t{text-align:left}
 .gd-legend span{display:inline-block;width:28px;height:0;border-top-width:4px;
  border-top-style:solid;margin:0 4px 2px 12px;vertical-align:middle}
+.gd-report-tools{display:flex;gap:16px;align-items:center;padding:8px 20px;
+ background:#1f2937;color:#fff}
+.gd-report-tools a,.gd-report-tools button{color:#fff;font:inherit}
+.gd-report-tools button{background:#374151;border:1px solid #6b7280;border-radius:4px;
+ padding:3px 10px;cursor:pointer}
+@media print{
+ .gd-report-tools,.leaflet-control-container{display:none}
+ .gd-report{padding:0}
+ .gd-report table{font-size:10px}
+ .gd-report tr{break-inside:avoid}
+ .gd-report thead{display:table-header-group}
+ .gd-report th{background:none}
+ .folium-map{break-before:page;height:170mm!important}
+}
 """
+
+
+@dataclass(frozen=True, slots=True)
+class ActLinks:
+    """Where the served page's bar points: back to the storms and to this act's CSV."""
+
+    back: str
+    csv: str
 
 
 def _e(value: Any) -> str:
@@ -49,19 +77,22 @@ def _e(value: Any) -> str:
 
 
 def _km(m: float) -> str:
-    return f"{m / 1000:.2f}"
+    return decimal(m / 1000, 2)
 
 
-def _header(report: StormReport) -> str:
+def _hours(h: float | None) -> str:
+    return decimal(h)
+
+
+def _header(report: StormReport, zone: tzinfo) -> str:
     s, r = report.storm, report.result
-    norms = ", ".join(f"класс {p}: {h:g} ч" for p, h in s.norms().items())
     return (f"<h1>Акт выполненных работ: {_e(s.name)}</h1>"
-            f"<p>Начало: {_e(iso(s.started_at))}; окончание снегопада: "
-            f"{_e(iso(s.snowfall_ended_at) or 'не объявлено')}; окно расчёта "
-            f"{_e(iso(r.window_from))} — {_e(iso(r.window_to))}; сформировано "
-            f"{_e(iso(report.generated_at))}.</p>"
-            f"<p>Нормативы (по ГОСТ Р 50597-2017, переопределяемые): {_e(norms)}. Участок "
-            f"убран, если каждое требуемое направление пройдено нужное число раз с "
+            f"<p>Начало: {_e(local_text(s.started_at, zone))}; окончание снегопада: "
+            f"{_e(local_text(s.snowfall_ended_at, zone) or 'не объявлено')}; окно расчёта "
+            f"{_e(local_text(r.window_from, zone))} — {_e(local_text(r.window_to, zone))}; "
+            f"сформировано {_e(local_text(report.generated_at, zone))}.</p>"
+            f"<p>Нормативы (по ГОСТ Р 50597-2017, переопределяемые): {_e(norms_text(report))}. "
+            f"Участок убран, если каждое требуемое направление пройдено нужное число раз с "
             f"подтверждённым датчиком рабочим органом; маршрут убран при доле убранного "
             f"{r.params.served_fraction:.0%}.</p>")
 
@@ -76,12 +107,12 @@ def _contractors(report: StormReport) -> str:
         f"<tr><td class=t>{_e(c.contractor)}</td><td>{c.routes}</td><td>{_km(c.length_m)}</td>"
         f"<td>{_km(c.served_m)}</td><td>{_km(c.unknown_m)}</td><td>{c.within_norm}</td>"
         f"<td>{c.late}</td><td>{c.overdue}</td><td>{c.pending}</td><td>{c.unknown}</td>"
-        f"<td>{_e(c.within_norm_pct)}</td><td>{_e(c.median_time_to_clear_h)}</td>"
-        f"<td>{_e(c.p90_time_to_clear_h)}</td></tr>" for c in report.contractors)
-    return f"<h2>Подрядчики</h2><table>{head}{rows}</table>"
+        f"<td>{_hours(c.within_norm_pct)}</td><td>{_hours(c.median_time_to_clear_h)}</td>"
+        f"<td>{_hours(c.p90_time_to_clear_h)}</td></tr>" for c in report.contractors)
+    return f"<h2>Подрядчики</h2><table><thead>{head}</thead><tbody>{rows}</tbody></table>"
 
 
-def _act(report: StormReport) -> str:
+def _act(report: StormReport, zone: tzinfo) -> str:
     head = ("<tr><th class=t>Подрядчик</th><th>№</th><th class=t>Маршрут</th><th>класс</th>"
             "<th>км</th><th>убрано %</th><th>частично, км</th><th>нет данных, км</th>"
             "<th>не убрано, км</th><th>норматив, ч</th><th class=t>убран</th>"
@@ -89,19 +120,20 @@ def _act(report: StormReport) -> str:
     rows = "".join(
         f"<tr><td class=t>{_e(r.contractor)}</td><td>{_e(r.route_id)}</td>"
         f"<td class=t>{_e(r.route)}</td><td>{r.priority}</td><td>{_km(r.length_m)}</td>"
-        f"<td>{r.served_pct:.1f}</td><td>{_km(r.partial_m)}</td><td>{_km(r.unknown_m)}</td>"
-        f"<td>{_km(r.not_served_m)}</td><td>{r.norm_h:g}</td>"
-        f"<td class=t>{_e(r.cleared_at or '—')}</td><td>{_e(r.time_to_clear_h)}</td>"
+        f"<td>{decimal(r.served_pct, 1)}</td><td>{_km(r.partial_m)}</td>"
+        f"<td>{_km(r.unknown_m)}</td><td>{_km(r.not_served_m)}</td><td>{_hours(r.norm_h)}</td>"
+        f"<td class=t>{_e(local_text(r.cleared_at, zone) or '—')}</td>"
+        f"<td>{_hours(r.time_to_clear_h)}</td>"
         f"<td class=t>{_e(STATUS_LABELS[r.status])}</td><td class=t>{_e(r.vehicles)}</td></tr>"
         for r in act_rows(report))
-    return f"<h2>Маршруты</h2><table>{head}{rows}</table>"
+    return f"<h2>Маршруты</h2><table><thead>{head}</thead><tbody>{rows}</tbody></table>"
 
 
 def _legend() -> str:
     items = "".join(
         f"<span style=\"border-top-color:{st['color']};border-top-style:"
-        f"{'solid' if st['dashArray'] is None else 'dashed'}\"></span>{_e(st['label'])}"
-        for st in STATE_STYLES.values())
+        f"{'solid' if st['dashArray'] is None else 'dashed'}\"></span>"
+        f"{_e(STATE_LABELS[state])}" for state, st in STATE_STYLES.items())
     return f"<p class=gd-legend>{items}</p>"
 
 
@@ -111,13 +143,16 @@ def _style(feature: dict[str, Any]) -> dict[str, Any]:
             "opacity": 0.9}
 
 
-def _map(report: StormReport) -> folium.Map:
+def _map(report: StormReport, zone: tzinfo) -> folium.Map:
     result = report.result
     features = [stretch_feature(rc, s, result) for rc in result.routes for s in rc.stretches]
     for f in features:  # keep the page light: evidence lives in the API and the CSV
         props = f["properties"]
-        props["state_label"] = STATE_STYLES[props["state"]]["label"]
-        props.pop("evidence", None)
+        props["state_label"] = STATE_LABELS.get(props["state"], props["state"])
+        last = props["last_service"]
+        props["last_service"] = local_text(datetime.fromisoformat(last), zone) if last else "—"
+        for machine_only in ("evidence", "first_service", "cleared_at"):
+            props.pop(machine_only, None)
         props["vehicles"] = ", ".join(str(v["name"] or v["id"]) for v in props["vehicles"])
     lats = [c[1] for f in features for c in f["geometry"]["coordinates"]] or [50.55]
     lons = [c[0] for f in features for c in f["geometry"]["coordinates"]] or [137.0]
@@ -136,16 +171,27 @@ def _map(report: StormReport) -> folium.Map:
     return fmap
 
 
-def render_storm_report(report: StormReport, *, assets_prefix: str = DEFAULT_PREFIX) -> str:
-    """The whole act as one HTML document that loads nothing from outside ``assets_prefix``."""
-    fmap = _map(report)
+def _tools(links: ActLinks) -> str:
+    return (f'<nav class="gd-report-tools" aria-label="Действия с актом">'
+            f'<a href="{_e(links.back)}">← Снегопады</a>'
+            f'<a href="{_e(links.csv)}" data-act-csv download>Скачать CSV</a>'
+            '<button type="button" onclick="window.print()">Печать</button></nav>')
+
+
+def render_storm_report(report: StormReport, *, zone: tzinfo,
+                        assets_prefix: str = DEFAULT_PREFIX,
+                        links: ActLinks | None = None) -> str:
+    """The whole act as one HTML document that loads nothing from outside ``assets_prefix``;
+    with ``links`` (the served page) it starts with the bar of actions."""
+    fmap = _map(report, zone)
     root = fmap.get_root()
     assert isinstance(root, Figure)  # a new Map always sits in its own Figure
     root.header.add_child(folium.Element(f"<style>{_STYLE}</style>"), name="gd_report_style")
     root.header.add_child(folium.Element(f"<title>{_e(report.storm.name)}: акт</title>"),
                           name="gd_report_title")
-    body = (f"<div class=gd-report>{_header(report)}{_contractors(report)}{_act(report)}"
-            f"<h2>Карта</h2>{_legend()}</div>")
+    tools = "" if links is None else _tools(links)
+    body = (f"{tools}<div class=gd-report>{_header(report, zone)}{_contractors(report)}"
+            f"{_act(report, zone)}<h2>Карта</h2>{_legend()}</div>")
     root.html.add_child(folium.Element(body), name="gd_report_head", index=0)
     localize(root, prefix=assets_prefix)
     page: str = root.render()

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from dispatch.routes import TREATMENT_LABELS
+
 __all__ = [
     "DIRECTION_LABELS",
     "KIND_STYLES",
@@ -113,9 +115,9 @@ class TreatmentStyle:
 #: needed for contrast on a light background: they stay apart for colour-blind viewers and
 #: avoid green/red, which the coverage map reserves for served / not served.
 TREATMENT_STYLES: Final[tuple[TreatmentStyle, ...]] = (
-    TreatmentStyle("plough", "#0072b2", "очистка плугом"),
-    TreatmentStyle("spread", "#d18b00", "обработка ПГМ"),
-    TreatmentStyle("sweep", "#b8509a", "подметание"),
+    TreatmentStyle("plough", "#0072b2", TREATMENT_LABELS["plough"]),
+    TreatmentStyle("spread", "#d18b00", TREATMENT_LABELS["spread"]),
+    TreatmentStyle("sweep", "#b8509a", TREATMENT_LABELS["sweep"]),
 )
 #: A treatment the page does not know yet is still drawn, in neutral grey.
 TREATMENT_FALLBACK: Final = TreatmentStyle("", "#78909c", "другое")

@@ -13,7 +13,7 @@ from twisted.web.resource import NoResource, Resource
 from twisted.web.server import Request, Site
 from twisted.web.static import File
 
-from egts_server.config import AuthSettings, GtfsRtSettings, MapSettings
+from egts_server.config import AuthSettings, GtfsRtSettings, MapSettings, SiteSettings
 from maps.api import Health, VehiclesResource
 from maps.audit_api import AuditResource
 from maps.audit_page import render_audit_page
@@ -28,6 +28,7 @@ from maps.password_pool import PasswordPool
 from maps.routes_api import RoutesResource
 from maps.sign_in import LoginPage, LogoutPage, SessionInfo, ThrottledSignIns
 from maps.storms_api import StormsResource
+from maps.storms_page import StormsPages, render_storms_page
 from maps.terminals_api import TerminalsResource
 from maps.terminals_page import render_terminals_page
 from maps.throttle import SignInThrottle, ThrottlePolicy
@@ -61,15 +62,18 @@ class HtmlPage(Resource):
 def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
               clock: Callable[[], datetime], reactor: Any, auth: AuthSettings | None = None,
               metrics: Resource | None = None, nis: Resource | None = None,
-              gtfs_rt: GtfsRtSettings | None = None, command_ttl_s: float = 3600.0) -> Site:
+              gtfs_rt: GtfsRtSettings | None = None, command_ttl_s: float = 3600.0,
+              site: SiteSettings | None = None) -> Site:
     auth = auth or AuthSettings()
+    site = site or SiteSettings()
+    zone = site.zone
     root = Resource()
     center, zoom = (settings.center_lat, settings.center_lon), settings.zoom
     tiles = settings.tile_url or None
     root.putChild(b"", HtmlPage(render_live_map(
         center=center, zoom=zoom, tile_url=tiles, poll_interval_s=settings.poll_interval_s,
         app_bar=True)))
-    # issue 7: the dispatcher's other pages, each rendered once here
+    # the dispatcher's other pages, each rendered once here
     root.putChild(b"editor", HtmlPage(render_editor_page(center=center, zoom=zoom,
                                                          tile_url=tiles)))
     root.putChild(b"coverage", HtmlPage(render_coverage_page(center=center, zoom=zoom,
@@ -80,25 +84,27 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     root.putChild(b"static", StaticFiles(str(STATIC_DIR)))
     api = Resource()
     root.putChild(b"api", api)
-    api.putChild(b"vehicles", VehiclesResource(pool, clock, settings.offline_after_s))
-    coverage = CoverageService(pool, clock)  # issue 6: routes CRUD, coverage, events
+    api.putChild(b"vehicles", VehiclesResource(pool, clock, settings.offline_after_s, zone))
+    coverage = CoverageService(pool, clock, zone)  # routes CRUD, coverage, events, storm acts
     api.putChild(b"routes", RoutesResource(pool, coverage, clock))
     api.putChild(b"coverage", CoverageResource(coverage, clock))
     api.putChild(b"events", EventsResource(coverage, pool, clock))
     api.putChild(b"marks", MarksResource(pool))
-    api.putChild(b"storms", StormsResource(pool))
+    api.putChild(b"storms", StormsResource(pool, coverage, clock))
+    root.putChild(b"storms", StormsPages(render_storms_page(site.time_zone), pool, coverage,
+                                         clock))
     api.putChild(b"terminals", AdminOnly(TerminalsResource(pool, command_ttl_s)))
     root.putChild(b"healthz", Health(pool))
     if metrics is not None:
         root.putChild(b"metrics", metrics)
-    if nis is not None:  # NIS SOAP intake (issue 4): its own HTTP Basic accounts
+    if nis is not None:  # NIS SOAP intake: its own HTTP Basic accounts
         root.putChild(b"nis", nis)
-    # issue 8: the public GTFS-Realtime feed and the retranslation console (admins only)
+    # the public GTFS-Realtime feed and the retranslation console (admins only)
     stale_after_s = (gtfs_rt or GtfsRtSettings()).stale_after_s
     root.putChild(b"gtfs-rt", GtfsRealtime(pool, clock, stale_after_s))
     admin = Resource()
     root.putChild(b"admin", AdminOnly(admin))
-    admin.putChild(b"delivery", DeliveryPage(pool, clock))
+    admin.putChild(b"delivery", DeliveryPage(pool, clock, zone))
     admin.putChild(b"terminals", HtmlPage(render_terminals_page()))
     admin.putChild(b"users", HtmlPage(render_users_page()))
     admin.putChild(b"audit", HtmlPage(render_audit_page()))
@@ -112,9 +118,9 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     api.putChild(b"session", SessionInfo(auth.anonymous_read))
     api.putChild(b"sign-in-throttle", AdminOnly(ThrottledSignIns(throttle)))
     api.putChild(b"users", AdminOnly(UsersResource(pool, hasher)))
-    api.putChild(b"audit", AdminOnly(AuditResource(pool, clock)))
-    site = Site(AuthGate(root, session_lookup(pool), anonymous_read=auth.anonymous_read))
-    site.displayTracebacks = False
-    return site
+    api.putChild(b"audit", AdminOnly(AuditResource(pool, clock, zone)))
+    served = Site(AuthGate(root, session_lookup(pool), anonymous_read=auth.anonymous_read))
+    served.displayTracebacks = False
+    return served
 
 

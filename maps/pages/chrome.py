@@ -13,8 +13,9 @@ layout instead of being told later.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 import folium
 from branca.element import Element, Figure, MacroElement
@@ -31,6 +32,7 @@ __all__ = [
     "ROLE_LABELS",
     "AppBar",
     "PageScript",
+    "app_page",
     "finish_page",
     "page_map",
     "time_zone",
@@ -42,6 +44,7 @@ NAV: Final = (
     ("editor", "/editor", "Маршруты и отметки"),
     ("coverage", "/coverage", "Уборка улиц"),
     ("playback", "/playback", "Треки"),
+    ("storms", "/storms", "Снегопады"),
 )
 ROLE_LABELS: Final = {"auditor": "аудитор", "dispatcher": "диспетчер", "admin": "администратор"}
 #: Roles the server lets write (maps.access: EDITOR and above).
@@ -89,10 +92,14 @@ class AppBar(PageScript):
                  side_width_px: int = 0) -> None:
         super().__init__(scripts=["dom", "pages"], styles=["app"], asset_prefix=asset_prefix)
         self._name = "AppBar"
-        self.config = {"sessionUrl": session_url, "loginUrl": "/login", "logoutUrl": "/logout",
-                       "roles": ROLE_LABELS, "editorRoles": list(EDITOR_ROLES),
-                       "adminLinks": ADMIN_NAV}
+        self.config = appbar_config(session_url)
         self.markup = appbar_html(self.get_name(), active, asset_prefix, side_width_px)
+
+
+def appbar_config(session_url: str | None) -> dict[str, Any]:
+    """What ``GlonassPages.appBar`` needs: where to ask who is signed in, labels, admin links."""
+    return {"sessionUrl": session_url, "loginUrl": "/login", "logoutUrl": "/logout",
+            "roles": ROLE_LABELS, "editorRoles": list(EDITOR_ROLES), "adminLinks": ADMIN_NAV}
 
 
 def appbar_html(element_id: str, active: str, asset_prefix: str, side_width_px: int) -> str:
@@ -146,6 +153,36 @@ def finish_page(fmap: folium.Map, *, static_prefix: str = DEFAULT_PREFIX) -> str
     localize(fmap, prefix=static_prefix)
     page: str = fmap.get_root().render()
     return assert_offline(page)
+
+
+def app_page(*, title: str, active: str, body_html: str, scripts: Sequence[str] = (),
+             config: dict[str, Any] | None = None, refresh_s: int | None = None) -> str:
+    """A page without a map under the same bar: tables and forms (``admin.css``).
+
+    ``body_html`` must already be escaped; ``config`` reaches the page's scripts as
+    ``window.GD_PAGE``; ``refresh_s`` reloads the page that often (a console of figures).
+    """
+    refresh = "" if refresh_s is None else f'<meta http-equiv="refresh" content="{refresh_s}">'
+    own = "".join(f'<script src="/static/js/{html.escape(s)}.js"></script>' for s in scripts)
+    return f"""<!doctype html><html lang="ru"><head><meta charset="utf-8">{refresh}
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)} · {html.escape(BRAND)}</title>
+<link rel="icon" type="image/svg+xml" href="/static/img/favicon.svg">
+<link rel="stylesheet" href="/static/css/app.css">
+<link rel="stylesheet" href="/static/css/admin.css">
+</head><body class="gd-plain">
+{appbar_html("gd-appbar", active, "/static", 0)}
+<main>{body_html}</main>
+<script>window.GD_PAGE = {_script_json(config or {})};</script>
+<script src="/static/js/dom.js"></script><script src="/static/js/pages.js"></script>
+<script>GlonassPages.appBar(document.getElementById("gd-appbar"), \
+{_script_json(appbar_config("/api/session"))});</script>
+{own}</body></html>"""
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside <script>: no ``</script>`` or ``<!--`` can end it early."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def time_zone() -> str:

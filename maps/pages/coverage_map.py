@@ -19,6 +19,7 @@ from typing import Any, Final
 import folium
 from folium.template import Template
 
+from dispatch.coverage_sheets import REASON_LABELS, STATE_LABELS
 from maps.assets import DEFAULT_PREFIX
 from maps.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION
 from maps.pages.chrome import PageScript, finish_page, page_map, time_zone
@@ -32,12 +33,6 @@ PAGE_TITLE: Final = "Уборка улиц — покрытие маршруто
 SIDE_WIDTH_PX: Final = 360
 #: Legend order: what needs a dispatcher's action last, so the eye ends on it.
 STATE_ORDER: Final = ("served", "partial", "unknown", "not_served")
-#: Why a stretch is "unknown" (``dispatch.bins.UnknownReason`` labels).
-UNKNOWN_REASONS: Final = {
-    "gap": "разрыв в данных машины над этим участком",
-    "unconfirmed": "проходы машин без датчика оборудования",
-    "offline": "закреплённая техника не выходила на связь",
-}
 #: (label, hours) of the quick window buttons; the first one the page opens with is 24 h.
 PRESETS: Final = (("6 ч", 6), ("12 ч", 12), ("Сутки", 24), ("3 суток", 72))
 
@@ -45,14 +40,14 @@ PRESETS: Final = (("6 ч", 6), ("12 ч", 12), ("Сутки", 24), ("3 суток
 def coverage_config() -> dict[str, Any]:
     """Colours and Russian labels for states, service-time bands and the route attributes."""
     return {
-        "states": {s: {"colour": STATE_STYLES[s]["color"], "label": STATE_STYLES[s]["label"],
+        "states": {s: {"colour": STATE_STYLES[s]["color"], "label": STATE_LABELS[s],
                        "dash": STATE_STYLES[s]["dashArray"], "weight": STATE_STYLES[s]["weight"]}
                    for s in STATE_ORDER},
         "stateOrder": list(STATE_ORDER),
         "bands": [{"hours": None if limit == float("inf") else limit, "colour": colour,
                    "label": label} for limit, colour, label in SERVICE_BANDS],
         "never": {"colour": NO_DATA_COLOUR, "label": "не убиралось в окне"},
-        "reasons": UNKNOWN_REASONS,
+        "reasons": REASON_LABELS,
         "treatments": {t.treatment: t.label for t in TREATMENT_STYLES},
         "directions": dict(DIRECTION_LABELS),
         "presets": [{"label": label, "hours": hours} for label, hours in PRESETS],

@@ -6,15 +6,20 @@ import csv
 import io
 import json
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from dispatch.coverage import CoverageResult, compute_coverage
-from dispatch.coverage_json import result_document, route_document, to_csv, to_table
+from dispatch.coverage_json import result_document, route_document
+from dispatch.coverage_sheets import CSV_HEADERS, coverage_csv, coverage_table
 from dispatch.fixes import FixArrays
-from dispatch.parameters import CoverageParams
+from dispatch.local_time import local_text
+from dispatch.parameters import ENGINE_VERSION, CoverageParams
 from tests.dispatch.geometry_fixtures import HAIRPIN, L_SHAPED, SELF_TOUCHING_LOOP
 from tests.dispatch.synthetic import T0, Drive, arrays, plough, street, window
+
+VLADIVOSTOK = ZoneInfo("Asia/Vladivostok")
 
 EAST_WEST = ((0.0, 0.0), (1000.0, 0.0))
 THERE_AND_BACK = [(-60.0, 0.0), (1060.0, 0.0), (1060.0, 3.0), (-60.0, 3.0)]
@@ -83,16 +88,33 @@ def test_documents_are_geojson_with_iso_times_and_wgs84() -> None:
     assert doc["from"].endswith("+00:00") and doc["computed_at"].endswith("+00:00")
 
 
-def test_csv_has_one_row_per_stretch_and_table_one_line_per_route() -> None:
-    """The CSV starts with the parameters and lists every stretch; the table every route."""
+def test_csv_opens_in_a_russian_spreadsheet_one_row_per_stretch() -> None:
+    """BOM and ``;``; the window and parameters as ``параметр;значение`` rows; one row per
+    stretch with Russian states and the city's local times."""
     result = two_routes_result()
-    text = to_csv(result)
-    assert text.startswith("# coverage")
-    rows = list(csv.DictReader(io.StringIO(text.split("\n", 1)[1])))
-    assert len(rows) == sum(len(rc.stretches) for rc in result.routes)
-    assert {r["state"] for r in rows} == {"served", "not_served"}
-    table = to_table(result)
-    assert "street 1" in table and "street 2" in table and "total" in table
+    text = coverage_csv(result, VLADIVOSTOK)
+    assert text.startswith("\ufeffпараметр;значение\r\nокно с;14.01.2026 11:55 (+10:00)\r\n")
+    about, table = text[1:].split("\r\n\r\n")
+    pairs = dict(csv.reader(io.StringIO(about), delimiter=";"))
+    assert pairs["окно по"] == "14.01.2026 18:00 (+10:00)"
+    assert pairs["min_progress_ratio"] == "0,5" and pairs["engine"] == ENGINE_VERSION
+    rows = list(csv.reader(io.StringIO(table), delimiter=";"))
+    assert tuple(rows[0]) == CSV_HEADERS
+    assert len(rows) - 1 == sum(len(rc.stretches) for rc in result.routes)
+    served = result.route(1).stretches[0]
+    assert rows[1][:9] == ["1", "street 1", "ООО «А»", "2", "0", "0", "1000", "1000", "убрано"]
+    assert rows[1][14] == local_text(served.last_service, VLADIVOSTOK)
+    assert rows[1][14].endswith(" (+10:00)")
+    assert rows[2][8] == "не убрано" and rows[2][13:16] == ["", "", ""]
+
+
+def test_table_has_one_line_per_route_with_local_times() -> None:
+    result = two_routes_result()
+    lines = coverage_table(result, VLADIVOSTOK).splitlines()
+    assert lines[0] == "уборка с 14.01.2026 11:55 (+10:00) по 14.01.2026 18:00 (+10:00)"
+    assert lines[3].split() == ["1", "street", "1", "1,00", "100,0%", "0,0%", "0,0%", "0,0%",
+                                *local_text(result.route(1).cleared_at, VLADIVOSTOK).split()]
+    assert lines[4].split()[-1] == "-" and lines[-1].split() == ["всего", "2,00", "50,0%"]
 
 
 def test_cleared_at_is_when_the_last_required_pass_came() -> None:

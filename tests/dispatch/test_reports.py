@@ -6,13 +6,16 @@ import csv
 import io
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from dispatch.coverage import compute_coverage
-from dispatch.reports import ACT_COLUMNS, act_rows, storm_csv
+from dispatch.reports import ACT_HEADERS, act_rows, storm_csv
 from dispatch.storms import Storm, StormReport, storm_report
 from maps.assets import external_references
-from maps.report_page import render_storm_report
+from maps.report_page import ActLinks, render_storm_report
 from tests.dispatch.synthetic import T0, Drive, arrays, plough, street
+
+VLADIVOSTOK = ZoneInfo("Asia/Vladivostok")
 
 
 def report() -> StormReport:
@@ -38,22 +41,42 @@ def test_act_rows_per_route_grouped_by_contractor() -> None:
     assert rows[1].status == "pending" and rows[1].vehicles == ""
 
 
-def test_csv_act_names_storm_norms_and_parameters_first() -> None:
-    """Comment lines say which storm, norms and parameters; then one row per route."""
-    text = storm_csv(report())
-    head = [line for line in text.splitlines() if line.startswith("#")]
-    assert "Метель 3 февраля" in head[0] and "norms" in head[1] and "parameters" in head[2]
-    rows = list(csv.DictReader(io.StringIO("\n".join(
-        line for line in text.splitlines() if not line.startswith("#")))))
-    assert tuple(rows[0]) == ACT_COLUMNS
-    assert rows[0]["status"] == "within_norm" and rows[0]["norm_h"] == "4.0"
+def test_csv_act_opens_in_a_russian_spreadsheet() -> None:
+    """BOM, ``;``, the storm and parameters as ``параметр;значение`` rows, then one row per
+    route in Russian with local times and decimal commas."""
+    text = storm_csv(report(), VLADIVOSTOK)
+    assert text.startswith("\ufeffпараметр;значение\r\n")
+    about, table = text[1:].split("\r\n\r\n")
+    pairs = dict(row for row in csv.reader(io.StringIO(about), delimiter=";"))
+    assert pairs["снегопад"] == "№ 3: Метель 3 февраля"
+    assert pairs["начало"] == "14.01.2026 11:00 (+10:00)"  # 01:00 UTC
+    assert pairs["окончание снегопада"] == "14.01.2026 12:00 (+10:00)"
+    assert pairs["нормативы"] == "класс 1: 4 ч, класс 2: 6 ч, класс 3: 12 ч"
+    assert pairs["served_fraction"] == "0,9" and pairs["cleaning.max_hdop"] == "5"
+    rows = list(csv.reader(io.StringIO(table), delimiter=";"))
+    assert tuple(rows[0]) == ACT_HEADERS
+    assert rows[1] == ["ООО «А»", "1", "ул. Ленина", "очистка плугом", "1", "1000", "1000", "0",
+                       "0", "0", "100", "4", "14.01.2026 16:00 (+10:00)",
+                       "14.01.2026 12:04 (+10:00)", "0,08", "в норматив", "КДМ 007 (7)"]
+    assert rows[2][-4:] == ["", "", "в работе", ""]
 
 
 def test_html_act_is_offline_and_has_tables_and_map() -> None:
     """The page loads nothing from outside, has both tables and one coverage layer."""
-    html = render_storm_report(report(), assets_prefix="vendor")
+    html = render_storm_report(report(), zone=VLADIVOSTOK, assets_prefix="vendor")
     assert external_references(html) == []
     assert "Акт выполненных работ" in html and "ул. Ленина" in html and "ООО «Б»" in html
     assert re.search(r'<script src="vendor/leaflet/dist/leaflet.js">', html)
     assert html.count("L.geoJson(") == 1
     assert '"state": "served"' in html and '"state": "not_served"' in html
+    assert "Начало: 14.01.2026 11:00 (+10:00)" in html and "+00:00" not in html
+    assert "<nav class=\"gd-report-tools\"" not in html  # a file has no bar of site links
+
+
+def test_served_act_has_links_and_a_print_stylesheet() -> None:
+    """The page the site serves leads back, to its CSV and to printing; print hides that bar."""
+    html = render_storm_report(report(), zone=VLADIVOSTOK,
+                               links=ActLinks(back="/storms", csv="/api/storms/3/act?format=csv"))
+    assert '<a href="/api/storms/3/act?format=csv" data-act-csv download>' in html
+    assert 'onclick="window.print()"' in html
+    assert re.search(r"@media print\{\s*\.gd-report-tools,[^}]*display:none", html)

@@ -62,9 +62,9 @@ def test_csv_opens_in_a_russian_spreadsheet(trail: None,
                            "Стало;Подробности\r\n")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert rows[1:] == [
-        ["2026-12-05 12:02:00+10:00", "boss", "admin", "10.0.0.1", "удаление", "маршрут", "3",
+        ["05.12.2026 12:02:00 (+10:00)", "boss", "admin", "10.0.0.1", "удаление", "маршрут", "3",
          "", "", ""],
-        ["2026-12-05 12:01:00+10:00", "ivanova", "dispatcher", "10.0.0.7", "изменение", "метка",
+        ["05.12.2026 12:01:00 (+10:00)", "ivanova", "dispatcher", "10.0.0.7", "изменение", "метка",
          "12", '{"text": "скользко"}', '{"text": "=посыпано; 2"}', ""]]
 
 
@@ -75,12 +75,12 @@ def test_filters_and_the_table(trail: None, tmp_path: Path,
                  "--who", "boss", "--output", str(out)]) == 0
     assert capsys.readouterr().err == f"2 entries written to {out}\n"
     assert out.read_text(encoding="utf-8").splitlines()[1:] == [
-        "2026-12-05 13:30:00+10:00 boss             создание         учётная запись     petrov",
-        "2026-12-05 12:02:00+10:00 boss             удаление         маршрут            3"]
+        "05.12.2026 13:30:00 (+10:00) boss             создание         учётная запись     petrov",
+        "05.12.2026 12:02:00 (+10:00) boss             удаление         маршрут            3"]
     assert main(["audit", "--from", "2026-12-05T11:00", "--to", "2026-12-06T00:00",
                  "--kind", "session", "--action", "sign_in"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split()[2:] for line in lines[1:]] == [["ivanova", "вход", "сеанс", "ivanova"]]
+    assert [line.split()[3:] for line in lines[1:]] == [["ivanova", "вход", "сеанс", "ivanova"]]
 
 
 def test_a_formula_is_never_a_formula_in_the_csv(cur: Any,
@@ -95,7 +95,8 @@ def test_a_formula_is_never_a_formula_in_the_csv(cur: Any,
 def test_bad_window_is_refused(trail: None, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", "--from", "вчера"]) == 2
     assert capsys.readouterr().err == (
-        "glonass-dispatch: audit --from: 'вчера' is not an ISO 8601 time\n")
+        "glonass-dispatch: audit --from: 'вчера' is not an ISO 8601 time "
+        "(e.g. 2026-12-05T08:00, read in site.time_zone)\n")
     assert main(["audit", "--from", "2026-12-05T12:00", "--to", "2026-12-05T11:00"]) == 2
     assert capsys.readouterr().err == "glonass-dispatch: audit: --from must be before --to\n"
 

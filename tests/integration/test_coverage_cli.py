@@ -72,10 +72,17 @@ def test_coverage_other_formats_for_one_route(city: dict[str, int], fmt: str,
     captured = capsys.readouterr()
     assert captured.err == ""
     if fmt == "table":
-        assert re.search(r"ул\. Ленина\s+1\.00\s+100\.0%", captured.out)
+        assert captured.out.startswith(
+            "уборка с 14.01.2026 11:55 (+10:00) по 14.01.2026 14:00 (+10:00)\n")
+        assert re.search(r"ул\. Ленина\s+1,00\s+100,0%", captured.out)
     elif fmt == "csv":
-        rows = list(csv.DictReader(io.StringIO(captured.out.split("\n", 1)[1])))
-        assert {r["state"] for r in rows} == {"served"}
+        assert captured.out.startswith("\ufeffпараметр;значение\r\n"
+                                       "окно с;14.01.2026 11:55 (+10:00)\r\n")
+        table = captured.out.split("\r\n\r\n")[1]
+        rows = list(csv.DictReader(io.StringIO(table), delimiter=";"))
+        assert {r["Состояние"] for r in rows} == {"убрано"}
+        assert all(r["Маршрут"] == "ул. Ленина" and r["Последний проход"].endswith("(+10:00)")
+                   for r in rows)
     else:
         document = json.loads(captured.out)
         assert document["type"] == "FeatureCollection" and "parameters" in document
@@ -94,6 +101,24 @@ def test_coverage_save_stores_the_result_with_its_parameters(
     conn.close()
 
 
+def test_a_time_without_offset_is_the_city_clock(city: dict[str, int],
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """An auditor typing local midnight means 14:00 UTC the day before (site.time_zone)."""
+    assert main(["coverage", "--all", "--from", "2026-01-14T00:00", "--to", "2026-01-14T12:00",
+                 "--format", "json", "-q"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert (document["from"], document["to"]) == ("2026-01-13T14:00:00+00:00",
+                                                  "2026-01-14T02:00:00+00:00")
+
+
+def test_a_time_that_is_not_iso_8601_is_refused(city: dict[str, int],
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["coverage", "--all", "--from", "14.01.2026"]) == 2
+    assert capsys.readouterr().err == (
+        "glonass-dispatch: coverage --from: '14.01.2026' is not an ISO 8601 time "
+        "(e.g. 2026-12-05T08:00, read in site.time_zone)\n")
+
+
 def test_unknown_route_is_an_error(city: dict[str, int],
                                    capsys: pytest.CaptureFixture[str]) -> None:
     """Asking for a route that does not exist fails with a message."""
@@ -109,15 +134,22 @@ def test_storm_report_csv_and_offline_html(city: dict[str, int], tmp_path: Path,
     storm_id = int(re.findall(r"storm (\d+) declared", capsys.readouterr().out)[0])
     assert main(["storms", "end", str(storm_id), "--snowfall-end", T0.isoformat(),
                  "--close", (T0 + timedelta(hours=2)).isoformat()]) == 0
+    assert capsys.readouterr().out.endswith(
+        f"storm {storm_id}: snowfall ended 14.01.2026 12:00 (+10:00)\n")
     assert main(["storms", "list"]) == 0
-    assert "Метель" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines()[1].split() == [
+        str(storm_id), "Метель", "14.01.2026", "11:00", "(+10:00)", "14.01.2026", "12:00",
+        "(+10:00)", "14.01.2026", "14:00", "(+10:00)"]
 
     assert main(["report", "storm", str(storm_id), "--format", "csv", "-q"]) == 0
     text = capsys.readouterr().out
-    rows = {r["route"]: r for r in csv.DictReader(
-        io.StringIO("\n".join(x for x in text.splitlines() if not x.startswith("#"))))}
-    assert rows["ул. Ленина"]["status"] == "within_norm"
-    assert rows["ул. Мира"]["norm_h"] == "10.0"
+    about, table = text.removeprefix("\ufeff").split("\r\n\r\n")
+    assert dict(csv.reader(io.StringIO(about), delimiter=";"))["начало"] == (
+        "14.01.2026 11:00 (+10:00)")
+    rows = {r["Маршрут"]: r for r in csv.DictReader(io.StringIO(table), delimiter=";")}
+    assert rows["ул. Ленина"]["Итог"] == "в норматив"
+    assert rows["ул. Мира"]["Норматив, ч"] == "10"
+    assert rows["ул. Мира"]["Итог"] == "просрочено"
 
     page = tmp_path / "acts" / "storm.html"
     page.parent.mkdir()
@@ -126,7 +158,17 @@ def test_storm_report_csv_and_offline_html(city: dict[str, int], tmp_path: Path,
     assert external_references(html) == []
     scripts = re.findall(r'<script src="([^"]+)"', html)
     assert scripts and all((page.parent / s).is_file() for s in scripts)
-    assert "ул. Ленина" in html
+    assert "ул. Ленина" in html and "Начало: 14.01.2026 11:00 (+10:00)" in html
+
+
+def test_storm_declared_with_local_times_lists_them_as_typed(
+        city: dict[str, int], capsys: pytest.CaptureFixture[str]) -> None:
+    """``--start`` without an offset is the city's time; the list shows it back the same."""
+    assert main(["storms", "declare", "Буран", "--start", "2026-12-05T02:30"]) == 0
+    capsys.readouterr()
+    assert main(["storms", "list"]) == 0
+    line = capsys.readouterr().out.splitlines()[1]
+    assert "Буран" in line and "05.12.2026 02:30 (+10:00)" in line
 
 
 def test_report_for_a_missing_storm_fails(city: dict[str, int],

@@ -166,9 +166,20 @@ def test_track_downloads_as_gpx_and_csv(server: Served) -> None:
     first = segments[0].find("g:trkpt", ns)
     assert first is not None and abs(float(first.get("lat", "0")) - fix(0)["lat"]) < 1e-6
     with urllib.request.urlopen(url + "&format=csv", timeout=10) as r:
-        rows = list(csv.DictReader(io.StringIO(r.read().decode("utf-8"))))
-    assert [datetime.fromisoformat(row["time"]) for row in rows] == [
-        fix(0)["time"], fix(1)["time"], T0 + timedelta(hours=1)]
+        assert r.headers["content-disposition"] == (
+            f'attachment; filename="track-{vehicle_id}-20260203-1000-20260204-1000.csv"')
+        text = r.read().decode("utf-8")
+    assert text.startswith("\ufeffВремя;Широта;Долгота;Скорость, км/ч;")
+    rows = list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
+    assert [row["Время"] for row in rows] == [  # 07:00 UTC is 17:00 in Vladivostok
+        "03.02.2026 17:00:00 (+10:00)", "03.02.2026 17:00:05 (+10:00)",
+        "03.02.2026 18:00:00 (+10:00)"]
+    assert rows[0]["Широта"] == f"{fix(0)['lat']:.7f}".replace(".", ",")
+    # the same window typed as the city's wall clock, without an offset
+    local = f"{server.base_url}/api/vehicles/{vehicle_id}/track?from=2026-02-03T10:00" \
+            "&to=2026-02-03T17:30&format=csv"
+    with urllib.request.urlopen(local, timeout=10) as r:
+        assert r.read().decode("utf-8").count("\r\n") == 1 + 2  # header + the first two
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(url + "&format=kml", timeout=10)
     assert caught.value.code == 400

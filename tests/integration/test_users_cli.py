@@ -83,8 +83,8 @@ def test_list_shows_role_state_and_local_times(cur: Any, monkeypatch: pytest.Mon
     header, ivanova, petrov = capsys.readouterr().out.splitlines()
     assert header.split() == ["login", "role", "state", "created", "last", "sign-in"]
     assert ivanova.split()[:3] == ["ivanova", "dispatcher", "enabled"]
-    assert ivanova.endswith("  2026-12-05 13:04:05+10:00")  # Vladivostok, with its offset
-    assert ivanova.split()[4].endswith("+10:00")  # created, in the same zone
+    assert ivanova.endswith("  05.12.2026 13:04 (+10:00)")  # Vladivostok, with its offset
+    assert ivanova.split()[5] == "(+10:00)"  # created, in the same zone
     assert petrov.split()[:3] + petrov.split()[-1:] == ["petrov", "auditor", "disabled", "-"]
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from db.retranslation import UpstreamDelivery, VehicleDelivery
+from dispatch.local_time import local_text
 from egts_server.retranslator.metrics import delivery_metrics_text
 from maps.delivery import duration, render_delivery_page, report_json
 from tests.retranslator.helpers import T0
+
+VLADIVOSTOK = ZoneInfo("Asia/Vladivostok")
 
 
 def report() -> list[UpstreamDelivery]:
@@ -29,7 +33,7 @@ def report() -> list[UpstreamDelivery]:
 
 def test_page_shows_state_backlog_lag_and_ack_rate_in_russian() -> None:
     """Russian labels, the state in words, 120 queued, 1 h 30 min lag, 95.0 % confirmed."""
-    page = render_delivery_page(report(), T0)
+    page = render_delivery_page(report(), T0, VLADIVOSTOK)
     for text in ("Ретрансляция данных", "нет связи", "В очереди", "Задержка",
                  "Доля подтверждений", "1 ч 30 мин", "95.0%", "153 (ID_NFOUND)",
                  "ЛиАЗ-5292 (гар. № 007)", "1085", "host:42"):
@@ -38,7 +42,16 @@ def test_page_shows_state_backlog_lag_and_ack_rate_in_russian() -> None:
 
 def test_page_without_upstreams_says_how_to_configure_one() -> None:
     """An empty report explains the configuration key."""
-    assert "[[retranslator.upstreams]]" in render_delivery_page([], T0)
+    assert "[[retranslator.upstreams]]" in render_delivery_page([], T0, VLADIVOSTOK)
+
+
+def test_page_has_the_app_bar_and_local_times() -> None:
+    """The console sits under the site's bar (a way back to the map) and speaks local time."""
+    page = render_delivery_page(report(), T0, VLADIVOSTOK)
+    assert '<header class="gd-appbar" id="gd-appbar">' in page
+    assert '<a href="/">Техника на линии</a>' in page
+    assert f"Сформировано {local_text(T0, VLADIVOSTOK, seconds=True)};" in page
+    assert local_text(T0, VLADIVOSTOK, seconds=True).endswith(" (+10:00)")
 
 
 def test_json_has_lag_and_ratio_per_vehicle() -> None:
