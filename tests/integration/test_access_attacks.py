@@ -38,6 +38,7 @@ WRITE_CALLS = [
     ("POST", "/api/marks", {}),
     ("DELETE", "/api/routes/1", None),
     ("POST", "/api/storms", {}),
+    ("POST", "/api/storms/1/end", {}),
 ]
 
 

@@ -23,7 +23,7 @@
       (map.getPane(p[0]) || map.createPane(p[0])).style.zIndex = String(p[1]);
     });
     var group = L.featureGroup().addTo(map);
-    var state = {doc: null, mode: 'state', fitted: false, request: 0, byRoute: {},
+    var state = {doc: null, url: null, mode: 'state', fitted: false, request: 0, byRoute: {},
       selectedRoute: null};
     var statusNode = q('[data-status]');
     P.scale(map, 'bottomleft');
@@ -293,6 +293,7 @@
       P.getJSON(url).then(function (doc) {
         if (id !== state.request) { return; }
         state.doc = doc || {features: []};
+        state.url = url;
         draw();
         P.say(statusNode, 'ok', '');
         statusNode.hidden = true;
@@ -346,30 +347,22 @@
       return T.toInput(w.from).replace(/[-:]/g, '') + '-' + T.toInput(w.to).replace(/[-:]/g, '');
     }
 
-    function csv() {
-      var cols = ['route_id', 'route_name', 'stretch', 'm_from', 'm_to', 'length_m', 'state',
-        'reason', 'passes_as_drawn', 'passes_against', 'passes_required', 'last_service',
-        'vehicles'];
-      var quote = function (v) {
-        var s = v === null || v === undefined ? '' : String(v);
-        return /[",\n;]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
-      };
-      var lines = [cols.join(',')];
-      ((state.doc && state.doc.features) || []).forEach(function (f) {
-        var p = props(f), passes = p.passes || {};
-        lines.push([p.route_id, p.route_name, p.stretch, p.m_from, p.m_to, p.length_m, p.state,
-          p.reason, passes.as_drawn, passes.against, p.passes_required, p.last_service,
-          (p.vehicles || []).map(function (v) { return v.name || v.id; }).join(' ')]
-          .map(quote).join(','));
-      });
-      return lines.join('\n') + '\n';
+    /* The CSV comes from the server (/api/coverage?format=csv): Russian headers and states,
+       local times, ';' and a BOM, the same file the CLI writes. */
+    function downloadCsv() {
+      var a = P.el('a');
+      a.href = state.url + '&format=csv';
+      a.download = '';
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
     }
 
     panel.querySelectorAll('[data-download]').forEach(function (b) {
       b.addEventListener('click', function () {
         if (!state.doc) { return; }
         if (b.getAttribute('data-download') === 'csv') {
-          P.download('coverage-' + stamp() + '.csv', '\ufeff' + csv(), 'text/csv;charset=utf-8');
+          downloadCsv();
         } else {
           P.download('coverage-' + stamp() + '.geojson', JSON.stringify(state.doc),
             'application/geo+json');
