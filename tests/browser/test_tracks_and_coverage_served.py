@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,6 +55,14 @@ def test_coverage_page_colours_a_ploughed_route_served(server: Served, page: Any
     tip.wait_for()
     text = tip.inner_text()
     assert "убрано" in text and "КДМ-7 (тест)" in text and "прямо 1 из 1" in text
+
+    with page.expect_download() as download:  # the server's CSV for the window on screen
+        page.click('[data-download="csv"]')
+    assert re.fullmatch(r"coverage-\d{8}-\d{4}-\d{8}-\d{4}\.csv",
+                        download.value.suggested_filename)
+    text = Path(download.value.path()).read_bytes().decode("utf-8")
+    assert text.startswith("\ufeffпараметр;значение\r\nокно с;")
+    assert ";улица Севастопольская;" in text and ";убрано;" in text
 
     page.click('[data-mode-value="age"]')
     page.wait_for_selector(f'path.gd-stretch[data-route-id="{route["id"]}"][data-class="band0"]')
