@@ -8,10 +8,10 @@ shown. Server texts are set as text only.
 from __future__ import annotations
 
 import html
-import json
 
 from maps.audit_export import ACTION_LABELS, KIND_LABELS
-from maps.pages.chrome import ROLE_LABELS, time_zone
+from maps.live_map import TIME_ZONE
+from maps.pages.chrome import ROLE_LABELS, app_page
 
 
 def _options(labels: dict[str, str]) -> str:
@@ -19,16 +19,11 @@ def _options(labels: dict[str, str]) -> str:
         f'<option value="{name}">{html.escape(label)}</option>' for name, label in labels.items())
 
 
-def render_audit_page() -> str:
-    config = json.dumps({"timeZone": time_zone(), "roles": ROLE_LABELS}, ensure_ascii=False)
-    return f"""<!doctype html><html lang="ru"><head><meta charset="utf-8">
-<title>Журнал действий · glonass-dispatch</title>
-<link rel="stylesheet" href="/static/css/admin.css"></head>
-<body>
-<h1>Журнал действий</h1>
+def render_audit_page(time_zone: str = TIME_ZONE) -> str:
+    body = f"""<h1>Журнал действий</h1>
 <p class="meta">Кто, когда и откуда менял маршруты, отметки, технику, терминалы, команды и
 учётные записи, и входы в систему. Журнал только дополняется.
-<a href="/">Карта</a> · <a href="/admin/users">Пользователи</a></p>
+<a href="/admin/users">Пользователи</a></p>
 <form class="cmd" data-filters>
 <label>С<input name="from" type="datetime-local"></label>
 <label>По<input name="to" type="datetime-local"></label>
@@ -42,9 +37,6 @@ def render_audit_page() -> str:
 <p class="meta" data-count></p>
 <table data-audit><thead><tr><th>Время</th><th>Кто</th><th>Роль</th><th>Адрес</th>
 <th>Действие</th><th>Объект</th><th>Идентификатор</th><th>Изменения</th></tr></thead>
-<tbody></tbody></table>
-<script>window.GD_AUDIT = {config};</script>
-<script src="/static/js/dom.js"></script>
-<script src="/static/js/pages.js"></script>
-<script src="/static/js/audit.js"></script>
-</body></html>"""
+<tbody></tbody></table>"""
+    return app_page(title="Журнал действий", active="", body_html=body, scripts=["audit"],
+                    config={"timeZone": time_zone, "roles": ROLE_LABELS})

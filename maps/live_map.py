@@ -56,7 +56,8 @@ __all__ = [
 
 #: Komsomolsk-on-Amur, city centre.
 DEFAULT_CENTER: Final = (50.55, 137.0)
-#: Where fix times are shown: the city's local time, whatever the dispatcher's PC is set to.
+#: Where times are shown unless the site says otherwise (``[site] time_zone``): the city's
+#: local time, whatever the dispatcher's PC is set to.
 TIME_ZONE: Final = "Asia/Vladivostok"
 VEHICLES_LAYER_NAME: Final = "Техника"
 ROUTES_LAYER_NAME: Final = "Маршруты уборки"
@@ -106,11 +107,12 @@ class VehicleSymbology(JSCSSMixin, MacroElement):
         track_url: str | None = None,
         playback_url: str | None = None,
         stale_after_s: float = STALE_AFTER_S,
+        time_zone: str = TIME_ZONE,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "VehicleSymbology"
         self.groups = dict(groups)
-        self.config = {**symbology_config(), "apiUrl": api_url, "timeZone": TIME_ZONE,
+        self.config = {**symbology_config(), "apiUrl": api_url, "timeZone": time_zone,
                        "trackUrl": track_url, "playbackUrl": playback_url,
                        "staleAfterS": stale_after_s}
         _link_own_assets(self, asset_prefix)
@@ -168,6 +170,7 @@ class ContextLayers(JSCSSMixin, MacroElement):
         refresh_s: float,
         fit_to_routes: bool,
         asset_prefix: str,
+        time_zone: str = TIME_ZONE,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "ContextLayers"
@@ -178,7 +181,7 @@ class ContextLayers(JSCSSMixin, MacroElement):
             "marksUrl": marks_url,
             "refreshMs": round(refresh_s * 1000),
             "fitToRoutes": fit_to_routes,
-            "timeZone": TIME_ZONE,
+            "timeZone": time_zone,
             "routesLayerName": ROUTES_LAYER_NAME,
             "marksLayerName": MARKS_LAYER_NAME,
         }
@@ -391,6 +394,7 @@ def build_live_map(
     track_url: str | None = "/api/vehicles/{id}/track",
     playback_url: str | None = "/playback",
     stale_after_s: float = STALE_AFTER_S,
+    time_zone: str = TIME_ZONE,
 ) -> folium.Map:
     """The live map as a folium object, before rendering (for pages that add more layers).
 
@@ -404,7 +408,8 @@ def build_live_map(
     ``app_bar`` adds the title bar with the other pages and sign-in (``session_url``), as the
     served site has it; the map alone (tests, embedding) leaves it out. A vehicle's popup offers
     its last hour from ``track_url`` (``{id}`` is replaced) and a link to ``playback_url``;
-    ``stale_after_s`` is when a vehicle that is still online starts to look stale.
+    ``stale_after_s`` is when a vehicle that is still online starts to look stale;
+    ``time_zone`` (IANA) is the zone the page shows times in.
     """
     if poll_interval_s <= 0:
         raise ValueError(f"poll_interval_s must be positive, got {poll_interval_s}")
@@ -440,7 +445,7 @@ def build_live_map(
             layer.add_to(fmap)
     symbology = VehicleSymbology(api_url=api_url, groups=groups, asset_prefix=asset_prefix,
                                  track_url=track_url, playback_url=playback_url,
-                                 stale_after_s=stale_after_s)
+                                 stale_after_s=stale_after_s, time_zone=time_zone)
     symbology.add_to(fmap)
 
     # remove_missing: the API lists offline vehicles too (online=false), so a vehicle missing
@@ -463,6 +468,7 @@ def build_live_map(
         context = ContextLayers(
             routes_url=routes_url, marks_url=marks_url, routes=routes, marks=marks,
             refresh_s=context_refresh_s, fit_to_routes=fit_to_routes, asset_prefix=asset_prefix,
+            time_zone=time_zone,
         )
         context.add_to(fmap)
 
@@ -496,6 +502,7 @@ def render_live_map(
     track_url: str | None = "/api/vehicles/{id}/track",
     playback_url: str | None = "/playback",
     stale_after_s: float = STALE_AFTER_S,
+    time_zone: str = TIME_ZONE,
 ) -> str:
     """The complete HTML page of the live map; raises if any asset would come from elsewhere.
 
@@ -509,7 +516,7 @@ def render_live_map(
         marks_url=marks_url, context_refresh_s=context_refresh_s, fit_to_routes=fit_to_routes,
         static_prefix=static_prefix, asset_prefix=asset_prefix, app_bar=app_bar,
         session_url=session_url, track_url=track_url, playback_url=playback_url,
-        stale_after_s=stale_after_s,
+        stale_after_s=stale_after_s, time_zone=time_zone,
     )
     page: str = fmap.get_root().render()
     return assert_offline(page)

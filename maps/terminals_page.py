@@ -9,11 +9,11 @@ from the server is set as text, never as HTML.
 from __future__ import annotations
 
 import html
-import json
 from typing import Final
 
 from egts_server.commands import COMMAND_CODES
-from maps.pages.chrome import time_zone
+from maps.live_map import TIME_ZONE
+from maps.pages.chrome import app_page
 
 #: What each standard command is called on the page (the API takes the names on the left).
 COMMAND_LABELS: Final = {
@@ -34,17 +34,12 @@ COMMAND_LABELS: Final = {
 }
 assert set(COMMAND_LABELS) == set(COMMAND_CODES), "every standard command has a label"
 
-def render_terminals_page() -> str:
+def render_terminals_page(time_zone: str = TIME_ZONE) -> str:
     options = "".join(f'<option value="{name}">{html.escape(label)}</option>'
                       for name, label in COMMAND_LABELS.items())
-    config = json.dumps({"timeZone": time_zone()})
-    return f"""<!doctype html><html lang="ru"><head><meta charset="utf-8">
-<title>Терминалы · glonass-dispatch</title>
-<link rel="stylesheet" href="/static/css/admin.css"></head>
-<body>
-<h1>Терминалы и команды</h1>
+    body = f"""<h1>Терминалы и команды</h1>
 <p class="meta">Команды ЕГТС уходят терминалу, когда он на связи (или при следующем входе);
-статус обновляется сам. <a href="/">Карта</a> · <a href="/admin/delivery">Ретрансляция</a></p>
+статус обновляется сам. <a href="/admin/delivery">Ретрансляция</a></p>
 <p class="error" data-error hidden></p>
 <table data-terminals><thead><tr><th>№</th><th>Терминал</th><th>IMEI</th><th>Статус</th>
 <th>ТС</th><th>Последний вход</th><th></th></tr></thead><tbody></tbody></table>
@@ -72,9 +67,6 @@ value="1"></label>
 <table data-history><thead><tr><th>№</th><th>Создана</th><th>Кем</th><th>Команда</th>
 <th>Статус</th><th>Попыток</th><th>Ответ терминала</th><th></th></tr></thead><tbody></tbody>
 </table>
-</section>
-<script>window.GD_TERMINALS = {config};</script>
-<script src="/static/js/dom.js"></script>
-<script src="/static/js/pages.js"></script>
-<script src="/static/js/terminals.js"></script>
-</body></html>"""
+</section>"""
+    return app_page(title="Терминалы", active="", body_html=body, scripts=["terminals"],
+                    config={"timeZone": time_zone})

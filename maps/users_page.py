@@ -7,22 +7,17 @@ writes through the same API with the session's CSRF token. Server texts are set 
 from __future__ import annotations
 
 import html
-import json
 
 from db.users import ROLES
-from maps.pages.chrome import ROLE_LABELS, time_zone
+from maps.live_map import TIME_ZONE
+from maps.pages.chrome import ROLE_LABELS, app_page
 
 
-def render_users_page() -> str:
+def render_users_page(time_zone: str = TIME_ZONE) -> str:
     roles = "".join(f'<option value="{r}">{html.escape(ROLE_LABELS[r])}</option>' for r in ROLES)
-    config = json.dumps({"timeZone": time_zone(), "roles": ROLE_LABELS}, ensure_ascii=False)
-    return f"""<!doctype html><html lang="ru"><head><meta charset="utf-8">
-<title>Пользователи · glonass-dispatch</title>
-<link rel="stylesheet" href="/static/css/admin.css"></head>
-<body>
-<h1>Пользователи</h1>
+    body = f"""<h1>Пользователи</h1>
 <p class="meta">Смена роли или пароля, отключение и удаление сразу завершают сеансы
-пользователя. <a href="/">Карта</a> · <a href="/admin/terminals">Терминалы</a> ·
+пользователя. <a href="/admin/terminals">Терминалы</a> ·
 <a href="/admin/audit">Журнал действий</a></p>
 <p class="error" data-error hidden></p>
 <table data-users><thead><tr><th>Логин</th><th>Роль</th><th>Состояние</th><th>Создан</th>
@@ -41,9 +36,6 @@ required></label>
 required></label>
 <button type="submit">Добавить</button>
 </form>
-<p class="error" data-form-error hidden></p>
-<script>window.GD_USERS = {config};</script>
-<script src="/static/js/dom.js"></script>
-<script src="/static/js/pages.js"></script>
-<script src="/static/js/users.js"></script>
-</body></html>"""
+<p class="error" data-form-error hidden></p>"""
+    return app_page(title="Пользователи", active="", body_html=body, scripts=["users"],
+                    config={"timeZone": time_zone, "roles": ROLE_LABELS})

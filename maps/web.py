@@ -70,17 +70,18 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     root = Resource()
     center, zoom = (settings.center_lat, settings.center_lon), settings.zoom
     tiles = settings.tile_url or None
+    zone_name = site.time_zone
     root.putChild(b"", HtmlPage(render_live_map(
         center=center, zoom=zoom, tile_url=tiles, poll_interval_s=settings.poll_interval_s,
-        app_bar=True)))
+        app_bar=True, time_zone=zone_name)))
     # the dispatcher's other pages, each rendered once here
-    root.putChild(b"editor", HtmlPage(render_editor_page(center=center, zoom=zoom,
-                                                         tile_url=tiles)))
-    root.putChild(b"coverage", HtmlPage(render_coverage_page(center=center, zoom=zoom,
-                                                             tile_url=tiles,
-                                                             storms_url="/api/storms")))
-    root.putChild(b"playback", HtmlPage(render_playback_page(center=center, zoom=zoom,
-                                                             tile_url=tiles)))
+    root.putChild(b"editor", HtmlPage(render_editor_page(
+        center=center, zoom=zoom, tile_url=tiles, time_zone=zone_name)))
+    root.putChild(b"coverage", HtmlPage(render_coverage_page(
+        center=center, zoom=zoom, tile_url=tiles, storms_url="/api/storms",
+        time_zone=zone_name)))
+    root.putChild(b"playback", HtmlPage(render_playback_page(
+        center=center, zoom=zoom, tile_url=tiles, time_zone=zone_name)))
     root.putChild(b"static", StaticFiles(str(STATIC_DIR)))
     api = Resource()
     root.putChild(b"api", api)
@@ -91,8 +92,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     api.putChild(b"events", EventsResource(coverage, pool, clock))
     api.putChild(b"marks", MarksResource(pool))
     api.putChild(b"storms", StormsResource(pool, coverage, clock))
-    root.putChild(b"storms", StormsPages(render_storms_page(site.time_zone), pool, coverage,
-                                         clock))
+    root.putChild(b"storms", StormsPages(render_storms_page(zone_name), pool, coverage, clock))
     api.putChild(b"terminals", AdminOnly(TerminalsResource(pool, command_ttl_s)))
     root.putChild(b"healthz", Health(pool))
     if metrics is not None:
@@ -105,9 +105,9 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     admin = Resource()
     root.putChild(b"admin", AdminOnly(admin))
     admin.putChild(b"delivery", DeliveryPage(pool, clock, zone))
-    admin.putChild(b"terminals", HtmlPage(render_terminals_page()))
-    admin.putChild(b"users", HtmlPage(render_users_page()))
-    admin.putChild(b"audit", HtmlPage(render_audit_page()))
+    admin.putChild(b"terminals", HtmlPage(render_terminals_page(zone_name)))
+    admin.putChild(b"users", HtmlPage(render_users_page(zone_name)))
+    admin.putChild(b"audit", HtmlPage(render_audit_page(zone_name)))
     throttle = SignInThrottle(reactor.seconds, ThrottlePolicy(
         per_login=auth.throttle_failures, per_address=auth.throttle_failures_per_address))
     hasher = PasswordPool(reactor, threads=auth.hash_threads)

@@ -23,7 +23,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from maps.assets import DEFAULT_PREFIX, assert_offline, localize
-from maps.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE, NeutralBasemap
+from maps.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, NeutralBasemap
 
 __all__ = [
     "APPBAR_HEIGHT_PX",
@@ -35,7 +35,6 @@ __all__ = [
     "app_page",
     "finish_page",
     "page_map",
-    "time_zone",
 ]
 
 #: (key, path, label) of every page in the bar, in the order a dispatcher's day uses them.
@@ -183,8 +182,3 @@ def app_page(*, title: str, active: str, body_html: str, scripts: Sequence[str] 
 def _script_json(value: Any) -> str:
     """JSON safe inside <script>: no ``</script>`` or ``<!--`` can end it early."""
     return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
-
-
-def time_zone() -> str:
-    """The city's zone, in which every page shows and reads times."""
-    return TIME_ZONE

@@ -21,8 +21,8 @@ from folium.template import Template
 
 from dispatch.coverage_sheets import REASON_LABELS, STATE_LABELS
 from maps.assets import DEFAULT_PREFIX
-from maps.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION
-from maps.pages.chrome import PageScript, finish_page, page_map, time_zone
+from maps.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE
+from maps.pages.chrome import PageScript, finish_page, page_map
 from maps.public_export import NO_DATA_COLOUR, SERVICE_BANDS
 from maps.report_page import STATE_STYLES
 from maps.styles import DIRECTION_LABELS, TREATMENT_STYLES
@@ -130,14 +130,15 @@ def build_coverage_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: in
                        tile_url: str | None = None, tile_attribution: str = OSM_ATTRIBUTION,
                        coverage_url: str = "/api/coverage", storms_url: str | None = None,
                        session_url: str | None = "/api/session",
-                       asset_prefix: str = "/static") -> folium.Map:
+                       asset_prefix: str = "/static",
+                       time_zone: str = TIME_ZONE) -> folium.Map:
     """The coverage page as a folium map (before :func:`maps.pages.chrome.finish_page`)."""
     fmap = page_map(title=PAGE_TITLE, active="coverage", center=center, zoom=zoom,
                     tile_url=tile_url, tile_attribution=tile_attribution,
                     session_url=session_url, side_width_px=SIDE_WIDTH_PX,
                     asset_prefix=asset_prefix)
     config = {**coverage_config(), "coverageUrl": coverage_url, "stormsUrl": storms_url,
-              "timeZone": time_zone()}
+              "timeZone": time_zone}
     CoverageApp(config=config, asset_prefix=asset_prefix).add_to(fmap)
     return fmap
 
@@ -147,10 +148,11 @@ def render_coverage_page(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: 
                          coverage_url: str = "/api/coverage", storms_url: str | None = None,
                          session_url: str | None = "/api/session",
                          static_prefix: str = DEFAULT_PREFIX,
-                         asset_prefix: str = "/static") -> str:
+                         asset_prefix: str = "/static",
+                         time_zone: str = TIME_ZONE) -> str:
     """The coverage page's HTML, rendered once at start-up; raises on any external asset."""
     fmap = build_coverage_map(center=center, zoom=zoom, tile_url=tile_url,
                               tile_attribution=tile_attribution, coverage_url=coverage_url,
                               storms_url=storms_url, session_url=session_url,
-                              asset_prefix=asset_prefix)
+                              asset_prefix=asset_prefix, time_zone=time_zone)
     return finish_page(fmap, static_prefix=static_prefix)

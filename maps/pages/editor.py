@@ -23,8 +23,8 @@ from folium.template import Template
 from dispatch.marks import LAYERS, STATUSES
 from dispatch.routes import MAX_HALF_WIDTH_M, MAX_PASSES
 from maps.assets import DEFAULT_PREFIX
-from maps.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION
-from maps.pages.chrome import EDITOR_ROLES, PageScript, finish_page, page_map, time_zone
+from maps.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE
+from maps.pages.chrome import EDITOR_ROLES, PageScript, finish_page, page_map
 from maps.pages.forms import field, select
 from maps.styles import (
     DIRECTION_LABELS,
@@ -217,7 +217,8 @@ def build_editor_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: int 
                      routes_url: str = "/api/routes", marks_url: str = "/api/marks",
                      vehicles_url: str = "/api/vehicles",
                      session_url: str | None = "/api/session",
-                     asset_prefix: str = "/static") -> folium.Map:
+                     asset_prefix: str = "/static",
+                     time_zone: str = TIME_ZONE) -> folium.Map:
     """The editor as a folium map (before :func:`maps.pages.chrome.finish_page`)."""
     fmap = page_map(title=PAGE_TITLE, active="editor", center=center, zoom=zoom,
                     tile_url=tile_url, tile_attribution=tile_attribution,
@@ -239,7 +240,7 @@ def build_editor_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: int 
     config = {
         **context_config(),
         "routesUrl": routes_url, "marksUrl": marks_url, "vehiclesUrl": vehicles_url,
-        "timeZone": time_zone(), "editorRoles": list(EDITOR_ROLES),
+        "timeZone": time_zone, "editorRoles": list(EDITOR_ROLES),
         "markTools": mark_tools(), "toolLabels": _TOOL_LABELS, "textCaptions": TEXT_CAPTIONS,
         "markLayerOrder": [m.layer for m in MARK_STYLES],
         "limits": {"passes": MAX_PASSES, "halfWidth": MAX_HALF_WIDTH_M},
@@ -252,9 +253,10 @@ def render_editor_page(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: in
                        tile_url: str | None = None, tile_attribution: str = OSM_ATTRIBUTION,
                        session_url: str | None = "/api/session",
                        static_prefix: str = DEFAULT_PREFIX,
-                       asset_prefix: str = "/static") -> str:
+                       asset_prefix: str = "/static",
+                       time_zone: str = TIME_ZONE) -> str:
     """The editor's HTML, rendered once at start-up; raises if any asset would be external."""
     fmap = build_editor_map(center=center, zoom=zoom, tile_url=tile_url,
                             tile_attribution=tile_attribution, session_url=session_url,
-                            asset_prefix=asset_prefix)
+                            asset_prefix=asset_prefix, time_zone=time_zone)
     return finish_page(fmap, static_prefix=static_prefix)

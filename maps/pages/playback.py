@@ -17,8 +17,8 @@ import folium
 from folium.template import Template
 
 from maps.assets import DEFAULT_PREFIX
-from maps.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION
-from maps.pages.chrome import PageScript, finish_page, page_map, time_zone
+from maps.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE
+from maps.pages.chrome import PageScript, finish_page, page_map
 from maps.styles import symbology_config
 
 __all__ = ["PlaybackApp", "build_playback_map", "render_playback_page"]
@@ -109,14 +109,15 @@ def build_playback_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: in
                        tile_url: str | None = None, tile_attribution: str = OSM_ATTRIBUTION,
                        vehicles_url: str = "/api/vehicles",
                        session_url: str | None = "/api/session",
-                       asset_prefix: str = "/static") -> folium.Map:
+                       asset_prefix: str = "/static",
+                       time_zone: str = TIME_ZONE) -> folium.Map:
     """The playback page as a folium map (before :func:`maps.pages.chrome.finish_page`)."""
     fmap = page_map(title=PAGE_TITLE, active="playback", center=center, zoom=zoom,
                     tile_url=tile_url, tile_attribution=tile_attribution,
                     session_url=session_url, side_width_px=SIDE_WIDTH_PX,
                     asset_prefix=asset_prefix)
     config = {**symbology_config(), "vehiclesUrl": vehicles_url,
-              "trackUrl": vehicles_url.rstrip("/") + "/{id}/track", "timeZone": time_zone(),
+              "trackUrl": vehicles_url.rstrip("/") + "/{id}/track", "timeZone": time_zone,
               "presets": [hours for _label, hours in PRESETS], "defaultHours": 3}
     PlaybackApp(config=config, asset_prefix=asset_prefix).add_to(fmap)
     return fmap
@@ -127,9 +128,11 @@ def render_playback_page(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: 
                          vehicles_url: str = "/api/vehicles",
                          session_url: str | None = "/api/session",
                          static_prefix: str = DEFAULT_PREFIX,
-                         asset_prefix: str = "/static") -> str:
+                         asset_prefix: str = "/static",
+                         time_zone: str = TIME_ZONE) -> str:
     """The playback page's HTML, rendered once at start-up; raises on any external asset."""
     fmap = build_playback_map(center=center, zoom=zoom, tile_url=tile_url,
                               tile_attribution=tile_attribution, vehicles_url=vehicles_url,
-                              session_url=session_url, asset_prefix=asset_prefix)
+                              session_url=session_url, asset_prefix=asset_prefix,
+                              time_zone=time_zone)
     return finish_page(fmap, static_prefix=static_prefix)

@@ -9,10 +9,14 @@ from collections.abc import Callable
 import pytest
 
 from maps.assets import STATIC_DIR, external_references
+from maps.audit_page import render_audit_page
 from maps.live_map import render_live_map
 from maps.pages import render_coverage_page, render_editor_page, render_playback_page
 from maps.pages.chrome import NAV
 from maps.pages.editor import mark_tools
+from maps.storms_page import render_storms_page
+from maps.terminals_page import render_terminals_page
+from maps.users_page import render_users_page
 
 SRC_HREF = re.compile(r"""<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["']([^"']+)["']""")
 
@@ -125,3 +129,31 @@ def test_playback_page_uses_the_track_api() -> None:
     assert '"trackUrl": "/api/vehicles/{id}/track"' in html
     for fmt in ("geojson", "gpx", "csv"):
         assert f'data-download="{fmt}"' in html
+
+
+def test_every_page_shows_times_in_the_configured_zone() -> None:
+    """``[site] time_zone`` reaches each page's scripts; the default is the city's zone."""
+    moscow = {
+        "live": render_live_map(tile_url=None, app_bar=True, time_zone="Europe/Moscow"),
+        "editor": render_editor_page(time_zone="Europe/Moscow"),
+        "coverage": render_coverage_page(time_zone="Europe/Moscow"),
+        "playback": render_playback_page(time_zone="Europe/Moscow"),
+        "storms": render_storms_page("Europe/Moscow"),
+        "terminals": render_terminals_page("Europe/Moscow"),
+        "users": render_users_page("Europe/Moscow"),
+        "audit": render_audit_page("Europe/Moscow"),
+    }
+    for key, html in moscow.items():
+        assert '"timeZone": "Europe/Moscow"' in html, key
+        assert "Asia/Vladivostok" not in html, key
+    for key, render in PAGES.items():
+        assert '"timeZone": "Asia/Vladivostok"' in render(), key
+
+
+def test_pages_without_a_map_sit_under_the_same_bar() -> None:
+    """The admin pages and /storms have the app bar (a way back to every page)."""
+    for html in (render_storms_page("Asia/Vladivostok"), render_users_page(),
+                 render_terminals_page(), render_audit_page()):
+        assert '<header class="gd-appbar" id="gd-appbar">' in html
+        assert all(f'href="{path}"' in html for _key, path, _label in NAV)
+        assert 'GlonassPages.appBar(document.getElementById("gd-appbar")' in html

@@ -169,4 +169,4 @@
 
   showFields();
   loadTerminals();
-}(window.GlonassPages, window.GD_TERMINALS));
+}(window.GlonassPages, window.GD_PAGE));

@@ -131,4 +131,4 @@
   });
 
   load();
-}(window.GlonassPages, window.GD_USERS));
+}(window.GlonassPages, window.GD_PAGE));
