@@ -8,6 +8,7 @@ independently of the server's codec); the server is a real process.
 from __future__ import annotations
 
 import json
+import re
 import struct
 import subprocess
 import sys
@@ -217,6 +218,9 @@ def test_command_waits_for_its_terminal_and_the_cli_follows_it(served: Served,
                               "egts", "5004"], capture_output=True, text=True, env=env,
                              cwd=REPO)
     assert history.returncode == 0 and "confirmed   GETVER" in history.stdout
+    # created at, in Vladivostok time with its offset (site.time_zone), not UTC
+    assert re.match(r"\s*\d+  \d\d\.\d\d\.\d{4} \d\d:\d\d \(\+10:00\)  confirmed   GETVER",
+                    history.stdout), history.stdout
 
 
 def test_cli_refuses_with_the_flag_named(served: Served) -> None:
