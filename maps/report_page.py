@@ -20,7 +20,8 @@ from datetime import datetime, tzinfo
 from typing import Any, Final
 
 import folium
-from branca.element import Figure
+from branca.element import Figure, MacroElement
+from folium.template import Template
 
 from dispatch.coverage_json import stretch_feature
 from dispatch.coverage_sheets import STATE_LABELS
@@ -157,7 +158,8 @@ def _map(report: StormReport, zone: tzinfo) -> folium.Map:
     lats = [c[1] for f in features for c in f["geometry"]["coordinates"]] or [50.55]
     lons = [c[0] for f in features for c in f["geometry"]["coordinates"]] or [137.0]
     fmap = folium.Map(location=[(min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2],
-                      zoom_start=13, tiles=None, control_scale=True, height=520)
+                      zoom_start=13, tiles=None, height=520)
+    _MetricScale().add_to(fmap)
     if features:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": features}, name="Покрытие",
@@ -169,6 +171,17 @@ def _map(report: StormReport, zone: tzinfo) -> folium.Map:
                          "техника"])).add_to(fmap)
         fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
     return fmap
+
+
+class _MetricScale(MacroElement):
+    """A metric scale bar (an act is read in metres) and a plain "Leaflet" credit."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+            {{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
+        {% endmacro %}
+    """)
 
 
 def _tools(links: ActLinks) -> str:

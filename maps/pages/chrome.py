@@ -115,7 +115,7 @@ def appbar_html(element_id: str, active: str, asset_prefix: str, side_width_px: 
         "</style>"
         f'<header class="gd-appbar" id="{html.escape(element_id)}">'
         f'<a class="gd-brand" href="/"><img src="{icon}" alt="" width="22" height="22">'
-        f"<span>{html.escape(BRAND)}</span></a>"
+        f"<span>{'<br>'.join(html.escape(part) for part in BRAND.split(' · '))}</span></a>"
         f'<nav class="gd-nav" aria-label="Разделы">{links}</nav>'
         '<div class="gd-session" data-session aria-live="polite">'
         '<span class="gd-session-user">…</span></div></header>'

@@ -65,7 +65,7 @@ def side_panel_html(element_id: str) -> str:
     <h2>Период</h2>
     <div class="gd-segmented" data-presets role="group" aria-label="Последние">{presets}</div>
     <div class="gd-form" style="margin-top:10px">
-      <label class="gd-field" data-field="from"><span>С (время Владивостока)</span>
+      <label class="gd-field" data-field="from"><span>С (время города)</span>
         <input type="datetime-local" name="from" data-from></label>
       <label class="gd-field" data-field="to"><span>По</span>
         <input type="datetime-local" name="to" data-to></label>

@@ -47,7 +47,7 @@ def side_panel_html(element_id: str) -> str:
     <div class="gd-segmented" data-presets role="group" aria-label="Последние"
       style="margin-top:10px">{presets}</div>
     <div class="gd-form" style="margin-top:10px">
-      <label class="gd-field" data-field="from"><span>С (время Владивостока)</span>
+      <label class="gd-field" data-field="from"><span>С (время города)</span>
         <input type="datetime-local" data-from></label>
       <label class="gd-field" data-field="to"><span>По</span>
         <input type="datetime-local" data-to></label>

@@ -71,6 +71,8 @@ def test_html_act_is_offline_and_has_tables_and_map() -> None:
     assert '"state": "served"' in html and '"state": "not_served"' in html
     assert "Начало: 14.01.2026 11:00 (+10:00)" in html and "+00:00" not in html
     assert "<nav class=\"gd-report-tools\"" not in html  # a file has no bar of site links
+    assert "L.control.scale({imperial: false})" in html  # metres only, no miles
+    assert "L.control.scale()" not in html
 
 
 def test_served_act_has_links_and_a_print_stylesheet() -> None:
