@@ -15,6 +15,7 @@ recorded in the audit trail as made by the signed-in dispatcher.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import Any
@@ -29,13 +30,14 @@ from dispatch.local_time import file_stamp, parse_local
 from dispatch.reports import STATUS_LABELS, act_rows, storm_csv
 from dispatch.storms import DEFAULT_NORMS_H, Storm, StormReport, storm_report
 from maps.actor import on_behalf_of
-from maps.api import ApiError, JsonResource, Reply, read_json_object
+from maps.api import EARLIEST, LATEST, ApiError, JsonResource, Reply, read_json_object
 from maps.coverage_api import CoverageService
 
 __all__ = ["StormsResource", "storm_act", "storm_view"]
 
 Clock = Callable[[], datetime]
 MAX_NAME = 200
+SNOWFALL_BEFORE_START = "снегопад не может кончиться раньше начала"
 
 
 def storm_view(storm: Storm) -> dict[str, Any]:
@@ -93,10 +95,14 @@ def _moment(body: dict[str, Any], name: str, zone: tzinfo, *,
     if not isinstance(value, str):
         raise ApiError(400, f"{name}: время строкой ISO 8601", {"field": name})
     try:
-        return parse_local(value, zone)
-    except ValueError as e:
+        moment = parse_local(value, zone)
+        in_range = EARLIEST <= moment < LATEST
+    except (ValueError, OverflowError) as e:
         raise ApiError(400, f"{name}: время в формате ISO 8601, например 2026-12-05T08:00",
                        {"field": name}) from e
+    if not in_range:
+        raise ApiError(400, f"{name}: время между 2000 и 2100 годом", {"field": name})
+    return moment
 
 
 def _norms(raw: Any) -> dict[int, float]:
@@ -110,6 +116,9 @@ def _norms(raw: Any) -> dict[int, float]:
                 or not isinstance(hours, int | float):
             raise ApiError(400, f"norms_h: класс {key}: часы числом; классы "
                                 f"{', '.join(map(str, DEFAULT_NORMS_H))}", {"field": "norms_h"})
+        if not (math.isfinite(hours) and hours > 0):
+            raise ApiError(400, f"norms_h: класс {key}: положительное число часов",
+                           {"field": "norms_h"})
         norms[int(key)] = float(hours)
     return norms
 
@@ -123,18 +132,11 @@ def _declared(body: dict[str, Any], zone: tzinfo) -> Storm:
         raise ApiError(400, "notes: текст", {"field": "notes"})
     started = _moment(body, "started_at", zone, required=True)
     assert started is not None  # required
-    try:
-        return Storm(id=None, name=name.strip(), started_at=started,
-                     snowfall_ended_at=_moment(body, "snowfall_ended_at", zone),
-                     norms_h=_norms(body.get("norms_h")), notes=notes)
-    except ValueError as e:
-        raise ApiError(400, _russian(e), {"field": "snowfall_ended_at"}) from e
-
-
-def _russian(error: ValueError) -> str:
-    if "before the storm starts" in str(error):
-        return "снегопад не может кончиться раньше начала"
-    return "норматив: положительное число часов"
+    snowfall_end = _moment(body, "snowfall_ended_at", zone)
+    if snowfall_end is not None and snowfall_end < started:
+        raise ApiError(400, SNOWFALL_BEFORE_START, {"field": "snowfall_ended_at"})
+    return Storm(id=None, name=name.strip(), started_at=started, snowfall_ended_at=snowfall_end,
+                 norms_h=_norms(body.get("norms_h")), notes=notes)
 
 
 def _create(cur: Any, storm: Storm) -> Storm:
@@ -150,8 +152,7 @@ def _end(cur: Any, storm_id: int, snowfall_end: datetime, closed_at: datetime | 
     if storm is None:
         raise ApiError(404, "нет такого снегопада", storm_id)
     if snowfall_end < storm.started_at:
-        raise ApiError(400, "снегопад не может кончиться раньше начала",
-                       {"field": "snowfall_ended_at"})
+        raise ApiError(400, SNOWFALL_BEFORE_START, {"field": "snowfall_ended_at"})
     if closed_at is not None and closed_at < snowfall_end:
         raise ApiError(400, "окно отчёта не может закрыться раньше конца снегопада",
                        {"field": "closed_at"})

@@ -32,7 +32,7 @@ __all__ = ["StormsPages", "render_storms_page"]
 
 Clock = Callable[[], datetime]
 log = Logger()
-
+MAX_ID_DIGITS = 18  # a storm id is a bigint: longer numbers name no storm
 
 def _norm_fields() -> str:
     return "".join(
@@ -101,7 +101,8 @@ class StormActPage(Resource):
 
     def render_GET(self, request: Request) -> Any:  # noqa: N802
         raw = (request.prepath or [b""])[-1]
-        if [p for p in (request.postpath or []) if p] or not raw.isdigit():
+        if [p for p in (request.postpath or []) if p] or not raw.isdigit() \
+                or len(raw) > MAX_ID_DIGITS:
             return self._plain(request, 404, "Нет такого снегопада",
                                "<p>Такой страницы нет.</p>")
         storm_id = int(raw)

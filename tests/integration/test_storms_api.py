@@ -106,10 +106,11 @@ def test_a_dispatcher_declares_and_ends_a_storm_in_local_time(storms: SignedIn) 
     ({**DECLARED, "started_at": "вчера"},
      "started_at: время в формате ISO 8601, например 2026-12-05T08:00"),
     ({"name": "Буран"}, "started_at: укажите время"),
+    ({**DECLARED, "started_at": "0001-01-01T00:00"}, "started_at: время между 2000 и 2100 годом"),
     ({**DECLARED, "snowfall_ended_at": "2026-02-03T15:00"},
      "снегопад не может кончиться раньше начала"),
     ({**DECLARED, "norms_h": {"4": 2}}, "norms_h: класс 4: часы числом; классы 1, 2, 3"),
-    ({**DECLARED, "norms_h": {"1": -2}}, "норматив: положительное число часов"),
+    ({**DECLARED, "norms_h": {"1": -2}}, "norms_h: класс 1: положительное число часов"),
 ])
 def test_a_bad_declaration_is_a_400_in_russian(storms: SignedIn, body: dict[str, Any],
                                                message: str) -> None:
@@ -196,6 +197,7 @@ def test_the_pages_list_storms_and_show_the_act(storms: SignedIn) -> None:
     status, _, raw = call(storms.served, "GET", "/storms/424242")
     assert status == 404 and "Снегопад не найден" in raw.decode("utf-8")
     assert call(storms.served, "GET", "/storms/abc")[0] == 404
+    assert call(storms.served, "GET", "/storms/" + "9" * 30)[0] == 404
 
 
 def test_coverage_downloads_as_csv_for_a_window_typed_in_local_time(city: SignedIn) -> None:
