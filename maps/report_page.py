@@ -81,10 +81,6 @@ def _km(m: float) -> str:
     return decimal(m / 1000, 2)
 
 
-def _hours(h: float | None) -> str:
-    return decimal(h)
-
-
 def _header(report: StormReport, zone: tzinfo) -> str:
     s, r = report.storm, report.result
     return (f"<h1>Акт выполненных работ: {_e(s.name)}</h1>"
@@ -108,8 +104,8 @@ def _contractors(report: StormReport) -> str:
         f"<tr><td class=t>{_e(c.contractor)}</td><td>{c.routes}</td><td>{_km(c.length_m)}</td>"
         f"<td>{_km(c.served_m)}</td><td>{_km(c.unknown_m)}</td><td>{c.within_norm}</td>"
         f"<td>{c.late}</td><td>{c.overdue}</td><td>{c.pending}</td><td>{c.unknown}</td>"
-        f"<td>{_hours(c.within_norm_pct)}</td><td>{_hours(c.median_time_to_clear_h)}</td>"
-        f"<td>{_hours(c.p90_time_to_clear_h)}</td></tr>" for c in report.contractors)
+        f"<td>{decimal(c.within_norm_pct)}</td><td>{decimal(c.median_time_to_clear_h)}</td>"
+        f"<td>{decimal(c.p90_time_to_clear_h)}</td></tr>" for c in report.contractors)
     return f"<h2>Подрядчики</h2><table><thead>{head}</thead><tbody>{rows}</tbody></table>"
 
 
@@ -122,9 +118,9 @@ def _act(report: StormReport, zone: tzinfo) -> str:
         f"<tr><td class=t>{_e(r.contractor)}</td><td>{_e(r.route_id)}</td>"
         f"<td class=t>{_e(r.route)}</td><td>{r.priority}</td><td>{_km(r.length_m)}</td>"
         f"<td>{decimal(r.served_pct, 1)}</td><td>{_km(r.partial_m)}</td>"
-        f"<td>{_km(r.unknown_m)}</td><td>{_km(r.not_served_m)}</td><td>{_hours(r.norm_h)}</td>"
+        f"<td>{_km(r.unknown_m)}</td><td>{_km(r.not_served_m)}</td><td>{decimal(r.norm_h)}</td>"
         f"<td class=t>{_e(local_text(r.cleared_at, zone) or '—')}</td>"
-        f"<td>{_hours(r.time_to_clear_h)}</td>"
+        f"<td>{decimal(r.time_to_clear_h)}</td>"
         f"<td class=t>{_e(STATUS_LABELS[r.status])}</td><td class=t>{_e(r.vehicles)}</td></tr>"
         for r in act_rows(report))
     return f"<h2>Маршруты</h2><table><thead>{head}</thead><tbody>{rows}</tbody></table>"

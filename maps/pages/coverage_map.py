@@ -71,6 +71,7 @@ def side_panel_html(element_id: str) -> str:
         <input type="datetime-local" name="to" data-to></label>
       <label class="gd-field gd-wide" data-storm-field hidden><span>Снегопад</span>
         <select data-storm><option value="">— выбрать период вручную —</option></select></label>
+      <a class="gd-field gd-wide" data-storm-act hidden>Акт по снегопаду</a>
     </div>
     <div class="gd-actions">
       <button type="button" class="gd-button gd-button-primary" data-apply>Показать</button>

@@ -143,4 +143,6 @@ def test_coverage_page_offers_declared_storms_as_windows(server: Served, page: A
     select.select_option(str(storm_id))
     assert page.input_value("[data-from]") == "2026-01-12T06:00"
     assert page.input_value("[data-to]") == "2026-01-13T08:30"
+    assert page.get_attribute("[data-storm-act]", "href") == f"/storms/{storm_id}"
+    assert page.is_visible("[data-storm-act]")
     assert page_log.external() == [] and page_log.page_errors == []

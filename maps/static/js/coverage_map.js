@@ -388,8 +388,10 @@
         });
         q('[data-storm-field]').hidden = false;
         select.addEventListener('change', function () {
-          var o = select.options[select.selectedIndex];
+          var o = select.options[select.selectedIndex], act = q('[data-storm-act]');
+          act.hidden = !(o && o._gdFrom);
           if (!o || !o._gdFrom) { return; }
+          act.href = '/storms/' + encodeURIComponent(o.value);
           setWindow(o._gdFrom, o._gdTo);
           pressPreset(null);
           load();
