@@ -140,6 +140,7 @@ def test_coverage_page_offers_declared_storms_as_windows(server: Served, page: A
     select = page.locator("[data-storm]")
     select.locator(f'option[value="{storm_id}"]').wait_for(state="attached")
     assert page.is_visible("[data-storm-field]")
+    assert not page.is_visible("[data-storm-act]")  # no storm chosen yet
     select.select_option(str(storm_id))
     assert page.input_value("[data-from]") == "2026-01-12T06:00"
     assert page.input_value("[data-to]") == "2026-01-13T08:30"
