@@ -6,7 +6,9 @@ vectorised, on the line *extended* by ``end_extension_m`` along its first and la
 plough that enters the street from its end is at m < 0 a moment before it reaches the first
 vertex, so the pair that carries it onto the street progresses along the route instead of
 being clamped to 0 and failing the progress test. Bins are only ever counted inside [0, L].
-The corridor is the extended line buffered by the route's half-width with flat ends, and it is
+The corridor is the extended line buffered by the route's half-width with flat ends; the
+*search area* is the same buffer grown by a margin, so that the fixes of a noisy track that
+stray a little outside the corridor still take part in fitting its movement. Both are
 *prepared* once so that ``intersects_xy`` tests millions of fixes at C speed.
 
 Bins: a route of length L gets n = max(1, round(L / bin_m)) equal bins, so every bin has the same
@@ -39,6 +41,7 @@ class RouteGeometry:
     route: Route
     line: LineString
     corridor: Polygon
+    search: Polygon
     extended: LineString
     xs: FloatArray  # vertices of the extended line
     ys: FloatArray
@@ -50,7 +53,7 @@ class RouteGeometry:
 
     @classmethod
     def build(cls, route: Route, projection: Projection, bin_m: float,
-              end_extension_m: float = 0.0) -> RouteGeometry:
+              end_extension_m: float = 0.0, search_margin_m: float = 0.0) -> RouteGeometry:
         lon = np.array([c[0] for c in route.coordinates])
         lat = np.array([c[1] for c in route.coordinates])
         x, y = projection.to_metric_array(lon, lat)
@@ -61,11 +64,15 @@ class RouteGeometry:
         ex, ey = _extend(x, y, end_extension_m)
         extended = LineString(np.column_stack((ex, ey)))
         corridor = extended.buffer(route.half_width_m, quad_segs=8, cap_style="flat")
-        assert isinstance(corridor, Polygon)
+        search = extended.buffer(route.half_width_m + search_margin_m, quad_segs=8,
+                                 cap_style="flat")
+        assert isinstance(corridor, Polygon) and isinstance(search, Polygon)
         shapely.prepare(corridor)
+        shapely.prepare(search)
         cum = np.concatenate(([0.0], np.cumsum(np.hypot(np.diff(ex), np.diff(ey)))))
         n_bins = max(1, int(round(length / bin_m)))
-        return cls(route=route, line=line, corridor=corridor, extended=extended, xs=ex, ys=ey,
+        return cls(route=route, line=line, corridor=corridor, search=search, extended=extended,
+                   xs=ex, ys=ey,
                    cum=cum - end_extension_m, length=length, extension=end_extension_m,
                    n_bins=n_bins, bin_len=length / n_bins)
 
@@ -75,13 +82,40 @@ class RouteGeometry:
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        minx, miny, maxx, maxy = self.corridor.bounds
+        """The search area's bounding box."""
+        minx, miny, maxx, maxy = self.search.bounds
         return float(minx), float(miny), float(maxx), float(maxy)
 
     def contains(self, x: FloatArray, y: FloatArray) -> BoolArray:
         """Which points lie in the corridor (boundary included)."""
         inside: BoolArray = shapely.intersects_xy(self.corridor, x, y)
         return inside
+
+    def searched(self, x: FloatArray, y: FloatArray) -> BoolArray:
+        """Which points lie in the search area (the corridor grown by the search margin)."""
+        inside: BoolArray = shapely.intersects_xy(self.search, x, y)
+        return inside
+
+    def axial(self, x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """(m, signed offset to the left of the route) of each point.
+
+        Past either end of the extended line, m and the offset are measured along and across
+        the prolonged end segment, so a fix far out on the street's continuation gets an m
+        beyond the route and a small offset, while one on a side street gets a large offset.
+        """
+        m = self.locate(x, y)
+        seg = np.clip(np.searchsorted(self.cum, m, side="right") - 1, 0, len(self.cum) - 2)
+        ux, uy = np.diff(self.xs)[seg], np.diff(self.ys)[seg]
+        norm = np.hypot(ux, uy)
+        ux, uy = ux / norm, uy / norm
+        fx, fy = self.point_at(m)
+        rx, ry = x - fx, y - fy
+        across = ux * ry - uy * rx
+        along = ux * rx + uy * ry
+        beyond = (m <= self.cum[0] + 1e-6) | (m >= self.cum[-1] - 1e-6)
+        m = np.where(beyond, m + along, m)
+        offset: FloatArray = np.where(beyond, across, np.copysign(np.hypot(rx, ry), across))
+        return m, offset
 
     def locate(self, x: FloatArray, y: FloatArray) -> FloatArray:
         """Metres along the route of the nearest route point to each (x, y).

@@ -186,7 +186,7 @@ def test_all_routes_document_has_contractors_vehicles_and_totals(
     (contractor,) = doc["contractors"]
     assert contractor["worked_m"] > 1500
     assert doc["totals"]["length_m"] == pytest.approx(5000.0, rel=0.01)
-    assert doc["parameters"]["engine"] == "coverage/1"
+    assert doc["parameters"]["engine"] == "coverage/2"
 
 
 def test_bad_window_is_a_json_400(city: tuple[SignedIn, dict[str, int]]) -> None:
