@@ -35,11 +35,13 @@ class Movement:
 
 
 def fit_movement(segment: IntArray, t: FloatArray, m: FloatArray, x: FloatArray,
-                 y: FloatArray, offset: FloatArray, half_window_s: FloatArray) -> Movement:
+                 y: FloatArray, offset: FloatArray, half_window_s: FloatArray,
+                 offset_half_window_s: float) -> Movement:
     """Fit every fix's window; ``segment`` numbers the segments, non-decreasing, times rising.
 
     ``half_window_s`` is per fix: a slow vehicle needs a longer window to move clear of the
-    noise.
+    noise. The offset is averaged over at least ``offset_half_window_s`` either side: GPS
+    error drifts slowly, and only a long look tells a drifting track from a parallel street.
     """
     n = len(t)
     if n == 0:
@@ -52,13 +54,17 @@ def fit_movement(segment: IntArray, t: FloatArray, m: FloatArray, x: FloatArray,
     # Times, positions relative to the segment's first fix: cumulative sums stay small enough
     # that differencing them loses nothing that matters.
     tr = t - t[first]
-    span = float(tr.max() + 2.0 * half_window_s.max()) + 1.0
+    span = float(tr.max() + 2.0 * max(half_window_s.max(), offset_half_window_s)) + 1.0
     key = number * span + tr
     index = np.arange(n)
-    lo = np.searchsorted(key, key - half_window_s, side="left")
-    hi = np.searchsorted(key, key + half_window_s, side="right")
-    lo = np.maximum(first, np.minimum(lo, index - 1))
-    hi = np.minimum(past, np.maximum(hi, index + 2))
+
+    def bounds(half: FloatArray) -> tuple[IntArray, IntArray]:
+        lo = np.searchsorted(key, key - half, side="left")
+        hi = np.searchsorted(key, key + half, side="right")
+        return (np.maximum(first, np.minimum(lo, index - 1)),
+                np.minimum(past, np.maximum(hi, index + 2)))
+
+    lo, hi = bounds(half_window_s)
     count = (hi - lo).astype(np.float64)
 
     def window_sum(values: FloatArray) -> FloatArray:
@@ -83,5 +89,6 @@ def fit_movement(segment: IntArray, t: FloatArray, m: FloatArray, x: FloatArray,
         v_x, _ = slope_and_mean(x)
         v_y, _ = slope_and_mean(y)
         fitted_m = mean_m + v_m * (tr - mean_t)
+    lo, hi = bounds(np.maximum(half_window_s, offset_half_window_s))
     return Movement(m=fitted_m, v_along=v_m, v_ground=np.hypot(v_x, v_y),
-                    offset=window_sum(offset) / count)
+                    offset=window_sum(offset) / (hi - lo))

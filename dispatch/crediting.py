@@ -126,7 +126,7 @@ def credit_route(geom: RouteGeometry, track: CleanTrack, pairs: Pairs, index: Fi
                               params.max_pair_gap_s)
     half_window[~np.isfinite(half_window)] = params.fit_window_s / 2
     fit = fit_movement(segment, track.fixes.t[rows], m, track.x[rows] - x0,
-                       track.y[rows] - y0, offset, half_window)
+                       track.y[rows] - y0, offset, half_window, params.offset_window_s / 2)
     low, high = params.speed_band(geom.route.treatment)
     fitted_kmh = np.abs(fit.v_along) * 3.6
     with np.errstate(invalid="ignore"):

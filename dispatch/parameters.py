@@ -44,7 +44,8 @@ class CoverageParams:
     fit_window_s: float = 20.0  # movement is fitted over the fixes within this window ...
     fit_span_m: float = 60.0  # ... or within the time the reported speed needs for this far
     heading_tolerance_deg: float = 45.0  # fitted movement vs the route's direction (either way)
-    offset_ratio: float = 1.0  # fitted track within this share of the half-width of the axis
+    offset_ratio: float = 1.0  # mean offset from the axis within this share of the half-width
+    offset_window_s: float = 120.0  # ... averaged over at least this window (GPS error drifts)
     search_margin_m: float = 20.0  # fixes this far outside the corridor still feed the fit
     outlier_fixes: int = 2  # at most this many failing fixes in a row are bridged in a pass
     reported_speed_tolerance_kmh: float = 10.0  # reported speed trusted within this of the fit
@@ -62,7 +63,7 @@ class CoverageParams:
 
     def __post_init__(self) -> None:
         positive = ("max_pair_gap_s", "max_pair_step_m", "gap_factor", "bin_m", "fit_window_s",
-                    "fit_span_m", "heading_tolerance_deg", "offset_ratio")
+                    "fit_span_m", "heading_tolerance_deg", "offset_ratio", "offset_window_s")
         for name in positive:
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):

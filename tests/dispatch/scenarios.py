@@ -180,18 +180,30 @@ def _two_vehicles(seed: int) -> Scenario:
 
 
 def _silence(seed: int) -> Scenario:
-    """A one-way pass whose terminal is silent over 200-400 m of the street, from 1-10 s."""
+    """A one-way pass whose terminal is silent over 200-400 m of the street, from 1-10 s.
+
+    What the silence hides runs from the last fix before it to the first fix after it.
+    """
     rng = np.random.default_rng(seed)
     speed = float(rng.uniform(5.0, 45.0))
     start, length = float(rng.uniform(200, 400)), float(rng.uniform(200, 400))
     terminal = _terminal(rng, (1.0, 10.0), bool(rng.integers(2)))
     lead = _lead(speed, terminal)
-    silent = (lead + start, lead + start + length)
-    terminal = Terminal(terminal.interval_s, terminal.noise, silent)
+    terminal = Terminal(terminal.interval_s, terminal.noise,
+                        (lead + start, lead + start + length))
     fixes = drive(7, extended(straight(), lead, lead), speed, terminal, rng)
-    hidden = 100.0 * length / 1000.0
+    along = (fixes.t - fixes.t[0]) * speed / 3.6 + _first_distance(fixes, speed, lead)
+    before = along[along < start].max()
+    after = along[along > start + length].min()
+    hidden = 100.0 * (min(after, 1000.0) - max(before, 0.0)) / 1000.0
     return Scenario([street(1, straight(), direction="as_drawn")], fixes, {7: plough(7)},
                     100.0 - hidden, hidden)
+
+
+def _first_distance(fixes: FixArrays, speed_kmh: float, lead: float) -> float:
+    """Metres along the street (from its start) of the first fix: its time since the drive
+    began, at the drive's speed, less the lead-in."""
+    return (fixes.t[0] - T0.timestamp()) * speed_kmh / 3.6 - lead
 
 
 def _sparse(seed: int) -> Scenario:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
 import pytest
 
 from dispatch.coverage import CoverageResult, RouteCoverage, compute_coverage
@@ -219,3 +220,35 @@ def test_fixes_outside_the_window_are_ignored() -> None:
     late = Drive(7, THERE_AND_BACK, start=T0 + timedelta(hours=10))
     rc = only(run([street(1, EAST_WEST)], arrays(late)))
     assert rc.state_m["not_served"] == pytest.approx(1000.0, abs=1.0)
+
+
+def test_silence_that_resumes_up_the_cross_street_leaves_the_rest_unknown() -> None:
+    """Silent from 581 m, heard again 150 m up the cross street at the route's end: what the
+    vehicle could have covered meanwhile (581-1000 m) is unknown, not 'not served'."""
+    route = street(1, EAST_WEST, direction="as_drawn")
+    path = [(-60.0, 0.0), (1000.0, 0.0), (1000.0, 600.0)]
+    drive = Drive(7, path, drop=lambda d: 641.0 < d < 1210.0)
+    rc = only(run([route], arrays(drive)))
+    assert rc.state_m["served"] == pytest.approx(580.0, abs=20.0)
+    assert rc.state_m["unknown"] == pytest.approx(420.0, abs=20.0)
+    assert rc.state_m["not_served"] == 0.0
+    (unknown,) = [s for s in rc.stretches if s.state == "unknown"]
+    assert unknown.reason == "gap" and unknown.m_to == pytest.approx(1000.0)
+
+
+def test_terminal_reporting_every_75s_is_unknown_never_not_served() -> None:
+    """Fixes 75 s apart bracket the street: each pause is a silence, so nothing is decided."""
+    rc = only(run([street(1, EAST_WEST)], arrays(Drive(7, THERE_AND_BACK, interval_s=75.0))))
+    assert rc.state_m["unknown"] == pytest.approx(1000.0, abs=1.0)
+
+
+def test_fixes_timed_in_the_future_are_never_credited() -> None:
+    """Fixes stamped 10 minutes after they arrived earn nothing and are counted."""
+    fixes = arrays(Drive(7, THERE_AND_BACK))
+    skewed = fixes.take(np.arange(len(fixes)))
+    skewed.received[:] = skewed.t - 600.0
+    result = run([street(1, EAST_WEST)], skewed)
+    assert only(result).state_m["not_served"] == pytest.approx(1000.0, abs=1.0)
+    assert result.data_quality["FUTURE_TIME"] == len(fixes) and result.data_quality["usable"] == 0
+    on_time = run([street(1, EAST_WEST)], fixes)
+    assert only(on_time).state_m["served"] == pytest.approx(1000.0, abs=1.0)
