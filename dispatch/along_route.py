@@ -36,12 +36,12 @@ class Movement:
 
 def fit_movement(segment: IntArray, t: FloatArray, m: FloatArray, x: FloatArray,
                  y: FloatArray, offset: FloatArray, half_window_s: FloatArray,
-                 offset_half_window_s: float) -> Movement:
+                 offset_side_s: float, offset_step_m: float) -> Movement:
     """Fit every fix's window; ``segment`` numbers the segments, non-decreasing, times rising.
 
     ``half_window_s`` is per fix: a slow vehicle needs a longer window to move clear of the
-    noise. The offset is averaged over at least ``offset_half_window_s`` either side: GPS
-    error drifts slowly, and only a long look tells a drifting track from a parallel street.
+    noise. The offset is averaged over ``offset_side_s`` either side, or one side where they
+    differ by more than ``offset_step_m`` (``_side_offset``).
     """
     n = len(t)
     if n == 0:
@@ -54,17 +54,14 @@ def fit_movement(segment: IntArray, t: FloatArray, m: FloatArray, x: FloatArray,
     # Times, positions relative to the segment's first fix: cumulative sums stay small enough
     # that differencing them loses nothing that matters.
     tr = t - t[first]
-    span = float(tr.max() + 2.0 * max(half_window_s.max(), offset_half_window_s)) + 1.0
+    span = float(tr.max() + 2.0 * max(half_window_s.max(), offset_side_s)) + 1.0
     key = number * span + tr
     index = np.arange(n)
 
-    def bounds(half: FloatArray) -> tuple[IntArray, IntArray]:
-        lo = np.searchsorted(key, key - half, side="left")
-        hi = np.searchsorted(key, key + half, side="right")
-        return (np.maximum(first, np.minimum(lo, index - 1)),
-                np.minimum(past, np.maximum(hi, index + 2)))
-
-    lo, hi = bounds(half_window_s)
+    lo = np.searchsorted(key, key - half_window_s, side="left")
+    hi = np.searchsorted(key, key + half_window_s, side="right")
+    lo = np.maximum(first, np.minimum(lo, index - 1))
+    hi = np.minimum(past, np.maximum(hi, index + 2))
     count = (hi - lo).astype(np.float64)
 
     def window_sum(values: FloatArray) -> FloatArray:
@@ -89,6 +86,29 @@ def fit_movement(segment: IntArray, t: FloatArray, m: FloatArray, x: FloatArray,
         v_x, _ = slope_and_mean(x)
         v_y, _ = slope_and_mean(y)
         fitted_m = mean_m + v_m * (tr - mean_t)
-    lo, hi = bounds(np.maximum(half_window_s, offset_half_window_s))
     return Movement(m=fitted_m, v_along=v_m, v_ground=np.hypot(v_x, v_y),
-                    offset=window_sum(offset) / (hi - lo))
+                    offset=_side_offset(key, first, past, offset, window_sum(offset) / count,
+                                        np.maximum(half_window_s, offset_side_s), offset_step_m))
+
+
+def _side_offset(key: FloatArray, first: IntArray, past: IntArray, offset: FloatArray,
+                 near: FloatArray, side_s: FloatArray, step_m: float) -> FloatArray:
+    """Per fix, the mean offset over ``side_s`` either side (at least two fixes each way); where
+    the two sides differ by more than ``step_m``, only the side that agrees better with the
+    offset ``near`` the fix.
+
+    Averaging over a long window tames slowly drifting error; but a centred window would smear
+    a turn onto a parallel street over its whole length, and one side of a turn stays clean.
+    """
+    index = np.arange(len(key))
+    total = np.concatenate(([0.0], np.cumsum(offset)))
+    lo = np.maximum(first, np.minimum(np.searchsorted(key, key - side_s, side="left"),
+                                      index - 2))
+    hi = np.minimum(past, np.maximum(np.searchsorted(key, key + side_s, side="right"),
+                                     index + 3))
+    before = (total[index + 1] - total[lo]) / (index + 1 - lo)
+    after = (total[hi] - total[index]) / (hi - index)
+    centred = (total[hi] - total[lo]) / (hi - lo)
+    side = np.where(np.abs(near - before) <= np.abs(near - after), before, after)
+    chosen: FloatArray = np.where(np.abs(before - after) > step_m, side, centred)
+    return chosen

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dispatch.along_route import fit_movement
+from dispatch.along_route import Movement, fit_movement
 from dispatch.cleaning import REJECTED, CleanTrack, Flag
 from dispatch.equipment import OFF, ON, StateArray
 from dispatch.fixes import BoolArray, FloatArray, IntArray
@@ -119,32 +119,48 @@ def credit_route(geom: RouteGeometry, track: CleanTrack, pairs: Pairs, index: Fi
     rows = _with_axial_neighbours(geom, track, pairs, params, rows, scratch)
     m, offset = geom.axial(track.x[rows], track.y[rows])
     segment = np.cumsum(~_linked(track, pairs, params, rows), dtype=np.int64)
-    x0, y0 = float(geom.xs[0]), float(geom.ys[0])
-    reported = track.fixes.speed_kmh[rows]
+    x, y = track.x[rows] - geom.xs[0], track.y[rows] - geom.ys[0]
+    t, reported = track.fixes.t[rows], track.fixes.speed_kmh[rows]
     with np.errstate(invalid="ignore", divide="ignore"):
         half_window = np.clip(params.fit_span_m / 2 / (reported / 3.6), params.fit_window_s / 2,
                               params.max_pair_gap_s)
     half_window[~np.isfinite(half_window)] = params.fit_window_s / 2
-    fit = fit_movement(segment, track.fixes.t[rows], m, track.x[rows] - x0,
-                       track.y[rows] - y0, offset, half_window, params.offset_window_s / 2)
-    low, high = params.speed_band(geom.route.treatment)
-    fitted_kmh = np.abs(fit.v_along) * 3.6
+    fit = fit_movement(segment, t, m, x, y, offset, half_window, params.offset_window_s,
+                           params.offset_step_m)
+    # A window that spans a U-turn averages both directions away: cut the segment where the
+    # fitted direction reverses and fit each side on its own.
     with np.errstate(invalid="ignore"):
-        agrees = np.abs(reported - fit.v_ground * 3.6) <= params.reported_speed_tolerance_kmh
-        speed = np.where(agrees, reported, fitted_kmh)
-        equipment = track.equipment[rows]
-        jitter = (track.flags[rows] & int(Flag.JITTER)) != 0
-        margin = params.band_margin_kmh
-        working = ((speed >= low - margin) & (speed <= high + margin) & ~jitter
-                   & (equipment != OFF)
-                   & (np.abs(fit.v_along)
-                      >= math.cos(math.radians(params.heading_tolerance_deg)) * fit.v_ground)
-                   & (fit.v_ground > 0)
-                   & (np.abs(fit.offset) <= params.offset_ratio * geom.route.half_width_m))
+        reverses = np.concatenate(([False], (fit.v_along[1:] * fit.v_along[:-1]) < 0))
+    if reverses.any():
+        segment = segment + np.cumsum(reverses)
+        fit = fit_movement(segment, t, m, x, y, offset, half_window, params.offset_window_s,
+                           params.offset_step_m)
+    low, high = params.speed_band(geom.route.treatment)
+    equipment = track.equipment[rows]
+    working = _working(geom, track, params, rows, fit, (low, high))
     intervals = _intervals(track, params, rows, segment, working, fit.v_along < 0, equipment)
-    reachable = np.flatnonzero(pairs.reach & eligible)
+    reachable = np.flatnonzero(pairs.gap & eligible)
     reach = reach_of_route(geom, track, pairs, reachable, high / 3.6)
     return _runs(geom, track, params, rows, fit.m, intervals, reach)
+
+
+def _working(geom: RouteGeometry, track: CleanTrack, params: CoverageParams, rows: IntArray,
+             fit: Movement, band: tuple[float, float]) -> BoolArray:
+    """Which candidates move along the route, in the band, on its axis, equipment not off."""
+    low, high = band
+    reported = track.fixes.speed_kmh[rows]
+    with np.errstate(invalid="ignore"):
+        agrees = np.abs(reported - fit.v_ground * 3.6) <= params.reported_speed_tolerance_kmh
+        speed = np.where(agrees, reported, np.abs(fit.v_along) * 3.6)
+        jitter = (track.flags[rows] & int(Flag.JITTER)) != 0
+        margin = params.band_margin_kmh
+        aligned = (np.abs(fit.v_along)
+                   >= math.cos(math.radians(params.heading_tolerance_deg)) * fit.v_ground)
+        working: BoolArray = (
+            (speed >= low - margin) & (speed <= high + margin) & ~jitter
+            & (track.equipment[rows] != OFF) & aligned & (fit.v_ground > 0)
+            & (np.abs(fit.offset) <= params.offset_ratio * geom.route.half_width_m))
+    return working
 
 
 def _linked(track: CleanTrack, pairs: Pairs, params: CoverageParams,

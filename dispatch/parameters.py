@@ -44,8 +44,9 @@ class CoverageParams:
     fit_window_s: float = 20.0  # movement is fitted over the fixes within this window ...
     fit_span_m: float = 60.0  # ... or within the time the reported speed needs for this far
     heading_tolerance_deg: float = 45.0  # fitted movement vs the route's direction (either way)
-    offset_ratio: float = 1.0  # mean offset from the axis within this share of the half-width
-    offset_window_s: float = 120.0  # ... averaged over at least this window (GPS error drifts)
+    offset_ratio: float = 0.75  # mean offset from the axis within this share of the half-width
+    offset_window_s: float = 120.0  # ... averaged over this long either side (GPS error drifts)
+    offset_step_m: float = 10.0  # ... or one side only where the sides differ more (a turn)
     search_margin_m: float = 20.0  # fixes this far outside the corridor still feed the fit
     outlier_fixes: int = 2  # at most this many failing fixes in a row are bridged in a pass
     reported_speed_tolerance_kmh: float = 10.0  # reported speed trusted within this of the fit
@@ -63,7 +64,8 @@ class CoverageParams:
 
     def __post_init__(self) -> None:
         positive = ("max_pair_gap_s", "max_pair_step_m", "gap_factor", "bin_m", "fit_window_s",
-                    "fit_span_m", "heading_tolerance_deg", "offset_ratio", "offset_window_s")
+                    "fit_span_m", "heading_tolerance_deg", "offset_ratio", "offset_window_s",
+                    "offset_step_m")
         for name in positive:
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):

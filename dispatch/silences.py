@@ -10,8 +10,8 @@ What a silence hides is not only the straight line between its two fixes: any st
 vehicle could have reached and left again in the time is possible. A route point P is *within
 reach* of a pause from fix a to fix b when |aP| + |Pb| <= v * dt, v being the top of the
 route's working speed band (an ellipse with a and b as foci), whether or not either fix lies on
-the route. The same holds for a pair that is not a silence but spans more than
-``max_pair_step_m``: sparse reporting leaves that much unseen.
+the route. A pair within the terminal's rhythm is an observation, not a silence: the vehicle
+went from a to b, and what it did there is judged from the fixes.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ class Pairs:
     rank: IntArray  # position among the usable fixes (to count the fixes between two rows)
     cadence: FloatArray  # the vehicle's usual interval between fixes, seconds
     gap: BoolArray  # a silence starts at a
-    reach: BoolArray  # the pair from a may hide work: a silence, or a long step
     equipment: StateArray  # ON at both ends, OFF if off at either end, else UNKNOWN
 
     def silent(self, track: CleanTrack, params: CoverageParams, a: IntArray,
@@ -65,14 +64,10 @@ def make_pairs(track: CleanTrack, params: CoverageParams) -> Pairs:
     has = nxt >= 0
     b = np.where(has, nxt, np.arange(n))
     dt = track.fixes.t[b] - track.fixes.t
-    ds = np.hypot(track.x[b] - track.x, track.y[b] - track.y)
     pairs = Pairs(nxt=nxt, prev=prev, rank=np.cumsum(usable) - 1,
                   cadence=_cadence(track.fixes.vehicle, dt, has & (dt > 0)),
-                  gap=np.zeros(n, dtype=np.bool_), reach=np.zeros(n, dtype=np.bool_),
-                  equipment=_pair_equipment(track.equipment, b))
-    gap = has & (dt > 0) & pairs.silent(track, params, np.arange(n), b)
-    pairs.gap[:] = gap
-    pairs.reach[:] = gap | (has & (dt > 0) & (ds > params.max_pair_step_m))
+                  gap=np.zeros(n, dtype=np.bool_), equipment=_pair_equipment(track.equipment, b))
+    pairs.gap[:] = has & (dt > 0) & pairs.silent(track, params, np.arange(n), b)
     return pairs
 
 

@@ -16,6 +16,7 @@ BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tests.bench.egts_decode", ()),
     ("tests.bench.ndtp", ()),
     ("tests.bench.coverage", ()),
+    ("tests.bench.coverage_accuracy", ()),
     # two intake processes with one writer connection each: the configuration that comes
     # closest to the issue 5 goals on this machine (one process is one core of Python)
     ("tests.bench.load", ("--connections", "10000", "--seconds", "30",

@@ -2,8 +2,9 @@
 
 Each scenario class draws, from a seed, a street (straight or a bent polyline), how it is
 worked (speed 5-45 km/h, both ways or one-way, one vehicle or two sharing it) and how the
-terminal reports (every 1-90 s with a random phase, white or Gauss-Markov noise of sigma up to
-10 m, HDOP up to 5, reported speed and course, silences). The truth is known by construction:
+terminal reports (every 1-90 s with a random phase, white noise of sigma up to 10 m or drifting
+Gauss-Markov noise of up to 5 m, or 5-10 m in the classes beyond reach, HDOP up to 5,
+reported speed and course, silences). The truth is known by construction:
 the share of the street that was worked (``served_pct``) and the share only a silence hides
 (``hidden_pct``: the honest verdict there is unknown). The negative classes (a crossing, a
 parallel street, blade up, wrong way, out-of-band speed) have a truth of 0.
@@ -140,25 +141,32 @@ def bent(rng: np.random.Generator) -> list[Point]:
     return points
 
 
-def _terminal(rng: np.random.Generator, intervals: tuple[float, float], correlated: bool,
-              silent: tuple[float, float] | None = None) -> Terminal:
+#: Noise kinds: white of sigma 2-10 m, or drifting (Gauss-Markov, tau 20-90 s) of 2-5 m or
+#: 5-10 m. "mixed" draws white or drift-5 per scenario.
+NOISE_SIGMA = {"white": (2.0, 10.0), "drift-5": (2.0, 5.0), "drift-10": (5.0, 10.0)}
+
+
+def _terminal(rng: np.random.Generator, intervals: tuple[float, float],
+              noise: str = "mixed") -> Terminal:
     interval = float(rng.choice([1.0, 2.0, 3.0])) if intervals == (1.0, 3.0) else float(
         rng.uniform(*intervals))
-    sigma = float(rng.uniform(2.0, 10.0))
-    return Terminal(interval, Noise(sigma, float(rng.uniform(20, 90)) if correlated else None),
-                    silent)
+    if noise == "mixed":
+        noise = "drift-5" if rng.integers(2) else "white"
+    sigma = float(rng.uniform(*NOISE_SIGMA[noise]))
+    tau = None if noise == "white" else float(rng.uniform(20, 90))
+    return Terminal(interval, Noise(sigma, tau))
 
 
 def _lead(speed_kmh: float, terminal: Terminal) -> float:
     return 60.0 + speed_kmh / 3.6 * terminal.interval_s * 1.2
 
 
-def _worked(seed: int, *, intervals: tuple[float, float], correlated: bool = False,
+def _worked(seed: int, *, intervals: tuple[float, float], noise: str = "white",
             shape: str = "straight", one_way: bool = False) -> Scenario:
     rng = np.random.default_rng(seed)
     points = straight() if shape == "straight" else bent(rng)
     speed = float(rng.uniform(5.0, 45.0))
-    terminal = _terminal(rng, intervals, correlated)
+    terminal = _terminal(rng, intervals, noise)
     lead = _lead(speed, terminal)
     path = extended(points, lead, lead) if one_way else there_and_back(points, lead)
     route = street(1, points, direction="as_drawn" if one_way else "both")
@@ -171,7 +179,7 @@ def _two_vehicles(seed: int) -> Scenario:
     speed = float(rng.uniform(5.0, 45.0))
     parts = []
     for vehicle_id, (a, b) in ((7, (0.0, 600.0)), (8, (400.0, 1000.0))):
-        terminal = _terminal(rng, (1.0, 10.0), bool(rng.integers(2)))
+        terminal = _terminal(rng, (1.0, 10.0))
         lead = _lead(speed, terminal)
         path = there_and_back([(a, 0.0), (b, 0.0)], lead)
         parts.append(drive(vehicle_id, path, speed, terminal, rng))
@@ -187,7 +195,7 @@ def _silence(seed: int) -> Scenario:
     rng = np.random.default_rng(seed)
     speed = float(rng.uniform(5.0, 45.0))
     start, length = float(rng.uniform(200, 400)), float(rng.uniform(200, 400))
-    terminal = _terminal(rng, (1.0, 10.0), bool(rng.integers(2)))
+    terminal = _terminal(rng, (1.0, 10.0))
     lead = _lead(speed, terminal)
     terminal = Terminal(terminal.interval_s, terminal.noise,
                         (lead + start, lead + start + length))
@@ -206,6 +214,18 @@ def _first_distance(fixes: FixArrays, speed_kmh: float, lead: float) -> float:
     return (fixes.t[0] - T0.timestamp()) * speed_kmh / 3.6 - lead
 
 
+def _turn_off(seed: int) -> Scenario:
+    """A one-way pass over the first half, then on along a parallel street 30 m away (1-3 s:
+    sparser fixes cannot say how far along the street the turn was)."""
+    rng = np.random.default_rng(seed)
+    speed = float(rng.uniform(5.0, 45.0))
+    terminal = _terminal(rng, (1.0, 3.0))
+    lead = _lead(speed, terminal)
+    path = [(-lead, 0.0), (500.0, 0.0), (500.0, 30.0), (1000.0 + lead, 30.0)]
+    return Scenario([street(1, straight(), direction="as_drawn")],
+                    drive(7, path, speed, terminal, rng), {7: plough(7)}, 50.0)
+
+
 def _sparse(seed: int) -> Scenario:
     """A terminal reporting every 61-90 s: every pause is a silence, the street is unknown."""
     rng = np.random.default_rng(seed)
@@ -216,11 +236,11 @@ def _sparse(seed: int) -> Scenario:
     return Scenario([street(1, straight())], fixes, {7: plough(7)}, 0.0, 100.0)
 
 
-def _negative(seed: int, kind: str) -> Scenario:
+def _negative(seed: int, kind: str, noise: str = "mixed") -> Scenario:
     """Movements that must earn nothing on the street along y = 0."""
     rng = np.random.default_rng(seed)
     speed = float(rng.uniform(5.0, 45.0))
-    terminal = _terminal(rng, (1.0, 30.0), bool(rng.integers(2)))
+    terminal = _terminal(rng, (1.0, 30.0), noise)
     lead = _lead(speed, terminal)
     blade = True
     route = street(1, straight())
@@ -231,7 +251,7 @@ def _negative(seed: int, kind: str) -> Scenario:
         path = [(cx - reach * math.cos(angle), -reach * math.sin(angle)),
                 (cx + reach * math.cos(angle), reach * math.sin(angle))]
     elif kind == "parallel":
-        away = float(rng.uniform(30, 60))
+        away = float(rng.uniform(30, 60)) if noise == "mixed" else 30.0
         path = there_and_back([(0.0, away), (1000.0, away)], lead)
     elif kind == "blade_up":
         path, blade = there_and_back(straight(), lead), False
@@ -239,34 +259,44 @@ def _negative(seed: int, kind: str) -> Scenario:
         route = street(1, straight(), direction="as_drawn")
         path = list(reversed(extended(straight(), lead, lead)))
     else:  # out of band: too fast or crawling
-        speed = float(rng.choice([rng.uniform(60, 90), rng.uniform(1, 3.5)]))
+        speed = float(rng.choice([rng.uniform(55, 90), rng.uniform(1, 3)]))
         path = there_and_back(straight(), _lead(speed, terminal))
     fixes = drive(7, path, speed, terminal, rng, blade=blade)
     return Scenario([route], fixes, {7: plough(7)}, 0.0)
 
 
-#: name -> (how a seed becomes a scenario). The property test and the benchmark use them all.
+#: name -> (how a seed becomes a scenario). The benchmark runs them all; the property test all
+#: but the classes in BEYOND_REACH.
 CLASSES: dict[str, Callable[[int], Scenario]] = {
     "straight both ways, 1-3 s, white": lambda s: _worked(s, intervals=(1.0, 3.0)),
-    "straight both ways, 1-3 s, Gauss-Markov": lambda s: _worked(
-        s, intervals=(1.0, 3.0), correlated=True),
+    "straight both ways, 1-3 s, drift 2-5 m": lambda s: _worked(
+        s, intervals=(1.0, 3.0), noise="drift-5"),
+    "straight both ways, 1-3 s, drift 5-10 m": lambda s: _worked(
+        s, intervals=(1.0, 3.0), noise="drift-10"),
     "straight both ways, 3-15 s, white": lambda s: _worked(s, intervals=(3.0, 15.0)),
     "straight both ways, 15-60 s, white": lambda s: _worked(s, intervals=(15.0, 60.0)),
-    "straight both ways, 15-60 s, Gauss-Markov": lambda s: _worked(
-        s, intervals=(15.0, 60.0), correlated=True),
+    "straight both ways, 15-60 s, drift 2-5 m": lambda s: _worked(
+        s, intervals=(15.0, 60.0), noise="drift-5"),
     "6 segments both ways, 1-10 s, white": lambda s: _worked(
         s, intervals=(1.0, 10.0), shape="bent"),
-    "6 segments both ways, 1-30 s, Gauss-Markov": lambda s: _worked(
-        s, intervals=(1.0, 30.0), correlated=True, shape="bent"),
+    "6 segments both ways, 1-30 s, drift 2-5 m": lambda s: _worked(
+        s, intervals=(1.0, 30.0), noise="drift-5", shape="bent"),
     "one-way as drawn, 1-30 s, white": lambda s: _worked(s, intervals=(1.0, 30.0), one_way=True),
-    "one-way 6 segments, 1-30 s, Gauss-Markov": lambda s: _worked(
-        s, intervals=(1.0, 30.0), correlated=True, shape="bent", one_way=True),
+    "one-way 6 segments, 1-30 s, drift 2-5 m": lambda s: _worked(
+        s, intervals=(1.0, 30.0), noise="drift-5", shape="bent", one_way=True),
     "two vehicles share a street, 1-10 s": _two_vehicles,
+    "turns onto a parallel street 30 m away, 1-3 s": _turn_off,
     "silent over 200-400 m, 1-10 s": _silence,
     "terminal every 61-90 s": _sparse,
     "crossing at 60-90 degrees": lambda s: _negative(s, "crossing"),
     "parallel street 30-60 m away": lambda s: _negative(s, "parallel"),
+    "parallel street 30 m away, drift 5-10 m": lambda s: _negative(s, "parallel", "drift-10"),
     "blade up": lambda s: _negative(s, "blade_up"),
     "wrong way on a one-way street": lambda s: _negative(s, "wrong_way"),
     "speed out of band": lambda s: _negative(s, "out_of_band"),
 }
+
+#: Drifting error of 5-10 m moves a whole track as far as a street 30 m away is from its own
+#: lane; no rule on positions alone tells the two apart (see README).
+BEYOND_REACH = ("straight both ways, 1-3 s, drift 5-10 m",
+                "parallel street 30 m away, drift 5-10 m")
