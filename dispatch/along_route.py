@@ -21,7 +21,7 @@ import numpy as np
 
 from dispatch.fixes import FloatArray, IntArray
 
-__all__ = ["Movement", "fit_movement"]
+__all__ = ["Movement", "along_velocity", "fit_movement"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -43,72 +43,91 @@ def fit_movement(segment: IntArray, t: FloatArray, m: FloatArray, x: FloatArray,
     noise. The offset is averaged over ``offset_side_s`` either side, or one side where they
     differ by more than ``offset_step_m`` (``_side_offset``).
     """
-    n = len(t)
-    if n == 0:
+    if len(t) == 0:
         empty = np.zeros(0)
         return Movement(empty, empty, empty, empty)
-    starts = np.flatnonzero(np.concatenate(([True], segment[1:] != segment[:-1])))
-    number = np.cumsum(np.concatenate(([True], segment[1:] != segment[:-1]))) - 1
-    first = starts[number]
-    past = np.concatenate((starts[1:], [n]))[number]
-    # Times, positions relative to the segment's first fix: cumulative sums stay small enough
-    # that differencing them loses nothing that matters.
-    tr = t - t[first]
-    span = float(tr.max() + 2.0 * max(half_window_s.max(), offset_side_s)) + 1.0
-    key = number * span + tr
-    index = np.arange(n)
+    windows = _Windows(segment, t, half_window_s, offset_side_s)
+    v_m, mean_m = windows.slope_and_mean(m)
+    v_x, _ = windows.slope_and_mean(x)
+    v_y, _ = windows.slope_and_mean(y)
+    near = windows.sum(offset) / windows.count
+    return Movement(m=mean_m + v_m * (windows.tr - windows.mean_t), v_along=v_m,
+                    v_ground=np.hypot(v_x, v_y),
+                    offset=windows.side_offset(offset, near, np.maximum(half_window_s,
+                                                                        offset_side_s),
+                                               offset_step_m))
 
-    lo = np.searchsorted(key, key - half_window_s, side="left")
-    hi = np.searchsorted(key, key + half_window_s, side="right")
-    lo = np.maximum(first, np.minimum(lo, index - 1))
-    hi = np.minimum(past, np.maximum(hi, index + 2))
-    count = (hi - lo).astype(np.float64)
 
-    def window_sum(values: FloatArray) -> FloatArray:
+def along_velocity(segment: IntArray, t: FloatArray, m: FloatArray,
+                   half_window_s: FloatArray) -> FloatArray:
+    """Only the fitted along-route velocity (the cheap first look, for finding U-turns)."""
+    if len(t) == 0:
+        return np.zeros(0)
+    return _Windows(segment, t, half_window_s, 0.0).slope_and_mean(m)[0]
+
+
+class _Windows:
+    """Every fix's window within its segment, and least-squares sums over those windows."""
+
+    def __init__(self, segment: IntArray, t: FloatArray, half_window_s: FloatArray,
+                 longest_s: float) -> None:
+        n = len(t)
+        change = np.concatenate(([True], segment[1:] != segment[:-1]))
+        starts = np.flatnonzero(change)
+        number = np.cumsum(change) - 1
+        self.first = starts[number]
+        self.past = np.concatenate((starts[1:], [n]))[number]
+        # Times relative to the segment's first fix: cumulative sums stay small enough that
+        # differencing them loses nothing that matters.
+        self.tr = t - t[self.first]
+        span = float(self.tr.max() + 2.0 * max(float(half_window_s.max()), longest_s)) + 1.0
+        self.key = number * span + self.tr
+        self.index = np.arange(n)
+        self.lo, self.hi = self.bounds(half_window_s, 1)
+        self.count = (self.hi - self.lo).astype(np.float64)
+        s_t = self.sum(self.tr)
+        self.mean_t = s_t / self.count
+        self.s_t = s_t
+        self.var_t = self.sum(self.tr * self.tr) - s_t * self.mean_t
+        self.ok = self.var_t > 1e-9 * self.count
+
+    def bounds(self, half: FloatArray, neighbours: int) -> tuple[IntArray, IntArray]:
+        """[lo, hi) of each fix's window: ``half`` seconds, and ``neighbours`` fixes, each way."""
+        lo = np.searchsorted(self.key, self.key - half, side="left")
+        hi = np.searchsorted(self.key, self.key + half, side="right")
+        return (np.maximum(self.first, np.minimum(lo, self.index - neighbours)),
+                np.minimum(self.past, np.maximum(hi, self.index + neighbours + 1)))
+
+    def sum(self, values: FloatArray) -> FloatArray:
         total = np.concatenate(([0.0], np.cumsum(values)))
-        result: FloatArray = total[hi] - total[lo]
+        result: FloatArray = total[self.hi] - total[self.lo]
         return result
 
-    s_t = window_sum(tr)
-    mean_t = s_t / count
-    var_t = window_sum(tr * tr) - s_t * mean_t
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ok = var_t > 1e-9 * np.maximum(count, 1.0)
+    def slope_and_mean(self, values: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Per window: the least-squares slope of ``values`` over time, and their mean."""
+        relative = values - values[self.first]
+        s_v = self.sum(relative)
+        cov = self.sum(self.tr * relative) - self.s_t * s_v / self.count
+        with np.errstate(invalid="ignore", divide="ignore"):
+            slope: FloatArray = np.where(self.ok, cov / self.var_t, np.nan)
+        return slope, s_v / self.count + values[self.first]
 
-        def slope_and_mean(values: FloatArray) -> tuple[FloatArray, FloatArray]:
-            relative = values - values[first]
-            s_v = window_sum(relative)
-            cov = window_sum(tr * relative) - s_t * s_v / count
-            slope: FloatArray = np.where(ok, cov / var_t, np.nan)
-            return slope, s_v / count + values[first]
+    def side_offset(self, offset: FloatArray, near: FloatArray, side_s: FloatArray,
+                    step_m: float) -> FloatArray:
+        """Per fix, the mean offset over ``side_s`` either side (at least two fixes each way);
+        where the two sides differ by more than ``step_m``, only the side that agrees better
+        with the offset ``near`` the fix.
 
-        v_m, mean_m = slope_and_mean(m)
-        v_x, _ = slope_and_mean(x)
-        v_y, _ = slope_and_mean(y)
-        fitted_m = mean_m + v_m * (tr - mean_t)
-    return Movement(m=fitted_m, v_along=v_m, v_ground=np.hypot(v_x, v_y),
-                    offset=_side_offset(key, first, past, offset, window_sum(offset) / count,
-                                        np.maximum(half_window_s, offset_side_s), offset_step_m))
-
-
-def _side_offset(key: FloatArray, first: IntArray, past: IntArray, offset: FloatArray,
-                 near: FloatArray, side_s: FloatArray, step_m: float) -> FloatArray:
-    """Per fix, the mean offset over ``side_s`` either side (at least two fixes each way); where
-    the two sides differ by more than ``step_m``, only the side that agrees better with the
-    offset ``near`` the fix.
-
-    Averaging over a long window tames slowly drifting error; but a centred window would smear
-    a turn onto a parallel street over its whole length, and one side of a turn stays clean.
-    """
-    index = np.arange(len(key))
-    total = np.concatenate(([0.0], np.cumsum(offset)))
-    lo = np.maximum(first, np.minimum(np.searchsorted(key, key - side_s, side="left"),
-                                      index - 2))
-    hi = np.minimum(past, np.maximum(np.searchsorted(key, key + side_s, side="right"),
-                                     index + 3))
-    before = (total[index + 1] - total[lo]) / (index + 1 - lo)
-    after = (total[hi] - total[index]) / (hi - index)
-    centred = (total[hi] - total[lo]) / (hi - lo)
-    side = np.where(np.abs(near - before) <= np.abs(near - after), before, after)
-    chosen: FloatArray = np.where(np.abs(before - after) > step_m, side, centred)
-    return chosen
+        Averaging over a long window tames slowly drifting error; but a centred window would
+        smear a turn onto a parallel street over its whole length, and one side of a turn
+        stays clean.
+        """
+        index = self.index
+        total = np.concatenate(([0.0], np.cumsum(offset)))
+        lo, hi = self.bounds(side_s, 2)
+        before = (total[index + 1] - total[lo]) / (index + 1 - lo)
+        after = (total[hi] - total[index]) / (hi - index)
+        centred = (total[hi] - total[lo]) / (hi - lo)
+        side = np.where(np.abs(near - before) <= np.abs(near - after), before, after)
+        chosen: FloatArray = np.where(np.abs(before - after) > step_m, side, centred)
+        return chosen

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dispatch.along_route import Movement, fit_movement
+from dispatch.along_route import Movement, along_velocity, fit_movement
 from dispatch.cleaning import REJECTED, CleanTrack, Flag
 from dispatch.equipment import OFF, ON, StateArray
 from dispatch.fixes import BoolArray, FloatArray, IntArray
@@ -125,23 +125,44 @@ def credit_route(geom: RouteGeometry, track: CleanTrack, pairs: Pairs, index: Fi
         half_window = np.clip(params.fit_span_m / 2 / (reported / 3.6), params.fit_window_s / 2,
                               params.max_pair_gap_s)
     half_window[~np.isfinite(half_window)] = params.fit_window_s / 2
-    fit = fit_movement(segment, t, m, x, y, offset, half_window, params.offset_window_s,
-                           params.offset_step_m)
     # A window that spans a U-turn averages both directions away: cut the segment where the
-    # fitted direction reverses and fit each side on its own.
+    # fitted direction reverses, so that each side is fitted on its own.
+    v_along = along_velocity(segment, t, m, half_window)
     with np.errstate(invalid="ignore"):
-        reverses = np.concatenate(([False], (fit.v_along[1:] * fit.v_along[:-1]) < 0))
-    if reverses.any():
-        segment = segment + np.cumsum(reverses)
-        fit = fit_movement(segment, t, m, x, y, offset, half_window, params.offset_window_s,
-                           params.offset_step_m)
+        reverses = np.concatenate(([False], ((v_along[1:] * v_along[:-1]) < 0)
+                                   & (segment[1:] == segment[:-1])))
+    segment = segment + np.cumsum(reverses)
+    fit = fit_movement(segment, t, m, x, y, offset, half_window, params.offset_window_s,
+                       params.offset_step_m)
     low, high = params.speed_band(geom.route.treatment)
     equipment = track.equipment[rows]
     working = _working(geom, track, params, rows, fit, (low, high))
-    intervals = _intervals(track, params, rows, segment, working, fit.v_along < 0, equipment)
+    against = fit.v_along < 0
+    intervals = _intervals(track, params, rows, segment, working, against, equipment)
     reachable = np.flatnonzero(pairs.gap & eligible)
     reach = reach_of_route(geom, track, pairs, reachable, high / 3.6)
-    return _runs(geom, track, params, rows, fit.m, intervals, reach)
+    return _runs(geom, track, params, rows, _turning_points(fit.m, reverses, working, against),
+                 intervals, reach)
+
+
+def _turning_points(m: FloatArray, reverses: BoolArray, working: BoolArray,
+                    against: BoolArray) -> FloatArray:
+    """Fitted positions with both passes of each U-turn carried to the turning point.
+
+    ``reverses`` marks the first fix after a U-turn within a segment. The vehicle turned
+    between that fix and the one before, somewhere at least as far out as the farther of the
+    two, so both passes reached that far.
+    """
+    after = np.flatnonzero(reverses)
+    before = after - 1
+    turn = working[before] & working[after] & (against[before] != against[after])
+    before, after = before[turn], after[turn]
+    far = np.where(against[before], np.minimum(m[before], m[after]),
+                   np.maximum(m[before], m[after]))
+    carried = m.copy()
+    carried[before] = far
+    carried[after] = far
+    return carried
 
 
 def _working(geom: RouteGeometry, track: CleanTrack, params: CoverageParams, rows: IntArray,

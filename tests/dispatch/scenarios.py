@@ -226,6 +226,19 @@ def _turn_off(seed: int) -> Scenario:
                     drive(7, path, speed, terminal, rng), {7: plough(7)}, 50.0)
 
 
+def _turn_back(seed: int) -> Scenario:
+    """Up the street and back from a U-turn 300-700 m in (1-3 s: sparser fixes cannot say
+    where the turn was)."""
+    rng = np.random.default_rng(seed)
+    speed = float(rng.uniform(5.0, 45.0))
+    terminal = _terminal(rng, (1.0, 3.0))
+    lead = _lead(speed, terminal)
+    turn = float(rng.uniform(300, 700))
+    path = [(-lead, 0.0), (turn, 0.0), (turn, 4.0), (-lead, 4.0)]
+    return Scenario([street(1, straight())], drive(7, path, speed, terminal, rng),
+                    {7: plough(7)}, turn / 10.0)
+
+
 def _sparse(seed: int) -> Scenario:
     """A terminal reporting every 61-90 s: every pause is a silence, the street is unknown."""
     rng = np.random.default_rng(seed)
@@ -285,6 +298,7 @@ CLASSES: dict[str, Callable[[int], Scenario]] = {
     "one-way 6 segments, 1-30 s, drift 2-5 m": lambda s: _worked(
         s, intervals=(1.0, 30.0), noise="drift-5", shape="bent", one_way=True),
     "two vehicles share a street, 1-10 s": _two_vehicles,
+    "turns back mid-street, 1-3 s": _turn_back,
     "turns onto a parallel street 30 m away, 1-3 s": _turn_off,
     "silent over 200-400 m, 1-10 s": _silence,
     "terminal every 61-90 s": _sparse,
