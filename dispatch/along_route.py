@@ -50,11 +50,9 @@ def fit_movement(segment: IntArray, t: FloatArray, m: FloatArray, x: FloatArray,
     v_m, mean_m = windows.slope_and_mean(m)
     v_x, _ = windows.slope_and_mean(x)
     v_y, _ = windows.slope_and_mean(y)
-    near = windows.sum(offset) / windows.count
     return Movement(m=mean_m + v_m * (windows.tr - windows.mean_t), v_along=v_m,
                     v_ground=np.hypot(v_x, v_y),
-                    offset=windows.side_offset(offset, near, np.maximum(half_window_s,
-                                                                        offset_side_s),
+                    offset=windows.side_offset(offset, np.maximum(half_window_s, offset_side_s),
                                                offset_step_m))
 
 
@@ -112,11 +110,10 @@ class _Windows:
             slope: FloatArray = np.where(self.ok, cov / self.var_t, np.nan)
         return slope, s_v / self.count + values[self.first]
 
-    def side_offset(self, offset: FloatArray, near: FloatArray, side_s: FloatArray,
-                    step_m: float) -> FloatArray:
+    def side_offset(self, offset: FloatArray, side_s: FloatArray, step_m: float) -> FloatArray:
         """Per fix, the mean offset over ``side_s`` either side (at least two fixes each way);
         where the two sides differ by more than ``step_m``, only the side that agrees better
-        with the offset ``near`` the fix.
+        with the fix's own offset.
 
         Averaging over a long window tames slowly drifting error; but a centred window would
         smear a turn onto a parallel street over its whole length, and one side of a turn
@@ -128,6 +125,6 @@ class _Windows:
         before = (total[index + 1] - total[lo]) / (index + 1 - lo)
         after = (total[hi] - total[index]) / (hi - index)
         centred = (total[hi] - total[lo]) / (hi - lo)
-        side = np.where(np.abs(near - before) <= np.abs(near - after), before, after)
+        side = np.where(np.abs(offset - before) <= np.abs(offset - after), before, after)
         chosen: FloatArray = np.where(np.abs(before - after) > step_m, side, centred)
         return chosen

@@ -7,20 +7,22 @@ continues while the next candidate follows without a silence (``silences``) and 
 before or after a segment lies out on the street's continuation past the route's end, it joins
 the segment, so sparse reports that enter a street along its axis still cover its ends.
 
-Each fix's movement is fitted over its window (``along_route.fit_movement``). A fix is
-*working* when all hold: its equipment is not off; it is not parked jitter; the speed is in the
-treatment's band (the terminal's reported speed when it agrees with the fitted ground speed
-within ``reported_speed_tolerance_kmh``, else the fitted along-route speed); the fitted
-movement is within ``heading_tolerance_deg`` of the route (|v along| >= cos(tol) * ground
-speed, so a crossing scores ~0); and the mean offset from the axis over the window is within
-``offset_ratio`` of the half-width (a parallel street 30 m away stays out even when noise
-drags single fixes into the corridor).
+Each fix's movement is fitted over its window (``along_route.fit_movement``); where the
+fitted direction reverses, the segment is cut and fitted again, so no window averages a U-turn
+away. A fix is *working* when all hold: its equipment is not off; it is not parked jitter; the
+speed is in the treatment's band widened by ``band_margin_kmh`` (the terminal's reported speed
+when it agrees with the fitted ground speed within ``reported_speed_tolerance_kmh``, else the
+fitted along-route speed); the fitted movement is within ``heading_tolerance_deg`` of the route
+(|v along| >= cos(tol) * ground speed, so a crossing scores ~0); and the mean offset from the
+axis, averaged over ``offset_window_s``, is within ``offset_ratio`` of the half-width (a
+parallel street 30 m away stays out even when noise drags single fixes into the corridor).
 
 Consecutive working fixes of a segment, in one direction, at most ``outlier_fixes`` failing
 fixes apart (never across a fix with the equipment off) and within ``max_pair_gap_s``, make an
 *interval*; chained intervals make a *run* (one pass). A run that progresses less than
 ``min_run_m`` is dropped: that is a turn through an intersection, not a pass. A run credits the
-bins whose midpoints lie between the fitted positions of its fixes, at interpolated times.
+bins whose midpoints lie between the fitted positions of its fixes, at interpolated times; at a
+U-turn both passes reach the turning point.
 Bins within reach of a silence of an eligible vehicle (``silences.reach_of_route``) are noted,
 so the verdict can call them unknown.
 """

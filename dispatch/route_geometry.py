@@ -1,11 +1,11 @@
 """A route in metres: its line, its corridor and its bins, ready for bulk point tests.
 
 Everything is measured in the city's UTM zone (EPSG:32653), where a metre is a metre to 0.1 %.
-Positions along the route ("m", metres from the first vertex) come from ``line_locate_point``,
-vectorised, on the line *extended* by ``end_extension_m`` along its first and last segments: a
-plough that enters the street from its end is at m < 0 a moment before it reaches the first
-vertex, so the pair that carries it onto the street progresses along the route instead of
-being clamped to 0 and failing the progress test. Bins are only ever counted inside [0, L].
+Positions along the route ("m", metres from the first vertex) come from projecting onto the line
+*extended* by ``end_extension_m`` along its first and last segments (and beyond it along the
+prolonged end segments): a plough that enters the street from its end is at m < 0 a moment
+before it reaches the first vertex, so its movement onto the street progresses along the route
+instead of being clamped to 0. Bins are only ever counted inside [0, L].
 The corridor is the extended line buffered by the route's half-width with flat ends; the
 *search area* is the same buffer grown by a margin, so that the fixes of a noisy track that
 stray a little outside the corridor still take part in fitting its movement. Both are
@@ -24,7 +24,7 @@ import numpy as np
 import shapely
 from shapely import LineString, Polygon
 
-from dispatch.fixes import BoolArray, FloatArray
+from dispatch.fixes import BoolArray, FloatArray, IntArray
 from dispatch.projection import Projection
 from dispatch.routes import Route
 
@@ -99,51 +99,53 @@ class RouteGeometry:
     def axial(self, x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
         """(m, signed offset to the left of the route) of each point.
 
-        Past either end of the extended line, m and the offset are measured along and across
-        the prolonged end segment, so a fix far out on the street's continuation gets an m
-        beyond the route and a small offset, while one on a side street gets a large offset.
+        m is measured to the nearest point of the extended line. Past either end of it, m and
+        the offset are measured along and across the prolonged end segment, so a fix far out
+        on the street's continuation gets an m beyond the route and a small offset, while one
+        on a side street gets a large offset.
         """
-        m = self.locate(x, y)
-        seg = np.clip(np.searchsorted(self.cum, m, side="right") - 1, 0, len(self.cum) - 2)
-        ux, uy = np.diff(self.xs)[seg], np.diff(self.ys)[seg]
-        norm = np.hypot(ux, uy)
-        ux, uy = ux / norm, uy / norm
-        fx, fy = self.point_at(m)
-        rx, ry = x - fx, y - fy
+        if len(x) == 0:
+            return np.zeros(0), np.zeros(0)
+        seg, frac = self._nearest(x, y)
+        dx, dy = np.diff(self.xs)[seg], np.diff(self.ys)[seg]
+        length = np.hypot(dx, dy)
+        ux, uy = dx / length, dy / length
+        rx = x - (self.xs[seg] + frac * dx)
+        ry = y - (self.ys[seg] + frac * dy)
         across = ux * ry - uy * rx
-        along = ux * rx + uy * ry
-        beyond = (m <= self.cum[0] + 1e-6) | (m >= self.cum[-1] - 1e-6)
-        m = np.where(beyond, m + along, m)
+        beyond = ((seg == 0) & (frac <= 0.0)) | ((seg == len(self.xs) - 2) & (frac >= 1.0))
+        m = self.cum[seg] + frac * length
+        m = np.where(beyond, m + ux * rx + uy * ry, m)
         offset: FloatArray = np.where(beyond, across, np.copysign(np.hypot(rx, ry), across))
         return m, offset
 
-    def locate(self, x: FloatArray, y: FloatArray) -> FloatArray:
-        """Metres along the route of the nearest route point to each (x, y).
+    def _nearest(self, x: FloatArray, y: FloatArray) -> tuple[IntArray, FloatArray]:
+        """The nearest segment of the extended line to each point, and the fraction along it.
 
         Few segments: a numpy projection onto every segment at once (no Point objects to
         build); many: GEOS's ``line_locate_point``. Both take the first of equally near
         segments, so they agree.
         """
-        if len(x) == 0:
-            return np.zeros(0)
         if len(self.xs) - 1 <= _NUMPY_SEGMENTS:
-            return np.concatenate([self._project(x[i:i + _CHUNK], y[i:i + _CHUNK])
-                                   for i in range(0, len(x), _CHUNK)])
+            parts = [self._project(x[i:i + _CHUNK], y[i:i + _CHUNK])
+                     for i in range(0, len(x), _CHUNK)]
+            return (np.concatenate([p[0] for p in parts]),
+                    np.concatenate([p[1] for p in parts]))
         m = np.asarray(shapely.line_locate_point(self.extended, shapely.points(x, y)),
-                       dtype=np.float64)
-        return m - self.extension
+                       dtype=np.float64) - self.extension
+        seg = np.clip(np.searchsorted(self.cum, m, side="right") - 1, 0, len(self.cum) - 2)
+        frac = (m - self.cum[seg]) / np.diff(self.cum)[seg]
+        return seg, frac
 
-    def _project(self, x: FloatArray, y: FloatArray) -> FloatArray:
+    def _project(self, x: FloatArray, y: FloatArray) -> tuple[IntArray, FloatArray]:
         ax, ay = self.xs[:-1], self.ys[:-1]
         dx, dy = np.diff(self.xs), np.diff(self.ys)
         px, py = x[:, None] - ax, y[:, None] - ay
         along = np.clip((px * dx + py * dy) / (dx * dx + dy * dy), 0.0, 1.0)
         ex, ey = px - along * dx, py - along * dy
         nearest = np.argmin(ex * ex + ey * ey, axis=1)
-        rows = np.arange(len(x))
-        seg_len = np.hypot(dx, dy)
-        m: FloatArray = self.cum[nearest] + along[rows, nearest] * seg_len[nearest]
-        return m
+        frac: FloatArray = along[np.arange(len(x)), nearest]
+        return nearest, frac
 
     def point_at(self, m: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Points of the extended line at distances m (clamped to its ends)."""
