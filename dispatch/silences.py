@@ -22,12 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from dispatch.cleaning import CleanTrack
-from dispatch.equipment import OFF, ON, UNKNOWN, StateArray
 from dispatch.fixes import BoolArray, FloatArray, IntArray
 from dispatch.parameters import CoverageParams
 from dispatch.route_geometry import RouteGeometry
 
 __all__ = ["Pairs", "Reach", "make_pairs", "reach_of_route"]
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Pairs:
@@ -38,7 +38,6 @@ class Pairs:
     rank: IntArray  # position among the usable fixes (to count the fixes between two rows)
     cadence: FloatArray  # the vehicle's usual interval between fixes, seconds
     gap: BoolArray  # a silence starts at a
-    equipment: StateArray  # ON at both ends, OFF if off at either end, else UNKNOWN
 
     def silent(self, track: CleanTrack, params: CoverageParams, a: IntArray,
                b: IntArray) -> BoolArray:
@@ -66,7 +65,7 @@ def make_pairs(track: CleanTrack, params: CoverageParams) -> Pairs:
     dt = track.fixes.t[b] - track.fixes.t
     pairs = Pairs(nxt=nxt, prev=prev, rank=np.cumsum(usable) - 1,
                   cadence=_cadence(track.fixes.vehicle, dt, has & (dt > 0)),
-                  gap=np.zeros(n, dtype=np.bool_), equipment=_pair_equipment(track.equipment, b))
+                  gap=np.zeros(n, dtype=np.bool_))
     pairs.gap[:] = has & (dt > 0) & pairs.silent(track, params, np.arange(n), b)
     return pairs
 
@@ -89,13 +88,6 @@ def _cadence(vehicle: IntArray, dt: FloatArray, real: BoolArray) -> FloatArray:
     return out
 
 
-def _pair_equipment(states: StateArray, b: IntArray) -> StateArray:
-    ea, eb = states, states[b]
-    both: StateArray = np.where((ea == OFF) | (eb == OFF), OFF,
-                               np.where((ea == ON) & (eb == ON), ON, UNKNOWN)).astype(np.int8)
-    return both
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class Reach:
     """The pairs whose reach touches a route, and the route's bins within any of them."""
@@ -112,13 +104,15 @@ def reach_of_route(geom: RouteGeometry, track: CleanTrack, pairs: Pairs, starts:
     """Bins of the route within reach of the pairs starting at ``starts`` (eligible rows)."""
     a, b = starts, pairs.nxt[starts]
     reach = speed_ms * (track.fixes.t[b] - track.fixes.t[a])
-    # The ellipse lies in the box of its foci grown by half the slack on every side.
-    slack = np.maximum(reach - np.hypot(track.x[b] - track.x[a], track.y[b] - track.y[a]), 0)
+    # No point of the ellipse is further from the segment ab than its semi-minor axis, so the
+    # ellipse lies in the box of its foci grown by that on every side.
+    focal = np.hypot(track.x[b] - track.x[a], track.y[b] - track.y[a])
+    grow = np.sqrt(np.maximum(reach * reach - focal * focal, 0.0)) / 2
     minx, miny, maxx, maxy = geom.bounds
-    near = ((np.minimum(track.x[a], track.x[b]) - slack / 2 <= maxx)
-            & (np.maximum(track.x[a], track.x[b]) + slack / 2 >= minx)
-            & (np.minimum(track.y[a], track.y[b]) - slack / 2 <= maxy)
-            & (np.maximum(track.y[a], track.y[b]) + slack / 2 >= miny))
+    near = ((np.minimum(track.x[a], track.x[b]) - grow <= maxx)
+            & (np.maximum(track.x[a], track.x[b]) + grow >= minx)
+            & (np.minimum(track.y[a], track.y[b]) - grow <= maxy)
+            & (np.maximum(track.y[a], track.y[b]) + grow >= miny))
     a, b, reach = a[near], b[near], reach[near]
     mids = (np.arange(geom.n_bins, dtype=np.float64) + 0.5) * geom.bin_len
     px, py = geom.point_at(mids)

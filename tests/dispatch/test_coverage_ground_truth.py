@@ -252,3 +252,12 @@ def test_fixes_timed_in_the_future_are_never_credited() -> None:
     assert result.data_quality["FUTURE_TIME"] == len(fixes) and result.data_quality["usable"] == 0
     on_time = run([street(1, EAST_WEST)], fixes)
     assert only(on_time).state_m["served"] == pytest.approx(1000.0, abs=1.0)
+
+
+def test_silence_alongside_the_street_reaches_it() -> None:
+    """Silent for 80 s between two fixes 200 m off the street and 800 m apart: at 45 km/h the
+    vehicle could have driven the street's middle 740 m meanwhile, which is unknown."""
+    drive = Drive(7, [(100.0, 200.0), (900.0, 200.0)], speed_kmh=36.0, interval_s=80.0)
+    rc = only(run([street(1, EAST_WEST)], arrays(drive)))
+    assert rc.state_m["unknown"] == pytest.approx(740.0, abs=20.0)
+    assert rc.state_m["not_served"] == pytest.approx(260.0, abs=20.0)
