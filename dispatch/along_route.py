@@ -126,5 +126,7 @@ class _Windows:
         after = (total[hi] - total[index]) / (hi - index)
         centred = (total[hi] - total[lo]) / (hi - lo)
         side = np.where(np.abs(offset - before) <= np.abs(offset - after), before, after)
-        chosen: FloatArray = np.where(np.abs(before - after) > step_m, side, centred)
+        # A side of fewer than three fixes (at a segment's end) is too thin to judge alone.
+        step = (np.abs(before - after) > step_m) & (np.minimum(index + 1 - lo, hi - index) >= 3)
+        chosen: FloatArray = np.where(step, side, centred)
         return chosen

@@ -70,6 +70,7 @@ class CleanTrack:
     flags: FlagArray
     equipment: StateArray
     black_box_before: IntArray  # black-box fixes among rows [0, i): any-in-range in O(1)
+    course_reported: BoolArray  # the fix's vehicle reports a course (some fix has one not 0)
 
     def __len__(self) -> int:
         return len(self.fixes)
@@ -118,7 +119,8 @@ def clean(fixes: FixArrays, projection: Projection, params: CleaningParams,
     _flag_jitter(f, x, y, flags, params)
     return CleanTrack(fixes=f, order=order, x=x, y=y, flags=flags,
                       equipment=_equipment_states(f, vehicles),
-                      black_box_before=np.concatenate(([0], np.cumsum(f.black_box))))
+                      black_box_before=np.concatenate(([0], np.cumsum(f.black_box))),
+                      course_reported=_course_reported(f))
 
 
 def _links(f: FixArrays, x: FloatArray, y: FloatArray,
@@ -159,6 +161,16 @@ def _flag_jitter(f: FixArrays, x: FloatArray, y: FloatArray, flags: FlagArray,
     near_previous = np.concatenate(([True], ~same.astype(bool) | (hop < params.jitter_radius_m)))
     slow = f.speed_kmh[keep] < params.jitter_speed_kmh
     flags[keep[slow & near_previous]] |= np.uint16(Flag.JITTER)
+
+
+def _course_reported(f: FixArrays) -> BoolArray:
+    """Per fix, whether its vehicle reports a course at all: many terminals send 0 always."""
+    turned = np.isfinite(f.course_deg) & (f.course_deg != 0)
+    ids, inverse = np.unique(f.vehicle, return_inverse=True)
+    any_turned = np.zeros(len(ids), dtype=np.bool_)
+    any_turned[inverse[turned]] = True
+    reported: BoolArray = any_turned[inverse]
+    return reported
 
 
 def _equipment_states(f: FixArrays, vehicles: Mapping[int, VehicleInfo]) -> StateArray:

@@ -177,13 +177,27 @@ def _working(geom: RouteGeometry, track: CleanTrack, params: CoverageParams, row
         speed = np.where(agrees, reported, np.abs(fit.v_along) * 3.6)
         jitter = (track.flags[rows] & int(Flag.JITTER)) != 0
         margin = params.band_margin_kmh
-        aligned = (np.abs(fit.v_along)
-                   >= math.cos(math.radians(params.heading_tolerance_deg)) * fit.v_ground)
+        tolerance = math.cos(math.radians(params.heading_tolerance_deg))
+        aligned = np.abs(fit.v_along) >= tolerance * fit.v_ground
         working: BoolArray = (
             (speed >= low - margin) & (speed <= high + margin) & ~jitter
             & (track.equipment[rows] != OFF) & aligned & (fit.v_ground > 0)
-            & (np.abs(fit.offset) <= params.offset_ratio * geom.route.half_width_m))
+            & (np.abs(fit.offset) <= params.offset_ratio * geom.route.half_width_m)
+            & _course_agrees(geom, track, rows, fit, tolerance, low))
     return working
+
+
+def _course_agrees(geom: RouteGeometry, track: CleanTrack, rows: IntArray, fit: Movement,
+                   tolerance: float, low_kmh: float) -> BoolArray:
+    """Where the terminal reports a course while moving in the band, it must point along the
+    route in the fitted direction: a slow, noisy crossing can fit as if it ran along."""
+    ux, uy = geom.direction_at(fit.m)
+    course = np.radians(track.fixes.course_deg[rows])
+    along = ux * np.sin(course) + uy * np.cos(course)
+    sign = np.where(fit.v_along < 0, -1.0, 1.0)
+    trusted = track.course_reported[rows] & (track.fixes.speed_kmh[rows] >= low_kmh)
+    agrees: BoolArray = ~trusted | (sign * along >= tolerance)
+    return agrees
 
 
 def _linked(track: CleanTrack, pairs: Pairs, params: CoverageParams,

@@ -119,6 +119,14 @@ class RouteGeometry:
         offset: FloatArray = np.where(beyond, across, np.copysign(np.hypot(rx, ry), across))
         return m, offset
 
+    def direction_at(self, m: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Unit vector (east, north) of the route as drawn at each m (grid north; within
+        2 degrees of true north in the city's zone)."""
+        seg = np.clip(np.searchsorted(self.cum, m, side="right") - 1, 0, len(self.cum) - 2)
+        dx, dy = np.diff(self.xs)[seg], np.diff(self.ys)[seg]
+        length = np.hypot(dx, dy)
+        return dx / length, dy / length
+
     def _nearest(self, x: FloatArray, y: FloatArray) -> tuple[IntArray, FloatArray]:
         """The nearest segment of the extended line to each point, and the fraction along it.
 
