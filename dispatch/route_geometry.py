@@ -146,12 +146,21 @@ class RouteGeometry:
         return seg, frac
 
     def _project(self, x: FloatArray, y: FloatArray) -> tuple[IntArray, FloatArray]:
-        ax, ay = self.xs[:-1], self.ys[:-1]
+        """Nearest segment and fraction along it; (points x segments) arrays, worked in place
+        because memory traffic is what this costs."""
         dx, dy = np.diff(self.xs), np.diff(self.ys)
-        px, py = x[:, None] - ax, y[:, None] - ay
-        along = np.clip((px * dx + py * dy) / (dx * dx + dy * dy), 0.0, 1.0)
-        ex, ey = px - along * dx, py - along * dy
-        nearest = np.argmin(ex * ex + ey * ey, axis=1)
+        px = np.subtract.outer(x, self.xs[:-1])
+        py = np.subtract.outer(y, self.ys[:-1])
+        along = px * dx
+        along += py * dy
+        along *= 1.0 / (dx * dx + dy * dy)
+        np.clip(along, 0.0, 1.0, out=along)
+        px -= along * dx  # the residual from each segment's nearest point ...
+        py -= along * dy
+        px *= px  # ... squared
+        py *= py
+        px += py
+        nearest = np.argmin(px, axis=1)
         frac: FloatArray = along[np.arange(len(x)), nearest]
         return nearest, frac
 
