@@ -30,8 +30,15 @@ class Movement:
 
     m: FloatArray  # fitted along-route position at the fix's time, metres
     v_along: FloatArray  # along-route velocity, m/s, positive as drawn
-    v_ground: FloatArray  # ground speed, m/s
+    v_east: FloatArray  # ground velocity, m/s
+    v_north: FloatArray
     offset: FloatArray  # mean signed offset from the axis over the window, metres
+
+    @property
+    def v_ground(self) -> FloatArray:
+        """Ground speed, m/s."""
+        speed: FloatArray = np.hypot(self.v_east, self.v_north)
+        return speed
 
 
 def fit_movement(segment: IntArray, t: FloatArray, m: FloatArray, x: FloatArray,
@@ -45,13 +52,13 @@ def fit_movement(segment: IntArray, t: FloatArray, m: FloatArray, x: FloatArray,
     """
     if len(t) == 0:
         empty = np.zeros(0)
-        return Movement(empty, empty, empty, empty)
+        return Movement(empty, empty, empty, empty, empty)
     windows = _Windows(segment, t, half_window_s, offset_side_s)
     v_m, mean_m = windows.slope_and_mean(m)
     v_x, _ = windows.slope_and_mean(x)
     v_y, _ = windows.slope_and_mean(y)
     return Movement(m=mean_m + v_m * (windows.tr - windows.mean_t), v_along=v_m,
-                    v_ground=np.hypot(v_x, v_y),
+                    v_east=v_x, v_north=v_y,
                     offset=windows.side_offset(offset, np.maximum(half_window_s, offset_side_s),
                                                offset_step_m))
 
@@ -113,7 +120,7 @@ class _Windows:
     def side_offset(self, offset: FloatArray, side_s: FloatArray, step_m: float) -> FloatArray:
         """Per fix, the mean offset over ``side_s`` either side (at least two fixes each way);
         where the two sides differ by more than ``step_m``, only the side that agrees better
-        with the fix's own offset.
+        with the fix's own offset (the median of it and its neighbours').
 
         Averaging over a long window tames slowly drifting error; but a centred window would
         smear a turn onto a parallel street over its whole length, and one side of a turn
@@ -125,8 +132,9 @@ class _Windows:
         before = (total[index + 1] - total[lo]) / (index + 1 - lo)
         after = (total[hi] - total[index]) / (hi - index)
         centred = (total[hi] - total[lo]) / (hi - lo)
-        side = np.where(np.abs(offset - before) <= np.abs(offset - after), before, after)
-        # A side of fewer than three fixes (at a segment's end) is too thin to judge alone.
-        step = (np.abs(before - after) > step_m) & (np.minimum(index + 1 - lo, hi - index) >= 3)
-        chosen: FloatArray = np.where(step, side, centred)
+        # The fix's own offset, steadied by its neighbours (median of three in its segment).
+        own = np.median(np.stack((offset[np.maximum(index - 1, self.first)], offset,
+                                  offset[np.minimum(index + 1, self.past - 1)])), axis=0)
+        side = np.where(np.abs(own - before) <= np.abs(own - after), before, after)
+        chosen: FloatArray = np.where(np.abs(before - after) <= step_m, centred, side)
         return chosen

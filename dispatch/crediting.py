@@ -12,8 +12,9 @@ fitted direction reverses, the segment is cut and fitted again, so no window ave
 away. A fix is *working* when all hold: its equipment is not off; it is not parked jitter; the
 speed is in the treatment's band widened by ``band_margin_kmh`` (the terminal's reported speed
 when it agrees with the fitted ground speed within ``reported_speed_tolerance_kmh``, else the
-fitted along-route speed); the fitted movement is within ``heading_tolerance_deg`` of the route
-(|v along| >= cos(tol) * ground speed, so a crossing scores ~0); and the mean offset from the
+fitted along-route speed); it moves within ``heading_tolerance_deg`` of the route (by the
+terminal's course where that is plausible, else |v along| >= cos(tol) * ground speed, so a
+crossing scores ~0); and the mean offset from the
 axis, averaged over ``offset_window_s``, is within ``offset_ratio`` of the half-width (a
 parallel street 30 m away stays out even when noise drags single fixes into the corridor).
 
@@ -21,10 +22,11 @@ Consecutive working fixes of a segment, in one direction, at most ``outlier_fixe
 fixes apart (never across a fix with the equipment off) and within ``max_pair_gap_s``, make an
 *interval*; chained intervals make a *run* (one pass). A run that progresses less than
 ``min_run_m`` is dropped: that is a turn through an intersection, not a pass. A run credits the
-bins whose midpoints lie between the fitted positions of its fixes, at interpolated times; at a
-U-turn both passes reach the turning point.
-Bins within reach of a silence of an eligible vehicle (``silences.reach_of_route``) are noted,
-so the verdict can call them unknown.
+bins whose midpoints lie between the fitted positions of its fixes, at interpolated times.
+Passes are carried to their U-turns and to the corners they turn in at and out from
+(``pass_ends``). Bins within reach of a silence of an eligible vehicle
+(``silences.reach_of_route``) are noted, so the verdict can call them unknown; so are those
+within reach of a step from a side street onto a fix that works or could (``pass_ends``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,13 @@ from dispatch.cleaning import REJECTED, CleanTrack, Flag
 from dispatch.equipment import OFF, ON, StateArray
 from dispatch.fixes import BoolArray, FloatArray, IntArray
 from dispatch.parameters import CoverageParams
+from dispatch.pass_ends import (
+    Intervals,
+    entries_unseen,
+    lone_workers,
+    turning_points,
+    turns_in_and_out,
+)
 from dispatch.route_geometry import RouteGeometry
 from dispatch.silences import Pairs, Reach, reach_of_route
 
@@ -98,16 +107,6 @@ class RouteCredit:
         return len(self.run_vehicle)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class _Intervals:
-    """Credited intervals between candidate positions ``a`` < ``b`` (indices into rows)."""
-
-    a: IntArray
-    b: IntArray
-    direction: IntArray
-    confirmed: BoolArray
-
-
 def credit_route(geom: RouteGeometry, track: CleanTrack, pairs: Pairs, index: FixIndex,
                  eligible: BoolArray, params: CoverageParams, scratch: BoolArray) -> RouteCredit:
     """Runs, bin entries and silence bins of one route.
@@ -141,30 +140,16 @@ def credit_route(geom: RouteGeometry, track: CleanTrack, pairs: Pairs, index: Fi
     working = _working(geom, track, params, rows, fit, (low, high))
     against = fit.v_along < 0
     intervals = _intervals(track, params, rows, segment, working, against, equipment)
-    reachable = np.flatnonzero(pairs.gap & eligible)
+    intervals, m_credited = turns_in_and_out(
+        intervals, turning_points(fit.m, reverses, working, against), m,
+        segment, working, ~working & (equipment != OFF))
+    on_axis = np.abs(offset) <= params.offset_ratio * geom.route.half_width_m
+    required = np.isin(against.astype(np.int64), geom.route.required_directions)
+    could_work = (working & required) | lone_workers(geom, track, params, rows, fit, on_axis)
+    entries = entries_unseen(track, pairs, rows, could_work, scratch)
+    reachable = np.union1d(np.flatnonzero(pairs.gap & eligible), entries)
     reach = reach_of_route(geom, track, pairs, reachable, high / 3.6)
-    return _runs(geom, track, params, rows, _turning_points(fit.m, reverses, working, against),
-                 intervals, reach)
-
-
-def _turning_points(m: FloatArray, reverses: BoolArray, working: BoolArray,
-                    against: BoolArray) -> FloatArray:
-    """Fitted positions with both passes of each U-turn carried to the turning point.
-
-    ``reverses`` marks the first fix after a U-turn within a segment. The vehicle turned
-    between that fix and the one before, somewhere at least as far out as the farther of the
-    two, so both passes reached that far.
-    """
-    after = np.flatnonzero(reverses)
-    before = after - 1
-    turn = working[before] & working[after] & (against[before] != against[after])
-    before, after = before[turn], after[turn]
-    far = np.where(against[before], np.minimum(m[before], m[after]),
-                   np.maximum(m[before], m[after]))
-    carried = m.copy()
-    carried[before] = far
-    carried[after] = far
-    return carried
+    return _runs(geom, track, params, rows, m_credited, intervals, reach)
 
 
 def _working(geom: RouteGeometry, track: CleanTrack, params: CoverageParams, rows: IntArray,
@@ -178,26 +163,34 @@ def _working(geom: RouteGeometry, track: CleanTrack, params: CoverageParams, row
         jitter = (track.flags[rows] & int(Flag.JITTER)) != 0
         margin = params.band_margin_kmh
         tolerance = math.cos(math.radians(params.heading_tolerance_deg))
-        aligned = np.abs(fit.v_along) >= tolerance * fit.v_ground
         working: BoolArray = (
             (speed >= low - margin) & (speed <= high + margin) & ~jitter
-            & (track.equipment[rows] != OFF) & aligned & (fit.v_ground > 0)
-            & (np.abs(fit.offset) <= params.offset_ratio * geom.route.half_width_m)
-            & _course_agrees(geom, track, rows, fit, tolerance, low))
+            & (track.equipment[rows] != OFF) & (fit.v_ground > 0)
+            & _aligned(geom, track, rows, fit, tolerance, low)
+            & (np.abs(fit.offset) <= params.offset_ratio * geom.route.half_width_m))
     return working
 
 
-def _course_agrees(geom: RouteGeometry, track: CleanTrack, rows: IntArray, fit: Movement,
-                   tolerance: float, low_kmh: float) -> BoolArray:
-    """Where the terminal reports a course while moving in the band, it must point along the
-    route in the fitted direction: a slow, noisy crossing can fit as if it ran along."""
+def _aligned(geom: RouteGeometry, track: CleanTrack, rows: IntArray, fit: Movement,
+             tolerance: float, low_kmh: float) -> BoolArray:
+    """Whether each fix moves along the route (cos of the angle >= ``tolerance``), in the
+    fitted direction.
+
+    The terminal's course is the better witness where it is plausible: the vehicle reports
+    a course at all, moves at band speed, and the course is within 90 degrees of the fitted
+    movement. Right after a turn the window still holds the side street, and a slow, noisy
+    crossing can fit as if it ran along. Elsewhere the fitted movement decides
+    (|along| >= tolerance x ground speed).
+    """
     ux, uy = geom.direction_at(fit.m)
     course = np.radians(track.fixes.course_deg[rows])
-    along = ux * np.sin(course) + uy * np.cos(course)
+    east, north = np.sin(course), np.cos(course)
     sign = np.where(fit.v_along < 0, -1.0, 1.0)
-    trusted = track.course_reported[rows] & (track.fixes.speed_kmh[rows] >= low_kmh)
-    agrees: BoolArray = ~trusted | (sign * along >= tolerance)
-    return agrees
+    trusted = (track.course_reported[rows] & (track.fixes.speed_kmh[rows] >= low_kmh)
+               & (east * fit.v_east + north * fit.v_north > 0))
+    fitted = np.abs(fit.v_along) >= tolerance * fit.v_ground
+    aligned: BoolArray = np.where(trusted, sign * (ux * east + uy * north) >= tolerance, fitted)
+    return aligned
 
 
 def _linked(track: CleanTrack, pairs: Pairs, params: CoverageParams,
@@ -240,7 +233,7 @@ def _with_axial_neighbours(geom: RouteGeometry, track: CleanTrack, pairs: Pairs,
 
 
 def _intervals(track: CleanTrack, params: CoverageParams, rows: IntArray, segment: IntArray,
-               working: BoolArray, against: BoolArray, equipment: StateArray) -> _Intervals:
+               working: BoolArray, against: BoolArray, equipment: StateArray) -> Intervals:
     w = np.flatnonzero(working)
     a, b = w[:-1], w[1:]
     off_before = np.concatenate(([0], np.cumsum(equipment == OFF)))
@@ -249,12 +242,12 @@ def _intervals(track: CleanTrack, params: CoverageParams, rows: IntArray, segmen
             & (against[a] == against[b]) & (off_before[b] == off_before[a])
             & (t[b] - t[a] <= params.max_pair_gap_s))
     a, b = a[keep], b[keep]
-    return _Intervals(a=a, b=b, direction=against[a].astype(np.int64),
+    return Intervals(a=a, b=b, direction=against[a].astype(np.int64),
                       confirmed=(equipment[a] == ON) & (equipment[b] == ON))
 
 
 def _runs(geom: RouteGeometry, track: CleanTrack, params: CoverageParams, rows: IntArray,
-          m: FloatArray, iv: _Intervals, reach: Reach) -> RouteCredit:
+          m: FloatArray, iv: Intervals, reach: Reach) -> RouteCredit:
     """Chain intervals into runs, drop short runs, expand the rest into bin entries."""
     a, b = iv.a, iv.b
     start = np.ones(len(a), dtype=np.bool_)

@@ -173,6 +173,18 @@ def _worked(seed: int, *, intervals: tuple[float, float], noise: str = "white",
     return Scenario([route], drive(7, path, speed, terminal, rng), {7: plough(7)}, 100.0)
 
 
+def _side_streets(seed: int) -> Scenario:
+    """One-way, turning in from a side street at the start and out to one at the end."""
+    rng = np.random.default_rng(seed)
+    speed = float(rng.uniform(5.0, 45.0))
+    terminal = _terminal(rng, (1.0, 10.0))
+    lead = _lead(speed, terminal)
+    side = float(rng.choice([-1.0, 1.0]))
+    path = [(0.0, side * lead), (0.0, 0.0), (1000.0, 0.0), (1000.0, -side * lead)]
+    return Scenario([street(1, straight(), direction="as_drawn")],
+                    drive(7, path, speed, terminal, rng), {7: plough(7)}, 100.0)
+
+
 def _two_vehicles(seed: int) -> Scenario:
     """Two ploughs share a street, each working a little over half of it both ways."""
     rng = np.random.default_rng(seed)
@@ -297,6 +309,7 @@ CLASSES: dict[str, Callable[[int], Scenario]] = {
     "one-way as drawn, 1-30 s, white": lambda s: _worked(s, intervals=(1.0, 30.0), one_way=True),
     "one-way 6 segments, 1-30 s, drift 2-5 m": lambda s: _worked(
         s, intervals=(1.0, 30.0), noise="drift-5", shape="bent", one_way=True),
+    "in and out by side streets, 1-10 s": _side_streets,
     "two vehicles share a street, 1-10 s": _two_vehicles,
     "turns back mid-street, 1-3 s": _turn_back,
     "turns onto a parallel street 30 m away, 1-3 s": _turn_off,

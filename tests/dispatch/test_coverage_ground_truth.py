@@ -264,14 +264,15 @@ def test_silence_alongside_the_street_reaches_it() -> None:
 
 
 def test_reported_course_across_the_street_earns_nothing() -> None:
-    """A slow crossing at 60 degrees whose noisy fixes happen to line up along the street is
-    held back by the course the terminal reports; the same fixes from a terminal that sends
-    no course (always 0) are judged by position alone and earn a stretch."""
-    route = street(1, ((0.0, -500.0), (0.0, 500.0)))
-    crossing = arrays(Drive(7, [(-520.0, -300.0), (520.0, 300.0)], speed_kmh=8.0,
-                            interval_s=8.0, noise_m=6.0, seed=0))
-    rc = only(run([route], crossing))
+    """Fixes that line up along the street (as noise can make a slow crossing look) while the
+    terminal's course points 60 degrees across it earn nothing; the same fixes from a
+    terminal that sends no course (always 0) are judged by position alone and serve it."""
+    route = street(1, EAST_WEST, direction="as_drawn")
+    along = arrays(Drive(7, [(-60.0, 0.0), (1060.0, 0.0)], speed_kmh=8.0, interval_s=8.0))
+    across = along.take(np.arange(len(along)))
+    across.course_deg[:] = 30.0  # 60 degrees off the route's bearing of 90
+    rc = only(run([route], across))
     assert rc.state_m["served"] == 0.0 and rc.state_m["partial"] == 0.0
-    no_course = crossing.take(np.arange(len(crossing)))
+    no_course = along.take(np.arange(len(along)))
     no_course.course_deg[:] = 0.0
-    assert only(run([route], no_course)).state_m["partial"] > 0.0
+    assert only(run([route], no_course)).state_m["served"] == pytest.approx(1000.0, abs=1.0)
