@@ -51,6 +51,7 @@ bench: $(STAMP) postgis
 
 lint: $(STAMP)
 	$(BIN)/ruff check egts_server dispatch maps db tests
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

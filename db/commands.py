@@ -10,18 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Final
 
-from egts_server.codec.egts.subrecords import ConfirmationType
-from egts_server.commands import CommandSpec, answer_text
+from egts_server.model import CommandSpec
 
 _CID_MODULUS: Final = 1 << 32
-_CONFIRMATIONS: Final[dict[int, str]] = {
-    ConfirmationType.OK: "ok", ConfirmationType.ERROR: "error",
-    ConfirmationType.ILL: "illegal", ConfirmationType.DEL: "deleted",
-    ConfirmationType.NFOUND: "not_found", ConfirmationType.NCONF: "negative",
-    ConfirmationType.INPROG: "in_progress"}
-_STATUS_OF_CONFIRMATION: Final[dict[int, str]] = {
-    ConfirmationType.OK: "confirmed", ConfirmationType.DEL: "confirmed",
-    ConfirmationType.INPROG: "in_progress"}
+#: What the ``confirmation`` column holds (the terminal's CCT, codec ``ConfirmationType``, in its
+#: order) as the API and the CLI name it; a test keeps the two in step.
+CONFIRMATION_NAMES: Final[dict[int, str]] = {
+    0: "ok", 1: "error", 2: "illegal", 3: "deleted", 4: "not_found", 5: "negative",
+    6: "in_progress"}
+#: The command's status after each CCT; any other answer fails it.
+_STATUS_OF_CONFIRMATION: Final[dict[int, str]] = {0: "confirmed", 3: "confirmed",
+                                                   6: "in_progress"}
 _COLUMNS: Final = ("c.id, c.terminal_id, t.protocol || ':' || t.identifier, c.kind, c.summary,"
                    " c.code, c.action, c.status, c.attempts, c.created_by, c.created_at,"
                    " c.expires_at, c.sent_at, c.delivered_at, c.answered_at, c.confirmation,"
@@ -41,7 +40,7 @@ def view(row: tuple[Any, ...]) -> dict[str, Any]:
     data = item.pop("result_data")
     item["result_hex"] = bytes(data).hex() if data is not None else None
     code = item["confirmation"]
-    item["confirmation"] = _CONFIRMATIONS.get(code, str(code)) if code is not None else None
+    item["confirmation"] = CONFIRMATION_NAMES.get(code, str(code)) if code is not None else None
     return item
 
 
@@ -138,12 +137,12 @@ def record_delivery(cur: Any, terminal_id: int, command_id: int, result: int) ->
 
 
 def record_answer(cur: Any, terminal_id: int, command_id: int, confirmation: int, data: bytes,
-                  charset: int | None) -> bool:
-    """The terminal's COMCONF: done, in progress or failed, with the value it sent back.
-    False when no command of this terminal has that CID (a stale or foreign answer)."""
+                  text: str | None) -> bool:
+    """The terminal's COMCONF: done, in progress or failed, with the value it sent back (and
+    that value as text, when it is text). False when no command of this terminal has that CID
+    (a stale or foreign answer)."""
     status = _STATUS_OF_CONFIRMATION.get(confirmation, "failed")
-    name = _CONFIRMATIONS.get(confirmation, str(confirmation))
-    text = answer_text(data, charset)
+    name = CONFIRMATION_NAMES.get(confirmation, str(confirmation))
     cur.execute("UPDATE terminal_commands SET status = %s, confirmation = %s,"
                 " answered_at = now(), delivered_at = coalesce(delivered_at, now()),"
                 " result_data = %s, result_text = %s, error = %s"

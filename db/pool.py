@@ -109,6 +109,20 @@ def _connection_broke(error: BaseException | None) -> bool:
     return False
 
 
+def storage_unreachable(error: BaseException | None) -> bool:
+    """Whether a failed interaction means the database cannot be reached (HTTP 503), as
+    opposed to a fault of the request or of our code."""
+    return isinstance(error, StorageUnavailable) or _connection_broke(error)
+
+
+def input_refused(error: BaseException | None) -> bool:
+    """Whether the database refused a value the request carried (SQLSTATE class 22, or a NUL
+    character psycopg2 cannot send): the request's fault, answered 400."""
+    if isinstance(error, psycopg2.DataError | StorageRefused):
+        return True
+    return isinstance(error, ValueError) and "NUL" in str(error)
+
+
 def make_pool(dsn: str, *, max_connections: int = 5, reactor: Any = None,
               connect_timeout_s: int = 10) -> adbapi.ConnectionPool:
     """A pool that reconnects by itself after the database went away (``cp_reconnect``)."""

@@ -77,6 +77,17 @@ class VehicleDelivery:
     last_fix_time: datetime | None
     last_delivered_at: datetime | None
 
+    def lag_s(self, now: datetime) -> float:
+        """How long the oldest undelivered fix has been waiting; 0 when nothing waits."""
+        if self.backlog == 0 or self.oldest_received_at is None:
+            return 0.0
+        return max(0.0, (now - self.oldest_received_at).total_seconds())
+
+    @property
+    def ack_ratio(self) -> float | None:
+        """Records confirmed per record written (resends count as written); None before any."""
+        return self.delivered / self.sent if self.sent else None
+
 
 @dataclass(frozen=True, slots=True)
 class UpstreamDelivery:

@@ -21,20 +21,21 @@ from egts_server.config import ListenerSettings, Settings
 from egts_server.database import database_dsn
 from egts_server.metrics import IntakeMetrics
 from egts_server.model import DeviceKey
+from egts_server.net.admission import Admit
 from egts_server.net.archive import PacketArchive
 from egts_server.net.collector import CollectorSchedule
 from egts_server.net.commands import CommandRelay
+from egts_server.net.factory import TelemetryFactory
 from egts_server.net.limits import ConnectionCounter, IntakeLimits, effective_max_connections
 from egts_server.net.loop_lag import LoopLag
-from egts_server.net.ndtp import NdtpFactory  # issue 4
+from egts_server.net.ndtp import NdtpFactory
+from egts_server.net.nis import NisResource
 from egts_server.net.protocol import EgtsFactory
 from egts_server.net.service import ListenerService
-from egts_server.net.telemetry import Admit, TelemetryFactory
 from egts_server.periodic import PeriodicService
-from egts_server.retranslator import RetranslationService, register_delivery_metrics  # issue 8
+from egts_server.retranslator import RetranslationService, register_delivery_metrics
 from egts_server.sinks import BatchingWriter
 from maps.metrics import MetricsResource
-from maps.nis_api import NisResource  # issue 4
 from maps.web import make_site
 
 
@@ -153,7 +154,6 @@ class Application(MultiService):
                                             counter=counter, metrics=self.metrics,
                                             commands=self.commands, archive=archive("egts"))
             listen(self.egts_factory, settings.egts)
-        # -- NDTP v6 listener and NIS SOAP intake (issue 4) --
         if settings.ndtp.enabled:
             self.ndtp_factory = NdtpFactory(self.writer, admit, clock, limits, reactor=reactor,
                                             counter=counter, metrics=self.metrics,
@@ -161,7 +161,8 @@ class Application(MultiService):
             listen(self.ndtp_factory, settings.ndtp)
         if intake_worker:  # an extra intake process (net.workers): telemetry and /metrics only
             self.http = TCPServer(settings.http.port + intake_worker,
-                                  Site(MetricsResource(self.metrics_text)),
+                                  Site(MetricsResource(self.metrics_text,
+                                                       settings.metrics.allow)),
                                   interface=settings.http.host, reactor=reactor)
         else:
             self._serve_web(settings, admit, clock, reactor)
@@ -173,16 +174,15 @@ class Application(MultiService):
         """The first process also serves the pages, the API, NIS and retranslation."""
         nis = (NisResource(self.writer, admit, clock, settings.nis.passwords)
                if settings.nis.enabled else None)
-        # -- end of issue 4 --
-        # -- retranslation to upstream platforms, GTFS-Realtime (issue 8) --
+        # retranslation to upstream platforms, with its delivery metrics
         self.retranslation = RetranslationService(settings.retranslator, self.read_pool,
                                                   reactor, clock)
         self.retranslation.setServiceParent(self)
         register_delivery_metrics(self.metrics.registry, lambda: self.retranslation.snapshot,
                                   clock)
-        # -- end of issue 8 --
-        self.site = make_site(self.read_pool, settings.map, clock, settings.auth,
-                              metrics=MetricsResource(self.metrics_text), nis=nis,
+        self.site = make_site(self.read_pool, settings.map, clock, reactor, settings.auth,
+                              metrics=MetricsResource(self.metrics_text, settings.metrics.allow),
+                              nis=nis,
                               gtfs_rt=settings.gtfs_rt,
                               command_ttl_s=settings.commands.default_ttl_s)
         self.http = TCPServer(settings.http.port, self.site, interface=settings.http.host,

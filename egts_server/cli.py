@@ -9,15 +9,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import psycopg2
-
 from db import terminals as terminal_registry
 from db import vehicles as vehicle_registry
 from db.errors import StorageError
 from db.migrate import migrate
 from egts_server.cli_assign import add_assign_command
+from egts_server.cli_audit import add_audit_command
 from egts_server.cli_commands import add_command_commands
 from egts_server.cli_dispatch import add_dispatch_commands
+from egts_server.cli_users import add_user_commands
 from egts_server.config import ConfigError, Settings, load_settings
 from egts_server.database import connect
 
@@ -146,43 +146,6 @@ def cmd_vehicles(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
-    from db import users
-    from maps.passwords import hash_password
-
-    password = _read_password(args.password_stdin)
-    with connect(settings) as conn, conn.cursor() as cur:
-        if args.action == "add":
-            try:
-                users.add_user(cur, args.login, hash_password(password), args.role)
-            except psycopg2.errors.UniqueViolation:
-                print(f"glonass-dispatch: user {args.login!r} exists; use `users passwd`",
-                      file=sys.stderr)
-                return 1
-            print(f"user {args.login} ({args.role}) added")
-        elif not users.set_password(cur, args.login, hash_password(password)):
-            print(f"glonass-dispatch: no user {args.login!r}", file=sys.stderr)
-            return 1
-        else:
-            print(f"password of {args.login} changed; their sessions are closed")
-    return 0
-
-
-def _read_password(from_stdin: bool) -> str:
-    """From standard input (scripts) or typed twice at a prompt; never from the command line."""
-    if from_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        import getpass
-
-        password = getpass.getpass("password: ")
-        if getpass.getpass("again: ") != password:
-            raise ConfigError("the passwords differ")
-    if len(password) < 8:
-        raise ConfigError("a password needs at least 8 characters")
-    return password
-
-
 def cmd_maps(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import UTC, datetime, timedelta
 
@@ -285,17 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_assign_command(veh_sub)
     veh.set_defaults(func=cmd_vehicles)
 
-    usr = sub.add_parser("users", help="dispatcher accounts: add, change password")
-    usr_sub = usr.add_subparsers(dest="action", required=True)
-    uadd = usr_sub.add_parser("add", help="add an account (password from a prompt or stdin)")
-    uadd.add_argument("login")
-    uadd.add_argument("--role", choices=("dispatcher", "auditor", "admin"), default="dispatcher")
-    upw = usr_sub.add_parser("passwd", help="set an account's password; ends its sessions")
-    upw.add_argument("login")
-    for p in (uadd, upw):
-        p.add_argument("--password-stdin", action="store_true",
-                       help="read the password from the first line of standard input")
-    usr.set_defaults(func=cmd_users)
+    add_user_commands(sub)
+    add_audit_command(sub)
 
     maps_cmd = sub.add_parser("maps", help="map exports")
     maps_sub = maps_cmd.add_subparsers(dest="action", required=True)

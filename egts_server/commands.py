@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Final
 
-from egts_server.codec.egts.subrecords import CommandBody, CommandData, CommandType
+from egts_server.model import CommandSpec
 
 #: EGTS command codes (CCD) of the standard list that terminals commonly implement.
 COMMAND_CODES: Final[Mapping[str, int]] = {
@@ -73,19 +72,6 @@ class CommandError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field, self.message = field, message
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CommandSpec:
-    """One command, checked, in EGTS units; ``summary`` is what operators read in lists."""
-
-    kind: str  # text | command | parameter
-    code: int  # CCD
-    action: int  # ACT
-    data: bytes  # DT
-    charset: int  # CHS
-    summary: str
-    ttl_s: float | None = None
 
 
 def parse_command(raw: Any) -> CommandSpec:
@@ -160,17 +146,6 @@ def _parameter(raw: Mapping[str, Any], ttl: float | None) -> CommandSpec:
     return CommandSpec(kind="parameter", code=code, action=action,
                        data=_bounded("value", data), charset=charset, summary=summary,
                        ttl_s=ttl)
-
-
-def command_data(*, command_id: int, source_id: int, code: int, action: int, charset: int,
-                 data: bytes) -> CommandData:
-    """The EGTS_SR_COMMAND_DATA (CT_COM, address 0) that carries a command as ``command_id``
-    (the CID, 32 bits). SZ is the size of DT when it fits its 5 bits, else 0."""
-    body = CommandBody(address=0, size=len(data) if len(data) < 32 else 0, action=action,
-                       code=code, data=data)
-    return CommandData(command_type=CommandType.COM, confirmation_type=0,
-                       command_id=command_id & 0xFFFF_FFFF, source_id=source_id,
-                       charset=charset, data=body.to_bytes())
 
 
 def encode_text(text: str) -> tuple[bytes, Charset]:

@@ -2,12 +2,15 @@
 
 Every key has a default (documented in ``config.example.toml``); an unknown key or a wrong type
 is a ``ConfigError`` that names the key. ``DATABASE_URL`` in the environment overrides the
-embedded cluster; secrets come only from the environment.
+embedded cluster; secrets come only from the environment. Part of the application root: the
+settings types of the listeners' command relay and of the retranslator are defined beside their
+code and composed here, so nothing below the root imports this module.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import tomllib
 import types
 import typing
@@ -15,6 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from db.vehicles import KINDS
+from egts_server.net.commands import CommandSettings
+from egts_server.retranslator.settings import RetranslatorSettings
 
 UnknownTerminalPolicy = Literal["register", "quarantine", "reject"]
 
@@ -116,6 +124,14 @@ class AuthSettings:
     anonymous_read: bool = True  # visitors may look (not write) without signing in: the demo
     session_hours: float = 12.0
     secure_cookie: bool = False  # set behind HTTPS
+    hash_threads: int = 1  # password hashing has a pool of its own; reads never wait on it
+    throttle_failures: int = 10  # failed sign-ins per login and address within 10 minutes
+    throttle_failures_per_address: int = 50  # across every login, from one address
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsSettings:
+    allow: tuple[str, ...] = ("127.0.0.0/8", "::1/128")  # networks that may read /metrics
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,50 +143,6 @@ class PublicSettings:
 @dataclass(frozen=True, slots=True)
 class DemoSettings:
     seed_when_empty: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class UpstreamSettings:
-    """One platform we retransmit to (``[[retranslator.upstreams]]``), e.g. the regional RNIS.
-
-    ``oids`` maps a vehicle id (a TOML key, so a string) to the object id the upstream knows
-    it by; unmapped vehicles go as their EGTS terminal id, else their vehicle id.
-    ``description_env`` names the environment variable whose value is sent as DSCR (some
-    platforms expect credentials there, so it never comes from this file).
-    """
-
-    name: str = ""
-    host: str = ""
-    port: int = 20629
-    dispatcher_id: int = 0
-    vehicles: tuple[int, ...] = ()
-    kinds: tuple[str, ...] = ()
-    oids: Mapping[str, int] = field(default_factory=dict)
-    enabled: bool = True
-    description_env: str = ""
-    description: str = field(default="", repr=False, metadata={"environment": True})
-
-
-@dataclass(frozen=True, slots=True)
-class RetranslatorSettings:
-    upstreams: tuple[UpstreamSettings, ...] = ()
-    response_timeout_s: float = 5.0  # TL_RESPONSE_TO: wait this long for a confirmation
-    resend_attempts: int = 3  # TL_RESEND_ATTEMPTS: then drop the connection
-    reconnect_s: float = 30.0  # TL_RECONNECT_TO: first pause before reconnecting
-    reconnect_max_s: float = 600.0  # the pause doubles up to this while attempts fail
-    poll_interval_s: float = 1.0  # how often an idle connection looks for new fixes
-    records_per_packet: int = 50  # fixes per EGTS packet (and per vehicle per round)
-
-
-@dataclass(frozen=True, slots=True)
-class CommandSettings:
-    """Commands to EGTS terminals (``terminals command``, ``/api/terminals/{id}/commands``)."""
-
-    poll_interval_s: float = 1.0  # how often a serve process looks for commands to send
-    resend_after_s: float = 30.0  # a sent command still unanswered goes out again after this
-    max_attempts: int = 3  # sends before an unanswered command fails
-    default_ttl_s: float = 3600.0  # how long a command waits for its terminal to connect
-    source_id: int = 0  # SID: this platform's id in the commands it sends
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +160,11 @@ class GtfsRtSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SiteSettings:
+    time_zone: str = "Asia/Vladivostok"  # IANA zone of every time people read or type
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     intake: IntakeSettings = field(default_factory=IntakeSettings)
     egts: ListenerSettings = field(default_factory=ListenerSettings)
@@ -198,12 +175,14 @@ class Settings:
     writer: WriterSettings = field(default_factory=WriterSettings)
     map: MapSettings = field(default_factory=MapSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
     public: PublicSettings = field(default_factory=PublicSettings)
     demo: DemoSettings = field(default_factory=DemoSettings)
     retranslator: RetranslatorSettings = field(default_factory=RetranslatorSettings)
     gtfs_rt: GtfsRtSettings = field(default_factory=GtfsRtSettings)
     commands: CommandSettings = field(default_factory=CommandSettings)
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
+    site: SiteSettings = field(default_factory=SiteSettings)
     project_dir: str = "."  # relative paths (the embedded cluster's data_dir) resolve against it
 
     def resolve(self, path: str) -> Path:
@@ -331,6 +310,9 @@ def _validate_retranslator(r: RetranslatorSettings, stale_after_s: float) -> Non
             raise ConfigError(f"{key}.dispatcher_id: must fit in 32 bits")
         if not u.vehicles and not u.kinds:
             raise ConfigError(f"{key}: selects no vehicle (set vehicles and/or kinds)")
+        unknown = sorted(set(u.kinds) - set(KINDS))
+        if unknown:
+            raise ConfigError(f"{key}.kinds: {unknown[0]!r} is not one of {', '.join(KINDS)}")
         if len(u.description.encode("cp1251", "replace")) > 255:
             raise ConfigError(f"{key}.description_env: DSCR longer than 255 bytes")
         for vehicle, oid in u.oids.items():
@@ -382,7 +364,11 @@ def _validate(s: Settings) -> None:
                           ("commands.resend_after_s", s.commands.resend_after_s),
                           ("commands.max_attempts", s.commands.max_attempts),
                           ("commands.default_ttl_s", s.commands.default_ttl_s),
-                          ("archive.keep_days", s.archive.keep_days)):
+                          ("archive.keep_days", s.archive.keep_days),
+                          ("auth.hash_threads", s.auth.hash_threads),
+                          ("auth.throttle_failures", s.auth.throttle_failures),
+                          ("auth.throttle_failures_per_address",
+                           s.auth.throttle_failures_per_address)):
         if positive <= 0:
             raise ConfigError(f"{key}: must be positive")
     if i.gc_interval_s < 0:
@@ -395,4 +381,13 @@ def _validate(s: Settings) -> None:
         raise ConfigError("commands.source_id: must fit in 32 bits")
     if s.database.partition_months_ahead < 0:
         raise ConfigError("database.partition_months_ahead: must be 0 or more")
+    for n, network in enumerate(s.metrics.allow):
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as e:
+            raise ConfigError(f"metrics.allow[{n}]: {network!r} is not a network") from e
     _validate_retranslator(s.retranslator, s.gtfs_rt.stale_after_s)
+    try:
+        ZoneInfo(s.site.time_zone)
+    except (ValueError, ZoneInfoNotFoundError) as e:
+        raise ConfigError(f"site.time_zone: {s.site.time_zone!r} is not a known time zone") from e

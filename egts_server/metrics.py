@@ -259,7 +259,8 @@ class IntakeMetrics:
             "Service data records confirmed, by record result code (0 = OK).",
             ("protocol", "result")))
         self.fixes_received = r.add(Counter(
-            "glonass_fixes_received_total", "Fixes decoded and handed to the writer.",
+            "glonass_fixes_received_total",
+            "Fixes decoded and handed to the writer, by protocol (stored, resent or refused).",
             ("protocol",)))
         self.fixes_stored = r.add(Counter(
             "glonass_fixes_stored_total", "Fixes committed that were new."))

@@ -1,7 +1,8 @@
-"""The protocol-neutral fix that every intake produces and the rest of the system consumes.
+"""The values every layer shares: the protocol-neutral fix, and a command to a terminal.
 
-Codecs convert wire units into these fields (units are in the names); the writer stores them;
-dispatch and maps read them back. Nothing here knows about a protocol or a database.
+Codecs convert wire units into ``Position``'s fields (units are in the names); the writer stores
+them; dispatch and maps read them back. Nothing here knows about a protocol's bytes or a
+database, and nothing of ours is imported here.
 """
 
 from __future__ import annotations
@@ -128,3 +129,19 @@ class Position(NamedTuple):
     black_box: bool = False  # replayed from the terminal's memory
     pz90: bool = False  # coordinates were sent in PZ-90.02 (kept as is: < 1 m from WGS-84 here)
     attributes: Mapping[str, AttributeValue] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommandSpec:
+    """One command to a terminal, checked, in EGTS units; ``summary`` is what operators read.
+
+    Built by ``egts_server.commands.parse_command``; queued as plain columns by ``db.commands``.
+    """
+
+    kind: str  # text | command | parameter
+    code: int  # CCD
+    action: int  # ACT
+    data: bytes  # DT
+    charset: int  # CHS
+    summary: str
+    ttl_s: float | None = None

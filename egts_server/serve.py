@@ -108,9 +108,10 @@ def serve(settings: Settings, *, simulate: int = 0, simulate_interval_s: float =
         from egts_server.simulator.fleet import SimulatedFleet
 
         host = "127.0.0.1" if settings.egts.host in ("0.0.0.0", "::") else settings.egts.host
+        # with the NDTP listener on, the buses speak NDTP and the road machines EGTS
         SimulatedFleet(reactor, host, settings.egts.port, count=simulate,
                        interval_s=simulate_interval_s,
-                       protocol="mixed" if settings.ndtp.enabled else "egts",  # issue 4
+                       protocol="mixed" if settings.ndtp.enabled else "egts",
                        ndtp_port=settings.ndtp.port).setServiceParent(app)
     app.startService()
     reactor.addSystemEventTrigger("before", "shutdown", app.stopService)

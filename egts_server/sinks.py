@@ -126,6 +126,15 @@ class BatchingWriter(Service):
         self.metrics.queue_limit.set(float(max_queue))
         self.metrics.writer_paused.set_function(lambda: 1.0 if self._paused else 0.0)
 
+    def _count_received(self, rows: Sequence[FixRow]) -> None:
+        """Per protocol, so operators see each intake's fix rate (stored counts have no label)."""
+        by_protocol: dict[str, int] = {}
+        for r in rows:
+            protocol = r.position.device.protocol
+            by_protocol[protocol] = by_protocol.get(protocol, 0) + 1
+        for protocol, count in by_protocol.items():
+            self.metrics.fixes_received.labels(protocol).inc(count)
+
     @property
     def queue_depth(self) -> int:
         """Fixes submitted and not yet committed (queued or in a running transaction)."""
@@ -146,6 +155,7 @@ class BatchingWriter(Service):
         self._pending.append(_Pending(rows, done))
         self._queued += len(rows)
         self.stats.submitted += len(rows)
+        self._count_received(rows)
         if self._queued >= self._max_queue and not self._paused:
             self._paused = True
             self.log.warn("write queue full ({depth} fixes): pausing {n} connections",

@@ -17,6 +17,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request
 
 from db import queries
+from db.pool import input_refused, storage_unreachable
 from dispatch.tracks import split_at_gaps
 from maps import exports, geojson
 
@@ -134,10 +135,33 @@ def read_json(request: Request) -> Any:
     raw = request.content.read(MAX_BODY_BYTES + 1)
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(413, f"body larger than {MAX_BODY_BYTES} bytes")
+    return parse_json(raw)
+
+
+def parse_json(raw: bytes) -> Any:
+    """JSON text as values; malformed or absurdly nested input is a 400, never a crash."""
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as e:
         raise ApiError(400, "body is not valid JSON", str(e)) from e
+    except RecursionError as e:
+        raise ApiError(400, "body is nested too deeply") from e
+
+
+def parse_json_object(raw: bytes) -> dict[str, Any]:
+    """A JSON object (``{...}``); any other JSON value is a 400 saying so."""
+    value = parse_json(raw or b"{}")
+    if not isinstance(value, dict):
+        raise ApiError(400, "body must be a JSON object", type(value).__name__)
+    return value
+
+
+def read_json_object(request: Request) -> dict[str, Any]:
+    """The request body as a JSON object (see ``read_json``)."""
+    value = read_json(request)
+    if not isinstance(value, dict):
+        raise ApiError(400, "body must be a JSON object", type(value).__name__)
+    return value
 
 
 def path_id(request: Request) -> int | None:
@@ -158,20 +182,35 @@ def _fail(request: Request, failure: Failure) -> None:
         e: ApiError = failure.value  # type: ignore[assignment]
         write_json(request, e.status, {"error": e.message, "detail": e.detail})
         return
+    if storage_unreachable(failure.value):
+        log.failure("API request {uri}: storage unavailable", failure, uri=request.uri)
+        write_json(request, 503, {"error": "storage unavailable", "detail": None})
+        return
+    if input_refused(failure.value):
+        write_json(request, 400, {"error": "invalid value", "detail": str(failure.value)})
+        return
     log.failure("API request {uri} failed", failure, uri=request.uri)
-    write_json(request, 503, {"error": "storage unavailable", "detail": None})
+    write_json(request, 500, {"error": "internal error", "detail": None})
+
+
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
 
 
 def parse_time(request: Request, name: str, default: datetime) -> datetime:
+    """A time parameter (ISO 8601; UTC when it has no offset), between 2000 and 2100."""
     raw = request.args.get(name.encode())
     if not raw or not raw[0]:
         return default
     text = raw[0].decode("utf-8", "replace")
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as e:
+        value = value if value.tzinfo else value.replace(tzinfo=UTC)
+        in_range = EARLIEST <= value < LATEST
+    except (ValueError, OverflowError) as e:
         raise ApiError(400, f"'{name}' is not an ISO 8601 time", text) from e
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not in_range:
+        raise ApiError(400, f"'{name}' must lie between 2000 and 2100", text)
+    return value
 
 
 class VehiclesResource(Resource):
@@ -264,20 +303,6 @@ def _track_or_404(cur: Any, vehicle_id: int, start: datetime,
     if name is None:
         raise ApiError(404, "no such vehicle", vehicle_id)
     return name, queries.track(cur, vehicle_id, start, end)
-
-
-class FeatureList(JsonResource):
-    """A read-only FeatureCollection from one query (``/api/routes``, ``/api/marks``)."""
-
-    def __init__(self, pool: adbapi.ConnectionPool,
-                 query: Callable[[Any], list[dict[str, Any]]]) -> None:
-        super().__init__()
-        self._pool, self._query = pool, query
-
-    def get(self, request: Request) -> Deferred[Any]:
-        d: Deferred[list[dict[str, Any]]] = self._pool.runInteraction(self._query)
-        return d.addCallback(
-            lambda rows: geojson.feature_collection([geojson.row_feature(r) for r in rows]))
 
 
 class Health(JsonResource):

@@ -1,39 +1,33 @@
-"""Sign-in, sessions and the access gate in front of every HTTP resource.
+"""The access gate in front of every HTTP resource, and the signed-in session of a request.
 
-Sessions are rows in PostGIS (shared by every ``serve`` process); each process caches a looked
-up session for ``CACHE_S`` seconds. Writes need the session's CSRF token in the
-``X-CSRF-Token`` header (or a ``csrf_token`` form field); the cookie is HttpOnly and
-SameSite=Strict, so another site can neither read it nor send it along.
+Every request's session is looked up in PostGIS (one indexed row; sessions are shared by
+every ``serve`` process), so signing out, expiry, a new password, a role change or a disabled
+account take effect on the very next request, and a made-up cookie leaves nothing behind.
+Writes need the session's CSRF token in the ``X-CSRF-Token`` header (never from the URL or a
+form); the cookie is HttpOnly and SameSite=Strict.
 """
 
 from __future__ import annotations
 
 import html
-import json
-import time
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred
-from twisted.logger import Logger
-from twisted.python.failure import Failure
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request
 from twisted.web.util import DeferredResource, Redirect
 
 from db import users
-from maps.access import Access, allowed, required_access
+from maps.access import Access, BadPath, allowed, route_segments, rule_for
 from maps.api import write_json
-from maps.passwords import hash_password, verify_password
+from maps.plain_page import plain_page
 
 COOKIE = b"gd_session"
 CSRF_HEADER = b"x-csrf-token"
-CACHE_S = 30.0
-_DUMMY_HASH = hash_password("not a real password")  # equal work whether the login exists or not
-log = Logger()
+ROLE_NAMES = {"auditor": "аудитор", "dispatcher": "диспетчер", "admin": "администратор"}
 
 
 def current_session(request: Request) -> users.Session | None:
@@ -48,230 +42,118 @@ def current_login(request: Request) -> str | None:
     return session.user.login if session else None
 
 
+def client_address(request: Request) -> str:
+    """The peer's address as text (the host part only)."""
+    peer = request.getClientAddress()
+    return str(getattr(peer, "host", peer))
+
+
 class ErrorPage(Resource):
-    """A refusal: JSON for the API, a redirect to the sign-in page or a short page otherwise."""
+    """A refusal: JSON under ``/api``, a redirect to the sign-in page for a page that needs
+    one, otherwise a short page in the site's layout."""
 
     isLeaf = True
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, *, api: bool) -> None:
         super().__init__()
-        self._status, self._message = status, message
+        self._status, self._message, self._api = status, message, api
 
     def render(self, request: Request) -> bytes | int:
-        path = (request.path or b"/").decode("utf-8", "replace")
-        if path.startswith("/api/"):
+        if self._api:
             write_json(request, self._status, {"error": self._message, "detail": None})
             return NOT_DONE_YET
         if self._status == 401 and request.method in (b"GET", b"HEAD"):
-            body: bytes = Redirect(f"/login?next={quote(path)}".encode()).render(request)
+            target = quote((request.uri or b"/").decode("ascii", "replace"), safe="/")
+            body: bytes = Redirect(f"/login?next={target}".encode("ascii")).render(request)
             return body
         request.setResponseCode(self._status)
         request.setHeader(b"content-type", b"text/html; charset=utf-8")
-        return _page("Доступ запрещён", f"<p>{html.escape(self._message)}</p>"
-                     '<p><a href="/login">Войти под другой учётной записью</a></p>')
+        titles = {400: "Неверный запрос", 401: "Нужно войти", 403: "Доступ запрещён",
+                  404: "Страница не найдена"}
+        return plain_page(titles.get(self._status, "Ошибка"),
+                          f"<p>{html.escape(self._message)}</p>")
+
+
+def refusal(session: users.Session | None, needed: Access, *, api: bool) -> ErrorPage:
+    """401 for a visitor who is not signed in, 403 naming the role otherwise."""
+    if session is None:
+        return ErrorPage(401, "Нужно войти в систему", api=api)
+    role = ROLE_NAMES.get(session.user.role, session.user.role)
+    if needed == Access.ADMIN:
+        return ErrorPage(403, f"Это доступно только администратору (ваша роль: {role})", api=api)
+    return ErrorPage(403, f"Роли «{role}» это не разрешено", api=api)
+
+
+SessionLookup = Callable[[str], "Deferred[users.Session | None]"]
+
+
+def session_lookup(pool: adbapi.ConnectionPool) -> SessionLookup:
+    """The session of a cookie token, read from PostGIS in the pool."""
+    def find(token: str) -> Deferred[users.Session | None]:
+        d: Deferred[users.Session | None] = pool.runInteraction(users.find_session, token)
+        return d
+    return find
 
 
 class AuthGate(Resource):
     """Wraps the site's root: every request passes ``maps.access`` before reaching a resource."""
 
-    def __init__(self, root: Resource, pool: adbapi.ConnectionPool, *,
-                 anonymous_read: bool, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, root: Resource, find_session: SessionLookup, *,
+                 anonymous_read: bool) -> None:
         super().__init__()
-        self._root, self._pool = root, pool
+        self._root, self._find_session = root, find_session
         self._anonymous_read = anonymous_read
-        self._clock = clock
-        self._cache: dict[bytes, tuple[float, users.Session | None]] = {}
-
-    def forget(self, token: bytes) -> None:
-        self._cache.pop(token, None)
 
     def getChildWithDefault(self, path: bytes, request: Request) -> Any:  # noqa: N802
-        needed = required_access(request.method, (request.path or b"/").decode("utf-8",
-                                                                                "replace"))
+        decoded = [*(request.prepath or [path]), *(request.postpath or [])]
+        try:
+            segments = route_segments(decoded)
+        except BadPath as e:
+            return ErrorPage(400, str(e), api=decoded[:1] == [b"api"])
+        api = segments[:1] == ("api",)
+        rule = rule_for(segments)
+        if rule is None:
+            return ErrorPage(404, "Нет такой страницы или ресурса", api=api)
+        needed = rule.needed(request.method)
         token = request.getCookie(COOKIE)
-        if token is None:
-            return self._decide(None, needed, path, request)
-        cached = self._cache.get(token)
-        if cached is not None and self._clock() - cached[0] < CACHE_S:
-            return self._decide(cached[1], needed, path, request)
-        d: Deferred[users.Session | None] = self._pool.runInteraction(
-            users.find_session, token.decode("ascii", "replace"))
+        if token is None or (needed == Access.ANYONE and not rule.session):
+            return self._decide(None, needed, api, path, request)
+        d = self._find_session(token.decode("ascii", "replace"))
+        d.addCallback(self._decide, needed, api, path, request)
+        return DeferredResource(d)
 
-        def found(session: users.Session | None) -> Any:
-            self._cache[token] = (self._clock(), session)
-            return self._decide(session, needed, path, request)
-
-        return DeferredResource(d.addCallback(found))
-
-    def _decide(self, session: users.Session | None, needed: Access, path: bytes,
+    def _decide(self, session: users.Session | None, needed: Access, api: bool, path: bytes,
                 request: Request) -> Any:
         request.gd_session = session  # type: ignore[attr-defined]
         role = session.user.role if session else None
         if not allowed(role, needed, anonymous_read=self._anonymous_read):
-            if session is None:
-                return ErrorPage(401, "нужно войти в систему (login required)")
-            return ErrorPage(403, f"роли «{role}» это не разрешено (forbidden for role {role})")
+            return refusal(session, needed, api=api)
         if needed >= Access.EDITOR and request.method not in (b"GET", b"HEAD"):
-            header = request.getHeader(CSRF_HEADER)
-            sent = header.decode("ascii", "replace") if header else _form_value(request,
-                                                                                 b"csrf_token")
-            if session is None or sent != session.csrf_token:
-                return ErrorPage(403, "нет или неверный CSRF-токен (missing or wrong CSRF token)")
+            sent = request.getHeader(CSRF_HEADER)
+            if session is None or sent is None or sent.decode("ascii", "replace") != \
+                    session.csrf_token:
+                return ErrorPage(403, "Нет или неверный CSRF-токен (заголовок X-CSRF-Token)",
+                                 api=api)
         return self._root.getChildWithDefault(path, request)
 
 
-def _form_value(request: Request, name: bytes) -> str | None:
-    values = (request.args or {}).get(name)
-    return values[0].decode("utf-8", "replace") if values else None
+class AdminOnly(Resource):
+    """An admin resource that checks the role itself too, whatever the gate's table says."""
 
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never an open redirect."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    parts = urlsplit(target)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-class LoginPage(Resource):
-    """``GET /login`` shows the form; ``POST /login`` (form or JSON) opens a session."""
-
-    isLeaf = True
-
-    def __init__(self, pool: adbapi.ConnectionPool, *, lifetime: timedelta,
-                 secure_cookie: bool) -> None:
+    def __init__(self, inner: Resource) -> None:
         super().__init__()
-        self._pool, self._lifetime, self._secure = pool, lifetime, secure_cookie
+        self._inner = inner
+        self.isLeaf = inner.isLeaf
 
-    def render_GET(self, request: Request) -> bytes:  # noqa: N802
-        request.setHeader(b"content-type", b"text/html; charset=utf-8")
-        return _login_form(_safe_next(_form_value(request, b"next")), None)
-
-    def render_POST(self, request: Request) -> int:  # noqa: N802
-        is_json = (request.getHeader(b"content-type") or b"").startswith(b"application/json")
-        try:
-            if is_json:
-                assert request.content is not None
-                body = json.loads(request.content.read() or b"{}")
-                login, password = str(body.get("login", "")), str(body.get("password", ""))
-            else:
-                login = _form_value(request, b"login") or ""
-                password = _form_value(request, b"password") or ""
-        except (ValueError, AttributeError):
-            write_json(request, 400, {"error": "body must be JSON with login and password",
-                                      "detail": None})
-            return NOT_DONE_YET
-        target = _safe_next(_form_value(request, b"next"))
-        d: Deferred[tuple[users.User, str, str] | None] = self._pool.runInteraction(
-            _attempt, login, password, self._lifetime)
-        d.addCallback(self._answer, request, login, is_json, target)
-        d.addErrback(_storage_failed, request)
-        return NOT_DONE_YET
-
-    def _answer(self, outcome: tuple[users.User, str, str] | None, request: Request,
-                login: str, is_json: bool, target: str) -> None:
-        if outcome is None:
-            log.info("failed sign-in for {login} from {peer}", login=login,
-                     peer=str(request.getClientAddress()))
-            if is_json:
-                write_json(request, 401, {"error": "invalid login or password", "detail": None})
-            else:
-                request.setResponseCode(401)
-                request.setHeader(b"content-type", b"text/html; charset=utf-8")
-                request.write(_login_form(target, "Неверный логин или пароль"))
-                request.finish()
-            return
-        user, token, csrf = outcome
-        log.info("{login} ({role}) signed in", login=user.login, role=user.role)
-        request.addCookie(COOKIE, token.encode(), path=b"/", httpOnly=True, sameSite="strict",
-                          secure=self._secure,
-                          max_age=str(int(self._lifetime.total_seconds())).encode())
-        if is_json:
-            write_json(request, 200, {"user": {"login": user.login, "role": user.role},
-                                      "csrf_token": csrf})
-        else:
-            request.redirect(target.encode())
-            request.setResponseCode(303)
-            request.finish()
-
-
-def _storage_failed(failure: Failure, request: Request) -> None:
-    log.failure("sign-in failed", failure)
-    write_json(request, 503, {"error": "storage unavailable", "detail": None})
-
-
-def _attempt(cur: Any, login: str, password: str,
-             lifetime: timedelta) -> tuple[users.User, str, str] | None:
-    found = users.credentials(cur, login)
-    if not verify_password(password, found[1] if found else _DUMMY_HASH) or found is None:
-        return None
-    token, csrf = users.open_session(cur, found[0], lifetime)
-    return found[0], token, csrf
-
-
-class LogoutPage(Resource):
-    """``POST /logout`` (with the CSRF token) ends the session everywhere."""
-
-    isLeaf = True
-
-    def __init__(self, pool: adbapi.ConnectionPool, gate: AuthGate) -> None:
-        super().__init__()
-        self._pool, self._gate = pool, gate
-
-    def render_POST(self, request: Request) -> int:  # noqa: N802
-        token = request.getCookie(COOKIE)
-        request.addCookie(COOKIE, b"", path=b"/", httpOnly=True, sameSite="strict", max_age=b"0")
-        if token is None:
-            request.redirect(b"/login")
-            request.finish()
-            return NOT_DONE_YET
-        self._gate.forget(token)
-        d: Deferred[None] = self._pool.runInteraction(users.close_session,
-                                                      token.decode("ascii", "replace"))
-
-        def done(_: object) -> None:
-            request.redirect(b"/login")
-            request.setResponseCode(303)
-            request.finish()
-
-        d.addCallback(done)
-        return NOT_DONE_YET
-
-
-class SessionInfo(Resource):
-    """``GET /api/session``: who is signed in and the CSRF token pages send with writes."""
-
-    isLeaf = True
-
-    def __init__(self, anonymous_read: bool) -> None:
-        super().__init__()
-        self._anonymous_read = anonymous_read
-
-    def render_GET(self, request: Request) -> int:  # noqa: N802
+    def _refusal(self, request: Request) -> ErrorPage | None:
         session = current_session(request)
-        write_json(request, 200, {
-            "user": ({"login": session.user.login, "role": session.user.role}
-                     if session else None),
-            "csrf_token": session.csrf_token if session else None,
-            "anonymous_read": self._anonymous_read})
-        return NOT_DONE_YET
+        if session is not None and session.user.role == "admin":
+            return None
+        return refusal(session, Access.ADMIN, api=(request.prepath or [b""])[0] == b"api")
 
+    def getChildWithDefault(self, path: bytes, request: Request) -> Any:  # noqa: N802
+        return self._refusal(request) or self._inner.getChildWithDefault(path, request)
 
-def _login_form(target: str, error: str | None) -> bytes:
-    message = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
-    body = f"""<form method="post" action="/login" class="login">
-  <h1>Диспетчерская: вход</h1>{message}
-  <input type="hidden" name="next" value="{html.escape(target)}">
-  <label>Логин <input name="login" autocomplete="username" required autofocus></label>
-  <label>Пароль <input name="password" type="password" autocomplete="current-password"
-    required></label>
-  <button type="submit">Войти</button>
-</form>"""
-    return _page("Вход", body)
-
-
-def _page(title: str, body: str) -> bytes:
-    return f"""<!doctype html><html lang="ru"><head><meta charset="utf-8">
-<title>{html.escape(title)} · glonass-dispatch</title>
-<link rel="icon" href="/static/img/favicon.svg"><link rel="stylesheet" href="/static/css/pages.css">
-</head><body>{body}</body></html>""".encode()
+    def render(self, request: Request) -> Any:
+        refused = self._refusal(request)
+        return (refused or self._inner).render(request)

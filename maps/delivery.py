@@ -23,7 +23,6 @@ from twisted.web.server import NOT_DONE_YET, Request
 
 from db.retranslation import UpstreamDelivery, VehicleDelivery, delivery_report
 from egts_server.codec.egts import ResultCode
-from egts_server.retranslator.metrics import ack_ratio, lag_s
 
 Clock = Callable[[], datetime]
 log = Logger()
@@ -66,8 +65,8 @@ def _state_class(state: str) -> str:
 
 
 def _vehicle_row(v: VehicleDelivery, now: datetime) -> str:
-    ratio = ack_ratio(v)
-    lag = lag_s(v, now)
+    ratio = v.ack_ratio
+    lag = v.lag_s(now)
     cells = [
         f"{v.vehicle_id} · {html.escape(v.vehicle_name or '?')}",
         "—" if v.oid is None else str(v.oid),
@@ -92,7 +91,7 @@ _VEHICLE_HEAD: Final = ("ТС", "OID", "В очереди", "Задержка", 
 
 def _upstream_section(u: UpstreamDelivery, now: datetime) -> str:
     backlog = sum(v.backlog for v in u.vehicles)
-    worst = max((lag_s(v, now) for v in u.vehicles), default=0.0)
+    worst = max((v.lag_s(now) for v in u.vehicles), default=0.0)
     state = STATES.get(u.state, u.state)
     lines = [
         f"<h2>{html.escape(u.name)} <small>({html.escape(u.address)})</small></h2>",
@@ -139,8 +138,8 @@ def report_json(report: Sequence[UpstreamDelivery], now: datetime) -> list[dict[
         "last_login_at": t(u.last_login_at),
         "vehicles": [{
             "vehicle_id": v.vehicle_id, "name": v.vehicle_name, "oid": v.oid,
-            "backlog": v.backlog, "lag_s": round(lag_s(v, now), 1), "sent": v.sent,
-            "delivered": v.delivered, "refused": v.refused, "ack_ratio": ack_ratio(v),
+            "backlog": v.backlog, "lag_s": round(v.lag_s(now), 1), "sent": v.sent,
+            "delivered": v.delivered, "refused": v.refused, "ack_ratio": v.ack_ratio,
             "last_result": v.last_result, "last_refused_at": t(v.last_refused_at),
             "last_fix_time": t(v.last_fix_time), "last_delivered_at": t(v.last_delivered_at),
         } for v in u.vehicles],

@@ -11,6 +11,7 @@ from twisted.web.server import Request
 from db import marks as store
 from dispatch.marks import LAYERS, MarkError, parse_mark
 from maps import geojson
+from maps.actor import on_behalf_of
 from maps.api import ApiError, JsonResource, Reply, path_id, read_json
 from maps.auth import current_login
 
@@ -51,20 +52,21 @@ class MarksResource(JsonResource):
         if path_id(request) is not None:
             raise ApiError(405, "POST to /api/marks, PUT to /api/marks/{id}")
         mark = _checked(read_json(request))
-        d: Deferred[dict[str, Any]] = self._pool.runInteraction(store.create_mark, mark,
-                                                                current_login(request))
+        d: Deferred[dict[str, Any]] = self._pool.runInteraction(
+            on_behalf_of(request, store.create_mark), mark, current_login(request))
         return d.addCallback(lambda row: Reply(201, geojson.row_feature(row)))
 
     def put(self, request: Request) -> Deferred[Any]:
         mark_id = _required_id(request)
         feature = read_json(request)
-        d: Deferred[Any] = self._pool.runInteraction(_update, mark_id, feature,
-                                                     current_login(request))
+        d: Deferred[Any] = self._pool.runInteraction(
+            on_behalf_of(request, _update), mark_id, feature, current_login(request))
         return d.addCallback(geojson.row_feature)
 
     def delete(self, request: Request) -> Deferred[Any]:
         mark_id = _required_id(request)
-        d: Deferred[bool] = self._pool.runInteraction(store.delete_mark, mark_id)
+        d: Deferred[bool] = self._pool.runInteraction(on_behalf_of(request, store.delete_mark),
+                                                     mark_id)
 
         def done(deleted: bool) -> Reply:
             if not deleted:

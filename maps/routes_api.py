@@ -32,6 +32,7 @@ from dispatch.route_geojson import (
 )
 from dispatch.routes import RouteError
 from maps import geojson
+from maps.actor import on_behalf_of
 from maps.api import ApiError, JsonResource, Reply, read_json
 from maps.coverage_api import CoverageService, route_coverage
 
@@ -143,7 +144,8 @@ class RoutesResource(JsonResource):
             raise ApiError(405, "POST to /api/routes, PUT to /api/routes/{id}")
         body = read_json(request)
         parsed = _parse_body(body)
-        created: Deferred[list[dict[str, Any]]] = self._pool.runInteraction(_create, parsed)
+        created: Deferred[list[dict[str, Any]]] = self._pool.runInteraction(
+            on_behalf_of(request, _create), parsed)
         single = not (isinstance(body, dict) and body.get("type") == "FeatureCollection")
 
         def reply(rows: list[dict[str, Any]]) -> Reply:
@@ -162,14 +164,15 @@ class RoutesResource(JsonResource):
             raise ApiError(405, "PUT to /api/routes/{id}")
         body = read_json(request)
         d: Deferred[tuple[dict[str, Any], tuple[str, ...]]] = self._pool.runInteraction(
-            _update, route_id, body)
+            on_behalf_of(request, _update), route_id, body)
         return d.addCallback(lambda done: _feature(*done))
 
     def delete(self, request: Request) -> Deferred[Any]:
         route_id, sub = _path(request)
         if route_id is None or sub is not None:
             raise ApiError(405, "DELETE /api/routes/{id}")
-        d: Deferred[bool] = self._pool.runInteraction(store.delete_route, route_id)
+        d: Deferred[bool] = self._pool.runInteraction(on_behalf_of(request, store.delete_route),
+                                                     route_id)
 
         def done(deleted: bool) -> Reply:
             if not deleted:

@@ -21,7 +21,9 @@ from twisted.web.server import Request
 
 from db import commands as queue
 from db import terminals as registry
-from egts_server.commands import CommandError, CommandSpec, parse_command
+from egts_server.commands import CommandError, parse_command
+from egts_server.model import CommandSpec
+from maps.actor import on_behalf_of
 from maps.api import ApiError, JsonResource, Reply, read_json
 from maps.auth import current_login
 
@@ -55,14 +57,16 @@ class TerminalsResource(JsonResource):
             raise ApiError(400, str(e), {"field": e.field}) from e
         by = current_login(request)
         ttl = spec.ttl_s if spec.ttl_s is not None else self._default_ttl_s
-        d: Deferred[dict[str, Any]] = self._pool.runInteraction(_enqueue, terminal, spec, ttl, by)
+        d: Deferred[dict[str, Any]] = self._pool.runInteraction(
+            on_behalf_of(request, _enqueue), terminal, spec, ttl, by)
         return d.addCallback(lambda command: Reply(201, command))
 
     def delete(self, request: Request) -> Deferred[Any]:
         terminal, command_id = _path(request)
         if terminal is None or command_id is None:
             raise ApiError(405, "DELETE /api/terminals/{id}/commands/{command_id}")
-        d: Deferred[Any] = self._pool.runInteraction(_cancel, terminal, command_id)
+        d: Deferred[Any] = self._pool.runInteraction(on_behalf_of(request, _cancel),
+                                                     terminal, command_id)
         return d.addCallback(lambda _: Reply(204))
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from twisted.enterprise import adbapi
 from twisted.web.resource import NoResource, Resource
@@ -14,17 +15,24 @@ from twisted.web.static import File
 
 from egts_server.config import AuthSettings, GtfsRtSettings, MapSettings
 from maps.api import Health, VehiclesResource
-from maps.auth import AuthGate, LoginPage, LogoutPage, SessionInfo
+from maps.audit_api import AuditResource
+from maps.audit_page import render_audit_page
+from maps.auth import AdminOnly, AuthGate, session_lookup
 from maps.coverage_api import CoverageResource, CoverageService, EventsResource
 from maps.delivery import DeliveryPage
 from maps.gtfs_rt import GtfsRealtime
 from maps.live_map import render_live_map
 from maps.marks_api import MarksResource
 from maps.pages import render_coverage_page, render_editor_page, render_playback_page
+from maps.password_pool import PasswordPool
 from maps.routes_api import RoutesResource
+from maps.sign_in import LoginPage, LogoutPage, SessionInfo, ThrottledSignIns
 from maps.storms_api import StormsResource
 from maps.terminals_api import TerminalsResource
 from maps.terminals_page import render_terminals_page
+from maps.throttle import SignInThrottle, ThrottlePolicy
+from maps.users_api import UsersResource
+from maps.users_page import render_users_page
 
 STATIC_DIR = Path(str(resources.files("maps").joinpath("static")))
 
@@ -51,7 +59,7 @@ class HtmlPage(Resource):
 
 
 def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
-              clock: Callable[[], datetime], auth: AuthSettings | None = None,
+              clock: Callable[[], datetime], reactor: Any, auth: AuthSettings | None = None,
               metrics: Resource | None = None, nis: Resource | None = None,
               gtfs_rt: GtfsRtSettings | None = None, command_ttl_s: float = 3600.0) -> Site:
     auth = auth or AuthSettings()
@@ -79,7 +87,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     api.putChild(b"events", EventsResource(coverage, pool, clock))
     api.putChild(b"marks", MarksResource(pool))
     api.putChild(b"storms", StormsResource(pool))
-    api.putChild(b"terminals", TerminalsResource(pool, command_ttl_s))  # admins: access.py
+    api.putChild(b"terminals", AdminOnly(TerminalsResource(pool, command_ttl_s)))
     root.putChild(b"healthz", Health(pool))
     if metrics is not None:
         root.putChild(b"metrics", metrics)
@@ -89,15 +97,23 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     stale_after_s = (gtfs_rt or GtfsRtSettings()).stale_after_s
     root.putChild(b"gtfs-rt", GtfsRealtime(pool, clock, stale_after_s))
     admin = Resource()
-    root.putChild(b"admin", admin)
+    root.putChild(b"admin", AdminOnly(admin))
     admin.putChild(b"delivery", DeliveryPage(pool, clock))
     admin.putChild(b"terminals", HtmlPage(render_terminals_page()))
-    gate = AuthGate(root, pool, anonymous_read=auth.anonymous_read)
-    root.putChild(b"login", LoginPage(pool, lifetime=timedelta(hours=auth.session_hours),
+    admin.putChild(b"users", HtmlPage(render_users_page()))
+    admin.putChild(b"audit", HtmlPage(render_audit_page()))
+    throttle = SignInThrottle(reactor.seconds, ThrottlePolicy(
+        per_login=auth.throttle_failures, per_address=auth.throttle_failures_per_address))
+    hasher = PasswordPool(reactor, threads=auth.hash_threads)
+    root.putChild(b"login", LoginPage(pool, hasher, throttle,
+                                      lifetime=timedelta(hours=auth.session_hours),
                                       secure_cookie=auth.secure_cookie))
-    root.putChild(b"logout", LogoutPage(pool, gate))
+    root.putChild(b"logout", LogoutPage(pool))
     api.putChild(b"session", SessionInfo(auth.anonymous_read))
-    site = Site(gate)
+    api.putChild(b"sign-in-throttle", AdminOnly(ThrottledSignIns(throttle)))
+    api.putChild(b"users", AdminOnly(UsersResource(pool, hasher)))
+    api.putChild(b"audit", AdminOnly(AuditResource(pool, clock)))
+    site = Site(AuthGate(root, session_lookup(pool), anonymous_read=auth.anonymous_read))
     site.displayTracebacks = False
     return site
 

@@ -91,7 +91,7 @@ class Served:
     dsn: str
     process: subprocess.Popen[bytes]
     log_path: Path
-    ndtp_port: int = 0  # NDTP listener (issue 4): a free port too, never the default 5243
+    ndtp_port: int = 0  # NDTP listener: a free port too, never the default 5243
 
     @property
     def base_url(self) -> str:

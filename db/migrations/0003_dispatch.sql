@@ -1,4 +1,4 @@
--- Dispatch (issue 6): vehicles assigned to a route, storms, stored coverage results.
+-- Dispatch: vehicles assigned to a route, storms, stored coverage results.
 
 -- Optional: the vehicles a route is assigned to. Empty: any vehicle with the right tool counts.
 ALTER TABLE routes ADD COLUMN assigned_vehicles bigint[] NOT NULL DEFAULT '{}';

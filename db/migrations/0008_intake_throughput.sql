@@ -1,4 +1,4 @@
--- Intake throughput (issue 5): the writer stores a batch with one COPY straight into positions.
+-- Intake throughput: the writer stores a batch with one COPY straight into positions.
 
 -- No query needs an R-tree over every fix: the read side selects fixes by vehicle and time, and
 -- the coverage read's box filter also tests longitude and latitude. Maintaining the GiST index

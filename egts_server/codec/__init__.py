@@ -1,1 +1,8 @@
-"""egts_server/codec"""
+"""Pure, sans-I/O protocol codecs: bytes in, typed records and replies out, and back.
+
+One subpackage per protocol (``egts``, ``ndtp``, ``nis_soap``), each with its framer, packet
+parser, per-connection session (which also builds the replies) and the mapping to
+``model.Position``; shared here are the bounds-checked reader, the checksums and the one error
+family (``CodecError``). Imports only ``egts_server.model`` of ours, and no Twisted, database,
+Shapely or Folium, so every codec is tested and fuzzed byte by byte without a reactor.
+"""

@@ -18,6 +18,7 @@ terminal on whichever process holds its connection, and a restart loses nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from twisted.enterprise import adbapi
@@ -28,9 +29,19 @@ from twisted.python.failure import Failure
 from db import commands as queue
 from egts_server.codec.egts import CommandAnswered, CommandDelivered, CommandEvent
 from egts_server.codec.egts.subrecords import CommandData
-from egts_server.commands import command_data
-from egts_server.config import CommandSettings
+from egts_server.commands import answer_text
 from egts_server.periodic import PeriodicService
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSettings:
+    """Commands to EGTS terminals (``terminals command``, ``/api/terminals/{id}/commands``)."""
+
+    poll_interval_s: float = 1.0  # how often a serve process looks for commands to send
+    resend_after_s: float = 30.0  # a sent command still unanswered goes out again after this
+    max_attempts: int = 3  # sends before an unanswered command fails
+    default_ttl_s: float = 3600.0  # how long a command waits for its terminal to connect
+    source_id: int = 0  # SID: this platform's id in the commands it sends
 
 
 class CommandTarget(Protocol):
@@ -83,7 +94,7 @@ class CommandRelay(PeriodicService):
 
         def send(claimed: list[Claimed]) -> None:
             for command_id, terminal_id, code, action, charset, data in claimed:
-                targets[terminal_id].send_command(command_data(
+                targets[terminal_id].send_command(CommandData.com(
                     command_id=command_id, source_id=s.source_id, code=code, action=action,
                     charset=charset, data=data))
 
@@ -113,4 +124,4 @@ def _record(cur: Any, terminal_id: int, events: Sequence[CommandEvent]) -> None:
             queue.record_delivery(cur, terminal_id, event.command_id, event.result)
         elif isinstance(event, CommandAnswered):
             queue.record_answer(cur, terminal_id, event.command_id, event.confirmation,
-                                event.data, event.charset)
+                                event.data, answer_text(event.data, event.charset))

@@ -13,7 +13,9 @@ from typing import Final
 from egts_server.codec.errors import FramingError
 from egts_server.codec.ndtp import POLICY, Framer, Handled, NphResult, Session, Situation
 from egts_server.codec.ndtp.session import Login as NdtpLogin
-from egts_server.net.telemetry import Login, Outcome, TelemetryFactory, TelemetryProtocol
+from egts_server.net.factory import TelemetryFactory
+from egts_server.net.outcome import Login, Outcome
+from egts_server.net.telemetry import TelemetryProtocol
 
 _REFUSED: Final = POLICY[Situation.UNREGISTERED].reply
 

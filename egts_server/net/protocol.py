@@ -30,7 +30,9 @@ from egts_server.codec.egts import (
 )
 from egts_server.codec.egts.subrecords import CommandData
 from egts_server.codec.errors import FramingError
-from egts_server.net.telemetry import Login, Outcome, TelemetryFactory, TelemetryProtocol
+from egts_server.net.factory import TelemetryFactory
+from egts_server.net.outcome import Login, Outcome
+from egts_server.net.telemetry import TelemetryProtocol
 
 
 class CommandLog(Interface):
@@ -93,7 +95,7 @@ class EgtsProtocol(TelemetryProtocol):
         terminal = self._session.terminal
         if terminal is None or self._closing:
             return None
-        admission = self._admitted.get(terminal)
+        admission = self._admissions.get(terminal)
         return admission.terminal_id if admission is not None and admission.accepted else None
 
     def send_command(self, command: CommandData) -> None:

@@ -19,7 +19,7 @@ from twisted.internet.error import CannotListenError
 from twisted.internet.interfaces import IListeningPort
 from twisted.logger import Logger
 
-from egts_server.net.telemetry import TelemetryFactory
+from egts_server.net.factory import TelemetryFactory
 
 
 class ListenerService(Service):

@@ -3,7 +3,9 @@
 Pure parts: ``records`` (a fix as a TELEDATA record), ``plan`` (OIDs, packing, backoff) and
 ``conversation`` (the client-side EGTS state machine). Twisted parts: ``client`` (one
 connection) and ``service`` (lease, reconnects and the queue pump per upstream). The queue
-itself lives in PostGIS (``db.retranslation``).
+itself lives in PostGIS (``db.retranslation``); ``settings`` holds what ``config`` loads for
+it. May import ``codec``, ``model``, ``db`` and ``metrics``; never ``net``, ``maps`` or the
+application root.
 """
 
 from egts_server.retranslator.conversation import Conversation, RoundResult, Step, Timing

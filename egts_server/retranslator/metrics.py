@@ -27,18 +27,6 @@ class ReadCounter(Gauge):
     kind = "counter"
 
 
-def lag_s(v: VehicleDelivery, now: datetime) -> float:
-    """How long the oldest undelivered fix has been waiting; 0 when nothing waits."""
-    if v.backlog == 0 or v.oldest_received_at is None:
-        return 0.0
-    return max(0.0, (now - v.oldest_received_at).total_seconds())
-
-
-def ack_ratio(v: VehicleDelivery) -> float | None:
-    """Records confirmed per record written (resends count as written); None before any."""
-    return v.delivered / v.sent if v.sent else None
-
-
 def _per_vehicle(read: Read, value: Callable[[VehicleDelivery], float | None]
                  ) -> Callable[[], Series]:
     def series() -> Series:
@@ -69,10 +57,10 @@ def delivery_families(read: Read, clock: Callable[[], datetime]) -> list[Gauge]:
               _per_vehicle(read, lambda v: v.backlog)),
         Gauge("glonass_retranslation_lag_seconds",
               "Age of the oldest fix still waiting for the upstream (0: none waits).", labels,
-              _per_vehicle(read, lambda v: lag_s(v, clock()))),
+              _per_vehicle(read, lambda v: v.lag_s(clock()))),
         Gauge("glonass_retranslation_ack_ratio",
               "Records confirmed per record written to the upstream, resends included.",
-              labels, _per_vehicle(read, ack_ratio)),
+              labels, _per_vehicle(read, lambda v: v.ack_ratio)),
         ReadCounter("glonass_retranslation_sent_records_total",
                     "Records written to the upstream, resends included.", labels,
                     _per_vehicle(read, lambda v: v.sent)),

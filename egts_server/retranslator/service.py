@@ -29,11 +29,10 @@ from twisted.python.failure import Failure
 
 from db import retranslation as queue
 from db.retranslation import Refused, UpstreamDelivery, UpstreamRow
-from db.vehicles import KINDS
-from egts_server.config import ConfigError, RetranslatorSettings, UpstreamSettings
 from egts_server.retranslator.client import UpstreamFactory, UpstreamProtocol
 from egts_server.retranslator.conversation import Conversation, RoundResult, Timing, code_name
 from egts_server.retranslator.plan import Backoff, by_vehicle, oid_for, pack
+from egts_server.retranslator.settings import RetranslatorSettings, UpstreamSettings
 
 LEASE_S: Final = 30.0  # a dead holder's upstream is taken over after this long
 RENEW_S: Final = 10.0
@@ -297,11 +296,6 @@ class RetranslationService(MultiService):
         self._pool = pool
         self._reactor = reactor
         self.snapshot: list[UpstreamDelivery] = []
-        for i, u in enumerate(settings.upstreams):
-            unknown = sorted(set(u.kinds) - set(KINDS))
-            if unknown:
-                raise ConfigError(f"retranslator.upstreams[{i}].kinds: {unknown[0]!r} is not"
-                                  f" one of {', '.join(KINDS)}")
         owner = owner or process_owner()
         self.feeders = {u.name: UpstreamFeeder(u, settings, pool, reactor, clock, owner)
                         for u in settings.upstreams if u.enabled}

@@ -5,7 +5,8 @@ that :class:`maps.web.HtmlPage` serves), with every script and stylesheet from o
 folder. Python decides what is on a page and passes configuration as JSON; the behaviour lives
 in ``maps/static/js`` (one file per page, the editor's two tabs in files of their own, plus the
 shared ``pages.js`` and ``track.js``), so a page costs nothing per request and works with no
-network at all.
+network at all. Pages import the rest of ``maps`` and ``dispatch``'s vocabularies; never ``db``:
+what a page shows comes from the API in the browser.
 """
 
 from maps.pages.coverage_map import render_coverage_page

@@ -17,8 +17,10 @@ BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tests.bench.ndtp", ()),
     ("tests.bench.coverage", ()),
     ("tests.bench.coverage_accuracy", ()),
+    ("tests.bench.sign_in_flood", ()),
+    ("tests.bench.audit", ()),
     # two intake processes with one writer connection each: the configuration that comes
-    # closest to the issue 5 goals on this machine (one process is one core of Python)
+    # closest to the intake throughput targets on this machine (one process is one core of Python)
     ("tests.bench.load", ("--connections", "10000", "--seconds", "30",
                           "--server-processes", "2", "--writer-connections", "1")),
     ("tests.bench.load", ("--flood", "--seconds", "20",

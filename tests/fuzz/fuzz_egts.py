@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from egts_server.codec.egts import Framer, Session  # noqa: E402
+from egts_server.codec.egts.subrecords import CommandData  # noqa: E402
 from egts_server.codec.errors import CodecError, FramingError  # noqa: E402
-from egts_server.commands import command_data  # noqa: E402
 from tests.builders import egts as build  # noqa: E402
 from tests.fuzz.mutations import mutate  # noqa: E402
 
@@ -36,8 +36,8 @@ def outcome(chunks: list[bytes]) -> list[object]:
     """What Framer + Session make of these chunks, in comparable form."""
     framer, session = Framer(), Session(now=lambda: NOW)
     for cid in (1, 2):  # PIDs 0 and 1 carry commands: responses to them are deliveries
-        session.command_packet(command_data(command_id=cid, source_id=0, code=0, action=0,
-                                            charset=0, data=b"GETVER"))
+        session.command_packet(CommandData.com(command_id=cid, source_id=0, code=0, action=0,
+                                               charset=0, data=b"GETVER"))
     seen: list[object] = []
     for chunk in chunks:
         try:

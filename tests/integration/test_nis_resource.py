@@ -13,7 +13,7 @@ from twisted.web.test.requesthelper import DummyChannel
 
 from db.terminals import Admission
 from egts_server.model import DeviceKey
-from maps.nis_api import NisResource
+from egts_server.net.nis import NisResource
 from tests.codec.ndtp.rig import ManualWriter
 from tests.codec.nis_soap.test_parse import SAMPLE, envelope, put
 

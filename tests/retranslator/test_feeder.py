@@ -18,9 +18,9 @@ from twisted.python.failure import Failure
 
 from db.retranslation import QueuedFix
 from egts_server.codec.egts import Confirmation, Framer, ResultCode, Session, build_response
-from egts_server.config import RetranslatorSettings, UpstreamSettings
 from egts_server.retranslator.client import UpstreamProtocol
 from egts_server.retranslator.service import UpstreamFeeder
+from egts_server.retranslator.settings import RetranslatorSettings, UpstreamSettings
 from tests.retranslator.helpers import T0, queued
 
 UPSTREAM = UpstreamSettings(name="rnis", host="10.0.0.9", port=4000, dispatcher_id=77,

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from egts_server.config import ConfigError, load_settings
-from egts_server.retranslator.service import RetranslationService
 
 UPSTREAM = """
 [[retranslator.upstreams]]
@@ -80,8 +79,7 @@ def test_timings_are_checked(tmp_path: Path) -> None:
         load(tmp_path, "[gtfs_rt]\nstale_after_s = -1\n")
 
 
-def test_unknown_vehicle_kind_is_refused_at_assembly(tmp_path: Path) -> None:
+def test_unknown_vehicle_kind_is_refused_when_loading(tmp_path: Path) -> None:
     """A kind the fleet does not have is a typo, named with its key."""
-    settings = load(tmp_path, UPSTREAM.replace('["bus"]', '["buss"]'))
-    with pytest.raises(ConfigError, match=r"upstreams\[0\]\.kinds: 'buss'"):
-        RetranslationService(settings.retranslator, None, None, lambda: None)  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match=r"upstreams\[0\]\.kinds: 'buss' is not one of"):
+        load(tmp_path, UPSTREAM.replace('["bus"]', '["buss"]'))

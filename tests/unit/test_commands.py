@@ -8,15 +8,13 @@ from typing import Any
 import pytest
 
 from egts_server.cli_commands import terminal_and_text
-from egts_server.codec.egts.subrecords import CommandData, CommandType
-from egts_server.codec.reader import ByteReader, ByteWriter
+from egts_server.codec.egts.subrecords import CommandData, ConfirmationType
 from egts_server.commands import (
     COMMAND_CODES,
     Action,
     Charset,
     CommandError,
     answer_text,
-    command_data,
     decode_text,
     parse_command,
 )
@@ -87,26 +85,6 @@ def test_refusals_name_the_field(raw: Any, field: str) -> None:
     assert str(caught.value).startswith(f"{field}: ")
 
 
-def test_command_data_layout() -> None:
-    """CT_COM|CCT 0, CID, SID, flags CHSFE, CHS, then CD = ADR, SZ|ACT, CCD, DT."""
-    sub = command_data(command_id=0x1_0000_0007, source_id=9, code=0x0262, action=Action.SET,
-                       charset=Charset.CP1251, data=b"60")
-    w = ByteWriter()
-    sub.encode(w)
-    wire = w.getvalue()
-    assert wire[0] == CommandType.COM << 4
-    assert struct.unpack_from("<IIBB", wire, 1) == (7, 9, 0x01, Charset.CP1251)
-    assert struct.unpack_from("<HBH", wire, 11) == (0, 2 << 3 | Action.SET, 0x0262)
-    assert wire[16:] == b"60"
-    decoded = CommandData.decode(ByteReader(wire))
-    assert decoded == sub and decoded.command is not None and decoded.command.data == b"60"
-
-
-def test_long_data_has_size_zero() -> None:
-    sub = command_data(command_id=1, source_id=0, code=0, action=0, charset=0, data=b"x" * 40)
-    assert sub.command is not None and sub.command.size == 0
-
-
 def test_answer_text_is_found_in_the_command_layout_or_alone() -> None:
     laid_out = struct.pack("<HBH", 0, 2 << 3, 0) + "Готово".encode("cp1251")
     assert answer_text(laid_out, Charset.CP1251) == "Готово"
@@ -160,8 +138,7 @@ class _Connection:
 def test_every_relay_polls_and_claims_but_only_a_settling_one_settles(
         monkeypatch: pytest.MonkeyPatch, settle: bool) -> None:
     from db import commands as queue
-    from egts_server.config import CommandSettings
-    from egts_server.net.commands import CommandRelay
+    from egts_server.net.commands import CommandRelay, CommandSettings
 
     calls: list[str] = []
     monkeypatch.setattr(queue, "settle_overdue", lambda *_: calls.append("settle") or 0)
@@ -181,8 +158,7 @@ def test_a_relay_round_logs_a_failed_send_and_does_not_fail(
     from twisted.logger import globalLogPublisher
 
     from db import commands as queue
-    from egts_server.config import CommandSettings
-    from egts_server.net.commands import CommandRelay
+    from egts_server.net.commands import CommandRelay, CommandSettings
 
     monkeypatch.setattr(queue, "settle_overdue", lambda *_: 0)
     monkeypatch.setattr(queue, "due_terminals", lambda *_: [7])
@@ -198,3 +174,10 @@ def test_a_relay_round_logs_a_failed_send_and_does_not_fail(
         globalLogPublisher.removeObserver(events.append)
     assert results == [None]
     assert any("connection lost" in str(e.get("error")) for e in events)
+
+
+def test_command_views_name_every_confirmation_of_the_standard() -> None:
+    """The names the queue gives stored CCT values are exactly the codec's ConfirmationType."""
+    from db.commands import CONFIRMATION_NAMES
+
+    assert list(CONFIRMATION_NAMES) == [int(c) for c in ConfirmationType]

@@ -40,6 +40,17 @@ def test_policy_must_be_one_of_the_choices(tmp_path: Path) -> None:
         load_settings(write(tmp_path, "[intake]\nunknown_terminals = 'allow'\n"), {})
 
 
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "../etc/passwd", ""])
+def test_time_zone_must_be_a_known_zone(tmp_path: Path, zone: str) -> None:
+    with pytest.raises(ConfigError, match=rf"site\.time_zone: '{zone}' is not a known time zone"):
+        load_settings(write(tmp_path, f'[site]\ntime_zone = "{zone}"\n'), {})
+
+
+def test_the_city_zone_is_configurable(tmp_path: Path) -> None:
+    path = write(tmp_path, '[site]\ntime_zone = "Asia/Yekaterinburg"\n')
+    assert load_settings(path, {}).site.time_zone == "Asia/Yekaterinburg"
+
+
 def test_database_url_from_environment_wins(tmp_path: Path) -> None:
     """DATABASE_URL switches everything to an external database."""
     settings = load_settings(write(tmp_path, "[database]\nurl = 'postgresql://a/b'\n"),

@@ -15,8 +15,8 @@ from egts_server.sinks import BatchingWriter
 T0 = datetime(2026, 1, 15, 8, 0, tzinfo=UTC)
 
 
-def row(n: int) -> FixRow:
-    p = Position(device=DeviceKey("egts", "1"), fix_time=T0, latitude=50.5 + n * 1e-4,
+def row(n: int, protocol: str = "egts") -> FixRow:
+    p = Position(device=DeviceKey(protocol, "1"), fix_time=T0, latitude=50.5 + n * 1e-4,
                  longitude=137.0, valid=True, speed_kmh=10.0, course_deg=90.0)
     return FixRow(1, 1, T0, p)
 
@@ -232,3 +232,13 @@ def test_commits_are_measured() -> None:
     assert m.commit_seconds.count == 1 and m.commit_seconds.quantile(1.0) == 0.005
     assert m.fixes_stored.value() == 1 and m.fixes_duplicate.value() == 1
     assert m.batch_fixes.count == 1
+
+
+def test_fixes_are_counted_by_protocol_when_submitted() -> None:
+    """Every submitted fix counts as received under its own protocol, before any commit."""
+    writer = BatchingWriter(ManualStore(), Clock())
+    writer.submit([row(1), row(2, "ndtp"), row(3)])
+    writer.submit([row(4, "nis")])
+    received = writer.metrics.fixes_received
+    assert [received.value(p) for p in ("egts", "ndtp", "nis")] == [2.0, 1.0, 1.0]
+    assert writer.metrics.fixes_stored.value() == 0

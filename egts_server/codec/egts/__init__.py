@@ -12,7 +12,8 @@ Server side::
     if failure is not None:
         handled = session.framing_error(failure)   # optional PR reply, close=True
 
-Terminal side: ``TerminalClient`` (simulator, retranslator).
+Terminal side: ``TerminalClient`` (simulator, retranslator). Imports only the rest of
+``codec`` and ``egts_server.model``.
 """
 
 from egts_server.codec.egts.client import (

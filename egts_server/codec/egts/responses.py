@@ -118,11 +118,6 @@ class Counter16:
         self._next = (value + 1) & 0xFFFF
         return value
 
-    @property
-    def peek(self) -> int:
-        """The value the next call returns."""
-        return self._next
-
 
 class Confirmation(NamedTuple):
     """One RECORD_RESPONSE to send: the record's service, its RN and the result.

@@ -8,7 +8,8 @@ Server side::
         # store handled.positions; write handled.ack once they are committed; after a login
         # ask the registry, then write session.login_result(handled.login, code)
 
-Terminal side: ``TerminalClient`` (simulator). Facts: research/nis.md §3-5.
+Terminal side: ``TerminalClient`` (simulator). Facts: research/nis.md §3-5. Imports only the
+rest of ``codec`` and ``egts_server.model``.
 """
 
 from egts_server.codec.ndtp.cells import (

@@ -7,7 +7,8 @@ Server side::
     # store them; once committed, answer with
     build_response([r.object_id for r in stored], request.ws_namespace)
 
-Facts: research/nis.md §8 (glonassd's element names; Wialon's envelope is unverified).
+Facts: research/nis.md §8 (glonassd's element names; Wialon's envelope is unverified). Imports
+only the rest of ``codec``, ``egts_server.model`` and defusedxml.
 """
 
 from egts_server.codec.nis_soap.parse import (

@@ -2,8 +2,8 @@
 
 The response is one well-formed SOAP 1.1 envelope. Each stored record gets
 ``<ws:PutCoordResponse><ObjectID>…</ObjectID></ws:PutCoordResponse>``, in request order.
-(glonassd spells the element ``PutCoordResponce`` and sends one XML document per record; the
-issue asks for the correct spelling, and what Wialon expects is unverified: research §8.)
+(glonassd spells the element ``PutCoordResponce`` and sends one XML document per record; we
+use the correct spelling, and what Wialon expects is unverified: research §8.)
 Faults carry ``soapenv:Client`` for the sender's mistakes and ``soapenv:Server`` for ours.
 """
 

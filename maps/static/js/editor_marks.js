@@ -307,7 +307,9 @@
       if (tool === 'point') {
         hint.textContent = 'Щёлкните на карте, где поставить отметку. Esc — отмена.';
         map.getContainer().classList.add('gd-placing');
-        setTimeout(function () { map.on('click', placePoint); }, 0);
+        // At once: the button is outside the map, so its own click never reaches the map,
+        // and a timer could fire after the user's next click (input goes before timers).
+        map.on('click', placePoint);
       } else {
         var Handler = tool === 'polygon' ? L.Draw.Polygon : L.Draw.Polyline;
         hint.textContent = tool === 'polygon' ? 'Обведите контур щелчками; замкните его ' +

@@ -165,15 +165,11 @@
         who.appendChild(el('span', 'gd-session-role',
           own(config.roles, info.user.role) ? config.roles[info.user.role] : info.user.role));
         box.appendChild(who);
-        // A real form: the server answers 303 to /login and clears the cookie.
+        // A real form: the server answers 303 to /login and clears the cookie (SameSite=Strict
+        // keeps other sites from posting it).
         var form = el('form', 'gd-logout');
         form.method = 'post';
         form.action = config.logoutUrl;
-        var token = el('input');
-        token.type = 'hidden';
-        token.name = 'csrf_token';
-        token.value = info.csrf_token || '';
-        form.appendChild(token);
         var button = el('button', 'gd-button gd-button-quiet', 'Выйти');
         button.type = 'submit';
         button.setAttribute('data-logout', '');

@@ -16,7 +16,7 @@ from egts_server.codec.egts import (
 from egts_server.codec.egts.client import AppDataEvent
 from egts_server.codec.egts.subrecords import CommandData
 from egts_server.codec.errors import CodecError
-from egts_server.commands import Action, command_data
+from egts_server.commands import Action
 from egts_server.model import DeviceKey
 from tests.builders import egts as build
 
@@ -95,7 +95,7 @@ def test_command_answer_round_trip_through_the_session() -> None:
     the session sees the answer for the same CID, with the command's ADR, ACT and CCD."""
     platform, client = Session(now=lambda: T0), TerminalClient()
     platform.handle(client.auth_packet(7, None))
-    event = client.feed_reply(platform.command_packet(command_data(
+    event = client.feed_reply(platform.command_packet(CommandData.com(
         command_id=42, source_id=3, code=0x0262, action=Action.GET, charset=0, data=b"")))
     assert isinstance(event, AppDataEvent)
     (command,) = [s for r in event.records for s in r.subrecords if isinstance(s, CommandData)]

@@ -8,7 +8,8 @@ import struct
 from datetime import UTC, datetime
 
 from egts_server.codec.egts import CommandAnswered, CommandDelivered, ResultCode, Session
-from egts_server.commands import Action, Charset, command_data
+from egts_server.codec.egts.subrecords import CommandData
+from egts_server.commands import Action, Charset
 from tests.builders import egts as build
 
 NOW = datetime(2024, 1, 15, 7, 0, tzinfo=UTC)
@@ -25,9 +26,9 @@ def logged_in() -> Session:
 def test_command_packet_carries_one_commands_record() -> None:
     """PT_APPDATA, our next PID; one SDR (SST = RST = 4) holding SRT 51 with the command."""
     s = logged_in()
-    frame = s.command_packet(command_data(command_id=77, source_id=5, code=0x0010,
-                                          action=Action.PARAMETERS, charset=Charset.BINARY,
-                                          data=b""))
+    frame = s.command_packet(CommandData.com(command_id=77, source_id=5, code=0x0010,
+                                             action=Action.PARAMETERS, charset=Charset.BINARY,
+                                             data=b""))
     hl, fdl, pid, pt = frame[3], struct.unpack_from("<H", frame, 5)[0], *struct.unpack_from(
         "<HB", frame, 7)
     assert (hl, pt, pid) == (11, 1, 2)  # PIDs 0 and 1 went to the login's ack and result
@@ -45,8 +46,8 @@ def test_command_packet_carries_one_commands_record() -> None:
 
 def test_terminal_response_to_the_command_packet_is_its_delivery() -> None:
     s = logged_in()
-    frame = s.command_packet(command_data(command_id=77, source_id=0, code=0, action=0,
-                                          charset=0, data=b"STATUS"))
+    frame = s.command_packet(CommandData.com(command_id=77, source_id=0, code=0, action=0,
+                                             charset=0, data=b"STATUS"))
     pid = struct.unpack_from("<H", frame, 7)[0]
     rn = struct.unpack_from("<H", frame, 13)[0]
     handled = s.handle(build.record_ack(rpid=pid, confirmed=[(rn, 0)], sst=COMMANDS))
@@ -59,13 +60,13 @@ def test_terminal_response_to_the_command_packet_is_its_delivery() -> None:
 def test_refused_command_record_is_delivered_with_its_result() -> None:
     """PR 0 but the record's RST 150 (service unknown to the terminal): result 150."""
     s = logged_in()
-    frame = s.command_packet(command_data(command_id=8, source_id=0, code=0, action=0,
-                                          charset=0, data=b"X"))
+    frame = s.command_packet(CommandData.com(command_id=8, source_id=0, code=0, action=0,
+                                             charset=0, data=b"X"))
     pid, rn = struct.unpack_from("<H", frame, 7)[0], struct.unpack_from("<H", frame, 13)[0]
     handled = s.handle(build.record_ack(rpid=pid, confirmed=[(rn, 150)], sst=COMMANDS))
     assert handled.commands == (CommandDelivered(8, 150),)
-    frame = s.command_packet(command_data(command_id=9, source_id=0, code=0, action=0,
-                                          charset=0, data=b"X"))
+    frame = s.command_packet(CommandData.com(command_id=9, source_id=0, code=0, action=0,
+                                             charset=0, data=b"X"))
     pid = struct.unpack_from("<H", frame, 7)[0]
     assert s.handle(build.record_ack(rpid=pid, pr=138)).commands == (CommandDelivered(9, 138),)
 
@@ -74,8 +75,8 @@ def test_responses_to_other_packets_say_nothing_about_commands() -> None:
     """With a command out, a response to the login result (PID 1, RN 1) delivers nothing;
     the response to the command's own packet does."""
     s = logged_in()
-    frame = s.command_packet(command_data(command_id=12, source_id=0, code=0, action=0,
-                                          charset=0, data=b"STATUS"))
+    frame = s.command_packet(CommandData.com(command_id=12, source_id=0, code=0, action=0,
+                                             charset=0, data=b"STATUS"))
     pid, rn = struct.unpack_from("<H", frame, 7)[0], struct.unpack_from("<H", frame, 13)[0]
     assert pid != 1
     assert s.handle(build.record_ack(rpid=1, confirmed=[(1, 0)], sst=1)).commands == ()

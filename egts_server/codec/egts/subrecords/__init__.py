@@ -13,7 +13,8 @@ consume it explicitly, so they never leave bytes over.
 Every table of TELEDATA, and RECORD_RESPONSE, is a ``WireTable``: its parser reads a whole span
 at once and yields field values, which the server's path folds into Positions without building
 the values (``TELEDATA_TABLES``). The other services' tables read field by field from a
-``ByteReader`` and are only ever built as values.
+``ByteReader`` and are only ever built as values. Imports only ``codec.reader``,
+``codec.errors`` and the EGTS constants.
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ from egts_server.codec.errors import FormatError, TruncatedError
 from egts_server.codec.reader import Buffer, ByteReader, ByteWriter
 
 #: TELEDATA SRT -> table; every one of them parses a span at once (see module docstring).
-TELEDATA_TABLES: Final[Mapping[int, type[WireTable]]] = {cls.SRT: cls for cls in (
+#: Keys are plain ints (the tables' SRT enum members converted) for the fastest lookup by byte.
+TELEDATA_TABLES: Final[Mapping[int, type[WireTable]]] = {int(cls.SRT): cls for cls in (
     RecordResponse, PosData, ExtPosData, AdSensorsData, CountersData, StateData, StateDataSrt21,
     LoopinData, AbsDigSensData, AbsAnSensData, AbsCntrData, AbsLoopinData, LiquidLevelSensor,
     PassengersCounters)}
@@ -83,7 +85,7 @@ _BY_SERVICE: Final[Mapping[ServiceType, tuple[type[Subrecord], ...]]] = {
 
 #: (ServiceType, SRT) -> table. Typed with int keys so raw SST bytes look up without conversion.
 REGISTRY: Final[Mapping[tuple[int, int], type[Subrecord]]] = {
-    (service, cls.SRT): cls for service, classes in _BY_SERVICE.items() for cls in classes
+    (service, int(cls.SRT)): cls for service, classes in _BY_SERVICE.items() for cls in classes
 }
 _HEADER: Final = struct.Struct("<BH")  # SRT, SRL
 

@@ -9,6 +9,7 @@ import struct
 from dataclasses import dataclass
 from typing import ClassVar
 
+from egts_server.codec.egts.constants import TeledataSrt
 from egts_server.codec.egts.subrecords.base import WireTable
 from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 
@@ -17,7 +18,7 @@ _LAYOUT = struct.Struct("<I")  # the number byte, then the 24-bit value
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AbsAnSensData(WireTable):
-    SRT: ClassVar[int] = 24
+    SRT: ClassVar[int] = TeledataSrt.ABS_AN_SENS_DATA
 
     number: int  # ASN
     value: int  # ASV   24-bit raw

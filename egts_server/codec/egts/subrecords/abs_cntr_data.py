@@ -9,6 +9,7 @@ import struct
 from dataclasses import dataclass
 from typing import ClassVar
 
+from egts_server.codec.egts.constants import TeledataSrt
 from egts_server.codec.egts.subrecords.base import WireTable
 from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 
@@ -17,7 +18,7 @@ _LAYOUT = struct.Struct("<I")  # the number byte, then the 24-bit value
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AbsCntrData(WireTable):
-    SRT: ClassVar[int] = 25
+    SRT: ClassVar[int] = TeledataSrt.ABS_CNTR_DATA
 
     number: int  # CN
     value: int  # CNV   24-bit

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from egts_server.codec.egts.constants import TeledataSrt
 from egts_server.codec.egts.subrecords.base import WireTable
 from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AbsDigSensData(WireTable):
-    SRT: ClassVar[int] = 23
+    SRT: ClassVar[int] = TeledataSrt.ABS_DIG_SENS_DATA
 
     number: int  # DSN   0..4095
     state: int  # DSST  0..15

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from egts_server.codec.egts.constants import TeledataSrt
 from egts_server.codec.egts.subrecords.base import WireTable
 from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AbsLoopinData(WireTable):
-    SRT: ClassVar[int] = 26
+    SRT: ClassVar[int] = TeledataSrt.ABS_LOOPIN_DATA
 
     number: int  # LIN   0..4095
     state: int  # LIS   0 norm, 1 alarm, 2 break, 4 short to ground, 8 short to supply

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
+from egts_server.codec.egts.constants import EcallSrt
 from egts_server.codec.reader import ByteReader, ByteWriter
 
 
@@ -23,7 +24,7 @@ class AccelSample:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AccelData:
-    SRT: ClassVar[int] = 20
+    SRT: ClassVar[int] = EcallSrt.ACCEL_DATA
 
     time: int  # ATM   seconds since 2010-01-01 UTC
     samples: tuple[AccelSample, ...] = ()  # SA is their count

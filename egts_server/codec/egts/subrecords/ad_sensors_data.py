@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import ClassVar
 
+from egts_server.codec.egts.constants import TeledataSrt
 from egts_server.codec.egts.subrecords.base import WireTable
 from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 
@@ -48,7 +49,7 @@ class AdSensorsData(WireTable):
     ADIO octet n carries discrete inputs 8n+1 .. 8n+8 (POS_DATA's DIN has inputs 1-8).
     """
 
-    SRT: ClassVar[int] = 18
+    SRT: ClassVar[int] = TeledataSrt.AD_SENSORS_DATA
 
     outputs: int = 0  # DOUT  digital outputs bitmask
     digital: Mapping[int, int] = field(default_factory=dict)  # DIOE + ADIOn

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
+from egts_server.codec.egts.constants import AuthSrt
 from egts_server.codec.reader import ByteReader, ByteWriter
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuthInfo:
-    SRT: ClassVar[int] = 7
+    SRT: ClassVar[int] = AuthSrt.AUTH_INFO
 
     user_name: bytes  # UNM
     password: bytes  # UPSW

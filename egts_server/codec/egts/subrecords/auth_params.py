@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
+from egts_server.codec.egts.constants import AuthSrt
 from egts_server.codec.reader import ByteReader, ByteWriter
 
 _PKE, _ISLE, _MSE, _SSE, _EXE = 0x04, 0x08, 0x10, 0x20, 0x40
@@ -17,7 +18,7 @@ _PKE, _ISLE, _MSE, _SSE, _EXE = 0x04, 0x08, 0x10, 0x20, 0x40
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuthParams:
-    SRT: ClassVar[int] = 6
+    SRT: ClassVar[int] = AuthSrt.AUTH_PARAMS
 
     encryption: int = 0  # ENA   algorithm, 0 = none
     public_key: bytes | None = None  # PBK   (PKE; PKL is its length)

@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
+from egts_server.codec.egts.constants import CommandsSrt
 from egts_server.codec.reader import ByteReader, ByteWriter
 
 
@@ -68,7 +69,7 @@ class CommandBody:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CommandData:
-    SRT: ClassVar[int] = 51
+    SRT: ClassVar[int] = CommandsSrt.COMMAND_DATA
 
     command_type: int  # CT   CommandType
     confirmation_type: int  # CCT  ConfirmationType
@@ -82,6 +83,17 @@ class CommandData:
     def __post_init__(self) -> None:
         if not 0 <= self.command_type <= 15 or not 0 <= self.confirmation_type <= 15:
             raise ValueError("CT and CCT are 4 bits each")
+
+    @classmethod
+    def com(cls, *, command_id: int, source_id: int, code: int, action: int, charset: int,
+            data: bytes) -> Self:
+        """The CT_COM command (address 0) ``code``/``action`` with ``data``, sent as
+        ``command_id`` (the CID, 32 bits). SZ is the size of DT when it fits its 5 bits, else 0."""
+        body = CommandBody(address=0, size=len(data) if len(data) < 32 else 0, action=action,
+                           code=code, data=data)
+        return cls(command_type=CommandType.COM, confirmation_type=0,
+                   command_id=command_id & 0xFFFF_FFFF, source_id=source_id, charset=charset,
+                   data=body.to_bytes())
 
     @property
     def command(self) -> CommandBody | None:

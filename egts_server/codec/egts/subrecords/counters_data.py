@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import ClassVar
 
+from egts_server.codec.egts.constants import TeledataSrt
 from egts_server.codec.egts.subrecords.ad_sensors_data import BITS, u24_values
 from egts_server.codec.egts.subrecords.base import WireTable
 from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
@@ -20,7 +21,7 @@ from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 class CountersData(WireTable):
     """``counters`` maps counter number 1..8 to its 24-bit value."""
 
-    SRT: ClassVar[int] = 19
+    SRT: ClassVar[int] = TeledataSrt.COUNTERS_DATA
 
     counters: Mapping[int, int] = field(default_factory=dict)  # CFE + CNn
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
+from egts_server.codec.egts.constants import AuthSrt
 from egts_server.codec.reader import ByteReader, ByteWriter
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DispatcherIdentity:
-    SRT: ClassVar[int] = 5
+    SRT: ClassVar[int] = AuthSrt.DISPATCHER_IDENTITY
 
     dispatcher_type: int  # DT
     dispatcher_id: int  # DID

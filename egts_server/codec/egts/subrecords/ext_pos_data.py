@@ -12,6 +12,7 @@ import struct
 from dataclasses import dataclass
 from typing import ClassVar
 
+from egts_server.codec.egts.constants import TeledataSrt
 from egts_server.codec.egts.subrecords.base import WireTable
 from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 
@@ -65,7 +66,7 @@ ExtPosFields = tuple[int | None, int | None, int | None, int | None, int | None,
 class ExtPosData(WireTable):
     """Optional precision fields; None when their flag is clear. DOPs are value * 100."""
 
-    SRT: ClassVar[int] = 17
+    SRT: ClassVar[int] = TeledataSrt.EXT_POS_DATA
 
     vdop: int | None = None  # VDOP  * 100
     hdop: int | None = None  # HDOP  * 100

@@ -13,6 +13,7 @@ import struct
 from dataclasses import dataclass
 from typing import ClassVar
 
+from egts_server.codec.egts.constants import TeledataSrt
 from egts_server.codec.egts.subrecords.base import WireTable
 from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 
@@ -35,7 +36,7 @@ class LevelUnit(enum.IntEnum):
 class LiquidLevelSensor(WireTable):
     """``value`` is set when RDF = 0, ``raw`` when RDF = 1."""
 
-    SRT: ClassVar[int] = 27
+    SRT: ClassVar[int] = TeledataSrt.LIQUID_LEVEL_SENSOR
 
     number: int  # LLSN  0..7
     address: int  # MADDR

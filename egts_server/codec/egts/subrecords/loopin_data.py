@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import ClassVar
 
+from egts_server.codec.egts.constants import TeledataSrt
 from egts_server.codec.egts.subrecords.ad_sensors_data import BITS
 from egts_server.codec.egts.subrecords.base import WireTable
 from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
@@ -27,7 +28,7 @@ from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 class LoopinData(WireTable):
     """``loops`` maps loop number 1..8 to its 4-bit state."""
 
-    SRT: ClassVar[int] = 22
+    SRT: ClassVar[int] = TeledataSrt.LOOPIN_DATA
 
     loops: Mapping[int, int] = field(default_factory=dict)  # LIFE + LISn
     padding: int = 0  # the unused high nibble when the count is odd, kept for round trips

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
+from egts_server.codec.egts.constants import AuthSrt
 from egts_server.codec.reader import ByteReader, ByteWriter
 
 
@@ -22,7 +23,7 @@ def version_text(value: int) -> str:
 class ModuleData:
     """One module's identity and state."""
 
-    SRT: ClassVar[int] = 2
+    SRT: ClassVar[int] = AuthSrt.MODULE_DATA
 
     module_type: int  # MT    1 main, 2 input/output, 3 navigation, 4 wireless, ...
     vendor_id: int  # VID

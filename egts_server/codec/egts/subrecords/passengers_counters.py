@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import ClassVar
 
+from egts_server.codec.egts.constants import TeledataSrt
 from egts_server.codec.egts.subrecords.ad_sensors_data import BITS
 from egts_server.codec.egts.subrecords.base import WireTable
 from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
@@ -30,7 +31,7 @@ class PassengersCounters(WireTable):
     With RDF = 1 the DPR mask is kept in ``doors_present`` since no per-door pairs follow.
     """
 
-    SRT: ClassVar[int] = 28
+    SRT: ClassVar[int] = TeledataSrt.PASSENGERS_COUNTERS
 
     address: int  # MADDR
     doors_opened: int = 0  # DRL   bitmask

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
 
-from egts_server.codec.egts.constants import EGTS_EPOCH
+from egts_server.codec.egts.constants import EGTS_EPOCH, TeledataSrt
 from egts_server.codec.egts.subrecords.base import WireTable
 from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 
@@ -61,7 +61,7 @@ class PosData(WireTable):
     verbatim: the standard leaves its size to the SRC code, so it is not interpreted here.
     """
 
-    SRT: ClassVar[int] = 16
+    SRT: ClassVar[int] = TeledataSrt.POS_DATA
 
     nav_time: int  # NTM   seconds since 2010-01-01 UTC
     lat_abs: int  # LAT   |deg| * 0xFFFFFFFF / 90

@@ -9,6 +9,7 @@ import struct
 from dataclasses import dataclass
 from typing import ClassVar
 
+from egts_server.codec.egts.constants import AuthSrt
 from egts_server.codec.egts.subrecords.base import WireTable
 from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 
@@ -19,7 +20,7 @@ _LAYOUT = struct.Struct("<HB")  # CRN RST
 class RecordResponse(WireTable):
     """Confirms record ``confirmed_rn`` with processing result ``result``."""
 
-    SRT: ClassVar[int] = 0
+    SRT: ClassVar[int] = AuthSrt.RECORD_RESPONSE  # the same SRT 0 in every service
 
     confirmed_rn: int  # CRN  RN of the confirmed record
     result: int  # RST  ResultCode of processing that record

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
+from egts_server.codec.egts.constants import AuthSrt
 from egts_server.codec.reader import ByteReader, ByteWriter
 
 
@@ -15,7 +16,7 @@ from egts_server.codec.reader import ByteReader, ByteWriter
 class ResultCodeData:
     """Authorization result sent by the platform; 0 = accepted."""
 
-    SRT: ClassVar[int] = 9
+    SRT: ClassVar[int] = AuthSrt.RESULT_CODE
 
     code: int  # RCD  ResultCode
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
+from egts_server.codec.egts.constants import AuthSrt
 from egts_server.codec.errors import FormatError
 from egts_server.codec.reader import ByteReader, ByteWriter
 
@@ -26,7 +27,7 @@ class ServiceEntry:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ServiceInfo:
-    SRT: ClassVar[int] = 8
+    SRT: ClassVar[int] = AuthSrt.SERVICE_INFO
 
     services: tuple[ServiceEntry, ...]
 

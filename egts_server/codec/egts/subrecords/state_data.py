@@ -13,6 +13,7 @@ import struct
 from dataclasses import dataclass
 from typing import ClassVar
 
+from egts_server.codec.egts.constants import TeledataSrt
 from egts_server.codec.egts.subrecords.base import WireTable
 from egts_server.codec.reader import Buffer, ByteWriter, wrong_length
 
@@ -34,7 +35,7 @@ class TerminalState(enum.IntEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StateData(WireTable):
-    SRT: ClassVar[int] = 20
+    SRT: ClassVar[int] = TeledataSrt.STATE_DATA
 
     state: int  # ST    TerminalState
     main_voltage: int  # MPSV  0.1 V
@@ -70,4 +71,4 @@ class StateData(WireTable):
 class StateDataSrt21(StateData):
     """The 5-byte STATE_DATA layout sent under the non-standard SRT 21."""
 
-    SRT: ClassVar[int] = 21
+    SRT: ClassVar[int] = TeledataSrt.STATE_DATA_VENDOR

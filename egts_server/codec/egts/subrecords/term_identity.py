@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
+from egts_server.codec.egts.constants import AuthSrt
 from egts_server.codec.reader import ByteReader, ByteWriter
 
 
@@ -42,7 +43,7 @@ def text(raw: bytes | None) -> str | None:
 class TermIdentity:
     """Identity fields exactly as sent; optional fields are None when their flag is clear."""
 
-    SRT: ClassVar[int] = 1
+    SRT: ClassVar[int] = AuthSrt.TERM_IDENTITY
 
     terminal_id: int  # TID     0 = terminal not configured
     simple_service: bool = False  # SSRA

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
+from egts_server.codec.egts.constants import AuthSrt
 from egts_server.codec.reader import ByteReader, ByteWriter
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VehicleData:
-    SRT: ClassVar[int] = 3
+    SRT: ClassVar[int] = AuthSrt.VEHICLE_DATA
 
     vin: bytes  # VIN   17 bytes
     vehicle_type: int  # VHT

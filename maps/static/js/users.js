@@ -1,0 +1,134 @@
+/*
+ * glonass-dispatch: /admin/users, accounts for admins.
+ *
+ * Lists /api/users; each row changes the role (PATCH), disables or enables the account,
+ * opens the new-password form, or removes the account after a confirmation. The form below
+ * adds an account (POST). Every write sends the session's CSRF token (GlonassPages.sendJSON);
+ * the server's refusals (a bad login, a short password, the last admin) are shown as they
+ * come. Server texts are only ever set as text.
+ */
+(function (P, config) {
+  'use strict';
+
+  var T = P.time(config.timeZone);
+  var passwordForm = document.querySelector('[data-password-form]');
+  var addForm = document.querySelector('[data-add-form]');
+  var passwordFor = null;
+  var asked = 0;  // the newest listing asked for; an older answer arriving later is dropped
+
+  function q(selector) { return document.querySelector(selector); }
+
+  function showError(where, error) {
+    var box = q(where);
+    box.textContent = error ? (error.message || String(error)) : '';
+    box.hidden = !error;
+  }
+
+  function cell(row, text, className) {
+    var td = P.el('td', className || null, text === null || text === undefined ? '—' : text);
+    row.appendChild(td);
+    return td;
+  }
+
+  function button(text, name, onClick) {
+    var b = P.el('button', null, text);
+    b.type = 'button';
+    b.setAttribute('data-action', name);
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  function url(login) { return '/api/users/' + encodeURIComponent(login); }
+
+  function change(login, body) {
+    return P.sendJSON('PATCH', url(login), body).then(function () {
+      showError('[data-error]', null);
+      return load();
+    }, function (error) {
+      showError('[data-error]', error);
+      return load();
+    });
+  }
+
+  function roleSelect(user) {
+    var select = P.el('select');
+    select.name = 'role';
+    Object.keys(config.roles).forEach(function (role) {
+      var option = P.el('option', null, config.roles[role]);
+      option.value = role;
+      option.selected = role === user.role;
+      select.appendChild(option);
+    });
+    select.addEventListener('change', function () { change(user.login, {role: select.value}); });
+    return select;
+  }
+
+  function row(user) {
+    var tr = P.el('tr');
+    tr.setAttribute('data-login', user.login);
+    cell(tr, user.login);
+    cell(tr, '').appendChild(roleSelect(user));
+    cell(tr, user.disabled ? 'отключён' : 'действует', user.disabled ? 'bad' : 'ok');
+    cell(tr, T.format(user.created_at, false));
+    cell(tr, user.last_sign_in_at ? T.format(user.last_sign_in_at, true) : 'не входил');
+    var actions = cell(tr, '');
+    actions.appendChild(user.disabled
+      ? button('Включить', 'enable', function () { change(user.login, {disabled: false}); })
+      : button('Отключить', 'disable', function () { change(user.login, {disabled: true}); }));
+    actions.appendChild(button('Новый пароль', 'password', function () { askPassword(user); }));
+    actions.appendChild(button('Удалить', 'remove', function () { remove(user); }));
+    return tr;
+  }
+
+  function load() {
+    var mine = ++asked;
+    return P.getJSON('/api/users').then(function (list) {
+      if (mine !== asked) { return; }
+      var body = q('[data-users] tbody');
+      body.textContent = '';
+      list.forEach(function (user) { body.appendChild(row(user)); });
+    }, function (error) { showError('[data-error]', error); });
+  }
+
+  function remove(user) {
+    if (!window.confirm('Удалить пользователя ' + user.login + '? Его сеансы завершатся.')) {
+      return;
+    }
+    P.sendJSON('DELETE', url(user.login)).then(function () {
+      showError('[data-error]', null);
+      load();
+    }, function (error) { showError('[data-error]', error); });
+  }
+
+  function askPassword(user) {
+    passwordFor = user.login;
+    q('[data-password-login]').textContent = user.login;
+    passwordForm.elements.password.value = '';
+    passwordForm.hidden = false;
+    passwordForm.elements.password.focus();
+  }
+
+  passwordForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var login = passwordFor;
+    change(login, {password: passwordForm.elements.password.value}).then(function () {
+      if (q('[data-error]').hidden) { passwordForm.hidden = true; }
+    });
+  });
+  q('[data-password-cancel]').addEventListener('click', function () {
+    passwordForm.hidden = true;
+  });
+
+  addForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var f = addForm.elements;
+    P.sendJSON('POST', '/api/users', {login: f.login.value.trim(), role: f.role.value,
+      password: f.password.value}).then(function () {
+      showError('[data-form-error]', null);
+      addForm.reset();
+      load();
+    }, function (error) { showError('[data-form-error]', error); });
+  });
+
+  load();
+}(window.GlonassPages, window.GD_USERS));

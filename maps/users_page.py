@@ -1,0 +1,49 @@
+"""``/admin/users``: accounts for admins: add, change the role, disable, new password, remove.
+
+One static page rendered at start-up; ``static/js/users.js`` fills it from ``/api/users`` and
+writes through the same API with the session's CSRF token. Server texts are set as text only.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+from db.users import ROLES
+from maps.pages.chrome import ROLE_LABELS, time_zone
+
+
+def render_users_page() -> str:
+    roles = "".join(f'<option value="{r}">{html.escape(ROLE_LABELS[r])}</option>' for r in ROLES)
+    config = json.dumps({"timeZone": time_zone(), "roles": ROLE_LABELS}, ensure_ascii=False)
+    return f"""<!doctype html><html lang="ru"><head><meta charset="utf-8">
+<title>Пользователи · glonass-dispatch</title>
+<link rel="stylesheet" href="/static/css/admin.css"></head>
+<body>
+<h1>Пользователи</h1>
+<p class="meta">Смена роли или пароля, отключение и удаление сразу завершают сеансы
+пользователя. <a href="/">Карта</a> · <a href="/admin/terminals">Терминалы</a> ·
+<a href="/admin/audit">Журнал действий</a></p>
+<p class="error" data-error hidden></p>
+<table data-users><thead><tr><th>Логин</th><th>Роль</th><th>Состояние</th><th>Создан</th>
+<th>Последний вход</th><th></th></tr></thead><tbody></tbody></table>
+<form class="cmd" data-password-form hidden>
+<h2>Новый пароль для <span data-password-login></span></h2>
+<label>Пароль<input name="password" type="password" autocomplete="new-password" minlength="8"
+required></label>
+<button type="submit">Сохранить</button><button type="button" data-password-cancel>Отмена</button>
+</form>
+<h2>Новый пользователь</h2>
+<form class="cmd" data-add-form>
+<label>Логин<input name="login" autocomplete="off" required maxlength="64"></label>
+<label>Роль<select name="role">{roles}</select></label>
+<label>Пароль<input name="password" type="password" autocomplete="new-password" minlength="8"
+required></label>
+<button type="submit">Добавить</button>
+</form>
+<p class="error" data-form-error hidden></p>
+<script>window.GD_USERS = {config};</script>
+<script src="/static/js/dom.js"></script>
+<script src="/static/js/pages.js"></script>
+<script src="/static/js/users.js"></script>
+</body></html>"""
