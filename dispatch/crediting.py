@@ -145,7 +145,7 @@ def credit_route(geom: RouteGeometry, track: CleanTrack, pairs: Pairs, index: Fi
         segment, working, ~working & (equipment != OFF))
     on_axis = np.abs(offset) <= params.offset_ratio * geom.route.half_width_m
     required = np.isin(against.astype(np.int64), geom.route.required_directions)
-    could_work = (working & required) | lone_workers(geom, track, params, rows, fit, on_axis)
+    could_work = (working & required) | lone_workers(geom, track, params, rows, m, fit, on_axis)
     entries = entries_unseen(track, pairs, rows, could_work, scratch)
     reachable = np.union1d(np.flatnonzero(pairs.gap & eligible), entries)
     reach = reach_of_route(geom, track, pairs, reachable, high / 3.6)

@@ -92,7 +92,7 @@ def turns_in_and_out(iv: Intervals, m: FloatArray, m_raw: FloatArray, segment: I
     credited[before[take_in]] = m_raw[before[take_in]]
     credited[after[take_out]] = m_raw[after[take_out]]
     return Intervals(a=a[order], b=b[order], direction=direction[order],
-                      confirmed=confirmed[order]), credited
+                     confirmed=confirmed[order]), credited
 
 
 def _joinable(neighbour: IntArray, end: IntArray, segment: IntArray, bridge: BoolArray,
@@ -103,13 +103,13 @@ def _joinable(neighbour: IntArray, end: IntArray, segment: IntArray, bridge: Boo
 
 
 def lone_workers(geom: RouteGeometry, track: CleanTrack, params: CoverageParams,
-                 rows: IntArray, fit: Movement, on_axis: BoolArray) -> BoolArray:
+                 rows: IntArray, m: FloatArray, fit: Movement, on_axis: BoolArray) -> BoolArray:
     """Fixes too sparse to fit (alone near the route) that could be working it: on the axis,
     equipment not off, reported speed in the band and, where reported, the course along the
-    route either way."""
+    route (at the fix's position ``m``) either way."""
     low, high = params.speed_band(geom.route.treatment)
     speed = track.fixes.speed_kmh[rows]
-    ux, uy = geom.direction_at(np.nan_to_num(fit.m, nan=0.0))
+    ux, uy = geom.direction_at(m)
     course = np.radians(track.fixes.course_deg[rows])
     along = np.abs(ux * np.sin(course) + uy * np.cos(course))
     course_ok = ~track.course_reported[rows] | (

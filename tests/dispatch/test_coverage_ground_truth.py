@@ -276,3 +276,24 @@ def test_reported_course_across_the_street_earns_nothing() -> None:
     no_course = along.take(np.arange(len(along)))
     no_course.course_deg[:] = 0.0
     assert only(run([route], no_course)).state_m["served"] == pytest.approx(1000.0, abs=1.0)
+
+
+def test_street_entered_and_left_by_side_streets_is_served_to_its_corners() -> None:
+    """Turning in from a side street and out to another, fixes every 5 s: the pass reaches
+    both corners, not just its first and last fixes on the street."""
+    route = street(1, EAST_WEST, direction="as_drawn")
+    drive = Drive(7, [(0.0, -300.0), (0.0, 0.0), (1000.0, 0.0), (1000.0, 300.0)])
+    rc = only(run([route], arrays(drive)))
+    assert rc.state_m["served"] == pytest.approx(1000.0, abs=1.0)
+
+
+def test_sparse_terminal_turning_in_unseen_leaves_the_ends_unknown() -> None:
+    """Fixes every 60 s (600 m apart) around side-street corners: where the turn in and out
+    went unseen the street is unknown, never 'not served'; between its fixes it is served."""
+    route = street(1, EAST_WEST, direction="as_drawn")
+    drive = Drive(7, [(0.0, -800.0), (0.0, 0.0), (1000.0, 0.0), (1000.0, 800.0)],
+                  speed_kmh=36.0, interval_s=60.0)
+    rc = only(run([route], arrays(drive)))
+    assert rc.state_m["not_served"] == 0.0 and rc.state_m["partial"] == 0.0
+    assert rc.state_m["served"] == pytest.approx(600.0, abs=1.0)
+    assert {s.reason for s in rc.stretches if s.state == "unknown"} == {"gap"}
