@@ -43,7 +43,7 @@ class CoverageParams:
     bin_m: float = 20.0  # target bin length; each route gets an integer number of equal bins
     fit_window_s: float = 20.0  # movement is fitted over the fixes within this window ...
     fit_span_m: float = 60.0  # ... or within the time the reported speed needs for this far
-    heading_tolerance_deg: float = 45.0  # fitted movement vs the route's direction (either way)
+    heading_tolerance_deg: float = 45.0  # movement (course or fit) vs the route, either way
     offset_ratio: float = 0.75  # mean offset from the axis within this share of the half-width
     offset_window_s: float = 120.0  # ... averaged over this long either side (GPS error drifts)
     offset_step_m: float = 10.0  # ... or one side only where the sides differ more (a turn)
