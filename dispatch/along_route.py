@@ -133,8 +133,10 @@ class _Windows:
         after = (total[hi] - total[index]) / (hi - index)
         centred = (total[hi] - total[lo]) / (hi - lo)
         # The fix's own offset, steadied by its neighbours (median of three in its segment).
-        own = np.median(np.stack((offset[np.maximum(index - 1, self.first)], offset,
-                                  offset[np.minimum(index + 1, self.past - 1)])), axis=0)
+        prev = offset[np.maximum(index - 1, self.first)]
+        succ = offset[np.minimum(index + 1, self.past - 1)]
+        own = np.maximum(np.minimum(prev, offset),
+                         np.minimum(np.maximum(prev, offset), succ))
         side = np.where(np.abs(own - before) <= np.abs(own - after), before, after)
         chosen: FloatArray = np.where(np.abs(before - after) <= step_m, centred, side)
         return chosen

@@ -109,14 +109,14 @@ def lone_workers(geom: RouteGeometry, track: CleanTrack, params: CoverageParams,
     route (at the fix's position ``m``) either way."""
     low, high = params.speed_band(geom.route.treatment)
     speed = track.fixes.speed_kmh[rows]
-    ux, uy = geom.direction_at(m)
-    course = np.radians(track.fixes.course_deg[rows])
-    along = np.abs(ux * np.sin(course) + uy * np.cos(course))
-    course_ok = ~track.course_reported[rows] | (
-        along >= math.cos(math.radians(params.heading_tolerance_deg)))
     lone: BoolArray = (np.isnan(fit.v_along) & on_axis & (track.equipment[rows] != OFF)
                        & (speed >= low - params.band_margin_kmh)
-                       & (speed <= high + params.band_margin_kmh) & course_ok)
+                       & (speed <= high + params.band_margin_kmh))
+    at = np.flatnonzero(lone & track.course_reported[rows])
+    ux, uy = geom.direction_at(m[at])
+    course = np.radians(track.fixes.course_deg[rows[at]])
+    along = np.abs(ux * np.sin(course) + uy * np.cos(course))
+    lone[at] = along >= math.cos(math.radians(params.heading_tolerance_deg))
     return lone
 
 
