@@ -10,6 +10,7 @@ import pytest
 from dispatch.coverage import CoverageResult, RouteCoverage, compute_coverage
 from dispatch.equipment import VehicleInfo
 from dispatch.fixes import FixArrays
+from dispatch.projection import to_metric, to_wgs84
 from dispatch.routes import Route
 from tests.dispatch.synthetic import T0, Drive, arrays, bus, plough, street, window
 
@@ -297,3 +298,18 @@ def test_sparse_terminal_turning_in_unseen_leaves_the_ends_unknown() -> None:
     assert rc.state_m["not_served"] == 0.0 and rc.state_m["partial"] == 0.0
     assert rc.state_m["served"] == pytest.approx(600.0, abs=1.0)
     assert {s.reason for s in rc.stretches if s.state == "unknown"} == {"gap"}
+
+
+@pytest.mark.parametrize("interval_s", [1.0, 5.0])
+@pytest.mark.parametrize("jump", [(0.0, 25.0), (0.0, 35.0), (-15.0, -15.0)])
+def test_one_outlier_does_not_break_a_pass(jump: tuple[float, float], interval_s: float) -> None:
+    """A single fix thrown 25 m or 35 m aside (out of the corridor) or 15 m back and aside,
+    mid-street (too slow a jump to be cleaned away as a spike): still one pass each way over
+    the whole street."""
+    fixes = arrays(Drive(7, THERE_AND_BACK, interval_s=interval_s, noise_m=4.0, seed=2))
+    middle = len(fixes) // 4
+    x, y = to_metric(fixes.lon[middle], fixes.lat[middle])
+    fixes.lon[middle], fixes.lat[middle] = to_wgs84(x + jump[0], y + jump[1])
+    rc = only(run([street(1, EAST_WEST)], fixes))
+    assert rc.state_m["served"] == pytest.approx(1000.0, abs=1.0)
+    assert all(s.passes == (1, 1) for s in rc.stretches)
