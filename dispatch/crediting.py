@@ -47,6 +47,7 @@ from dispatch.pass_ends import (
     lone_workers,
     turning_points,
     turns_in_and_out,
+    turns_unseen,
 )
 from dispatch.route_geometry import RouteGeometry
 from dispatch.silences import Pairs, Reach, reach_of_route
@@ -146,8 +147,9 @@ def credit_route(geom: RouteGeometry, track: CleanTrack, pairs: Pairs, index: Fi
     on_axis = np.abs(offset) <= params.offset_ratio * geom.route.half_width_m
     required = np.isin(against.astype(np.int64), geom.route.required_directions)
     could_work = (working & required) | lone_workers(geom, track, params, rows, m, fit, on_axis)
-    entries = entries_unseen(track, pairs, rows, could_work, scratch)
-    reachable = np.union1d(np.flatnonzero(pairs.gap & eligible), entries)
+    unseen = np.concatenate((entries_unseen(track, pairs, rows, could_work, scratch),
+                             turns_unseen(pairs, rows, reverses, working, against)))
+    reachable = np.union1d(np.flatnonzero(pairs.gap & eligible), unseen)
     reach = reach_of_route(geom, track, pairs, reachable, high / 3.6)
     return _runs(geom, track, params, rows, m_credited, intervals, reach)
 

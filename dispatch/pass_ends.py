@@ -25,7 +25,8 @@ from dispatch.parameters import CoverageParams
 from dispatch.route_geometry import RouteGeometry
 from dispatch.silences import Pairs
 
-__all__ = ["Intervals", "entries_unseen", "lone_workers", "turning_points", "turns_in_and_out"]
+__all__ = ["Intervals", "entries_unseen", "lone_workers", "turning_points", "turns_in_and_out",
+           "turns_unseen"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -56,6 +57,18 @@ def turning_points(m: FloatArray, reverses: BoolArray, working: BoolArray,
     carried[before] = far
     carried[after] = far
     return carried
+
+
+def turns_unseen(pairs: Pairs, rows: IntArray, reverses: BoolArray, working: BoolArray,
+                 against: BoolArray) -> IntArray:
+    """First fixes of the pairs around each U-turn between two working fixes: how far out the
+    vehicle went before it turned is not seen, so what lies within reach stays unknown."""
+    after = np.flatnonzero(reverses)
+    before = after - 1
+    turn = (working[before] & working[after] & (against[before] != against[after])
+            & (pairs.nxt[rows[before]] == rows[after]))
+    starts: IntArray = rows[before[turn]]
+    return starts
 
 
 def turns_in_and_out(iv: Intervals, m: FloatArray, m_raw: FloatArray, segment: IntArray,

@@ -313,3 +313,17 @@ def test_one_outlier_does_not_break_a_pass(jump: tuple[float, float], interval_s
     rc = only(run([street(1, EAST_WEST)], fixes))
     assert rc.state_m["served"] == pytest.approx(1000.0, abs=1.0)
     assert all(s.passes == (1, 1) for s in rc.stretches)
+
+
+def test_two_ploughs_turning_mid_street_leave_no_not_served_gap_between_them() -> None:
+    """Each plough works half the street both ways and turns at its middle, fixes every 10 s:
+    how far each went before turning is not seen, so between their last fixes the street is
+    unknown, not 'not served'; the rest is served."""
+    west = Drive(7, [(-100.0, 0.0), (500.0, 0.0), (500.0, 4.0), (-100.0, 4.0)],
+                 speed_kmh=30.0, interval_s=10.0)
+    east = Drive(8, [(1100.0, 0.0), (500.0, 0.0), (500.0, 4.0), (1100.0, 4.0)],
+                 speed_kmh=30.0, interval_s=10.0, start=T0 + timedelta(seconds=3))
+    rc = only(run([street(1, EAST_WEST)], arrays(west, east), {7: plough(7), 8: plough(8)}))
+    assert rc.state_m["not_served"] == 0.0
+    assert rc.state_m["served"] >= 900.0
+    assert rc.state_m["served"] + rc.state_m["unknown"] == pytest.approx(1000.0, abs=1.0)
