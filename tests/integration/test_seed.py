@@ -11,16 +11,26 @@ pytestmark = pytest.mark.postgis
 
 
 def test_demo_seed_fills_an_empty_database_once(dsn: str) -> None:
-    """An empty database gets 78 road machines, buses, routes and marks; a rerun adds nothing."""
+    """An empty database gets 78 road machines, buses, routes and marks; a rerun adds nothing.
+    Each vehicle has one terminal (road machines EGTS, buses NDTP) and every route a contractor
+    whose vehicles work it."""
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
         counts = seed_demo(cur)
         assert counts["vehicles"] >= 84 and counts["routes"] > 0 and counts["marks"] > 0
         assert seed_demo(cur) == {}
         cur.execute("SELECT count(*) FROM vehicles WHERE kind <> 'bus'")
         assert cur.fetchone()[0] == 78
-        for protocol in ("egts", "ndtp"):  # one terminal per vehicle and protocol
-            cur.execute("SELECT count(*) FROM terminals WHERE vehicle_id IS NOT NULL"
-                        " AND protocol = %s", (protocol,))
-            assert cur.fetchone()[0] == counts["vehicles"]
+        cur.execute("SELECT v.kind = 'bus', t.protocol, count(*), count(DISTINCT t.vehicle_id)"
+                    " FROM terminals t JOIN vehicles v ON v.id = t.vehicle_id"
+                    " GROUP BY 1, 2 ORDER BY 1, 2")
+        assert cur.fetchall() == [(False, "egts", 78, 78), (True, "ndtp", 6, 6)]
+        cur.execute("SELECT count(*) FROM terminals")
+        assert cur.fetchone()[0] == counts["vehicles"]
+        cur.execute("SELECT count(*) FILTER (WHERE contractor IS NULL),"
+                    " count(DISTINCT contractor) FROM routes")
+        assert cur.fetchone() == (0, 3)
+        cur.execute("SELECT count(*) FROM vehicles v JOIN routes r ON r.contractor = v.contractor"
+                    " WHERE v.kind <> 'bus' AND v.plate IS NOT NULL")
+        assert cur.fetchone()[0] > 0
         cur.execute("SELECT bool_and(ST_IsValid(geom)) AND min(ST_NPoints(geom)) >= 2 FROM routes")
         assert cur.fetchone()[0] is True
