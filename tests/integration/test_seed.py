@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import psycopg2
 import pytest
 
 from db.seed import seed_demo
+from tests.conftest import REPO, start_server, stop_server
 
 pytestmark = pytest.mark.postgis
 
@@ -34,3 +40,32 @@ def test_demo_seed_fills_an_empty_database_once(dsn: str) -> None:
         assert cur.fetchone()[0] > 0
         cur.execute("SELECT bool_and(ST_IsValid(geom)) AND min(ST_NPoints(geom)) >= 2 FROM routes")
         assert cur.fetchone()[0] is True
+
+
+def test_demo_fleet_simulator_drives_every_vehicle_through_its_one_terminal(
+        dsn: str, tmp_path: Path) -> None:
+    """The demo's mixed simulator against a served seeded city: all 84 vehicles report, each
+    through its seeded terminal; no terminal or vehicle is added by registration."""
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        seed_demo(cur)
+    conn.close()
+    served = start_server(dsn, tmp_path)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "egts_server.cli", "--config", str(tmp_path / "config.toml"),
+             "simulate", "--vehicles", "84", "--protocol", "mixed", "--port",
+             str(served.egts_port), "--ndtp-port", str(served.ndtp_port), "--interval", "1",
+             "--duration", "8"], capture_output=True, text=True, cwd=REPO, timeout=120,
+            env={**os.environ, "DATABASE_URL": dsn})
+        assert done.returncode == 0, done.stderr
+    finally:
+        stop_server(served)
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT (SELECT count(*) FROM vehicles), (SELECT count(*) FROM terminals),"
+                    " count(DISTINCT p.vehicle_id), count(*) FILTER (WHERE p.vehicle_id IS NULL)"
+                    " FROM positions p")
+        assert cur.fetchone() == (84, 84, 84, 0)
+        cur.execute("SELECT t.protocol, count(DISTINCT p.vehicle_id) FROM positions p"
+                    " JOIN terminals t ON t.id = p.terminal_id GROUP BY 1 ORDER BY 1")
+        assert cur.fetchall() == [("egts", 78), ("ndtp", 6)]
+    conn.close()
