@@ -85,7 +85,7 @@ class PublicFeed:
     def __init__(self, pool: adbapi.ConnectionPool, coverage: CoverageService, clock: Clock,
                  options: PublicOptions) -> None:
         self._pool, self._coverage, self._clock = pool, coverage, clock
-        self._settings = options
+        self._options = options
         self._document: dict[str, Any] | None = None
         self._made_at: datetime | None = None
         self._rebuilding = False
@@ -94,7 +94,7 @@ class PublicFeed:
     def document(self) -> Deferred[dict[str, Any]]:
         now = self._clock()
         fresh = self._made_at is not None and (
-            now - self._made_at).total_seconds() < self._settings.refresh_s
+            now - self._made_at).total_seconds() < self._options.refresh_s
         if not fresh and not self._rebuilding:
             self._rebuild(now)
         if self._document is not None:
@@ -105,10 +105,10 @@ class PublicFeed:
 
     def _rebuild(self, now: datetime) -> None:
         self._rebuilding = True
-        start = now - timedelta(hours=self._settings.service_window_h)
-        parts = self._pool.runInteraction(read_public_parts, now, self._settings.vehicle_delay_s)
+        start = now - timedelta(hours=self._options.service_window_h)
+        parts = self._pool.runInteraction(read_public_parts, now, self._options.vehicle_delay_s)
         d = gatherResults([parts, self._coverage.coverage(start, now)], consumeErrors=True)
-        d.addCallback(lambda results: public_map_document(now, self._settings, results[0],
+        d.addCallback(lambda results: public_map_document(now, self._options, results[0],
                                                           results[1]))
         d.addCallbacks(self._built, self._failed, callbackArgs=(now,))
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.served_pages import point_on_path
 from tests.conftest import Served
 from tests.integration.public_city import PLOUGHED_NAME, export, leaks, prepare
 
@@ -34,10 +35,11 @@ def check_map(page: Any) -> None:
     assert never.count() >= 1 and never.first.get_attribute("stroke") == "#9e9e9e"
     assert page.locator("path.gd-public-vehicle").count() == 1
     assert page.locator('[data-mark-layer="flooded_basement"]').count() == 1
-    served.first.hover(force=True)
+    page.mouse.move(*point_on_path(served.first, 0.5))
     tip = page.locator(".leaflet-tooltip", has_text=PLOUGHED_NAME)
     tip.wait_for()
-    assert "последняя уборка" in tip.inner_text() and "(UTC+10)" in tip.inner_text()
+    assert "последняя уборка менее 3 ч назад" in tip.inner_text()
+    assert "(UTC+10)" in tip.inner_text()
 
 
 def test_served_public_map_shows_cleared_streets_without_sign_in(

@@ -46,8 +46,8 @@
           .addTo(groups.routes);
         var line = L.polyline(points, {color: p.colour, weight: 5, opacity: 0.95,
           dashArray: p.band === 'never' ? '2 7' : null, className: 'gd-public-route'});
-        line.bindTooltip(tip(p.name, [p.treatment, p.last_service
-          ? 'последняя уборка ' + p.last_service + ' (' + p.since + ')' : config.never]),
+        line.bindTooltip(tip(p.name, [p.treatment].concat(p.last_service
+          ? ['последняя уборка ' + p.since + ' назад', p.last_service] : [config.never])),
           {sticky: true});
         line.addTo(groups.routes);
         line.getElement().setAttribute('data-band', p.band);
@@ -93,7 +93,7 @@
         var kind = own(config.kinds, p.kind) ? config.kinds[p.kind] : config.kinds.other;
         var dot = L.circleMarker([c[1], c[0]], {radius: 6, color: '#ffffff', weight: 2,
           fillColor: kind.colour, fillOpacity: 0.95, className: 'gd-public-vehicle'});
-        dot.bindTooltip(tip(kind.label, ['была здесь ' + when])).addTo(groups.vehicles);
+        dot.bindTooltip(tip(kind.label, ['положение на ' + when])).addTo(groups.vehicles);
         dot.getElement().setAttribute('data-kind', p.kind);
       });
     }
