@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
@@ -19,6 +20,8 @@ import psycopg2
 
 from db import terminals, vehicles
 from db.positions import FixRow, ensure_partitions, insert_positions, months_of
+from db.seed import seed_demo
+from dispatch.demo_city import demo_fleet, demo_marks
 from egts_server.model import DeviceKey, Position
 from tests.conftest import REPO
 from tests.tools.fleet_history import drive_line
@@ -35,14 +38,25 @@ SECRETS: Final = ("987650001", "egts:987650001", "860000000000001", "А777АА27
                   "50.5512345", "137.0212345")
 
 
+def demo_secrets() -> tuple[str, ...]:
+    """The demo seed's internal values: every plate, IMEI, terminal, contractor and vehicle
+    name, and the texts of its internal marks."""
+    fleet = demo_fleet()
+    return (*{v.contractor for v in fleet}, *(v.plate for v in fleet), *(v.imei for v in fleet),
+            *(v.terminal for v in fleet), *(v.name for v in fleet),
+            *(m.text for m in demo_marks() if not m.public))
+
+
 def _line(coords: tuple[tuple[float, float], ...]) -> str:
     return "LINESTRING(" + ", ".join(f"{lon} {lat}" for lon, lat in coords) + ")"
 
 
-def prepare(dsn: str, now: datetime | None = None) -> None:
-    """The city above, as of ``now`` (default: the present)."""
-    now = now or datetime.now(UTC).replace(microsecond=0)
+def prepare(dsn: str, *, with_demo: bool = False) -> None:
+    """The city above, as of now; ``with_demo`` seeds the demo city next to it."""
+    now = datetime.now(UTC).replace(microsecond=0)
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        if with_demo:
+            seed_demo(cur)
         vehicle_id = vehicles.add_vehicle(cur, "КДМ-7, водитель Сидоров", "plow", "А777АА27",
                                           "ООО «Тайна»", equipment_input=1)
         terminal_id = terminals.add_terminal(cur, "egts", SECRETS[0], SECRETS[2], vehicle_id)
@@ -78,7 +92,7 @@ def export(dsn: str, target: Path) -> str:
     return result.stdout
 
 
-def leaks(data: bytes) -> list[str]:
+def leaks(data: bytes, secrets: Sequence[str] = SECRETS) -> list[str]:
     """The secrets found in ``data`` (as UTF-8 and as JSON's \\u escapes)."""
-    return [s for s in SECRETS
+    return [s for s in secrets
             if s.encode() in data or json.dumps(s).strip('"').encode() in data]
