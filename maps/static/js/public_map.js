@@ -104,11 +104,11 @@
       drawVehicles(doc.vehicles.features, doc.vehicles_as_of);
       asOf.textContent = doc.as_of;
       status.hidden = true;
-      legend.setAttribute('data-ready', '');
       if (!fitted && doc.routes.features.length) {
-        map.fitBounds(groups.routes.getBounds(), {padding: [24, 24]});
+        map.fitBounds(groups.routes.getBounds(), {padding: [24, 24], animate: false});
         fitted = true;
       }
+      legend.setAttribute('data-ready', '');
     }
 
     function poll() {
