@@ -185,7 +185,7 @@ class Application(MultiService):
                               nis=nis,
                               gtfs_rt=settings.gtfs_rt,
                               command_ttl_s=settings.commands.default_ttl_s,
-                              site=settings.site)
+                              public=settings.public, site_settings=settings.site)
         self.http = TCPServer(settings.http.port, self.site, interface=settings.http.host,
                               reactor=reactor)
 

@@ -28,6 +28,12 @@ def render_users_page(time_zone: str = TIME_ZONE) -> str:
 required></label>
 <button type="submit">Сохранить</button><button type="button" data-password-cancel>Отмена</button>
 </form>
+<h2>Приостановленные входы</h2>
+<p class="meta">Логины и адреса, с которых было слишком много неверных паролей: вход с них
+откроется сам по истечении срока; с других адресов эти логины входят как обычно.</p>
+<table data-throttled><thead><tr><th>Логин</th><th>Адрес</th><th>Неудачных попыток</th>
+<th>Откроется через</th></tr></thead><tbody></tbody></table>
+<p class="meta" data-throttled-none>Сейчас нет.</p>
 <h2>Новый пользователь</h2>
 <form class="cmd" data-add-form>
 <label>Логин<input name="login" autocomplete="off" required maxlength="64"></label>

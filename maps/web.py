@@ -13,7 +13,13 @@ from twisted.web.resource import NoResource, Resource
 from twisted.web.server import Request, Site
 from twisted.web.static import File
 
-from egts_server.config import AuthSettings, GtfsRtSettings, MapSettings, SiteSettings
+from egts_server.config import (
+    AuthSettings,
+    GtfsRtSettings,
+    MapSettings,
+    PublicSettings,
+    SiteSettings,
+)
 from maps.api import Health, VehiclesResource
 from maps.audit_api import AuditResource
 from maps.audit_page import render_audit_page
@@ -25,6 +31,8 @@ from maps.live_map import render_live_map
 from maps.marks_api import MarksResource
 from maps.pages import render_coverage_page, render_editor_page, render_playback_page
 from maps.password_pool import PasswordPool
+from maps.public_map import render_public_map
+from maps.public_site import PublicFeed, PublicOptions, PublicSite
 from maps.routes_api import RoutesResource
 from maps.sign_in import LoginPage, LogoutPage, SessionInfo, ThrottledSignIns
 from maps.storms_api import StormsResource
@@ -63,14 +71,15 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
               clock: Callable[[], datetime], reactor: Any, auth: AuthSettings | None = None,
               metrics: Resource | None = None, nis: Resource | None = None,
               gtfs_rt: GtfsRtSettings | None = None, command_ttl_s: float = 3600.0,
-              site: SiteSettings | None = None) -> Site:
+              public: PublicSettings | None = None,
+              site_settings: SiteSettings | None = None) -> Site:
     auth = auth or AuthSettings()
-    site = site or SiteSettings()
-    zone = site.zone
+    site_settings = site_settings or SiteSettings()
+    zone = site_settings.zone
     root = Resource()
     center, zoom = (settings.center_lat, settings.center_lon), settings.zoom
     tiles = settings.tile_url or None
-    zone_name = site.time_zone
+    zone_name = site_settings.time_zone
     root.putChild(b"", HtmlPage(render_live_map(
         center=center, zoom=zoom, tile_url=tiles, poll_interval_s=settings.poll_interval_s,
         app_bar=True, time_zone=zone_name)))
@@ -90,6 +99,14 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     api.putChild(b"routes", RoutesResource(pool, coverage, clock))
     api.putChild(b"coverage", CoverageResource(coverage, clock))
     api.putChild(b"events", EventsResource(coverage, pool, clock))
+    public = public or PublicSettings()
+    options = PublicOptions(public.vehicle_delay_s, public.coordinate_decimals,
+                            public.band_hours, public.service_window_h, public.refresh_s, zone)
+    feed = PublicFeed(pool, coverage, clock, options)
+    root.putChild(b"public", PublicSite(HtmlPage(render_public_map(
+        options.bands, data_url="/public/data/map.json", refresh_s=public.refresh_s,
+        delay_s=public.vehicle_delay_s, decimals=public.coordinate_decimals, center=center,
+        zoom=zoom, tile_url=tiles)), feed, StaticFiles(str(STATIC_DIR))))
     api.putChild(b"marks", MarksResource(pool))
     api.putChild(b"storms", StormsResource(pool, coverage, clock))
     root.putChild(b"storms", StormsPages(render_storms_page(zone_name), pool, coverage, clock))

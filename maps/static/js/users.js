@@ -130,5 +130,27 @@
     }, function (error) { showError('[data-form-error]', error); });
   });
 
+  function waitText(seconds) {
+    return seconds < 60 ? seconds + ' с' : Math.ceil(seconds / 60) + ' мин';
+  }
+
+  function loadThrottled() {
+    return P.getJSON('/api/sign-in-throttle').then(function (answer) {
+      var body = q('[data-throttled] tbody');
+      body.textContent = '';
+      answer.throttled.forEach(function (t) {
+        var tr = P.el('tr');
+        cell(tr, t.login === null ? 'все логины' : t.login);
+        cell(tr, t.address);
+        cell(tr, String(t.failures));
+        cell(tr, waitText(t.retry_after_s));
+        body.appendChild(tr);
+      });
+      q('[data-throttled-none]').hidden = answer.throttled.length > 0;
+    }, function (error) { showError('[data-error]', error); });
+  }
+
   load();
+  loadThrottled();
+  setInterval(loadThrottled, 15000);
 }(window.GlonassPages, window.GD_PAGE));
