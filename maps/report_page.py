@@ -8,7 +8,7 @@ server's ``/static/vendor`` or, for a file written to disk, a relative path to t
 
 Colours are backed by dash patterns (unknown is dashed, not served dotted), so the map reads
 without relying on colour alone. Times are the city's (the zone is a parameter). Served by the
-site (``/storms/{id}/act``), the page also gets a bar with the way back, the CSV and "print";
+site (``/storms/{id}``), the page also gets a bar with the way back, the CSV and "print";
 the print stylesheet drops that bar and keeps table rows whole across pages.
 """
 
@@ -45,7 +45,7 @@ body{font-family:system-ui,sans-serif;margin:0}
 .gd-report table{border-collapse:collapse;margin:8px 0 20px;font-size:13px}
 .gd-report th,.gd-report td{border:1px solid #ccc;padding:3px 6px;text-align:right}
 .gd-report th{background:#f3f4f6}
-.gd-report td.t{text-align:left}
+.gd-report td.t,.gd-report th.t{text-align:left}
 .gd-legend span{display:inline-block;width:28px;height:0;border-top-width:4px;
  border-top-style:solid;margin:0 4px 2px 12px;vertical-align:middle}
 .gd-report-tools{display:flex;gap:16px;align-items:center;padding:8px 20px;

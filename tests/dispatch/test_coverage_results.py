@@ -97,7 +97,7 @@ def test_csv_opens_in_a_russian_spreadsheet_one_row_per_stretch() -> None:
     about, table = text[1:].split("\r\n\r\n")
     pairs = dict(csv.reader(io.StringIO(about), delimiter=";"))
     assert pairs["окно по"] == "14.01.2026 18:00 (+10:00)"
-    assert pairs["min_progress_ratio"] == "0,5" and pairs["engine"] == ENGINE_VERSION
+    assert pairs["offset_ratio"] == "0,75" and pairs["engine"] == ENGINE_VERSION
     rows = list(csv.reader(io.StringIO(table), delimiter=";"))
     assert tuple(rows[0]) == CSV_HEADERS
     assert len(rows) - 1 == sum(len(rc.stretches) for rc in result.routes)

@@ -188,6 +188,13 @@ def shoot(served: Served, out: Path) -> list[Path]:
                         " s.dispatchEvent(new Event('input')); }")
         page.wait_for_timeout(600)
         shots.append(_save(page, out / "playback.png"))
+
+        page.goto(base + "/storms")
+        page.wait_for_selector("[data-storms] tr[data-storm-id]")
+        shots.append(_save(page, out / "storms.png"))
+        page.click("[data-storms] tr[data-storm-id] [data-action=act]")
+        page.wait_for_selector(".folium-map .leaflet-interactive", timeout=120_000)
+        shots.append(_save(page, out / "storm-act.png"))
         guest.close()
 
         public = browser.new_context(viewport=VIEWPORT, locale="ru-RU",  # type: ignore[arg-type]
