@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, tzinfo
 from typing import Any, Final
 
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
+
+from dispatch.local_time import parse_local
 
 #: layer -> (Russian title, geometry types it takes)
 LAYERS: Final[Mapping[str, tuple[str, frozenset[str]]]] = {
@@ -46,17 +48,16 @@ class MarkInput:
     public: bool
 
 
-def _time(props: Mapping[str, Any], key: str) -> datetime | None:
+def _time(props: Mapping[str, Any], key: str, zone: tzinfo) -> datetime | None:
     value = props.get(key)
     if value in (None, ""):
         return None
     if not isinstance(value, str):
         raise MarkError(key, "must be an ISO 8601 time")
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_local(value, zone)
     except ValueError as e:
         raise MarkError(key, f"{value!r} is not an ISO 8601 time") from e
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _geometry(raw: Any, layer: str) -> BaseGeometry:
@@ -78,8 +79,9 @@ def _geometry(raw: Any, layer: str) -> BaseGeometry:
     return geometry
 
 
-def parse_mark(feature: Any, *, existing: MarkInput | None = None) -> MarkInput:
-    """A Feature (or, with ``existing``, a partial one for an update) as a checked mark."""
+def parse_mark(feature: Any, zone: tzinfo, *, existing: MarkInput | None = None) -> MarkInput:
+    """A Feature (or, with ``existing``, a partial one for an update) as a checked mark; a
+    validity time without an offset is the wall time in ``zone`` (the city's)."""
     if not isinstance(feature, Mapping):
         raise MarkError("body", "a GeoJSON Feature object is required")
     props = feature.get("properties") or {}
@@ -101,9 +103,9 @@ def parse_mark(feature: Any, *, existing: MarkInput | None = None) -> MarkInput:
     public = props.get("public", existing.public if existing else False)
     if not isinstance(public, bool):
         raise MarkError("public", "must be true or false")
-    valid_from = _time(props, "valid_from") if "valid_from" in props else (
+    valid_from = _time(props, "valid_from", zone) if "valid_from" in props else (
         existing.valid_from if existing else None)
-    valid_to = _time(props, "valid_to") if "valid_to" in props else (
+    valid_to = _time(props, "valid_to", zone) if "valid_to" in props else (
         existing.valid_to if existing else None)
     if valid_from and valid_to and valid_to < valid_from:
         raise MarkError("valid_to", "is before valid_from")

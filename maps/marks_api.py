@@ -1,7 +1,11 @@
-"""``/api/marks`` and ``/api/marks/{id}``: map marks by layer, created and closed on the map."""
+"""``/api/marks`` and ``/api/marks/{id}``: map marks by layer, created and closed on the map.
+
+A validity time (``valid_from``, ``valid_to``) without an offset is the city's wall time.
+"""
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
 
 from twisted.enterprise import adbapi
@@ -20,9 +24,9 @@ def _flag(request: Request, name: bytes) -> bool:
     return (request.args or {}).get(name, [b""])[0] in (b"1", b"true", b"yes")
 
 
-def _checked(feature: Any, existing: Any = None) -> Any:
+def _checked(feature: Any, zone: tzinfo, existing: Any = None) -> Any:
     try:
-        return parse_mark(feature, existing=existing)
+        return parse_mark(feature, zone, existing=existing)
     except MarkError as e:
         raise ApiError(400, str(e), {"field": e.field}) from e
 
@@ -30,9 +34,9 @@ def _checked(feature: Any, existing: Any = None) -> Any:
 class MarksResource(JsonResource):
     """GET list (``?layer=&public=1&active=1``) or one; POST create; PUT update; DELETE."""
 
-    def __init__(self, pool: adbapi.ConnectionPool) -> None:
+    def __init__(self, pool: adbapi.ConnectionPool, zone: tzinfo) -> None:
         super().__init__()
-        self._pool = pool
+        self._pool, self._zone = pool, zone
 
     def get(self, request: Request) -> Deferred[Any]:
         mark_id = path_id(request)
@@ -51,7 +55,7 @@ class MarksResource(JsonResource):
     def post(self, request: Request) -> Deferred[Any]:
         if path_id(request) is not None:
             raise ApiError(405, "POST to /api/marks, PUT to /api/marks/{id}")
-        mark = _checked(read_json(request))
+        mark = _checked(read_json(request), self._zone)
         d: Deferred[dict[str, Any]] = self._pool.runInteraction(
             on_behalf_of(request, store.create_mark), mark, current_login(request))
         return d.addCallback(lambda row: Reply(201, geojson.row_feature(row)))
@@ -60,7 +64,7 @@ class MarksResource(JsonResource):
         mark_id = _required_id(request)
         feature = read_json(request)
         d: Deferred[Any] = self._pool.runInteraction(
-            on_behalf_of(request, _update), mark_id, feature, current_login(request))
+            on_behalf_of(request, _update), mark_id, feature, current_login(request), self._zone)
         return d.addCallback(geojson.row_feature)
 
     def delete(self, request: Request) -> Deferred[Any]:
@@ -90,8 +94,10 @@ def _get_or_404(cur: Any, mark_id: int) -> dict[str, Any]:
     return row
 
 
-def _update(cur: Any, mark_id: int, feature: Any, by: str | None) -> dict[str, Any]:
+def _update(cur: Any, mark_id: int, feature: Any, by: str | None,
+            zone: tzinfo) -> dict[str, Any]:
     existing = _get_or_404(cur, mark_id)
-    updated = store.update_mark(cur, mark_id, _checked(feature, store.as_input(existing)), by)
+    updated = store.update_mark(cur, mark_id, _checked(feature, zone, store.as_input(existing)),
+                                by)
     assert updated is not None
     return updated

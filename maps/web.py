@@ -107,7 +107,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
         options.bands, data_url="/public/data/map.json", refresh_s=public.refresh_s,
         delay_s=public.vehicle_delay_s, decimals=public.coordinate_decimals, center=center,
         zoom=zoom, tile_url=tiles)), feed, StaticFiles(str(STATIC_DIR))))
-    api.putChild(b"marks", MarksResource(pool))
+    api.putChild(b"marks", MarksResource(pool, zone))
     api.putChild(b"storms", StormsResource(pool, coverage, clock))
     root.putChild(b"storms", StormsPages(render_storms_page(zone_name), pool, coverage, clock))
     api.putChild(b"terminals", AdminOnly(TerminalsResource(pool, command_ttl_s)))

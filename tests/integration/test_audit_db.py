@@ -58,10 +58,10 @@ def test_a_recorded_event_reads_back_with_its_values(conn: Any) -> None:
 def test_a_change_is_recorded_with_the_actor_and_both_rows(conn: Any) -> None:
     """The trigger keeps the row before and after, and who the transaction acted as."""
     with conn, conn.cursor() as cur:
-        mark_id = marks.create_mark(cur, parse_mark(_mark("скользко")), None)["id"]
+        mark_id = marks.create_mark(cur, parse_mark(_mark("скользко"), UTC), None)["id"]
     with conn, conn.cursor() as cur:
         audit.act_as(cur, DISPATCHER)
-        marks.update_mark(cur, mark_id, parse_mark(_mark("посыпано")), "ivanova")
+        marks.update_mark(cur, mark_id, parse_mark(_mark("посыпано"), UTC), "ivanova")
     with conn, conn.cursor() as cur:
         audit.act_as(cur, DISPATCHER)
         marks.delete_mark(cur, mark_id)

@@ -39,3 +39,9 @@ def test_a_moscow_site_speaks_moscow_time(moscow: Served) -> None:
         'attachment; filename="coverage-20261205-0800-20261205-0900.csv"')
     assert raw.decode("utf-8").startswith(
         "\ufeffпараметр;значение\r\nокно с;05.12.2026 08:00 (+03:00)\r\n")
+    mark = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [137.01, 50.55]},
+            "properties": {"layer": "road_state", "text": "гололёд",
+                           "valid_to": "2026-12-05T12:00"}}
+    status, _, raw = call(moscow, "POST", "/api/marks", mark, headers=auth)
+    assert status == 201
+    assert json.loads(raw)["properties"]["valid_to"] == "2026-12-05T09:00:00+00:00"
