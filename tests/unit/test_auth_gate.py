@@ -47,6 +47,8 @@ def site(anonymous_read: bool) -> Site:
     for name in (b"vehicles", b"routes", b"marks", b"session"):
         api.putChild(name, Served())
     api.putChild(b"terminals", AdminOnly(Served()))
+    api.putChild(b"storms", Resource())  # no children: Twisted's own 404 below it
+    root.putChild(b"editor", Resource())
     return Site(AuthGate(root, find_session, anonymous_read=anonymous_read))
 
 
@@ -150,3 +152,13 @@ def test_refusals_under_api_are_json_and_say_why_in_russian() -> None:
     assert "только администратору".encode() in body and body.startswith(b"{")
     status, body = call("GET", "/admin/terminals", "auditor")
     assert status == 403 and b"<!doctype html>" in body
+
+
+def test_twisteds_own_not_found_is_answered_in_russian() -> None:
+    status, body = call("GET", "/api/storms/7", "admin")
+    assert status == 404 and body.startswith(b"{") and "Нет такой".encode() in body
+    status, body = call("GET", "/editor/nothing", "admin")
+    assert status == 404 and b"<!doctype html>" in body and "Нет такой".encode() in body
+    assert b"No Such Resource" not in body
+    status, body = call("GET", "/editor/nothing", anonymous_read=True)  # no session lookup
+    assert status == 404 and "Нет такой".encode() in body
