@@ -1,8 +1,8 @@
 """The access gate over in-memory HTTP: raw request bytes in, status, headers and body out.
 
 No database and no socket: sessions come from a table of tokens, and the site is a small tree
-with the real rule table's paths, each answering 200 "served" when reached (``/api/session``
-and ``/editor`` answer with the login the request is signed in as).
+with the real rule table's paths, each answering 200 "served" when reached (``/api/session``,
+``/editor`` and ``/admin/whoami`` answer with the login the request is signed in as).
 """
 
 from __future__ import annotations
@@ -44,12 +44,25 @@ class WhoAmI(Resource):
         return (current_login(request) or "-").encode()
 
 
+class Greeting(Resource):
+    """A page made for one request, naming who it was made for."""
+
+    isLeaf = True
+
+    def __init__(self, login: str | None) -> None:
+        super().__init__()
+        self._login = login
+
+    def render(self, request: Request) -> bytes:
+        return (self._login or "-").encode()
+
+
 class Root(Resource):
     """The site's root; ``/editor`` is made per request, as Twisted's dynamic children are."""
 
     def getChild(self, path: bytes, request: Request) -> Resource:  # noqa: N802
         if path == b"editor":
-            return WhoAmI()
+            return Greeting(current_login(request))
         return super().getChild(path, request)
 
 
@@ -57,7 +70,9 @@ class AdminArea(Resource):
     """``/admin``: its pages are made per request too."""
 
     def getChild(self, path: bytes, request: Request) -> Resource:  # noqa: N802
-        return WhoAmI() if path == b"whoami" else super().getChild(path, request)
+        if path == b"whoami":
+            return Greeting(current_login(request))
+        return super().getChild(path, request)
 
 
 def find_session(token: str) -> Deferred[Session | None]:

@@ -10,7 +10,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request, Site
 from twisted.web.test.requesthelper import DummyRequest
 
-from maps.auth import AdminOnly, ErrorPage, client_address
+from maps.auth import AdminOnly, ErrorPage, client_address, current_login, current_session
 from tests.gate_rig import (
     LOOKUPS,
     SESSIONS,
@@ -92,6 +92,21 @@ def test_resources_see_who_is_signed_in() -> None:
         assert respond("GET", path, "admin").body == b"boss"
     assert respond("GET", "/editor", "auditor").body == b"aud"
     assert respond("GET", "/api/session").body == b"-"
+
+
+def test_a_request_the_gate_never_saw_has_no_session() -> None:
+    assert current_session(DummyRequest([b""])) is None
+    assert current_login(DummyRequest([b""])) is None
+
+
+def test_a_write_without_its_csrf_token_is_refused_in_the_callers_language() -> None:
+    """JSON for the API, a page for a form posted to a page."""
+    r = respond("POST", "/api/routes", "dispatcher")
+    assert (r.status, error_of(r.body)) == (403, {
+        "error": "Нет или неверный CSRF-токен (заголовок X-CSRF-Token)", "detail": None})
+    r = respond("POST", "/editor", "dispatcher")
+    assert r.status == 403 and title_of(r.body) == "Доступ запрещён"
+    assert "<p>Нет или неверный CSRF-токен (заголовок X-CSRF-Token)</p>".encode() in r.body
 
 
 def test_public_files_never_cost_a_session_lookup() -> None:
