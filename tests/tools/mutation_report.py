@@ -41,11 +41,13 @@ class Mutation:
 @dataclass(slots=True)
 class ModuleScore:
     path: str
+    module: str = ""
     mutants: int = 0
     killed: int = 0
     equivalent: int = 0
     not_run: int = 0
     survivors: list[tuple[str, Mutation]] = field(default_factory=list)
+    matched: set[Mutation] = field(default_factory=set)  # equivalents that matched a survivor
 
     @property
     def survived(self) -> int:
@@ -101,7 +103,7 @@ def mutated_modules() -> list[str]:
 
 
 def score_module(path: str, equivalents: set[Mutation]) -> ModuleScore:
-    result = ModuleScore(path)
+    result = ModuleScore(path, path.removesuffix(".py").replace("/", "."))
     meta = REPO / "mutants" / (path + ".meta")
     if not meta.exists():
         return result
@@ -114,6 +116,7 @@ def score_module(path: str, equivalents: set[Mutation]) -> ModuleScore:
             mutation = mutation_of(mutant, path)
             if mutation in equivalents:
                 result.equivalent += 1
+                result.matched.add(mutation)
             else:
                 result.survivors.append((mutant, mutation))
         else:
@@ -149,6 +152,18 @@ def survivors_text(scores: list[ModuleScore]) -> str:
     return "\n".join(lines)
 
 
+def stale_equivalents(scores: list[ModuleScore], equivalents: set[Mutation]) -> list[Mutation]:
+    """Listed equivalents of a fully run module matching none of its survivors: a test
+    kills them now or the code changed, so the entry is wrong either way."""
+    run = {s.module: s for s in scores if s.mutants and not s.not_run}
+    stale = []
+    for e in sorted(equivalents, key=lambda e: (e.function, e.original, e.mutated)):
+        owner = next((s for m, s in run.items() if e.function.startswith(m + ".")), None)
+        if owner is not None and e not in owner.matched:
+            stale.append(e)
+    return stale
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--markdown", action="store_true", help="the table for README")
@@ -161,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     survivors = survivors_text(scores)
     if survivors and not args.markdown:
         out += ["", "Surviving mutants (`mutmut show NAME` prints the diff):", survivors]
+    stale = stale_equivalents(scores, equivalents)
+    if stale and not args.markdown:
+        out += ["", f"Listed as equivalent but no longer surviving ({EQUIVALENTS.name}):"]
+        out += [f"{e.function}: {e.mutated}" for e in stale]
     sys.stdout.write("\n".join(out) + "\n")
     low = [s.path for s in scores
            if args.fail_under is not None and s.score is not None and s.score < args.fail_under]
