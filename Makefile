@@ -70,6 +70,7 @@ MUTATE_CHILDREN ?= 2
 MUTANTS ?=
 mutate: $(STAMP)
 	@echo "==> mutation testing: every mutant of the listed modules against the fast tests"
+	@echo "    (progress in var/mutmut.log)"
 	@mkdir -p var; if [ -z "$(MUTANTS)" ]; then rm -rf mutants; fi
 	$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(foreach m,$(MUTANTS),'$(m)') \
 	  > var/mutmut.log 2>&1 || \
