@@ -3,8 +3,9 @@
 Every key has a default (documented in ``config.example.toml``); an unknown key or a wrong type
 is a ``ConfigError`` that names the key. ``DATABASE_URL`` in the environment overrides the
 embedded cluster; secrets come only from the environment. Part of the application root: the
-settings types of the listeners' command relay and of the retranslator are defined beside their
-code and composed here, and so are the web side's (``maps.settings``), so nothing below the root imports this module.
+settings types of the listeners' command relay, of the retranslator and of the web side
+(``maps.settings``) are defined beside their code and composed here, so nothing below the root
+imports this module.
 """
 
 from __future__ import annotations
