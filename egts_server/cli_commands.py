@@ -12,10 +12,18 @@ import argparse
 import sys
 import time
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from dispatch.local_time import local_text
-from egts_server.commands import COMMAND_CODES, PARAMETER_ACTIONS, CommandError, parse_command
+from dispatch.sheets import sheet_csv
+from egts_server.commands import (
+    COMMAND_CODES,
+    PARAMETER_ACTIONS,
+    STATUS_LABELS,
+    CommandError,
+    parse_command,
+)
 from egts_server.config import ConfigError, Settings
 
 FINAL = frozenset({"confirmed", "failed", "expired", "cancelled"})
@@ -53,6 +61,9 @@ def add_command_commands(terminal_commands: Any) -> None:
     h.add_argument("target", nargs="+", metavar="TERMINAL",
                    help="its TID or IMEI, egts:TID, or egts TID")
     h.add_argument("--limit", type=int, default=20)
+    h.add_argument("--format", choices=("table", "csv"), default="table",
+                   help="csv: UTF-8 with BOM, ';' separators, Russian headers and statuses, "
+                        "local times")
     h.set_defaults(func=cmd_history)
 
 
@@ -125,10 +136,29 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
         terminal_id = _terminal(cur, identifier)
         if terminal_id is None:
             return 1
-        for command in queue.list_commands(cur, terminal_id, args.limit):
-            created = local_text(datetime.fromisoformat(command["created_at"]), zone)
-            print(f"{command['id']:>6}  {created}  {_describe(command)}")
+        commands = queue.list_commands(cur, terminal_id, args.limit)
+    if args.format == "csv":
+        sys.stdout.write(history_csv(commands, zone))
+        return 0
+    for command in commands:
+        print(f"{command['id']:>6}  {_created(command, zone)}  {_describe(command)}")
     return 0
+
+
+HISTORY_HEADERS: Final = ("№", "Создана", "Кем", "Команда", "Статус", "Попыток",
+                          "Подтверждение", "Ответ терминала", "Ответ (hex)", "Ошибка")
+
+
+def history_csv(commands: list[dict[str, Any]], zone: ZoneInfo) -> str:
+    """A terminal's commands for a Russian spreadsheet, newest first."""
+    return sheet_csv(HISTORY_HEADERS, ([
+        c["id"], _created(c, zone), c["created_by"], c["summary"],
+        STATUS_LABELS.get(c["status"], c["status"]), c["attempts"], c["confirmation"],
+        c["result_text"], c["result_hex"], c["error"]] for c in commands))
+
+
+def _created(command: dict[str, Any], zone: ZoneInfo) -> str:
+    return local_text(datetime.fromisoformat(command["created_at"]), zone)
 
 
 def terminal_and_text(words: list[str],

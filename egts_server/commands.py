@@ -60,6 +60,12 @@ class Charset(enum.IntEnum):
     UCS2 = 8
 
 
+#: What each command status is called on the admins' page and in CSV files.
+STATUS_LABELS: Final[Mapping[str, str]] = {
+    "queued": "в очереди", "sent": "отправлена", "delivered": "доставлена",
+    "in_progress": "выполняется", "confirmed": "выполнена", "failed": "ошибка",
+    "expired": "просрочена", "cancelled": "отменена",
+}
 PARAMETER_ACTIONS: Final = {"get": Action.GET, "set": Action.SET, "add": Action.ADD,
                              "delete": Action.DELETE}
 MAX_DATA_BYTES: Final = 1000  # far below a packet's 65 KiB; terminals take a few hundred at most

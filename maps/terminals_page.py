@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from typing import Final
 
-from egts_server.commands import COMMAND_CODES
+from egts_server.commands import COMMAND_CODES, STATUS_LABELS
 from maps.live_map import TIME_ZONE
 from maps.pages.chrome import app_page
 
@@ -69,4 +69,4 @@ value="1"></label>
 </table>
 </section>"""
     return app_page(title="Терминалы", active="", body_html=body, scripts=["terminals"],
-                    config={"timeZone": time_zone})
+                    config={"timeZone": time_zone, "statusLabels": dict(STATUS_LABELS)})

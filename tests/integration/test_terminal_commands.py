@@ -221,6 +221,16 @@ def test_command_waits_for_its_terminal_and_the_cli_follows_it(served: Served,
     # created at, in Vladivostok time with its offset (site.time_zone), not UTC
     assert re.match(r"\s*\d+  \d\d\.\d\d\.\d{4} \d\d:\d\d \(\+10:00\)  confirmed   GETVER",
                     history.stdout), history.stdout
+    sheet = subprocess.run([sys.executable, "-m", "egts_server.cli", "terminals", "commands",
+                            "egts:5004", "--format", "csv"], capture_output=True, text=True,
+                           env=env, cwd=REPO)
+    assert sheet.returncode == 0, sheet.stderr
+    header, row = sheet.stdout.splitlines()[:2]  # text mode reads the \r\n as line ends
+    assert header == ("\ufeff№;Создана;Кем;Команда;Статус;Попыток;Подтверждение;"
+                      "Ответ терминала;Ответ (hex);Ошибка")
+    cells = row.split(";")
+    assert cells[2:5] == ["cli", "GETVER", "выполнена"] and cells[7] == "ver 2.1"
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d \(\+10:00\)", cells[1])
 
 
 def test_cli_refuses_with_the_flag_named(served: Served) -> None:

@@ -11,11 +11,7 @@
 
   var T = P.time(config.timeZone);
   var FINAL = {confirmed: true, failed: true, expired: true, cancelled: true};
-  var STATUS = {
-    queued: 'в очереди', sent: 'отправлена', delivered: 'доставлена',
-    in_progress: 'выполняется', confirmed: 'выполнена', failed: 'ошибка',
-    expired: 'просрочена', cancelled: 'отменена'
-  };
+  var STATUS = config.statusLabels;  // egts_server.commands.STATUS_LABELS
   var STATUS_CLASS = {confirmed: 'ok', failed: 'bad', expired: 'bad', cancelled: 'warn'};
   var TERMINAL_STATUS = {active: 'активен', quarantine: 'карантин', blocked: 'заблокирован'};
 
