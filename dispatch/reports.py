@@ -15,7 +15,7 @@ from typing import Any, Final
 from dispatch.coverage_sheets import result_about
 from dispatch.local_time import local_text
 from dispatch.routes import TREATMENT_LABELS
-from dispatch.sheets import sheet_csv
+from dispatch.sheets import decimal, sheet_csv
 from dispatch.storms import StormReport
 
 __all__ = ["ACT_HEADERS", "ActRow", "STATUS_LABELS", "act_rows", "norms_text", "storm_about",
@@ -73,12 +73,11 @@ ACT_HEADERS: Final = ("Подрядчик", "№ маршрута", "Маршр�
 
 def norms_text(report: StormReport) -> str:
     """``класс 1: 4 ч, класс 2: 6 ч, ...``: the norms the act was computed against."""
-    return ", ".join(f"класс {p}: {h:g} ч".replace(".", ",")
-                     for p, h in report.storm.norms().items())
+    return ", ".join(f"класс {p}: {decimal(h)} ч" for p, h in report.storm.norms().items())
 
 
 def storm_about(report: StormReport, zone: tzinfo) -> list[tuple[str, Any]]:
-    """What the act is about, as ``параметр;значение`` rows (the CSV's head, the page's)."""
+    """What the act is about, as ``параметр;значение`` rows: the CSV's head."""
     storm = report.storm
     return [("снегопад", f"№ {storm.id}: {storm.name}"),
             ("начало", local_text(storm.started_at, zone)),
@@ -91,8 +90,8 @@ def storm_about(report: StormReport, zone: tzinfo) -> list[tuple[str, Any]]:
 def storm_csv(report: StormReport, zone: tzinfo) -> str:
     """The act for a spreadsheet: what it is about, then one row per route."""
     rows = ([r.contractor, r.route_id, r.route, TREATMENT_LABELS.get(r.treatment, r.treatment),
-             r.priority, r.length_m,
-             r.served_m, r.partial_m, r.unknown_m, r.not_served_m, r.served_pct, r.norm_h,
+             r.priority, r.length_m, r.served_m, r.partial_m, r.unknown_m, r.not_served_m,
+             r.served_pct, r.norm_h,
              local_text(r.deadline, zone), local_text(r.cleared_at, zone), r.time_to_clear_h,
              STATUS_LABELS[r.status], r.vehicles] for r in act_rows(report))
     return sheet_csv(ACT_HEADERS, rows, about=storm_about(report, zone))
