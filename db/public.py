@@ -19,7 +19,7 @@ def delayed_vehicles(cur: Any, as_of: datetime, window: timedelta) -> list[dict[
 
 def public_routes(cur: Any) -> list[dict[str, Any]]:
     cur.execute("SELECT id, name, treatment, ST_AsGeoJSON(geom, 6)::json FROM routes"
-                " ORDER BY id")
+                " WHERE deleted_at IS NULL ORDER BY id")
     return [{"id": r[0], "name": r[1], "treatment": r[2], "geometry": r[3],
              "last_service": None} for r in cur.fetchall()]
 
@@ -28,7 +28,8 @@ def public_marks(cur: Any) -> list[dict[str, Any]]:
     """Public marks that are still in force."""
     cur.execute("""
         SELECT layer, status, text, valid_to, ST_AsGeoJSON(geom, 6)::json FROM marks
-        WHERE public AND status <> 'resolved' AND (valid_to IS NULL OR valid_to > now())
+        WHERE deleted_at IS NULL AND public AND status <> 'resolved'
+              AND (valid_to IS NULL OR valid_to > now())
         ORDER BY id""")
     keys = ("layer", "status", "text", "valid_to", "geometry")
     return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]

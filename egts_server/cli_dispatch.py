@@ -71,14 +71,13 @@ def cmd_routes(args: argparse.Namespace, settings: Settings) -> int:
         return _import(args, settings)
     with connect(settings) as conn, conn.cursor() as cur:
         if args.action == "list":
-            rows = route_db.route_rows(cur)
-            sys.stdout.write(f"{'id':>5}  {'name':<34} {'treatment':<8} {'prio':>4} "
-                             f"{'dir':<8} {'passes':>6} {'width':>5} {'km':>6}  contractor\n")
-            for r in rows:
-                sys.stdout.write(f"{r['id']:>5}  {r['name'][:34]:<34} {r['treatment']:<8} "
-                                 f"{r['priority']:>4} {r['direction']:<8} "
-                                 f"{r['passes_required']:>6} {r['half_width_m']:>5g} "
-                                 f"{r['length_m'] / 1000:>6.2f}  {r['contractor'] or '-'}\n")
+            _list_routes(route_db.route_rows(cur, deleted=args.deleted), args.deleted)
+        elif args.action == "restore":
+            if not route_db.restore_route(cur, args.id):
+                _say(f"glonass-dispatch: no route {args.id} among the deleted "
+                     "(see `routes list --deleted`)")
+                return 1
+            sys.stdout.write(f"route {args.id} restored\n")
         elif args.action == "export":
             document = routes_feature_collection(route_db.list_routes(cur))
             out = _out(args.file)
@@ -91,6 +90,21 @@ def cmd_routes(args: argparse.Namespace, settings: Settings) -> int:
             if args.file:
                 _say(f"exported {len(document['features'])} routes to {args.file}")
     return 0
+
+
+def _list_routes(rows: list[dict[str, Any]], deleted: bool) -> None:
+    sys.stdout.write(f"{'id':>5}  {'name':<34} {'ver':>3} {'treatment':<8} {'prio':>4} "
+                     f"{'dir':<8} {'passes':>6} {'width':>5} {'km':>6}  contractor"
+                     + ("  deleted (by)\n" if deleted else "\n"))
+    for r in rows:
+        sys.stdout.write(f"{r['id']:>5}  {r['name'][:34]:<34} {r['version']:>3} "
+                         f"{r['treatment']:<8} {r['priority']:>4} {r['direction']:<8} "
+                         f"{r['passes_required']:>6} {r['half_width_m']:>5g} "
+                         f"{r['length_m'] / 1000:>6.2f}  {r['contractor'] or '-'}")
+        if deleted:
+            sys.stdout.write(f"  {r['deleted_at'].isoformat(timespec='seconds')}"
+                             f" ({r['deleted_by'] or '-'})")
+        sys.stdout.write("\n")
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
@@ -142,7 +156,7 @@ def compute_from_db(settings: Settings, start: datetime, end: datetime,
     from maps.coverage_api import route_bbox
 
     with connect(settings) as conn, conn.cursor() as cur:
-        routes = route_db.list_routes(cur, route_ids)
+        routes = route_db.routes_for_window(cur, start, end, route_ids)
         if route_ids is not None:
             missing = sorted(set(route_ids) - {r.id for r in routes})
             if missing:
@@ -254,9 +268,13 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 def add_dispatch_commands(sub: Any) -> None:
     """Register routes, coverage, storms and report on the main parser's subparsers."""
-    routes = sub.add_parser("routes", help="clearing routes: import, export, list (GeoJSON)")
+    routes = sub.add_parser("routes", help="clearing routes: import, export, list, restore")
     routes_sub = routes.add_subparsers(dest="action", required=True)
-    routes_sub.add_parser("list", help="list routes")
+    listing = routes_sub.add_parser("list", help="list routes")
+    listing.add_argument("--deleted", action="store_true",
+                         help="list the deleted routes (restorable) instead")
+    restore = routes_sub.add_parser("restore", help="bring a deleted route back")
+    restore.add_argument("id", type=int, help="route id (see `routes list --deleted`)")
     imp = routes_sub.add_parser("import", help="import a GeoJSON FeatureCollection of "
                                 "LineStrings (a feature with an existing id updates it)")
     imp.add_argument("file")

@@ -7,7 +7,9 @@ threads (``runInteraction``) and the computation in the reactor's thread pool
 
 Results are computed fresh on every request (a pure function of what is stored now), so late
 black-box data shows up on the next request; ``glonass-dispatch coverage --save`` and storm
-reports are what store a result with its parameters.
+reports are what store a result with its parameters. The routes are the versions that were in
+force then (``db.routes.routes_for_window``), so a line redrawn today does not rewrite last
+week's verdict.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ def route_bbox(routes: Sequence[Route], margin_m: float = BBOX_MARGIN_M) -> cove
 
 def _load(cur: Any, start: datetime, end: datetime, route_ids: Sequence[int] | None,
           everywhere: bool) -> _Inputs:
-    routes = route_db.list_routes(cur, route_ids)
+    routes = route_db.routes_for_window(cur, start, end, route_ids)
     if route_ids is not None and len(routes) != len(set(route_ids)):
         missing = sorted(set(route_ids) - {r.id for r in routes if r.id is not None})
         raise ApiError(404, "no such route", missing)
