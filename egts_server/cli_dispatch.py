@@ -1,4 +1,4 @@
-"""``glonass-dispatch routes|coverage|storms|report``: the dispatch side of the console script.
+"""``glonass-dispatch routes|coverage|acts|storms|report``: the dispatch side of the console script.
 
 ``cli.build_parser`` registers these through :func:`add_dispatch_commands`; the work itself is
 in ``dispatch`` (pure) and ``db`` (SQL). Output goes to stdout (or ``--output FILE``), progress
@@ -21,6 +21,7 @@ from typing import Any, TextIO
 from db import coverage as coverage_db
 from db import routes as route_db
 from db import storms as storm_db
+from dispatch.acts import act_diff
 from dispatch.coverage import CoverageResult, compute_coverage
 from dispatch.coverage_json import result_document, to_csv, to_table
 from dispatch.fixes import FixArrays
@@ -152,11 +153,14 @@ class _Progress:
 
 def compute_from_db(settings: Settings, start: datetime, end: datetime,
                     route_ids: list[int] | None, progress: _Progress,
-                    params: CoverageParams | None = None) -> CoverageResult:
+                    params: CoverageParams | None = None,
+                    versions: list[tuple[int, int]] | None = None) -> CoverageResult:
+    """Coverage of the window by the routes in force then, or by the given route versions."""
     from maps.coverage_api import route_bbox
 
     with connect(settings) as conn, conn.cursor() as cur:
-        routes = route_db.routes_for_window(cur, start, end, route_ids)
+        routes = (route_db.routes_by_version(cur, versions) if versions is not None
+                  else route_db.routes_for_window(cur, start, end, route_ids))
         if route_ids is not None:
             missing = sorted(set(route_ids) - {r.id for r in routes})
             if missing:
@@ -182,7 +186,7 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
     if args.save:
         with connect(settings) as conn, conn.cursor() as cur:
             saved = coverage_db.save_result(cur, result_document(result))
-        _say(f"stored as coverage result {saved}")
+        _say(f"sealed as act {saved} (see `acts show {saved}`)")
     out = _out(args.output)
     try:
         if args.format == "table":
@@ -199,6 +203,35 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         if out is not sys.stdout:
             out.close()
+    return 0
+
+
+# -- sealed acts ---------------------------------------------------------------------------------
+
+def cmd_acts(args: argparse.Namespace, settings: Settings) -> int:
+    with connect(settings) as conn, conn.cursor() as cur:
+        act = coverage_db.get_act(cur, args.id)
+    if act is None:
+        _say(f"glonass-dispatch: no act {args.id}")
+        return 1
+    sealed = act["document"]
+    if args.action == "show":
+        versions = ", ".join(f"{v['id']} v{v['version']}" for v in act["route_versions"])
+        sys.stdout.write(f"act {act['id']}: {sealed['from']} .. {sealed['to']}, computed "
+                         f"{sealed['computed_at']}\nsha256 {act['content_hash']} "
+                         f"({'intact' if act['intact'] else 'DOES NOT MATCH the document'})\n"
+                         f"route versions: {versions or '-'}\n")
+        return 0 if act["intact"] else 3
+    try:
+        params: CoverageParams | None = CoverageParams.from_dict(sealed["parameters"])
+    except (TypeError, ValueError):
+        params = None  # parameters of an older release: today's, and the diff shows which
+    recomputed = compute_from_db(
+        settings, _time(sealed["from"]), _time(sealed["to"]), None, _Progress(args.quiet),
+        params, versions=[(v["id"], v["version"]) for v in act["route_versions"]])
+    json.dump(act_diff(sealed, result_document(recomputed)), sys.stdout, ensure_ascii=False,
+              indent=1)
+    sys.stdout.write("\n")
     return 0
 
 
@@ -243,7 +276,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     report = storm_report(storm, result, now)
     with connect(settings) as conn, conn.cursor() as cur:
         saved = coverage_db.save_result(cur, result_document(result), storm_id=storm.id)
-    progress.phase(f"stored as coverage result {saved}")
+    progress.phase(f"sealed as act {saved}")
     if args.format == "csv":
         text = storm_csv(report)
     else:
@@ -298,6 +331,16 @@ def add_dispatch_commands(sub: Any) -> None:
                      help="also store the result with its parameters in the database")
     cov.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
     cov.set_defaults(func=cmd_coverage)
+
+    acts = sub.add_parser("acts", help="sealed coverage acts: show, diff against a recompute")
+    acts_sub = acts.add_subparsers(dest="action", required=True)
+    show = acts_sub.add_parser("show", help="the act's window, hash check and route versions")
+    show.add_argument("id", type=int, help="act id (printed by coverage --save, report)")
+    diff = acts_sub.add_parser("diff", help="recompute the act's window with its route "
+                               "versions and print what changed (JSON)")
+    diff.add_argument("id", type=int)
+    diff.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    acts.set_defaults(func=cmd_acts)
 
     storms = sub.add_parser("storms", help="declare storms and their snowfall end")
     storms_sub = storms.add_subparsers(dest="action", required=True)

@@ -139,3 +139,7 @@ END $$;
 
 CREATE TRIGGER coverage_results_sealed BEFORE UPDATE OR DELETE ON coverage_results
     FOR EACH ROW EXECUTE FUNCTION coverage_result_is_sealed();
+
+-- Who sealed an act and when; the document itself stays in its own row.
+CREATE TRIGGER coverage_results_audit AFTER INSERT ON coverage_results
+    FOR EACH ROW EXECUTE FUNCTION audit_row_change('coverage_act', 'id', 'result');

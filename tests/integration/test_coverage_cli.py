@@ -8,6 +8,7 @@ import json
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg2
 import pytest
@@ -24,6 +25,18 @@ WINDOW = ["--from", (T0 - timedelta(minutes=5)).isoformat(),
           "--to", (T0 + timedelta(hours=2)).isoformat()]
 
 
+def store_drive(cur: Any, vehicle_id: int, drive: Drive, black_box: bool = False) -> None:
+    rows = [FixRow(terminal_id=1, vehicle_id=vehicle_id, received_at=f.fix_time,
+                   position=Position(device=DeviceKey("egts", "7"), fix_time=f.fix_time,
+                                     latitude=f.latitude, longitude=f.longitude,
+                                     valid=True, speed_kmh=f.speed_kmh,
+                                     course_deg=f.course_deg, inputs=f.inputs,
+                                     black_box=black_box))
+            for f in drive.fixes()]
+    ensure_partitions(cur, months_of(rows))
+    insert_positions(cur, rows)
+
+
 @pytest.fixture()
 def city(dsn: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Two streets, one plough (blade on input 1) that drove the first both ways."""
@@ -35,14 +48,7 @@ def city(dsn: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
                     " ('КДМ 007', 'plow', 'МУП', '{\"input\": 1, \"tool\": \"blade\"}')"
                     " RETURNING id")
         vehicle_id = cur.fetchone()[0]
-        rows = [FixRow(terminal_id=1, vehicle_id=vehicle_id, received_at=f.fix_time,
-                       position=Position(device=DeviceKey("egts", "7"), fix_time=f.fix_time,
-                                         latitude=f.latitude, longitude=f.longitude,
-                                         valid=True, speed_kmh=f.speed_kmh,
-                                         course_deg=f.course_deg, inputs=f.inputs))
-                for f in drive.fixes()]
-        ensure_partitions(cur, months_of(rows))
-        insert_positions(cur, rows)
+        store_drive(cur, vehicle_id, drive)
         driven = route_db.insert_route(cur, street(0, ((0.0, 0.0), (1000.0, 0.0)),
                                                    name="ул. Ленина", contractor="МУП"))
         idle = route_db.insert_route(cur, street(0, ((0.0, 400.0), (1000.0, 400.0)),
@@ -86,7 +92,7 @@ def test_coverage_save_stores_the_result_with_its_parameters(
         city: dict[str, int], dsn: str, capsys: pytest.CaptureFixture[str]) -> None:
     """--save keeps the result and the parameters it was computed with."""
     assert main(["coverage", "--all", *WINDOW, "--save", "-q", "-o", "/dev/null"]) == 0
-    assert "stored as coverage result" in capsys.readouterr().err
+    assert "sealed as act 1" in capsys.readouterr().err
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute("SELECT parameters ->> 'engine', cardinality(route_ids)"
                     " FROM coverage_results")
