@@ -73,6 +73,7 @@ RULES: Final[dict[tuple[str, ...], Rule]] = {
     ("api", "vehicles"): DATA,
     ("api", "routes"): DATA,
     ("api", "coverage"): DATA,
+    ("api", "acts"): DATA,
     ("api", "events"): DATA,
     ("api", "marks"): DATA,
     ("api", "storms"): DATA,

@@ -61,8 +61,9 @@ def route_bbox(routes: Sequence[Route], margin_m: float = BBOX_MARGIN_M) -> cove
 
 
 def _load(cur: Any, start: datetime, end: datetime, route_ids: Sequence[int] | None,
-          everywhere: bool) -> _Inputs:
-    routes = route_db.routes_for_window(cur, start, end, route_ids)
+          everywhere: bool, versions: Sequence[tuple[int, int]] | None = None) -> _Inputs:
+    routes = (route_db.routes_by_version(cur, versions) if versions is not None
+              else route_db.routes_for_window(cur, start, end, route_ids))
     if route_ids is not None and len(routes) != len(set(route_ids)):
         missing = sorted(set(route_ids) - {r.id for r in routes if r.id is not None})
         raise ApiError(404, "no such route", missing)
@@ -84,9 +85,15 @@ class CoverageService:
         self.event_params = event_params or EventParams()
 
     def coverage(self, start: datetime, end: datetime,
-                 route_ids: Sequence[int] | None = None) -> Deferred[CoverageResult]:
-        d: Deferred[_Inputs] = self._pool.runInteraction(_load, start, end, route_ids, False)
-        d.addCallback(lambda inputs: deferToThread(self._coverage, inputs, start, end))
+                 route_ids: Sequence[int] | None = None, *,
+                 versions: Sequence[tuple[int, int]] | None = None,
+                 params: CoverageParams | None = None) -> Deferred[CoverageResult]:
+        """The window judged by the routes in force then, or by the given route versions
+        (as a sealed act names them) and parameters."""
+        d: Deferred[_Inputs] = self._pool.runInteraction(_load, start, end, route_ids, False,
+                                                         versions)
+        d.addCallback(lambda inputs: deferToThread(self._coverage, inputs, start, end,
+                                                   params or self.params))
         return d  # type: ignore[return-value]
 
     def events(self, start: datetime, end: datetime) -> Deferred[list[Event]]:
@@ -94,9 +101,10 @@ class CoverageService:
         d.addCallback(lambda inputs: deferToThread(self._events, inputs, start, end))
         return d  # type: ignore[return-value]
 
-    def _coverage(self, inputs: _Inputs, start: datetime, end: datetime) -> CoverageResult:
+    def _coverage(self, inputs: _Inputs, start: datetime, end: datetime,
+                  params: CoverageParams) -> CoverageResult:
         return compute_coverage(inputs.routes, inputs.fixes, inputs.vehicles,
-                                window=(start, end), now=self._clock(), params=self.params)
+                                window=(start, end), now=self._clock(), params=params)
 
     def _events(self, inputs: _Inputs, start: datetime, end: datetime) -> list[Event]:
         return find_events(inputs.fixes, inputs.routes, inputs.vehicles, window=(start, end),

@@ -14,6 +14,7 @@ from twisted.web.server import Request, Site
 from twisted.web.static import File
 
 from egts_server.config import AuthSettings, GtfsRtSettings, MapSettings
+from maps.acts_api import ActsResource
 from maps.api import Health, VehiclesResource
 from maps.audit_api import AuditResource
 from maps.audit_page import render_audit_page
@@ -84,6 +85,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     coverage = CoverageService(pool, clock)  # issue 6: routes CRUD, coverage, events
     api.putChild(b"routes", RoutesResource(pool, coverage, clock))
     api.putChild(b"coverage", CoverageResource(coverage, clock))
+    api.putChild(b"acts", ActsResource(pool, coverage))
     api.putChild(b"events", EventsResource(coverage, pool, clock))
     api.putChild(b"marks", MarksResource(pool))
     api.putChild(b"storms", StormsResource(pool))
