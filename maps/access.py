@@ -74,6 +74,7 @@ RULES: Final[dict[tuple[str, ...], Rule]] = {
     ("api", "routes"): DATA,
     ("api", "coverage"): DATA,
     ("api", "acts"): DATA,
+    ("api", "evidence"): DATA,
     ("api", "events"): DATA,
     ("api", "marks"): DATA,
     ("api", "storms"): DATA,

@@ -61,7 +61,7 @@ def audit_csv(entries: Sequence[AuditEntry], zone: ZoneInfo) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADERS)
     for e in entries:
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([safe_cell(v) for v in (
             local_time(e.at, zone), e.actor, e.role, e.address,
             ACTION_LABELS.get(e.action, e.action), KIND_LABELS.get(e.kind, e.kind), e.object_id,
             _json(e.before), _json(e.after), e.detail)])
@@ -79,7 +79,7 @@ def audit_table(entries: Sequence[AuditEntry], zone: ZoneInfo) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str | None) -> str:
+def safe_cell(text: str | None) -> str:
     """A spreadsheet must not take a login or a text for a formula (``=HYPERLINK(...)``)."""
     if not text:
         return ""

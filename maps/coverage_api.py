@@ -36,6 +36,7 @@ from dispatch.fixes import FixArrays
 from dispatch.parameters import CoverageParams
 from dispatch.routes import Route
 from maps.api import ApiError, JsonResource, parse_time
+from maps.evidence_api import link_evidence
 
 __all__ = ["CoverageResource", "CoverageService", "EventsResource", "route_bbox"]
 
@@ -160,7 +161,7 @@ class CoverageResource(JsonResource):
             raise ApiError(404, "no such resource", request.uri.decode("utf-8", "replace"))
         start, end = window_of(request, self._clock)
         d = self._service.coverage(start, end, _route_ids(request))
-        return d.addCallback(result_document)
+        return d.addCallback(lambda result: link_evidence(result_document(result)))
 
 
 def route_coverage(service: CoverageService, clock: Clock, request: Request,
@@ -168,7 +169,7 @@ def route_coverage(service: CoverageService, clock: Clock, request: Request,
     """``GET /api/routes/{id}/coverage`` (mounted by ``maps.routes_api``)."""
     start, end = window_of(request, clock)
     d = service.coverage(start, end, [route_id])
-    return d.addCallback(route_document, route_id)
+    return d.addCallback(lambda result: link_evidence(route_document(result, route_id)))
 
 
 def event_feature(event: Event, vehicles: dict[int, str]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from maps.audit_page import render_audit_page
 from maps.auth import AdminOnly, AuthGate, session_lookup
 from maps.coverage_api import CoverageResource, CoverageService, EventsResource
 from maps.delivery import DeliveryPage
+from maps.evidence_api import EvidenceResource
 from maps.gtfs_rt import GtfsRealtime
 from maps.live_map import render_live_map
 from maps.marks_api import MarksResource
@@ -86,6 +87,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     api.putChild(b"routes", RoutesResource(pool, coverage, clock))
     api.putChild(b"coverage", CoverageResource(coverage, clock))
     api.putChild(b"acts", ActsResource(pool, coverage))
+    api.putChild(b"evidence", EvidenceResource(pool))
     api.putChild(b"events", EventsResource(coverage, pool, clock))
     api.putChild(b"marks", MarksResource(pool))
     api.putChild(b"storms", StormsResource(pool))

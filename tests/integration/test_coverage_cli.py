@@ -25,8 +25,9 @@ WINDOW = ["--from", (T0 - timedelta(minutes=5)).isoformat(),
           "--to", (T0 + timedelta(hours=2)).isoformat()]
 
 
-def store_drive(cur: Any, vehicle_id: int, drive: Drive, black_box: bool = False) -> None:
-    rows = [FixRow(terminal_id=1, vehicle_id=vehicle_id, received_at=f.fix_time,
+def store_drive(cur: Any, vehicle_id: int, drive: Drive, black_box: bool = False,
+                terminal_id: int = 1) -> None:
+    rows = [FixRow(terminal_id=terminal_id, vehicle_id=vehicle_id, received_at=f.fix_time,
                    position=Position(device=DeviceKey("egts", "7"), fix_time=f.fix_time,
                                      latitude=f.latitude, longitude=f.longitude,
                                      valid=True, speed_kmh=f.speed_kmh,
