@@ -124,8 +124,8 @@ def route_document(result: CoverageResult, route_id: int) -> dict[str, Any]:
             **_header(result), **route_summary(rc)}
 
 
-CSV_COLUMNS = ("route_id", "route_name", "contractor", "priority", "stretch", "m_from", "m_to",
-               "length_m", "state", "reason", "passes_as_drawn", "passes_against",
+CSV_COLUMNS = ("route_id", "route_version", "route_name", "contractor", "priority", "stretch",
+               "m_from", "m_to", "length_m", "state", "reason", "passes_as_drawn", "passes_against",
                "passes_required", "first_service", "last_service", "cleared_at", "vehicles",
                "evidence_passes")
 
@@ -133,10 +133,10 @@ CSV_COLUMNS = ("route_id", "route_name", "contractor", "priority", "stretch", "m
 def _csv_rows(result: CoverageResult) -> Iterable[list[Any]]:
     for rc in result.routes:
         for s in rc.stretches:
-            yield [rc.route.id, rc.route.name, rc.route.contractor or "", rc.route.priority,
-                   s.index, round(s.m_from, 1), round(s.m_to, 1), round(s.length_m, 1),
-                   s.state, s.reason or "", s.passes[0], s.passes[1], rc.route.passes_required,
-                   iso(s.first_service) or "", iso(s.last_service) or "",
+            yield [rc.route.id, rc.route.version, rc.route.name, rc.route.contractor or "",
+                   rc.route.priority, s.index, round(s.m_from, 1), round(s.m_to, 1),
+                   round(s.length_m, 1), s.state, s.reason or "", s.passes[0], s.passes[1],
+                   rc.route.passes_required, iso(s.first_service) or "", iso(s.last_service) or "",
                    iso(s.cleared_at) or "", " ".join(str(v) for v in s.vehicles), s.runs_total]
 
 

@@ -77,6 +77,8 @@ def storm_csv(report: StormReport) -> str:
               f"{iso(result.window_from)} .. {iso(result.window_to)}\n")
     out.write(f"# norms (h by priority): {storm.norms()}; generated {iso(report.generated_at)}\n")
     out.write(f"# parameters: {result.params.to_dict()}\n")
+    out.write("# route versions: " + ", ".join(f"{rc.route.id} v{rc.route.version}"
+                                               for rc in result.routes) + "\n")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(ACT_COLUMNS)
     for row in act_rows(report):

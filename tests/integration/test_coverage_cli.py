@@ -82,7 +82,7 @@ def test_coverage_other_formats_for_one_route(city: dict[str, int], fmt: str,
         assert re.search(r"ул\. Ленина\s+1\.00\s+100\.0%", captured.out)
     elif fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(captured.out.split("\n", 1)[1])))
-        assert {r["state"] for r in rows} == {"served"}
+        assert {(r["state"], r["route_version"]) for r in rows} == {("served", "1")}
     else:
         document = json.loads(captured.out)
         assert document["type"] == "FeatureCollection" and "parameters" in document
@@ -108,7 +108,7 @@ def test_unknown_route_is_an_error(city: dict[str, int],
     assert "no such route: 9999" in capsys.readouterr().err
 
 
-def test_storm_report_csv_and_offline_html(city: dict[str, int], tmp_path: Path,
+def test_storm_report_csv_and_offline_html(city: dict[str, int], dsn: str, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     """A declared storm's act comes out as CSV and as an HTML page that works offline."""
     assert main(["storms", "declare", "Метель", "--start",
@@ -125,6 +125,11 @@ def test_storm_report_csv_and_offline_html(city: dict[str, int], tmp_path: Path,
         io.StringIO("\n".join(x for x in text.splitlines() if not x.startswith("#"))))}
     assert rows["ул. Ленина"]["status"] == "within_norm"
     assert rows["ул. Мира"]["norm_h"] == "10.0"
+    assert f"# route versions: {city['driven']} v1, {city['idle']} v1\n" in text
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT storm_id, content_hash IS NOT NULL FROM coverage_results")
+        assert cur.fetchall() == [(storm_id, True)]  # the storm's act, sealed
+    conn.close()
 
     page = tmp_path / "acts" / "storm.html"
     page.parent.mkdir()
