@@ -132,8 +132,8 @@ def save_result(cur: Any, document: dict[str, Any], *, storm_id: int | None = No
 
 
 def get_act(cur: Any, act_id: int) -> dict[str, Any] | None:
-    """A stored act: its id, storm, hash as sealed, whether the document still matches it,
-    the route versions and the document itself."""
+    """A stored act: its id, storm, hash as sealed, whether the document still matches it
+    (None: stored before results were sealed), the route versions and the document itself."""
     cur.execute("SELECT id, storm_id, content_hash, route_versions, result"
                 " FROM coverage_results WHERE id = %s", (act_id,))
     row = cur.fetchone()
@@ -141,7 +141,7 @@ def get_act(cur: Any, act_id: int) -> dict[str, Any] | None:
         return None
     found_id, storm_id, sealed_hash, versions, document = row
     return {"id": found_id, "storm_id": storm_id, "content_hash": sealed_hash,
-            "intact": sealed_hash is not None and sealed_hash == content_hash(document),
+            "intact": None if sealed_hash is None else sealed_hash == content_hash(document),
             "route_versions": versions, "document": document}
 
 

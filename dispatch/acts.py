@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
-__all__ = ["act_diff", "act_route_versions", "content_hash"]
+__all__ = ["act_diff", "act_route_versions", "content_hash", "pinned_versions"]
 
 #: Shorter differences are rounding of bin edges, not work done or undone.
 MIN_CHANGE_M: Final = 0.5
@@ -31,6 +31,15 @@ def act_route_versions(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The (route id, version) pairs a result document was computed with."""
     return [{"id": r["route"]["id"], "version": r["route"].get("version")}
             for r in document.get("routes", [])]
+
+
+def pinned_versions(document: Mapping[str, Any]) -> list[tuple[int, int]] | None:
+    """The (route id, version) pairs to recompute an act with; None for a result stored before
+    routes had versions (it is then recomputed with the versions in force at its end)."""
+    pairs = act_route_versions(document)
+    if any(p["version"] is None for p in pairs):
+        return None
+    return [(p["id"], p["version"]) for p in pairs]
 
 
 def act_diff(sealed: Mapping[str, Any], recomputed: Mapping[str, Any]) -> dict[str, Any]:

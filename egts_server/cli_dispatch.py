@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from db import coverage as coverage_db
 from db import routes as route_db
 from db import storms as storm_db
-from dispatch.acts import act_diff
+from dispatch.acts import act_diff, act_route_versions, pinned_versions
 from dispatch.coverage import CoverageResult, compute_coverage
 from dispatch.coverage_json import result_document, to_csv, to_table
 from dispatch.fixes import FixArrays
@@ -217,18 +217,20 @@ def cmd_acts(args: argparse.Namespace, settings: Settings) -> int:
     sealed = act["document"]
     if args.action == "show":
         versions = ", ".join(f"{v['id']} v{v['version']}" for v in act["route_versions"])
+        seal = {True: "intact", False: "DOES NOT MATCH the document",
+                None: "not sealed: stored before results were sealed"}[act["intact"]]
         sys.stdout.write(f"act {act['id']}: {sealed['from']} .. {sealed['to']}, computed "
-                         f"{sealed['computed_at']}\nsha256 {act['content_hash']} "
-                         f"({'intact' if act['intact'] else 'DOES NOT MATCH the document'})\n"
-                         f"route versions: {versions or '-'}\n")
-        return 0 if act["intact"] else 3
+                         f"{sealed['computed_at']}\nsha256 {act['content_hash'] or '-'} "
+                         f"({seal})\nroute versions: {versions or '-'}\n")
+        return 3 if act["intact"] is False else 0
     try:
         params: CoverageParams | None = CoverageParams.from_dict(sealed["parameters"])
     except (TypeError, ValueError):
         params = None  # parameters of an older release: today's, and the diff shows which
     recomputed = compute_from_db(
-        settings, _time(sealed["from"]), _time(sealed["to"]), None, _Progress(args.quiet),
-        params, versions=[(v["id"], v["version"]) for v in act["route_versions"]])
+        settings, _time(sealed["from"]), _time(sealed["to"]),
+        [r["id"] for r in act_route_versions(sealed)], _Progress(args.quiet), params,
+        versions=pinned_versions(sealed))
     json.dump(act_diff(sealed, result_document(recomputed)), sys.stdout, ensure_ascii=False,
               indent=1)
     sys.stdout.write("\n")

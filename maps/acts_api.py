@@ -16,7 +16,7 @@ from twisted.internet.defer import Deferred
 from twisted.web.server import Request
 
 from db import coverage as coverage_db
-from dispatch.acts import act_diff
+from dispatch.acts import act_diff, act_route_versions, pinned_versions
 from dispatch.coverage import CoverageResult
 from dispatch.coverage_json import result_document
 from dispatch.parameters import CoverageParams
@@ -61,7 +61,7 @@ class ActsResource(JsonResource):
         sealed = act["document"]
         recomputed: Deferred[CoverageResult] = self._service.coverage(
             datetime.fromisoformat(sealed["from"]), datetime.fromisoformat(sealed["to"]),
-            versions=[(v["id"], v["version"]) for v in act["route_versions"]],
+            [r["id"] for r in act_route_versions(sealed)], versions=pinned_versions(sealed),
             params=_sealed_params(act))
         return recomputed.addCallback(
             lambda result: {"act": act["id"], "content_hash": act["content_hash"],

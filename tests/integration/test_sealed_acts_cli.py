@@ -87,3 +87,23 @@ def test_late_black_box_data_is_shown_against_the_act_not_merged_into_it(
     assert vehicle["confirmed_m"][0] is None
     assert vehicle["confirmed_m"][1] == pytest.approx(2000.0, abs=2.0)  # both ways
     assert stored_act(dsn) == before
+
+
+def test_a_result_stored_before_sealing_is_shown_as_such_and_still_compared(
+        city: dict[str, int], dsn: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["coverage", "--all", *WINDOW, "--format", "json", "-q"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    for summary in document["routes"]:
+        del summary["route"]["version"]  # as results were written before routes had versions
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO coverage_results (computed_at, window_from, window_to,"
+                    " route_ids, parameters, summary, result) VALUES (%s, %s, %s, %s, %s, '{}',"
+                    " %s)", (document["computed_at"], document["from"], document["to"],
+                             [city["driven"], city["idle"]], json.dumps(document["parameters"]),
+                             json.dumps(document)))
+    conn.close()
+    assert main(["acts", "show", "1"]) == 0
+    assert "sha256 - (not sealed: stored before results were sealed)" in capsys.readouterr().out
+    assert main(["acts", "diff", "1", "-q"]) == 0
+    diff = json.loads(capsys.readouterr().out)
+    assert (diff["changed"], diff["routes"]) == (False, [])  # recomputed with today's versions
