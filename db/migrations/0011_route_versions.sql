@@ -8,7 +8,8 @@
 --
 -- A delete is soft: deleted_at/deleted_by are set and the row stays, with its versions, so
 -- that acts computed before keep naming a route that exists and a dispatcher can restore it.
--- The audit trail records that UPDATE as a 'delete' (and clearing it as a 'restore').
+-- The audit trail records that UPDATE as a 'delete' (and clearing it as a 'restore'). A route
+-- with versions cannot be deleted outright: sealed acts name its versions.
 
 ALTER TABLE routes ADD COLUMN version integer NOT NULL DEFAULT 1,
                    ADD COLUMN deleted_at timestamptz,
@@ -16,7 +17,7 @@ ALTER TABLE routes ADD COLUMN version integer NOT NULL DEFAULT 1,
 CREATE INDEX routes_deleted_idx ON routes (deleted_at) WHERE deleted_at IS NOT NULL;
 
 CREATE TABLE route_versions (
-    route_id          bigint NOT NULL REFERENCES routes (id) ON DELETE CASCADE,
+    route_id          bigint NOT NULL REFERENCES routes (id),
     version           integer NOT NULL,
     valid_from        timestamptz NOT NULL,
     valid_to          timestamptz,            -- NULL: still in force

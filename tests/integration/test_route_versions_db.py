@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import psycopg2
+import psycopg2.errors
 import pytest
 
 from db import audit, marks
@@ -99,6 +100,13 @@ def test_a_deleted_route_leaves_later_windows_and_stays_in_earlier_ones(conn: An
     assert [r.id for r in later] == [other_id]
     assert [r.id for r in across] == [route_id, other_id]
     assert [r.id for r in earlier] == [route_id, other_id]
+
+
+def test_a_route_cannot_be_deleted_outright(conn: Any) -> None:
+    route_id = stored(conn)
+    with pytest.raises(psycopg2.errors.ForeignKeyViolation), conn, conn.cursor() as cur:
+        cur.execute("DELETE FROM routes WHERE id = %s", (route_id,))
+    assert [v["version"] for v in versions(conn, route_id)] == [1]
 
 
 def test_restore_brings_the_route_back_and_the_trail_names_both(conn: Any) -> None:

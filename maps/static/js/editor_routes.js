@@ -170,7 +170,7 @@
       var meta = q('[data-route-meta]');
       meta.textContent = 'Длина линии ' + P.km(P.groundLength(layer.getLatLngs())) +
         (isSaved(layer) && p.updated_at ? ' · изменён ' + T.format(p.updated_at) : '') +
-        (isSaved(layer) ? ' · № ' + layer.feature.id : '');
+        (isSaved(layer) ? ' · № ' + layer.feature.id + ', версия ' + p.version : '');
     }
 
     function number(input) {
