@@ -9,7 +9,7 @@ PYTHON ?= python3
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT   := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -y -q -o Dpkg::Use-Pty=0
 
-.PHONY: run test test-fast bench lint typecheck check fuzz postgis chromium vendor screenshots clean
+.PHONY: run test test-fast bench lint typecheck check fuzz mutate postgis chromium vendor screenshots clean
 
 $(STAMP): pyproject.toml
 	@echo "==> creating $(VENV) and installing glonass-dispatch with its test tools"
@@ -64,6 +64,20 @@ fuzz: $(STAMP)
 	$(BIN)/python tests/fuzz/fuzz_ndtp.py -max_total_time=600
 	$(BIN)/python tests/fuzz/fuzz_ndtp.py --nis -max_total_time=600
 
+# Mutation testing of the modules [tool.mutmut] names (not part of `make test`: it takes the
+# better part of an hour). Without MUTANTS every mutant is made and run afresh; with it only the
+# mutants it names are run again, e.g. make mutate MUTANTS='maps.throttle.*'.
+MUTATE_CHILDREN ?= 2
+MUTANTS ?=
+mutate: $(STAMP)
+	@echo "==> mutation testing: every mutant of the listed modules against the fast tests"
+	@echo "    (progress in var/mutmut.log)"
+	@mkdir -p var; if [ -z "$(MUTANTS)" ]; then rm -rf mutants; fi
+	$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(foreach m,$(MUTANTS),'$(m)') \
+	  > var/mutmut.log 2>&1 || \
+	  { tail -n 40 var/mutmut.log; exit 1; }
+	$(BIN)/python -m tests.tools.mutation_report --fail-under 95
+
 screenshots: $(STAMP) postgis chromium
 	$(BIN)/python -m tests.tools.screenshots
 
@@ -71,4 +85,4 @@ vendor: $(STAMP)
 	$(BIN)/python -m maps.vendor
 
 clean:
-	rm -rf $(VENV) var/test-pg build *.egg-info
+	rm -rf $(VENV) var/test-pg build *.egg-info mutants

@@ -143,23 +143,26 @@ def route_versions(cur: Any, route_id: int) -> list[dict[str, Any]]:
 
 
 def routes_for_window(cur: Any, start: datetime, end: datetime,
-                      route_ids: Sequence[int] | None = None) -> list[Route]:
+                      route_ids: Sequence[int] | None = None, *,
+                      live_only: bool = False) -> list[Route]:
     """The routes that judge the window ``[start, end]``, each as the version in force at
     ``end``.
 
     The first version of a route also stands for the time before it was drawn: routes are
     often drawn after the work (a new contract, a street added after the storm) and the fixes
     do not depend on when a line was drawn. A route in the bin since before ``start`` is left
-    out; one deleted within the window keeps the version it had (deletion makes no version).
+    out; one deleted within the window keeps the version it had (deletion makes no version),
+    unless ``live_only`` (a map of now shows no route from the bin).
     """
     cur.execute(f"SELECT {_VERSION_COLUMNS} FROM route_versions v"
                 " JOIN routes r ON r.id = v.route_id"
-                " WHERE (r.deleted_at IS NULL OR r.deleted_at > %(start)s)"
+                " WHERE (r.deleted_at IS NULL"
+                "        OR (NOT %(live)s AND r.deleted_at > %(start)s))"
                 " AND (v.valid_from <= %(end)s OR v.version = 1)"
                 " AND (v.valid_to IS NULL OR v.valid_to > %(end)s)"
                 " AND (%(ids)s::bigint[] IS NULL OR r.id = ANY(%(ids)s))"
                 " ORDER BY v.priority, v.route_id",
-                {"start": start, "end": end,
+                {"start": start, "end": end, "live": live_only,
                  "ids": None if route_ids is None else list(route_ids)})
     return [row_to_route(_dict(_VERSION_KEYS, row)) for row in cur.fetchall()]
 

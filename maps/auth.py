@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred
-from twisted.web.resource import Resource
+from twisted.web.resource import Resource, getChildForRequest
 from twisted.web.server import NOT_DONE_YET, Request
 from twisted.web.util import DeferredResource, Redirect
 
@@ -134,7 +134,22 @@ class AuthGate(Resource):
                     session.csrf_token:
                 return ErrorPage(403, "Нет или неверный CSRF-токен (заголовок X-CSRF-Token)",
                                  api=api)
-        return self._root.getChildWithDefault(path, request)
+        # walk the rest of the path here, so a miss anywhere below is answered in Russian
+        found = getChildForRequest(self._root.getChildWithDefault(path, request), request)
+        return in_russian(found, api=api)
+
+
+TWISTED_ERRORS = {404: "Нет такой страницы или ресурса", 403: "Доступ запрещён",
+                  405: "Этот метод здесь не поддерживается"}
+
+
+def in_russian(found: Resource, *, api: bool) -> Resource:
+    """Twisted's own English error pages (a missing file or child) answered like the gate's
+    refusals: JSON under /api, a page in the site's layout otherwise."""
+    code = getattr(found, "code", None)
+    if type(found).__module__ == "twisted.web.resource" and isinstance(code, int):
+        return ErrorPage(code, TWISTED_ERRORS.get(code, "Ошибка запроса"), api=api)
+    return found
 
 
 class AdminOnly(Resource):

@@ -42,7 +42,7 @@ __all__ = ["CoverageResource", "CoverageService", "EventsResource", "route_bbox"
 
 Clock = Callable[[], datetime]
 MAX_WINDOW: Final = timedelta(days=31)
-BBOX_MARGIN_M: Final = 300.0  # > max_pair_step_m: a pair never loses a fix to the box
+BBOX_MARGIN_M: Final = 800.0  # > 45 km/h x 60 s: the fix a pass needs past a route end is read
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +62,10 @@ def route_bbox(routes: Sequence[Route], margin_m: float = BBOX_MARGIN_M) -> cove
 
 
 def _load(cur: Any, start: datetime, end: datetime, route_ids: Sequence[int] | None,
-          everywhere: bool, versions: Sequence[tuple[int, int]] | None = None) -> _Inputs:
+          everywhere: bool, versions: Sequence[tuple[int, int]] | None = None,
+          live_only: bool = False) -> _Inputs:
     routes = (route_db.routes_by_version(cur, versions) if versions is not None
-              else route_db.routes_for_window(cur, start, end, route_ids))
+              else route_db.routes_for_window(cur, start, end, route_ids, live_only=live_only))
     if route_ids is not None and len(routes) != len(set(route_ids)):
         missing = sorted(set(route_ids) - {r.id for r in routes if r.id is not None})
         raise ApiError(404, "no such route", missing)
@@ -88,11 +89,13 @@ class CoverageService:
     def coverage(self, start: datetime, end: datetime,
                  route_ids: Sequence[int] | None = None, *,
                  versions: Sequence[tuple[int, int]] | None = None,
-                 params: CoverageParams | None = None) -> Deferred[CoverageResult]:
-        """The window judged by the routes in force then, or by the given route versions
-        (as a sealed act names them) and parameters."""
+                 params: CoverageParams | None = None,
+                 live_only: bool = False) -> Deferred[CoverageResult]:
+        """The window judged by the routes in force then (only those not in the bin, with
+        ``live_only``), or by the given route versions (as a sealed act names them) and
+        parameters."""
         d: Deferred[_Inputs] = self._pool.runInteraction(_load, start, end, route_ids, False,
-                                                         versions)
+                                                         versions, live_only)
         d.addCallback(lambda inputs: deferToThread(self._coverage, inputs, start, end,
                                                    params or self.params))
         return d  # type: ignore[return-value]

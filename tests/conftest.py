@@ -14,11 +14,17 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from hypothesis import HealthCheck, settings
 
 from db.cluster import LocalCluster
 from db.migrate import migrate
 
 REPO = Path(__file__).resolve().parents[1]
+
+# `make mutate` runs the property tests under mutmut's tracing, many times slower: no deadline
+# or speed check, and the same examples every run, so a mutant's verdict never depends on luck.
+settings.register_profile("mutation", deadline=None, derandomize=True, database=None,
+                          suppress_health_check=list(HealthCheck))
 TEST_CLUSTER_PORT = int(os.environ.get("GLONASS_TEST_PG_PORT", "55433"))
 TEST_DATABASE = "glonass_test"
 

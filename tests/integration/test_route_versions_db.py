@@ -96,10 +96,13 @@ def test_a_deleted_route_leaves_later_windows_and_stays_in_earlier_ones(conn: An
         later = store.routes_for_window(cur, deleted_at + SECOND, deleted_at + 3600 * SECOND)
         across = store.routes_for_window(cur, deleted_at - SECOND, deleted_at + 3600 * SECOND)
         earlier = store.routes_for_window(cur, deleted_at - 3600 * SECOND, deleted_at - SECOND)
+        now_only = store.routes_for_window(cur, deleted_at - SECOND, deleted_at + 3600 * SECOND,
+                                           live_only=True)
         assert not store.update_route(cur, route_id, LENINA)
     assert [r.id for r in later] == [other_id]
     assert [r.id for r in across] == [route_id, other_id]
     assert [r.id for r in earlier] == [route_id, other_id]
+    assert [r.id for r in now_only] == [other_id]
 
 
 def test_a_route_cannot_be_deleted_outright(conn: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from egts_server.codec.egts import (
     Confirmation,
     Handled,
@@ -13,7 +15,7 @@ from egts_server.codec.egts import (
 )
 from egts_server.codec.egts.subrecords import DispatcherIdentity
 from egts_server.model import DeviceKey
-from egts_server.retranslator.conversation import Conversation, Phase, Timing
+from egts_server.retranslator.conversation import Conversation, Phase, Timing, code_name
 from tests.builders import egts as build
 from tests.retranslator.helpers import T0, outgoing
 
@@ -218,3 +220,76 @@ def test_withdrawn_login_closes() -> None:
     step = conv.feed(build_result_code(pid=3, rn=3, code=ResultCode.AUTH_DENIED), 1.0)
     assert step.close is not None and step.login_refused is None
 
+
+
+def test_refusals_and_give_ups_say_why_the_connection_goes() -> None:
+    """The close reason names what happened and the code by number and name."""
+    conv = Conversation(dispatcher_id=DID)
+    conv.start(0.0)
+    step = conv.feed(build.record_ack(rpid=0, sst=1, confirmed=[(0, 151)]), 0.1)
+    assert step.close == "login refused with result code 151 (AUTH_DENIED)"
+    conv, session = Conversation(dispatcher_id=DID), Session(now=lambda: T0)
+    conv.start(0.0)
+    step = conv.feed(session.login_result(ResultCode.AUTH_DENIED), 0.2)
+    assert step.close == "login refused with result code 151 (AUTH_DENIED)"
+    conv, _ = logged_in()
+    step = conv.feed(build_result_code(pid=3, rn=3, code=250), 1.0)
+    assert step.close == "platform withdrew the login with result code 250"
+
+
+def test_giving_up_names_the_packet_or_the_login() -> None:
+    timing = Timing(response_timeout_s=1.0, resend_attempts=0)
+    conv = Conversation(dispatcher_id=DID, timing=timing)
+    conv.start(0.0)
+    assert conv.tick(1.0).close == "no confirmation of the login after 1 sends"
+    conv, _ = logged_in()
+    (packet,) = conv.send_round([[outgoing(1, 0)]], 1.0).writes
+    pid = parse_packet(packet).header.pid
+    for at in (6.0, 11.0, 16.0):
+        conv.tick(at)
+    assert conv.tick(21.0).close == f"no confirmation of packet PID {pid} after 4 sends"
+
+
+def test_a_confirmed_login_is_taken_as_accepted_exactly_at_the_timeout() -> None:
+    conv = Conversation(dispatcher_id=DID)
+    conv.start(0.0)
+    conv.feed(build.record_ack(rpid=0, sst=1, confirmed=[(0, 0)]), 0.5)
+    step = conv.tick(5.5)
+    assert step.logged_in
+    assert step.note == "login confirmed but no RESULT_CODE followed; taking it as accepted"
+
+
+def test_nothing_is_resent_before_the_login_is_written() -> None:
+    assert Conversation(dispatcher_id=DID).tick(100.0).writes == []
+
+
+def test_the_login_carries_no_description_unless_given_one() -> None:
+    (data,) = Conversation(dispatcher_id=DID).start(0.0).writes
+    (sub,) = parse_packet(data).records[0].subrecords
+    assert sub == DispatcherIdentity(dispatcher_type=0, dispatcher_id=DID, description=b"")
+
+
+def test_our_records_are_numbered_in_one_sequence_confirmations_included() -> None:
+    """Login RN 0, the confirmation of its verdict RN 1, then the next confirmation and the next
+    round's record continue the same count."""
+    conv, _ = logged_in()
+    confirm = conv.feed(build_result_code(pid=4, rn=9, code=ResultCode.OK), 1.0).writes[0]
+    assert parse_packet(confirm).records[0].header.rn == 2
+    (packet,) = conv.send_round([[outgoing(1, 0)]], 1.0).writes
+    assert parse_packet(packet).records[0].header.rn == 3
+
+
+def test_a_round_needs_a_login_and_no_round_open() -> None:
+    conv = Conversation(dispatcher_id=DID)
+    conv.start(0.0)
+    with pytest.raises(RuntimeError, match="^send_round needs a logged-in conversation"):
+        conv.send_round([[outgoing(1, 0)]], 1.0)
+    conv, _ = logged_in()
+    conv.send_round([[outgoing(1, 0)]], 1.0)
+    with pytest.raises(RuntimeError):
+        conv.send_round([[outgoing(2, 0)]], 1.0)
+
+
+def test_result_codes_are_named_when_the_standard_names_them() -> None:
+    assert code_name(151) == "151 (AUTH_DENIED)"
+    assert code_name(250) == "250"

@@ -54,6 +54,16 @@ def needed(method: bytes, path: str) -> Access | None:
     (b"GET", "/api/sign-in-throttle", Access.ADMIN),
     (b"GET", "/admin/delivery", Access.ADMIN),
     (b"GET", "/admin/terminals/", Access.ADMIN),
+    (b"POST", "/metrics", Access.ANYONE),
+    (b"HEAD", "/api/session", Access.ANYONE),
+    (b"GET", "/coverage", Access.READER),
+    (b"GET", "/playback", Access.READER),
+    (b"GET", "/api/coverage", Access.READER),
+    (b"GET", "/api/events", Access.READER),
+    (b"POST", "/api/events", Access.EDITOR),
+    (b"POST", "/editor", Access.EDITOR),
+    (b"OPTIONS", "/api/terminals", Access.ADMIN),
+    (b"HEAD", "/admin/users", Access.ADMIN),
 ])
 def test_paths_map_to_levels(method: bytes, path: str, level: Access) -> None:
     """Each kind of path needs the level the access policy documents."""
@@ -88,6 +98,19 @@ def test_ambiguous_paths_are_refused_outright(path: str) -> None:
 def test_the_bad_segment_is_named() -> None:
     with pytest.raises(BadPath, match="'%74erminals'"):
         route_segments(twisted_segments("/api/%2574erminals"))
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("/api/%ff", "путь не в UTF-8"),
+    ("/x/%2e%2e/y", "недопустимый сегмент пути: '..'"),
+    ("/api//routes", "недопустимый сегмент пути: ''"),
+    ("/api/a%3Bb", "недопустимый символ ';' в сегменте пути 'a;b'"),
+])
+def test_a_refused_path_is_explained_in_russian(path: str, message: str) -> None:
+    """The 400 answer says exactly what is wrong with the path."""
+    with pytest.raises(BadPath) as refused:
+        route_segments(twisted_segments(path))
+    assert str(refused.value) == message
 
 
 @pytest.mark.parametrize("path", ["/api", "/api/nothing", "/secret", "/apix/terminals",

@@ -1,74 +1,11 @@
-"""The access gate over in-memory HTTP: raw request bytes in, the status a visitor gets out.
-
-No database and no socket: sessions come from a table of tokens, and the site is a small tree
-with the real rule table's paths, each answering 200 "served" when reached.
-"""
+"""The access gate over in-memory HTTP (``tests.gate_rig``): who gets through, in any spelling."""
 
 from __future__ import annotations
 
 import pytest
-from twisted.internet.defer import Deferred, succeed
 from twisted.internet.testing import StringTransport
-from twisted.web.resource import Resource
-from twisted.web.server import Site
 
-from db.users import Session, User
-from maps.auth import AdminOnly, AuthGate
-
-SESSIONS = {
-    "tok-admin": Session(User(1, "boss", "admin"), "csrf-admin"),
-    "tok-disp": Session(User(2, "disp", "dispatcher"), "csrf-disp"),
-    "tok-aud": Session(User(3, "aud", "auditor"), "csrf-aud"),
-    "tok-odd": Session(User(4, "odd", "superuser"), "csrf-odd"),
-}
-TOKENS = {"admin": "tok-admin", "dispatcher": "tok-disp", "auditor": "tok-aud",
-          "superuser": "tok-odd"}
-
-
-class Served(Resource):
-    isLeaf = True
-
-    def render(self, request: object) -> bytes:
-        return b"served"
-
-
-def find_session(token: str) -> Deferred[Session | None]:
-    return succeed(SESSIONS.get(token))
-
-
-def site(anonymous_read: bool) -> Site:
-    root, api, admin = Resource(), Resource(), Resource()
-    root.putChild(b"", Served())
-    root.putChild(b"api", api)
-    root.putChild(b"static", Served())
-    root.putChild(b"login", Served())
-    root.putChild(b"admin", AdminOnly(admin))
-    admin.putChild(b"terminals", Served())
-    for name in (b"vehicles", b"routes", b"marks", b"session"):
-        api.putChild(name, Served())
-    api.putChild(b"terminals", AdminOnly(Served()))
-    return Site(AuthGate(root, find_session, anonymous_read=anonymous_read))
-
-
-def call(method: str, path: str, role: str | None = None, *, csrf: str | None = None,
-         anonymous_read: bool = False) -> tuple[int, bytes]:
-    """The status and body the gate's site answers to one raw HTTP/1.0 request."""
-    headers = [f"{method} {path} HTTP/1.0", "Host: city"]
-    if role is not None:
-        headers.append(f"Cookie: gd_session={TOKENS[role]}")
-    if csrf is not None:
-        headers.append(f"X-CSRF-Token: {csrf}")
-    headers.append("Content-Length: 0")
-    transport = StringTransport()
-    protocol = site(anonymous_read).buildProtocol(None)
-    protocol.makeConnection(transport)
-    protocol.dataReceived(("\r\n".join(headers) + "\r\n\r\n").encode())
-    status_line, _, rest = transport.value().partition(b"\r\n")
-    return int(status_line.split()[1]), rest.partition(b"\r\n\r\n")[2]
-
-
-def csrf_of(role: str) -> str:
-    return SESSIONS[TOKENS[role]].csrf_token
+from tests.gate_rig import call, csrf_of, site
 
 
 @pytest.mark.parametrize(("role", "status"), [
@@ -150,3 +87,13 @@ def test_refusals_under_api_are_json_and_say_why_in_russian() -> None:
     assert "только администратору".encode() in body and body.startswith(b"{")
     status, body = call("GET", "/admin/terminals", "auditor")
     assert status == 403 and b"<!doctype html>" in body
+
+
+def test_twisteds_own_not_found_is_answered_in_russian() -> None:
+    status, body = call("GET", "/api/storms/7", "admin")
+    assert status == 404 and body.startswith(b"{") and "Нет такой".encode() in body
+    status, body = call("GET", "/playback/nothing", "admin")
+    assert status == 404 and b"<!doctype html>" in body and "Нет такой".encode() in body
+    assert b"No Such Resource" not in body
+    status, body = call("GET", "/playback/nothing", anonymous_read=True)  # no session lookup
+    assert status == 404 and "Нет такой".encode() in body

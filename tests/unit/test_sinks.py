@@ -2,49 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from twisted.internet.defer import Deferred, fail, succeed
 from twisted.internet.task import Clock
 
 from db.pool import StorageRefused, StorageUnavailable
 from db.positions import FixRow
-from egts_server.model import DeviceKey, Position
 from egts_server.sinks import BatchingWriter
-
-T0 = datetime(2026, 1, 15, 8, 0, tzinfo=UTC)
-
-
-def row(n: int, protocol: str = "egts") -> FixRow:
-    p = Position(device=DeviceKey(protocol, "1"), fix_time=T0, latitude=50.5 + n * 1e-4,
-                 longitude=137.0, valid=True, speed_kmh=10.0, course_deg=90.0)
-    return FixRow(1, 1, T0, p)
-
-
-class ManualStore:
-    """Each store call returns a Deferred the test fires by hand."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[list[FixRow], Deferred[int]]] = []
-
-    def __call__(self, rows: list[FixRow]) -> Deferred[int]:
-        d: Deferred[int] = Deferred()
-        self.calls.append((rows, d))
-        return d
-
-
-class Producer:
-    def __init__(self) -> None:
-        self.paused = False
-
-    def pauseProducing(self) -> None:  # noqa: N802
-        self.paused = True
-
-    def resumeProducing(self) -> None:  # noqa: N802
-        self.paused = False
-
-    def stopProducing(self) -> None:  # noqa: N802
-        pass
+from tests.writer_rig import ManualStore, Producer, row
 
 
 def test_submission_fires_only_after_commit() -> None:

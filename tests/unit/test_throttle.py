@@ -107,3 +107,55 @@ def test_memory_stays_bounded_under_a_flood_of_logins() -> None:
     clock.now += 601.0
     throttle.failed("late", "10.9.9.9")
     assert len(throttle._keys) == 2  # everything idle past the window is gone
+
+
+def test_a_first_failure_makes_nobody_wait_whatever_the_clock() -> None:
+    """Below the limit no attempt waits, even with a clock that starts at zero."""
+    clock = Clock()
+    clock.now = 0.0
+    throttle = SignInThrottle(clock, ThrottlePolicy(per_login=2))
+    throttle.failed("disp", "10.0.0.1")
+    assert throttle.retry_after("disp", "10.0.0.1") is None
+    assert throttle.throttled() == []
+
+
+def test_a_success_without_failures_is_fine() -> None:
+    throttle = SignInThrottle(Clock())
+    throttle.succeeded("disp", "10.0.0.1")
+    assert throttle.retry_after("disp", "10.0.0.1") is None
+
+
+def test_a_wait_ends_exactly_when_announced() -> None:
+    """At the end of the wait the key is no longer listed or waited for."""
+    clock = Clock()
+    throttle = SignInThrottle(clock, ThrottlePolicy(per_login=1, per_address=100))
+    throttle.failed("disp", "10.0.0.1")
+    assert throttle.retry_after("disp", "10.0.0.1") == 30
+    clock.now += 30.0
+    assert throttle.throttled() == [] and throttle.retry_after("disp", "10.0.0.1") is None
+
+
+def test_equal_waits_list_the_address_first_then_logins_in_order() -> None:
+    """Admins read ties by address, the address-wide entry before its logins, logins sorted."""
+    throttle = SignInThrottle(Clock(), ThrottlePolicy(per_login=1, per_address=3))
+    for login in ("Zulu", "Alpha", "Mike"):
+        throttle.failed(login, "10.0.0.1")
+    listed = throttle.throttled()
+    assert [t.login for t in listed] == [None, "Alpha", "Mike", "Zulu"]
+    assert {t.retry_after_s for t in listed} == {30}
+
+
+def test_past_the_cap_the_longest_idle_keys_are_forgotten_first() -> None:
+    """With max_tracked keys held, a new failure evicts the oldest keys and keeps exactly the
+    cap: the newest counts survive, the oldest start again from zero."""
+    throttle = SignInThrottle(Clock(), ThrottlePolicy(per_login=2, per_address=100,
+                                                      max_tracked=4))
+    throttle.failed("a", "10.0.0.1")  # keys (a, .1) and (*, .1)
+    throttle.failed("b", "10.0.0.2")  # keys (b, .2) and (*, .2): the cap
+    throttle.failed("c", "10.0.0.3")  # (a, .1) and (*, .1) are forgotten
+    throttle.failed("b", "10.0.0.2")
+    throttle.failed("c", "10.0.0.3")
+    assert throttle.retry_after("b", "10.0.0.2") == 30
+    assert throttle.retry_after("c", "10.0.0.3") == 30
+    throttle.failed("a", "10.0.0.1")  # its first failure was forgotten: this is the first
+    assert throttle.retry_after("a", "10.0.0.1") is None
