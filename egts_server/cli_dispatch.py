@@ -278,6 +278,8 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     report = storm_report(storm, result, now)
     with connect(settings) as conn, conn.cursor() as cur:
         saved = coverage_db.save_result(cur, result_document(result), storm_id=storm.id)
+        act = coverage_db.get_act(cur, saved)
+    assert act is not None
     progress.phase(f"sealed as act {saved}")
     if args.format == "csv":
         text = storm_csv(report)
@@ -289,7 +291,8 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         if prefix is None:
             here = Path(args.output).resolve().parent if args.output else Path.cwd()
             prefix = os.path.relpath(VENDOR_DIR, here)
-        text = render_storm_report(report, assets_prefix=prefix)
+        text = render_storm_report(report, assets_prefix=prefix,
+                                   seal=(saved, act["content_hash"]))
     out = _out(args.output)
     try:
         out.write(text)

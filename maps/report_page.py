@@ -136,15 +136,26 @@ def _map(report: StormReport) -> folium.Map:
     return fmap
 
 
-def render_storm_report(report: StormReport, *, assets_prefix: str = DEFAULT_PREFIX) -> str:
-    """The whole act as one HTML document that loads nothing from outside ``assets_prefix``."""
+def _seal(report: StormReport, seal: tuple[int, str] | None) -> str:
+    versions = ", ".join(f"№ {rc.route.id} — версия {rc.route.version}"
+                         for rc in report.result.routes)
+    sealed = (f"Акт № {seal[0]} запечатан, sha256 его данных: <code>{_e(seal[1])}</code>. "
+              if seal else "")
+    return f"<p>{sealed}Маршруты в версиях: {_e(versions) or '—'}.</p>"
+
+
+def render_storm_report(report: StormReport, *, assets_prefix: str = DEFAULT_PREFIX,
+                        seal: tuple[int, str] | None = None) -> str:
+    """The whole act as one HTML document that loads nothing from outside ``assets_prefix``;
+    ``seal`` is the stored act's (id, content hash)."""
     fmap = _map(report)
     root = fmap.get_root()
     assert isinstance(root, Figure)  # a new Map always sits in its own Figure
     root.header.add_child(folium.Element(f"<style>{_STYLE}</style>"), name="gd_report_style")
     root.header.add_child(folium.Element(f"<title>{_e(report.storm.name)}: акт</title>"),
                           name="gd_report_title")
-    body = (f"<div class=gd-report>{_header(report)}{_contractors(report)}{_act(report)}"
+    body = (f"<div class=gd-report>{_header(report)}{_seal(report, seal)}"
+            f"{_contractors(report)}{_act(report)}"
             f"<h2>Карта</h2>{_legend()}</div>")
     root.html.add_child(folium.Element(body), name="gd_report_head", index=0)
     localize(root, prefix=assets_prefix)

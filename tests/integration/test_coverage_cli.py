@@ -139,6 +139,8 @@ def test_storm_report_csv_and_offline_html(city: dict[str, int], dsn: str, tmp_p
     scripts = re.findall(r'<script src="([^"]+)"', html)
     assert scripts and all((page.parent / s).is_file() for s in scripts)
     assert "ул. Ленина" in html
+    assert re.search(r"Акт № 2 запечатан, sha256 его данных: <code>[0-9a-f]{64}</code>", html)
+    assert f"№ {city['driven']} — версия 1" in html
 
 
 def test_report_for_a_missing_storm_fails(city: dict[str, int],
