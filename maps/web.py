@@ -14,13 +14,6 @@ from twisted.web.resource import NoResource, Resource
 from twisted.web.server import Request, Site
 from twisted.web.static import File
 
-from egts_server.config import (
-    AuthSettings,
-    GtfsRtSettings,
-    MapSettings,
-    PublicSettings,
-    SiteSettings,
-)
 from maps.acts_api import ActsResource
 from maps.api import Health, VehiclesResource
 from maps.audit_api import AuditResource
@@ -37,6 +30,13 @@ from maps.password_pool import PasswordPool
 from maps.public_map import render_public_map
 from maps.public_site import PublicFeed, PublicOptions, PublicSite
 from maps.routes_api import RoutesResource
+from maps.settings import (
+    AuthSettings,
+    GtfsRtSettings,
+    MapSettings,
+    PublicSettings,
+    SiteSettings,
+)
 from maps.sign_in import LoginPage, LogoutPage, SessionInfo, ThrottledSignIns
 from maps.storms_api import StormsResource
 from maps.terminals_api import TerminalsResource

@@ -143,7 +143,9 @@ def from_database(routes: list[Route], fixes: FixArrays, infos: dict[int, Vehicl
     from maps.coverage_api import route_bbox
 
     repo = Path(__file__).resolve().parents[2]
-    cluster = LocalCluster(repo / "var" / "test-pg" / "data", 55433,
+    from tests.conftest import TEST_CLUSTER_PORT
+
+    cluster = LocalCluster(repo / "var" / "test-pg" / "data", TEST_CLUSTER_PORT,
                            database="glonass_bench_coverage")
     was_running = cluster.is_initialised() and cluster.is_running()
     cluster.start()

@@ -29,7 +29,7 @@ from db.cluster import LocalCluster
 from db.migrate import migrate
 from db.seed import seed_demo
 from maps.passwords import hash_password
-from tests.conftest import REPO, Served, start_server, stop_server
+from tests.conftest import REPO, TEST_CLUSTER_PORT, Served, start_server, stop_server
 
 DATABASE = "glonass_bench_sign_in"
 READ_GOAL_MS, RSS_GOAL_MIB = 50.0, 5.0
@@ -132,7 +132,8 @@ def main() -> int:
     parser.add_argument("--logins-per-s", type=float, default=20.0)
     parser.add_argument("--cookies", type=int, default=60_000)
     args = parser.parse_args()
-    cluster = LocalCluster(REPO / "var" / "test-pg" / "data", 55433, database=DATABASE)
+    cluster = LocalCluster(REPO / "var" / "test-pg" / "data", TEST_CLUSTER_PORT,
+                           database=DATABASE)
     dsn = prepare(cluster)
     with tempfile.TemporaryDirectory() as tmp:
         served = start_server(dsn, Path(tmp), "[auth]\nanonymous_read = true\n")

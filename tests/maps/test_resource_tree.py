@@ -9,9 +9,9 @@ from twisted.enterprise import adbapi
 from twisted.internet.testing import MemoryReactorClock
 from twisted.web.resource import Resource
 
-from egts_server.config import MapSettings
 from maps.access import RULES, Access, rule_for
 from maps.auth import AdminOnly, AuthGate
+from maps.settings import MapSettings
 from maps.web import make_site
 
 
