@@ -1,4 +1,4 @@
-"""Reads for dispatch (fixes as columns, the vehicle registry) and stored coverage results.
+"""Reads for dispatch (fixes as columns, the vehicle registry) and sealed coverage acts.
 
 Fixes are read with a binary ``COPY`` straight into numpy: a city day is over a million rows,
 and a Python tuple per row would cost more than the whole coverage computation. Every column
@@ -17,12 +17,14 @@ from typing import Any, Final
 
 import numpy as np
 
+from dispatch.acts import act_route_versions, content_hash
 from dispatch.equipment import VehicleInfo
 from dispatch.fixes import FixArrays
 
 __all__ = [
     "BBox",
     "fixes_for_coverage",
+    "get_act",
     "latest_result",
     "save_result",
     "vehicle_infos",
@@ -113,17 +115,35 @@ def vehicle_infos(cur: Any) -> dict[int, VehicleInfo]:
 
 
 def save_result(cur: Any, document: dict[str, Any], *, storm_id: int | None = None) -> int:
-    """Store a serialised result (``dispatch.coverage_json.result_document``); returns its id."""
+    """Seal a serialised result (``dispatch.coverage_json.result_document``) as an act: stored
+    with the route versions it used and the hash of its canonical JSON; returns its id. The
+    table refuses any later UPDATE or DELETE (``0011_route_versions.sql``)."""
+    stored = json.loads(json.dumps(document, ensure_ascii=False))  # as jsonb will give it back
     cur.execute("""
         INSERT INTO coverage_results (computed_at, window_from, window_to, storm_id, route_ids,
-                                      parameters, summary, result)
-        VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id""",
-                (document["computed_at"], document["from"], document["to"], storm_id,
-                 [r["route"]["id"] for r in document["routes"]],
-                 json.dumps(document["parameters"]), json.dumps(document["totals"]),
-                 json.dumps(document, ensure_ascii=False)))
+                                      parameters, summary, result, route_versions, content_hash)
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id""",
+                (stored["computed_at"], stored["from"], stored["to"], storm_id,
+                 [r["route"]["id"] for r in stored["routes"]],
+                 json.dumps(stored["parameters"]), json.dumps(stored["totals"]),
+                 json.dumps(stored, ensure_ascii=False),
+                 json.dumps(act_route_versions(stored)), content_hash(stored)))
     new_id: int = cur.fetchone()[0]
     return new_id
+
+
+def get_act(cur: Any, act_id: int) -> dict[str, Any] | None:
+    """A stored act: its id, storm, hash as sealed, whether the document still matches it
+    (None: stored before results were sealed), the route versions and the document itself."""
+    cur.execute("SELECT id, storm_id, content_hash, route_versions, result"
+                " FROM coverage_results WHERE id = %s", (act_id,))
+    row = cur.fetchone()
+    if row is None:
+        return None
+    found_id, storm_id, sealed_hash, versions, document = row
+    return {"id": found_id, "storm_id": storm_id, "content_hash": sealed_hash,
+            "intact": None if sealed_hash is None else sealed_hash == content_hash(document),
+            "route_versions": versions, "document": document}
 
 
 def latest_result(cur: Any, *, storm_id: int) -> dict[str, Any] | None:

@@ -23,7 +23,8 @@ def public_marks(cur: Any) -> list[dict[str, Any]]:
     """Public marks that are still in force."""
     cur.execute("""
         SELECT layer, status, text, valid_to, ST_AsGeoJSON(geom, 6)::json FROM marks
-        WHERE public AND status <> 'resolved' AND (valid_to IS NULL OR valid_to > now())
+        WHERE deleted_at IS NULL AND public AND status <> 'resolved'
+              AND (valid_to IS NULL OR valid_to > now())
         ORDER BY id""")
     keys = ("layer", "status", "text", "valid_to", "geometry")
     return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]

@@ -72,7 +72,7 @@ def routes(cur: Any) -> list[dict[str, Any]]:
     cur.execute("""
         SELECT id, name, ST_AsGeoJSON(geom, 7)::json, treatment, priority, passes_required,
                direction, half_width_m, contractor, properties, updated_at
-        FROM routes ORDER BY priority, id""")
+        FROM routes WHERE deleted_at IS NULL ORDER BY priority, id""")
     keys = ("id", "name", "geometry", "treatment", "priority", "passes_required", "direction",
             "half_width_m", "contractor", "properties", "updated_at")
     return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
@@ -83,7 +83,8 @@ def marks(cur: Any, *, public_only: bool = False) -> list[dict[str, Any]]:
     cur.execute("""
         SELECT id, layer, ST_AsGeoJSON(geom, 7)::json, status, text, valid_from, valid_to,
                public, updated_at
-        FROM marks WHERE public OR NOT %s ORDER BY id""", (public_only,))
+        FROM marks WHERE deleted_at IS NULL AND (public OR NOT %s) ORDER BY id""",
+                (public_only,))
     keys = ("id", "layer", "geometry", "status", "text", "valid_from", "valid_to", "public",
             "updated_at")
     return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]

@@ -3,12 +3,17 @@
 Validation is the domain's (``Route.__post_init__``); this module only moves validated values
 in and out, in the caller's transaction. Geometry goes in as WKT in WGS-84 and comes out as
 coordinate lists (7 decimals, about 1 cm).
+
+A delete is soft (``deleted_at``, ``deleted_by``) and :func:`restore_route` undoes it; every
+change coverage depends on makes a new version (triggers of ``0011_route_versions.sql``).
+Which version judges a time window is decided in one place, :func:`routes_for_window`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from dispatch.routes import Route
@@ -18,17 +23,29 @@ __all__ = [
     "get_route",
     "insert_route",
     "list_routes",
+    "restore_route",
     "route_rows",
+    "route_versions",
+    "routes_by_version",
+    "routes_for_window",
     "update_route",
     "upsert_routes",
 ]
 
 _COLUMNS = """id, name, ST_AsGeoJSON(geom, 7)::json, treatment, priority, passes_required,
               direction, half_width_m, assigned_vehicles, contractor, properties,
-              created_at, updated_at, ST_Length(geom::geography)"""
+              created_at, updated_at, ST_Length(geom::geography), version, deleted_at,
+              deleted_by"""
 _KEYS = ("id", "name", "geometry", "treatment", "priority", "passes_required", "direction",
          "half_width_m", "assigned_vehicles", "contractor", "properties", "created_at",
-         "updated_at", "length_m")
+         "updated_at", "length_m", "version", "deleted_at", "deleted_by")
+_VERSION_COLUMNS = """v.route_id, v.name, ST_AsGeoJSON(v.geom, 7)::json, v.treatment, v.priority,
+                      v.passes_required, v.direction, v.half_width_m, v.assigned_vehicles,
+                      v.contractor, r.properties, v.valid_from, v.valid_to,
+                      ST_Length(v.geom::geography), v.version, v.changed_by"""
+_VERSION_KEYS = ("id", "name", "geometry", "treatment", "priority", "passes_required",
+                 "direction", "half_width_m", "assigned_vehicles", "contractor", "properties",
+                 "valid_from", "valid_to", "length_m", "version", "changed_by")
 
 
 def _wkt(route: Route) -> str:
@@ -41,20 +58,23 @@ def _values(route: Route) -> tuple[Any, ...]:
             json.dumps(dict(route.properties), ensure_ascii=False))
 
 
-def route_rows(cur: Any, route_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
-    """Routes as GeoJSON-ready dicts (what ``/api/routes`` serves), by priority then id."""
-    if route_ids is None:
-        cur.execute(f"SELECT {_COLUMNS} FROM routes ORDER BY priority, id")
-    else:
-        cur.execute(f"SELECT {_COLUMNS} FROM routes WHERE id = ANY(%s) ORDER BY priority, id",
-                    (list(route_ids),))
-    rows = []
-    for row in cur.fetchall():
-        item = dict(zip(_KEYS, row, strict=True))
-        item["assigned_vehicles"] = list(item["assigned_vehicles"] or [])
-        item["length_m"] = round(float(item["length_m"]), 1)
-        rows.append(item)
-    return rows
+def route_rows(cur: Any, route_ids: Sequence[int] | None = None, *,
+               deleted: bool = False) -> list[dict[str, Any]]:
+    """Routes as GeoJSON-ready dicts (what ``/api/routes`` serves), by priority then id: the
+    live ones, or with ``deleted`` those in the bin."""
+    cur.execute(f"SELECT {_COLUMNS} FROM routes"
+                " WHERE (deleted_at IS NOT NULL) = %(deleted)s"
+                " AND (%(ids)s::bigint[] IS NULL OR id = ANY(%(ids)s))"
+                " ORDER BY priority, id",
+                {"deleted": deleted, "ids": None if route_ids is None else list(route_ids)})
+    return [_dict(_KEYS, row) for row in cur.fetchall()]
+
+
+def _dict(keys: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
+    item = dict(zip(keys, row, strict=True))
+    item["assigned_vehicles"] = list(item["assigned_vehicles"] or [])
+    item["length_m"] = round(float(item["length_m"]), 1)
+    return item
 
 
 def row_to_route(row: dict[str, Any]) -> Route:
@@ -65,7 +85,7 @@ def row_to_route(row: dict[str, Any]) -> Route:
         passes_required=row["passes_required"], direction=row["direction"],
         half_width_m=float(row["half_width_m"]),
         assigned_vehicles=tuple(row["assigned_vehicles"]), contractor=row["contractor"],
-        properties=row["properties"] or {})
+        properties=row["properties"] or {}, version=row["version"])
 
 
 def list_routes(cur: Any, route_ids: Sequence[int] | None = None) -> list[Route]:
@@ -92,15 +112,70 @@ def update_route(cur: Any, route_id: int, route: Route) -> bool:
         UPDATE routes SET name = %s, geom = ST_GeomFromText(%s, 4326), treatment = %s,
                priority = %s, passes_required = %s, direction = %s, half_width_m = %s,
                assigned_vehicles = %s, contractor = %s, properties = %s, updated_at = now()
-        WHERE id = %s""", (*_values(route), route_id))
+        WHERE id = %s AND deleted_at IS NULL""", (*_values(route), route_id))
     updated: bool = cur.rowcount == 1
     return updated
 
 
 def delete_route(cur: Any, route_id: int) -> bool:
-    cur.execute("DELETE FROM routes WHERE id = %s", (route_id,))
+    """Move a live route to the bin, naming the transaction's audit actor as who did it."""
+    cur.execute("UPDATE routes SET deleted_at = now(),"
+                " deleted_by = nullif(current_setting('glonass.audit_login', true), '')"
+                " WHERE id = %s AND deleted_at IS NULL", (route_id,))
     deleted: bool = cur.rowcount == 1
     return deleted
+
+
+def restore_route(cur: Any, route_id: int) -> bool:
+    """Bring a route back from the bin, with the version it had when it was deleted."""
+    cur.execute("UPDATE routes SET deleted_at = NULL, deleted_by = NULL"
+                " WHERE id = %s AND deleted_at IS NOT NULL", (route_id,))
+    restored: bool = cur.rowcount == 1
+    return restored
+
+
+def route_versions(cur: Any, route_id: int) -> list[dict[str, Any]]:
+    """Every version of a route (live or deleted), oldest first, with its validity."""
+    cur.execute(f"SELECT {_VERSION_COLUMNS} FROM route_versions v"
+                " JOIN routes r ON r.id = v.route_id WHERE v.route_id = %s ORDER BY v.version",
+                (route_id,))
+    return [_dict(_VERSION_KEYS, row) for row in cur.fetchall()]
+
+
+def routes_for_window(cur: Any, start: datetime, end: datetime,
+                      route_ids: Sequence[int] | None = None, *,
+                      live_only: bool = False) -> list[Route]:
+    """The routes that judge the window ``[start, end]``, each as the version in force at
+    ``end``.
+
+    The first version of a route also stands for the time before it was drawn: routes are
+    often drawn after the work (a new contract, a street added after the storm) and the fixes
+    do not depend on when a line was drawn. A route in the bin since before ``start`` is left
+    out; one deleted within the window keeps the version it had (deletion makes no version),
+    unless ``live_only`` (a map of now shows no route from the bin).
+    """
+    cur.execute(f"SELECT {_VERSION_COLUMNS} FROM route_versions v"
+                " JOIN routes r ON r.id = v.route_id"
+                " WHERE (r.deleted_at IS NULL"
+                "        OR (NOT %(live)s AND r.deleted_at > %(start)s))"
+                " AND (v.valid_from <= %(end)s OR v.version = 1)"
+                " AND (v.valid_to IS NULL OR v.valid_to > %(end)s)"
+                " AND (%(ids)s::bigint[] IS NULL OR r.id = ANY(%(ids)s))"
+                " ORDER BY v.priority, v.route_id",
+                {"start": start, "end": end, "live": live_only,
+                 "ids": None if route_ids is None else list(route_ids)})
+    return [row_to_route(_dict(_VERSION_KEYS, row)) for row in cur.fetchall()]
+
+
+def routes_by_version(cur: Any, versions: Sequence[tuple[int, int]]) -> list[Route]:
+    """The given (route id, version) pairs as routes, as an act names them."""
+    cur.execute(f"SELECT {_VERSION_COLUMNS} FROM route_versions v"
+                " JOIN routes r ON r.id = v.route_id"
+                " JOIN unnest(%s::bigint[], %s::int[]) AS w (id, version)"
+                " ON w.id = v.route_id AND w.version = v.version"
+                " ORDER BY v.priority, v.route_id",
+                ([i for i, _ in versions], [n for _, n in versions]))
+    return [row_to_route(_dict(_VERSION_KEYS, row)) for row in cur.fetchall()]
 
 
 def upsert_routes(cur: Any, routes: Sequence[Route]) -> tuple[list[int], list[int]]:

@@ -34,9 +34,10 @@ def iso(t: float | datetime | None) -> str | None:
 def route_summary(rc: RouteCoverage) -> dict[str, Any]:
     r = rc.route
     return {
-        "route": {"id": r.id, "name": r.name, "treatment": r.treatment, "priority": r.priority,
-                  "passes_required": r.passes_required, "direction": r.direction,
-                  "half_width_m": r.half_width_m, "contractor": r.contractor,
+        "route": {"id": r.id, "version": r.version, "name": r.name, "treatment": r.treatment,
+                  "priority": r.priority, "passes_required": r.passes_required,
+                  "direction": r.direction, "half_width_m": r.half_width_m,
+                  "contractor": r.contractor,
                   "assigned_vehicles": list(r.assigned_vehicles)},
         "length_m": round(rc.length_m, 1), "bin_m": round(rc.bin_m, 2),
         "state_m": dict(rc.state_m), "served_pct": round(rc.served_pct, 2),
@@ -54,7 +55,8 @@ def stretch_feature(rc: RouteCoverage, s: Stretch, result: CoverageResult) -> di
         "id": f"{rc.route.id}:{s.index}",
         "geometry": {"type": "LineString", "coordinates": [list(c) for c in s.coordinates]},
         "properties": {
-            "route_id": rc.route.id, "route_name": rc.route.name, "stretch": s.index,
+            "route_id": rc.route.id, "route_version": rc.route.version,
+            "route_name": rc.route.name, "stretch": s.index,
             "m_from": round(s.m_from, 1), "m_to": round(s.m_to, 1),
             "length_m": round(s.length_m, 1), "state": s.state, "reason": s.reason,
             "passes": {"as_drawn": s.passes[0], "against": s.passes[1]},

@@ -23,7 +23,8 @@ STATE_LABELS: Final = {"served": "убрано", "partial": "частично", 
 REASON_LABELS: Final = {"gap": "разрыв в данных машины над этим участком",
                         "unconfirmed": "проходы машин без датчика оборудования",
                         "offline": "закреплённая техника не выходила на связь"}
-CSV_HEADERS: Final = ("№ маршрута", "Маршрут", "Подрядчик", "Класс", "Участок", "От, м", "До, м",
+CSV_HEADERS: Final = ("№ маршрута", "Маршрут", "Версия маршрута", "Подрядчик", "Класс",
+                      "Участок", "От, м", "До, м",
                       "Длина, м", "Состояние", "Причина", "Проходов по направлению",
                       "Проходов против", "Требуется проходов", "Первый проход",
                       "Последний проход", "Убран", "Техника", "Проходов всего")
@@ -34,13 +35,16 @@ def result_about(result: CoverageResult, zone: tzinfo) -> list[tuple[str, Any]]:
     return [("окно с", local_text(result.window_from, zone)),
             ("окно по", local_text(result.window_to, zone)),
             ("рассчитано", local_text(result.computed_at, zone)),
+            ("версии маршрутов", ", ".join(f"{rc.route.id} v{rc.route.version}"
+                                           for rc in result.routes)),
             *flat_parameters(result.params.to_dict())]
 
 
 def _rows(result: CoverageResult, zone: tzinfo) -> Iterable[list[Any]]:
     for rc in result.routes:
         for s in rc.stretches:
-            yield [rc.route.id, rc.route.name, rc.route.contractor or "", rc.route.priority,
+            yield [rc.route.id, rc.route.name, rc.route.version, rc.route.contractor or "",
+                   rc.route.priority,
                    s.index, round(s.m_from, 1), round(s.m_to, 1), round(s.length_m, 1),
                    STATE_LABELS.get(s.state, s.state),
                    REASON_LABELS.get(s.reason, s.reason) if s.reason else "",

@@ -96,7 +96,7 @@ def route_feature(route: Route, **extra: Any) -> Feature:
         "priority": route.priority, "passes_required": route.passes_required,
         "direction": route.direction, "half_width_m": route.half_width_m,
         "assigned_vehicles": list(route.assigned_vehicles), "contractor": route.contractor,
-        "properties": dict(route.properties), **extra,
+        "properties": dict(route.properties), "version": route.version, **extra,
     }
     return {"type": "Feature", "id": route.id,
             "geometry": {"type": "LineString",

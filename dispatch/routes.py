@@ -63,7 +63,11 @@ Coordinates = tuple[tuple[float, float], ...]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Route:
-    """One clearing route, coordinates in WGS-84 (lon, lat) order as stored and served."""
+    """One clearing route, coordinates in WGS-84 (lon, lat) order as stored and served.
+
+    ``version`` counts the stored changes to what coverage depends on (None: not stored yet),
+    so that a result can say which line and rules it judged.
+    """
 
     id: int | None
     name: str
@@ -76,6 +80,7 @@ class Route:
     assigned_vehicles: tuple[int, ...] = ()
     contractor: str | None = None
     properties: Mapping[str, Any] = field(default_factory=dict)
+    version: int | None = None
 
     def __post_init__(self) -> None:
         where = f"route {self.id}" if self.id is not None else f"route {self.name!r}"
@@ -141,7 +146,7 @@ def route_from_properties(route_id: int | None, coordinates: Coordinates,
         raise RouteError(where, "'name' must be a non-empty string")
     known = {"id", "name", "treatment", "priority", "passes_required", "direction",
              "half_width_m", "assigned_vehicles", "contractor", "length_m", "created_at",
-             "updated_at", "properties"}
+             "updated_at", "properties", "version", "deleted_at", "deleted_by"}
     extra = {k: v for k, v in props.items() if k not in known}
     nested = props.get("properties")
     if isinstance(nested, Mapping):

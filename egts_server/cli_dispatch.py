@@ -1,4 +1,4 @@
-"""``glonass-dispatch routes|coverage|storms|report``: the dispatch side of the console script.
+"""``glonass-dispatch routes|coverage|acts|storms|report``: the dispatch side of the console script.
 
 ``cli.build_parser`` registers these through :func:`add_dispatch_commands`; the work itself is
 in ``dispatch`` (pure) and ``db`` (SQL). Output goes to stdout (or ``--output FILE``), progress
@@ -21,6 +21,7 @@ from typing import Any, TextIO
 from db import coverage as coverage_db
 from db import routes as route_db
 from db import storms as storm_db
+from dispatch.acts import act_diff, act_route_versions, pinned_versions
 from dispatch.coverage import CoverageResult, compute_coverage
 from dispatch.coverage_json import result_document
 from dispatch.coverage_sheets import coverage_csv, coverage_table
@@ -67,14 +68,13 @@ def cmd_routes(args: argparse.Namespace, settings: Settings) -> int:
         return _import(args, settings)
     with connect(settings) as conn, conn.cursor() as cur:
         if args.action == "list":
-            rows = route_db.route_rows(cur)
-            sys.stdout.write(f"{'id':>5}  {'name':<34} {'treatment':<8} {'prio':>4} "
-                             f"{'dir':<8} {'passes':>6} {'width':>5} {'km':>6}  contractor\n")
-            for r in rows:
-                sys.stdout.write(f"{r['id']:>5}  {r['name'][:34]:<34} {r['treatment']:<8} "
-                                 f"{r['priority']:>4} {r['direction']:<8} "
-                                 f"{r['passes_required']:>6} {r['half_width_m']:>5g} "
-                                 f"{r['length_m'] / 1000:>6.2f}  {r['contractor'] or '-'}\n")
+            _list_routes(route_db.route_rows(cur, deleted=args.deleted), args.deleted)
+        elif args.action == "restore":
+            if not route_db.restore_route(cur, args.id):
+                _say(f"glonass-dispatch: no route {args.id} among the deleted "
+                     "(see `routes list --deleted`)")
+                return 1
+            sys.stdout.write(f"route {args.id} restored\n")
         elif args.action == "export":
             document = routes_feature_collection(route_db.list_routes(cur))
             out = _out(args.file)
@@ -87,6 +87,21 @@ def cmd_routes(args: argparse.Namespace, settings: Settings) -> int:
             if args.file:
                 _say(f"exported {len(document['features'])} routes to {args.file}")
     return 0
+
+
+def _list_routes(rows: list[dict[str, Any]], deleted: bool) -> None:
+    sys.stdout.write(f"{'id':>5}  {'name':<34} {'ver':>3} {'treatment':<8} {'prio':>4} "
+                     f"{'dir':<8} {'passes':>6} {'width':>5} {'km':>6}  contractor"
+                     + ("  deleted (by)\n" if deleted else "\n"))
+    for r in rows:
+        sys.stdout.write(f"{r['id']:>5}  {r['name'][:34]:<34} {r['version']:>3} "
+                         f"{r['treatment']:<8} {r['priority']:>4} {r['direction']:<8} "
+                         f"{r['passes_required']:>6} {r['half_width_m']:>5g} "
+                         f"{r['length_m'] / 1000:>6.2f}  {r['contractor'] or '-'}")
+        if deleted:
+            sys.stdout.write(f"  {r['deleted_at'].isoformat(timespec='seconds')}"
+                             f" ({r['deleted_by'] or '-'})")
+        sys.stdout.write("\n")
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
@@ -134,11 +149,14 @@ class _Progress:
 
 def compute_from_db(settings: Settings, start: datetime, end: datetime,
                     route_ids: list[int] | None, progress: _Progress,
-                    params: CoverageParams | None = None) -> CoverageResult:
+                    params: CoverageParams | None = None,
+                    versions: list[tuple[int, int]] | None = None) -> CoverageResult:
+    """Coverage of the window by the routes in force then, or by the given route versions."""
     from maps.coverage_api import route_bbox
 
     with connect(settings) as conn, conn.cursor() as cur:
-        routes = route_db.list_routes(cur, route_ids)
+        routes = (route_db.routes_by_version(cur, versions) if versions is not None
+                  else route_db.routes_for_window(cur, start, end, route_ids))
         if route_ids is not None:
             missing = sorted(set(route_ids) - {r.id for r in routes})
             if missing:
@@ -167,7 +185,7 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
     if args.save:
         with connect(settings) as conn, conn.cursor() as cur:
             saved = coverage_db.save_result(cur, result_document(result))
-        _say(f"stored as coverage result {saved}")
+        _say(f"sealed as act {saved} (see `acts show {saved}`)")
     out = _out(args.output)
     try:
         if args.format == "table":
@@ -184,6 +202,37 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         if out is not sys.stdout:
             out.close()
+    return 0
+
+
+# -- sealed acts ---------------------------------------------------------------------------------
+
+def cmd_acts(args: argparse.Namespace, settings: Settings) -> int:
+    with connect(settings) as conn, conn.cursor() as cur:
+        act = coverage_db.get_act(cur, args.id)
+    if act is None:
+        _say(f"glonass-dispatch: no act {args.id}")
+        return 1
+    sealed = act["document"]
+    if args.action == "show":
+        versions = ", ".join(f"{v['id']} v{v['version']}" for v in act["route_versions"])
+        seal = {True: "intact", False: "DOES NOT MATCH the document",
+                None: "not sealed: stored before results were sealed"}[act["intact"]]
+        sys.stdout.write(f"act {act['id']}: {sealed['from']} .. {sealed['to']}, computed "
+                         f"{sealed['computed_at']}\nsha256 {act['content_hash'] or '-'} "
+                         f"({seal})\nroute versions: {versions or '-'}\n")
+        return 3 if act["intact"] is False else 0
+    try:
+        params: CoverageParams | None = CoverageParams.from_dict(sealed["parameters"])
+    except (TypeError, ValueError):
+        params = None  # parameters of an older release: today's, and the diff shows which
+    recomputed = compute_from_db(
+        settings, datetime.fromisoformat(sealed["from"]), datetime.fromisoformat(sealed["to"]),
+        [r["id"] for r in act_route_versions(sealed)], _Progress(args.quiet), params,
+        versions=pinned_versions(sealed))
+    json.dump(act_diff(sealed, result_document(recomputed)), sys.stdout, ensure_ascii=False,
+              indent=1)
+    sys.stdout.write("\n")
     return 0
 
 
@@ -238,7 +287,9 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     report = storm_report(storm, result, now)
     with connect(settings) as conn, conn.cursor() as cur:
         saved = coverage_db.save_result(cur, result_document(result), storm_id=storm.id)
-    progress.phase(f"stored as coverage result {saved}")
+        act = coverage_db.get_act(cur, saved)
+    assert act is not None
+    progress.phase(f"sealed as act {saved}")
     if args.format == "csv":
         text = storm_csv(report, settings.site.zone)
     else:
@@ -249,7 +300,8 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         if prefix is None:
             here = Path(args.output).resolve().parent if args.output else Path.cwd()
             prefix = os.path.relpath(VENDOR_DIR, here)
-        text = render_storm_report(report, zone=settings.site.zone, assets_prefix=prefix)
+        text = render_storm_report(report, zone=settings.site.zone, assets_prefix=prefix,
+                                   seal=(saved, act["content_hash"]))
     out = _out(args.output)
     try:
         out.write(text)
@@ -263,9 +315,13 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 def add_dispatch_commands(sub: Any) -> None:
     """Register routes, coverage, storms and report on the main parser's subparsers."""
-    routes = sub.add_parser("routes", help="clearing routes: import, export, list (GeoJSON)")
+    routes = sub.add_parser("routes", help="clearing routes: import, export, list, restore")
     routes_sub = routes.add_subparsers(dest="action", required=True)
-    routes_sub.add_parser("list", help="list routes")
+    listing = routes_sub.add_parser("list", help="list routes")
+    listing.add_argument("--deleted", action="store_true",
+                         help="list the deleted routes (restorable) instead")
+    restore = routes_sub.add_parser("restore", help="bring a deleted route back")
+    restore.add_argument("id", type=int, help="route id (see `routes list --deleted`)")
     imp = routes_sub.add_parser("import", help="import a GeoJSON FeatureCollection of "
                                 "LineStrings (a feature with an existing id updates it)")
     imp.add_argument("file")
@@ -290,6 +346,16 @@ def add_dispatch_commands(sub: Any) -> None:
                      help="also store the result with its parameters in the database")
     cov.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
     cov.set_defaults(func=cmd_coverage)
+
+    acts = sub.add_parser("acts", help="sealed coverage acts: show, diff against a recompute")
+    acts_sub = acts.add_subparsers(dest="action", required=True)
+    show = acts_sub.add_parser("show", help="the act's window, hash check and route versions")
+    show.add_argument("id", type=int, help="act id (printed by coverage --save, report)")
+    diff = acts_sub.add_parser("diff", help="recompute the act's window with its route "
+                               "versions and print what changed (JSON)")
+    diff.add_argument("id", type=int)
+    diff.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    acts.set_defaults(func=cmd_acts)
 
     storms = sub.add_parser("storms", help="declare storms and their snowfall end")
     storms_sub = storms.add_subparsers(dest="action", required=True)

@@ -75,6 +75,8 @@ RULES: Final[dict[tuple[str, ...], Rule]] = {
     ("api", "vehicles"): DATA,
     ("api", "routes"): DATA,
     ("api", "coverage"): DATA,
+    ("api", "acts"): DATA,
+    ("api", "evidence"): DATA,
     ("api", "events"): DATA,
     ("api", "marks"): DATA,
     ("api", "storms"): DATA,

@@ -167,15 +167,27 @@ def read_json_object(request: Request) -> dict[str, Any]:
 
 def path_id(request: Request) -> int | None:
     """The integer id after the resource's own path segment (``/api/marks/{id}``), if any."""
-    rest = [p for p in (request.postpath or []) if p]
+    return path_id_and_sub(request, ())[0]
+
+
+def path_id_and_sub(request: Request,
+                    subresources: tuple[str, ...]) -> tuple[int | None, str | None]:
+    """(id, sub-resource) from ``/api/<resource>/{id}[/{sub}]``, each None when absent."""
+    rest = [p.decode("utf-8", "replace") for p in (request.postpath or []) if p]
     if not rest:
-        return None
-    if len(rest) > 1:
+        return None, None
+    if len(rest) > 2 or (len(rest) == 2 and rest[1] not in subresources):
         raise ApiError(404, "no such resource", request.uri.decode("utf-8", "replace"))
     try:
-        return int(rest[0])
+        found = int(rest[0])
     except ValueError as e:
-        raise ApiError(400, "id must be an integer", rest[0].decode("utf-8", "replace")) from e
+        raise ApiError(400, "id must be an integer", rest[0]) from e
+    return found, rest[1] if len(rest) == 2 else None
+
+
+def query_flag(request: Request, name: bytes) -> bool:
+    """A yes/no query argument: ``1``, ``true`` or ``yes`` mean yes."""
+    return (request.args or {}).get(name, [b""])[0] in (b"1", b"true", b"yes")
 
 
 def _fail(request: Request, failure: Failure) -> None:

@@ -7,8 +7,10 @@ threads (``runInteraction``) and the computation in the reactor's thread pool
 
 Results are computed fresh on every request (a pure function of what is stored now), so late
 black-box data shows up on the next request; ``glonass-dispatch coverage --save`` and storm
-reports are what store a result with its parameters. ``?format=csv`` gives the stretches as a
-CSV for a Russian spreadsheet; times without an offset are the city's (``zone``).
+reports are what store a result with its parameters. The routes are the versions that were in
+force then (``db.routes.routes_for_window``), so a line redrawn today does not rewrite last
+week's verdict. ``?format=csv`` gives the stretches as a CSV for a Russian spreadsheet; times
+without an offset are the city's (``zone``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from dispatch.local_time import file_stamp
 from dispatch.parameters import CoverageParams
 from dispatch.routes import Route
 from maps.api import ApiError, JsonResource, Reply, parse_time
+from maps.evidence_api import link_evidence
 
 __all__ = ["CoverageResource", "CoverageService", "EventsResource", "route_bbox"]
 
@@ -62,8 +65,10 @@ def route_bbox(routes: Sequence[Route], margin_m: float = BBOX_MARGIN_M) -> cove
 
 
 def _load(cur: Any, start: datetime, end: datetime, route_ids: Sequence[int] | None,
-          everywhere: bool) -> _Inputs:
-    routes = route_db.list_routes(cur, route_ids)
+          everywhere: bool, versions: Sequence[tuple[int, int]] | None = None,
+          live_only: bool = False) -> _Inputs:
+    routes = (route_db.routes_by_version(cur, versions) if versions is not None
+              else route_db.routes_for_window(cur, start, end, route_ids, live_only=live_only))
     if route_ids is not None and len(routes) != len(set(route_ids)):
         missing = sorted(set(route_ids) - {r.id for r in routes if r.id is not None})
         raise ApiError(404, "no such route", missing)
@@ -85,9 +90,17 @@ class CoverageService:
         self.event_params = event_params or EventParams()
 
     def coverage(self, start: datetime, end: datetime,
-                 route_ids: Sequence[int] | None = None) -> Deferred[CoverageResult]:
-        d: Deferred[_Inputs] = self._pool.runInteraction(_load, start, end, route_ids, False)
-        d.addCallback(lambda inputs: deferToThread(self._coverage, inputs, start, end))
+                 route_ids: Sequence[int] | None = None, *,
+                 versions: Sequence[tuple[int, int]] | None = None,
+                 params: CoverageParams | None = None,
+                 live_only: bool = False) -> Deferred[CoverageResult]:
+        """The window judged by the routes in force then (only those not in the bin, with
+        ``live_only``), or by the given route versions (as a sealed act names them) and
+        parameters."""
+        d: Deferred[_Inputs] = self._pool.runInteraction(_load, start, end, route_ids, False,
+                                                         versions, live_only)
+        d.addCallback(lambda inputs: deferToThread(self._coverage, inputs, start, end,
+                                                   params or self.params))
         return d  # type: ignore[return-value]
 
     def events(self, start: datetime, end: datetime) -> Deferred[list[Event]]:
@@ -95,9 +108,10 @@ class CoverageService:
         d.addCallback(lambda inputs: deferToThread(self._events, inputs, start, end))
         return d  # type: ignore[return-value]
 
-    def _coverage(self, inputs: _Inputs, start: datetime, end: datetime) -> CoverageResult:
+    def _coverage(self, inputs: _Inputs, start: datetime, end: datetime,
+                  params: CoverageParams) -> CoverageResult:
         return compute_coverage(inputs.routes, inputs.fixes, inputs.vehicles,
-                                window=(start, end), now=self._clock(), params=self.params)
+                                window=(start, end), now=self._clock(), params=params)
 
     def _events(self, inputs: _Inputs, start: datetime, end: datetime) -> list[Event]:
         return find_events(inputs.fixes, inputs.routes, inputs.vehicles, window=(start, end),
@@ -155,7 +169,7 @@ class CoverageResource(JsonResource):
         start, end = window_of(request, self._clock, zone)
         d = self._service.coverage(start, end, _route_ids(request))
         if (request.args or {}).get(b"format", [b""])[0] != b"csv":
-            return d.addCallback(result_document)
+            return d.addCallback(lambda result: link_evidence(result_document(result)))
         name = f"coverage-{file_stamp(start, zone)}-{file_stamp(end, zone)}.csv"
         return d.addCallback(lambda result: Reply(200, coverage_csv(result, zone),
                                                   "text/csv; charset=utf-8", name))
@@ -166,7 +180,7 @@ def route_coverage(service: CoverageService, clock: Clock, request: Request,
     """``GET /api/routes/{id}/coverage`` (mounted by ``maps.routes_api``)."""
     start, end = window_of(request, clock, service.zone)
     d = service.coverage(start, end, [route_id])
-    return d.addCallback(route_document, route_id)
+    return d.addCallback(lambda result: link_evidence(route_document(result, route_id)))
 
 
 def event_feature(event: Event, vehicles: dict[int, str]) -> dict[str, Any]:

@@ -1,6 +1,8 @@
 """``/api/marks`` and ``/api/marks/{id}``: map marks by layer, created and closed on the map.
 
 A validity time (``valid_from``, ``valid_to``) without an offset is the city's wall time.
+DELETE moves a mark to the bin (``GET /api/marks?deleted=true`` lists it, with who deleted it
+and when); ``POST /api/marks/{id}/restore`` brings it back.
 """
 
 from __future__ import annotations
@@ -16,12 +18,8 @@ from db import marks as store
 from dispatch.marks import LAYERS, MarkError, parse_mark
 from maps import geojson
 from maps.actor import on_behalf_of
-from maps.api import ApiError, JsonResource, Reply, path_id, read_json
+from maps.api import ApiError, JsonResource, Reply, path_id, path_id_and_sub, query_flag, read_json
 from maps.auth import current_login
-
-
-def _flag(request: Request, name: bytes) -> bool:
-    return (request.args or {}).get(name, [b""])[0] in (b"1", b"true", b"yes")
 
 
 def _checked(feature: Any, zone: tzinfo, existing: Any = None) -> Any:
@@ -32,7 +30,8 @@ def _checked(feature: Any, zone: tzinfo, existing: Any = None) -> Any:
 
 
 class MarksResource(JsonResource):
-    """GET list (``?layer=&public=1&active=1``) or one; POST create; PUT update; DELETE."""
+    """GET list (``?layer=&public=1&active=1&deleted=1``) or one; POST create (or restore);
+    PUT update; DELETE."""
 
     def __init__(self, pool: adbapi.ConnectionPool, zone: tzinfo) -> None:
         super().__init__()
@@ -47,13 +46,18 @@ class MarksResource(JsonResource):
         if layer is not None and layer not in LAYERS:
             raise ApiError(400, f"unknown layer {layer!r}", sorted(LAYERS))
         rows: Deferred[list[dict[str, Any]]] = self._pool.runInteraction(
-            store.list_marks, layer=layer, public_only=_flag(request, b"public"),
-            active_only=_flag(request, b"active"))
+            store.list_marks, layer=layer, public_only=query_flag(request, b"public"),
+            active_only=query_flag(request, b"active"), deleted=query_flag(request, b"deleted"))
         return rows.addCallback(lambda found: geojson.feature_collection(
             [geojson.row_feature(r) for r in found]))
 
     def post(self, request: Request) -> Deferred[Any]:
-        if path_id(request) is not None:
+        mark_id, sub = path_id_and_sub(request, ("restore",))
+        if mark_id is not None and sub == "restore":
+            restored: Deferred[Any] = self._pool.runInteraction(
+                on_behalf_of(request, _restore), mark_id)
+            return restored.addCallback(geojson.row_feature)
+        if mark_id is not None:
             raise ApiError(405, "POST to /api/marks, PUT to /api/marks/{id}")
         mark = _checked(read_json(request), self._zone)
         d: Deferred[dict[str, Any]] = self._pool.runInteraction(
@@ -91,6 +95,13 @@ def _get_or_404(cur: Any, mark_id: int) -> dict[str, Any]:
     row = store.get_mark(cur, mark_id)
     if row is None:
         raise ApiError(404, "no such mark", mark_id)
+    return row
+
+
+def _restore(cur: Any, mark_id: int) -> dict[str, Any]:
+    row = store.restore_mark(cur, mark_id)
+    if row is None:
+        raise ApiError(404, "no such mark in the bin", mark_id)
     return row
 
 

@@ -107,7 +107,8 @@ class PublicFeed:
         self._rebuilding = True
         start = now - timedelta(hours=self._options.service_window_h)
         parts = self._pool.runInteraction(read_public_parts, now, self._options.vehicle_delay_s)
-        d = gatherResults([parts, self._coverage.coverage(start, now)], consumeErrors=True)
+        d = gatherResults([parts, self._coverage.coverage(start, now, live_only=True)],
+                          consumeErrors=True)
         d.addCallback(lambda results: public_map_document(now, self._options, results[0],
                                                           results[1]))
         d.addCallbacks(self._built, self._failed, callbackArgs=(now,))

@@ -187,11 +187,20 @@ def _tools(links: ActLinks) -> str:
             '<button type="button" onclick="window.print()">Печать</button></nav>')
 
 
+def _seal(report: StormReport, seal: tuple[int, str] | None) -> str:
+    versions = ", ".join(f"№ {rc.route.id} — версия {rc.route.version}"
+                         for rc in report.result.routes)
+    sealed = (f"Акт № {seal[0]} запечатан, sha256 его данных: <code>{_e(seal[1])}</code>. "
+              if seal else "")
+    return f"<p>{sealed}Маршруты в версиях: {_e(versions) or '—'}.</p>"
+
+
 def render_storm_report(report: StormReport, *, zone: tzinfo,
-                        assets_prefix: str = DEFAULT_PREFIX,
-                        links: ActLinks | None = None) -> str:
+                        assets_prefix: str = DEFAULT_PREFIX, links: ActLinks | None = None,
+                        seal: tuple[int, str] | None = None) -> str:
     """The whole act as one HTML document that loads nothing from outside ``assets_prefix``;
-    with ``links`` (the served page) it starts with the bar of actions."""
+    with ``links`` (the served page) it starts with the bar of actions; ``seal`` is the
+    stored act's (id, content hash)."""
     fmap = _map(report, zone)
     root = fmap.get_root()
     assert isinstance(root, Figure)  # a new Map always sits in its own Figure
@@ -199,8 +208,8 @@ def render_storm_report(report: StormReport, *, zone: tzinfo,
     root.header.add_child(folium.Element(f"<title>{_e(report.storm.name)}: акт</title>"),
                           name="gd_report_title")
     tools = "" if links is None else _tools(links)
-    body = (f"{tools}<div class=gd-report>{_header(report, zone)}{_contractors(report)}"
-            f"{_act(report, zone)}<h2>Карта</h2>{_legend()}</div>")
+    body = (f"{tools}<div class=gd-report>{_header(report, zone)}{_seal(report, seal)}"
+            f"{_contractors(report)}{_act(report, zone)}<h2>Карта</h2>{_legend()}</div>")
     root.html.add_child(folium.Element(body), name="gd_report_head", index=0)
     localize(root, prefix=assets_prefix)
     page: str = root.render()

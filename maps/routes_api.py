@@ -1,9 +1,12 @@
 """``/api/routes``: clearing routes as GeoJSON Features, and each route's coverage.
 
 - ``GET /api/routes``: FeatureCollection of every route (``?download=1``: as a file to import
-  elsewhere); ``POST``: one Feature, or a FeatureCollection to import many at once;
+  elsewhere; ``?deleted=true``: the routes in the bin, with who deleted them and when);
+  ``POST``: one Feature, or a FeatureCollection to import many at once;
 - ``GET|PUT|DELETE /api/routes/{id}``: one route; PUT merges the given properties (and the
-  geometry, if sent) into the stored route;
+  geometry, if sent) into the stored route; DELETE moves it to the bin;
+- ``POST /api/routes/{id}/restore``: back from the bin;
+- ``GET /api/routes/{id}/versions``: every version with its validity interval;
 - ``GET /api/routes/{id}/coverage?from=&to=``: that route's stretches (``maps.coverage_api``).
 
 A feature that cannot be a route (not a LineString, zero length, a bad property) is refused
@@ -33,26 +36,18 @@ from dispatch.route_geojson import (
 from dispatch.routes import RouteError
 from maps import geojson
 from maps.actor import on_behalf_of
-from maps.api import ApiError, JsonResource, Reply, read_json
+from maps.api import ApiError, JsonResource, Reply, path_id_and_sub, query_flag, read_json
 from maps.coverage_api import CoverageService, route_coverage
 
 __all__ = ["RoutesResource"]
 
 Clock = Callable[[], datetime]
+_SUBRESOURCES = ("coverage", "versions", "restore")
 
 
 def _path(request: Request) -> tuple[int | None, str | None]:
     """(route id, sub-resource) from what follows ``/api/routes``."""
-    rest = [p.decode("utf-8", "replace") for p in (request.postpath or []) if p]
-    if not rest:
-        return None, None
-    if len(rest) > 2 or (len(rest) == 2 and rest[1] != "coverage"):
-        raise ApiError(404, "no such resource", request.uri.decode("utf-8", "replace"))
-    try:
-        route_id = int(rest[0])
-    except ValueError as e:
-        raise ApiError(400, "route id must be an integer", rest[0]) from e
-    return route_id, rest[1] if len(rest) == 2 else None
+    return path_id_and_sub(request, _SUBRESOURCES)
 
 
 def _refused(error: RouteError) -> ApiError:
@@ -111,6 +106,25 @@ def _one(cur: Any, route_id: int) -> dict[str, Any]:
     return rows[0]
 
 
+def _restore(cur: Any, route_id: int) -> dict[str, Any]:
+    if not store.restore_route(cur, route_id):
+        raise ApiError(404, "no such route in the bin", route_id)
+    return _one(cur, route_id)
+
+
+def _versions(cur: Any, route_id: int) -> dict[str, Any]:
+    rows = store.route_versions(cur, route_id)
+    if not rows:
+        raise ApiError(404, "no such route", route_id)
+    return geojson.feature_collection([_version_feature(r) for r in rows])
+
+
+def _version_feature(row: dict[str, Any]) -> dict[str, Any]:
+    feature = geojson.row_feature(row)
+    feature["id"] = f"{row['id']}:{row['version']}"
+    return feature
+
+
 class RoutesResource(JsonResource):
     """The route list, single routes and their coverage."""
 
@@ -123,11 +137,17 @@ class RoutesResource(JsonResource):
         route_id, sub = _path(request)
         if route_id is not None and sub == "coverage":
             return route_coverage(self._service, self._clock, request, route_id)
-        if route_id is not None:
+        if route_id is not None and sub == "versions":
+            versions: Deferred[dict[str, Any]] = self._pool.runInteraction(_versions, route_id)
+            return versions
+        if route_id is not None and sub is None:
             one: Deferred[dict[str, Any]] = self._pool.runInteraction(_one, route_id)
             return one.addCallback(_feature)
-        rows: Deferred[list[dict[str, Any]]] = self._pool.runInteraction(store.route_rows)
-        download = (request.args or {}).get(b"download", [b""])[0] in (b"1", b"true")
+        if route_id is not None:
+            raise ApiError(405, "POST /api/routes/{id}/restore")
+        rows: Deferred[list[dict[str, Any]]] = self._pool.runInteraction(
+            store.route_rows, deleted=query_flag(request, b"deleted"))
+        download = query_flag(request, b"download")
 
         def collection(found: list[dict[str, Any]]) -> Any:
             body = geojson.feature_collection([_feature(r) for r in found])
@@ -140,7 +160,12 @@ class RoutesResource(JsonResource):
         return rows.addCallback(collection)
 
     def post(self, request: Request) -> Deferred[Any]:
-        if _path(request) != (None, None):
+        route_id, sub = _path(request)
+        if route_id is not None and sub == "restore":
+            restored: Deferred[dict[str, Any]] = self._pool.runInteraction(
+                on_behalf_of(request, _restore), route_id)
+            return restored.addCallback(_feature)
+        if (route_id, sub) != (None, None):
             raise ApiError(405, "POST to /api/routes, PUT to /api/routes/{id}")
         body = read_json(request)
         parsed = _parse_body(body)

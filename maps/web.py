@@ -13,12 +13,14 @@ from twisted.web.resource import NoResource, Resource
 from twisted.web.server import Request, Site
 from twisted.web.static import File
 
+from maps.acts_api import ActsResource
 from maps.api import Health, VehiclesResource
 from maps.audit_api import AuditResource
 from maps.audit_page import render_audit_page
 from maps.auth import AdminOnly, AuthGate, session_lookup
 from maps.coverage_api import CoverageResource, CoverageService, EventsResource
 from maps.delivery import DeliveryPage
+from maps.evidence_api import EvidenceResource
 from maps.gtfs_rt import GtfsRealtime
 from maps.live_map import render_live_map
 from maps.marks_api import MarksResource
@@ -98,6 +100,8 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     coverage = CoverageService(pool, clock, zone)  # routes CRUD, coverage, events, storm acts
     api.putChild(b"routes", RoutesResource(pool, coverage, clock))
     api.putChild(b"coverage", CoverageResource(coverage, clock))
+    api.putChild(b"acts", ActsResource(pool, coverage))
+    api.putChild(b"evidence", EvidenceResource(pool, zone))
     api.putChild(b"events", EventsResource(coverage, pool, clock))
     public = public or PublicSettings()
     options = PublicOptions(public.vehicle_delay_s, public.coordinate_decimals,

@@ -127,7 +127,7 @@ class CoverageApp(PageScript):
     )
 
     def __init__(self, *, config: dict[str, Any], asset_prefix: str) -> None:
-        super().__init__(scripts=["coverage_map"], styles=["coverage_map"],
+        super().__init__(scripts=["coverage_evidence", "coverage_map"], styles=["coverage_map"],
                          asset_prefix=asset_prefix)
         self._name = "CoverageApp"
         self.config = config

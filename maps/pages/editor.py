@@ -108,6 +108,14 @@ def _mark_form() -> str:
     )
 
 
+def _bin(kind: str, title: str) -> str:
+    """A folded list of what was deleted, each with a restore button (``editor_bin.js``)."""
+    return (f'<details class="gd-bin" data-bin="{kind}"><summary>{title}: '
+            '<span data-bin-count>…</span></summary>'
+            '<div class="gd-note" data-bin-note hidden role="status"></div>'
+            f'<ul class="gd-list" data-bin-list aria-label="{title}"></ul></details>')
+
+
 def side_panel_html(element_id: str) -> str:
     """The editor's side panel: a tab for routes, one for marks, each a list and a form."""
     layers = [(m.layer, m.label) for m in MARK_STYLES]
@@ -131,6 +139,7 @@ def side_panel_html(element_id: str) -> str:
         слева под инструментом рисования.</p>
       <div class="gd-scroll"><ul class="gd-list" data-route-list role="listbox"
         aria-label="Маршруты"></ul></div>
+      {_bin("routes", "Удалённые маршруты")}
     </section>
     <section data-route-editor hidden>
       <h2 data-route-title>Новый маршрут</h2>
@@ -159,6 +168,7 @@ def side_panel_html(element_id: str) -> str:
       </div>
       <div class="gd-scroll"><ul class="gd-list" data-mark-list role="listbox"
         aria-label="Отметки"></ul></div>
+      {_bin("marks", "Удалённые отметки")}
     </section>
     <section data-mark-editor hidden>
       <h2 data-mark-title>Новая отметка</h2>
@@ -181,8 +191,8 @@ class EditorApp(PageScript):
     """The side panel and the script that connects Leaflet.draw, the forms and the API.
 
     Added after the ``Draw`` control, so ``editor.js`` and its tabs (``editor_routes.js``,
-    ``editor_marks.js``) load after ``leaflet.draw.js`` (``editor.js`` sets Leaflet.draw's
-    texts to Russian) and its ``draw:created`` handler runs after folium's.
+    ``editor_marks.js``, ``editor_bin.js``) load after ``leaflet.draw.js`` (``editor.js`` sets
+    Leaflet.draw's texts to Russian) and its ``draw:created`` handler runs after folium's.
     """
 
     _template = Template(
@@ -204,7 +214,8 @@ class EditorApp(PageScript):
 
     def __init__(self, *, draw: Draw, routes: folium.FeatureGroup, config: dict[str, Any],
                  asset_prefix: str) -> None:
-        super().__init__(scripts=["editor_routes", "editor_marks", "editor"], styles=["editor"],
+        super().__init__(scripts=["editor_routes", "editor_marks", "editor_bin", "editor"],
+                         styles=["editor"],
                          asset_prefix=asset_prefix)
         self._name = "EditorApp"
         self.draw, self.routes, self.config = draw, routes, config

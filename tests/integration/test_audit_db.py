@@ -73,7 +73,9 @@ def test_a_change_is_recorded_with_the_actor_and_both_rows(conn: Any) -> None:
     delete, update, create = found
     assert (update.before["text"], update.after["text"]) == ("скользко", "посыпано")
     assert update.after["geom"]["type"] == "Point"
-    assert (delete.before["text"], delete.after) == ("посыпано", None)
+    assert (delete.before["deleted_at"], delete.after["text"], delete.after["deleted_by"]) == \
+        (None, "посыпано", "ivanova")
+    assert delete.after["deleted_at"] is not None
     assert (create.before, create.after["text"]) == (None, "скользко")
 
 

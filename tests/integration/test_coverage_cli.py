@@ -8,6 +8,7 @@ import json
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg2
 import pytest
@@ -24,6 +25,19 @@ WINDOW = ["--from", (T0 - timedelta(minutes=5)).isoformat(),
           "--to", (T0 + timedelta(hours=2)).isoformat()]
 
 
+def store_drive(cur: Any, vehicle_id: int, drive: Drive, black_box: bool = False,
+                terminal_id: int = 1) -> None:
+    rows = [FixRow(terminal_id=terminal_id, vehicle_id=vehicle_id, received_at=f.fix_time,
+                   position=Position(device=DeviceKey("egts", "7"), fix_time=f.fix_time,
+                                     latitude=f.latitude, longitude=f.longitude,
+                                     valid=True, speed_kmh=f.speed_kmh,
+                                     course_deg=f.course_deg, inputs=f.inputs,
+                                     black_box=black_box))
+            for f in drive.fixes()]
+    ensure_partitions(cur, months_of(rows))
+    insert_positions(cur, rows)
+
+
 @pytest.fixture()
 def city(dsn: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Two streets, one plough (blade on input 1) that drove the first both ways."""
@@ -35,14 +49,7 @@ def city(dsn: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
                     " ('КДМ 007', 'plow', 'МУП', '{\"input\": 1, \"tool\": \"blade\"}')"
                     " RETURNING id")
         vehicle_id = cur.fetchone()[0]
-        rows = [FixRow(terminal_id=1, vehicle_id=vehicle_id, received_at=f.fix_time,
-                       position=Position(device=DeviceKey("egts", "7"), fix_time=f.fix_time,
-                                         latitude=f.latitude, longitude=f.longitude,
-                                         valid=True, speed_kmh=f.speed_kmh,
-                                         course_deg=f.course_deg, inputs=f.inputs))
-                for f in drive.fixes()]
-        ensure_partitions(cur, months_of(rows))
-        insert_positions(cur, rows)
+        store_drive(cur, vehicle_id, drive)
         driven = route_db.insert_route(cur, street(0, ((0.0, 0.0), (1000.0, 0.0)),
                                                    name="ул. Ленина", contractor="МУП"))
         idle = route_db.insert_route(cur, street(0, ((0.0, 400.0), (1000.0, 400.0)),
@@ -83,6 +90,7 @@ def test_coverage_other_formats_for_one_route(city: dict[str, int], fmt: str,
         assert {r["Состояние"] for r in rows} == {"убрано"}
         assert all(r["Маршрут"] == "ул. Ленина" and r["Последний проход"].endswith("(+10:00)")
                    for r in rows)
+        assert {r["Версия маршрута"] for r in rows} == {"1"}
     else:
         document = json.loads(captured.out)
         assert document["type"] == "FeatureCollection" and "parameters" in document
@@ -93,7 +101,7 @@ def test_coverage_save_stores_the_result_with_its_parameters(
         city: dict[str, int], dsn: str, capsys: pytest.CaptureFixture[str]) -> None:
     """--save keeps the result and the parameters it was computed with."""
     assert main(["coverage", "--all", *WINDOW, "--save", "-q", "-o", "/dev/null"]) == 0
-    assert "stored as coverage result" in capsys.readouterr().err
+    assert "sealed as act 1" in capsys.readouterr().err
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute("SELECT parameters ->> 'engine', cardinality(route_ids)"
                     " FROM coverage_results")
@@ -126,7 +134,7 @@ def test_unknown_route_is_an_error(city: dict[str, int],
     assert "no such route: 9999" in capsys.readouterr().err
 
 
-def test_storm_report_csv_and_offline_html(city: dict[str, int], tmp_path: Path,
+def test_storm_report_csv_and_offline_html(city: dict[str, int], dsn: str, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     """A declared storm's act comes out as CSV and as an HTML page that works offline."""
     assert main(["storms", "declare", "Метель", "--start",
@@ -144,12 +152,18 @@ def test_storm_report_csv_and_offline_html(city: dict[str, int], tmp_path: Path,
     assert main(["report", "storm", str(storm_id), "--format", "csv", "-q"]) == 0
     text = capsys.readouterr().out
     about, table = text.removeprefix("\ufeff").split("\r\n\r\n")
-    assert dict(csv.reader(io.StringIO(about), delimiter=";"))["начало"] == (
+    about_rows = dict(csv.reader(io.StringIO(about), delimiter=";"))
+    assert about_rows["начало"] == (
         "14.01.2026 11:00 (+10:00)")
     rows = {r["Маршрут"]: r for r in csv.DictReader(io.StringIO(table), delimiter=";")}
     assert rows["ул. Ленина"]["Итог"] == "в норматив"
     assert rows["ул. Мира"]["Норматив, ч"] == "10"
     assert rows["ул. Мира"]["Итог"] == "просрочено"
+    assert about_rows["версии маршрутов"] == f"{city['driven']} v1, {city['idle']} v1"
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT storm_id, content_hash IS NOT NULL FROM coverage_results")
+        assert cur.fetchall() == [(storm_id, True)]  # the storm's act, sealed
+    conn.close()
 
     page = tmp_path / "acts" / "storm.html"
     page.parent.mkdir()
@@ -159,6 +173,8 @@ def test_storm_report_csv_and_offline_html(city: dict[str, int], tmp_path: Path,
     scripts = re.findall(r'<script src="([^"]+)"', html)
     assert scripts and all((page.parent / s).is_file() for s in scripts)
     assert "ул. Ленина" in html and "Начало: 14.01.2026 11:00 (+10:00)" in html
+    assert re.search(r"Акт № 2 запечатан, sha256 его данных: <code>[0-9a-f]{64}</code>", html)
+    assert f"№ {city['driven']} — версия 1" in html
 
 
 def test_storm_declared_with_local_times_lists_them_as_typed(

@@ -146,6 +146,8 @@
             {sticky: true, direction: 'top', offset: [0, -10], className: 'gd-tooltip'});
           hit.on('mouseover', function () { line.setStyle({weight: lk.weight + 3}); });
           hit.on('mouseout', function () { line.setStyle({weight: lk.weight}); });
+          hit.bindPopup(function () { return global.GlonassCoverageEvidence.popup(p, T); },
+            {maxWidth: 420});
           hit.on('click', function () { selectRoute(p.route_id, false); });
           [casing, line, hit].forEach(function (l) { group.addLayer(l); });
           var key = String(p.route_id);

@@ -4,7 +4,8 @@
  *   GlonassEditor.start(config, map, routesGroup, drawControl, sidePanel)
  *
  * This file holds what the two tabs share (tabs, notes, field errors, two-click delete, who may
- * edit) and routes Leaflet.draw's events; editor_routes.js and editor_marks.js are the tabs.
+ * edit) and routes Leaflet.draw's events; editor_routes.js and editor_marks.js are the tabs,
+ * editor_bin.js the deleted routes and marks of both.
  * Validation is the server's: its 400 answers name the field, and the message is shown next
  * to that field. Writes carry the CSRF token from /api/session (GlonassPages.sendJSON).
  */
@@ -148,6 +149,7 @@
       failure: failure, drawing: drawing, isSaved: isSaved};
     var routes = ed.routes = global.GlonassEditorRoutes(ed);
     var marks = ed.marks = global.GlonassEditorMarks(ed);
+    var bin = ed.bin = global.GlonassEditorBin(ed);
 
     /* A new line from the toolbar becomes a draft route; a line or area started by the marks
        panel becomes a draft mark instead (folium's own handler has already put it into the
@@ -199,7 +201,7 @@
       }
     }
 
-    P.session().then(applyAccess);
+    P.session().then(applyAccess).then(bin.refresh);
     routes.load();
     marks.load();
     routes.loadVehicles();

@@ -243,6 +243,7 @@
         marksGroup.removeLayer(layer);
         q('[data-mark-editor]').hidden = true;
         renderMarkList();
+        ed.bin.refresh();
       }, function (err) { failure(markNote, err, 'Отметка'); });
     }
 

@@ -1,11 +1,12 @@
 /*
  * glonass-dispatch: the routes tab of the editor (maps/static/js/editor.js starts it).
  *
- *   GlonassEditorRoutes(editor) -> {load, loadVehicles, close, created}
+ *   GlonassEditorRoutes(editor) -> {load, loadVehicles, close, created, render, status}
  *
  * folium's Draw control (Leaflet.draw) draws polylines into `routesGroup`, which also holds the
  * saved routes, so its edit and delete tools work on both; this sends GeoJSON to /api/routes
  * (POST new, PUT changed, DELETE) and keeps the list, the form and the line styles in step.
+ * The delete tool's confirmation and the bin of deleted routes are editor_bin.js.
  */
 (function (global) {
   'use strict';
@@ -169,7 +170,7 @@
       var meta = q('[data-route-meta]');
       meta.textContent = 'Длина линии ' + P.km(P.groundLength(layer.getLatLngs())) +
         (isSaved(layer) && p.updated_at ? ' · изменён ' + T.format(p.updated_at) : '') +
-        (isSaved(layer) ? ' · № ' + layer.feature.id : '');
+        (isSaved(layer) ? ' · № ' + layer.feature.id + ', версия ' + p.version : '');
     }
 
     function number(input) {
@@ -289,6 +290,8 @@
       P.sendJSON('DELETE', config.routesUrl + '/' + layer.feature.id).then(function () {
         routesGroup.removeLayer(layer);
         closeRouteEditor();
+        status('ok', 'Маршрут удалён. Восстановить — в списке «Удалённые».');
+        ed.bin.refresh();
       }, function (err) { failure(routeNote, err, 'Маршрут'); });
     }
 
@@ -339,27 +342,6 @@
       });
     });
 
-    map.on(L.Draw.Event.DELETED, function (e) {
-      var calls = [];
-      e.layers.eachLayer(function (layer) {
-        if (!isSaved(layer)) { return; }
-        calls.push(P.sendJSON('DELETE', config.routesUrl + '/' + layer.feature.id)
-          .catch(function (err) {
-            if (err.status !== 404) {
-              routesGroup.addLayer(layer);
-              throw err;
-            }
-          }));
-      });
-      Promise.all(calls).then(function () {
-        if (calls.length) { status('ok', 'Удалено маршрутов: ' + calls.length + '.'); }
-        renderRouteList();
-      }, function (err) {
-        status('error', 'Маршрут не удалён (' + (err.message || err) + ').');
-        renderRouteList();
-      });
-    });
-
     /* A line on the routes tab above the list, for results of toolbar actions. */
     var toolbarNote = el('div', 'gd-note');
     toolbarNote.hidden = true;
@@ -404,7 +386,7 @@
     routeForm.addEventListener('submit', function (e) { e.preventDefault(); saveRoute(); });
 
     return {load: loadRoutes, loadVehicles: loadVehicles, close: closeRouteEditor,
-      created: created};
+      created: created, render: renderRouteList, status: status};
   }
 
   global.GlonassEditorRoutes = attach;
