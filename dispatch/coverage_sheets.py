@@ -36,7 +36,8 @@ def result_about(result: CoverageResult, zone: tzinfo) -> list[tuple[str, Any]]:
             ("окно по", local_text(result.window_to, zone)),
             ("рассчитано", local_text(result.computed_at, zone)),
             ("версии маршрутов", ", ".join(f"{rc.route.id} v{rc.route.version}"
-                                           for rc in result.routes)),
+                                           for rc in result.routes
+                                           if rc.route.version is not None) or "не сохранены"),
             *flat_parameters(result.params.to_dict())]
 
 

@@ -102,10 +102,12 @@ def test_csv_opens_in_a_russian_spreadsheet_one_row_per_stretch() -> None:
     assert tuple(rows[0]) == CSV_HEADERS
     assert len(rows) - 1 == sum(len(rc.stretches) for rc in result.routes)
     served = result.route(1).stretches[0]
-    assert rows[1][:9] == ["1", "street 1", "ООО «А»", "2", "0", "0", "1000", "1000", "убрано"]
-    assert rows[1][14] == local_text(served.last_service, VLADIVOSTOK)
-    assert rows[1][14].endswith(" (+10:00)")
-    assert rows[2][8] == "не убрано" and rows[2][13:16] == ["", "", ""]
+    assert rows[1][:10] == ["1", "street 1", "", "ООО «А»", "2", "0", "0", "1000", "1000",
+                            "убрано"]
+    assert rows[1][15] == local_text(served.last_service, VLADIVOSTOK)
+    assert rows[1][15].endswith(" (+10:00)")
+    assert rows[2][9] == "не убрано" and rows[2][14:17] == ["", "", ""]
+    assert pairs["версии маршрутов"] == "не сохранены"  # routes made here, never stored
 
 
 def test_table_has_one_line_per_route_with_local_times() -> None:

@@ -163,7 +163,8 @@ def test_writes_over_http_are_in_the_trail_with_who_and_values(served: Served,
                               ("create", "создание"))]
     delete, update, create = trail["entries"]
     assert (update["before"]["text"], update["after"]["text"]) == ("скользко", "посыпано")
-    assert (create["before"], delete["after"]) == (None, None)
+    assert create["before"] is None
+    assert (delete["before"]["deleted_at"], delete["after"]["deleted_by"]) == (None, "ivanova")
 
     [disabled] = api(served, "GET", "/api/audit?kind=user&who=boss", admin)[1]["entries"]
     assert (disabled["object_id"], disabled["kind_label"], disabled["before"]["disabled"],
@@ -192,7 +193,7 @@ BAD_FILTERS = [
      "to: время в формате ISO 8601, например 2026-12-05T08:00", "to"),
     ("from=2026-12-05T10:00&to=2026-12-05T09:00", "from: должно быть раньше to", "from"),
     ("kind=table", "kind: одно из route, mark, storm, vehicle, terminal, terminal_command, "
-                   "user, session", "kind"),
+                   "user, session, coverage_act", "kind"),
     ("limit=0", "limit: целое от 1 до 10000", "limit"),
     ("limit=%C2%B2", "limit: целое от 1 до 10000", "limit"),
 ]

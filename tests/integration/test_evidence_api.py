@@ -80,7 +80,7 @@ def test_a_pass_links_to_its_fixes_as_geojson_and_csv(module_server: SignedIn) -
     assert text.startswith("\ufeffВремя фиксации;Время поступления;")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert len(rows) == 1 + run["fixes"]
-    assert rows[1][0].endswith("+10:00") and rows[1][10] == "работает"
+    assert rows[1][0].endswith("(+10:00)") and rows[1][10] == "работает"
     assert rows[1][12:16] == ["egts:1007", "КДМ 007", "А123ВС27", "'=МУП"]
 
     fetch(served, "/api/evidence?vehicle=999&" + WINDOW, status=404)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import psycopg2
 import psycopg2.errors
@@ -137,7 +138,7 @@ def test_a_deleted_mark_is_in_the_bin_only_and_comes_back(conn: Any) -> None:
     feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [137.0, 50.55]},
                "properties": {"layer": "road_state", "text": "гололёд"}}
     with conn, conn.cursor() as cur:
-        mark_id = marks.create_mark(cur, parse_mark(feature), "ivanova")["id"]
+        mark_id = marks.create_mark(cur, parse_mark(feature, ZoneInfo("Asia/Vladivostok")), "ivanova")["id"]
     with conn, conn.cursor() as cur:
         audit.act_as(cur, DISPATCHER)
         assert marks.delete_mark(cur, mark_id)
