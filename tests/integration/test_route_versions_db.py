@@ -138,7 +138,8 @@ def test_a_deleted_mark_is_in_the_bin_only_and_comes_back(conn: Any) -> None:
     feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [137.0, 50.55]},
                "properties": {"layer": "road_state", "text": "гололёд"}}
     with conn, conn.cursor() as cur:
-        mark_id = marks.create_mark(cur, parse_mark(feature, ZoneInfo("Asia/Vladivostok")), "ivanova")["id"]
+        mark = parse_mark(feature, ZoneInfo("Asia/Vladivostok"))
+        mark_id = marks.create_mark(cur, mark, "ivanova")["id"]
     with conn, conn.cursor() as cur:
         audit.act_as(cur, DISPATCHER)
         assert marks.delete_mark(cur, mark_id)
