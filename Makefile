@@ -63,6 +63,7 @@ fuzz: $(STAMP)
 	$(BIN)/python tests/fuzz/fuzz_egts.py -max_total_time=600 var/fuzz/egts
 	$(BIN)/python tests/fuzz/fuzz_ndtp.py -max_total_time=600
 	$(BIN)/python tests/fuzz/fuzz_ndtp.py --nis -max_total_time=600
+	$(BIN)/python tests/fuzz/fuzz_wialon.py -max_total_time=600
 
 screenshots: $(STAMP) postgis chromium
 	$(BIN)/python -m tests.tools.screenshots

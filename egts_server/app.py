@@ -32,6 +32,7 @@ from egts_server.net.ndtp import NdtpFactory
 from egts_server.net.nis import NisResource
 from egts_server.net.protocol import EgtsFactory
 from egts_server.net.service import ListenerService
+from egts_server.net.wialon import WialonFactory
 from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics
 from egts_server.sinks import BatchingWriter
@@ -159,6 +160,10 @@ class Application(MultiService):
                                             counter=counter, metrics=self.metrics,
                                             archive=archive("ndtp"))
             listen(self.ndtp_factory, settings.ndtp)
+        if settings.wialon.enabled:
+            listen(WialonFactory(self.writer, admit, clock, limits, reactor=reactor,
+                                 counter=counter, metrics=self.metrics, archive=archive("wialon"),
+                                 passwords=settings.wialon.passwords), settings.wialon)
         if intake_worker:  # an extra intake process (net.workers): telemetry and /metrics only
             self.http = TCPServer(settings.http.port + intake_worker,
                                   Site(MetricsResource(self.metrics_text,

@@ -21,6 +21,9 @@ from egts_server.cli_users import add_user_commands
 from egts_server.config import ConfigError, Settings, load_settings
 from egts_server.database import connect
 
+#: Protocols a terminal can be registered under (DESIGN.md's terminal identifiers).
+TERMINAL_PROTOCOLS = ("egts", "ndtp", "nis", "wialon", "teltonika", "osmand")
+
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
@@ -216,12 +219,13 @@ def build_parser() -> argparse.ArgumentParser:
     term_sub = term.add_subparsers(dest="action", required=True)
     term_sub.add_parser("list", help="list terminals")
     add = term_sub.add_parser("add", help="register a terminal")
-    add.add_argument("protocol", choices=("egts", "ndtp", "nis"))
-    add.add_argument("identifier", help="EGTS TID (or IMEI), NDTP device id, NIS ObjectID")
+    add.add_argument("protocol", choices=TERMINAL_PROTOCOLS)
+    add.add_argument("identifier", help="EGTS TID (or IMEI), NDTP device id, NIS ObjectID, "
+                                        "Wialon IPS id, Teltonika IMEI, OsmAnd id")
     add.add_argument("--imei")
     add.add_argument("--vehicle", type=int, help="vehicle id the terminal is fitted to")
     rm = term_sub.add_parser("remove", help="remove a terminal")
-    rm.add_argument("protocol", choices=("egts", "ndtp", "nis"))
+    rm.add_argument("protocol", choices=TERMINAL_PROTOCOLS)
     rm.add_argument("identifier")
     add_command_commands(term_sub)
     term.set_defaults(func=cmd_terminals)

@@ -64,6 +64,18 @@ class NdtpSettings(ListenerSettings):
 
 
 @dataclass(frozen=True, slots=True)
+class WialonSettings(ListenerSettings):
+    """Wialon IPS 1.1/2.0 listener. ``accounts`` maps a tracker id to the *name* of the
+    environment variable holding its password (checked only for ids listed here)."""
+
+    enabled: bool = False
+    port: int = 20332
+    accounts: Mapping[str, str] = field(default_factory=dict)
+    passwords: Mapping[str, str] = field(default_factory=dict, repr=False,
+                                         metadata={"environment": True})
+
+
+@dataclass(frozen=True, slots=True)
 class NisSettings:
     """NIS SOAP ``PutCoord`` intake at ``POST /nis`` on the HTTP port.
 
@@ -169,6 +181,7 @@ class Settings:
     intake: IntakeSettings = field(default_factory=IntakeSettings)
     egts: ListenerSettings = field(default_factory=ListenerSettings)
     ndtp: NdtpSettings = field(default_factory=NdtpSettings)
+    wialon: WialonSettings = field(default_factory=WialonSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     nis: NisSettings = field(default_factory=NisSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -260,6 +273,8 @@ def load_settings(
             settings, database=dataclasses.replace(settings.database, url=url)
         )
     settings = _with_nis_passwords(settings, environ)
+    settings = dataclasses.replace(settings, wialon=dataclasses.replace(
+        settings.wialon, passwords=_passwords(settings.wialon.accounts, "wialon", environ)))
     settings = _with_upstream_descriptions(settings, environ)
     _validate(settings)
     return settings
@@ -270,14 +285,21 @@ def _with_nis_passwords(settings: Settings, environ: Mapping[str, str]) -> Setti
     nis = settings.nis
     if not nis.enabled or not nis.accounts:
         return settings
+    passwords = _passwords(nis.accounts, "nis", environ)
+    return dataclasses.replace(settings, nis=dataclasses.replace(nis, passwords=passwords))
+
+
+def _passwords(accounts: Mapping[str, str], section: str,
+               environ: Mapping[str, str]) -> dict[str, str]:
+    """Each account's password, read from the environment variable the account names."""
     passwords = {}
-    for login, variable in nis.accounts.items():
+    for login, variable in accounts.items():
         password = environ.get(variable)
         if not password:
-            raise ConfigError(f"nis.accounts.{login}: environment variable {variable} "
+            raise ConfigError(f"{section}.accounts.{login}: environment variable {variable} "
                               "(the password) is not set")
         passwords[login] = password
-    return dataclasses.replace(settings, nis=dataclasses.replace(nis, passwords=passwords))
+    return passwords
 
 
 def _with_upstream_descriptions(settings: Settings, environ: Mapping[str, str]) -> Settings:
@@ -338,6 +360,7 @@ def _validate_retranslator(r: RetranslatorSettings, stale_after_s: float) -> Non
 
 def _validate(s: Settings) -> None:
     for key, port in (("egts.port", s.egts.port), ("ndtp.port", s.ndtp.port),
+                      ("wialon.port", s.wialon.port),
                       ("http.port", s.http.port),
                       ("database.embedded.port", s.database.embedded.port)):
         if not 0 <= port <= 65535:
@@ -350,6 +373,7 @@ def _validate(s: Settings) -> None:
                           ("intake.processes", i.processes),
                           ("egts.backlog", s.egts.backlog),
                           ("ndtp.backlog", s.ndtp.backlog),
+                          ("wialon.backlog", s.wialon.backlog),
                           ("intake.idle_timeout_s", i.idle_timeout_s),
                           ("intake.login_timeout_s", i.login_timeout_s),
                           ("intake.stall_timeout_s", i.stall_timeout_s),
