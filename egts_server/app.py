@@ -30,6 +30,7 @@ from egts_server.net.limits import ConnectionCounter, IntakeLimits, effective_ma
 from egts_server.net.loop_lag import LoopLag
 from egts_server.net.ndtp import NdtpFactory
 from egts_server.net.nis import NisResource
+from egts_server.net.osmand import OsmandResource
 from egts_server.net.protocol import EgtsFactory
 from egts_server.net.service import ListenerService
 from egts_server.net.wialon import WialonFactory
@@ -192,6 +193,10 @@ class Application(MultiService):
                               command_ttl_s=settings.commands.default_ttl_s)
         self.http = TCPServer(settings.http.port, self.site, interface=settings.http.host,
                               reactor=reactor)
+        if settings.osmand.enabled:
+            TCPServer(settings.osmand.port,
+                      Site(OsmandResource(self.writer, admit, clock, self.metrics)),
+                      interface=settings.osmand.host, reactor=reactor).setServiceParent(self)
 
     def stopService(self) -> Deferred[None]:  # noqa: N802
         Service.stopService(self)

@@ -76,6 +76,15 @@ class WialonSettings(ListenerSettings):
 
 
 @dataclass(frozen=True, slots=True)
+class OsmandSettings:
+    """OsmAnd / Traccar Client reports over HTTP (phones), on a port of their own."""
+
+    enabled: bool = False
+    host: str = "0.0.0.0"
+    port: int = 5055
+
+
+@dataclass(frozen=True, slots=True)
 class NisSettings:
     """NIS SOAP ``PutCoord`` intake at ``POST /nis`` on the HTTP port.
 
@@ -182,6 +191,7 @@ class Settings:
     egts: ListenerSettings = field(default_factory=ListenerSettings)
     ndtp: NdtpSettings = field(default_factory=NdtpSettings)
     wialon: WialonSettings = field(default_factory=WialonSettings)
+    osmand: OsmandSettings = field(default_factory=OsmandSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     nis: NisSettings = field(default_factory=NisSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -360,7 +370,7 @@ def _validate_retranslator(r: RetranslatorSettings, stale_after_s: float) -> Non
 
 def _validate(s: Settings) -> None:
     for key, port in (("egts.port", s.egts.port), ("ndtp.port", s.ndtp.port),
-                      ("wialon.port", s.wialon.port),
+                      ("wialon.port", s.wialon.port), ("osmand.port", s.osmand.port),
                       ("http.port", s.http.port),
                       ("database.embedded.port", s.database.embedded.port)):
         if not 0 <= port <= 65535:
