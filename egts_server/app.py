@@ -33,6 +33,7 @@ from egts_server.net.nis import NisResource
 from egts_server.net.osmand import OsmandResource
 from egts_server.net.protocol import EgtsFactory
 from egts_server.net.service import ListenerService
+from egts_server.net.teltonika import TeltonikaFactory
 from egts_server.net.wialon import WialonFactory
 from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics
@@ -165,6 +166,10 @@ class Application(MultiService):
             listen(WialonFactory(self.writer, admit, clock, limits, reactor=reactor,
                                  counter=counter, metrics=self.metrics, archive=archive("wialon"),
                                  passwords=settings.wialon.passwords), settings.wialon)
+        if settings.teltonika.enabled:
+            listen(TeltonikaFactory(self.writer, admit, clock, limits, reactor=reactor,
+                                    counter=counter, metrics=self.metrics,
+                                    archive=archive("teltonika")), settings.teltonika)
         if intake_worker:  # an extra intake process (net.workers): telemetry and /metrics only
             self.http = TCPServer(settings.http.port + intake_worker,
                                   Site(MetricsResource(self.metrics_text,

@@ -76,6 +76,14 @@ class WialonSettings(ListenerSettings):
 
 
 @dataclass(frozen=True, slots=True)
+class TeltonikaSettings(ListenerSettings):
+    """Teltonika Codec 8 / 8 Extended / 16 listener."""
+
+    enabled: bool = False
+    port: int = 5027
+
+
+@dataclass(frozen=True, slots=True)
 class OsmandSettings:
     """OsmAnd / Traccar Client reports over HTTP (phones), on a port of their own."""
 
@@ -192,6 +200,7 @@ class Settings:
     ndtp: NdtpSettings = field(default_factory=NdtpSettings)
     wialon: WialonSettings = field(default_factory=WialonSettings)
     osmand: OsmandSettings = field(default_factory=OsmandSettings)
+    teltonika: TeltonikaSettings = field(default_factory=TeltonikaSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     nis: NisSettings = field(default_factory=NisSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -371,6 +380,7 @@ def _validate_retranslator(r: RetranslatorSettings, stale_after_s: float) -> Non
 def _validate(s: Settings) -> None:
     for key, port in (("egts.port", s.egts.port), ("ndtp.port", s.ndtp.port),
                       ("wialon.port", s.wialon.port), ("osmand.port", s.osmand.port),
+                      ("teltonika.port", s.teltonika.port),
                       ("http.port", s.http.port),
                       ("database.embedded.port", s.database.embedded.port)):
         if not 0 <= port <= 65535:
@@ -384,6 +394,7 @@ def _validate(s: Settings) -> None:
                           ("egts.backlog", s.egts.backlog),
                           ("ndtp.backlog", s.ndtp.backlog),
                           ("wialon.backlog", s.wialon.backlog),
+                          ("teltonika.backlog", s.teltonika.backlog),
                           ("intake.idle_timeout_s", i.idle_timeout_s),
                           ("intake.login_timeout_s", i.login_timeout_s),
                           ("intake.stall_timeout_s", i.stall_timeout_s),
