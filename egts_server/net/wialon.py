@@ -41,20 +41,15 @@ class WialonProtocol(TelemetryProtocol):
 
     def count(self, handled: Outcome) -> None:
         assert isinstance(handled, Handled)
-        count_dropped(self._factory, handled.dropped)
         f = self._factory
+        if handled.dropped:
+            f.count_dropped((element for element, _ in handled.dropped), self._peer)
         if handled.ack is None:
             (f.packet_ok if handled.error is None else
              f.metrics.packets.labels(f.name, "none")).inc()
             return
         code = handled.ack.decode().rstrip("\r\n").rpartition("#")[2] or "none"
         f.metrics.packets.labels(f.name, code).inc()
-
-
-def count_dropped(factory: TelemetryFactory, dropped: tuple[tuple[str, str], ...]) -> None:
-    """Count optional elements left out of stored fixes, by protocol and element."""
-    for element, _ in dropped:
-        factory.metrics.elements_dropped.labels(factory.name, element).inc()
 
 
 class WialonFactory(TelemetryFactory):
