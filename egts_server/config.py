@@ -21,6 +21,8 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.vehicles import KINDS
+from egts_server.listener_settings import ListenerSettings as ListenerSettings
+from egts_server.listener_settings import OsmandSettings, TeltonikaSettings, WialonSettings
 from egts_server.net.commands import CommandSettings
 from egts_server.retranslator.settings import RetranslatorSettings
 
@@ -49,47 +51,10 @@ class IntakeSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class ListenerSettings:
-    enabled: bool = True
-    host: str = "0.0.0.0"
-    port: int = 20629
-    backlog: int = 4096  # pending connections the kernel queues (reconnect storms)
-
-
-@dataclass(frozen=True, slots=True)
 class NdtpSettings(ListenerSettings):
     """NDTP v6 listener (Granit-family terminals)."""
 
     port: int = 5243
-
-
-@dataclass(frozen=True, slots=True)
-class WialonSettings(ListenerSettings):
-    """Wialon IPS 1.1/2.0 listener. ``accounts`` maps a tracker id to the *name* of the
-    environment variable holding its password (checked only for ids listed here)."""
-
-    enabled: bool = False
-    port: int = 20332
-    accounts: Mapping[str, str] = field(default_factory=dict)
-    passwords: Mapping[str, str] = field(default_factory=dict, repr=False,
-                                         metadata={"environment": True})
-
-
-@dataclass(frozen=True, slots=True)
-class TeltonikaSettings(ListenerSettings):
-    """Teltonika Codec 8 / 8 Extended / 16 listener."""
-
-    enabled: bool = False
-    port: int = 5027
-
-
-@dataclass(frozen=True, slots=True)
-class OsmandSettings:
-    """OsmAnd / Traccar Client reports over HTTP (phones), on a port of their own."""
-
-    enabled: bool = False
-    host: str = "0.0.0.0"
-    port: int = 5055
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,21 +269,18 @@ def _with_nis_passwords(settings: Settings, environ: Mapping[str, str]) -> Setti
     nis = settings.nis
     if not nis.enabled or not nis.accounts:
         return settings
-    passwords = _passwords(nis.accounts, "nis", environ)
-    return dataclasses.replace(settings, nis=dataclasses.replace(nis, passwords=passwords))
+    return dataclasses.replace(settings, nis=dataclasses.replace(
+        nis, passwords=_passwords(nis.accounts, "nis", environ)))
 
 
 def _passwords(accounts: Mapping[str, str], section: str,
                environ: Mapping[str, str]) -> dict[str, str]:
     """Each account's password, read from the environment variable the account names."""
-    passwords = {}
     for login, variable in accounts.items():
-        password = environ.get(variable)
-        if not password:
+        if not environ.get(variable):
             raise ConfigError(f"{section}.accounts.{login}: environment variable {variable} "
                               "(the password) is not set")
-        passwords[login] = password
-    return passwords
+    return {login: environ[variable] for login, variable in accounts.items()}
 
 
 def _with_upstream_descriptions(settings: Settings, environ: Mapping[str, str]) -> Settings:
