@@ -42,7 +42,8 @@ _SENSOR_VALUE: Final = f"""coalesce(CASE jsonb_typeof(p.attributes -> {_SENSOR_K
 _SELECT: Final = """
 SELECT p.vehicle_id, extract(epoch FROM p.fix_time)::float8, p.longitude, p.latitude,
        p.speed_kmh, p.course_deg, p.valid, coalesce(p.satellites, -1::smallint),
-       coalesce(p.hdop, 'NaN'::real), coalesce(p.inputs, -1::bigint), {sensor}, p.black_box
+       coalesce(p.hdop, 'NaN'::real), coalesce(p.inputs, -1::bigint), {sensor}, p.black_box,
+       extract(epoch FROM p.received_at)::float8
 FROM positions p JOIN vehicles v ON v.id = p.vehicle_id
 WHERE p.fix_time BETWEEN %(start)s AND %(end)s
 """
@@ -50,11 +51,11 @@ WHERE p.fix_time BETWEEN %(start)s AND %(end)s
 _FIELDS: Final = (("vehicle", ">i8"), ("t", ">f8"), ("lon", ">f8"), ("lat", ">f8"),
                   ("speed_kmh", ">f4"), ("course_deg", ">f4"), ("valid", "?"),
                   ("satellites", ">i2"), ("hdop", ">f4"), ("inputs", ">i8"),
-                  ("sensor_value", ">f8"), ("black_box", "?"))
+                  ("sensor_value", ">f8"), ("black_box", "?"), ("received", ">f8"))
 _NATIVE: Final = {"vehicle": np.int64, "t": np.float64, "lon": np.float64, "lat": np.float64,
                   "speed_kmh": np.float64, "course_deg": np.float64, "valid": np.bool_,
                   "satellites": np.int64, "hdop": np.float64, "inputs": np.int64,
-                  "sensor_value": np.float64, "black_box": np.bool_}
+                  "sensor_value": np.float64, "black_box": np.bool_, "received": np.float64}
 _ROW: Final = np.dtype([("count", ">i2")] + [
     item for name, kind in _FIELDS for item in ((f"len_{name}", ">i4"), (name, kind))])
 _HEADER: Final = 19  # signature (11) + flags (4) + header extension length (4, always 0 here)

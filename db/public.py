@@ -1,4 +1,6 @@
-"""Reads for the public export: only what may be shown, already delayed."""
+"""Reads for the city's public map: only what may be shown, already delayed.
+
+Streets and when they were last served come from the coverage engine, not from here."""
 
 from __future__ import annotations
 
@@ -15,13 +17,6 @@ def delayed_vehicles(cur: Any, as_of: datetime, window: timedelta) -> list[dict[
         ORDER BY p.vehicle_id, p.fix_time DESC""", (as_of - window, as_of))
     keys = ("kind", "latitude", "longitude", "fix_time")
     return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
-
-
-def public_routes(cur: Any) -> list[dict[str, Any]]:
-    cur.execute("SELECT id, name, treatment, ST_AsGeoJSON(geom, 6)::json FROM routes"
-                " ORDER BY id")
-    return [{"id": r[0], "name": r[1], "treatment": r[2], "geometry": r[3],
-             "last_service": None} for r in cur.fetchall()]
 
 
 def public_marks(cur: Any) -> list[dict[str, Any]]:

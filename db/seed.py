@@ -1,4 +1,5 @@
-"""Seed the demo city (fleet with terminals, clearing routes, marks) into an empty database."""
+"""Seed the demo city into an empty database: the fleet, each vehicle with its one terminal
+(road machines EGTS, buses NDTP), clearing routes with their contractors, marks."""
 
 from __future__ import annotations
 
@@ -34,19 +35,18 @@ def seed_demo(cur: Any, *, force: bool = False) -> dict[str, int]:
                     (v.name, v.kind, v.plate, v.contractor, json.dumps(equipment),
                      route_number))
         vehicle_id = cur.fetchone()[0]
-        for protocol in ("egts", "ndtp"):  # the simulator drives a vehicle over either one
-            cur.execute("INSERT INTO terminals (protocol, identifier, imei, vehicle_id)"
-                        " VALUES (%s, %s, %s, %s)"
-                        " ON CONFLICT (protocol, identifier)"
-                        " DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id",
-                        (protocol, str(v.tid), v.imei, vehicle_id))
+        cur.execute("INSERT INTO terminals (protocol, identifier, imei, vehicle_id)"
+                    " VALUES (%s, %s, %s, %s)"
+                    " ON CONFLICT (protocol, identifier)"
+                    " DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id",
+                    (v.protocol, str(v.tid), v.imei, vehicle_id))
     routes = demo_routes()
     for r in routes:
         cur.execute("INSERT INTO routes (name, geom, treatment, priority, passes_required,"
-                    " direction, half_width_m, properties)"
-                    " VALUES (%s, ST_GeomFromText(%s, 4326), %s, %s, %s, %s, %s, %s)",
+                    " direction, half_width_m, contractor, properties)"
+                    " VALUES (%s, ST_GeomFromText(%s, 4326), %s, %s, %s, %s, %s, %s, %s)",
                     (r.name, _line_wkt(r.coordinates), r.treatment, r.priority,
-                     r.passes_required, r.direction, r.half_width_m,
+                     r.passes_required, r.direction, r.half_width_m, r.contractor,
                      json.dumps({"district": r.district}, ensure_ascii=False)))
     marks = demo_marks()
     for m in marks:

@@ -3,10 +3,10 @@
 Each bin is in exactly one state (research/domain.md §2.4):
 
 - **served**: every required direction has at least ``passes_required`` sensor-confirmed passes;
-- **unknown**: not served, but it might have been: a data gap of an eligible vehicle lies over
-  the bin, or unconfirmed passes (no equipment sensor) would complete it, or the route's
-  assigned vehicles sent nothing at all in the window. Unknown is never counted as served, and
-  never as failed either;
+- **unknown**: not served, but it might have been: the bin is within reach of a silence of an
+  eligible vehicle (``silences``), or unconfirmed passes (no equipment sensor) would complete
+  it, or the route's assigned vehicles sent nothing at all in the window. Unknown is never
+  counted as served, and never as failed either;
 - **partial**: some passes in a required direction (confirmed or not), not enough;
 - **not served**: nothing.
 
@@ -43,7 +43,7 @@ class BinState(enum.IntEnum):
 
 class UnknownReason(enum.IntEnum):
     NONE = 0
-    GAP = 1  # a data gap over the bin
+    GAP = 1  # within reach of a silence (data gap)
     UNCONFIRMED = 2  # passes by a vehicle whose equipment state was not reported
     OFFLINE = 3  # the route's assigned vehicles reported nothing in the window
 

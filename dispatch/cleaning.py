@@ -8,6 +8,9 @@ evidence for a verdict can show what was set aside and why (research/domain.md Â
 - DUPLICATE: a second fix of the same vehicle at the same fix time (the first one is kept);
 - SPEED_JUMP: a fix that the vehicle would have had to reach faster than the limit and leave
   again as fast (a spike); found in a few vectorised rounds, not a per-fix loop;
+- FUTURE_TIME: timed more than ``future_tolerance_s`` after it arrived (when the arrival is
+  known), and TOO_EARLY: timed before ``earliest_fix_year``: the terminal's clock is wrong, so
+  where and when the fix was taken is not known;
 - JITTER: a parked vehicle's wander: reported speed near zero and a hop of a few metres. Such a
   fix still proves the terminal was online (so it does not open a data gap) but earns nothing.
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import numpy as np
 import numpy.typing as npt
@@ -43,10 +47,13 @@ class Flag(enum.IntFlag):
     FEW_SATELLITES = 8
     JITTER = 16
     DUPLICATE = 32
+    FUTURE_TIME = 64
+    TOO_EARLY = 128
 
 
 #: Fixes with any of these are not used at all; JITTER fixes still count as "online".
-REJECTED = Flag.INVALID | Flag.SPEED_JUMP | Flag.POOR_HDOP | Flag.FEW_SATELLITES | Flag.DUPLICATE
+REJECTED = (Flag.INVALID | Flag.SPEED_JUMP | Flag.POOR_HDOP | Flag.FEW_SATELLITES
+            | Flag.DUPLICATE | Flag.FUTURE_TIME | Flag.TOO_EARLY)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -63,6 +70,7 @@ class CleanTrack:
     flags: FlagArray
     equipment: StateArray
     black_box_before: IntArray  # black-box fixes among rows [0, i): any-in-range in O(1)
+    course_reported: BoolArray  # the fix's vehicle reports a course (some fix has one not 0)
 
     def __len__(self) -> int:
         return len(self.fixes)
@@ -102,12 +110,17 @@ def clean(fixes: FixArrays, projection: Projection, params: CleaningParams,
     duplicate = np.zeros(len(f), dtype=np.bool_)
     duplicate[1:] = same_vehicle[1:] & (f.t[1:] == f.t[:-1])
     flags[duplicate] |= np.uint16(Flag.DUPLICATE)
+    with np.errstate(invalid="ignore"):
+        flags[f.t > f.received + params.future_tolerance_s] |= np.uint16(Flag.FUTURE_TIME)
+    earliest = datetime(params.earliest_fix_year, 1, 1, tzinfo=UTC).timestamp()
+    flags[f.t < earliest] |= np.uint16(Flag.TOO_EARLY)
 
     _flag_speed_jumps(f, x, y, flags, params.max_implied_speed_kmh)
     _flag_jitter(f, x, y, flags, params)
     return CleanTrack(fixes=f, order=order, x=x, y=y, flags=flags,
                       equipment=_equipment_states(f, vehicles),
-                      black_box_before=np.concatenate(([0], np.cumsum(f.black_box))))
+                      black_box_before=np.concatenate(([0], np.cumsum(f.black_box))),
+                      course_reported=_course_reported(f))
 
 
 def _links(f: FixArrays, x: FloatArray, y: FloatArray,
@@ -148,6 +161,16 @@ def _flag_jitter(f: FixArrays, x: FloatArray, y: FloatArray, flags: FlagArray,
     near_previous = np.concatenate(([True], ~same.astype(bool) | (hop < params.jitter_radius_m)))
     slow = f.speed_kmh[keep] < params.jitter_speed_kmh
     flags[keep[slow & near_previous]] |= np.uint16(Flag.JITTER)
+
+
+def _course_reported(f: FixArrays) -> BoolArray:
+    """Per fix, whether its vehicle reports a course at all: many terminals send 0 always."""
+    turned = np.isfinite(f.course_deg) & (f.course_deg != 0)
+    ids, inverse = np.unique(f.vehicle, return_inverse=True)
+    any_turned = np.zeros(len(ids), dtype=np.bool_)
+    any_turned[inverse[turned]] = True
+    reported: BoolArray = any_turned[inverse]
+    return reported
 
 
 def _equipment_states(f: FixArrays, vehicles: Mapping[int, VehicleInfo]) -> StateArray:

@@ -6,9 +6,9 @@ parameters and "now" (only stamped on the result). The same inputs give the same
 is what makes a verdict defensible: late black-box data simply means calling it again.
 
 Pipeline (research/domain.md §2.3): clean and order the fixes (``cleaning``), pair consecutive
-fixes (``crediting.make_pairs``), then per route select the fixes in its corridor, credit work
-pairs into passes and bins (``crediting.credit_route``), aggregate bins into states (``bins``)
-and merge them into stretches with evidence (``stretches``).
+fixes and find the silences (``silences.make_pairs``), then per route select the fixes near it,
+fit their movement and credit passes into bins (``crediting.credit_route``), aggregate bins
+into states (``bins``) and merge them into stretches with evidence (``stretches``).
 """
 
 from __future__ import annotations
@@ -21,13 +21,14 @@ import numpy as np
 
 from dispatch.bins import BinState, BinTable, bin_table
 from dispatch.cleaning import CleanTrack, clean
-from dispatch.crediting import FixIndex, RouteCredit, credit_route, make_pairs
+from dispatch.crediting import FixIndex, RouteCredit, credit_route
 from dispatch.equipment import VehicleInfo
 from dispatch.fixes import BoolArray, FixArrays
 from dispatch.parameters import CoverageParams
 from dispatch.projection import Projection, projection_for
 from dispatch.route_geometry import RouteGeometry
 from dispatch.routes import Route
+from dispatch.silences import make_pairs
 from dispatch.stretches import Stretch, build_stretches
 
 __all__ = [
@@ -155,12 +156,12 @@ def compute_coverage(routes: Sequence[Route], fixes: FixArrays,
     index = FixIndex.build(track)
     eligibility = _Eligibility(track, vehicles)
     scratch = np.zeros(len(track), dtype=np.bool_)
-    m_buf = np.zeros(len(track))
     results = []
     for done, route in enumerate(routes, start=1):
-        geom = RouteGeometry.build(route, projection, params.bin_m, params.end_extension_m)
+        geom = RouteGeometry.build(route, projection, params.bin_m, params.end_extension_m,
+                                   params.search_margin_m)
         credit = credit_route(geom, track, pairs, index, eligibility.rows(route), params,
-                              scratch, m_buf)
+                              scratch)
         offline = bool(route.assigned_vehicles) and not eligibility.any_reported(route)
         table = bin_table(geom, credit, offline=offline)
         results.append(_route_coverage(geom, table, credit, track, vehicles, projection,

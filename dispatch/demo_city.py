@@ -68,6 +68,7 @@ class DemoRoute:
     half_width_m: float  # distance from the axis within which a fix counts as on the route
     coordinates: Coordinates  # WGS-84 (lon, lat)
     district: str = ""
+    contractor: str = ""  # who answers for the route (its vehicles belong to the same one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,7 @@ class DemoBusLine:
 
 @dataclass(frozen=True, slots=True)
 class DemoVehicle:
-    """A vehicle of the demo fleet with its terminal.
+    """A vehicle of the demo fleet with its one terminal.
 
     ``route_index`` indexes ``demo_routes()`` for road vehicles and ``demo_bus_lines()`` for
     buses. ``equipment_tool`` names what the working-equipment input reports (None: no input).
@@ -108,6 +109,16 @@ class DemoVehicle:
     imei: str  # 15 digits, Luhn check digit last
     route_index: int
     equipment_tool: str | None = None
+
+    @property
+    def protocol(self) -> str:
+        """The terminal's protocol: road machines speak EGTS, buses NDTP (as city buses do)."""
+        return "ndtp" if self.kind == BUS_KIND else "egts"
+
+    @property
+    def terminal(self) -> str:
+        """The registry identifier of the vehicle's terminal (``egts:1001``)."""
+        return f"{self.protocol}:{self.tid}"
 
 
 #: Kinds of road machine and their share of a municipal winter fleet (combined road machines
@@ -137,7 +148,8 @@ _SERVES: Final[dict[str, str]] = {
     "sander": "spread", "sweeper": "sweep",
 }
 
-#: Three road contractors (the municipal one has half the fleet) and the bus operator.
+#: Three road contractors (the municipal one answers for half the routes, and its vehicles work
+#: them) and the bus operator.
 CONTRACTORS: Final = (
     "МУП «Спецавтохозяйство»",
     "ООО «Дорожник-27»",
@@ -186,6 +198,7 @@ def demo_routes() -> tuple[DemoRoute, ...]:
             half_width_m=_number(props, "half_width_m", where),
             coordinates=_line(feature, where),
             district=str(props.get("district", "")),
+            contractor=CONTRACTORS[_ROAD_CONTRACTOR_CYCLE[number % len(_ROAD_CONTRACTOR_CYCLE)]],
         ))
     names = [r.name for r in routes]
     if len(set(names)) != len(names):
@@ -262,10 +275,10 @@ def demo_fleet(road_vehicles: int = 78, buses: int = 6) -> tuple[DemoVehicle, ..
     used = dict.fromkeys(_MODELS, 0)
     tid = _FIRST_TID
     road_kinds = _apportion(road_vehicles)
-    for n, kind in enumerate(road_kinds):
+    for kind in road_kinds:
         pool = candidates[_SERVES[kind]] or ranked
-        fleet.append(_vehicle(kind, tid, pool[used[kind] % len(pool)],
-                              CONTRACTORS[_ROAD_CONTRACTOR_CYCLE[n % 10]],
+        route_index = pool[used[kind] % len(pool)]
+        fleet.append(_vehicle(kind, tid, route_index, routes[route_index].contractor,
                               _unique_plate(rng, plates, bus=False), used[kind]))
         used[kind] += 1
         tid += 1

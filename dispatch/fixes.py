@@ -4,8 +4,8 @@ A day of the city's fleet is over a million fixes; a Python object per fix costs
 attribute look-ups than the whole coverage computation. The read side fills these columns
 straight from the database (``db.coverage``) and the tests build them from ``TrackFix`` values.
 
-Missing values have sentinels that survive numpy: -1 for satellites and inputs, NaN for HDOP and
-for the equipment sensor's value.
+Missing values have sentinels that survive numpy: -1 for satellites and inputs, NaN for HDOP,
+for the equipment sensor's value and for an unknown arrival time.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ class FixArrays:
     inputs: IntArray  # digital inputs mask, -1: not reported
     sensor_value: FloatArray  # the vehicle's configured equipment attribute, NaN: absent
     black_box: BoolArray
+    received: FloatArray  # when the fix arrived, POSIX seconds; NaN: not known
 
     def __post_init__(self) -> None:
         n = len(self.vehicle)
@@ -90,6 +91,8 @@ class FixArrays:
             sensor_value=(np.full(len(fixes), np.nan) if sensor_values is None
                           else np.asarray(sensor_values, dtype=np.float64)),
             black_box=np.array([f.black_box for f in fixes], dtype=np.bool_),
+            received=np.array([np.nan if f.received_at is None else _seconds(f.received_at)
+                               for f in fixes], dtype=np.float64),
         )
 
 

@@ -1,12 +1,14 @@
 """A route in metres: its line, its corridor and its bins, ready for bulk point tests.
 
 Everything is measured in the city's UTM zone (EPSG:32653), where a metre is a metre to 0.1 %.
-Positions along the route ("m", metres from the first vertex) come from ``line_locate_point``,
-vectorised, on the line *extended* by ``end_extension_m`` along its first and last segments: a
-plough that enters the street from its end is at m < 0 a moment before it reaches the first
-vertex, so the pair that carries it onto the street progresses along the route instead of
-being clamped to 0 and failing the progress test. Bins are only ever counted inside [0, L].
-The corridor is the extended line buffered by the route's half-width with flat ends, and it is
+Positions along the route ("m", metres from the first vertex) come from projecting onto the line
+*extended* by ``end_extension_m`` along its first and last segments (and beyond it along the
+prolonged end segments): a plough that enters the street from its end is at m < 0 a moment
+before it reaches the first vertex, so its movement onto the street progresses along the route
+instead of being clamped to 0. Bins are only ever counted inside [0, L].
+The corridor is the extended line buffered by the route's half-width with flat ends; the
+*search area* is the same buffer grown by a margin, so that the fixes of a noisy track that
+stray a little outside the corridor still take part in fitting its movement. Both are
 *prepared* once so that ``intersects_xy`` tests millions of fixes at C speed.
 
 Bins: a route of length L gets n = max(1, round(L / bin_m)) equal bins, so every bin has the same
@@ -22,7 +24,7 @@ import numpy as np
 import shapely
 from shapely import LineString, Polygon
 
-from dispatch.fixes import BoolArray, FloatArray
+from dispatch.fixes import BoolArray, FloatArray, IntArray
 from dispatch.projection import Projection
 from dispatch.routes import Route
 
@@ -39,6 +41,7 @@ class RouteGeometry:
     route: Route
     line: LineString
     corridor: Polygon
+    search: Polygon
     extended: LineString
     xs: FloatArray  # vertices of the extended line
     ys: FloatArray
@@ -50,7 +53,7 @@ class RouteGeometry:
 
     @classmethod
     def build(cls, route: Route, projection: Projection, bin_m: float,
-              end_extension_m: float = 0.0) -> RouteGeometry:
+              end_extension_m: float = 0.0, search_margin_m: float = 0.0) -> RouteGeometry:
         lon = np.array([c[0] for c in route.coordinates])
         lat = np.array([c[1] for c in route.coordinates])
         x, y = projection.to_metric_array(lon, lat)
@@ -61,11 +64,15 @@ class RouteGeometry:
         ex, ey = _extend(x, y, end_extension_m)
         extended = LineString(np.column_stack((ex, ey)))
         corridor = extended.buffer(route.half_width_m, quad_segs=8, cap_style="flat")
-        assert isinstance(corridor, Polygon)
+        search = extended.buffer(route.half_width_m + search_margin_m, quad_segs=8,
+                                 cap_style="flat")
+        assert isinstance(corridor, Polygon) and isinstance(search, Polygon)
         shapely.prepare(corridor)
+        shapely.prepare(search)
         cum = np.concatenate(([0.0], np.cumsum(np.hypot(np.diff(ex), np.diff(ey)))))
         n_bins = max(1, int(round(length / bin_m)))
-        return cls(route=route, line=line, corridor=corridor, extended=extended, xs=ex, ys=ey,
+        return cls(route=route, line=line, corridor=corridor, search=search, extended=extended,
+                   xs=ex, ys=ey,
                    cum=cum - end_extension_m, length=length, extension=end_extension_m,
                    n_bins=n_bins, bin_len=length / n_bins)
 
@@ -75,7 +82,8 @@ class RouteGeometry:
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        minx, miny, maxx, maxy = self.corridor.bounds
+        """The search area's bounding box."""
+        minx, miny, maxx, maxy = self.search.bounds
         return float(minx), float(miny), float(maxx), float(maxy)
 
     def contains(self, x: FloatArray, y: FloatArray) -> BoolArray:
@@ -83,33 +91,78 @@ class RouteGeometry:
         inside: BoolArray = shapely.intersects_xy(self.corridor, x, y)
         return inside
 
-    def locate(self, x: FloatArray, y: FloatArray) -> FloatArray:
-        """Metres along the route of the nearest route point to each (x, y).
+    def searched(self, x: FloatArray, y: FloatArray) -> BoolArray:
+        """Which points lie in the search area (the corridor grown by the search margin)."""
+        inside: BoolArray = shapely.intersects_xy(self.search, x, y)
+        return inside
+
+    def axial(self, x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """(m, signed offset to the left of the route) of each point.
+
+        m is measured to the nearest point of the extended line. Past either end of it, m and
+        the offset are measured along and across the prolonged end segment, so a fix far out
+        on the street's continuation gets an m beyond the route and a small offset, while one
+        on a side street gets a large offset.
+        """
+        if len(x) == 0:
+            return np.zeros(0), np.zeros(0)
+        seg, frac = self._nearest(x, y)
+        dx, dy = np.diff(self.xs)[seg], np.diff(self.ys)[seg]
+        length = np.hypot(dx, dy)
+        ux, uy = dx / length, dy / length
+        rx = x - (self.xs[seg] + frac * dx)
+        ry = y - (self.ys[seg] + frac * dy)
+        across = ux * ry - uy * rx
+        beyond = ((seg == 0) & (frac <= 0.0)) | ((seg == len(self.xs) - 2) & (frac >= 1.0))
+        m = self.cum[seg] + frac * length
+        m = np.where(beyond, m + ux * rx + uy * ry, m)
+        offset: FloatArray = np.where(beyond, across, np.copysign(np.hypot(rx, ry), across))
+        return m, offset
+
+    def direction_at(self, m: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Unit vector (east, north) of the route as drawn at each m (grid north; within
+        2 degrees of true north in the city's zone)."""
+        seg = np.clip(np.searchsorted(self.cum, m, side="right") - 1, 0, len(self.cum) - 2)
+        dx, dy = np.diff(self.xs)[seg], np.diff(self.ys)[seg]
+        length = np.hypot(dx, dy)
+        return dx / length, dy / length
+
+    def _nearest(self, x: FloatArray, y: FloatArray) -> tuple[IntArray, FloatArray]:
+        """The nearest segment of the extended line to each point, and the fraction along it.
 
         Few segments: a numpy projection onto every segment at once (no Point objects to
         build); many: GEOS's ``line_locate_point``. Both take the first of equally near
         segments, so they agree.
         """
-        if len(x) == 0:
-            return np.zeros(0)
         if len(self.xs) - 1 <= _NUMPY_SEGMENTS:
-            return np.concatenate([self._project(x[i:i + _CHUNK], y[i:i + _CHUNK])
-                                   for i in range(0, len(x), _CHUNK)])
+            parts = [self._project(x[i:i + _CHUNK], y[i:i + _CHUNK])
+                     for i in range(0, len(x), _CHUNK)]
+            return (np.concatenate([p[0] for p in parts]),
+                    np.concatenate([p[1] for p in parts]))
         m = np.asarray(shapely.line_locate_point(self.extended, shapely.points(x, y)),
-                       dtype=np.float64)
-        return m - self.extension
+                       dtype=np.float64) - self.extension
+        seg = np.clip(np.searchsorted(self.cum, m, side="right") - 1, 0, len(self.cum) - 2)
+        frac = (m - self.cum[seg]) / np.diff(self.cum)[seg]
+        return seg, frac
 
-    def _project(self, x: FloatArray, y: FloatArray) -> FloatArray:
-        ax, ay = self.xs[:-1], self.ys[:-1]
+    def _project(self, x: FloatArray, y: FloatArray) -> tuple[IntArray, FloatArray]:
+        """Nearest segment and fraction along it; (points x segments) arrays, worked in place
+        because memory traffic is what this costs."""
         dx, dy = np.diff(self.xs), np.diff(self.ys)
-        px, py = x[:, None] - ax, y[:, None] - ay
-        along = np.clip((px * dx + py * dy) / (dx * dx + dy * dy), 0.0, 1.0)
-        ex, ey = px - along * dx, py - along * dy
-        nearest = np.argmin(ex * ex + ey * ey, axis=1)
-        rows = np.arange(len(x))
-        seg_len = np.hypot(dx, dy)
-        m: FloatArray = self.cum[nearest] + along[rows, nearest] * seg_len[nearest]
-        return m
+        px = np.subtract.outer(x, self.xs[:-1])
+        py = np.subtract.outer(y, self.ys[:-1])
+        along = px * dx
+        along += py * dy
+        along *= 1.0 / (dx * dx + dy * dy)
+        np.clip(along, 0.0, 1.0, out=along)
+        px -= along * dx  # the residual from each segment's nearest point ...
+        py -= along * dy
+        px *= px  # ... squared
+        py *= py
+        px += py
+        nearest = np.argmin(px, axis=1)
+        frac: FloatArray = along[np.arange(len(x)), nearest]
+        return nearest, frac
 
     def point_at(self, m: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Points of the extended line at distances m (clamped to its ends)."""

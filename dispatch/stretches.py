@@ -149,7 +149,7 @@ class _RunTable:
         self._m_to = np.round(credit.run_m_to, 1).tolist()
         self._started = self._started_a.tolist()
         self._ended = track.fixes.t[last].tolist()
-        self._fixes = (credit.run_pairs + 1).tolist()
+        self._fixes = credit.run_fixes.tolist()
         self._black_box = (track.black_box_before[last + 1]
                            - track.black_box_before[first] > 0).tolist()
         self._sensor = {}

@@ -25,6 +25,7 @@ class TrackFix:
     black_box: bool = False
     satellites: int | None = None
     hdop: float | None = None
+    received_at: datetime | None = None
 
 
 def split_at_gaps(fixes: Sequence[TrackFix], max_gap_s: float) -> list[list[TrackFix]]:

@@ -195,7 +195,8 @@ class Application(MultiService):
                               metrics=MetricsResource(self.metrics_text, settings.metrics.allow),
                               nis=nis,
                               gtfs_rt=settings.gtfs_rt,
-                              command_ttl_s=settings.commands.default_ttl_s)
+                              command_ttl_s=settings.commands.default_ttl_s,
+                              public=settings.public, site_settings=settings.site)
         self.http = TCPServer(settings.http.port, self.site, interface=settings.http.host,
                               reactor=reactor)
         if settings.osmand.enabled:

@@ -151,24 +151,33 @@ def cmd_vehicles(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_maps(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
 
-    from db import public
-    from maps.public_export import PublicSnapshot, export_public_site
+    from egts_server.cli_dispatch import _Progress, compute_from_db
+    from maps.public_export import export_public_site
+    from maps.public_site import PublicOptions, public_map_document, read_public_parts
 
+    public = settings.public
+    options = PublicOptions(public.vehicle_delay_s, public.coordinate_decimals,
+                            public.band_hours, public.service_window_h, public.refresh_s,
+                            ZoneInfo(settings.site.time_zone))
     now = datetime.now(UTC)
     with connect(settings) as conn, conn.cursor() as cur:
-        snapshot = PublicSnapshot(
-            generated_at=now,
-            vehicles=public.delayed_vehicles(cur, now - timedelta(
-                seconds=settings.public.vehicle_delay_s), timedelta(hours=1)),
-            routes=public.public_routes(cur), marks=public.public_marks(cur))
-    written = export_public_site(Path(args.directory), snapshot,
-                                 decimals=settings.public.coordinate_decimals,
-                                 center=(settings.map.center_lat, settings.map.center_lon),
-                                 zoom=settings.map.zoom)
-    print(f"public site written to {args.directory}: {len(snapshot.vehicles)} vehicles, "
-          f"{len(snapshot.routes)} routes, {len(snapshot.marks)} public marks "
-          f"({len(written)} files + vendor/)")
+        parts = read_public_parts(cur, now, public.vehicle_delay_s)
+    coverage = compute_from_db(settings, now - timedelta(hours=public.service_window_h), now,
+                               None, _Progress(quiet=True))
+    document = public_map_document(now, options, parts, coverage)
+    written = export_public_site(
+        Path(args.directory), document, options.bands, delay_s=public.vehicle_delay_s,
+        decimals=public.coordinate_decimals, center=(settings.map.center_lat,
+                                                     settings.map.center_lon),
+        zoom=settings.map.zoom, tile_url=settings.map.tile_url or None)
+    lines = document["routes"]["features"]
+    served = sum(1 for f in lines if f["properties"]["band"] != "never")
+    print(f"public site written to {args.directory}: {len(parts[0])} vehicles, "
+          f"{len(coverage.routes)} routes ({served} of {len(lines)} stretches served within "
+          f"{public.service_window_h:g} h), {len(parts[1])} public marks "
+          f"({len(written)} files + static/)")
     return 0
 
 

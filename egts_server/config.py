@@ -130,8 +130,13 @@ class MetricsSettings:
 
 @dataclass(frozen=True, slots=True)
 class PublicSettings:
+    """The city's public map (``/public/`` and ``maps export``)."""
+
     vehicle_delay_s: float = 900.0  # the public map shows where vehicles were this long ago
     coordinate_decimals: int = 3  # about 100 m: enough to see the street, not the driver
+    band_hours: tuple[float, ...] = (3.0, 6.0, 12.0)  # time-since-service bands' upper bounds
+    service_window_h: float = 24.0  # last service looked for this far back; older is "never"
+    refresh_s: float = 60.0  # /public/ recomputes its data at most this often
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +344,22 @@ def _validate_retranslator(r: RetranslatorSettings, stale_after_s: float) -> Non
         raise ConfigError("gtfs_rt.stale_after_s: must be positive")
 
 
+def _validate_public(p: PublicSettings) -> None:
+    bands = p.band_hours
+    if not 1 <= len(bands) <= 5:
+        raise ConfigError("public.band_hours: give 1 to 5 bounds")
+    if any(b <= 0 for b in bands) or list(bands) != sorted(set(bands)):
+        raise ConfigError("public.band_hours: bounds must be positive and increasing")
+    if p.service_window_h <= bands[-1]:
+        raise ConfigError("public.service_window_h: must be longer than the last band bound")
+    if p.refresh_s <= 0:
+        raise ConfigError("public.refresh_s: must be positive")
+    if p.vehicle_delay_s < 0:
+        raise ConfigError("public.vehicle_delay_s: must be 0 or more")
+    if not 0 <= p.coordinate_decimals <= 6:
+        raise ConfigError("public.coordinate_decimals: must be 0 to 6")
+
+
 def _validate(s: Settings) -> None:
     for key, port in (("egts.port", s.egts.port), ("ndtp.port", s.ndtp.port),
                       ("wialon.port", s.wialon.port), ("osmand.port", s.osmand.port),
@@ -394,6 +415,7 @@ def _validate(s: Settings) -> None:
         except ValueError as e:
             raise ConfigError(f"metrics.allow[{n}]: {network!r} is not a network") from e
     _validate_retranslator(s.retranslator, s.gtfs_rt.stale_after_s)
+    _validate_public(s.public)
     try:
         ZoneInfo(s.site.time_zone)
     except (ValueError, ZoneInfoNotFoundError) as e:

@@ -6,8 +6,8 @@ Segments that could mean two things to two parsers (an encoded ``/``, ``.``/``..
 segment inside the path, ``;`` parameters, a ``%`` left after decoding, control characters)
 are refused before any rule is consulted.
 
-Levels: ``ANYONE`` (public layers, assets, sign-in, health, the NIS intake and /metrics with
-their own checks); ``READER`` (any signed-in role, and anonymous visitors too when
+Levels: ``ANYONE`` (the public map, public layers, assets, sign-in, health, the NIS intake and
+/metrics with their own checks); ``READER`` (any signed-in role, and anonymous visitors too when
 ``auth.anonymous_read`` is on, as in the embedded demo); ``EDITOR`` (dispatcher or admin, with
 a CSRF token); ``ADMIN`` (terminals, users, the admin pages). A path with no rule is denied.
 """
@@ -64,6 +64,7 @@ RULES: Final[dict[tuple[str, ...], Rule]] = {
     ("playback",): DATA,
     ("static",): PUBLIC,
     ("gtfs-rt",): PUBLIC,
+    ("public",): PUBLIC,  # the city's public map, its data and assets
     ("healthz",): PUBLIC,
     ("metrics",): PUBLIC,  # the resource admits only the configured networks
     ("nis",): PUBLIC,  # HTTP Basic accounts of its own

@@ -39,7 +39,7 @@ __all__ = ["CoverageResource", "CoverageService", "EventsResource", "route_bbox"
 
 Clock = Callable[[], datetime]
 MAX_WINDOW: Final = timedelta(days=31)
-BBOX_MARGIN_M: Final = 300.0  # > max_pair_step_m: a pair never loses a fix to the box
+BBOX_MARGIN_M: Final = 800.0  # > 45 km/h x 60 s: the fix a pass needs past a route end is read
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,13 +7,20 @@ from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from twisted.enterprise import adbapi
 from twisted.web.resource import NoResource, Resource
 from twisted.web.server import Request, Site
 from twisted.web.static import File
 
-from egts_server.config import AuthSettings, GtfsRtSettings, MapSettings
+from egts_server.config import (
+    AuthSettings,
+    GtfsRtSettings,
+    MapSettings,
+    PublicSettings,
+    SiteSettings,
+)
 from maps.api import Health, VehiclesResource
 from maps.audit_api import AuditResource
 from maps.audit_page import render_audit_page
@@ -25,6 +32,8 @@ from maps.live_map import render_live_map
 from maps.marks_api import MarksResource
 from maps.pages import render_coverage_page, render_editor_page, render_playback_page
 from maps.password_pool import PasswordPool
+from maps.public_map import render_public_map
+from maps.public_site import PublicFeed, PublicOptions, PublicSite
 from maps.routes_api import RoutesResource
 from maps.sign_in import LoginPage, LogoutPage, SessionInfo, ThrottledSignIns
 from maps.storms_api import StormsResource
@@ -61,7 +70,9 @@ class HtmlPage(Resource):
 def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
               clock: Callable[[], datetime], reactor: Any, auth: AuthSettings | None = None,
               metrics: Resource | None = None, nis: Resource | None = None,
-              gtfs_rt: GtfsRtSettings | None = None, command_ttl_s: float = 3600.0) -> Site:
+              gtfs_rt: GtfsRtSettings | None = None, command_ttl_s: float = 3600.0,
+              public: PublicSettings | None = None,
+              site_settings: SiteSettings | None = None) -> Site:
     auth = auth or AuthSettings()
     root = Resource()
     center, zoom = (settings.center_lat, settings.center_lon), settings.zoom
@@ -85,6 +96,15 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     api.putChild(b"routes", RoutesResource(pool, coverage, clock))
     api.putChild(b"coverage", CoverageResource(coverage, clock))
     api.putChild(b"events", EventsResource(coverage, pool, clock))
+    public = public or PublicSettings()
+    options = PublicOptions(public.vehicle_delay_s, public.coordinate_decimals,
+                            public.band_hours, public.service_window_h, public.refresh_s,
+                            ZoneInfo((site_settings or SiteSettings()).time_zone))
+    feed = PublicFeed(pool, coverage, clock, options)
+    root.putChild(b"public", PublicSite(HtmlPage(render_public_map(
+        options.bands, data_url="/public/data/map.json", refresh_s=public.refresh_s,
+        delay_s=public.vehicle_delay_s, decimals=public.coordinate_decimals, center=center,
+        zoom=zoom, tile_url=tiles)), feed, StaticFiles(str(STATIC_DIR))))
     api.putChild(b"marks", MarksResource(pool))
     api.putChild(b"storms", StormsResource(pool))
     api.putChild(b"terminals", AdminOnly(TerminalsResource(pool, command_ttl_s)))

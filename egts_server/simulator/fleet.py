@@ -1,8 +1,8 @@
 """The demo fleet on the road: one simulated terminal per demo vehicle, EGTS or NDTP.
 
 ``protocol``: ``"egts"`` (every vehicle on EGTS), ``"ndtp"`` (every vehicle on NDTP) or
-``"mixed"`` (the demo's choice: buses on NDTP, as Moscow's are, road machines on EGTS), so both
-intake paths are alive on the live map.
+``"mixed"`` (the demo's choice: each vehicle over the one terminal the demo seed registers for
+it, buses on NDTP, road machines on EGTS), so both intake paths are alive on the live map.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from twisted.application.service import Service
 from twisted.internet.protocol import ReconnectingClientFactory
 from twisted.logger import Logger
 
-from dispatch.demo_city import BUS_KIND, DemoVehicle, demo_driver, demo_fleet
+from dispatch.demo_city import DemoVehicle, demo_driver, demo_fleet
 from egts_server.simulator.black_box import TerminalMemory
 from egts_server.simulator.ndtp_terminal import NdtpTerminalMemory, SimulatedNdtpTerminalFactory
 from egts_server.simulator.terminal import SimulatedTerminalFactory
@@ -76,7 +76,7 @@ class SimulatedFleet(Service):
     def speaks_ndtp(self, vehicle: DemoVehicle) -> bool:
         """Which protocol this vehicle's simulated terminal uses."""
         if self._protocol == "mixed":
-            return vehicle.kind == BUS_KIND
+            return vehicle.protocol == "ndtp"
         return self._protocol == "ndtp"
 
     def stopService(self) -> None:  # noqa: N802

@@ -119,8 +119,10 @@ def appbar_html(element_id: str, active: str, asset_prefix: str, side_width_px: 
 def page_map(*, title: str, active: str, center: tuple[float, float] = DEFAULT_CENTER,
              zoom: int = 12, tile_url: str | None = None,
              tile_attribution: str = OSM_ATTRIBUTION, session_url: str | None = "/api/session",
-             side_width_px: int = 0, asset_prefix: str = "/static") -> folium.Map:
-    """An empty page map with title, icon, app bar and a basemap (tiles or the neutral grid)."""
+             side_width_px: int = 0, asset_prefix: str = "/static",
+             app_bar: bool = True) -> folium.Map:
+    """An empty page map with title, icon, app bar (unless left out: the public page has no
+    staff navigation) and a basemap (tiles or the neutral grid)."""
     fmap = folium.Map(location=list(center), zoom_start=zoom, tiles=None,
                       control_scale=False)
     figure = fmap.get_root()
@@ -136,8 +138,9 @@ def page_map(*, title: str, active: str, center: tuple[float, float] = DEFAULT_C
                          control=False).add_to(fmap)
     else:
         NeutralBasemap(asset_prefix=asset_prefix).add_to(fmap)
-    AppBar(active=active, session_url=session_url, asset_prefix=asset_prefix,
-           side_width_px=side_width_px).add_to(fmap)
+    if app_bar:
+        AppBar(active=active, session_url=session_url, asset_prefix=asset_prefix,
+               side_width_px=side_width_px).add_to(fmap)
     return fmap
 
 

@@ -3,9 +3,10 @@
 The page asks ``GET /api/coverage?from=&to=`` (computed on demand from the stored fixes) and
 draws each stretch of each route: by *state* (served / partial / not served / unknown, with the
 storm report's colours and dash patterns, so the map reads without colour too) or by *time
-since the last service* at the end of the window (0–4 h, 4–12 h, 12–24 h, more, never; the
-public site's bands). Hovering a stretch tells passes per direction against the norm, the last
-service and the vehicles; one-way routes carry arrows, because there only one side counts.
+since the last service* at the end of the window (under 3 h, 3–6 h, 6–12 h, more, never: the
+public map's default bands). Hovering a stretch tells passes per direction against the norm,
+the last service and the vehicles; one-way routes carry arrows, because there only one side
+counts.
 
 The window is typed in the city's time (Asia/Vladivostok); a storm selector appears when a
 storms URL is configured and answers.
@@ -22,7 +23,12 @@ from folium.template import Template
 from maps.assets import DEFAULT_PREFIX
 from maps.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION
 from maps.pages.chrome import PageScript, finish_page, page_map, time_zone
-from maps.public_export import NO_DATA_COLOUR, SERVICE_BANDS
+from maps.public_layers import (
+    DEFAULT_BAND_HOURS,
+    DEFAULT_WINDOW_H,
+    NEVER_COLOUR,
+    service_bands,
+)
 from maps.report_page import STATE_STYLES
 from maps.styles import DIRECTION_LABELS, TREATMENT_STYLES
 
@@ -38,6 +44,8 @@ UNKNOWN_REASONS: Final = {
     "unconfirmed": "проходы машин без датчика оборудования",
     "offline": "закреплённая техника не выходила на связь",
 }
+#: The public map's default bands of time since the last service, so both maps read alike.
+SERVICE_BANDS: Final = service_bands(DEFAULT_BAND_HOURS, DEFAULT_WINDOW_H)
 #: (label, hours) of the quick window buttons; the first one the page opens with is 24 h.
 PRESETS: Final = (("6 ч", 6), ("12 ч", 12), ("Сутки", 24), ("3 суток", 72))
 
@@ -49,9 +57,9 @@ def coverage_config() -> dict[str, Any]:
                        "dash": STATE_STYLES[s]["dashArray"], "weight": STATE_STYLES[s]["weight"]}
                    for s in STATE_ORDER},
         "stateOrder": list(STATE_ORDER),
-        "bands": [{"hours": None if limit == float("inf") else limit, "colour": colour,
-                   "label": label} for limit, colour, label in SERVICE_BANDS],
-        "never": {"colour": NO_DATA_COLOUR, "label": "не убиралось в окне"},
+        "bands": [{"hours": b.below_h, "colour": b.colour, "label": b.label}
+                  for b in SERVICE_BANDS if b.key != "never"],
+        "never": {"colour": NEVER_COLOUR, "label": "не убиралось в окне"},
         "reasons": UNKNOWN_REASONS,
         "treatments": {t.treatment: t.label for t in TREATMENT_STYLES},
         "directions": dict(DIRECTION_LABELS),

@@ -98,7 +98,7 @@ def city_day(vehicles: int, hours: float,
             course_deg=np.zeros(n_fix), valid=np.ones(n_fix, dtype=np.bool_),
             satellites=np.full(n_fix, 12, dtype=np.int64), hdop=np.full(n_fix, 0.9),
             inputs=blade.astype(np.int64), sensor_value=np.full(n_fix, np.nan),
-            black_box=np.zeros(n_fix, dtype=np.bool_)))
+            black_box=np.zeros(n_fix, dtype=np.bool_), received=t + 2.0))
     fixes = FixArrays.concat(parts)
     shuffle = rng.permutation(len(fixes))  # arrival order is not fix-time order
     return fixes.take(shuffle), infos

@@ -127,3 +127,21 @@ def test_two_vehicles_interleaved_are_separated() -> None:
     assert np.all(np.diff(vehicles) >= 0)
     for v in (7, 8):
         assert np.all(np.diff(track.fixes.t[vehicles == v]) > 0)
+
+
+def test_fix_timed_ahead_of_its_arrival_or_before_2010_is_rejected() -> None:
+    """More than 300 s ahead of arrival is FUTURE_TIME (299 s is not); before 2010 TOO_EARLY;
+    an unknown arrival time is not held against a fix."""
+    fixes = straight(6)
+    fixes[1] = replace(fixes[1], received_at=fixes[1].fix_time - timedelta(seconds=301))
+    fixes[2] = replace(fixes[2], received_at=fixes[2].fix_time - timedelta(seconds=299))
+    fixes[3] = replace(fixes[3], fix_time=T0.replace(year=2009),
+                       received_at=T0 + timedelta(seconds=15))
+    fixes[4] = replace(fixes[4], received_at=fixes[4].fix_time + timedelta(hours=5))
+    _, track = cleaned(fixes)
+    by_time = {int(t): int(f) for t, f in zip(track.fixes.t, track.flags, strict=True)}
+    assert by_time[int(fixes[1].fix_time.timestamp())] == Flag.FUTURE_TIME
+    assert by_time[int(fixes[3].fix_time.timestamp())] == Flag.TOO_EARLY
+    for clean_fix in (fixes[0], fixes[2], fixes[4], fixes[5]):
+        assert by_time[int(clean_fix.fix_time.timestamp())] & int(REJECTED) == 0
+    assert track.flag_counts()["FUTURE_TIME"] == 1 and track.flag_counts()["TOO_EARLY"] == 1

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
 import pytest
 
 from dispatch.coverage import CoverageResult, RouteCoverage, compute_coverage
 from dispatch.equipment import VehicleInfo
 from dispatch.fixes import FixArrays
+from dispatch.projection import to_metric, to_wgs84
 from dispatch.routes import Route
 from tests.dispatch.synthetic import T0, Drive, arrays, bus, plough, street, window
 
@@ -219,3 +221,109 @@ def test_fixes_outside_the_window_are_ignored() -> None:
     late = Drive(7, THERE_AND_BACK, start=T0 + timedelta(hours=10))
     rc = only(run([street(1, EAST_WEST)], arrays(late)))
     assert rc.state_m["not_served"] == pytest.approx(1000.0, abs=1.0)
+
+
+def test_silence_that_resumes_up_the_cross_street_leaves_the_rest_unknown() -> None:
+    """Silent from 581 m, heard again 150 m up the cross street at the route's end: what the
+    vehicle could have covered meanwhile (581-1000 m) is unknown, not 'not served'."""
+    route = street(1, EAST_WEST, direction="as_drawn")
+    path = [(-60.0, 0.0), (1000.0, 0.0), (1000.0, 600.0)]
+    drive = Drive(7, path, drop=lambda d: 641.0 < d < 1210.0)
+    rc = only(run([route], arrays(drive)))
+    assert rc.state_m["served"] == pytest.approx(580.0, abs=20.0)
+    assert rc.state_m["unknown"] == pytest.approx(420.0, abs=20.0)
+    assert rc.state_m["not_served"] == 0.0
+    (unknown,) = [s for s in rc.stretches if s.state == "unknown"]
+    assert unknown.reason == "gap" and unknown.m_to == pytest.approx(1000.0)
+
+
+def test_terminal_reporting_every_75s_is_unknown_never_not_served() -> None:
+    """Fixes 75 s apart bracket the street: each pause is a silence, so nothing is decided."""
+    rc = only(run([street(1, EAST_WEST)], arrays(Drive(7, THERE_AND_BACK, interval_s=75.0))))
+    assert rc.state_m["unknown"] == pytest.approx(1000.0, abs=1.0)
+
+
+def test_fixes_timed_in_the_future_are_never_credited() -> None:
+    """Fixes stamped 10 minutes after they arrived earn nothing and are counted."""
+    fixes = arrays(Drive(7, THERE_AND_BACK))
+    skewed = fixes.take(np.arange(len(fixes)))
+    skewed.received[:] = skewed.t - 600.0
+    result = run([street(1, EAST_WEST)], skewed)
+    assert only(result).state_m["not_served"] == pytest.approx(1000.0, abs=1.0)
+    assert result.data_quality["FUTURE_TIME"] == len(fixes) and result.data_quality["usable"] == 0
+    on_time = run([street(1, EAST_WEST)], fixes)
+    assert only(on_time).state_m["served"] == pytest.approx(1000.0, abs=1.0)
+
+
+def test_silence_alongside_the_street_reaches_it() -> None:
+    """Silent for 80 s between two fixes 200 m off the street and 800 m apart: at 45 km/h the
+    vehicle could have driven the street's middle 740 m meanwhile, which is unknown."""
+    drive = Drive(7, [(100.0, 200.0), (900.0, 200.0)], speed_kmh=36.0, interval_s=80.0)
+    rc = only(run([street(1, EAST_WEST)], arrays(drive)))
+    assert rc.state_m["unknown"] == pytest.approx(740.0, abs=20.0)
+    assert rc.state_m["not_served"] == pytest.approx(260.0, abs=20.0)
+
+
+def test_reported_course_across_the_street_earns_nothing() -> None:
+    """Fixes that line up along the street (as noise can make a slow crossing look) while the
+    terminal's course points 60 degrees across it earn nothing; the same fixes from a
+    terminal that sends no course (always 0) are judged by position alone and serve it."""
+    route = street(1, EAST_WEST, direction="as_drawn")
+    along = arrays(Drive(7, [(-60.0, 0.0), (1060.0, 0.0)], speed_kmh=8.0, interval_s=8.0))
+    across = along.take(np.arange(len(along)))
+    across.course_deg[:] = 30.0  # 60 degrees off the route's bearing of 90
+    rc = only(run([route], across))
+    assert rc.state_m["served"] == 0.0 and rc.state_m["partial"] == 0.0
+    no_course = along.take(np.arange(len(along)))
+    no_course.course_deg[:] = 0.0
+    assert only(run([route], no_course)).state_m["served"] == pytest.approx(1000.0, abs=1.0)
+
+
+def test_street_entered_and_left_by_side_streets_is_served_to_its_corners() -> None:
+    """Turning in from a side street and out to another, fixes every 5 s: the pass reaches
+    both corners, not just its first and last fixes on the street."""
+    route = street(1, EAST_WEST, direction="as_drawn")
+    drive = Drive(7, [(0.0, -300.0), (0.0, 0.0), (1000.0, 0.0), (1000.0, 300.0)])
+    rc = only(run([route], arrays(drive)))
+    assert rc.state_m["served"] == pytest.approx(1000.0, abs=1.0)
+
+
+def test_sparse_terminal_turning_in_unseen_leaves_the_ends_unknown() -> None:
+    """Fixes every 60 s (600 m apart) around side-street corners: where the turn in and out
+    went unseen the street is unknown, never 'not served'; between its fixes it is served."""
+    route = street(1, EAST_WEST, direction="as_drawn")
+    drive = Drive(7, [(0.0, -800.0), (0.0, 0.0), (1000.0, 0.0), (1000.0, 800.0)],
+                  speed_kmh=36.0, interval_s=60.0)
+    rc = only(run([route], arrays(drive)))
+    assert rc.state_m["not_served"] == 0.0 and rc.state_m["partial"] == 0.0
+    assert rc.state_m["served"] == pytest.approx(600.0, abs=1.0)
+    assert {s.reason for s in rc.stretches if s.state == "unknown"} == {"gap"}
+
+
+@pytest.mark.parametrize("interval_s", [1.0, 5.0])
+@pytest.mark.parametrize("jump", [(0.0, 25.0), (0.0, 35.0), (-15.0, -15.0)])
+def test_one_outlier_does_not_break_a_pass(jump: tuple[float, float], interval_s: float) -> None:
+    """A single fix thrown 25 m or 35 m aside (out of the corridor) or 15 m back and aside,
+    mid-street (too slow a jump to be cleaned away as a spike): still one pass each way over
+    the whole street."""
+    fixes = arrays(Drive(7, THERE_AND_BACK, interval_s=interval_s, noise_m=4.0, seed=2))
+    middle = len(fixes) // 4
+    x, y = to_metric(fixes.lon[middle], fixes.lat[middle])
+    fixes.lon[middle], fixes.lat[middle] = to_wgs84(x + jump[0], y + jump[1])
+    rc = only(run([street(1, EAST_WEST)], fixes))
+    assert rc.state_m["served"] == pytest.approx(1000.0, abs=1.0)
+    assert all(s.passes == (1, 1) for s in rc.stretches)
+
+
+def test_two_ploughs_turning_mid_street_leave_no_not_served_gap_between_them() -> None:
+    """Each plough works half the street both ways and turns at its middle, fixes every 10 s:
+    how far each went before turning is not seen, so between their last fixes the street is
+    unknown, not 'not served'; the rest is served."""
+    west = Drive(7, [(-100.0, 0.0), (500.0, 0.0), (500.0, 4.0), (-100.0, 4.0)],
+                 speed_kmh=30.0, interval_s=10.0)
+    east = Drive(8, [(1100.0, 0.0), (500.0, 0.0), (500.0, 4.0), (1100.0, 4.0)],
+                 speed_kmh=30.0, interval_s=10.0, start=T0 + timedelta(seconds=3))
+    rc = only(run([street(1, EAST_WEST)], arrays(west, east), {7: plough(7), 8: plough(8)}))
+    assert rc.state_m["not_served"] == 0.0
+    assert rc.state_m["served"] >= 900.0
+    assert rc.state_m["served"] + rc.state_m["unknown"] == pytest.approx(1000.0, abs=1.0)

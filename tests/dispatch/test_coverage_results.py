@@ -36,7 +36,7 @@ def test_parameters_stored_with_the_result_reproduce_it() -> None:
     stored = json.loads(json.dumps(doc["parameters"]))
     again = result_document(two_routes_result(CoverageParams.from_dict(stored)))
     assert doc == again
-    assert doc["parameters"]["bin_m"] == 25.0 and doc["parameters"]["engine"] == "coverage/1"
+    assert doc["parameters"]["bin_m"] == 25.0 and doc["parameters"]["engine"] == "coverage/2"
 
 
 def test_unknown_parameter_is_refused() -> None:

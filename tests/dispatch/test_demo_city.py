@@ -179,6 +179,26 @@ def test_fleet_has_three_or_four_contractors() -> None:
     assert all(CYRILLIC.search(v.contractor) for v in fleet)
 
 
+def test_every_route_has_a_contractor_whose_vehicles_work_it() -> None:
+    """Routes are shared among the three road contractors; a road machine belongs to the
+    contractor of the route it works, so the storm act's contractor table is filled."""
+    routes = demo_routes()
+    assert {r.contractor for r in routes} == {
+        "МУП «Спецавтохозяйство»", "ООО «Дорожник-27»", "ООО «Амурдорсервис»"}
+    for v in demo_fleet():
+        if v.kind != "bus":
+            assert v.contractor == routes[v.route_index].contractor, v
+
+
+def test_each_vehicle_has_one_terminal_egts_for_road_machines_ndtp_for_buses() -> None:
+    """One terminal per vehicle: road machines EGTS, buses NDTP, identifiers all different."""
+    fleet = demo_fleet()
+    assert {v.protocol for v in fleet if v.kind != "bus"} == {"egts"}
+    assert {v.protocol for v in fleet if v.kind == "bus"} == {"ndtp"}
+    assert fleet[0].terminal == "egts:1001" and fleet[-1].terminal == "ndtp:1084"
+    assert len({v.terminal for v in fleet}) == len(fleet) == 84
+
+
 def test_fleet_vehicles_are_assigned_to_fitting_routes() -> None:
     """Spreaders get spread routes, sweepers sweep routes, ploughs plough routes, buses lines."""
     routes, lines = demo_routes(), demo_bus_lines()

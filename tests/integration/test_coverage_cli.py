@@ -90,7 +90,7 @@ def test_coverage_save_stores_the_result_with_its_parameters(
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute("SELECT parameters ->> 'engine', cardinality(route_ids)"
                     " FROM coverage_results")
-        assert cur.fetchall() == [("coverage/1", 2)]
+        assert cur.fetchall() == [("coverage/2", 2)]
     conn.close()
 
 

@@ -62,7 +62,8 @@ def position(i: int, dx: float, **kwargs: Any) -> Position:
 
 
 def test_fixes_come_back_as_columns_with_sentinels_for_missing_values(cur: Any) -> None:
-    """Every column round-trips; absent satellites/HDOP/inputs become -1/NaN/-1."""
+    """Every column round-trips (arrival time included); absent satellites/HDOP/inputs become
+    -1/NaN/-1."""
     v = vehicle(cur, "КДМ 1", '{"analog": 2, "threshold": 3}')
     store(cur, v, [
         position(0, 0.0, satellites=9, hdop=0.8, inputs=5, black_box=True,
@@ -79,6 +80,7 @@ def test_fixes_come_back_as_columns_with_sentinels_for_missing_values(cur: Any) 
     assert fixes.hdop[order][0] == pytest.approx(0.8) and math.isnan(fixes.hdop[order][1])
     assert fixes.sensor_value[order][0] == 4.5 and math.isnan(fixes.sensor_value[order][1])
     assert fixes.black_box[order].tolist() == [True, False]
+    assert fixes.received.tolist() == [T0.timestamp(), T0.timestamp()]
     assert fixes.lon[order][0] == pytest.approx(lonlat(0.0, 0.0)[0], abs=1e-9)
 
 

@@ -1,65 +1,53 @@
-"""The public city-site export: only public information leaves, and it works from disk."""
+"""``maps export``: the public map as files, with cleared streets and nothing internal."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from datetime import UTC, datetime, timedelta
+import json
 from pathlib import Path
 
-import psycopg2
 import pytest
 
-from db import terminals
-from db.positions import FixRow, ensure_partitions, insert_positions, months_of
-from egts_server.model import DeviceKey, Position
-from tests.conftest import REPO
+from tests.integration.public_city import (
+    NEVER_NAME,
+    PLOUGHED_NAME,
+    SECRETS,
+    demo_secrets,
+    export,
+    leaks,
+    prepare,
+)
 
 pytestmark = pytest.mark.postgis
-SECRET_TID = "987650001"
-SECRET_TEXT = "служебная: ключ от подвала у дворника"
 
 
-def prepare(dsn: str) -> None:
-    """A vehicle with a terminal and a fix 20 minutes ago, a public and an internal mark."""
-    now = datetime.now(UTC)
-    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        admission = terminals.admit(cur, "egts", SECRET_TID, "860000000000001", {}, "register")
-        cur.execute("UPDATE vehicles SET kind = 'plow', plate = 'А777АА27',"
-                    " contractor = 'ООО «Тайна»'")
-        fix = Position(device=DeviceKey("egts", SECRET_TID), fix_time=now - timedelta(minutes=20),
-                       latitude=50.5512345, longitude=137.0212345, valid=True, speed_kmh=20,
-                       course_deg=90)
-        rows = [FixRow(admission.terminal_id or 0, admission.vehicle_id, now, fix)]
-        ensure_partitions(cur, months_of(rows))
-        insert_positions(cur, rows)
-        for public, text in ((True, "Подтоплен подвал, ул. Кирова 5"), (False, SECRET_TEXT)):
-            cur.execute("INSERT INTO marks (layer, geom, text, public) VALUES"
-                        " ('flooded_basement', ST_SetSRID(ST_MakePoint(137.02, 50.56), 4326),"
-                        " %s, %s)", (text, public))
-        cur.execute("INSERT INTO routes (name, geom) VALUES ('проспект Мира',"
-                    " ST_GeomFromText('LINESTRING(137.0 50.55, 137.01 50.56)', 4326))")
-
-
-def export(dsn: str, target: Path) -> str:
-    result = subprocess.run([sys.executable, "-m", "egts_server.cli", "maps", "export",
-                             str(target)], capture_output=True, text=True, cwd=REPO,
-                            env={**os.environ, "DATABASE_URL": dsn})
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def test_export_holds_public_layers_and_no_internal_field(dsn: str, tmp_path: Path) -> None:
-    """Vehicle kind and coarse place, the public mark and the route are there; secrets are not."""
-    prepare(dsn)
+def test_export_colours_the_ploughed_street_and_leaks_nothing(dsn: str, tmp_path: Path) -> None:
+    """Next to the demo city: the street ploughed 70 minutes ago is in the first band, the other
+    "never"; the vehicle shows its kind at a rounded place; the public mark is there; no file
+    holds an internal value of the small city or of the demo's."""
+    prepare(dsn, with_demo=True)
     out = export(dsn, tmp_path / "site")
-    assert "1 vehicles, 1 routes, 1 public marks" in out
-    texts = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*")
-                      if p.suffix in (".html", ".geojson"))
-    assert "снегоочиститель" in texts and "Подтоплен подвал" in texts and "проспект Мира" in texts
-    for secret in (SECRET_TID, "860000000000001", "А777АА27", "Тайна", SECRET_TEXT,
-                   "50.5512345", "137.0212345"):
-        assert secret not in texts, secret
-    assert "50.551" in texts  # coarsened to about 100 m
-
+    assert "1 vehicles, 26 routes" in out
+    site = tmp_path / "site"
+    routes = json.loads((site / "data" / "routes.geojson").read_text(encoding="utf-8"))
+    by_name: dict[str, list[dict[str, str]]] = {}
+    for feature in routes["features"]:
+        by_name.setdefault(feature["properties"]["name"], []).append(feature["properties"])
+    ploughed = [p for p in by_name[PLOUGHED_NAME] if p["band"] == "band0"]
+    assert ploughed and ploughed[0]["colour"] == "#1a9850"
+    assert ploughed[0]["last_service"].endswith("(UTC+10)")
+    assert ploughed[0]["since"] == "менее 3 ч"
+    assert {p["band"] for p in by_name[NEVER_NAME]} == {"never"}
+    vehicles = json.loads((site / "data" / "vehicles.geojson").read_text(encoding="utf-8"))
+    assert [(f["geometry"]["coordinates"], f["properties"]) for f in vehicles["features"]] == [
+        ([137.021, 50.551], {"kind": "plow", "label": "Снегоочиститель"})]
+    marks = json.loads((site / "data" / "marks.geojson").read_text(encoding="utf-8"))
+    texts = [f["properties"]["text"] for f in marks["features"]]
+    assert "Подтоплен подвал, ул. Кирова 5" in texts
+    secrets = (*SECRETS, *demo_secrets())
+    assert not set(texts) & set(secrets)
+    found = {str(p.relative_to(site)): leaks(p.read_bytes(), secrets)
+             for p in site.rglob("*") if p.is_file()}
+    assert {name: hit for name, hit in found.items() if hit} == {}
+    assert len(found) > 20  # the page, the data and the copied assets were all scanned
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert 'src="static/js/public_map.js"' in page and "http://" not in page.split("<body")[0]

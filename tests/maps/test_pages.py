@@ -112,8 +112,8 @@ def test_mark_tools_follow_the_layers_geometries() -> None:
 def test_coverage_page_has_states_and_time_bands() -> None:
     """The legend tables for both colourings and the default 24-hour window are in the page."""
     html = render_coverage_page()
-    for label in ("убрано", "частично", "не убрано", "нет данных", "до 4 ч", "4–12 ч",
-                  "12–24 ч", "более 24 ч"):
+    for label in ("убрано", "частично", "не убрано", "нет данных", "менее 3 ч", "3–6 ч",
+                  "6–12 ч", "более 12 ч"):
         assert shows(html, label), label
     assert '"coverageUrl": "/api/coverage"' in html and '"stormsUrl": null' in html
     assert '"defaultHours": 24' in html

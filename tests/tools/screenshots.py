@@ -2,9 +2,9 @@
 
 It starts everything it needs and stops it again: a fresh database in the test cluster
 (``var/test-pg``, never the demo's), the demo city seeded, a dispatcher account, a few hours of
-past work driven over EGTS (so coverage and playback have something to show), ``serve`` on
-free ports with part of the demo fleet simulated live, and headless Chromium (Debian's). Then it
-exports the public site and photographs it from disk. Nothing here needs the network.
+past work driven over EGTS after a declared snowfall (so coverage, playback and the public map
+have cleared streets to show), ``serve`` on free ports with part of the demo fleet simulated
+live, and headless Chromium (Debian's). Nothing here needs the network.
 
     python -m tests.tools.screenshots [--out DIR] [--keep]
 """
@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlencode
 
 import psycopg2
@@ -29,6 +29,7 @@ import psycopg2
 from db.cluster import LocalCluster
 from db.migrate import migrate
 from db.seed import seed_demo
+from db.storms import create_storm
 from dispatch.demo_city import demo_fleet, demo_routes
 from tests.browser.served_pages import point_on_path
 from tests.conftest import (
@@ -67,6 +68,7 @@ def demo_server(tmp: Path) -> Iterator[Served]:
         seed_demo(cur)
     conn.close()
     add_user(dsn, LOGIN, PASSWORD, "dispatcher")
+    declare_snowfall(dsn)
     served = start_server(dsn, tmp)
     simulator = subprocess.Popen(
         [sys.executable, "-m", "egts_server.cli", "--config", str(tmp / "config.toml"),
@@ -84,18 +86,34 @@ def demo_server(tmp: Path) -> Iterator[Served]:
         cluster.drop_database(DATABASE)
 
 
-#: (demo vehicle index, route index, hours ago it started, both ways)
+#: The snowfall the history follows: it began and ended this many hours ago.
+SNOWFALL_H: Final = (18.0, 14.0)
+#: (demo vehicle index, route index, hours ago it started, both ways): graders and sweepers
+#: (never the live-simulated ones) since the snowfall, one street at a time each, so the
+#: streets fall in every band of time since service; the spreaders' highways wait.
 HISTORY: tuple[tuple[int, int, float, bool], ...] = (
-    (62, 0, 1.7, True),
-    (63, 1, 7.0, True),
-    (64, 2, 16.0, True),
-    (66, 12, 30.0, True),
-    (67, 16, 3.2, False),
+    (62, 0, 1.7, True), (62, 8, 4.5, True),
+    (63, 1, 7.0, True), (63, 10, 2.2, True),
+    (64, 2, 16.0, True), (64, 13, 5.0, True),
+    (66, 12, 30.0, True), (66, 3, 13.0, True), (66, 18, 0.9, True),
+    (67, 16, 3.2, False), (67, 20, 8.5, True),
+    (68, 17, 0.6, True), (68, 21, 10.0, True),
+    (69, 6, 1.0, True), (69, 22, 2.8, True),
+    (70, 4, 1.4, False), (71, 5, 4.0, False),
 )
 
 
+def declare_snowfall(dsn: str) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        create_storm(cur, "Снегопад (демо)", now - timedelta(hours=SNOWFALL_H[0]),
+                     now - timedelta(hours=SNOWFALL_H[1]))
+    conn.close()
+
+
 def drive_history(served: Served) -> None:
-    """Graders that worked earlier today: the time bands on the coverage map, a gap to play."""
+    """Graders and sweepers that worked since the snowfall: the time bands on the coverage and
+    public maps; and a gap to play back."""
     fleet, routes = demo_fleet(), demo_routes()
     now = datetime.now(UTC).replace(microsecond=0)
     for vehicle, route, hours, both in HISTORY:
@@ -118,14 +136,7 @@ def vehicle_id(served: Served, demo_index: int) -> int:
     return found
 
 
-def export_public_site(served: Served, target: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "egts_server.cli", "maps", "export", str(target)],
-                   check=True, cwd=REPO, capture_output=True,
-                   env={**os.environ, "DATABASE_URL": served.dsn})
-    return target / "index.html"
-
-
-def shoot(served: Served, out: Path, public_index: Path) -> list[Path]:
+def shoot(served: Served, out: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     base = served.base_url
@@ -182,9 +193,10 @@ def shoot(served: Served, out: Path, public_index: Path) -> list[Path]:
         public = browser.new_context(viewport=VIEWPORT, locale="ru-RU",  # type: ignore[arg-type]
                                      timezone_id="Asia/Vladivostok")
         page = public.new_page()
-        page.goto(public_index.as_uri())
-        page.wait_for_timeout(1500)
-        shots.append(_save(page, out / "public-export.png"))
+        page.goto(base + "/public/")
+        page.wait_for_selector(".gd-public-legend[data-ready]", timeout=120_000)
+        page.wait_for_timeout(800)
+        shots.append(_save(page, out / "public-map.png"))
         public.close()
         browser.close()
     return shots
@@ -204,8 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="glonass-shots-") as tmp:
         with demo_server(Path(tmp)) as served:
             time.sleep(4)  # a couple of simulator rounds, so the live map shows motion
-            index = export_public_site(served, Path(tmp) / "public")
-            for path in shoot(served, args.out, index):
+            for path in shoot(served, args.out):
                 sys.stdout.write(f"saved {path}\n")
     return 0
 

@@ -63,3 +63,22 @@ def test_broken_toml_names_the_file(tmp_path: Path) -> None:
     path = write(tmp_path, "[egts\n")
     with pytest.raises(ConfigError, match="c.toml"):
         load_settings(path, {})
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("band_hours = []", r"public\.band_hours: give 1 to 5 bounds"),
+    ("band_hours = [6.0, 3.0]", r"public\.band_hours: bounds must be positive and increasing"),
+    ("band_hours = [3.0, 30.0]", r"public\.service_window_h: must be longer"),
+    ("refresh_s = 0", r"public\.refresh_s: must be positive"),
+])
+def test_public_map_bands_are_checked(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_settings(write(tmp_path, f"[public]\n{text}\n"), {})
+
+
+def test_public_band_defaults_are_the_pages_defaults() -> None:
+    """Pages without settings (the coverage map) use the same bands as the default config."""
+    from maps.public_layers import DEFAULT_BAND_HOURS, DEFAULT_WINDOW_H
+
+    public = Settings().public
+    assert (public.band_hours, public.service_window_h) == (DEFAULT_BAND_HOURS, DEFAULT_WINDOW_H)
