@@ -22,7 +22,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.vehicles import KINDS
 from egts_server.listener_settings import ListenerSettings as ListenerSettings
-from egts_server.listener_settings import OsmandSettings, TeltonikaSettings, WialonSettings
+from egts_server.listener_settings import (
+    NdtpSettings,
+    OsmandSettings,
+    TeltonikaSettings,
+    WialonSettings,
+)
 from egts_server.net.commands import CommandSettings
 from egts_server.retranslator.settings import RetranslatorSettings
 
@@ -48,13 +53,6 @@ class IntakeSettings:
     gc_interval_s: float = 1.0  # collect and freeze new objects (0: Python's automatic collector)
     gc_full_interval_s: float = 3600.0  # unfreeze and collect everything (one longer pause)
     processes: int = 1  # processes sharing the telemetry ports (SO_REUSEPORT), one core each
-
-
-@dataclass(frozen=True, slots=True)
-class NdtpSettings(ListenerSettings):
-    """NDTP v6 listener (Granit-family terminals)."""
-
-    port: int = 5243
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,13 @@ class ListenerSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class NdtpSettings(ListenerSettings):
+    """NDTP v6 listener (Granit-family terminals)."""
+
+    port: int = 5243
+
+
+@dataclass(frozen=True, slots=True)
 class WialonSettings(ListenerSettings):
     """Wialon IPS 1.1/2.0 listener. ``accounts`` maps a tracker id to the *name* of the
     environment variable holding its password (checked only for ids listed here)."""
