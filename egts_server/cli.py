@@ -184,8 +184,9 @@ def cmd_maps(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
     from egts_server.simulator.run import run_simulator
 
-    port = args.port if args.port is not None else (
-        settings.ndtp.port if args.protocol == "ndtp" else settings.egts.port)
+    ports = {"ndtp": settings.ndtp.port, "wialon": settings.wialon.port,
+             "teltonika": settings.teltonika.port}
+    port = args.port if args.port is not None else ports.get(args.protocol, settings.egts.port)
     return run_simulator(vehicles=args.vehicles, host=args.host, port=port,
                          interval_s=args.interval, first=args.first, duration_s=args.duration,
                          protocol=args.protocol,
@@ -273,10 +274,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim = sub.add_parser("simulate", help="run demo terminals that speak EGTS or NDTP over TCP")
     sim.add_argument("--vehicles", type=int, default=10, help="number of terminals (default 10)")
     sim.add_argument("--host", default="127.0.0.1")
-    sim.add_argument("--protocol", choices=("egts", "ndtp", "mixed"), default="egts",
+    sim.add_argument("--protocol", choices=("egts", "ndtp", "mixed", "wialon", "teltonika"),
+                     default="egts",
                      help="what the terminals speak; mixed: buses on NDTP, the rest on EGTS")
     sim.add_argument("--port", type=int, default=None,
-                     help="the listener's port (default: egts.port, or ndtp.port for ndtp)")
+                     help="the listener's port (default: egts.port, or the protocol's own)")
     sim.add_argument("--ndtp-port", type=int, default=5243,
                      help="NDTP port for --protocol mixed (default 5243)")
     sim.add_argument("--interval", type=float, default=5.0, help="seconds between fixes")
