@@ -35,6 +35,7 @@ from egts_server.net.protocol import EgtsFactory
 from egts_server.net.service import ListenerService
 from egts_server.net.teltonika import TeltonikaFactory
 from egts_server.net.wialon import WialonFactory
+from egts_server.net.wialonretr import WialonRetranslatorFactory
 from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics
 from egts_server.sinks import BatchingWriter
@@ -170,6 +171,10 @@ class Application(MultiService):
             listen(TeltonikaFactory(self.writer, admit, clock, limits, reactor=reactor,
                                     counter=counter, metrics=self.metrics,
                                     archive=archive("teltonika")), settings.teltonika)
+        if settings.wialonretr.enabled:
+            listen(WialonRetranslatorFactory(self.writer, admit, clock, limits, reactor=reactor,
+                                             counter=counter, metrics=self.metrics,
+                                             archive=archive("wialonretr")), settings.wialonretr)
         if intake_worker:  # an extra intake process (net.workers): telemetry and /metrics only
             self.http = TCPServer(settings.http.port + intake_worker,
                                   Site(MetricsResource(self.metrics_text,

@@ -26,6 +26,7 @@ from egts_server.listener_settings import (
     NdtpSettings,
     OsmandSettings,
     TeltonikaSettings,
+    WialonRetranslatorSettings,
     WialonSettings,
 )
 from egts_server.net.commands import CommandSettings
@@ -169,6 +170,7 @@ class Settings:
     wialon: WialonSettings = field(default_factory=WialonSettings)
     osmand: OsmandSettings = field(default_factory=OsmandSettings)
     teltonika: TeltonikaSettings = field(default_factory=TeltonikaSettings)
+    wialonretr: WialonRetranslatorSettings = field(default_factory=WialonRetranslatorSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     nis: NisSettings = field(default_factory=NisSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -361,7 +363,7 @@ def _validate_public(p: PublicSettings) -> None:
 def _validate(s: Settings) -> None:
     for key, port in (("egts.port", s.egts.port), ("ndtp.port", s.ndtp.port),
                       ("wialon.port", s.wialon.port), ("osmand.port", s.osmand.port),
-                      ("teltonika.port", s.teltonika.port),
+                      ("teltonika.port", s.teltonika.port), ("wialonretr.port", s.wialonretr.port),
                       ("http.port", s.http.port),
                       ("database.embedded.port", s.database.embedded.port)):
         if not 0 <= port <= 65535:

@@ -49,3 +49,11 @@ class OsmandSettings:
     enabled: bool = False
     host: str = "0.0.0.0"
     port: int = 5055
+
+
+@dataclass(frozen=True, slots=True)
+class WialonRetranslatorSettings(ListenerSettings):
+    """Wialon Retranslator 1.0 listener (another platform relays its units)."""
+
+    enabled: bool = False
+    port: int = 20333
