@@ -26,6 +26,11 @@ from egts_server.net.archive import PacketArchive
 from egts_server.net.collector import CollectorSchedule
 from egts_server.net.commands import CommandRelay
 from egts_server.net.factory import TelemetryFactory
+from egts_server.net.framed import (
+    GalileoskyFactory,
+    TeltonikaFactory,
+    WialonRetranslatorFactory,
+)
 from egts_server.net.limits import ConnectionCounter, IntakeLimits, effective_max_connections
 from egts_server.net.loop_lag import LoopLag
 from egts_server.net.ndtp import NdtpFactory
@@ -33,9 +38,7 @@ from egts_server.net.nis import NisResource
 from egts_server.net.osmand import OsmandResource
 from egts_server.net.protocol import EgtsFactory
 from egts_server.net.service import ListenerService
-from egts_server.net.teltonika import TeltonikaFactory
 from egts_server.net.wialon import WialonFactory
-from egts_server.net.wialonretr import WialonRetranslatorFactory
 from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics
 from egts_server.sinks import BatchingWriter
@@ -167,14 +170,14 @@ class Application(MultiService):
             listen(WialonFactory(self.writer, admit, clock, limits, reactor=reactor,
                                  counter=counter, metrics=self.metrics, archive=archive("wialon"),
                                  passwords=settings.wialon.passwords), settings.wialon)
-        if settings.teltonika.enabled:
-            listen(TeltonikaFactory(self.writer, admit, clock, limits, reactor=reactor,
-                                    counter=counter, metrics=self.metrics,
-                                    archive=archive("teltonika")), settings.teltonika)
-        if settings.wialonretr.enabled:
-            listen(WialonRetranslatorFactory(self.writer, admit, clock, limits, reactor=reactor,
-                                             counter=counter, metrics=self.metrics,
-                                             archive=archive("wialonretr")), settings.wialonretr)
+        framed: tuple[tuple[type[TelemetryFactory], ListenerSettings], ...] = (
+            (TeltonikaFactory, settings.teltonika), (GalileoskyFactory, settings.galileosky),
+            (WialonRetranslatorFactory, settings.wialonretr))
+        for factory, listener in framed:
+            if listener.enabled:
+                listen(factory(self.writer, admit, clock, limits, reactor=reactor,
+                               counter=counter, metrics=self.metrics,
+                               archive=archive(factory.name)), listener)
         if intake_worker:  # an extra intake process (net.workers): telemetry and /metrics only
             self.http = TCPServer(settings.http.port + intake_worker,
                                   Site(MetricsResource(self.metrics_text,

@@ -22,7 +22,8 @@ from egts_server.config import ConfigError, Settings, load_settings
 from egts_server.database import connect
 
 #: Protocols a terminal can be registered under (DESIGN.md's terminal identifiers).
-TERMINAL_PROTOCOLS = ("egts", "ndtp", "nis", "wialon", "wialonretr", "teltonika", "osmand")
+TERMINAL_PROTOCOLS = ("egts", "ndtp", "nis", "wialon", "wialonretr", "teltonika", "galileosky",
+                      "osmand")
 
 Command = Callable[[argparse.Namespace, Settings], int]
 

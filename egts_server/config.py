@@ -21,14 +21,15 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.vehicles import KINDS
-from egts_server.listener_settings import ListenerSettings as ListenerSettings
 from egts_server.listener_settings import (
+    GalileoskySettings,
     NdtpSettings,
     OsmandSettings,
     TeltonikaSettings,
     WialonRetranslatorSettings,
     WialonSettings,
 )
+from egts_server.listener_settings import ListenerSettings as ListenerSettings
 from egts_server.net.commands import CommandSettings
 from egts_server.retranslator.settings import RetranslatorSettings
 
@@ -171,6 +172,7 @@ class Settings:
     osmand: OsmandSettings = field(default_factory=OsmandSettings)
     teltonika: TeltonikaSettings = field(default_factory=TeltonikaSettings)
     wialonretr: WialonRetranslatorSettings = field(default_factory=WialonRetranslatorSettings)
+    galileosky: GalileoskySettings = field(default_factory=GalileoskySettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     nis: NisSettings = field(default_factory=NisSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -364,6 +366,7 @@ def _validate(s: Settings) -> None:
     for key, port in (("egts.port", s.egts.port), ("ndtp.port", s.ndtp.port),
                       ("wialon.port", s.wialon.port), ("osmand.port", s.osmand.port),
                       ("teltonika.port", s.teltonika.port), ("wialonretr.port", s.wialonretr.port),
+                      ("galileosky.port", s.galileosky.port),
                       ("http.port", s.http.port),
                       ("database.embedded.port", s.database.embedded.port)):
         if not 0 <= port <= 65535:

@@ -57,3 +57,11 @@ class WialonRetranslatorSettings(ListenerSettings):
 
     enabled: bool = False
     port: int = 20333
+
+
+@dataclass(frozen=True, slots=True)
+class GalileoskySettings(ListenerSettings):
+    """Galileosky listener."""
+
+    enabled: bool = False
+    port: int = 20334
