@@ -68,6 +68,7 @@ fuzz: $(STAMP)
 	$(BIN)/python tests/fuzz/fuzz_teltonika.py -max_total_time=600
 	$(BIN)/python tests/fuzz/fuzz_wialonretr.py -max_total_time=600
 	$(BIN)/python tests/fuzz/fuzz_galileosky.py -max_total_time=600
+	$(BIN)/python tests/fuzz/fuzz_navtelecom.py -max_total_time=600
 
 screenshots: $(STAMP) postgis chromium
 	$(BIN)/python -m tests.tools.screenshots

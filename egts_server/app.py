@@ -28,6 +28,7 @@ from egts_server.net.commands import CommandRelay
 from egts_server.net.factory import TelemetryFactory
 from egts_server.net.framed import (
     GalileoskyFactory,
+    NavtelecomFactory,
     TeltonikaFactory,
     WialonRetranslatorFactory,
 )
@@ -172,7 +173,8 @@ class Application(MultiService):
                                  passwords=settings.wialon.passwords), settings.wialon)
         framed: tuple[tuple[type[TelemetryFactory], ListenerSettings], ...] = (
             (TeltonikaFactory, settings.teltonika), (GalileoskyFactory, settings.galileosky),
-            (WialonRetranslatorFactory, settings.wialonretr))
+            (WialonRetranslatorFactory, settings.wialonretr),
+            (NavtelecomFactory, settings.navtelecom))
         for factory, listener in framed:
             if listener.enabled:
                 listen(factory(self.writer, admit, clock, limits, reactor=reactor,

@@ -23,7 +23,7 @@ from egts_server.database import connect
 
 #: Protocols a terminal can be registered under (DESIGN.md's terminal identifiers).
 TERMINAL_PROTOCOLS = ("egts", "ndtp", "nis", "wialon", "wialonretr", "teltonika", "galileosky",
-                      "osmand")
+                      "navtelecom", "osmand")
 
 Command = Callable[[argparse.Namespace, Settings], int]
 

@@ -22,7 +22,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.vehicles import KINDS
 from egts_server.listener_settings import (
+    TRACKERS,
     GalileoskySettings,
+    NavtelecomSettings,
     NdtpSettings,
     OsmandSettings,
     TeltonikaSettings,
@@ -173,6 +175,7 @@ class Settings:
     teltonika: TeltonikaSettings = field(default_factory=TeltonikaSettings)
     wialonretr: WialonRetranslatorSettings = field(default_factory=WialonRetranslatorSettings)
     galileosky: GalileoskySettings = field(default_factory=GalileoskySettings)
+    navtelecom: NavtelecomSettings = field(default_factory=NavtelecomSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     nis: NisSettings = field(default_factory=NisSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -364,9 +367,7 @@ def _validate_public(p: PublicSettings) -> None:
 
 def _validate(s: Settings) -> None:
     for key, port in (("egts.port", s.egts.port), ("ndtp.port", s.ndtp.port),
-                      ("wialon.port", s.wialon.port), ("osmand.port", s.osmand.port),
-                      ("teltonika.port", s.teltonika.port), ("wialonretr.port", s.wialonretr.port),
-                      ("galileosky.port", s.galileosky.port),
+                      *((f"{name}.port", getattr(s, name).port) for name in TRACKERS),
                       ("http.port", s.http.port),
                       ("database.embedded.port", s.database.embedded.port)):
         if not 0 <= port <= 65535:
@@ -379,8 +380,8 @@ def _validate(s: Settings) -> None:
                           ("intake.processes", i.processes),
                           ("egts.backlog", s.egts.backlog),
                           ("ndtp.backlog", s.ndtp.backlog),
-                          ("wialon.backlog", s.wialon.backlog),
-                          ("teltonika.backlog", s.teltonika.backlog),
+                          *((f"{name}.backlog", getattr(s, name).backlog)
+                            for name in TRACKERS if name != "osmand"),
                           ("intake.idle_timeout_s", i.idle_timeout_s),
                           ("intake.login_timeout_s", i.login_timeout_s),
                           ("intake.stall_timeout_s", i.stall_timeout_s),

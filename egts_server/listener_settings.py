@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Final
+
+#: The trackers' sections of ``config.Settings`` (each with ``port``; all but osmand TCP).
+TRACKERS: Final = ("wialon", "wialonretr", "teltonika", "galileosky", "navtelecom", "osmand")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,3 +69,11 @@ class GalileoskySettings(ListenerSettings):
 
     enabled: bool = False
     port: int = 20334
+
+
+@dataclass(frozen=True, slots=True)
+class NavtelecomSettings(ListenerSettings):
+    """NavTelecom NTCB/FLEX listener."""
+
+    enabled: bool = False
+    port: int = 20335

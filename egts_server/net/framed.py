@@ -1,7 +1,8 @@
 """Binary tracker protocols over TCP whose codec has the usual shape (``Framer`` that raises
 ``FramingError`` when the stream cannot be cut, ``Session`` with ``handle``,
-``framing_error`` and, where the protocol has a login, ``login_result``): Teltonika, Galileosky
-and Wialon Retranslator. One adapter serves them all; each protocol is a pair of lines below.
+``framing_error`` and, where the protocol has a login, ``login_result``): Teltonika, Galileosky,
+NavTelecom FLEX and Wialon Retranslator. One adapter serves them all; each protocol is a few
+lines below.
 
 Everything else (answers after commit and in order, backpressure, limits, shutdown) is
 ``telemetry.TelemetryProtocol``'s. Packets are counted by outcome: ``0`` answered without
@@ -14,23 +15,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from egts_server.codec import galileosky, teltonika, wialonretr
+from egts_server.codec import galileosky, navtelecom, teltonika, wialonretr
 from egts_server.codec.errors import FramingError
 from egts_server.net.factory import TelemetryFactory
 from egts_server.net.outcome import Login, Outcome
 from egts_server.net.telemetry import TelemetryProtocol
 
+Codec = Callable[[], tuple[Any, Any]]  # a fresh (framer, session) for one connection
+
+
+def _pair(framer: Callable[[], Any], session: Callable[[], Any]) -> Codec:
+    return lambda: (framer(), session())
+
+
+def _navtelecom() -> tuple[Any, Any]:
+    """NavTelecom's framer measures FLEX records by the field set its session negotiated."""
+    negotiated = navtelecom.Negotiated()
+    return navtelecom.Framer(negotiated), navtelecom.Session(negotiated)
+
 
 class FramedProtocol(TelemetryProtocol):
-    """One connection of a protocol named by ``framer_type`` and ``session_type`` (its
-    codec's)."""
+    """One connection of the protocol whose ``codec`` makes the framer and session."""
 
-    framer_type: ClassVar[Callable[[], Any]]
-    session_type: ClassVar[Callable[[], Any]]
+    codec: ClassVar[Codec]
 
     def __init__(self, factory: TelemetryFactory, address: str) -> None:
-        self._framer = type(self).framer_type()
-        self._session = type(self).session_type()
+        self._framer, self._session = type(self).codec()
         super().__init__(factory, address, self._framer, self._session)
 
     def cut(self, data: bytes) -> tuple[list[bytes], FramingError | None]:
@@ -66,8 +76,7 @@ class FramedProtocol(TelemetryProtocol):
 
 class TeltonikaProtocol(FramedProtocol):
     label = "TELTONIKA"
-    framer_type = teltonika.Framer
-    session_type = teltonika.Session
+    codec = _pair(teltonika.Framer, teltonika.Session)
 
 
 class TeltonikaFactory(TelemetryFactory):
@@ -77,8 +86,7 @@ class TeltonikaFactory(TelemetryFactory):
 
 class GalileoskyProtocol(FramedProtocol):
     label = "GALILEOSKY"
-    framer_type = galileosky.Framer
-    session_type = galileosky.Session
+    codec = _pair(galileosky.Framer, galileosky.Session)
 
 
 class GalileoskyFactory(TelemetryFactory):
@@ -88,10 +96,19 @@ class GalileoskyFactory(TelemetryFactory):
 
 class WialonRetranslatorProtocol(FramedProtocol):
     label = "WIALONRETR"
-    framer_type = wialonretr.Framer
-    session_type = wialonretr.Session
+    codec = _pair(wialonretr.Framer, wialonretr.Session)
 
 
 class WialonRetranslatorFactory(TelemetryFactory):
     protocol = WialonRetranslatorProtocol
     name = "wialonretr"
+
+
+class NavtelecomProtocol(FramedProtocol):
+    label = "NAVTELECOM"
+    codec = _navtelecom
+
+
+class NavtelecomFactory(TelemetryFactory):
+    protocol = NavtelecomProtocol
+    name = "navtelecom"
