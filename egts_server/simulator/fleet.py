@@ -3,8 +3,8 @@
 ``protocol``: ``"egts"`` (every vehicle on EGTS), ``"ndtp"`` (every vehicle on NDTP) or
 ``"mixed"`` (the demo's choice: each vehicle over the one terminal the demo seed registers for
 it, buses on NDTP, road machines on EGTS), so both intake paths are alive on the live map;
-``"wialon"`` or ``"teltonika"``: every vehicle as such a tracker on ``port`` (terminals
-``wialon:<tid>``, ``teltonika:<imei>``).
+``"wialon"``, ``"teltonika"`` or ``"galileosky"``: every vehicle as such a tracker on
+``port`` (terminals ``wialon:<tid>``, ``teltonika:<imei>``, ``galileosky:<imei>``).
 """
 
 from __future__ import annotations
@@ -23,13 +23,15 @@ from egts_server.simulator.black_box import BlackBoxTerminalFactory, TerminalMem
 from egts_server.simulator.ndtp_terminal import NdtpTerminalMemory, SimulatedNdtpTerminalFactory
 from egts_server.simulator.terminal import SimulatedTerminalFactory
 from egts_server.simulator.trackers import (
+    SimulatedGalileoskyTrackerFactory,
     SimulatedTeltonikaTrackerFactory,
     SimulatedWialonTrackerFactory,
 )
 
-FleetProtocol = Literal["egts", "ndtp", "mixed", "wialon", "teltonika"]
+FleetProtocol = Literal["egts", "ndtp", "mixed", "wialon", "teltonika", "galileosky"]
 _TRACKERS: dict[str, type[BlackBoxTerminalFactory[Any]]] = {
-    "wialon": SimulatedWialonTrackerFactory, "teltonika": SimulatedTeltonikaTrackerFactory}
+    "wialon": SimulatedWialonTrackerFactory, "teltonika": SimulatedTeltonikaTrackerFactory,
+    "galileosky": SimulatedGalileoskyTrackerFactory}
 
 
 class SimulatedFleet(Service):

@@ -1,10 +1,12 @@
-"""Simulated Wialon IPS 2.0 and Teltonika trackers: real TCP clients with a black box.
+"""Simulated Wialon IPS 2.0, Teltonika and Galileosky trackers: real TCP clients with a black
+box.
 
 Each logs in (``#L#`` with the terminal id / the IMEI handshake), reports a fix every
 ``interval_s`` with the working-equipment state on digital input 1 and the odometer, and keeps
-every fix until the server answers for it. Both protocols answer packets in the order they were
-sent and name none, so the oldest packet in flight is the one an answer confirms. After a
-reconnect the backlog is replayed first (``#B#`` black box; Teltonika packets as they were).
+every fix until the server answers for it. These protocols answer packets in the order they
+were sent and name none, so the oldest packet in flight is the one an answer confirms. After a
+reconnect the backlog is replayed first (``#B#`` black box; Teltonika and Galileosky packets as
+they were).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from dispatch.motion import VehicleState
 from egts_server.codec.errors import FormatError
+from egts_server.codec.galileosky import build_packet
 from egts_server.codec.teltonika import AvlRecord, Codec, avl_packet, imei_message
 from egts_server.codec.wialon import Framer as WialonFramer
 from egts_server.codec.wialon import Message, TrackerClient
@@ -149,6 +152,67 @@ class SimulatedTeltonikaTracker(BlackBoxTerminal[AvlRecord]):
     def _packet(self, fixes: list[AvlRecord], *,
                 history: bool) -> tuple[bytes, int, tuple[int, ...]]:
         return avl_packet(Codec.CODEC_8, fixes), self._order.next_id(), ()
+
+
+GalileoskyRecord = dict[int, bytes]  # tag -> value
+
+
+class SimulatedGalileoskyTracker(BlackBoxTerminal[GalileoskyRecord]):
+    label = "simulated Galileosky tracker"
+    peer = "server"
+    answer = "confirmation"
+
+    def __init__(self, memory: TerminalMemory[GalileoskyRecord], interval_s: float, clock: Any,
+                 rng: random.Random) -> None:
+        super().__init__(memory, interval_s, clock, rng, self._cut)
+        self._buf = b""
+        self._order = _InOrder()
+        self._confirmed_head = False
+        self._head = build_packet([{0x01: b"\x82", 0x02: b"\x12",
+                                    0x03: memory.vehicle.imei.encode(), 0x04: b"\x32\x00"}])
+
+    def connectionMade(self) -> None:  # noqa: N802
+        assert self.transport is not None
+        self.transport.write(self._head)
+
+    def _cut(self, data: bytes) -> Iterable[bytes]:
+        """Confirmations: 0x02 and the confirmed packet's CRC."""
+        self._buf += data
+        while len(self._buf) >= 3:
+            frame, self._buf = self._buf[:3], self._buf[3:]
+            yield frame
+
+    def _on_frame(self, frame: bytes) -> None:
+        if not self._confirmed_head:
+            self._confirmed_head = frame == b"\x02" + self._head[-2:]
+            if self._confirmed_head:
+                self._logged_in()
+            return
+        flight = self._order.oldest(self._in_flight)
+        if flight is not None and frame[1:] == build_packet(
+                flight.fixes, archive=flight.history)[-2:]:
+            self._memory.forget(flight.fixes)
+
+    def _fix(self, now: datetime, state: VehicleState) -> GalileoskyRecord:
+        vehicle = self._memory.vehicle
+        working = vehicle.equipment_tool is not None and state.equipment_active
+        return {0x20: int(now.timestamp()).to_bytes(4, "little"),
+                0x30: bytes((self._rng.randint(8, 15),))
+                + round(state.latitude * 1e6).to_bytes(4, "little", signed=True)
+                + round(state.longitude * 1e6).to_bytes(4, "little", signed=True),
+                0x33: round(state.speed_kmh * 10).to_bytes(2, "little")
+                + round(state.course_deg * 10 % 3600).to_bytes(2, "little"),
+                0x34: self._rng.randint(25, 60).to_bytes(2, "little"),
+                0x46: (1 if working else 0).to_bytes(2, "little"),
+                0xD4: round(state.odometer_m).to_bytes(4, "little")}
+
+    def _packet(self, fixes: list[GalileoskyRecord], *,
+                history: bool) -> tuple[bytes, int, tuple[int, ...]]:
+        return build_packet(fixes, archive=history), self._order.next_id(), ()
+
+
+class SimulatedGalileoskyTrackerFactory(BlackBoxTerminalFactory[GalileoskyRecord]):
+    terminal = SimulatedGalileoskyTracker
 
 
 class SimulatedWialonTrackerFactory(BlackBoxTerminalFactory[Message]):
