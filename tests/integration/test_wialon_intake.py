@@ -131,3 +131,25 @@ def test_terminals_add_registers_a_tracker_of_each_new_protocol(
         assert cur.fetchall() == [(protocol, "864495034643376")]
     conn.close()
     assert cli(["terminals", "remove", protocol, "864495034643376"]) == 0
+
+
+def test_configured_password_is_checked_by_the_served_process(
+        dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`[wialon.accounts]` names the variable with a tracker's password: a wrong one gets
+    #AL#01 and the socket closes; the right one logs in."""
+    monkeypatch.setenv("WIALON_TRACKER_77_PASSWORD", "s3cret")
+    port = free_port()
+    server = start_server(dsn, tmp_path, f"[wialon]\nenabled = true\nhost = \"127.0.0.1\"\n"
+                                         f"port = {port}\n[wialon.accounts]\n"
+                                         "77 = \"WIALON_TRACKER_77_PASSWORD\"\n")
+    try:
+        wrong = Tracker(port)
+        wrong.send(b"#L#77;guess\r\n")
+        assert wrong.answer() == "#AL#01"
+        assert wrong.answer() is None
+        right = Tracker(port)
+        right.send(b"#L#77;s3cret\r\n")
+        assert right.answer() == "#AL#1"
+        right.sock.close()
+    finally:
+        stop_server(server)
