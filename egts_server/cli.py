@@ -186,7 +186,8 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
     from egts_server.simulator.run import run_simulator
 
     ports = {"ndtp": settings.ndtp.port, "wialon": settings.wialon.port,
-             "teltonika": settings.teltonika.port, "galileosky": settings.galileosky.port}
+             "teltonika": settings.teltonika.port, "galileosky": settings.galileosky.port,
+             "navtelecom": settings.navtelecom.port}
     port = args.port if args.port is not None else ports.get(args.protocol, settings.egts.port)
     return run_simulator(vehicles=args.vehicles, host=args.host, port=port,
                          interval_s=args.interval, first=args.first, duration_s=args.duration,
@@ -276,7 +277,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--vehicles", type=int, default=10, help="number of terminals (default 10)")
     sim.add_argument("--host", default="127.0.0.1")
     sim.add_argument("--protocol", default="egts",
-                     choices=("egts", "ndtp", "mixed", "wialon", "teltonika", "galileosky"),
+                     choices=("egts", "ndtp", "mixed", "wialon", "teltonika", "galileosky",
+                              "navtelecom"),
                      help="what the terminals speak; mixed: buses on NDTP, the rest on EGTS")
     sim.add_argument("--port", type=int, default=None,
                      help="the listener's port (default: egts.port, or the protocol's own)")

@@ -3,8 +3,8 @@
 ``protocol``: ``"egts"`` (every vehicle on EGTS), ``"ndtp"`` (every vehicle on NDTP) or
 ``"mixed"`` (the demo's choice: each vehicle over the one terminal the demo seed registers for
 it, buses on NDTP, road machines on EGTS), so both intake paths are alive on the live map;
-``"wialon"``, ``"teltonika"`` or ``"galileosky"``: every vehicle as such a tracker on
-``port`` (terminals ``wialon:<tid>``, ``teltonika:<imei>``, ``galileosky:<imei>``).
+``"wialon"``, ``"teltonika"``, ``"galileosky"`` or ``"navtelecom"``: every vehicle as such a
+tracker on ``port`` (terminals ``wialon:<tid>``, the others ``<protocol>:<imei>``).
 """
 
 from __future__ import annotations
@@ -24,14 +24,17 @@ from egts_server.simulator.ndtp_terminal import NdtpTerminalMemory, SimulatedNdt
 from egts_server.simulator.terminal import SimulatedTerminalFactory
 from egts_server.simulator.trackers import (
     SimulatedGalileoskyTrackerFactory,
+    SimulatedNavtelecomTrackerFactory,
     SimulatedTeltonikaTrackerFactory,
     SimulatedWialonTrackerFactory,
 )
 
-FleetProtocol = Literal["egts", "ndtp", "mixed", "wialon", "teltonika", "galileosky"]
+FleetProtocol = Literal["egts", "ndtp", "mixed", "wialon", "teltonika", "galileosky",
+                        "navtelecom"]
 _TRACKERS: dict[str, type[BlackBoxTerminalFactory[Any]]] = {
     "wialon": SimulatedWialonTrackerFactory, "teltonika": SimulatedTeltonikaTrackerFactory,
-    "galileosky": SimulatedGalileoskyTrackerFactory}
+    "galileosky": SimulatedGalileoskyTrackerFactory,
+    "navtelecom": SimulatedNavtelecomTrackerFactory}
 
 
 class SimulatedFleet(Service):

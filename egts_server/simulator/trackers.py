@@ -1,5 +1,5 @@
-"""Simulated Wialon IPS 2.0, Teltonika and Galileosky trackers: real TCP clients with a black
-box.
+"""Simulated Wialon IPS 2.0, Teltonika, Galileosky and NavTelecom FLEX trackers: real TCP
+clients with a black box.
 
 Each logs in (``#L#`` with the terminal id / the IMEI handshake), reports a fix every
 ``interval_s`` with the working-equipment state on digital input 1 and the odometer, and keeps
@@ -12,6 +12,7 @@ they were).
 from __future__ import annotations
 
 import random
+import struct
 from collections.abc import Iterable
 from datetime import datetime
 from itertools import count
@@ -21,6 +22,7 @@ from typing import Any
 from dispatch.motion import VehicleState
 from egts_server.codec.errors import FormatError
 from egts_server.codec.galileosky import build_packet
+from egts_server.codec.navtelecom import archive, handshake, negotiation
 from egts_server.codec.teltonika import AvlRecord, Codec, avl_packet, imei_message
 from egts_server.codec.wialon import Framer as WialonFramer
 from egts_server.codec.wialon import Message, TrackerClient
@@ -213,6 +215,73 @@ class SimulatedGalileoskyTracker(BlackBoxTerminal[GalileoskyRecord]):
 
 class SimulatedGalileoskyTrackerFactory(BlackBoxTerminalFactory[GalileoskyRecord]):
     terminal = SimulatedGalileoskyTracker
+
+
+FlexRecord = dict[int, bytes]  # FLEX field -> value
+FLEX_FIELDS = [3, 8, 9, 10, 11, 12, 13, 14, 15, 29]  # times, position, motion, odometer, inputs
+
+
+class SimulatedNavtelecomTracker(BlackBoxTerminal[FlexRecord]):
+    label = "simulated NavTelecom tracker"
+    peer = "server"
+    answer = "~A"
+
+    def __init__(self, memory: TerminalMemory[FlexRecord], interval_s: float, clock: Any,
+                 rng: random.Random) -> None:
+        super().__init__(memory, interval_s, clock, rng, self._cut)
+        self._buf = b""
+        self._order = _InOrder()
+
+    def connectionMade(self) -> None:  # noqa: N802
+        assert self.transport is not None
+        self.transport.write(handshake(self._memory.vehicle.imei))
+
+    def _cut(self, data: bytes) -> Iterable[bytes]:
+        """NTCB answers (16-byte header and data) and ``~A`` answers (4 bytes)."""
+        self._buf += data
+        while self._buf:
+            size = 4
+            if self._buf[:1] == b"@":
+                if len(self._buf) < 16:
+                    return
+                size = 16 + int.from_bytes(self._buf[12:14], "little")
+            if len(self._buf) < size:
+                return
+            frame, self._buf = self._buf[:size], self._buf[size:]
+            yield frame
+
+    def _on_frame(self, frame: bytes) -> None:
+        assert self.transport is not None
+        if frame.endswith(b"*<S"):
+            self.transport.write(negotiation(FLEX_FIELDS))
+        elif frame[16:22] == b"*<FLEX":
+            self._logged_in()
+        elif frame[:2] == b"~A":
+            flight = self._order.oldest(self._in_flight)
+            if flight is not None and frame[2] == len(flight.fixes):
+                self._memory.forget(flight.fixes)
+        else:
+            raise FormatError(f"unexpected answer {frame[:20]!r}")
+
+    def _fix(self, now: datetime, state: VehicleState) -> FlexRecord:
+        vehicle = self._memory.vehicle
+        working = vehicle.equipment_tool is not None and state.equipment_active
+        seconds = int(now.timestamp()).to_bytes(4, "little")
+        return {3: seconds, 8: bytes((self._rng.randint(8, 15) << 2 | 2,)), 9: seconds,
+                10: round(state.latitude * 600000).to_bytes(4, "little", signed=True),
+                11: round(state.longitude * 600000).to_bytes(4, "little", signed=True),
+                12: (self._rng.randint(25, 60) * 10).to_bytes(4, "little", signed=True),
+                13: struct.pack("<f", state.speed_kmh),
+                14: round(state.course_deg % 360).to_bytes(2, "little"),
+                15: struct.pack("<f", state.odometer_m / 1000), 29: bytes((1 if working else 0,))}
+
+    def _packet(self, fixes: list[FlexRecord], *,
+                history: bool) -> tuple[bytes, int, tuple[int, ...]]:
+        return archive(fixes), self._order.next_id(), ()
+
+
+class SimulatedNavtelecomTrackerFactory(BlackBoxTerminalFactory[FlexRecord]):
+    terminal = SimulatedNavtelecomTracker
 
 
 class SimulatedWialonTrackerFactory(BlackBoxTerminalFactory[Message]):
