@@ -187,7 +187,8 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
 
     ports = {"ndtp": settings.ndtp.port, "wialon": settings.wialon.port,
              "teltonika": settings.teltonika.port, "galileosky": settings.galileosky.port,
-             "navtelecom": settings.navtelecom.port}
+             "navtelecom": settings.navtelecom.port, "wialonretr": settings.wialonretr.port,
+             "osmand": settings.osmand.port}
     port = args.port if args.port is not None else ports.get(args.protocol, settings.egts.port)
     return run_simulator(vehicles=args.vehicles, host=args.host, port=port,
                          interval_s=args.interval, first=args.first, duration_s=args.duration,
@@ -278,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--host", default="127.0.0.1")
     sim.add_argument("--protocol", default="egts",
                      choices=("egts", "ndtp", "mixed", "wialon", "teltonika", "galileosky",
-                              "navtelecom"),
+                              "navtelecom", "wialonretr", "osmand"),
                      help="what the terminals speak; mixed: buses on NDTP, the rest on EGTS")
     sim.add_argument("--port", type=int, default=None,
                      help="the listener's port (default: egts.port, or the protocol's own)")

@@ -3,8 +3,9 @@
 ``protocol``: ``"egts"`` (every vehicle on EGTS), ``"ndtp"`` (every vehicle on NDTP) or
 ``"mixed"`` (the demo's choice: each vehicle over the one terminal the demo seed registers for
 it, buses on NDTP, road machines on EGTS), so both intake paths are alive on the live map;
-``"wialon"``, ``"teltonika"``, ``"galileosky"`` or ``"navtelecom"``: every vehicle as such a
-tracker on ``port`` (terminals ``wialon:<tid>``, the others ``<protocol>:<imei>``).
+``"wialon"``, ``"teltonika"``, ``"galileosky"``, ``"navtelecom"``, ``"wialonretr"`` or
+``"osmand"``: every vehicle as such a tracker, relay or phone on ``port`` (terminals
+``<protocol>:<tid>`` for Wialon IPS, Retranslator and phones, ``<protocol>:<imei>`` else).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from twisted.logger import Logger
 from dispatch.demo_city import DemoVehicle, demo_driver, demo_fleet
 from egts_server.simulator.black_box import BlackBoxTerminalFactory, TerminalMemory
 from egts_server.simulator.ndtp_terminal import NdtpTerminalMemory, SimulatedNdtpTerminalFactory
+from egts_server.simulator.relays import SimulatedPhoneFactory, SimulatedRetranslatorFactory
 from egts_server.simulator.terminal import SimulatedTerminalFactory
 from egts_server.simulator.trackers import (
     SimulatedGalileoskyTrackerFactory,
@@ -30,11 +32,12 @@ from egts_server.simulator.trackers import (
 )
 
 FleetProtocol = Literal["egts", "ndtp", "mixed", "wialon", "teltonika", "galileosky",
-                        "navtelecom"]
+                        "navtelecom", "wialonretr", "osmand"]
 _TRACKERS: dict[str, type[BlackBoxTerminalFactory[Any]]] = {
     "wialon": SimulatedWialonTrackerFactory, "teltonika": SimulatedTeltonikaTrackerFactory,
     "galileosky": SimulatedGalileoskyTrackerFactory,
-    "navtelecom": SimulatedNavtelecomTrackerFactory}
+    "navtelecom": SimulatedNavtelecomTrackerFactory, "wialonretr": SimulatedRetranslatorFactory,
+    "osmand": SimulatedPhoneFactory}
 
 
 class SimulatedFleet(Service):

@@ -1,5 +1,5 @@
-"""`simulate --protocol wialon|teltonika|galileosky|navtelecom` against the served process: the
-demo vehicles' trackers log in, report, and their fixes are stored under their own terminals."""
+"""`simulate --protocol <tracker>` against the served process: the demo vehicles' trackers,
+relays and phones log in, report, and their fixes are stored under their own terminals."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from tests.conftest import REPO, free_port, start_server, stop_server
 pytestmark = pytest.mark.postgis
 
 
-@pytest.mark.parametrize("protocol", ["wialon", "teltonika", "galileosky", "navtelecom"])
+@pytest.mark.parametrize("protocol", ["wialon", "teltonika", "galileosky", "navtelecom",
+                                      "wialonretr", "osmand"])
 def test_simulated_trackers_are_stored(dsn: str, tmp_path: Path, protocol: str) -> None:
     port = free_port()
     served = start_server(dsn, tmp_path, f"[{protocol}]\nenabled = true\n"
