@@ -63,6 +63,12 @@ fuzz: $(STAMP)
 	$(BIN)/python tests/fuzz/fuzz_egts.py -max_total_time=600 var/fuzz/egts
 	$(BIN)/python tests/fuzz/fuzz_ndtp.py -max_total_time=600
 	$(BIN)/python tests/fuzz/fuzz_ndtp.py --nis -max_total_time=600
+	$(BIN)/python tests/fuzz/fuzz_wialon.py -max_total_time=600
+	$(BIN)/python tests/fuzz/fuzz_osmand.py -max_total_time=600
+	$(BIN)/python tests/fuzz/fuzz_teltonika.py -max_total_time=600
+	$(BIN)/python tests/fuzz/fuzz_wialonretr.py -max_total_time=600
+	$(BIN)/python tests/fuzz/fuzz_galileosky.py -max_total_time=600
+	$(BIN)/python tests/fuzz/fuzz_navtelecom.py -max_total_time=600
 
 # Mutation testing of the modules [tool.mutmut] names (not part of `make test`: it takes the
 # better part of an hour). Without MUTANTS every mutant is made and run afresh; with it only the

@@ -26,12 +26,20 @@ from egts_server.net.archive import PacketArchive
 from egts_server.net.collector import CollectorSchedule
 from egts_server.net.commands import CommandRelay
 from egts_server.net.factory import TelemetryFactory
+from egts_server.net.framed import (
+    GalileoskyFactory,
+    NavtelecomFactory,
+    TeltonikaFactory,
+    WialonRetranslatorFactory,
+)
 from egts_server.net.limits import ConnectionCounter, IntakeLimits, effective_max_connections
 from egts_server.net.loop_lag import LoopLag
 from egts_server.net.ndtp import NdtpFactory
 from egts_server.net.nis import NisResource
+from egts_server.net.osmand import OsmandResource
 from egts_server.net.protocol import EgtsFactory
 from egts_server.net.service import ListenerService
+from egts_server.net.wialon import WialonFactory
 from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics
 from egts_server.sinks import BatchingWriter
@@ -159,6 +167,19 @@ class Application(MultiService):
                                             counter=counter, metrics=self.metrics,
                                             archive=archive("ndtp"))
             listen(self.ndtp_factory, settings.ndtp)
+        if settings.wialon.enabled:
+            listen(WialonFactory(self.writer, admit, clock, limits, reactor=reactor,
+                                 counter=counter, metrics=self.metrics, archive=archive("wialon"),
+                                 passwords=settings.wialon.passwords), settings.wialon)
+        framed: tuple[tuple[type[TelemetryFactory], ListenerSettings], ...] = (
+            (TeltonikaFactory, settings.teltonika), (GalileoskyFactory, settings.galileosky),
+            (WialonRetranslatorFactory, settings.wialonretr),
+            (NavtelecomFactory, settings.navtelecom))
+        for factory, listener in framed:
+            if listener.enabled:
+                listen(factory(self.writer, admit, clock, limits, reactor=reactor,
+                               counter=counter, metrics=self.metrics,
+                               archive=archive(factory.name)), listener)
         if intake_worker:  # an extra intake process (net.workers): telemetry and /metrics only
             self.http = TCPServer(settings.http.port + intake_worker,
                                   Site(MetricsResource(self.metrics_text,
@@ -188,6 +209,10 @@ class Application(MultiService):
                               public=settings.public, site_settings=settings.site)
         self.http = TCPServer(settings.http.port, self.site, interface=settings.http.host,
                               reactor=reactor)
+        if settings.osmand.enabled:
+            TCPServer(settings.osmand.port,
+                      Site(OsmandResource(self.writer, admit, clock, self.metrics)),
+                      interface=settings.osmand.host, reactor=reactor).setServiceParent(self)
 
     def stopService(self) -> Deferred[None]:  # noqa: N802
         Service.stopService(self)

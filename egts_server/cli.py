@@ -21,6 +21,10 @@ from egts_server.cli_users import add_user_commands
 from egts_server.config import ConfigError, Settings, load_settings
 from egts_server.database import connect
 
+#: Protocols a terminal can be registered under (DESIGN.md's terminal identifiers).
+TERMINAL_PROTOCOLS = ("egts", "ndtp", "nis", "wialon", "wialonretr", "teltonika", "galileosky",
+                      "navtelecom", "osmand")
+
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
@@ -181,8 +185,11 @@ def cmd_maps(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
     from egts_server.simulator.run import run_simulator
 
-    port = args.port if args.port is not None else (
-        settings.ndtp.port if args.protocol == "ndtp" else settings.egts.port)
+    ports = {"ndtp": settings.ndtp.port, "wialon": settings.wialon.port,
+             "teltonika": settings.teltonika.port, "galileosky": settings.galileosky.port,
+             "navtelecom": settings.navtelecom.port, "wialonretr": settings.wialonretr.port,
+             "osmand": settings.osmand.port}
+    port = args.port if args.port is not None else ports.get(args.protocol, settings.egts.port)
     return run_simulator(vehicles=args.vehicles, host=args.host, port=port,
                          interval_s=args.interval, first=args.first, duration_s=args.duration,
                          protocol=args.protocol,
@@ -225,12 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
     term_sub = term.add_subparsers(dest="action", required=True)
     term_sub.add_parser("list", help="list terminals")
     add = term_sub.add_parser("add", help="register a terminal")
-    add.add_argument("protocol", choices=("egts", "ndtp", "nis"))
-    add.add_argument("identifier", help="EGTS TID (or IMEI), NDTP device id, NIS ObjectID")
+    add.add_argument("protocol", choices=TERMINAL_PROTOCOLS)
+    add.add_argument("identifier", help="EGTS TID (or IMEI), NDTP device id, NIS ObjectID, "
+                                        "Wialon IPS id, Teltonika IMEI, OsmAnd id")
     add.add_argument("--imei")
     add.add_argument("--vehicle", type=int, help="vehicle id the terminal is fitted to")
     rm = term_sub.add_parser("remove", help="remove a terminal")
-    rm.add_argument("protocol", choices=("egts", "ndtp", "nis"))
+    rm.add_argument("protocol", choices=TERMINAL_PROTOCOLS)
     rm.add_argument("identifier")
     add_command_commands(term_sub)
     term.set_defaults(func=cmd_terminals)
@@ -269,10 +277,12 @@ def build_parser() -> argparse.ArgumentParser:
     sim = sub.add_parser("simulate", help="run demo terminals that speak EGTS or NDTP over TCP")
     sim.add_argument("--vehicles", type=int, default=10, help="number of terminals (default 10)")
     sim.add_argument("--host", default="127.0.0.1")
-    sim.add_argument("--protocol", choices=("egts", "ndtp", "mixed"), default="egts",
+    sim.add_argument("--protocol", default="egts",
+                     choices=("egts", "ndtp", "mixed", "wialon", "teltonika", "galileosky",
+                              "navtelecom", "wialonretr", "osmand"),
                      help="what the terminals speak; mixed: buses on NDTP, the rest on EGTS")
     sim.add_argument("--port", type=int, default=None,
-                     help="the listener's port (default: egts.port, or ndtp.port for ndtp)")
+                     help="the listener's port (default: egts.port, or the protocol's own)")
     sim.add_argument("--ndtp-port", type=int, default=5243,
                      help="NDTP port for --protocol mixed (default 5243)")
     sim.add_argument("--interval", type=float, default=5.0, help="seconds between fixes")

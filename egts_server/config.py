@@ -22,6 +22,17 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.vehicles import KINDS
+from egts_server.listener_settings import (
+    TRACKERS,
+    GalileoskySettings,
+    NavtelecomSettings,
+    NdtpSettings,
+    OsmandSettings,
+    TeltonikaSettings,
+    WialonRetranslatorSettings,
+    WialonSettings,
+)
+from egts_server.listener_settings import ListenerSettings as ListenerSettings
 from egts_server.net.commands import CommandSettings
 from egts_server.retranslator.settings import RetranslatorSettings
 from maps.settings import (
@@ -55,21 +66,6 @@ class IntakeSettings:
     gc_interval_s: float = 1.0  # collect and freeze new objects (0: Python's automatic collector)
     gc_full_interval_s: float = 3600.0  # unfreeze and collect everything (one longer pause)
     processes: int = 1  # processes sharing the telemetry ports (SO_REUSEPORT), one core each
-
-
-@dataclass(frozen=True, slots=True)
-class ListenerSettings:
-    enabled: bool = True
-    host: str = "0.0.0.0"
-    port: int = 20629
-    backlog: int = 4096  # pending connections the kernel queues (reconnect storms)
-
-
-@dataclass(frozen=True, slots=True)
-class NdtpSettings(ListenerSettings):
-    """NDTP v6 listener (Granit-family terminals)."""
-
-    port: int = 5243
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +133,12 @@ class Settings:
     intake: IntakeSettings = field(default_factory=IntakeSettings)
     egts: ListenerSettings = field(default_factory=ListenerSettings)
     ndtp: NdtpSettings = field(default_factory=NdtpSettings)
+    wialon: WialonSettings = field(default_factory=WialonSettings)
+    osmand: OsmandSettings = field(default_factory=OsmandSettings)
+    teltonika: TeltonikaSettings = field(default_factory=TeltonikaSettings)
+    wialonretr: WialonRetranslatorSettings = field(default_factory=WialonRetranslatorSettings)
+    galileosky: GalileoskySettings = field(default_factory=GalileoskySettings)
+    navtelecom: NavtelecomSettings = field(default_factory=NavtelecomSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     nis: NisSettings = field(default_factory=NisSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -228,6 +230,8 @@ def load_settings(
             settings, database=dataclasses.replace(settings.database, url=url)
         )
     settings = _with_nis_passwords(settings, environ)
+    settings = dataclasses.replace(settings, wialon=dataclasses.replace(
+        settings.wialon, passwords=_passwords(settings.wialon.accounts, "wialon", environ)))
     settings = _with_upstream_descriptions(settings, environ)
     _validate(settings)
     return settings
@@ -238,14 +242,18 @@ def _with_nis_passwords(settings: Settings, environ: Mapping[str, str]) -> Setti
     nis = settings.nis
     if not nis.enabled or not nis.accounts:
         return settings
-    passwords = {}
-    for login, variable in nis.accounts.items():
-        password = environ.get(variable)
-        if not password:
-            raise ConfigError(f"nis.accounts.{login}: environment variable {variable} "
+    return dataclasses.replace(settings, nis=dataclasses.replace(
+        nis, passwords=_passwords(nis.accounts, "nis", environ)))
+
+
+def _passwords(accounts: Mapping[str, str], section: str,
+               environ: Mapping[str, str]) -> dict[str, str]:
+    """Each account's password, read from the environment variable the account names."""
+    for login, variable in accounts.items():
+        if not environ.get(variable):
+            raise ConfigError(f"{section}.accounts.{login}: environment variable {variable} "
                               "(the password) is not set")
-        passwords[login] = password
-    return dataclasses.replace(settings, nis=dataclasses.replace(nis, passwords=passwords))
+    return {login: environ[variable] for login, variable in accounts.items()}
 
 
 def _with_upstream_descriptions(settings: Settings, environ: Mapping[str, str]) -> Settings:
@@ -322,6 +330,7 @@ def _validate_public(p: PublicSettings) -> None:
 
 def _validate(s: Settings) -> None:
     for key, port in (("egts.port", s.egts.port), ("ndtp.port", s.ndtp.port),
+                      *((f"{name}.port", getattr(s, name).port) for name in TRACKERS),
                       ("http.port", s.http.port),
                       ("database.embedded.port", s.database.embedded.port)):
         if not 0 <= port <= 65535:
@@ -334,6 +343,8 @@ def _validate(s: Settings) -> None:
                           ("intake.processes", i.processes),
                           ("egts.backlog", s.egts.backlog),
                           ("ndtp.backlog", s.ndtp.backlog),
+                          *((f"{name}.backlog", getattr(s, name).backlog)
+                            for name in TRACKERS if name != "osmand"),
                           ("intake.idle_timeout_s", i.idle_timeout_s),
                           ("intake.login_timeout_s", i.login_timeout_s),
                           ("intake.stall_timeout_s", i.stall_timeout_s),

@@ -258,6 +258,10 @@ class IntakeMetrics:
             "glonass_records_total",
             "Service data records confirmed, by record result code (0 = OK).",
             ("protocol", "result")))
+        self.elements_dropped = r.add(Counter(
+            "glonass_elements_dropped_total",
+            "Malformed optional elements left out of fixes that were stored, by element.",
+            ("protocol", "element")))
         self.fixes_received = r.add(Counter(
             "glonass_fixes_received_total",
             "Fixes decoded and handed to the writer, by protocol (stored, resent or refused).",

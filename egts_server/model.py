@@ -84,6 +84,14 @@ KEY_CAN_ALARM_FLAGS = "can{n}_alarm_flags"
 KEY_NDTP_CELL_RAW = "ndtp_cell{t}_{n}_raw"  # any other NDTP cell of known size, hex
 KEY_NDTP_TAIL_RAW: Final = "ndtp_tail_raw"  # from the first cell of unknown type on, hex
 
+# -- trackers with free-form parameters (Wialon IPS, OsmAnd, Teltonika) ------------------------
+KEY_IBUTTON: Final = "ibutton"  # driver key (iButton) code as sent
+KEY_PARAM = "param_{name}"  # a named parameter as the tracker sent it (Wialon IPS params)
+KEY_IO = "io{n}"  # Teltonika AVL IO element n, raw value (bytes longer than 8 as hex)
+KEY_BATTERY_PERCENT: Final = "battery_percent"  # phone battery level
+KEY_ACCURACY_M: Final = "accuracy_m"  # the phone's own estimate of its position error
+KEY_DROPPED_RAW = "dropped_{element}_raw"  # an optional element that could not be read, as sent
+
 
 @dataclass(frozen=True, slots=True)
 class DeviceKey:

@@ -9,7 +9,7 @@ two steps at shutdown (stop reading, then close each once its due acknowledgemen
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, ClassVar
 from typing import Protocol as Interface
@@ -117,6 +117,15 @@ class TelemetryFactory(ServerFactory):
         for proto in batch:
             proto.check(now)
         self._sweep = self.reactor.callLater(self._sweep_interval(), self._sweep_tick)
+
+    def count_dropped(self, elements: Iterable[str], peer: str) -> None:
+        """Malformed optional elements left out of fixes that were stored: counted by element
+        in ``glonass_elements_dropped_total`` and logged."""
+        for element in elements:
+            self.metrics.elements_dropped.labels(self.name, element).inc()
+            self.log.warn("{protocol} {peer}: malformed {element} left out; the fix is stored "
+                          "with its raw bytes", protocol=self.name.upper(), peer=peer,
+                          element=element)
 
     def stop_reading(self) -> None:
         """Shutdown, step one: no connection reads anything more."""

@@ -70,6 +70,8 @@ class EgtsProtocol(TelemetryProtocol):
     def count(self, handled: Outcome) -> None:
         assert isinstance(handled, Handled)
         f = self._factory
+        if handled.dropped:
+            f.count_dropped(handled.dropped, self._peer)
         if handled.ack is not None:
             f.packet_ok.inc()
             if handled.error is None:  # every record confirmed with RST 0

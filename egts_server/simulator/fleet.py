@@ -2,7 +2,10 @@
 
 ``protocol``: ``"egts"`` (every vehicle on EGTS), ``"ndtp"`` (every vehicle on NDTP) or
 ``"mixed"`` (the demo's choice: each vehicle over the one terminal the demo seed registers for
-it, buses on NDTP, road machines on EGTS), so both intake paths are alive on the live map.
+it, buses on NDTP, road machines on EGTS), so both intake paths are alive on the live map;
+``"wialon"``, ``"teltonika"``, ``"galileosky"``, ``"navtelecom"``, ``"wialonretr"`` or
+``"osmand"``: every vehicle as such a tracker, relay or phone on ``port`` (terminals
+``<protocol>:<tid>`` for Wialon IPS, Retranslator and phones, ``<protocol>:<imei>`` else).
 """
 
 from __future__ import annotations
@@ -17,11 +20,24 @@ from twisted.internet.protocol import ReconnectingClientFactory
 from twisted.logger import Logger
 
 from dispatch.demo_city import DemoVehicle, demo_driver, demo_fleet
-from egts_server.simulator.black_box import TerminalMemory
+from egts_server.simulator.black_box import BlackBoxTerminalFactory, TerminalMemory
 from egts_server.simulator.ndtp_terminal import NdtpTerminalMemory, SimulatedNdtpTerminalFactory
+from egts_server.simulator.relays import SimulatedPhoneFactory, SimulatedRetranslatorFactory
 from egts_server.simulator.terminal import SimulatedTerminalFactory
+from egts_server.simulator.trackers import (
+    SimulatedGalileoskyTrackerFactory,
+    SimulatedNavtelecomTrackerFactory,
+    SimulatedTeltonikaTrackerFactory,
+    SimulatedWialonTrackerFactory,
+)
 
-FleetProtocol = Literal["egts", "ndtp", "mixed"]
+FleetProtocol = Literal["egts", "ndtp", "mixed", "wialon", "teltonika", "galileosky",
+                        "navtelecom", "wialonretr", "osmand"]
+_TRACKERS: dict[str, type[BlackBoxTerminalFactory[Any]]] = {
+    "wialon": SimulatedWialonTrackerFactory, "teltonika": SimulatedTeltonikaTrackerFactory,
+    "galileosky": SimulatedGalileoskyTrackerFactory,
+    "navtelecom": SimulatedNavtelecomTrackerFactory, "wialonretr": SimulatedRetranslatorFactory,
+    "osmand": SimulatedPhoneFactory}
 
 
 class SimulatedFleet(Service):
@@ -32,7 +48,7 @@ class SimulatedFleet(Service):
     def __init__(self, reactor: Any, host: str, port: int, *, count: int,
                  interval_s: float = 5.0, first: int = 0, protocol: FleetProtocol = "egts",
                  ndtp_port: int | None = None) -> None:
-        if protocol != "egts" and ndtp_port is None:
+        if protocol in ("ndtp", "mixed") and ndtp_port is None:
             raise ValueError(f"protocol {protocol!r} needs the NDTP port")
         self._reactor = reactor
         self._host, self._port = host, port
@@ -62,14 +78,16 @@ class SimulatedFleet(Service):
                 on_ndtp += 1
             else:
                 port = self._port
-                factory = SimulatedTerminalFactory(
+                factory = _TRACKERS.get(self._protocol, SimulatedTerminalFactory)(
                     TerminalMemory(vehicle, demo_driver(vehicle, start)), self._interval_s,
                     self._reactor, rng)
             self.factories.append(factory)
             delay = i * min(1.0, self._interval_s) / max(1, len(self._vehicles))
             self._reactor.callLater(delay, self._reactor.connectTCP, self._host, port, factory)
         self.log.info("simulating {n} terminals ({ndtp} on NDTP port {ndtp_port}, the rest on "
-                      "EGTS port {port}) at {host}, a fix every {s}s", n=len(self._vehicles),
+                      "{protocol} port {port}) at {host}, a fix every {s}s", n=len(self._vehicles),
+                      protocol="EGTS" if self._protocol in ("egts", "mixed", "ndtp")
+                      else self._protocol,
                       ndtp=on_ndtp, ndtp_port=self._ndtp_port, host=self._host, port=self._port,
                       s=self._interval_s)
 

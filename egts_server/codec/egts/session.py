@@ -137,6 +137,7 @@ class Handled:
     error: CodecError | None = None
     commands: tuple[CommandEvent, ...] = ()
     confirmed: tuple[tuple[int, int, int], ...] = ()  # (SST, RN, RST) of each record in ``ack``
+    dropped: tuple[str, ...] = ()  # optional subrecords left out of stored fixes, by table
 
 
 @dataclass(slots=True)
@@ -245,6 +246,7 @@ class Session:
     def _appdata(self, pid: int, body: bytes, records: list[RecordSpan]) -> Handled:
         state = _Packet()
         positions: list[Position] = []
+        dropped: list[str] = []
         confirmations: list[tuple[int, int, int]] = []  # SST, RN, RST
         oid = None  # the last OID sent in this packet carries forward
         for span in records:
@@ -255,7 +257,7 @@ class Session:
                 if sst == _TELEDATA:
                     device = self._device_for(oid)
                     fixes = teledata_positions(body, rd_start, rd_end, rn,
-                                               device or _UNIDENTIFIED)
+                                               device or _UNIDENTIFIED, dropped)
                     if device is None:  # after decoding: a record that does not decode gets 132
                         raise IdentityError("fix with neither a login nor an OID")
                     positions += fixes
@@ -282,7 +284,7 @@ class Session:
                            positions=tuple(positions), close=True, error=state.error,
                            commands=commands, confirmed=confirmed)
         return Handled(positions=tuple(positions), ack=ack, login=state.login, error=state.error,
-                       commands=commands, confirmed=confirmed)
+                       commands=commands, confirmed=confirmed, dropped=tuple(dropped))
 
     @staticmethod
     def _command_answers(body: bytes, start: int, end: int, state: _Packet) -> None:

@@ -6,8 +6,11 @@ attach to that first fix. A record without POS_DATA yields no fix (there is no p
 store its sensors with). Repeated AD_SENSORS_DATA / COUNTERS_DATA subrecords under one fix
 continue the numbering (second one: inputs 73-136, analog 9-16, counters 9-16).
 
-Nothing is dropped or corrected here: invalid (VLD = 0) and black-box fixes are kept with
-their flags; PZ-90.02 coordinates keep their values with ``pz90=True``.
+Nothing is corrected here: invalid (VLD = 0) and black-box fixes are kept with their flags;
+PZ-90.02 coordinates keep their values with ``pz90=True``. An optional subrecord (precision or
+a sensor) that does not fit its table is left out alone: its raw SRD goes with the fix under
+``dropped_<table>_raw`` and its name into ``dropped`` (the subrecords' module docstring says
+why); a bad POS_DATA still refuses the record.
 
 One mapping, straight from the wire. ``teledata_positions`` runs each subrecord's table parser
 (``WireTable.unpack``) over one TELEDATA record's RD and folds the field tuples into fixes; the
@@ -19,6 +22,7 @@ records and the server can never disagree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -27,6 +31,7 @@ from typing import Any, Final
 from egts_server.codec.egts.constants import EGTS_EPOCH
 from egts_server.codec.egts.records import ServiceDataRecord
 from egts_server.codec.egts.subrecords import (
+    OPTIONAL_TELEDATA,
     TELEDATA_TABLES,
     AbsAnSensData,
     AbsCntrData,
@@ -49,6 +54,7 @@ from egts_server.codec.egts.subrecords.ad_sensors_data import AdSensorsFields
 from egts_server.codec.egts.subrecords.liquid_level_sensor import LevelFields
 from egts_server.codec.egts.subrecords.passengers_counters import PassengersFields
 from egts_server.codec.egts.subrecords.pos_data import PosFields
+from egts_server.codec.errors import CodecError
 from egts_server.codec.reader import Buffer
 from egts_server.model import (
     INPUTS_IN_MASK,
@@ -57,6 +63,7 @@ from egts_server.model import (
     KEY_COUNTER,
     KEY_DIGITAL_INPUT,
     KEY_DOORS_OPENED,
+    KEY_DROPPED_RAW,
     KEY_EVENT_SOURCE,
     KEY_EVENT_SOURCE_DATA,
     KEY_FIX_3D,
@@ -225,14 +232,21 @@ _WIRE: Final[tuple[tuple[_Unpack, Fold | None] | None, ...]] = tuple(
     for table in (TELEDATA_TABLES.get(srt) for srt in range(256)))
 
 
-def teledata_positions(rd: Buffer, start: int, end: int, rn: int,
-                       device: DeviceKey) -> list[Position]:
+#: SRT -> the table's name as a dropped element is reported ("ext_pos_data").
+DROPPED_ELEMENTS: Final[Mapping[int, str]] = MappingProxyType({
+    srt: re.sub(r"(?<!^)(?=[A-Z])", "_", TELEDATA_TABLES[srt].__name__).lower()
+    for srt in OPTIONAL_TELEDATA})
+
+
+def teledata_positions(rd: Buffer, start: int, end: int, rn: int, device: DeviceKey,
+                       dropped: list[str] | None = None) -> list[Position]:
     """Every fix of one TELEDATA record whose RD is ``rd[start:end]``; every subrecord checked.
 
     The fix being assembled lives in local variables (an object per fix would cost more than
     many of its sensors): ``pos`` is its POS_DATA, None until the record's first one, and the
     others what the sensors so far add. Subrecords without a table are skipped (the typed path
-    keeps them raw). Raises ``CodecError`` subclasses, as decoding the record would.
+    keeps them raw). Raises ``CodecError`` subclasses, as decoding the record would; an
+    optional subrecord that does not fit is left out and named in ``dropped``.
     """
     positions: list[Position] = []
     pos: PosFields | None = None
@@ -245,7 +259,16 @@ def teledata_positions(rd: Buffer, start: int, end: int, rn: int,
         if table is None:
             continue
         unpack, fold = table
-        values = unpack(rd, at, stop)
+        try:
+            values = unpack(rd, at, stop)
+        except CodecError:
+            if srt not in OPTIONAL_TELEDATA:
+                raise
+            attributes[KEY_DROPPED_RAW.format(element=DROPPED_ELEMENTS[srt])] = bytes(
+                rd[at:stop]).hex()
+            if dropped is not None:
+                dropped.append(DROPPED_ELEMENTS[srt])
+            continue
         if fold is not None:
             fold(attributes, values)
         elif srt == _POS:

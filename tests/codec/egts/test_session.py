@@ -204,7 +204,7 @@ def test_many_oids_on_one_connection_keep_their_own_devices() -> None:
 
 def test_a_malformed_record_without_identity_is_refused_for_its_form() -> None:
     """REJECT policy: a record that does not decode gets 132, not 153 (form is judged first)."""
-    bad = build.record(rn=1, sst=2, subrecords=[build.subrecord(25, b"\x01")])
+    bad = build.record(rn=1, sst=2, subrecords=[build.subrecord(16, b"\x01")])  # POS_DATA
     handled = session(unidentified=Unidentified.REJECT).handle(build.packet(records=[bad]))
     assert handled.ack == build.record_ack(rpid=0, confirmed=[(1, 132)])
 

@@ -5,10 +5,13 @@ ACCEL_DATA), so the key is the pair; SRT 0 is RECORD_RESPONSE in every service. 
 without an entry decode to ``UnknownSubrecord`` with the raw SRD: they are kept and skipped,
 never fatal.
 
-Policy for a known subrecord that leaves bytes unread: strict. SRL is authoritative; leftovers
-mean the sender and this parser disagree about the layout, and the record is refused with
-INC_DATAFORM. Tables with a variable tail (POS_DATA's SRCD, DISPATCHER_IDENTITY's DSCR, ...)
-consume it explicitly, so they never leave bytes over.
+Policy for a known subrecord that does not fit its table (bytes left over, too short, a value
+out of range): SRL is authoritative, so the record around it is still intact. An *optional*
+TELEDATA subrecord (every table but POS_DATA and RECORD_RESPONSE: precision and sensors) costs
+only itself: it becomes a ``MalformedSubrecord`` with its raw SRD, and the fix is still stored
+and confirmed (peers keep such fixes too). Any other table is strict: the record is refused
+with INC_DATAFORM. Tables with a variable tail (POS_DATA's SRCD, DISPATCHER_IDENTITY's DSCR,
+...) consume it explicitly, so they never leave bytes over.
 
 Every table of TELEDATA, and RECORD_RESPONSE, is a ``WireTable``: its parser reads a whole span
 at once and yields field values, which the server's path folds into Positions without building
@@ -34,6 +37,7 @@ from egts_server.codec.egts.subrecords.auth_info import AuthInfo
 from egts_server.codec.egts.subrecords.auth_params import AuthParams
 from egts_server.codec.egts.subrecords.base import (
     AnySubrecord,
+    MalformedSubrecord,
     Subrecord,
     UnknownSubrecord,
     WireTable,
@@ -64,7 +68,7 @@ from egts_server.codec.egts.subrecords.service_info import ServiceEntry, Service
 from egts_server.codec.egts.subrecords.state_data import StateData, StateDataSrt21, TerminalState
 from egts_server.codec.egts.subrecords.term_identity import TermIdentity, TermIdentityFlags
 from egts_server.codec.egts.subrecords.vehicle_data import VehicleData
-from egts_server.codec.errors import FormatError, TruncatedError
+from egts_server.codec.errors import CodecError, FormatError, TruncatedError
 from egts_server.codec.reader import Buffer, ByteReader, ByteWriter
 
 #: TELEDATA SRT -> table; every one of them parses a span at once (see module docstring).
@@ -88,6 +92,9 @@ REGISTRY: Final[Mapping[tuple[int, int], type[Subrecord]]] = {
     (service, int(cls.SRT)): cls for service, classes in _BY_SERVICE.items() for cls in classes
 }
 _HEADER: Final = struct.Struct("<BH")  # SRT, SRL
+#: TELEDATA SRTs whose malformed SRD costs only that subrecord (see module docstring).
+OPTIONAL_TELEDATA: Final = frozenset(
+    srt for srt in TELEDATA_TABLES if srt not in (PosData.SRT, RecordResponse.SRT))
 
 
 def subrecord_spans(rd: Buffer, start: int, end: int) -> list[tuple[int, int, int]]:
@@ -119,14 +126,25 @@ def iter_subrecords(service: int, body: ByteReader) -> Iterator[AnySubrecord]:
         if cls is None:
             yield UnknownSubrecord(service=service, srt=srt, data=bytes(rd[start:end]))
             continue
-        data = ByteReader(rd, start, end)
         try:
-            value = cls.decode(data)
-        except ValueError as error:  # a value the table's invariants reject
-            raise FormatError(f"{cls.__name__}: {error}") from error
-        if data.remaining:
-            raise FormatError(f"{cls.__name__} left {data.remaining} of its bytes unread")
-        yield value
+            yield _decode(cls, rd, start, end)
+        except CodecError as error:
+            if service != ServiceType.TELEDATA or srt not in OPTIONAL_TELEDATA:
+                raise
+            yield MalformedSubrecord(service=service, srt=srt, data=bytes(rd[start:end]),
+                                     reason=str(error))
+
+
+def _decode(cls: type[Subrecord], rd: Buffer, start: int, end: int) -> Subrecord:
+    """One subrecord's SRD by its table, which must use every byte of it."""
+    data = ByteReader(rd, start, end)
+    try:
+        value = cls.decode(data)
+    except ValueError as error:  # a value the table's invariants reject
+        raise FormatError(f"{cls.__name__}: {error}") from error
+    if data.remaining:
+        raise FormatError(f"{cls.__name__} left {data.remaining} of its bytes unread")
+    return value
 
 
 def encode_subrecords(subrecords: Iterable[AnySubrecord]) -> bytes:
@@ -166,7 +184,9 @@ __all__ = [
     "LevelUnit",
     "LiquidLevelSensor",
     "LoopinData",
+    "MalformedSubrecord",
     "ModuleData",
+    "OPTIONAL_TELEDATA",
     "NavSystem",
     "PassengersCounters",
     "PosData",

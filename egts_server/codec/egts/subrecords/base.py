@@ -96,6 +96,14 @@ class UnknownSubrecord:
     data: bytes  # SRD, verbatim
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MalformedSubrecord(UnknownSubrecord):
+    """An optional TELEDATA subrecord (a sensor or precision table) whose SRD does not fit its
+    table, inside an intact record: kept raw, the rest of the record is used (``reason``)."""
+
+    reason: str = ""
+
+
 AnySubrecord = Subrecord | UnknownSubrecord
 
 

@@ -1,0 +1,75 @@
+"""Cutting a Teltonika TCP stream: first the IMEI message, then AVL packets by their length.
+
+There is no way to find the next packet after a broken header (no marker, no escaping), so a
+packet whose preamble is not zero or whose length is impossible ends the stream with a
+``FramingError``; the frames cut before it are in the error.
+"""
+
+from __future__ import annotations
+
+from egts_server.codec.errors import HeaderFormatError, PacketLengthError
+from egts_server.codec.teltonika.constants import (
+    CRC_SIZE,
+    HEADER_SIZE,
+    MAX_DATA,
+    MAX_IMEI,
+    MIN_DATA,
+    PREAMBLE,
+)
+
+
+class Framer:
+    """Feed it whatever TCP delivered; get back every complete frame (the IMEI message, then
+    whole AVL packets), in order. Raises ``FramingError`` when the stream cannot be cut."""
+
+    __slots__ = ("_buf", "_identified")
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+        self._identified = False
+
+    @property
+    def buffered(self) -> int:
+        """Bytes held back waiting for the rest of a frame."""
+        return len(self._buf)
+
+    def feed(self, data: bytes | bytearray | memoryview) -> list[bytes]:
+        buf = self._buf
+        buf += data
+        frames: list[bytes] = []
+        pos = 0
+        try:
+            while True:
+                size = self._frame_size(buf, pos)
+                if size is None or len(buf) - pos < size:
+                    break
+                frames.append(bytes(buf[pos:pos + size]))
+                pos += size
+                self._identified = True
+        except (HeaderFormatError, PacketLengthError) as error:
+            del buf[:]
+            error.frames = tuple(frames)
+            raise
+        if pos:
+            del buf[:pos]
+        return frames
+
+    def _frame_size(self, buf: bytearray, pos: int) -> int | None:
+        """The size of the frame at ``pos``; None while its header is incomplete."""
+        if not self._identified:
+            if len(buf) - pos < 2:
+                return None
+            length = int.from_bytes(buf[pos:pos + 2], "big")
+            if not 1 <= length <= MAX_IMEI:
+                raise PacketLengthError(f"IMEI message of {length} bytes")
+            return 2 + length
+        if len(buf) - pos < HEADER_SIZE:
+            if buf[pos:pos + 4] != PREAMBLE[:len(buf) - pos][:4]:
+                raise HeaderFormatError("AVL packet without the zero preamble")
+            return None
+        if buf[pos:pos + 4] != PREAMBLE:
+            raise HeaderFormatError("AVL packet without the zero preamble")
+        length = int.from_bytes(buf[pos + 4:pos + 8], "big")
+        if not MIN_DATA <= length <= MAX_DATA:
+            raise PacketLengthError(f"AVL data length {length}")
+        return HEADER_SIZE + length + CRC_SIZE

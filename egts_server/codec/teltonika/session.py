@@ -1,0 +1,129 @@
+"""Per-connection state machine for the server side of Teltonika Codec 8, 8 Extended and 16.
+
+``Session.handle(frame)`` takes one frame as cut by ``Framer`` and returns a ``Handled``. The
+first frame is the IMEI: it names the connection (``teltonika:<imei>``) and becomes a ``Login``
+that the adapter answers with ``login_result`` (one byte). Each AVL packet afterwards is
+answered, once its fixes are stored, with the number of records accepted (u32). A packet whose
+CRC, record counts or records do not hold is answered 0 (nothing accepted: the device sends it
+again) and reported in ``Handled.error``. Never raises on input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final
+
+from egts_server.codec.crc import crc16_arc
+from egts_server.codec.errors import (
+    ChecksumError,
+    CodecError,
+    FormatError,
+    FramingError,
+    IdentityError,
+    PacketTypeError,
+)
+from egts_server.codec.reader import ByteReader
+from egts_server.codec.teltonika.constants import (
+    CRC_SIZE,
+    HEADER_SIZE,
+    IMEI_ACCEPTED,
+    IMEI_REFUSED,
+)
+from egts_server.codec.teltonika.records import LAYOUTS, read_records
+from egts_server.codec.teltonika.to_positions import record_position
+from egts_server.model import DeviceKey, Position
+
+PROTOCOL: Final = "teltonika"
+NOTHING_ACCEPTED: Final = (0).to_bytes(4, "big")
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    """A device sent its IMEI; the adapter decides on it, then calls ``login_result``."""
+
+    device: DeviceKey
+    imei: str | None
+    details: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Handled:
+    """What one frame asks of the connection (the same shape as the other codecs')."""
+
+    replies: tuple[bytes, ...] = ()
+    positions: tuple[Position, ...] = ()
+    ack: bytes | None = None
+    login: Login | None = None
+    close: bool = False
+    error: CodecError | None = None
+
+
+def accepted(count: int) -> bytes:
+    """The answer to an AVL packet: how many records the server took."""
+    return count.to_bytes(4, "big")
+
+
+class Session:
+    """Per-connection state machine for the server side. Never raises on input."""
+
+    def __init__(self) -> None:
+        self._device: DeviceKey | None = None
+        self._refused = False
+
+    @property
+    def device(self) -> DeviceKey | None:
+        """Set by the IMEI message."""
+        return self._device
+
+    def handle(self, frame: bytes) -> Handled:
+        if self._refused:
+            return Handled(close=True)
+        if self._device is None:
+            return self._imei(frame)
+        return self._avl(frame)
+
+    def login_result(self, login: Login, accepted_: bool) -> bytes:
+        """0x01 or 0x00; after a refusal this session refuses everything."""
+        if not accepted_:
+            self._refused = True
+        return IMEI_ACCEPTED if accepted_ else IMEI_REFUSED
+
+    def framing_error(self, error: FramingError) -> Handled:
+        """The stream cannot be cut any more: nothing to answer, close."""
+        return Handled(close=True, error=error)
+
+    def _imei(self, frame: bytes) -> Handled:
+        text = frame[2:].decode("ascii", errors="replace")
+        if not text.isdigit():
+            self._refused = True
+            return Handled(ack=IMEI_REFUSED, close=True,
+                           error=IdentityError(f"IMEI {text[:20]!r} is not digits"))
+        self._device = DeviceKey(PROTOCOL, text)
+        return Handled(login=Login(self._device, text if len(text) == 15 else None,
+                                   MappingProxyType({})))
+
+    def _avl(self, frame: bytes) -> Handled:
+        assert self._device is not None
+        data = frame[HEADER_SIZE:-CRC_SIZE]
+        received = int.from_bytes(frame[-CRC_SIZE:], "big")
+        computed = crc16_arc(data)
+        if received != computed:
+            return Handled(ack=NOTHING_ACCEPTED, error=ChecksumError("AVL", computed, received))
+        codec, count, count_again = data[0], data[1], data[-1]
+        if codec not in LAYOUTS:
+            return Handled(ack=NOTHING_ACCEPTED,
+                           error=PacketTypeError(f"codec 0x{codec:02X} not handled"))
+        if count != count_again:
+            return Handled(ack=NOTHING_ACCEPTED,
+                           error=FormatError(f"record counts {count} and {count_again} differ"))
+        reader = ByteReader(data[2:-1])
+        try:
+            records = read_records(codec, reader, count)
+            if reader.remaining:
+                raise FormatError(f"{reader.remaining} bytes after the last record")
+            positions = tuple(record_position(r, self._device) for r in records)
+        except CodecError as error:
+            return Handled(ack=NOTHING_ACCEPTED, error=error)
+        return Handled(positions=positions, ack=accepted(len(positions)))

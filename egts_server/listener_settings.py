@@ -1,0 +1,79 @@
+"""Settings of the telemetry listeners: one section per protocol with ``enabled``, ``host``
+and ``port`` (README's protocol table lists them). Composed into ``config.Settings``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+#: The trackers' sections of ``config.Settings`` (each with ``port``; all but osmand TCP).
+TRACKERS: Final = ("wialon", "wialonretr", "teltonika", "galileosky", "navtelecom", "osmand")
+
+
+@dataclass(frozen=True, slots=True)
+class ListenerSettings:
+    enabled: bool = True
+    host: str = "0.0.0.0"
+    port: int = 20629
+    backlog: int = 4096  # pending connections the kernel queues (reconnect storms)
+
+
+@dataclass(frozen=True, slots=True)
+class NdtpSettings(ListenerSettings):
+    """NDTP v6 listener (Granit-family terminals)."""
+
+    port: int = 5243
+
+
+@dataclass(frozen=True, slots=True)
+class WialonSettings(ListenerSettings):
+    """Wialon IPS 1.1/2.0 listener. ``accounts`` maps a tracker id to the *name* of the
+    environment variable holding its password (checked only for ids listed here)."""
+
+    enabled: bool = False
+    port: int = 20332
+    accounts: Mapping[str, str] = field(default_factory=dict)
+    passwords: Mapping[str, str] = field(default_factory=dict, repr=False,
+                                         metadata={"environment": True})
+
+
+@dataclass(frozen=True, slots=True)
+class TeltonikaSettings(ListenerSettings):
+    """Teltonika Codec 8 / 8 Extended / 16 listener."""
+
+    enabled: bool = False
+    port: int = 5027
+
+
+@dataclass(frozen=True, slots=True)
+class OsmandSettings:
+    """OsmAnd / Traccar Client reports over HTTP (phones), on a port of their own."""
+
+    enabled: bool = False
+    host: str = "0.0.0.0"
+    port: int = 5055
+
+
+@dataclass(frozen=True, slots=True)
+class WialonRetranslatorSettings(ListenerSettings):
+    """Wialon Retranslator 1.0 listener (another platform relays its units)."""
+
+    enabled: bool = False
+    port: int = 20333
+
+
+@dataclass(frozen=True, slots=True)
+class GalileoskySettings(ListenerSettings):
+    """Galileosky listener."""
+
+    enabled: bool = False
+    port: int = 20334
+
+
+@dataclass(frozen=True, slots=True)
+class NavtelecomSettings(ListenerSettings):
+    """NavTelecom NTCB/FLEX listener."""
+
+    enabled: bool = False
+    port: int = 20335

@@ -1,0 +1,57 @@
+"""The check every TCP codec's fuzz harness makes: fed whole or byte by byte, the same bytes
+give the same outcome, and only ``CodecError`` comes out (a ``FramingError`` ends the stream).
+
+``make_pair`` builds a fresh (framer, session); ``prelude`` is fed first (a login), and every
+login on the way is accepted.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from egts_server.codec.errors import CodecError, FramingError
+from tests.fuzz.mutations import mutate
+
+Pair = Callable[[], tuple[Any, Any]]
+
+
+def outcome(make_pair: Pair, prelude: bytes, chunks: list[bytes]) -> list[object]:
+    """What a fresh framer + session make of ``prelude`` and then ``chunks``, comparably."""
+    framer, session = make_pair()
+    seen: list[object] = []
+    for chunk in [prelude, *chunks]:
+        ended: FramingError | None = None
+        try:
+            frames = framer.feed(chunk)
+        except FramingError as error:
+            frames, ended = list(error.frames), error
+        for frame in frames:
+            h = session.handle(frame)
+            if h.error is not None and not isinstance(h.error, CodecError):
+                raise AssertionError(f"non-codec error in Handled: {h.error!r}")
+            if h.login is not None:
+                seen.append(session.login_result(h.login, True))
+            seen.append((h.positions, h.ack, h.close,
+                         None if h.error is None else type(h.error).__name__))
+        if ended is not None:
+            seen.append(type(ended).__name__)
+            break  # the stream cannot be cut any more
+    seen.append(framer.buffered)
+    return seen
+
+
+def check(make_pair: Pair, prelude: bytes, data: bytes) -> None:
+    whole = outcome(make_pair, prelude, [data])
+    bytewise = outcome(make_pair, prelude, [data[i : i + 1] for i in range(len(data))])
+    if whole != bytewise:
+        raise AssertionError(f"segmentation changed the outcome for {data.hex()}")
+
+
+def random_run(make_pair: Pair, prelude: bytes, seeds: Sequence[bytes], count: int,
+               seed: int = 0) -> None:
+    rng = random.Random(seed)
+    for _ in range(count):
+        check(make_pair, prelude, mutate(rng, rng.choice(seeds), seeds))
+    print(f"{count} mutated inputs: only CodecError, segmentation-invariant")
