@@ -46,7 +46,7 @@ def test_existing_routes_get_their_first_version_and_old_results_stay(
                     " route_ids, parameters, summary, result) VALUES (now(), now(), now(),"
                     " %s, '{}', '{}', '{}')", ([route_id],))
     conn.close()
-    assert migrate(before_versions) == ["0011_route_versions.sql"]
+    assert migrate(before_versions)[0] == "0011_route_versions.sql"  # and any later ones
     with psycopg2.connect(before_versions) as conn, conn.cursor() as cur:
         [first] = store.route_versions(cur, route_id)
         [row] = store.route_rows(cur)
