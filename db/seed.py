@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dispatch.demo_city import demo_bus_lines, demo_fleet, demo_marks, demo_routes
+from dispatch.demo_city import demo_bus_lines, demo_marks, demo_routes
+from dispatch.demo_fleet import demo_fleet
 
 
 def _line_wkt(coordinates: tuple[tuple[float, float], ...]) -> str:

@@ -22,15 +22,16 @@ from __future__ import annotations
 import bisect
 import math
 import random
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import MappingProxyType
 from typing import Final, Literal
 
 from pyproj import Geod
 
+from dispatch.laps import KMH_PER_MS, Lap, LapBuilder
 from dispatch.projection import Projection, projection_for
+from dispatch.speed_profiles import PROFILES, SpeedProfile, profile_for
 
 __all__ = [
     "PROFILES",
@@ -44,91 +45,10 @@ __all__ = [
 
 RouteDirection = Literal["both", "as_drawn"]
 
-_KMH_PER_MS: Final = 3.6
 _GEOD: Final = Geod(ellps="WGS84")
 _MIN_SEGMENT_M: Final = 0.01
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SpeedProfile:
-    """How one kind of vehicle moves on its route; bands are (low, high) in km/h or seconds."""
-
-    work_kmh: tuple[float, float]  # steady speed while working the route
-    deadhead_kmh: tuple[float, float]  # steady speed with the tool raised
-    accel_ms2: float  # both for speeding up and braking
-    has_equipment: bool  # False: the working-equipment input never comes on (bus, dump truck)
-    equipment_on_when_stopped: bool  # a blade stays down at a red light; a spreader disc stops
-    stretch_m: tuple[float, float]  # length of a stretch driven at one steady speed
-    light_stop_probability: float  # chance that a stretch ends in a stop (light, give way, load)
-    light_stop_s: tuple[float, float]
-    deadhead_probability: float  # chance that a working stretch is driven with the tool raised
-    turnaround_s: tuple[float, float]  # standing at either end: U-turn, or terminus layover
-    stop_spacing_m: float | None = None  # buses: stops evenly spread, about this far apart
-    dwell_s: tuple[float, float] = (0.0, 0.0)  # standing time at such a stop
-
-    def __post_init__(self) -> None:
-        for name in ("work_kmh", "deadhead_kmh", "stretch_m", "light_stop_s", "turnaround_s",
-                     "dwell_s"):
-            low, high = getattr(self, name)
-            if not 0 <= low <= high:
-                raise ValueError(f"{name} must be a band 0 <= low <= high, got {(low, high)}")
-        if self.work_kmh[0] <= 0 or self.deadhead_kmh[0] <= 0:
-            raise ValueError("steady speeds must be positive")
-        if self.stretch_m[0] <= 0:
-            raise ValueError("stretch_m must be positive")
-        if self.accel_ms2 <= 0:
-            raise ValueError("accel_ms2 must be positive")
-        for name in ("light_stop_probability", "deadhead_probability"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ValueError(f"{name} must be within 0..1")
-        if self.stop_spacing_m is not None and self.stop_spacing_m <= 0:
-            raise ValueError("stop_spacing_m must be positive")
-
-    @property
-    def max_kmh(self) -> float:
-        """The highest speed this profile ever reports."""
-        return max(self.work_kmh[1], self.deadhead_kmh[1])
-
-
-#: Per vehicle kind (the kinds of the vehicles table). Working bands follow municipal practice:
-#: ploughs 15-30 km/h, spreaders up to about 35-40, graders and sweepers slower, loaders crawl
-#: along a windrow; buses 20-45 km/h with a stop every ~450 m.
-PROFILES: Final[Mapping[str, SpeedProfile]] = MappingProxyType({
-    "plow": SpeedProfile(
-        work_kmh=(15.0, 30.0), deadhead_kmh=(25.0, 40.0), accel_ms2=0.5, has_equipment=True,
-        equipment_on_when_stopped=True, stretch_m=(200.0, 700.0), light_stop_probability=0.15,
-        light_stop_s=(8.0, 45.0), deadhead_probability=0.08, turnaround_s=(40.0, 120.0)),
-    "grader": SpeedProfile(
-        work_kmh=(8.0, 20.0), deadhead_kmh=(15.0, 30.0), accel_ms2=0.35, has_equipment=True,
-        equipment_on_when_stopped=True, stretch_m=(150.0, 500.0), light_stop_probability=0.15,
-        light_stop_s=(8.0, 45.0), deadhead_probability=0.05, turnaround_s=(60.0, 180.0)),
-    "sander": SpeedProfile(
-        work_kmh=(20.0, 35.0), deadhead_kmh=(30.0, 45.0), accel_ms2=0.5, has_equipment=True,
-        equipment_on_when_stopped=False, stretch_m=(250.0, 800.0), light_stop_probability=0.15,
-        light_stop_s=(8.0, 45.0), deadhead_probability=0.12, turnaround_s=(40.0, 120.0)),
-    "loader": SpeedProfile(
-        work_kmh=(5.0, 15.0), deadhead_kmh=(10.0, 25.0), accel_ms2=0.4, has_equipment=True,
-        equipment_on_when_stopped=True, stretch_m=(60.0, 250.0), light_stop_probability=0.35,
-        light_stop_s=(30.0, 180.0), deadhead_probability=0.1, turnaround_s=(30.0, 90.0)),
-    "dump_truck": SpeedProfile(
-        work_kmh=(20.0, 40.0), deadhead_kmh=(30.0, 50.0), accel_ms2=0.5, has_equipment=False,
-        equipment_on_when_stopped=False, stretch_m=(250.0, 900.0), light_stop_probability=0.2,
-        light_stop_s=(10.0, 90.0), deadhead_probability=0.0, turnaround_s=(60.0, 240.0)),
-    "sweeper": SpeedProfile(
-        work_kmh=(8.0, 15.0), deadhead_kmh=(20.0, 35.0), accel_ms2=0.4, has_equipment=True,
-        equipment_on_when_stopped=False, stretch_m=(150.0, 500.0), light_stop_probability=0.15,
-        light_stop_s=(8.0, 45.0), deadhead_probability=0.1, turnaround_s=(30.0, 90.0)),
-    "bus": SpeedProfile(
-        work_kmh=(20.0, 45.0), deadhead_kmh=(20.0, 45.0), accel_ms2=0.8, has_equipment=False,
-        equipment_on_when_stopped=False, stretch_m=(150.0, 450.0), light_stop_probability=0.12,
-        light_stop_s=(8.0, 40.0), deadhead_probability=0.0, turnaround_s=(180.0, 480.0),
-        stop_spacing_m=450.0, dwell_s=(15.0, 45.0)),
-})
-
-
-def profile_for(kind: str) -> SpeedProfile:
-    """The speed profile of a vehicle kind; unknown kinds ("other") drive like a plough."""
-    return PROFILES.get(kind, PROFILES["plow"])
 
 
 def route_length_m(coordinates: Sequence[tuple[float, float]],
@@ -153,114 +73,6 @@ class VehicleState:
     forward: bool  # heading towards the route's last vertex
 
 
-@dataclass(frozen=True, slots=True)
-class _Leg:
-    """A stretch of one lap with constant acceleration; distances are along the lap."""
-
-    t0: float  # seconds from the lap's start
-    duration: float
-    d0: float  # lap distance driven before this leg (0 .. 2 * length)
-    length: float  # distance covered by this leg
-    v0: float  # m/s at the leg's start
-    accel: float  # m/s^2
-    forward: bool
-    equipment: bool
-
-    def distance_at(self, tau: float) -> float:
-        """Distance covered tau seconds into the leg, never beyond the leg's own length."""
-        return min(self.length, max(0.0, self.v0 * tau + 0.5 * self.accel * tau * tau))
-
-    def speed_at(self, tau: float) -> float:
-        return max(0.0, self.v0 + self.accel * tau)
-
-    def time_to(self, distance: float) -> float:
-        """Seconds into the leg at which `distance` has been covered (stable quadratic root)."""
-        if distance <= 0.0:
-            return 0.0
-        root = math.sqrt(max(0.0, self.v0 * self.v0 + 2.0 * self.accel * distance))
-        return min(self.duration, 2.0 * distance / (self.v0 + root))
-
-
-class _LapBuilder:
-    """Appends legs for one lap while keeping time, lap distance and speed consistent."""
-
-    def __init__(self, profile: SpeedProfile, rng: random.Random) -> None:
-        self.profile = profile
-        self.rng = rng
-        self.legs: list[_Leg] = []
-        self.t = 0.0
-        self.d = 0.0
-        self.v = 0.0
-
-    def _add(self, duration: float, length: float, accel: float, forward: bool,
-             equipment: bool) -> None:
-        if duration <= 0.0:
-            return
-        self.legs.append(_Leg(self.t, duration, self.d, length, self.v, accel, forward,
-                              equipment))
-        self.t += duration
-        self.d += length
-        self.v = max(0.0, self.v + accel * duration)
-
-    def ramp(self, target: float, forward: bool, equipment: bool) -> None:
-        """Speed up or brake to `target` m/s at the profile's acceleration."""
-        a = self.profile.accel_ms2
-        if abs(target - self.v) < 1e-9:
-            self.v = target
-            return
-        duration = abs(target - self.v) / a
-        length = abs(target * target - self.v * self.v) / (2.0 * a)
-        self._add(duration, length, a if target > self.v else -a, forward, equipment)
-        self.v = target
-
-    def cruise(self, length: float, forward: bool, equipment: bool) -> None:
-        if length > 0.0 and self.v > 0.0:
-            self._add(length / self.v, length, 0.0, forward, equipment)
-
-    def stand(self, seconds: float, forward: bool, equipment: bool) -> None:
-        self.v = 0.0
-        self._add(seconds, 0.0, 0.0, forward, equipment)
-
-    def run(self, distance: float, forward: bool, working: bool) -> None:
-        """Drive `distance` metres from a standstill to a standstill (a stop or a route end).
-
-        Each stretch picks a steady speed no higher than the one from which the vehicle can
-        still brake to a stop by the run's end, so the kinematics always close exactly.
-        """
-        p, rng, a = self.profile, self.rng, self.profile.accel_ms2
-        covered = 0.0
-        while distance - covered > 1e-6:
-            remaining = distance - covered
-            tool = working and p.has_equipment and rng.random() >= p.deadhead_probability
-            low, high = p.work_kmh if working else p.deadhead_kmh
-            target = rng.uniform(low, high) / _KMH_PER_MS
-            # Highest speed from which both the ramp to it and the stop after it still fit.
-            target = min(target, math.sqrt(a * remaining + 0.5 * self.v * self.v))
-            ramp_m = abs(target * target - self.v * self.v) / (2.0 * a)
-            brake_m = target * target / (2.0 * a)
-            wanted = rng.uniform(*p.stretch_m)
-            if ramp_m + max(wanted - ramp_m, 0.0) + brake_m >= remaining - 1e-6:
-                # Last stretch of the run: ramp, hold, brake to a stop exactly at its end.
-                self.ramp(target, forward, tool)
-                self.cruise(max(0.0, remaining - ramp_m - brake_m), forward, tool)
-                self.ramp(0.0, forward, tool)
-                break
-            cruise_m = max(wanted - ramp_m, 0.0)
-            self.ramp(target, forward, tool)
-            self.cruise(cruise_m, forward, tool)
-            covered += ramp_m + cruise_m
-            if rng.random() < p.light_stop_probability:
-                self.ramp(0.0, forward, tool)
-                covered += brake_m
-                self.stand(rng.uniform(*p.light_stop_s), forward,
-                           tool and p.equipment_on_when_stopped)
-
-
-@dataclass(frozen=True, slots=True)
-class _Lap:
-    legs: tuple[_Leg, ...]
-    starts: tuple[float, ...]  # t0 of each leg, for bisect
-    duration: float
 
 
 class RouteDriver:
@@ -310,7 +122,7 @@ class RouteDriver:
         self.odometer_start_m = odometer_start_m
         self._stops = self._bus_stops()
         self._lap_starts: list[float] = [0.0]  # cumulative start time of every lap built so far
-        self._cache: dict[int, _Lap] = {}
+        self._cache: dict[int, Lap] = {}
         self._start_offset_m = start_offset_m
         self._time_offset_s = self._time_in_first_lap(start_offset_m)
 
@@ -344,7 +156,7 @@ class RouteDriver:
             time=when,
             latitude=lat,
             longitude=lon,
-            speed_kmh=leg.speed_at(tau) * _KMH_PER_MS,
+            speed_kmh=leg.speed_at(tau) * KMH_PER_MS,
             course_deg=course,
             equipment_active=leg.equipment,
             odometer_m=max(self.odometer_start_m, self.odometer_start_m
@@ -391,9 +203,9 @@ class RouteDriver:
 
     # -- laps ---------------------------------------------------------------------------------
 
-    def _build_lap(self, k: int) -> _Lap:
+    def _build_lap(self, k: int) -> Lap:
         rng = random.Random(self.seed * 1_000_003 + k)
-        builder = _LapBuilder(self.profile, rng)
+        builder = LapBuilder(self.profile, rng)
         turn = self.profile.turnaround_s
         for forward in (True, False):
             working = forward or self.direction == "both"
@@ -410,9 +222,9 @@ class RouteDriver:
             builder.stand(pause / 2.0, forward, False)
             builder.stand(pause / 2.0, not forward, False)
         legs = tuple(builder.legs)
-        return _Lap(legs, tuple(leg.t0 for leg in legs), builder.t)
+        return Lap(legs, tuple(leg.t0 for leg in legs), builder.t)
 
-    def _lap(self, k: int) -> _Lap:
+    def _lap(self, k: int) -> Lap:
         lap = self._cache.get(k)
         if lap is None:
             lap = self._build_lap(k)

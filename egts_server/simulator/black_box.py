@@ -19,7 +19,7 @@ from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 
-from dispatch.demo_city import DemoVehicle
+from dispatch.demo_fleet import DemoVehicle
 from dispatch.motion import RouteDriver, VehicleState
 from egts_server.codec.errors import CodecError
 

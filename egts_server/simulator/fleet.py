@@ -19,7 +19,7 @@ from twisted.application.service import Service
 from twisted.internet.protocol import ReconnectingClientFactory
 from twisted.logger import Logger
 
-from dispatch.demo_city import DemoVehicle, demo_driver, demo_fleet
+from dispatch.demo_fleet import DemoVehicle, demo_driver, demo_fleet
 from egts_server.simulator.black_box import BlackBoxTerminalFactory, TerminalMemory
 from egts_server.simulator.ndtp_terminal import NdtpTerminalMemory, SimulatedNdtpTerminalFactory
 from egts_server.simulator.relays import SimulatedPhoneFactory, SimulatedRetranslatorFactory

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from dispatch.demo_city import demo_fleet, demo_marks, demo_routes
+from dispatch.demo_city import demo_marks, demo_routes
+from dispatch.demo_fleet import demo_fleet
 from maps.assets import STATIC_DIR
 from maps.live_map import render_live_map
 

@@ -12,14 +12,8 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import LineString, Point
 
-from dispatch.demo_city import (
-    demo_bus_lines,
-    demo_driver,
-    demo_fleet,
-    demo_marks,
-    demo_routes,
-    luhn_check_digit,
-)
+from dispatch.demo_city import demo_bus_lines, demo_marks, demo_routes
+from dispatch.demo_fleet import demo_driver, demo_fleet, luhn_check_digit
 from dispatch.projection import geometry_to_metric, to_metric
 
 GEOD = Geod(ellps="WGS84")

@@ -21,7 +21,8 @@ import psycopg2
 from db import terminals, vehicles
 from db.positions import FixRow, ensure_partitions, insert_positions, months_of
 from db.seed import seed_demo
-from dispatch.demo_city import demo_fleet, demo_marks
+from dispatch.demo_city import demo_marks
+from dispatch.demo_fleet import demo_fleet
 from egts_server.model import DeviceKey, Position
 from tests.conftest import REPO
 from tests.tools.fleet_history import drive_line

@@ -30,7 +30,8 @@ from db.cluster import LocalCluster
 from db.migrate import migrate
 from db.seed import seed_demo
 from db.storms import create_storm
-from dispatch.demo_city import demo_fleet, demo_routes
+from dispatch.demo_city import demo_routes
+from dispatch.demo_fleet import demo_fleet
 from tests.browser.served_pages import point_on_path
 from tests.conftest import (
     REPO,

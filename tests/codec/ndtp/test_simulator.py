@@ -10,7 +10,7 @@ from twisted.internet.task import Clock
 from twisted.internet.testing import MemoryReactorClock
 from twisted.test.iosim import connectedServerAndClient
 
-from dispatch.demo_city import BUS_KIND, demo_driver, demo_fleet
+from dispatch.demo_fleet import BUS_KIND, demo_driver, demo_fleet
 from egts_server.net.ndtp import NdtpFactory, NdtpProtocol
 from egts_server.simulator.fleet import SimulatedFleet
 from egts_server.simulator.ndtp_terminal import NdtpTerminalMemory, SimulatedNdtpTerminal
