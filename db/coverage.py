@@ -19,9 +19,11 @@ import numpy as np
 
 from dispatch.equipment import VehicleInfo
 from dispatch.fixes import FixArrays
+from dispatch.incremental import FixChanges
 
 __all__ = [
     "BBox",
+    "fixes_changed",
     "fixes_for_coverage",
     "latest_result",
     "save_result",
@@ -73,14 +75,20 @@ def fixes_for_coverage(cur: Any, start: datetime, end: datetime, *,
     if vehicle_ids is not None:
         sql += " AND p.vehicle_id = ANY(%(vehicles)s)"
         params["vehicles"] = list(vehicle_ids)
-    if bbox is not None:
-        sql += (" AND p.longitude BETWEEN %(x0)s AND %(x1)s"
-                " AND p.latitude BETWEEN %(y0)s AND %(y1)s")
-        params.update(x0=bbox[0], y0=bbox[1], x1=bbox[2], y1=bbox[3])
+    sql += _in_box(bbox, params)
     query = cur.mogrify(sql, params).decode("utf-8")
     buffer = io.BytesIO()
     cur.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT binary)", buffer)
     return _parse_binary_copy(buffer.getvalue())
+
+
+def _in_box(bbox: BBox | None, params: dict[str, Any]) -> str:
+    """The condition that a fix lies in ``bbox`` (none without one); adds its parameters."""
+    if bbox is None:
+        return ""
+    params.update(x0=bbox[0], y0=bbox[1], x1=bbox[2], y1=bbox[3])
+    return (" AND p.longitude BETWEEN %(x0)s AND %(x1)s"
+            " AND p.latitude BETWEEN %(y0)s AND %(y1)s")
 
 
 def _parse_binary_copy(data: bytes) -> FixArrays:
@@ -95,6 +103,27 @@ def _parse_binary_copy(data: bytes) -> FixArrays:
             np.any(rows[f"len_{name}"] != np.dtype(kind).itemsize) for name, kind in _FIELDS)):
         raise ValueError("binary COPY row layout differs (a NULL slipped through?)")
     return FixArrays(**{name: rows[name].astype(_NATIVE[name]) for name, _ in _FIELDS})
+
+
+def fixes_changed(cur: Any, since: datetime, previous: tuple[datetime, datetime],
+                  window: tuple[datetime, datetime], *, bbox: BBox | None = None) -> FixChanges:
+    """Fixes of registered vehicles that ``fixes_for_coverage`` reads for ``window`` and did
+    not for ``previous`` as of ``since``, or the other way round: those that arrived after
+    ``since`` with fix times in ``window`` (late black-box data) and those whose fix time is
+    in one window only."""
+    sql = """
+        SELECT p.vehicle_id, extract(epoch FROM p.fix_time)::float8, p.longitude, p.latitude
+        FROM positions p JOIN vehicles v ON v.id = p.vehicle_id
+        WHERE p.fix_time BETWEEN least(%(s0)s, %(s1)s) AND greatest(%(e0)s, %(e1)s)
+          AND ((p.fix_time BETWEEN %(s0)s AND %(e0)s) <> (p.fix_time BETWEEN %(s1)s AND %(e1)s)
+               OR (p.received_at > %(since)s AND p.fix_time BETWEEN %(s1)s AND %(e1)s))"""
+    params: dict[str, Any] = {"since": since, "s0": previous[0], "e0": previous[1],
+                              "s1": window[0], "e1": window[1]}
+    sql += _in_box(bbox, params)
+    cur.execute(sql, params)
+    rows = np.array(cur.fetchall(), dtype=np.float64).reshape(-1, 4)
+    return FixChanges(vehicle=rows[:, 0].astype(np.int64), t=rows[:, 1], lon=rows[:, 2],
+                      lat=rows[:, 3])
 
 
 def vehicle_infos(cur: Any) -> dict[int, VehicleInfo]:

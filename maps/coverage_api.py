@@ -5,9 +5,11 @@ seconds, so none of it may run on the reactor thread: the reads run in the datab
 threads (``runInteraction``) and the computation in the reactor's thread pool
 (``deferToThread``). Meanwhile the reactor keeps acknowledging terminals.
 
-Results are computed fresh on every request (a pure function of what is stored now), so late
-black-box data shows up on the next request; ``glonass-dispatch coverage --save`` and storm
-reports are what store a result with its parameters.
+Every request's result is what a computation from everything stored now gives, so late
+black-box data shows up on the next request; only the routes that fixes arrived, or crossed
+the window's edges, near since the last request are recomputed (``maps.coverage_cache``).
+``glonass-dispatch coverage --save`` and storm reports are what store a result with its
+parameters.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from dispatch.fixes import FixArrays
 from dispatch.parameters import CoverageParams
 from dispatch.routes import Route
 from maps.api import ApiError, JsonResource, parse_time
+from maps.coverage_cache import CacheRead, CoverageCache
 
 __all__ = ["CoverageResource", "CoverageService", "EventsResource", "route_bbox"]
 
@@ -58,21 +61,23 @@ def route_bbox(routes: Sequence[Route], margin_m: float = BBOX_MARGIN_M) -> cove
     return min(lons) - dlon, min(lats) - dlat, max(lons) + dlon, max(lats) + dlat
 
 
-def _load(cur: Any, start: datetime, end: datetime, route_ids: Sequence[int] | None,
-          everywhere: bool) -> _Inputs:
+def _registry(cur: Any, route_ids: Sequence[int] | None
+              ) -> tuple[list[Route], dict[int, VehicleInfo]]:
     routes = route_db.list_routes(cur, route_ids)
     if route_ids is not None and len(routes) != len(set(route_ids)):
         missing = sorted(set(route_ids) - {r.id for r in routes if r.id is not None})
         raise ApiError(404, "no such route", missing)
-    vehicles = coverage_db.vehicle_infos(cur)
-    if not routes and not everywhere:
-        return _Inputs(routes, vehicles, FixArrays.empty())
-    bbox = None if everywhere or not routes else route_bbox(routes)
-    return _Inputs(routes, vehicles, coverage_db.fixes_for_coverage(cur, start, end, bbox=bbox))
+    return routes, coverage_db.vehicle_infos(cur)
+
+
+def _load_everywhere(cur: Any, start: datetime, end: datetime) -> _Inputs:
+    routes, vehicles = _registry(cur, None)
+    return _Inputs(routes, vehicles, coverage_db.fixes_for_coverage(cur, start, end))
 
 
 class CoverageService:
-    """Reads through ``db`` in the pool, computes in a worker thread."""
+    """Reads through ``db`` in the pool, computes in a worker thread; coverage is brought up
+    to date from the last result of the same routes (``maps.coverage_cache``)."""
 
     def __init__(self, pool: adbapi.ConnectionPool, clock: Clock,
                  params: CoverageParams | None = None,
@@ -80,21 +85,35 @@ class CoverageService:
         self._pool, self._clock = pool, clock
         self.params = params or CoverageParams()
         self.event_params = event_params or EventParams()
+        self.cache = CoverageCache()
 
     def coverage(self, start: datetime, end: datetime,
                  route_ids: Sequence[int] | None = None) -> Deferred[CoverageResult]:
-        d: Deferred[_Inputs] = self._pool.runInteraction(_load, start, end, route_ids, False)
-        d.addCallback(lambda inputs: deferToThread(self._coverage, inputs, start, end))
+        d: Deferred[CacheRead | _Inputs] = self._pool.runInteraction(self._read, start, end,
+                                                                      route_ids)
+        d.addCallback(lambda read: deferToThread(self._coverage, read, start, end))
         return d  # type: ignore[return-value]
 
     def events(self, start: datetime, end: datetime) -> Deferred[list[Event]]:
-        d: Deferred[_Inputs] = self._pool.runInteraction(_load, start, end, None, True)
+        d: Deferred[_Inputs] = self._pool.runInteraction(_load_everywhere, start, end)
         d.addCallback(lambda inputs: deferToThread(self._events, inputs, start, end))
         return d  # type: ignore[return-value]
 
-    def _coverage(self, inputs: _Inputs, start: datetime, end: datetime) -> CoverageResult:
-        return compute_coverage(inputs.routes, inputs.fixes, inputs.vehicles,
-                                window=(start, end), now=self._clock(), params=self.params)
+    def _read(self, cur: Any, start: datetime, end: datetime,
+              route_ids: Sequence[int] | None) -> CacheRead | _Inputs:
+        routes, vehicles = _registry(cur, route_ids)
+        if not routes:
+            return _Inputs(routes, vehicles, FixArrays.empty())
+        selection = None if route_ids is None else tuple(sorted(set(route_ids)))
+        return self.cache.read(cur, selection, (start, end), routes, vehicles,
+                               route_bbox(routes))
+
+    def _coverage(self, read: CacheRead | _Inputs, start: datetime,
+                  end: datetime) -> CoverageResult:
+        if isinstance(read, CacheRead):
+            return self.cache.compute(read, self._clock(), self.params)
+        return compute_coverage(read.routes, read.fixes, read.vehicles, window=(start, end),
+                                now=self._clock(), params=self.params)
 
     def _events(self, inputs: _Inputs, start: datetime, end: datetime) -> list[Event]:
         return find_events(inputs.fixes, inputs.routes, inputs.vehicles, window=(start, end),

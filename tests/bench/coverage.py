@@ -20,6 +20,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -104,30 +105,45 @@ def city_day(vehicles: int, hours: float,
     return fixes.take(shuffle), infos
 
 
-def _load(dsn: str, fixes: FixArrays, infos: dict[int, VehicleInfo]) -> None:
-    """The day into ``positions`` with one COPY (the bench's own set-up, not production code)."""
-    import psycopg2
+def store_vehicles(cur: Any, infos: dict[int, VehicleInfo]) -> None:
+    """The bench's vehicles into the registry, with their ids (set-up, not production code)."""
+    for info in infos.values():
+        cur.execute("INSERT INTO vehicles (id, name, kind, contractor, equipment) VALUES"
+                    " (%s, %s, 'plow', %s, '{\"input\": 1, \"tool\": \"blade\"}')",
+                    (info.id, info.name, info.contractor))
 
+
+def store_fixes(cur: Any, fixes: FixArrays) -> None:
+    """Fixes into ``positions`` with one COPY, arriving at ``fixes.received``."""
     from db.positions import ensure_partitions
 
-    stamps = np.datetime_as_string((fixes.t * 1e6).astype("datetime64[us]"), timezone="UTC")
+    def stamps(seconds: np.ndarray[Any, np.dtype[np.float64]]) -> list[str]:
+        text = np.datetime_as_string((seconds * 1e6).astype("datetime64[us]"), timezone="UTC")
+        return list(text.tolist())
+
     lines = io.StringIO()
-    for v, ts, lat, lon, speed, inputs in zip(fixes.vehicle.tolist(), stamps.tolist(),
-                                              fixes.lat.tolist(), fixes.lon.tolist(),
-                                              fixes.speed_kmh.tolist(), fixes.inputs.tolist(),
-                                              strict=True):
-        lines.write(f"{v}\t{v}\t{ts}\t{ts}\t{lat!r}\t{lon!r}\tt\t{speed:.1f}\t0\t12\t0.9\t"
-                    f"{inputs}\tf\tegts\n")
+    for v, ts, arrived, lat, lon, speed, inputs in zip(
+            fixes.vehicle.tolist(), stamps(fixes.t), stamps(fixes.received),
+            fixes.lat.tolist(), fixes.lon.tolist(), fixes.speed_kmh.tolist(),
+            fixes.inputs.tolist(), strict=True):
+        lines.write(f"{v}\t{v}\t{ts}\t{arrived}\t{lat!r}\t{lon!r}\tt\t{speed:.1f}\t0\t12\t"
+                    f"0.9\t{inputs}\tf\tegts\n")
     lines.seek(0)
+    months = {datetime.fromtimestamp(t, UTC).date().replace(day=1)
+              for t in (float(fixes.t.min()), float(fixes.t.max()))} if len(fixes) else set()
+    ensure_partitions(cur, months)
+    cur.copy_expert("COPY positions (terminal_id, vehicle_id, fix_time, received_at, latitude,"
+                    " longitude, valid, speed_kmh, course_deg, satellites, hdop, inputs,"
+                    " black_box, protocol) FROM STDIN", lines)
+
+
+def _load(dsn: str, fixes: FixArrays, infos: dict[int, VehicleInfo]) -> None:
+    """The day into a scratch database (the bench's own set-up)."""
+    import psycopg2
+
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        for info in infos.values():
-            cur.execute("INSERT INTO vehicles (id, name, kind, contractor, equipment) VALUES"
-                        " (%s, %s, 'plow', %s, '{\"input\": 1, \"tool\": \"blade\"}')",
-                        (info.id, info.name, info.contractor))
-        ensure_partitions(cur, {START.date().replace(day=1)})
-        cur.copy_expert("COPY positions (terminal_id, vehicle_id, fix_time, received_at, latitude,"
-                        " longitude, valid, speed_kmh, course_deg, satellites, hdop, inputs,"
-                        " black_box, protocol) FROM STDIN", lines)
+        store_vehicles(cur, infos)
+        store_fixes(cur, fixes)
         cur.execute("ANALYZE positions")
     conn.close()
 
