@@ -68,8 +68,14 @@ _HEADER: Final = 19  # signature (11) + flags (4) + header extension length (4, 
 
 def fixes_for_coverage(cur: Any, start: datetime, end: datetime, *,
                        vehicle_ids: Sequence[int] | None = None,
-                       bbox: BBox | None = None) -> FixArrays:
-    """Every stored fix of registered vehicles in [start, end] (black-box data included)."""
+                       bbox: BBox | None = None,
+                       new_since: tuple[datetime, tuple[datetime, datetime]] | None = None
+                       ) -> FixArrays:
+    """Every stored fix of registered vehicles in [start, end] (black-box data included).
+
+    ``new_since=(arrival, previous)``: only those that arrived after ``arrival`` or whose fix
+    time lies outside the ``previous`` window (what a read for it did not return).
+    """
     cur.execute("SELECT EXISTS (SELECT 1 FROM vehicles"
                 " WHERE equipment ? 'attribute' OR equipment ? 'analog')")
     sensor = _SENSOR_VALUE if cur.fetchone()[0] else "'NaN'::float8"
@@ -79,6 +85,11 @@ def fixes_for_coverage(cur: Any, start: datetime, end: datetime, *,
         sql += " AND p.vehicle_id = ANY(%(vehicles)s)"
         params["vehicles"] = list(vehicle_ids)
     sql += _in_box(bbox, params)
+    if new_since is not None:
+        sql += (" AND (p.received_at > %(since)s"
+                " OR NOT p.fix_time BETWEEN %(previous_from)s AND %(previous_to)s)")
+        params.update(since=new_since[0], previous_from=new_since[1][0],
+                      previous_to=new_since[1][1])
     query = cur.mogrify(sql, params).decode("utf-8")
     buffer = io.BytesIO()
     cur.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT binary)", buffer)

@@ -83,3 +83,26 @@ def test_a_late_upload_recomputes_only_nearby_routes_and_matches_a_full_recomput
     moved = request(cache, cur, slid)
     assert result_document(moved) == from_scratch(cur, slid)
     assert counted < cache.recomputed_routes < counted + 150
+
+
+def test_fixes_arrived_within_the_lag_are_read_again_not_twice(cur: Any) -> None:
+    fixes, infos = city_day(4, 1.0, seed=5)
+    window = (START, START + timedelta(hours=1))
+    late = (fixes.vehicle == 1) & (fixes.t >= START.timestamp() + 1200) & (
+        fixes.t < START.timestamp() + 1260)
+    store_vehicles(cur, infos)
+    for route in grid_routes():
+        route_db.insert_route(cur, route)
+    store_fixes(cur, fixes.take(np.flatnonzero(~late)))
+    cache = CoverageCache()
+    request(cache, cur, window)
+    uploaded = fixes.take(np.flatnonzero(late))
+    store_fixes(cur, FixArrays(**{**{f: getattr(uploaded, f) for f in uploaded.__slots__},
+                                  "received": np.full(len(uploaded), time.time())}))
+    second = request(cache, cur, window)
+    counted = cache.recomputed_routes
+    assert counted > 150
+    third = request(cache, cur, window)
+    assert cache.recomputed_routes > counted  # within the lag the upload counts as new again
+    assert result_document(third) == result_document(second) == from_scratch(cur, window)
+    assert third.data_quality["fixes"] == len(fixes)
