@@ -20,9 +20,11 @@ import numpy as np
 from dispatch.acts import act_route_versions, content_hash
 from dispatch.equipment import VehicleInfo
 from dispatch.fixes import FixArrays
+from dispatch.incremental import FixChanges
 
 __all__ = [
     "BBox",
+    "fixes_changed",
     "fixes_for_coverage",
     "get_act",
     "latest_result",
@@ -42,22 +44,25 @@ _SENSOR_VALUE: Final = f"""coalesce(CASE jsonb_typeof(p.attributes -> {_SENSOR_K
                                            THEN 1.0 ELSE 0.0 END
                 END, 'NaN'::float8)"""
 _SELECT: Final = """
-SELECT p.vehicle_id, extract(epoch FROM p.fix_time)::float8, p.longitude, p.latitude,
+SELECT p.vehicle_id, p.fix_time, p.longitude, p.latitude,
        p.speed_kmh, p.course_deg, p.valid, coalesce(p.satellites, -1::smallint),
        coalesce(p.hdop, 'NaN'::real), coalesce(p.inputs, -1::bigint), {sensor}, p.black_box,
-       extract(epoch FROM p.received_at)::float8
+       p.received_at
 FROM positions p JOIN vehicles v ON v.id = p.vehicle_id
 WHERE p.fix_time BETWEEN %(start)s AND %(end)s
 """
-# wire types: bigint, float8, float8, float8, real, real, bool, smallint, real, bigint, ...
-_FIELDS: Final = (("vehicle", ">i8"), ("t", ">f8"), ("lon", ">f8"), ("lat", ">f8"),
+# wire types: bigint, timestamptz (int64 microseconds since 2000, converted in numpy: cheaper
+# than extract(epoch), which computes in numeric), float8, float8, real, real, bool, ...
+_FIELDS: Final = (("vehicle", ">i8"), ("t", ">i8"), ("lon", ">f8"), ("lat", ">f8"),
                   ("speed_kmh", ">f4"), ("course_deg", ">f4"), ("valid", "?"),
                   ("satellites", ">i2"), ("hdop", ">f4"), ("inputs", ">i8"),
-                  ("sensor_value", ">f8"), ("black_box", "?"), ("received", ">f8"))
+                  ("sensor_value", ">f8"), ("black_box", "?"), ("received", ">i8"))
 _NATIVE: Final = {"vehicle": np.int64, "t": np.float64, "lon": np.float64, "lat": np.float64,
                   "speed_kmh": np.float64, "course_deg": np.float64, "valid": np.bool_,
                   "satellites": np.int64, "hdop": np.float64, "inputs": np.int64,
                   "sensor_value": np.float64, "black_box": np.bool_, "received": np.float64}
+_TIMES: Final = ("t", "received")
+_EPOCH_2000_US: Final = 946_684_800_000_000  # PostgreSQL's epoch in Unix microseconds
 _ROW: Final = np.dtype([("count", ">i2")] + [
     item for name, kind in _FIELDS for item in ((f"len_{name}", ">i4"), (name, kind))])
 _HEADER: Final = 19  # signature (11) + flags (4) + header extension length (4, always 0 here)
@@ -65,8 +70,14 @@ _HEADER: Final = 19  # signature (11) + flags (4) + header extension length (4, 
 
 def fixes_for_coverage(cur: Any, start: datetime, end: datetime, *,
                        vehicle_ids: Sequence[int] | None = None,
-                       bbox: BBox | None = None) -> FixArrays:
-    """Every stored fix of registered vehicles in [start, end] (black-box data included)."""
+                       bbox: BBox | None = None,
+                       new_since: tuple[datetime, tuple[datetime, datetime]] | None = None
+                       ) -> FixArrays:
+    """Every stored fix of registered vehicles in [start, end] (black-box data included).
+
+    ``new_since=(arrival, previous)``: only those that arrived after ``arrival`` or whose fix
+    time lies outside the ``previous`` window (what a read for it did not return).
+    """
     cur.execute("SELECT EXISTS (SELECT 1 FROM vehicles"
                 " WHERE equipment ? 'attribute' OR equipment ? 'analog')")
     sensor = _SENSOR_VALUE if cur.fetchone()[0] else "'NaN'::float8"
@@ -75,14 +86,25 @@ def fixes_for_coverage(cur: Any, start: datetime, end: datetime, *,
     if vehicle_ids is not None:
         sql += " AND p.vehicle_id = ANY(%(vehicles)s)"
         params["vehicles"] = list(vehicle_ids)
-    if bbox is not None:
-        sql += (" AND p.longitude BETWEEN %(x0)s AND %(x1)s"
-                " AND p.latitude BETWEEN %(y0)s AND %(y1)s")
-        params.update(x0=bbox[0], y0=bbox[1], x1=bbox[2], y1=bbox[3])
+    sql += _in_box(bbox, params)
+    if new_since is not None:
+        sql += (" AND (p.received_at > %(since)s"
+                " OR NOT p.fix_time BETWEEN %(previous_from)s AND %(previous_to)s)")
+        params.update(since=new_since[0], previous_from=new_since[1][0],
+                      previous_to=new_since[1][1])
     query = cur.mogrify(sql, params).decode("utf-8")
     buffer = io.BytesIO()
     cur.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT binary)", buffer)
     return _parse_binary_copy(buffer.getvalue())
+
+
+def _in_box(bbox: BBox | None, params: dict[str, Any]) -> str:
+    """The condition that a fix lies in ``bbox`` (none without one); adds its parameters."""
+    if bbox is None:
+        return ""
+    params.update(x0=bbox[0], y0=bbox[1], x1=bbox[2], y1=bbox[3])
+    return (" AND p.longitude BETWEEN %(x0)s AND %(x1)s"
+            " AND p.latitude BETWEEN %(y0)s AND %(y1)s")
 
 
 def _parse_binary_copy(data: bytes) -> FixArrays:
@@ -96,7 +118,32 @@ def _parse_binary_copy(data: bytes) -> FixArrays:
     if len(rows) and (np.any(rows["count"] != len(_FIELDS)) or any(
             np.any(rows[f"len_{name}"] != np.dtype(kind).itemsize) for name, kind in _FIELDS)):
         raise ValueError("binary COPY row layout differs (a NULL slipped through?)")
-    return FixArrays(**{name: rows[name].astype(_NATIVE[name]) for name, _ in _FIELDS})
+    columns: dict[str, Any] = {name: rows[name].astype(_NATIVE[name])
+                               for name, _ in _FIELDS if name not in _TIMES}
+    for name in _TIMES:  # exact integers < 2**53 divided once: the nearest double, as in SQL
+        columns[name] = (rows[name].astype(np.int64) + _EPOCH_2000_US) / 1e6
+    return FixArrays(**columns)
+
+
+def fixes_changed(cur: Any, since: datetime, previous: tuple[datetime, datetime],
+                  window: tuple[datetime, datetime], *, bbox: BBox | None = None) -> FixChanges:
+    """Fixes of registered vehicles that ``fixes_for_coverage`` reads for ``window`` and did
+    not for ``previous`` as of ``since``, or the other way round: those that arrived after
+    ``since`` with fix times in ``window`` (late black-box data) and those whose fix time is
+    in one window only."""
+    sql = """
+        SELECT p.vehicle_id, extract(epoch FROM p.fix_time)::float8, p.longitude, p.latitude
+        FROM positions p JOIN vehicles v ON v.id = p.vehicle_id
+        WHERE p.fix_time BETWEEN least(%(s0)s, %(s1)s) AND greatest(%(e0)s, %(e1)s)
+          AND ((p.fix_time BETWEEN %(s0)s AND %(e0)s) <> (p.fix_time BETWEEN %(s1)s AND %(e1)s)
+               OR (p.received_at > %(since)s AND p.fix_time BETWEEN %(s1)s AND %(e1)s))"""
+    params: dict[str, Any] = {"since": since, "s0": previous[0], "e0": previous[1],
+                              "s1": window[0], "e1": window[1]}
+    sql += _in_box(bbox, params)
+    cur.execute(sql, params)
+    rows = np.array(cur.fetchall(), dtype=np.float64).reshape(-1, 4)
+    return FixChanges(vehicle=rows[:, 0].astype(np.int64), t=rows[:, 1], lon=rows[:, 2],
+                      lat=rows[:, 3])
 
 
 def vehicle_infos(cur: Any) -> dict[int, VehicleInfo]:

@@ -28,7 +28,7 @@ from dispatch.parameters import CoverageParams
 from dispatch.projection import Projection, projection_for
 from dispatch.route_geometry import RouteGeometry
 from dispatch.routes import Route
-from dispatch.silences import make_pairs
+from dispatch.silences import Pairs, make_pairs
 from dispatch.stretches import Stretch, build_stretches
 
 __all__ = [
@@ -36,8 +36,10 @@ __all__ = [
     "ContractorSummary",
     "CoverageResult",
     "RouteCoverage",
+    "PreparedFixes",
     "VehicleWork",
     "compute_coverage",
+    "prepare_fixes",
 ]
 
 STATES = ("served", "partial", "unknown", "not_served")
@@ -147,32 +149,66 @@ def compute_coverage(routes: Sequence[Route], fixes: FixArrays,
     """Coverage of ``routes`` by ``fixes`` within ``window`` (inclusive), stamped ``now``."""
     params = params or CoverageParams()
     projection = projection or projection_for()
+    prepared = prepare_fixes(fixes, vehicles, window, params, projection)
+    results = []
+    for done, route in enumerate(routes, start=1):
+        results.append(prepared.cover(route))
+        if progress is not None:
+            progress(done, len(routes), route)
+    return prepared.result(results, now)
+
+
+def prepare_fixes(fixes: FixArrays, vehicles: Mapping[int, VehicleInfo],
+                  window: tuple[datetime, datetime], params: CoverageParams,
+                  projection: Projection) -> PreparedFixes:
+    """The window's fixes cleaned, paired and indexed once for all routes."""
     start, end = window
     if start > end:
         raise ValueError("window starts after it ends")
     in_window = np.flatnonzero((fixes.t >= start.timestamp()) & (fixes.t <= end.timestamp()))
     track = clean(fixes, projection, params.cleaning, vehicles, rows=in_window)
-    pairs = make_pairs(track, params)
-    index = FixIndex.build(track)
-    eligibility = _Eligibility(track, vehicles)
-    scratch = np.zeros(len(track), dtype=np.bool_)
-    results = []
-    for done, route in enumerate(routes, start=1):
-        geom = RouteGeometry.build(route, projection, params.bin_m, params.end_extension_m,
-                                   params.search_margin_m)
-        credit = credit_route(geom, track, pairs, index, eligibility.rows(route), params,
-                              scratch)
-        offline = bool(route.assigned_vehicles) and not eligibility.any_reported(route)
+    return PreparedFixes(window=window, vehicles=vehicles, params=params, projection=projection,
+                         track=track, pairs=make_pairs(track, params),
+                         index=FixIndex.build(track), eligibility=_Eligibility(track, vehicles),
+                         scratch=np.zeros(len(track), dtype=np.bool_))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PreparedFixes:
+    """What every route's verdict reads: the cleaned track, its pairs and index. A route's
+    verdict depends only on this and the route, so routes can be computed one at a time."""
+
+    window: tuple[datetime, datetime]
+    vehicles: Mapping[int, VehicleInfo]
+    params: CoverageParams
+    projection: Projection
+    track: CleanTrack
+    pairs: Pairs
+    index: FixIndex
+    eligibility: _Eligibility
+    scratch: BoolArray  # all False between routes (``credit_route`` borrows it)
+
+    def cover(self, route: Route) -> RouteCoverage:
+        """One route's verdict."""
+        params = self.params
+        geom = RouteGeometry.build(route, self.projection, params.bin_m,
+                                   params.end_extension_m, params.search_margin_m)
+        credit = credit_route(geom, self.track, self.pairs, self.index,
+                              self.eligibility.rows(route), params, self.scratch)
+        offline = bool(route.assigned_vehicles) and not self.eligibility.any_reported(route)
         table = bin_table(geom, credit, offline=offline)
-        results.append(_route_coverage(geom, table, credit, track, vehicles, projection,
-                                       params))
-        if progress is not None:
-            progress(done, len(routes), route)
-    quality = {"fixes": len(track), "usable": int(np.count_nonzero(track.usable)),
-               "data_gaps": int(np.count_nonzero(pairs.gap)), **track.flag_counts()}
-    return CoverageResult(window_from=start.astimezone(UTC), window_to=end.astimezone(UTC),
-                          computed_at=now, params=params, routes=tuple(results),
-                          vehicles=dict(vehicles), data_quality=quality)
+        return _route_coverage(geom, table, credit, self.track, self.vehicles, self.projection,
+                               params)
+
+    def result(self, routes: Sequence[RouteCoverage], now: datetime) -> CoverageResult:
+        """The result made of these routes' verdicts, with the window's data quality."""
+        track, start, end = self.track, *self.window
+        quality = {"fixes": len(track), "usable": int(np.count_nonzero(track.usable)),
+                   "data_gaps": int(np.count_nonzero(self.pairs.gap)), **track.flag_counts()}
+        return CoverageResult(window_from=start.astimezone(UTC),
+                              window_to=end.astimezone(UTC), computed_at=now,
+                              params=self.params, routes=tuple(routes),
+                              vehicles=dict(self.vehicles), data_quality=quality)
 
 
 class _Eligibility:

@@ -57,25 +57,48 @@ __all__ = ["FixIndex", "RouteCredit", "credit_route"]
 
 @dataclass(frozen=True, slots=True, eq=False)
 class FixIndex:
-    """Usable fixes sorted by x, so a route's bounding box selects its candidates by bisection."""
+    """Usable fixes sorted by grid cell (column-major), so a route's bounding box selects its
+    candidates with a bisection per column of cells instead of a scan of a whole x slab."""
 
     order: IntArray
-    xs: FloatArray
+    keys: IntArray  # cell key of each row of ``order``, ascending
+    origin: tuple[float, float]
 
     @classmethod
     def build(cls, track: CleanTrack) -> FixIndex:
         usable = np.flatnonzero((track.flags & int(REJECTED)) == 0)
-        by_x = np.argsort(track.x[usable], kind="stable")
-        order = usable[by_x]
-        return cls(order=order, xs=track.x[order])
+        x, y = track.x[usable], track.y[usable]
+        origin = (float(x.min()), float(y.min())) if len(usable) else (0.0, 0.0)
+        keys = _cell_keys(x, y, origin)
+        by_cell = np.argsort(keys, kind="stable")
+        return cls(order=usable[by_cell], keys=keys[by_cell], origin=origin)
 
     def in_box(self, track: CleanTrack, box: tuple[float, float, float, float]) -> IntArray:
+        """Usable rows with minx <= x < maxx and miny <= y <= maxy, in no particular order."""
         minx, miny, maxx, maxy = box
-        lo, hi = np.searchsorted(self.xs, [minx, maxx], side="left")
-        rows = self.order[lo:hi]
-        ys = track.y[rows]
-        picked: IntArray = rows[(ys >= miny) & (ys <= maxy)]
+        x0, y0 = self.origin
+        col = np.floor((np.array([minx, maxx]) - x0) / _CELL_M).clip(0, _CELLS - 1)
+        row = np.floor((np.array([miny, maxy]) - y0) / _CELL_M).clip(0, _CELLS - 1)
+        columns = np.arange(int(col[0]), int(col[1]) + 1, dtype=np.int64) * _CELLS
+        lo = np.searchsorted(self.keys, columns + int(row[0]), side="left")
+        hi = np.searchsorted(self.keys, columns + int(row[1]), side="right")
+        rows = self.order[np.concatenate([np.arange(a, b) for a, b in
+                                          zip(lo.tolist(), hi.tolist(), strict=True)]
+                                         or [np.zeros(0, dtype=np.int64)])]
+        xs, ys = track.x[rows], track.y[rows]
+        picked: IntArray = rows[(xs >= minx) & (xs < maxx) & (ys >= miny) & (ys <= maxy)]
         return picked
+
+
+_CELL_M = 250.0
+_CELLS = 1 << 20  # per axis: 262,000 km, more than any track spans; outliers share edge cells
+
+
+def _cell_keys(x: FloatArray, y: FloatArray, origin: tuple[float, float]) -> IntArray:
+    col = np.floor((x - origin[0]) / _CELL_M).clip(0, _CELLS - 1).astype(np.int64)
+    row = np.floor((y - origin[1]) / _CELL_M).clip(0, _CELLS - 1).astype(np.int64)
+    keys: IntArray = col * _CELLS + row
+    return keys
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -152,6 +152,7 @@ class _RunTable:
         self._fixes = credit.run_fixes.tolist()
         self._black_box = (track.black_box_before[last + 1]
                            - track.black_box_before[first] > 0).tolist()
+        self._shown: dict[int, RunEvidence] = {}  # a run is shown in every stretch it touches
         self._sensor = {}
         for vehicle_id in set(self._vehicle):
             info = vehicles.get(vehicle_id)
@@ -190,6 +191,12 @@ class _RunTable:
         return out
 
     def _one(self, r: int) -> RunEvidence:
+        shown = self._shown.get(r)
+        if shown is None:
+            shown = self._shown[r] = self._evidence(r)
+        return shown
+
+    def _evidence(self, r: int) -> RunEvidence:
         vehicle_id = self._vehicle[r]
         confirmed = self._confirmed[r]
         return RunEvidence(

@@ -5,12 +5,14 @@ seconds, so none of it may run on the reactor thread: the reads run in the datab
 threads (``runInteraction``) and the computation in the reactor's thread pool
 (``deferToThread``). Meanwhile the reactor keeps acknowledging terminals.
 
-Results are computed fresh on every request (a pure function of what is stored now), so late
-black-box data shows up on the next request; ``glonass-dispatch coverage --save`` and storm
-reports are what store a result with its parameters. The routes are the versions that were in
-force then (``db.routes.routes_for_window``), so a line redrawn today does not rewrite last
-week's verdict. ``?format=csv`` gives the stretches as a CSV for a Russian spreadsheet; times
-without an offset are the city's (``zone``).
+Every request's result is what a computation from everything stored now gives, so late
+black-box data shows up on the next request; only the routes that fixes arrived, or crossed
+the window's edges, near since the last request are recomputed (``maps.coverage_cache``).
+The routes are the versions in force then
+(``db.routes.routes_for_window``), so a line redrawn today does not rewrite last week's
+verdict; ``?format=csv`` gives the stretches as a CSV for a Russian spreadsheet (times without
+an offset are the city's). ``glonass-dispatch coverage --save`` and storm reports are what
+store a result with its parameters.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from dispatch.local_time import file_stamp
 from dispatch.parameters import CoverageParams
 from dispatch.routes import Route
 from maps.api import ApiError, JsonResource, Reply, parse_time
+from maps.coverage_cache import CacheRead, CoverageCache
 from maps.evidence_api import link_evidence
 
 __all__ = ["CoverageResource", "CoverageService", "EventsResource", "route_bbox"]
@@ -64,23 +67,35 @@ def route_bbox(routes: Sequence[Route], margin_m: float = BBOX_MARGIN_M) -> cove
     return min(lons) - dlon, min(lats) - dlat, max(lons) + dlon, max(lats) + dlat
 
 
-def _load(cur: Any, start: datetime, end: datetime, route_ids: Sequence[int] | None,
-          everywhere: bool, versions: Sequence[tuple[int, int]] | None = None,
-          live_only: bool = False) -> _Inputs:
+def _registry(cur: Any, start: datetime, end: datetime, route_ids: Sequence[int] | None, *,
+              versions: Sequence[tuple[int, int]] | None = None, live_only: bool = False
+              ) -> tuple[list[Route], dict[int, VehicleInfo]]:
+    """The routes in force at the window's end (or the given versions) and the vehicles."""
     routes = (route_db.routes_by_version(cur, versions) if versions is not None
               else route_db.routes_for_window(cur, start, end, route_ids, live_only=live_only))
     if route_ids is not None and len(routes) != len(set(route_ids)):
         missing = sorted(set(route_ids) - {r.id for r in routes if r.id is not None})
         raise ApiError(404, "no such route", missing)
-    vehicles = coverage_db.vehicle_infos(cur)
-    if not routes and not everywhere:
+    return routes, coverage_db.vehicle_infos(cur)
+
+
+def _load_everywhere(cur: Any, start: datetime, end: datetime) -> _Inputs:
+    routes, vehicles = _registry(cur, start, end, None)
+    return _Inputs(routes, vehicles, coverage_db.fixes_for_coverage(cur, start, end))
+
+
+def _load_pinned(cur: Any, start: datetime, end: datetime, route_ids: Sequence[int] | None,
+                 versions: Sequence[tuple[int, int]] | None) -> _Inputs:
+    routes, vehicles = _registry(cur, start, end, route_ids, versions=versions)
+    if not routes:
         return _Inputs(routes, vehicles, FixArrays.empty())
-    bbox = None if everywhere or not routes else route_bbox(routes)
-    return _Inputs(routes, vehicles, coverage_db.fixes_for_coverage(cur, start, end, bbox=bbox))
+    return _Inputs(routes, vehicles,
+                   coverage_db.fixes_for_coverage(cur, start, end, bbox=route_bbox(routes)))
 
 
 class CoverageService:
-    """Reads through ``db`` in the pool, computes in a worker thread."""
+    """Reads through ``db`` in the pool, computes in a worker thread; coverage is brought up
+    to date from the last result of the same routes (``maps.coverage_cache``)."""
 
     def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, zone: tzinfo,
                  params: CoverageParams | None = None,
@@ -88,6 +103,7 @@ class CoverageService:
         self._pool, self._clock, self.zone = pool, clock, zone
         self.params = params or CoverageParams()
         self.event_params = event_params or EventParams()
+        self.cache = CoverageCache()
 
     def coverage(self, start: datetime, end: datetime,
                  route_ids: Sequence[int] | None = None, *,
@@ -95,21 +111,43 @@ class CoverageService:
                  params: CoverageParams | None = None,
                  live_only: bool = False) -> Deferred[CoverageResult]:
         """The window judged by the routes in force then (only those not in the bin, with
-        ``live_only``), or by the given route versions (as a sealed act names them) and
-        parameters."""
-        d: Deferred[_Inputs] = self._pool.runInteraction(_load, start, end, route_ids, False,
-                                                         versions, live_only)
-        d.addCallback(lambda inputs: deferToThread(self._coverage, inputs, start, end,
-                                                   params or self.params))
+        ``live_only``), brought up to date from the last result of the same selection; or, for
+        a sealed act, by its route versions and parameters, computed afresh."""
+        if versions is not None or params is not None:
+            d: Deferred[Any] = self._pool.runInteraction(_load_pinned, start, end, route_ids,
+                                                         versions)
+            d.addCallback(lambda inputs: deferToThread(self._pinned, inputs, start, end,
+                                                       params or self.params))
+            return d
+        d = self._pool.runInteraction(self._read, start, end, route_ids, live_only)
+        d.addCallback(lambda read: deferToThread(self._coverage, read, start, end))
         return d  # type: ignore[return-value]
 
     def events(self, start: datetime, end: datetime) -> Deferred[list[Event]]:
-        d: Deferred[_Inputs] = self._pool.runInteraction(_load, start, end, None, True)
+        d: Deferred[_Inputs] = self._pool.runInteraction(_load_everywhere, start, end)
         d.addCallback(lambda inputs: deferToThread(self._events, inputs, start, end))
         return d  # type: ignore[return-value]
 
-    def _coverage(self, inputs: _Inputs, start: datetime, end: datetime,
-                  params: CoverageParams) -> CoverageResult:
+    def _read(self, cur: Any, start: datetime, end: datetime, route_ids: Sequence[int] | None,
+              live_only: bool) -> CacheRead | _Inputs:
+        routes, vehicles = _registry(cur, start, end, route_ids, live_only=live_only)
+        if not routes:
+            return _Inputs(routes, vehicles, FixArrays.empty())
+        # the bin's routes differ between the two readings, so they are two selections
+        selection = (None if route_ids is None else tuple(sorted(set(route_ids))),
+                     live_only)
+        return self.cache.read(cur, selection, (start, end), routes, vehicles,
+                               route_bbox(routes))
+
+    def _coverage(self, read: CacheRead | _Inputs, start: datetime,
+                  end: datetime) -> CoverageResult:
+        if isinstance(read, CacheRead):
+            return self.cache.compute(read, self._clock(), self.params)
+        return compute_coverage(read.routes, read.fixes, read.vehicles, window=(start, end),
+                                now=self._clock(), params=self.params)
+
+    def _pinned(self, inputs: _Inputs, start: datetime, end: datetime,
+                params: CoverageParams) -> CoverageResult:
         return compute_coverage(inputs.routes, inputs.fixes, inputs.vehicles,
                                 window=(start, end), now=self._clock(), params=params)
 

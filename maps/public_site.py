@@ -4,7 +4,9 @@
 its assets, so a city website can put exactly this prefix behind its own proxy. The document
 needs the coverage of every route over the last day, seconds of work, so :class:`PublicFeed`
 rebuilds it at most every ``public.refresh_s``, only when someone asks, one rebuild at a time,
-and answers from the previous one while the next is computed.
+and answers from the previous one while the next is computed. Each rebuild brings the
+service's kept result up to date (``maps.coverage_cache``): only routes near fixes that arrived
+or crossed the window's edges since the last one are recomputed.
 """
 
 from __future__ import annotations

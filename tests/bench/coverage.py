@@ -4,7 +4,7 @@
 the blade down most of the time, GPS noise sigma = 5 m, stops with parked jitter; the routes
 are 150 one-kilometre streets of that grid (150 km). The timed part is what a recompute does:
 project the fixes, clean them, pair them, and credit, aggregate and explain every route.
-Generation is not timed. Goal (issue 6): <= 10 s on the 2-core CI machine.
+Generation is not timed. Goal: <= 5 s on the 2-core machine, read from PostGIS included.
 
 Run: ``python -m tests.bench.coverage`` (``--vehicles``, ``--hours``, ``--repeat`` to vary).
 ``--db`` also times the whole path a recompute takes in production: the day is loaded into a
@@ -18,14 +18,17 @@ import argparse
 import io
 import sys
 import time
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from dispatch.coverage import CoverageResult, compute_coverage
 from dispatch.equipment import EquipmentSensor, VehicleInfo
 from dispatch.fixes import FixArrays
+from dispatch.parameters import CoverageParams
 from dispatch.projection import to_metric, to_wgs84_array
 from dispatch.routes import Route
 
@@ -34,7 +37,7 @@ START = datetime(2026, 1, 14, 0, 0, tzinfo=UTC)
 STREETS_PER_AXIS = 15
 STREET_KM = 5
 SPACING_M = STREET_KM * 1000 / (STREETS_PER_AXIS - 1)
-GOAL_S = 10.0
+GOAL_S = 5.0
 
 
 def grid_routes() -> list[Route]:
@@ -104,43 +107,74 @@ def city_day(vehicles: int, hours: float,
     return fixes.take(shuffle), infos
 
 
-def _load(dsn: str, fixes: FixArrays, infos: dict[int, VehicleInfo]) -> None:
-    """The day into ``positions`` with one COPY (the bench's own set-up, not production code)."""
-    import psycopg2
+def store_vehicles(cur: Any, infos: dict[int, VehicleInfo]) -> None:
+    """The bench's vehicles into the registry, with their ids (set-up, not production code)."""
+    for info in infos.values():
+        cur.execute("INSERT INTO vehicles (id, name, kind, contractor, equipment) VALUES"
+                    " (%s, %s, 'plow', %s, '{\"input\": 1, \"tool\": \"blade\"}')",
+                    (info.id, info.name, info.contractor))
 
+
+def store_fixes(cur: Any, fixes: FixArrays) -> None:
+    """Fixes into ``positions`` with one COPY, arriving at ``fixes.received``."""
     from db.positions import ensure_partitions
 
-    stamps = np.datetime_as_string((fixes.t * 1e6).astype("datetime64[us]"), timezone="UTC")
+    def stamps(seconds: np.ndarray[Any, np.dtype[np.float64]]) -> list[str]:
+        text = np.datetime_as_string((seconds * 1e6).astype("datetime64[us]"), timezone="UTC")
+        return list(text.tolist())
+
     lines = io.StringIO()
-    for v, ts, lat, lon, speed, inputs in zip(fixes.vehicle.tolist(), stamps.tolist(),
-                                              fixes.lat.tolist(), fixes.lon.tolist(),
-                                              fixes.speed_kmh.tolist(), fixes.inputs.tolist(),
-                                              strict=True):
-        lines.write(f"{v}\t{v}\t{ts}\t{ts}\t{lat!r}\t{lon!r}\tt\t{speed:.1f}\t0\t12\t0.9\t"
-                    f"{inputs}\tf\tegts\n")
+    for v, ts, arrived, lat, lon, speed, inputs in zip(
+            fixes.vehicle.tolist(), stamps(fixes.t), stamps(fixes.received),
+            fixes.lat.tolist(), fixes.lon.tolist(), fixes.speed_kmh.tolist(),
+            fixes.inputs.tolist(), strict=True):
+        lines.write(f"{v}\t{v}\t{ts}\t{arrived}\t{lat!r}\t{lon!r}\tt\t{speed:.1f}\t0\t12\t"
+                    f"0.9\t{inputs}\tf\tegts\n")
     lines.seek(0)
+    months = {datetime.fromtimestamp(t, UTC).date().replace(day=1)
+              for t in (float(fixes.t.min()), float(fixes.t.max()))} if len(fixes) else set()
+    ensure_partitions(cur, months)
+    cur.copy_expert("COPY positions (terminal_id, vehicle_id, fix_time, received_at, latitude,"
+                    " longitude, valid, speed_kmh, course_deg, satellites, hdop, inputs,"
+                    " black_box, protocol) FROM STDIN", lines)
+
+
+def _load(dsn: str, fixes: FixArrays, infos: dict[int, VehicleInfo]) -> None:
+    """The day into a scratch database (the bench's own set-up)."""
+    import psycopg2
+
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        for info in infos.values():
-            cur.execute("INSERT INTO vehicles (id, name, kind, contractor, equipment) VALUES"
-                        " (%s, %s, 'plow', %s, '{\"input\": 1, \"tool\": \"blade\"}')",
-                        (info.id, info.name, info.contractor))
-        ensure_partitions(cur, {START.date().replace(day=1)})
-        cur.copy_expert("COPY positions (terminal_id, vehicle_id, fix_time, received_at, latitude,"
-                        " longitude, valid, speed_kmh, course_deg, satellites, hdop, inputs,"
-                        " black_box, protocol) FROM STDIN", lines)
+        store_vehicles(cur, infos)
+        store_fixes(cur, fixes)
         cur.execute("ANALYZE positions")
     conn.close()
 
 
+@dataclass(frozen=True, slots=True)
+class DatabaseFigures:
+    """Best seconds through PostGIS, and how many routes each kept-result request credited."""
+
+    fixes: int
+    read_s: float
+    full_s: float  # read + compute from scratch
+    late_s: float  # a late black-box upload, brought up to date through CoverageCache
+    late_routes: int
+    unchanged_s: float  # the same request again with nothing new
+    slide_s: float  # the window one minute later (the public map's refresh)
+    slide_routes: int
+
+
 def from_database(routes: list[Route], fixes: FixArrays, infos: dict[int, VehicleInfo],
-                  hours: float, repeat: int) -> tuple[float, float, int]:
-    """(best read s, best read + compute s, fixes read) through db.coverage on a scratch DB."""
+                  hours: float, repeat: int) -> DatabaseFigures:
+    """The day through db.coverage on a scratch database of the test cluster: from scratch,
+    then kept and brought up to date after a late upload (one vehicle's two minutes)."""
     import psycopg2
 
     from db import coverage as coverage_db
     from db.cluster import LocalCluster
     from db.migrate import migrate
     from maps.coverage_api import route_bbox
+    from maps.coverage_cache import CoverageCache
 
     repo = Path(__file__).resolve().parents[2]
     from tests.conftest import TEST_CLUSTER_PORT
@@ -149,24 +183,45 @@ def from_database(routes: list[Route], fixes: FixArrays, infos: dict[int, Vehicl
                            database="glonass_bench_coverage")
     was_running = cluster.is_initialised() and cluster.is_running()
     cluster.start()
+    late = (fixes.vehicle == 7) & (np.abs(fixes.t - START.timestamp() - 10 * 3600) < 60)
     try:
         cluster.drop_database("glonass_bench_coverage")
         cluster.create_database("glonass_bench_coverage")
         migrate(cluster.dsn())
-        _load(cluster.dsn(), fixes, infos)
+        _load(cluster.dsn(), fixes.take(np.flatnonzero(~late)), infos)
         reads, totals, count = [], [], 0
-        end = START + timedelta(hours=hours)
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            with psycopg2.connect(cluster.dsn()) as conn, conn.cursor() as cur:
-                read = coverage_db.fixes_for_coverage(cur, START, end, bbox=route_bbox(routes))
+        window = (START, START + timedelta(hours=hours))
+        bbox = route_bbox(routes)
+        with psycopg2.connect(cluster.dsn()) as conn, conn.cursor() as cur:
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                read = coverage_db.fixes_for_coverage(cur, *window, bbox=bbox)
                 vehicles = coverage_db.vehicle_infos(cur)
-            conn.close()
-            reads.append(time.perf_counter() - t0)
-            compute_coverage(routes, read, vehicles, window=(START, end), now=START)
-            totals.append(time.perf_counter() - t0)
-            count = len(read)
-        return min(reads), min(totals), count
+                reads.append(time.perf_counter() - t0)
+                compute_coverage(routes, read, vehicles, window=window, now=START)
+                totals.append(time.perf_counter() - t0)
+                count = len(read)
+            # The upload is committed before the next request, so no arrival lag is needed.
+            cache = CoverageCache(arrival_lag=timedelta(0))
+
+            def request(window: tuple[datetime, datetime]) -> tuple[float, int]:
+                before, t0 = cache.recomputed_routes, time.perf_counter()
+                cache.compute(cache.read(cur, None, window, routes, vehicles, bbox), START,
+                              CoverageParams())
+                conn.commit()
+                return time.perf_counter() - t0, cache.recomputed_routes - before
+
+            request(window)
+            uploaded = fixes.take(np.flatnonzero(late))
+            store_fixes(cur, replace(uploaded, received=np.full(len(uploaded), time.time())))
+            conn.commit()
+            late_s, late_routes = request(window)
+            unchanged_s, _ = request(window)
+            slide_s, slide_routes = request((window[0] + timedelta(minutes=1),
+                                             window[1] + timedelta(minutes=1)))
+        conn.close()
+        return DatabaseFigures(count, min(reads), min(totals), late_s, late_routes,
+                               unchanged_s, slide_s, slide_routes)
     finally:
         cluster.drop_database("glonass_bench_coverage")
         if not was_running:
@@ -212,10 +267,14 @@ def main(argv: list[str] | None = None) -> int:
     out.write(f"  throughput: {len(fixes) / best / 1e6:.2f} M fixes/s; served "
               f"{totals['served_pct']:.1f} %, {stretches:,} stretches\n")
     if args.db:
-        read, total, count = from_database(routes, fixes, infos, args.hours, args.repeat)
-        out.write(f"  from PostGIS: read {count:,} fixes in {read:.2f} s (binary COPY); "
-                  f"read + recompute {total:.2f} s; goal <= {GOAL_S:.0f} s: "
-                  f"{'met' if total <= GOAL_S else 'MISSED'}\n")
+        db = from_database(routes, fixes, infos, args.hours, args.repeat)
+        out.write(f"  from PostGIS: read {db.fixes:,} fixes in {db.read_s:.2f} s (binary COPY); "
+                  f"read + recompute {db.full_s:.2f} s; goal <= {GOAL_S:.0f} s: "
+                  f"{'met' if db.full_s <= GOAL_S else 'MISSED'}\n")
+        out.write(f"  kept result brought up to date: late upload (2 min of one vehicle) "
+                  f"{db.late_s:.2f} s, {db.late_routes} of {len(routes)} routes recomputed; "
+                  f"nothing new {db.unchanged_s:.2f} s; window 1 min later {db.slide_s:.2f} s, "
+                  f"{db.slide_routes} routes\n")
     return 0
 
 
