@@ -1,0 +1,223 @@
+"""The crediting rules one at a time, on straight noise-free drives whose outcome is exact.
+
+Each drive goes in a straight line at constant speed, so the fitted movement equals the true
+one and every bin's verdict is known: the tests say which rule decides it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from dispatch.bins import BinState
+from dispatch.coverage import RouteCoverage, compute_coverage
+from dispatch.equipment import VehicleInfo
+from dispatch.fixes import FixArrays
+from dispatch.projection import to_wgs84
+from dispatch.routes import Route
+from dispatch.tracks import TrackFix
+from tests.dispatch.synthetic import ORIGIN_XY, T0, plough, street, window
+
+Point = tuple[float, float]
+EAST_1KM = ((0.0, 0.0), (1000.0, 0.0))
+
+
+def straight(vehicle: int, start: Point, end: Point, speed_kmh: float, interval_s: float, *,
+             reported_kmh: float | None = None, course: Callable[[int], float] | None = None,
+             inputs: Callable[[int], int | None] = lambda _: 1,
+             keep: Callable[[int], bool] = lambda _: True,
+             moved: Callable[[int], Point] = lambda _: (0.0, 0.0),
+             t0: float = 0.0) -> tuple[list[int], list[TrackFix]]:
+    """Fixes every ``interval_s`` along start -> end at ``speed_kmh``. ``course`` (default:
+    the true heading), ``inputs``, ``keep`` and ``moved`` (an offset in metres) are per fix."""
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    length = math.hypot(dx, dy)
+    step = speed_kmh / 3.6 * interval_s
+    heading = math.degrees(math.atan2(dx, dy)) % 360
+    fixes = []
+    for i in range(int(length // step + 1e-9) + 1):
+        if not keep(i):
+            continue
+        f = i * step / length
+        ox, oy = moved(i)
+        lon, lat = to_wgs84(ORIGIN_XY[0] + start[0] + f * dx + ox,
+                            ORIGIN_XY[1] + start[1] + f * dy + oy)
+        fixes.append(TrackFix(
+            fix_time=T0 + timedelta(seconds=t0 + i * interval_s), latitude=lat, longitude=lon,
+            speed_kmh=speed_kmh if reported_kmh is None else reported_kmh,
+            course_deg=heading if course is None else course(i), valid=True, inputs=inputs(i),
+            satellites=12, hdop=0.9))
+    return [vehicle] * len(fixes), fixes
+
+
+def coverage(route: Route, *drives: tuple[list[int], list[TrackFix]],
+             vehicles: dict[int, VehicleInfo] | None = None) -> RouteCoverage:
+    ids = [v for d in drives for v in d[0]]
+    fixes = [f for d in drives for f in d[1]]
+    result = compute_coverage([route], FixArrays.from_track_fixes(ids, fixes),
+                              vehicles if vehicles is not None else {7: plough(7)},
+                              window=window(), now=T0)
+    return result.routes[0]
+
+
+def served_bins(rc: RouteCoverage) -> list[int]:
+    return np.flatnonzero(rc.bins.state == BinState.SERVED).tolist()
+
+
+def one_way(points: tuple[Point, ...] = EAST_1KM, **kwargs: object) -> Route:
+    return street(1, points, direction="as_drawn", **kwargs)
+
+
+def machine(tool: str) -> dict[int, VehicleInfo]:
+    """Vehicle 7 carrying ``tool``, its state on digital input 1."""
+    return {7: VehicleInfo(id=7, name="КДМ 007", kind="truck", contractor="ООО «Тест»",
+                           tool=tool, sensor=plough(7).sensor)}
+
+
+SHORT = ((0.0, 0.0), (200.0, 0.0))
+
+
+@pytest.mark.parametrize(("treatment", "tool", "speed_kmh", "interval_s", "served_m"), [
+    ("plough", "blade", 4.0, 10.0, 200.0), ("plough", "blade", 3.9, 10.0, 0.0),
+    ("plough", "blade", 46.0, 5.0, 200.0), ("plough", "blade", 46.5, 5.0, 0.0),
+    ("spread", "spreader", 41.0, 5.0, 200.0), ("spread", "spreader", 41.5, 5.0, 0.0),
+    ("sweep", "brush", 2.0, 30.0, 200.0), ("sweep", "brush", 26.0, 5.0, 200.0),
+    ("sweep", "brush", 26.5, 5.0, 0.0),
+])
+def test_speed_bands_widened_by_1_kmh_decide_per_treatment(
+        treatment: str, tool: str, speed_kmh: float, interval_s: float, served_m: float) -> None:
+    """Plough 5-45, spreader 5-40, sweeper 3-25 km/h, each widened by 1 km/h: the band's
+    edges serve the whole street, half a km/h beyond them nothing."""
+    rc = coverage(one_way(SHORT, treatment=treatment),
+                  straight(7, (-60.0, 0.0), (260.0, 0.0), speed_kmh, interval_s),
+                  vehicles=machine(tool))
+    assert rc.state_m["served"] == served_m
+    assert rc.state_m["not_served"] == 200.0 - served_m
+
+
+@pytest.mark.parametrize(("reported_kmh", "served_m"), [(60.0, 200.0), (47.0, 0.0), (0.0, 200.0)])
+def test_reported_speed_counts_only_where_it_agrees_with_the_track(reported_kmh: float,
+                                                                   served_m: float) -> None:
+    """Moving at 40 km/h: a terminal reporting 47 (within 10 km/h) is believed and out of the
+    band; one reporting 60 or always 0 disagrees, so the track's own speed (40) decides."""
+    rc = coverage(one_way(SHORT), straight(7, (-60.0, 0.0), (260.0, 0.0), 40.0, 5.0,
+                                           reported_kmh=reported_kmh))
+    assert rc.state_m["served"] == served_m
+
+
+NORTH_EAST = ((0.0, 0.0), (300.0, 300.0))
+
+
+@pytest.mark.parametrize("course", [105.0, 345.0])
+@pytest.mark.parametrize(("speed_kmh", "interval_s", "served"), [
+    (25.0, 5.0, False), (5.0, 10.0, False), (4.5, 10.0, True)])
+def test_a_plausible_course_60_degrees_off_the_street_earns_nothing(
+        course: float, speed_kmh: float, interval_s: float, served: bool) -> None:
+    """A terminal whose course says 60 degrees off the street (either side) while the track
+    runs along it is believed from the band's lowest speed up (5 km/h) and earns nothing;
+    below that the course is not trusted and the track decides."""
+    rc = coverage(one_way(NORTH_EAST), straight(7, (-50.0, -50.0), (350.0, 350.0), speed_kmh,
+                                                interval_s, course=lambda _: course))
+    assert rc.state_m["served"] == (424.3 if served else 0.0)
+    assert rc.state_m["partial"] == 0.0
+
+
+def test_driving_against_with_a_course_60_degrees_off_earns_nothing() -> None:
+    """Westward along a two-way street reporting a course 60 degrees off west: no pass."""
+    rc = coverage(street(1, EAST_1KM),
+                  straight(7, (1060.0, 0.0), (-60.0, 0.0), 25.0, 5.0, course=lambda _: 330.0))
+    assert rc.state_m["not_served"] == 1000.0 and rc.vehicles == ()
+
+
+def every_20m(**kwargs: object) -> tuple[list[int], list[TrackFix]]:
+    """As drawn along the 1 km street at 36 km/h, a fix every 2 s: fix i at x = 20 i - 60."""
+    return straight(7, (-60.0, 0.0), (1060.0, 0.0), 36.0, 2.0, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("failing", "served_bins_lost", "passes"), [(2, 0, 1), (3, 2, 2)])
+def test_two_failing_fixes_are_bridged_in_a_pass_three_are_not(
+        failing: int, served_bins_lost: int, passes: int) -> None:
+    """Fixes whose course crosses the street fail; two in a row do not break the pass, three
+    do: the 40 m between the working fixes around them stay not served."""
+    bad = range(30, 30 + failing)
+    rc = coverage(one_way(), every_20m(course=lambda i: 30.0 if i in bad else 90.0))
+    assert rc.state_m["served"] == 1000.0 - 20.0 * served_bins_lost
+    assert [w.passes for w in rc.vehicles] == [passes]
+    if served_bins_lost:
+        assert np.flatnonzero(rc.bins.state == BinState.NOT_SERVED).tolist() == [27, 28]
+
+
+@pytest.mark.parametrize(("outside", "lost"), [(2, []), (3, [26, 27, 28, 29])])
+def test_two_fixes_outside_the_search_area_do_not_cut_a_pass_three_do(
+        outside: int, lost: list[int]) -> None:
+    """Fixes 45 m off the axis (outside the 40 m search area): two are bridged, three end the
+    segment, and the 80 m between the fixes around them stay not served."""
+    off = range(30, 30 + outside)
+    rc = coverage(one_way(), every_20m(moved=lambda i: (0.0, 45.0) if i in off else (0.0, 0.0)))
+    assert np.flatnonzero(rc.bins.state == BinState.NOT_SERVED).tolist() == lost
+    assert [w.passes for w in rc.vehicles] == [1 if not lost else 2]
+
+
+def test_a_pass_whose_sensor_falls_silent_is_confirmed_only_while_it_read_on() -> None:
+    """Input 1 read until x=480, then no inputs at all: a pair with the state unknown at one
+    end confirms nothing, so the rest of the street is unknown (unconfirmed), not served."""
+    rc = coverage(one_way(), every_20m(inputs=lambda i: 1 if 20 * i - 60 < 500 else None))
+    assert served_bins(rc) == list(range(24))
+    assert rc.state_m == {"served": 480.0, "partial": 0.0, "unknown": 520.0, "not_served": 0.0}
+    assert [(w.confirmed_m, w.unconfirmed_m, w.passes) for w in rc.vehicles] == [
+        (480.0, 520.0, 1)]
+
+
+def test_separate_passes_of_one_vehicle_are_counted_separately() -> None:
+    """The same vehicle drives the one-way street twice an hour apart: two passes per bin, so
+    a street needing two is served, and the vehicle worked 2 km."""
+    first, again = every_20m(), every_20m(t0=3600.0)
+    rc = coverage(one_way(passes_required=2), (first[0] + again[0], first[1] + again[1]))
+    assert rc.state_m["served"] == 1000.0
+    assert rc.bins.passes[:, 0].tolist() == [2] * 50
+    assert [(w.confirmed_m, w.passes) for w in rc.vehicles] == [(2000.0, 2)]
+
+
+@pytest.mark.parametrize(("blade_on", "served"), [((23, 24, 25), [20, 21]), ((23, 24), [])])
+def test_a_pass_shorter_than_30m_is_dropped(blade_on: tuple[int, ...],
+                                            served: list[int]) -> None:
+    """The blade down for three fixes 20 m apart is a 40 m pass over two bins; for two
+    fixes it is a 20 m pass, a turn through an intersection, and earns nothing."""
+    rc = coverage(one_way(), every_20m(inputs=lambda i: 1 if i in blade_on else 0))
+    assert served_bins(rc) == served
+    assert rc.state_m["partial"] == rc.state_m["unknown"] == 0.0
+
+
+def test_service_time_is_when_the_vehicle_passed_each_bin_midpoint() -> None:
+    """At 10 m/s from x=-60, the midpoint of bin k (20 k + 10 m) is passed at 7 + 2 k s; the
+    street is cleared when the 45th bin (90 %) is, at 95 s; the pass spans its 113 fixes."""
+    rc = coverage(one_way(), straight(7, (-60.0, 0.0), (1060.0, 0.0), 36.0, 1.0))
+    since = rc.bins.first_service - T0.timestamp()
+    np.testing.assert_allclose(since, 7.0 + 2.0 * np.arange(50), atol=1e-5)
+    np.testing.assert_allclose(rc.bins.last_service, rc.bins.first_service)
+    assert rc.cleared_at == pytest.approx(T0.timestamp() + 95.0, abs=1e-5)
+    (stretch,) = rc.stretches
+    assert [(r.fixes, r.confirmed) for r in stretch.runs] == [(113, True)]
+
+
+@pytest.mark.parametrize(("start", "end", "served"), [
+    (-300.0, 900.0, list(range(45))), (100.0, 1300.0, list(range(5, 50)))])
+def test_a_sparse_terminal_is_credited_through_its_fix_on_the_streets_continuation(
+        start: float, end: float, served: list[int]) -> None:
+    """Fixes 400 m apart entering (or leaving) along the street's axis: the fix out past the
+    end joins the pass, so the end of the street is served up to the other end's last fix."""
+    rc = coverage(one_way(), straight(7, (start, 0.0), (end, 0.0), 36.0, 40.0))
+    assert served_bins(rc) == served
+    assert rc.state_m["served"] == 900.0 and rc.state_m["unknown"] == 0.0
+
+
+def test_one_fix_on_a_short_street_is_credited_through_its_neighbours_past_both_ends() -> None:
+    """Fixes 300 m apart: only one lies on the 200 m street, its neighbours lie out on the
+    axis past both ends, and the whole street is served."""
+    rc = coverage(one_way(SHORT), straight(7, (-200.0, 0.0), (400.0, 0.0), 36.0, 30.0))
+    assert rc.state_m["served"] == 200.0
+    assert [(w.confirmed_m, w.passes) for w in rc.vehicles] == [(200.0, 1)]
