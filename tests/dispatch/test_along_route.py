@@ -116,6 +116,12 @@ def test_offset_is_averaged_per_side_as_the_rule_says() -> None:
         fit = fit_movement(segment, t, 8.0 * t, 8.0 * t, offset, offset, np.full(len(t), 1.0),
                            side, 10.0)
         np.testing.assert_allclose(fit.offset, side_offsets(t, offset, side, 10.0), atol=1e-12)
+    # A short segment whose last fixes and ties decide by the neighbours' median.
+    short = np.array([0, 24, 18, 30, 6, 6, 6, 18, 6, 30], dtype=np.float64)
+    t = np.arange(float(len(short)))
+    fit = fit_movement(np.zeros(len(t), dtype=np.int64), t, t.copy(), t.copy(), short, short,
+                       np.full(len(t), 1.0), 2.0, 10.0)
+    np.testing.assert_allclose(fit.offset, side_offsets(t, short, 2.0, 10.0), atol=1e-12)
 
 
 def test_no_fixes_fit_to_nothing() -> None:

@@ -20,7 +20,7 @@ from dispatch.fixes import FixArrays
 from dispatch.projection import to_wgs84
 from dispatch.routes import Route
 from dispatch.tracks import TrackFix
-from tests.dispatch.synthetic import ORIGIN_XY, T0, plough, street, window
+from tests.dispatch.synthetic import ORIGIN_XY, T0, bus, plough, street, window
 
 Point = tuple[float, float]
 EAST_1KM = ((0.0, 0.0), (1000.0, 0.0))
@@ -85,13 +85,15 @@ SHORT = ((0.0, 0.0), (200.0, 0.0))
     ("plough", "blade", 4.0, 10.0, 200.0), ("plough", "blade", 3.9, 10.0, 0.0),
     ("plough", "blade", 46.0, 5.0, 200.0), ("plough", "blade", 46.5, 5.0, 0.0),
     ("spread", "spreader", 41.0, 5.0, 200.0), ("spread", "spreader", 41.5, 5.0, 0.0),
-    ("sweep", "brush", 2.0, 30.0, 200.0), ("sweep", "brush", 26.0, 5.0, 200.0),
+    ("sweep", "brush", 2.0, 30.0, 200.0), ("sweep", "brush", 3.0, 20.0, 200.0),
+    ("sweep", "brush", 26.0, 5.0, 200.0),
     ("sweep", "brush", 26.5, 5.0, 0.0),
 ])
 def test_speed_bands_widened_by_1_kmh_decide_per_treatment(
         treatment: str, tool: str, speed_kmh: float, interval_s: float, served_m: float) -> None:
     """Plough 5-45, spreader 5-40, sweeper 3-25 km/h, each widened by 1 km/h: the band's
-    edges serve the whole street, half a km/h beyond them nothing."""
+    edges serve the whole street, half a km/h beyond them nothing. At 3 km/h a sweeper's
+    course is trusted (band speed) and agrees with its slow movement along the street."""
     rc = coverage(one_way(SHORT, treatment=treatment),
                   straight(7, (-60.0, 0.0), (260.0, 0.0), speed_kmh, interval_s),
                   vehicles=machine(tool))
@@ -185,23 +187,24 @@ def test_separate_passes_of_one_vehicle_are_counted_separately() -> None:
 @pytest.mark.parametrize(("blade_on", "served"), [((23, 24, 25), [20, 21]), ((23, 24), [])])
 def test_a_pass_shorter_than_30m_is_dropped(blade_on: tuple[int, ...],
                                             served: list[int]) -> None:
-    """The blade down for three fixes 20 m apart is a 40 m pass over two bins; for two
-    fixes it is a 20 m pass, a turn through an intersection, and earns nothing."""
+    """The blade down for three fixes 20 m apart is a 40 m pass over two bins, spanning those
+    three fixes; for two fixes it is a 20 m pass, a turn through an intersection, and earns
+    nothing."""
     rc = coverage(one_way(), every_20m(inputs=lambda i: 1 if i in blade_on else 0))
     assert served_bins(rc) == served
+    assert [r.fixes for s in rc.stretches for r in s.runs] == ([3] if served else [])
     assert rc.state_m["partial"] == rc.state_m["unknown"] == 0.0
 
 
 def test_service_time_is_when_the_vehicle_passed_each_bin_midpoint() -> None:
-    """At 10 m/s from x=-60, the midpoint of bin k (20 k + 10 m) is passed at 7 + 2 k s; the
-    street is cleared when the 45th bin (90 %) is, at 95 s; the pass spans its 113 fixes."""
-    rc = coverage(one_way(), straight(7, (-60.0, 0.0), (1060.0, 0.0), 36.0, 1.0))
+    """At 10 m/s from x=-65, fixes every 10 m lie midway between bin midpoints: the midpoint
+    of bin k (20 k + 10 m) is passed at 7.5 + 2 k s, interpolated between the fixes; the street
+    is cleared when the 45th bin (90 %) is, at 95.5 s."""
+    rc = coverage(one_way(), straight(7, (-65.0, 0.0), (1060.0, 0.0), 36.0, 1.0))
     since = rc.bins.first_service - T0.timestamp()
-    np.testing.assert_allclose(since, 7.0 + 2.0 * np.arange(50), atol=1e-5)
+    np.testing.assert_allclose(since, 7.5 + 2.0 * np.arange(50), atol=1e-5)
     np.testing.assert_allclose(rc.bins.last_service, rc.bins.first_service)
-    assert rc.cleared_at == pytest.approx(T0.timestamp() + 95.0, abs=1e-5)
-    (stretch,) = rc.stretches
-    assert [(r.fixes, r.confirmed) for r in stretch.runs] == [(113, True)]
+    assert rc.cleared_at == pytest.approx(T0.timestamp() + 95.5, abs=1e-5)
 
 
 @pytest.mark.parametrize(("start", "end", "served"), [
@@ -221,3 +224,32 @@ def test_one_fix_on_a_short_street_is_credited_through_its_neighbours_past_both_
     rc = coverage(one_way(SHORT), straight(7, (-200.0, 0.0), (400.0, 0.0), 36.0, 30.0))
     assert rc.state_m["served"] == 200.0
     assert [(w.confirmed_m, w.passes) for w in rc.vehicles] == [(200.0, 1)]
+
+
+def test_fixes_of_other_vehicles_never_join_a_vehicles_pass() -> None:
+    """A plough from x=100 to 900 alone, or with a bus far away and another on the street's
+    continuation past its end: the same 800 m are served."""
+    def of(vehicle: int, drive: tuple[list[int], list[TrackFix]]) -> tuple[list[int],
+                                                                            list[TrackFix]]:
+        return [vehicle] * len(drive[1]), drive[1]
+
+    ploughing = straight(7, (100.0, 0.0), (900.0, 0.0), 36.0, 2.0)
+    far = of(3, straight(3, (5000.0, 5000.0), (5100.0, 5000.0), 30.0, 5.0))
+    beyond = of(9, straight(9, (1200.0, 0.0), (1300.0, 0.0), 30.0, 5.0))
+    drives = (far, ploughing, beyond)
+    together = coverage(one_way(), ([v for d in drives for v in d[0]],
+                                    [f for d in drives for f in d[1]]),
+                        vehicles={3: bus(3), 7: plough(7), 9: bus(9)})
+    alone = coverage(one_way(), ploughing)
+    assert served_bins(together) == served_bins(alone) == list(range(5, 45))
+    assert together.state_m == alone.state_m
+
+
+def test_a_turn_in_from_a_side_street_past_the_end_leaves_only_the_end_bin_unknown() -> None:
+    """Down a side street meeting the street's end at 45 degrees, then west along it: the
+    side street's fixes do not join the pass; only the end bin, within reach of the step
+    from the side street, is unknown, the rest is driven one way (partial)."""
+    side = straight(7, (1400.0, 300.0), (1000.0, 0.0), 36.0, 10.0)
+    west = straight(7, (1000.0, 0.0), (-60.0, 0.0), 36.0, 10.0, t0=50.0)
+    rc = coverage(street(1, EAST_1KM), (side[0] + west[0], side[1] + west[1]))
+    assert "".join("NPUS"[s] for s in rc.bins.state) == "P" * 49 + "U"

@@ -138,16 +138,59 @@ def test_a_streets_verdict_does_not_depend_on_the_streets_computed_before_it() -
     assert unknown_bins(alone) == unknown_bins(after) == WITHIN_REACH_OF_THE_STEP
 
 
+def joined(*drives: tuple[list[int], list[TrackFix]]) -> tuple[list[int], list[TrackFix]]:
+    return [v for d in drives for v in d[0]], [f for d in drives for f in d[1]]
+
+
+WEST_TO_515 = straight(7, (1055.0, 0.0), (500.0, 0.0), 36.0, 2.0)  # fixes 1055, 1035 ... 515
+
+
+def state_codes(rc: RouteCoverage) -> str:
+    return "".join("NPUS"[s] for s in rc.bins.state)
+
+
 def test_both_passes_of_a_u_turn_reach_the_farther_fix_around_it() -> None:
-    """West along a two-way street at 36 km/h, turning back at x=495: the last westbound fix is
-    at 510, the first eastbound at 500. Both passes reach 500, so bin 25 (midpoint 510) is
-    served both ways; the bins west of it stay within reach of the unseen turn."""
-    west = straight(7, (1060.0, 0.0), (495.0, 0.0), 36.0, 2.0)
-    east = straight(7, (495.0, 0.0), (1060.0, 0.0), 36.0, 2.0, t0=58.0)
-    keep = [f.fix_time <= T0 + timedelta(seconds=56) for f in west[1]]
-    drive = ([7] * (sum(keep) + len(east[1]) - 1),
-             [f for f, k in zip(west[1], keep, strict=True) if k] + east[1][1:])
-    (rc,) = verdicts([street(1, EAST_1KM)], drive)
-    served = np.flatnonzero(rc.bins.state == BinState.SERVED).tolist()
-    assert served == list(range(25, 50))
+    """West at 36 km/h, turning at x=500 between the fixes at 515 and 505: both passes reach
+    505, so bin 25 (midpoint 510) is served both ways; west of the turn nothing is."""
+    east = straight(7, (505.0, 0.0), (1065.0, 0.0), 36.0, 2.0, t0=56.0)
+    (rc,) = verdicts([street(1, EAST_1KM)], joined(WEST_TO_515, east))
+    assert state_codes(rc) == "N" * 25 + "S" * 25
     assert rc.bins.passes[25].tolist() == [1, 1]
+
+
+def test_a_u_turn_with_the_blade_up_after_it_is_neither_carried_nor_hidden() -> None:
+    """The same U-turn with the blade raised at the first fix after it: the westbound pass
+    ends at 515 and the eastbound begins at 525, so bin 25 is not served and nothing around
+    the turn is unknown."""
+    east = straight(7, (505.0, 0.0), (1065.0, 0.0), 36.0, 2.0, t0=56.0,
+                    inputs=lambda i: 0 if i == 0 else 1)
+    (rc,) = verdicts([street(1, EAST_1KM)], joined(WEST_TO_515, east))
+    assert state_codes(rc) == "N" * 26 + "S" * 24
+
+
+def test_a_pass_is_carried_to_the_failing_fix_just_after_it() -> None:
+    """East from x=-60; the last fix (520) reports a course across the street: the pass is
+    carried from 500 to it, serving bin 25 (midpoint 510)."""
+    (rc,) = verdicts([street(1, EAST_1KM, direction="as_drawn")],
+                     straight(7, (-60.0, 0.0), (520.0, 0.0), 36.0, 2.0,
+                              course=lambda i: 30.0 if i == 29 else 90.0))
+    assert state_codes(rc) == "S" * 26 + "N" * 24
+
+
+def test_a_pass_is_carried_back_to_the_failing_fix_just_before_it() -> None:
+    """East from x=485, the first fix reporting a course across the street: the pass starts
+    there, serving bin 24 (midpoint 490)."""
+    (rc,) = verdicts([street(1, EAST_1KM, direction="as_drawn")],
+                     straight(7, (485.0, 0.0), (1060.0, 0.0), 36.0, 2.0,
+                              course=lambda i: 30.0 if i == 0 else 90.0))
+    assert state_codes(rc) == "N" * 24 + "S" * 26
+
+
+def test_a_pass_against_the_drawing_is_carried_back_to_the_failing_fix_before_it() -> None:
+    """West from x=515 on a two-way street, the first fix reporting a course across it: the
+    westbound pass starts there, covering bin 25 (midpoint 510) one way."""
+    (rc,) = verdicts([street(1, EAST_1KM)],
+                     straight(7, (515.0, 0.0), (-60.0, 0.0), 36.0, 2.0,
+                              course=lambda i: 330.0 if i == 0 else 270.0))
+    assert state_codes(rc) == "P" * 26 + "N" * 24
+    assert rc.bins.passes[:, 1].tolist() == [1] * 26 + [0] * 24
