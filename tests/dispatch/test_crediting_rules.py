@@ -7,6 +7,7 @@ one and every bin's verdict is known: the tests say which rule decides it.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -14,11 +15,16 @@ import numpy as np
 import pytest
 
 from dispatch.bins import BinState
+from dispatch.cleaning import clean
 from dispatch.coverage import RouteCoverage, compute_coverage
+from dispatch.crediting import FixIndex, RouteCredit, credit_route
 from dispatch.equipment import VehicleInfo
 from dispatch.fixes import FixArrays
-from dispatch.projection import to_wgs84
+from dispatch.parameters import CoverageParams
+from dispatch.projection import projection_for, to_wgs84
+from dispatch.route_geometry import RouteGeometry
 from dispatch.routes import Route
+from dispatch.silences import make_pairs
 from dispatch.tracks import TrackFix
 from tests.dispatch.synthetic import ORIGIN_XY, T0, bus, plough, street, window
 
@@ -106,8 +112,10 @@ def test_reported_speed_counts_only_where_it_agrees_with_the_track(reported_kmh:
                                                                    served_m: float) -> None:
     """Moving at 40 km/h: a terminal reporting 47 (within 10 km/h) is believed and out of the
     band; one reporting 60 or always 0 disagrees, so the track's own speed (40) decides."""
-    rc = coverage(one_way(SHORT), straight(7, (-60.0, 0.0), (260.0, 0.0), 40.0, 5.0,
-                                           reported_kmh=reported_kmh))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a speed of 0 must not trip a numeric warning either
+        rc = coverage(one_way(SHORT), straight(7, (-60.0, 0.0), (260.0, 0.0), 40.0, 5.0,
+                                               reported_kmh=reported_kmh))
     assert rc.state_m["served"] == served_m
 
 
@@ -192,7 +200,9 @@ def test_a_pass_shorter_than_30m_is_dropped(blade_on: tuple[int, ...],
     nothing."""
     rc = coverage(one_way(), every_20m(inputs=lambda i: 1 if i in blade_on else 0))
     assert served_bins(rc) == served
-    assert [r.fixes for s in rc.stretches for r in s.runs] == ([3] if served else [])
+    runs = [r for s in rc.stretches for r in s.runs]
+    assert [r.fixes for r in runs] == ([3] if served else [])
+    assert all(type(r.fixes) is int for r in runs)
     assert rc.state_m["partial"] == rc.state_m["unknown"] == 0.0
 
 
@@ -253,3 +263,35 @@ def test_a_turn_in_from_a_side_street_past_the_end_leaves_only_the_end_bin_unkno
     west = straight(7, (1000.0, 0.0), (-60.0, 0.0), 36.0, 10.0, t0=50.0)
     rc = coverage(street(1, EAST_1KM), (side[0] + west[0], side[1] + west[1]))
     assert "".join("NPUS"[s] for s in rc.bins.state) == "P" * 49 + "U"
+
+
+def route_credit(route: Route, drive: tuple[list[int], list[TrackFix]],
+                 params: CoverageParams) -> RouteCredit:
+    """``credit_route`` on its own, fed as ``compute_coverage`` feeds it."""
+    fixes = FixArrays.from_track_fixes(*drive)
+    projection = projection_for()
+    track = clean(fixes, projection, params.cleaning, {7: plough(7)})
+    geom = RouteGeometry.build(route, projection, params.bin_m, params.end_extension_m,
+                               params.search_margin_m)
+    return credit_route(geom, track, make_pairs(track, params), FixIndex.build(track),
+                        np.ones(len(track), dtype=np.bool_), params,
+                        np.zeros(len(track), dtype=np.bool_))
+
+
+def test_credit_counts_the_fixes_near_the_route_and_each_pass_spans_whole_fixes() -> None:
+    """Blade down for three fixes 20 m apart in a drive of 57 fixes, 55 in the search area and
+    the two at its ends out on the street's axis: all 57 are candidates; one pass of three
+    fixes, as a whole number, from 400 to 440 m."""
+    credit = route_credit(one_way(), every_20m(inputs=lambda i: 1 if i in (23, 24, 25) else 0),
+                          CoverageParams())
+    assert credit.candidate_fixes == 57
+    assert credit.run_fixes.tolist() == [3] and credit.run_fixes.dtype == np.int64
+    assert credit.run_m_from.tolist() == pytest.approx([400.0], abs=1e-6)
+    assert credit.run_m_to.tolist() == pytest.approx([440.0], abs=1e-6)
+
+
+def test_no_pass_at_all_gives_no_runs_even_with_no_minimum_length() -> None:
+    """Blade up throughout, and passes of any length allowed: still no run, no run lengths."""
+    credit = route_credit(one_way(), every_20m(inputs=lambda _: 0), CoverageParams(min_run_m=0.0))
+    assert credit.runs == 0
+    assert len(credit.run_m_from) == len(credit.run_m_to) == len(credit.entry_bin) == 0

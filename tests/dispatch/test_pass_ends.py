@@ -20,7 +20,7 @@ from tests.dispatch.test_crediting_rules import machine, straight
 
 EAST_1KM = ((0.0, 0.0), (1000.0, 0.0))
 FROM_NORTH = (500.0, 300.0)  # a side street's fix 30 s before reaching the street at x=500
-ON_STREET = (500.0, 0.0)
+ON_STREET = (500.0, 3.0)  # on the axis: within 15 m of it
 TO_SOUTH = (500.0, -300.0)
 WITHIN_REACH_OF_THE_STEP = list(range(22, 28))  # midpoints 450-550 m: 300 m + 67.5 m <= 375 m
 
