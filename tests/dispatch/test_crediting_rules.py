@@ -295,3 +295,14 @@ def test_no_pass_at_all_gives_no_runs_even_with_no_minimum_length() -> None:
     credit = route_credit(one_way(), every_20m(inputs=lambda _: 0), CoverageParams(min_run_m=0.0))
     assert credit.runs == 0
     assert len(credit.run_m_from) == len(credit.run_m_to) == len(credit.entry_bin) == 0
+
+
+def test_a_streets_continuation_computed_first_does_not_cut_its_end() -> None:
+    """Fixes 400 m apart from x=100 to 1300: the one at 1300 lies on the street's axis past
+    its end, so the street is served to its end, whether or not the street continuing it
+    (1100-1500 m, where that fix lies) is computed first."""
+    fixes = FixArrays.from_track_fixes(*straight(7, (100.0, 0.0), (1300.0, 0.0), 36.0, 40.0))
+    continuation = street(2, ((1100.0, 0.0), (1500.0, 0.0)), direction="as_drawn")
+    for routes in ([one_way()], [continuation, one_way()]):
+        result = compute_coverage(routes, fixes, {7: plough(7)}, window=window(), now=T0)
+        assert served_bins(result.route(1)) == list(range(5, 50))
