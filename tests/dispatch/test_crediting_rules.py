@@ -237,22 +237,24 @@ def test_one_fix_on_a_short_street_is_credited_through_its_neighbours_past_both_
 
 
 def test_fixes_of_other_vehicles_never_join_a_vehicles_pass() -> None:
-    """A plough from x=100 to 900 alone, or with a bus far away and another on the street's
-    continuation past its end: the same 800 m are served."""
+    """A plough from x=100 to 900 alone, or with a bus far away and another driving toward
+    the street's end along its continuation (its last step, 1300 to 1060 m in 40 s, could
+    reach the end): the same 800 m are served and the rest is not served, not unknown."""
     def of(vehicle: int, drive: tuple[list[int], list[TrackFix]]) -> tuple[list[int],
                                                                             list[TrackFix]]:
         return [vehicle] * len(drive[1]), drive[1]
 
     ploughing = straight(7, (100.0, 0.0), (900.0, 0.0), 36.0, 2.0)
     far = of(3, straight(3, (5000.0, 5000.0), (5100.0, 5000.0), 30.0, 5.0))
-    beyond = of(9, straight(9, (1200.0, 0.0), (1300.0, 0.0), 30.0, 5.0))
+    beyond = of(9, straight(9, (1300.0, 0.0), (1060.0, 0.0), 21.6, 40.0))
     drives = (far, ploughing, beyond)
     together = coverage(one_way(), ([v for d in drives for v in d[0]],
                                     [f for d in drives for f in d[1]]),
                         vehicles={3: bus(3), 7: plough(7), 9: bus(9)})
     alone = coverage(one_way(), ploughing)
     assert served_bins(together) == served_bins(alone) == list(range(5, 45))
-    assert together.state_m == alone.state_m
+    assert together.state_m == alone.state_m == {"served": 800.0, "partial": 0.0,
+                                                 "unknown": 0.0, "not_served": 200.0}
 
 
 def test_a_turn_in_from_a_side_street_past_the_end_leaves_only_the_end_bin_unknown() -> None:
