@@ -6,10 +6,7 @@ one and every bin's verdict is known: the tests say which rule decides it.
 
 from __future__ import annotations
 
-import math
 import warnings
-from collections.abc import Callable
-from datetime import timedelta
 
 import numpy as np
 import pytest
@@ -21,43 +18,15 @@ from dispatch.crediting import FixIndex, RouteCredit, credit_route
 from dispatch.equipment import VehicleInfo
 from dispatch.fixes import FixArrays
 from dispatch.parameters import CoverageParams
-from dispatch.projection import projection_for, to_wgs84
+from dispatch.projection import projection_for
 from dispatch.route_geometry import RouteGeometry
 from dispatch.routes import Route
 from dispatch.silences import make_pairs
 from dispatch.tracks import TrackFix
-from tests.dispatch.synthetic import ORIGIN_XY, T0, bus, plough, street, window
+from tests.dispatch.synthetic import T0, bus, machine, plough, straight, street, window
 
 Point = tuple[float, float]
 EAST_1KM = ((0.0, 0.0), (1000.0, 0.0))
-
-
-def straight(vehicle: int, start: Point, end: Point, speed_kmh: float, interval_s: float, *,
-             reported_kmh: float | None = None, course: Callable[[int], float] | None = None,
-             inputs: Callable[[int], int | None] = lambda _: 1,
-             keep: Callable[[int], bool] = lambda _: True,
-             moved: Callable[[int], Point] = lambda _: (0.0, 0.0),
-             t0: float = 0.0) -> tuple[list[int], list[TrackFix]]:
-    """Fixes every ``interval_s`` along start -> end at ``speed_kmh``. ``course`` (default:
-    the true heading), ``inputs``, ``keep`` and ``moved`` (an offset in metres) are per fix."""
-    dx, dy = end[0] - start[0], end[1] - start[1]
-    length = math.hypot(dx, dy)
-    step = speed_kmh / 3.6 * interval_s
-    heading = math.degrees(math.atan2(dx, dy)) % 360
-    fixes = []
-    for i in range(int(length // step + 1e-9) + 1):
-        if not keep(i):
-            continue
-        f = i * step / length
-        ox, oy = moved(i)
-        lon, lat = to_wgs84(ORIGIN_XY[0] + start[0] + f * dx + ox,
-                            ORIGIN_XY[1] + start[1] + f * dy + oy)
-        fixes.append(TrackFix(
-            fix_time=T0 + timedelta(seconds=t0 + i * interval_s), latitude=lat, longitude=lon,
-            speed_kmh=speed_kmh if reported_kmh is None else reported_kmh,
-            course_deg=heading if course is None else course(i), valid=True, inputs=inputs(i),
-            satellites=12, hdop=0.9))
-    return [vehicle] * len(fixes), fixes
 
 
 def coverage(route: Route, *drives: tuple[list[int], list[TrackFix]],
@@ -76,12 +45,6 @@ def served_bins(rc: RouteCoverage) -> list[int]:
 
 def one_way(points: tuple[Point, ...] = EAST_1KM, **kwargs: object) -> Route:
     return street(1, points, direction="as_drawn", **kwargs)
-
-
-def machine(tool: str) -> dict[int, VehicleInfo]:
-    """Vehicle 7 carrying ``tool``, its state on digital input 1."""
-    return {7: VehicleInfo(id=7, name="КДМ 007", kind="truck", contractor="ООО «Тест»",
-                           tool=tool, sensor=plough(7).sensor)}
 
 
 SHORT = ((0.0, 0.0), (200.0, 0.0))

@@ -15,8 +15,7 @@ from dispatch.fixes import FixArrays
 from dispatch.projection import to_wgs84
 from dispatch.routes import Route
 from dispatch.tracks import TrackFix
-from tests.dispatch.synthetic import ORIGIN_XY, T0, plough, street, window
-from tests.dispatch.test_crediting_rules import machine, straight
+from tests.dispatch.synthetic import ORIGIN_XY, T0, machine, plough, straight, street, window
 
 EAST_1KM = ((0.0, 0.0), (1000.0, 0.0))
 FROM_NORTH = (500.0, 300.0)  # a side street's fix 30 s before reaching the street at x=500
