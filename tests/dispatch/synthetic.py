@@ -123,3 +123,37 @@ def arrays(*drives: Drive) -> FixArrays:
 
 def window(hours: float = 6.0) -> tuple[datetime, datetime]:
     return T0 - timedelta(minutes=5), T0 + timedelta(hours=hours)
+
+
+def machine(tool: str) -> dict[int, VehicleInfo]:
+    """Vehicle 7 carrying ``tool``, its state on digital input 1."""
+    return {7: VehicleInfo(id=7, name="КДМ 007", kind="truck", contractor="ООО «Тест»",
+                           tool=tool, sensor=plough(7).sensor)}
+
+
+def straight(vehicle: int, start: Point, end: Point, speed_kmh: float, interval_s: float, *,
+             reported_kmh: float | None = None, course: Callable[[int], float] | None = None,
+             inputs: Callable[[int], int | None] = lambda _: 1,
+             keep: Callable[[int], bool] = lambda _: True,
+             moved: Callable[[int], Point] = lambda _: (0.0, 0.0),
+             t0: float = 0.0) -> tuple[list[int], list[TrackFix]]:
+    """Fixes every ``interval_s`` along start -> end at ``speed_kmh``. ``course`` (default:
+    the true heading), ``inputs``, ``keep`` and ``moved`` (an offset in metres) are per fix."""
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    length = math.hypot(dx, dy)
+    step = speed_kmh / 3.6 * interval_s
+    heading = math.degrees(math.atan2(dx, dy)) % 360
+    fixes = []
+    for i in range(int(length // step + 1e-9) + 1):
+        if not keep(i):
+            continue
+        f = i * step / length
+        ox, oy = moved(i)
+        lon, lat = to_wgs84(ORIGIN_XY[0] + start[0] + f * dx + ox,
+                            ORIGIN_XY[1] + start[1] + f * dy + oy)
+        fixes.append(TrackFix(
+            fix_time=T0 + timedelta(seconds=t0 + i * interval_s), latitude=lat, longitude=lon,
+            speed_kmh=speed_kmh if reported_kmh is None else reported_kmh,
+            course_deg=heading if course is None else course(i), valid=True, inputs=inputs(i),
+            satellites=12, hdop=0.9))
+    return [vehicle] * len(fixes), fixes
