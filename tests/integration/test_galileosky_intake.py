@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psycopg2
 import pytest
 
-from tests.conftest import Served, free_port, start_server, stop_server
+from tests.conftest import Served
+from tests.integration.tracker_support import read_exactly, stored_fixes, tracker_server
 
 pytestmark = pytest.mark.postgis
 IMEI = b"868204001269934"
@@ -48,34 +48,12 @@ def record(i: int) -> bytes:
 
 @pytest.fixture()
 def served(dsn: str, tmp_path: Path) -> Iterator[tuple[Served, int]]:
-    port = free_port()
-    server = start_server(dsn, tmp_path, f"[galileosky]\nenabled = true\nhost = \"127.0.0.1\"\n"
-                                         f"port = {port}\n")
-    yield server, port
-    stop_server(server)
+    yield from tracker_server(dsn, tmp_path, "galileosky")
 
 
 def stored(dsn: str) -> list[tuple[Any, ...]]:
-    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute("SELECT p.fix_time, ST_Y(p.geom), ST_X(p.geom), p.valid, p.speed_kmh,"
-                    " p.course_deg, p.altitude_m, p.satellites, p.hdop, p.inputs,"
-                    " p.protocol, p.attributes"
-                    " FROM positions p JOIN terminals t ON t.id = p.terminal_id"
-                    " WHERE t.protocol = 'galileosky' AND t.identifier = %s ORDER BY p.fix_time",
-                    (IMEI.decode(),))
-        rows: list[tuple[Any, ...]] = cur.fetchall()
-    conn.close()
-    return rows
-
-
-def read(sock: socket.socket, n: int) -> bytes:
-    data = b""
-    while len(data) < n:
-        chunk = sock.recv(n - len(data))
-        if not chunk:
-            break
-        data += chunk
-    return data
+    return stored_fixes(dsn, "galileosky", "p.hdop, p.inputs, p.protocol, p.attributes",
+                        IMEI.decode())
 
 
 def test_device_logs_in_and_every_confirmed_record_is_stored(
@@ -84,16 +62,16 @@ def test_device_logs_in_and_every_confirmed_record_is_stored(
     sock = socket.create_connection(("127.0.0.1", port), timeout=10)
     head = packet(b"\x01\x82\x02\x12\x03" + IMEI + b"\x04\x32\x00", archive=True)
     sock.sendall(head)
-    assert read(sock, 3) == b"\x02" + head[-2:]
+    assert read_exactly(sock, 3) == b"\x02" + head[-2:]
 
     batch = packet(record(0) + record(1) + record(2), archive=True)
     single = packet(record(3))
     glued = batch + single
     for start in range(0, len(glued), 9):
         sock.sendall(glued[start:start + 9])
-    assert read(sock, 3) == b"\x02" + batch[-2:]
+    assert read_exactly(sock, 3) == b"\x02" + batch[-2:]
     assert len(stored(server.dsn)) >= 3  # confirmed means committed
-    assert read(sock, 3) == b"\x02" + single[-2:]
+    assert read_exactly(sock, 3) == b"\x02" + single[-2:]
     assert len(stored(server.dsn)) == 4
 
     broken = bytearray(packet(record(4)))

@@ -13,10 +13,10 @@ from operator import xor
 from pathlib import Path
 from typing import Any
 
-import psycopg2
 import pytest
 
-from tests.conftest import Served, free_port, start_server, stop_server
+from tests.conftest import Served
+from tests.integration.tracker_support import read_exactly, stored_fixes, tracker_server
 
 pytestmark = pytest.mark.postgis
 IMEI = b"866795031410689"
@@ -58,33 +58,11 @@ def flex(body: bytes) -> bytes:
 
 @pytest.fixture()
 def served(dsn: str, tmp_path: Path) -> Iterator[tuple[Served, int]]:
-    port = free_port()
-    server = start_server(dsn, tmp_path, f"[navtelecom]\nenabled = true\nhost = \"127.0.0.1\"\n"
-                                         f"port = {port}\n")
-    yield server, port
-    stop_server(server)
+    yield from tracker_server(dsn, tmp_path, "navtelecom")
 
 
 def stored(dsn: str) -> list[tuple[Any, ...]]:
-    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute("SELECT p.fix_time, ST_Y(p.geom), ST_X(p.geom), p.valid, p.speed_kmh,"
-                    " p.course_deg, p.altitude_m, p.satellites, p.inputs, p.protocol,"
-                    " p.attributes FROM positions p JOIN terminals t ON t.id = p.terminal_id"
-                    " WHERE t.protocol = 'navtelecom' AND t.identifier = %s ORDER BY p.fix_time",
-                    (IMEI.decode(),))
-        rows: list[tuple[Any, ...]] = cur.fetchall()
-    conn.close()
-    return rows
-
-
-def read(sock: socket.socket, n: int) -> bytes:
-    data = b""
-    while len(data) < n:
-        chunk = sock.recv(n - len(data))
-        if not chunk:
-            break
-        data += chunk
-    return data
+    return stored_fixes(dsn, "navtelecom", "p.inputs, p.protocol, p.attributes", IMEI.decode())
 
 
 def test_device_negotiates_and_every_answered_record_is_stored(
@@ -92,18 +70,18 @@ def test_device_negotiates_and_every_answered_record_is_stored(
     server, port = served
     sock = socket.create_connection(("127.0.0.1", port), timeout=10)
     sock.sendall(ntcb(b"*>S:" + IMEI))
-    assert read(sock, 19)[16:] == b"*<S"
+    assert read_exactly(sock, 19)[16:] == b"*<S"
     sock.sendall(offer())
-    assert read(sock, 25)[16:] == b"*<FLEX\xb0\x14\x14"
+    assert read_exactly(sock, 25)[16:] == b"*<FLEX\xb0\x14\x14"
 
     batch = flex(b"~A\x03" + record(0) + record(1) + record(2))
     now = flex(b"~T" + struct.pack("<I", 77) + record(3))
     glued = batch + now
     for start in range(0, len(glued), 7):
         sock.sendall(glued[start:start + 7])
-    assert read(sock, 4) == flex(b"~A\x03")
+    assert read_exactly(sock, 4) == flex(b"~A\x03")
     assert len(stored(server.dsn)) >= 3  # answered means committed
-    assert read(sock, 7) == flex(b"~T" + struct.pack("<I", 77))
+    assert read_exactly(sock, 7) == flex(b"~T" + struct.pack("<I", 77))
     assert len(stored(server.dsn)) == 4
 
     broken = bytearray(flex(b"~A\x01" + record(4)))

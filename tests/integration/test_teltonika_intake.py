@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psycopg2
 import pytest
 
-from tests.conftest import Served, free_port, start_server, stop_server
+from tests.conftest import Served
+from tests.integration.tracker_support import read_exactly, stored_fixes, tracker_server
 
 pytestmark = pytest.mark.postgis
 IMEI = b"356307042441013"
@@ -49,24 +49,12 @@ def packet(codec: int, records: list[bytes]) -> bytes:
 
 @pytest.fixture()
 def served(dsn: str, tmp_path: Path) -> Iterator[tuple[Served, int]]:
-    port = free_port()
-    server = start_server(dsn, tmp_path, f"[teltonika]\nenabled = true\nhost = \"127.0.0.1\"\n"
-                                         f"port = {port}\n")
-    yield server, port
-    stop_server(server)
+    yield from tracker_server(dsn, tmp_path, "teltonika")
 
 
 def stored(dsn: str) -> list[tuple[Any, ...]]:
-    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute("SELECT p.fix_time, ST_Y(p.geom), ST_X(p.geom), p.valid, p.speed_kmh,"
-                    " p.course_deg, p.altitude_m, p.satellites, p.inputs, p.odometer_m,"
-                    " p.protocol, p.attributes"
-                    " FROM positions p JOIN terminals t ON t.id = p.terminal_id"
-                    " WHERE t.protocol = 'teltonika' AND t.identifier = %s ORDER BY p.fix_time",
-                    (IMEI.decode(),))
-        rows: list[tuple[Any, ...]] = cur.fetchall()
-    conn.close()
-    return rows
+    return stored_fixes(dsn, "teltonika", "p.inputs, p.odometer_m, p.protocol, p.attributes",
+                        IMEI.decode())
 
 
 def read(sock: socket.socket, n: int) -> bytes:
@@ -84,23 +72,23 @@ def test_device_sends_split_and_glued_packets_and_every_field_is_stored(
     server, port = served
     sock = socket.create_connection(("127.0.0.1", port), timeout=10)
     sock.sendall(struct.pack(">H", len(IMEI)) + IMEI)
-    assert read(sock, 1) == b"\x01"
+    assert read_exactly(sock, 1) == b"\x01"
 
     glued = packet(8, [record8(0), record8(1), record8(2)]) + packet(8, [record8(3)])
     for start in range(0, len(glued), 13):
         sock.sendall(glued[start:start + 13])
-    assert read(sock, 4) == struct.pack(">I", 3)
+    assert read_exactly(sock, 4) == struct.pack(">I", 3)
     assert len(stored(server.dsn)) >= 3  # the count means the records are committed
-    assert read(sock, 4) == struct.pack(">I", 1)
+    assert read_exactly(sock, 4) == struct.pack(">I", 1)
     assert len(stored(server.dsn)) == 4
 
     broken = bytearray(packet(8, [record8(4)]))
     broken[-1] ^= 0xFF
     sock.sendall(bytes(broken))
-    assert read(sock, 4) == b"\0\0\0\0"
+    assert read_exactly(sock, 4) == b"\0\0\0\0"
     assert len(stored(server.dsn)) == 4
     sock.sendall(b"\x01\x02\x03\x04\x05\x06\x07\x08")  # not a packet header: closed
-    assert read(sock, 1) == b""
+    assert read_exactly(sock, 1) == b""
     sock.close()
 
     for i, row in enumerate(stored(server.dsn)):

@@ -17,6 +17,7 @@ import psycopg2
 import pytest
 
 from tests.conftest import Served, free_port, start_server, stop_server
+from tests.integration.tracker_support import stored_fixes, tracker_server
 
 pytestmark = pytest.mark.postgis
 IMEI = "355217044956192"
@@ -55,24 +56,12 @@ class Tracker:
 
 @pytest.fixture()
 def served(dsn: str, tmp_path: Path) -> Iterator[tuple[Served, int]]:
-    port = free_port()
-    server = start_server(dsn, tmp_path, f"[wialon]\nenabled = true\nhost = \"127.0.0.1\"\n"
-                                         f"port = {port}\n")
-    yield server, port
-    stop_server(server)
+    yield from tracker_server(dsn, tmp_path, "wialon")
 
 
 def stored(dsn: str) -> list[tuple[Any, ...]]:
-    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute("SELECT p.fix_time, ST_Y(p.geom), ST_X(p.geom), p.valid, p.speed_kmh,"
-                    " p.course_deg, p.altitude_m, p.satellites, p.hdop, p.inputs,"
-                    " p.black_box, p.protocol, p.attributes"
-                    " FROM positions p JOIN terminals t ON t.id = p.terminal_id"
-                    " WHERE t.protocol = 'wialon' AND t.identifier = %s ORDER BY p.fix_time",
-                    (IMEI,))
-        rows: list[tuple[Any, ...]] = cur.fetchall()
-    conn.close()
-    return rows
+    return stored_fixes(dsn, "wialon", "p.hdop, p.inputs, p.black_box, p.protocol, p.attributes",
+                        IMEI)
 
 
 def data(second: int) -> str:

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psycopg2
 import pytest
 
-from tests.conftest import Served, free_port, start_server, stop_server
+from tests.conftest import Served
+from tests.integration.tracker_support import stored_fixes, tracker_server
 
 pytestmark = pytest.mark.postgis
 T0 = 1_770_102_000  # 2026-02-03 07:00:00 UTC
@@ -37,23 +37,11 @@ def packet(unit: str, i: int) -> bytes:
 
 @pytest.fixture()
 def served(dsn: str, tmp_path: Path) -> Iterator[tuple[Served, int]]:
-    port = free_port()
-    server = start_server(dsn, tmp_path, f"[wialonretr]\nenabled = true\nhost = \"127.0.0.1\"\n"
-                                         f"port = {port}\n")
-    yield server, port
-    stop_server(server)
+    yield from tracker_server(dsn, tmp_path, "wialonretr")
 
 
 def stored(dsn: str) -> list[tuple[Any, ...]]:
-    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute("SELECT t.identifier, p.fix_time, ST_Y(p.geom), ST_X(p.geom), p.valid,"
-                    " p.speed_kmh, p.course_deg, p.altitude_m, p.satellites, p.inputs,"
-                    " p.protocol, p.attributes"
-                    " FROM positions p JOIN terminals t ON t.id = p.terminal_id"
-                    " WHERE t.protocol = 'wialonretr' ORDER BY t.identifier, p.fix_time")
-        rows: list[tuple[Any, ...]] = cur.fetchall()
-    conn.close()
-    return rows
+    return stored_fixes(dsn, "wialonretr", "p.inputs, p.protocol, p.attributes", with_terminal=True)
 
 
 def test_relayed_units_are_stored_before_each_answer(served: tuple[Served, int]) -> None:
