@@ -291,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--duration", type=float, default=0.0,
                      help="stop after this many seconds (default: run until Ctrl-C)")
     sim.set_defaults(func=cmd_simulate)
-    add_dispatch_commands(sub)  # routes, coverage, storms, report (issue 6)
+    add_dispatch_commands(sub)  # routes, coverage, storms, report
     return parser
 
 
