@@ -178,13 +178,13 @@ def test_sign_in_is_throttled_per_login_and_address(closed: Served) -> None:
     ("POST", "/login", "[" * 100_000 + "]" * 100_000, "nested"),
     ("POST", "/login", "[1, 2]", "object"),
     ("POST", "/api/marks", "[" * 100_000 + "]" * 100_000, "nested"),
-    ("POST", "/api/marks", "[1]", ""),
-    ("POST", "/api/routes", '"x"', ""),
-    ("POST", "/api/users", "[]", ""),
-    ("POST", "/api/terminals/egts:1001/commands", "[]", ""),
+    ("POST", "/api/marks", "[1]", "Feature"),
+    ("POST", "/api/routes", '"x"', "Feature"),
+    ("POST", "/api/users", "[]", "объект JSON"),
+    ("POST", "/api/terminals/egts:1001/commands", "[]", "object"),
     ("POST", "/api/terminals/egts:1001/commands", '{"command": "zzz"}', "zzz"),
     ("GET", "/api/vehicles/1/track?format=zzz", None, "format"),
-    ("GET", "/api/vehicles/x%01/track", None, ""),
+    ("GET", "/api/vehicles/x%01/track", None, "\\x01"),
 ])
 def test_bad_input_is_a_400_naming_what_is_wrong(closed: Served, method: str, path: str,
                                                  body: str | None, names: str) -> None:
