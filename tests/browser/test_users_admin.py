@@ -30,11 +30,10 @@ def test_admin_manages_accounts_and_reads_the_trail(server: Served, page: Any,
     row.wait_for()
     assert "действует" in row.inner_text() and "не входил" in row.inner_text()
 
-    # the change reloads the list: wait for the new rows, or the click lands on an old one
-    with page.expect_response(lambda r: r.request.method == "GET"
-                              and r.url.endswith("/api/users")):
-        row.locator("select[name=role]").select_option("auditor")
-    page.wait_for_timeout(50)  # the answer's rows are drawn in the same task as it arrives
+    # the change redraws the list: wait until the old row is gone, or the click lands on it
+    row.evaluate("tr => { tr.dataset.stale = '1'; }")
+    row.locator("select[name=role]").select_option("auditor")
+    page.locator('[data-users] tr[data-login="sidorov"][data-stale]').wait_for(state="detached")
     row.get_by_role("button", name="Отключить").click()
     row.get_by_role("button", name="Включить").wait_for()
     assert "отключён" in row.inner_text()
