@@ -23,11 +23,11 @@ from twisted.web.util import DeferredResource, Redirect
 from db import users
 from maps.access import Access, BadPath, allowed, route_segments, rule_for
 from maps.api import write_json
+from maps.pages.chrome import ROLE_LABELS
 from maps.plain_page import plain_page
 
 COOKIE = b"gd_session"
 CSRF_HEADER = b"x-csrf-token"
-ROLE_NAMES = {"auditor": "аудитор", "dispatcher": "диспетчер", "admin": "администратор"}
 
 
 def current_session(request: Request) -> users.Session | None:
@@ -78,7 +78,7 @@ def refusal(session: users.Session | None, needed: Access, *, api: bool) -> Erro
     """401 for a visitor who is not signed in, 403 naming the role otherwise."""
     if session is None:
         return ErrorPage(401, "Нужно войти в систему", api=api)
-    role = ROLE_NAMES.get(session.user.role, session.user.role)
+    role = ROLE_LABELS.get(session.user.role, session.user.role)
     if needed == Access.ADMIN:
         return ErrorPage(403, f"Это доступно только администратору (ваша роль: {role})", api=api)
     return ErrorPage(403, f"Роли «{role}» это не разрешено", api=api)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-BRAND = "Диспетчерская ЖКХ · Комсомольск-на-Амуре"
+from maps.pages.chrome import BRAND
 
 
 def plain_page(title: str, body_html: str, *, back_link: bool = True) -> bytes:
