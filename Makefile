@@ -72,7 +72,7 @@ fuzz: $(STAMP)
 
 # Mutation testing of the modules [tool.mutmut] names (not part of `make test`: it takes the
 # better part of an hour). Without MUTANTS every mutant is made and run afresh; with it only the
-# mutants it names are run again, e.g. make mutate MUTANTS='maps.throttle.*'.
+# mutants it names are run again, e.g. make mutate MUTANTS='maps.auth.throttle.*'.
 MUTATE_CHILDREN ?= 2
 MUTANTS ?=
 mutate: $(STAMP)

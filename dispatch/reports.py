@@ -3,7 +3,7 @@
 This is what the road department pays against and what a contractor disputes, so each row says
 what was measured (length per state), against what (the priority class's norm, the deadline),
 the outcome (cleared when, time-to-clear, status) and who did it (the vehicles). The HTML
-version with the map is ``maps.report_page``; both read the rows from here.
+version with the map is ``maps.pages.storm_report``; both read the rows from here.
 """
 
 from __future__ import annotations

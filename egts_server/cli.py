@@ -155,8 +155,8 @@ def cmd_maps(args: argparse.Namespace, settings: Settings) -> int:
     from zoneinfo import ZoneInfo
 
     from egts_server.cli_dispatch import _Progress, compute_from_db
-    from maps.public_export import export_public_site
-    from maps.public_site import PublicOptions, public_map_document, read_public_parts
+    from maps.api.public_export import export_public_site
+    from maps.api.public_site import PublicOptions, public_map_document, read_public_parts
 
     public = settings.public
     options = PublicOptions(public.vehicle_delay_s, public.coordinate_decimals,

@@ -37,7 +37,7 @@ def add_audit_command(sub: Any) -> None:
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     from db import audit
     from egts_server.database import connect
-    from maps.audit_export import audit_csv, audit_table
+    from maps.api.audit_export import audit_csv, audit_table
 
     zone = settings.site.zone
     start = typed_time(args.start, zone, "audit --from")

@@ -152,7 +152,7 @@ def compute_from_db(settings: Settings, start: datetime, end: datetime,
                     params: CoverageParams | None = None,
                     versions: list[tuple[int, int]] | None = None) -> CoverageResult:
     """Coverage of the window by the routes in force then, or by the given route versions."""
-    from maps.coverage_api import route_bbox
+    from maps.api.coverage import route_bbox
 
     with connect(settings) as conn, conn.cursor() as cur:
         routes = (route_db.routes_by_version(cur, versions) if versions is not None
@@ -294,7 +294,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         text = storm_csv(report, settings.site.zone)
     else:
         from maps.assets import VENDOR_DIR
-        from maps.report_page import render_storm_report
+        from maps.pages.storm_report import render_storm_report
 
         prefix = args.assets_prefix
         if prefix is None:

@@ -43,7 +43,7 @@ def add_user_commands(sub: Any) -> None:
 
 def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     from egts_server.database import connect
-    from maps.passwords import hash_password
+    from maps.auth.passwords import hash_password
 
     if args.action == "list":
         with connect(settings) as conn, conn.cursor() as cur:

@@ -1,72 +1,19 @@
-"""The HTTP site: the dispatcher's live map, vendored static assets and the JSON API."""
+"""The HTTP site: the resources of :mod:`maps.url_table` mounted behind the access gate."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from importlib import resources
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 from twisted.enterprise import adbapi
-from twisted.web.resource import NoResource, Resource
-from twisted.web.server import Request, Site
-from twisted.web.static import File
+from twisted.web.resource import Resource
+from twisted.web.server import Site
 
-from maps.acts_api import ActsResource
-from maps.api import Health, VehiclesResource
-from maps.audit_api import AuditResource
-from maps.audit_page import render_audit_page
-from maps.auth import AdminOnly, AuthGate, session_lookup
-from maps.coverage_api import CoverageResource, CoverageService, EventsResource
-from maps.delivery import DeliveryPage
-from maps.evidence_api import EvidenceResource
-from maps.gtfs_rt import GtfsRealtime
-from maps.live_map import render_live_map
-from maps.marks_api import MarksResource
-from maps.pages import render_coverage_page, render_editor_page, render_playback_page
-from maps.password_pool import PasswordPool
-from maps.public_map import render_public_map
-from maps.public_site import PublicFeed, PublicOptions, PublicSite
-from maps.routes_api import RoutesResource
-from maps.settings import (
-    AuthSettings,
-    GtfsRtSettings,
-    MapSettings,
-    PublicSettings,
-    SiteSettings,
-)
-from maps.sign_in import LoginPage, LogoutPage, SessionInfo, ThrottledSignIns
-from maps.storms_api import StormsResource
-from maps.storms_page import StormsPages, render_storms_page
-from maps.terminals_api import TerminalsResource
-from maps.terminals_page import render_terminals_page
-from maps.throttle import SignInThrottle, ThrottlePolicy
-from maps.users_api import UsersResource
-from maps.users_page import render_users_page
-
-STATIC_DIR = Path(str(resources.files("maps").joinpath("static")))
-
-
-class StaticFiles(File):
-    """Vendored and own assets; folders are not listed."""
-
-    def directoryListing(self) -> Resource:  # noqa: N802 (Twisted's name)
-        return NoResource("no such file")
-
-
-class HtmlPage(Resource):
-    """A page rendered once at start-up (never per request) and served as is."""
-
-    isLeaf = True
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self._body = html.encode("utf-8")
-
-    def render_GET(self, request: Request) -> bytes:  # noqa: N802
-        request.setHeader(b"content-type", b"text/html; charset=utf-8")
-        return self._body
+from maps.auth.access import RULES, Access
+from maps.auth.gate import AdminOnly, AuthGate, session_lookup
+from maps.settings import AuthSettings, GtfsRtSettings, MapSettings, PublicSettings, SiteSettings
+from maps.url_table import SiteParts, UrlPath, url_table
 
 
 def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
@@ -76,72 +23,37 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
               public: PublicSettings | None = None,
               site_settings: SiteSettings | None = None) -> Site:
     auth = auth or AuthSettings()
-    site_settings = site_settings or SiteSettings()
-    zone = site_settings.zone
-    root = Resource()
-    center, zoom = (settings.center_lat, settings.center_lon), settings.zoom
-    tiles = settings.tile_url or None
-    zone_name = site_settings.time_zone
-    root.putChild(b"", HtmlPage(render_live_map(
-        center=center, zoom=zoom, tile_url=tiles, poll_interval_s=settings.poll_interval_s,
-        app_bar=True, time_zone=zone_name)))
-    # the dispatcher's other pages, each rendered once here
-    root.putChild(b"editor", HtmlPage(render_editor_page(
-        center=center, zoom=zoom, tile_url=tiles, time_zone=zone_name)))
-    root.putChild(b"coverage", HtmlPage(render_coverage_page(
-        center=center, zoom=zoom, tile_url=tiles, storms_url="/api/storms",
-        time_zone=zone_name)))
-    root.putChild(b"playback", HtmlPage(render_playback_page(
-        center=center, zoom=zoom, tile_url=tiles, time_zone=zone_name)))
-    root.putChild(b"static", StaticFiles(str(STATIC_DIR)))
-    api = Resource()
-    root.putChild(b"api", api)
-    api.putChild(b"vehicles", VehiclesResource(pool, clock, settings.offline_after_s, zone))
-    coverage = CoverageService(pool, clock, zone)  # routes CRUD, coverage, events, storm acts
-    api.putChild(b"routes", RoutesResource(pool, coverage, clock))
-    api.putChild(b"coverage", CoverageResource(coverage, clock))
-    api.putChild(b"acts", ActsResource(pool, coverage))
-    api.putChild(b"evidence", EvidenceResource(pool, zone))
-    api.putChild(b"events", EventsResource(coverage, pool, clock))
-    public = public or PublicSettings()
-    options = PublicOptions(public.vehicle_delay_s, public.coordinate_decimals,
-                            public.band_hours, public.service_window_h, public.refresh_s, zone)
-    feed = PublicFeed(pool, coverage, clock, options)
-    root.putChild(b"public", PublicSite(HtmlPage(render_public_map(
-        options.bands, data_url="/public/data/map.json", refresh_s=public.refresh_s,
-        delay_s=public.vehicle_delay_s, decimals=public.coordinate_decimals, center=center,
-        zoom=zoom, tile_url=tiles)), feed, StaticFiles(str(STATIC_DIR))))
-    api.putChild(b"marks", MarksResource(pool, zone))
-    api.putChild(b"storms", StormsResource(pool, coverage, clock))
-    root.putChild(b"storms", StormsPages(render_storms_page(zone_name), pool, coverage, clock))
-    api.putChild(b"terminals", AdminOnly(TerminalsResource(pool, command_ttl_s)))
-    root.putChild(b"healthz", Health(pool))
-    if metrics is not None:
-        root.putChild(b"metrics", metrics)
-    if nis is not None:  # NIS SOAP intake: its own HTTP Basic accounts
-        root.putChild(b"nis", nis)
-    # the public GTFS-Realtime feed and the retranslation console (admins only)
-    stale_after_s = (gtfs_rt or GtfsRtSettings()).stale_after_s
-    root.putChild(b"gtfs-rt", GtfsRealtime(pool, clock, stale_after_s))
-    admin = Resource()
-    root.putChild(b"admin", AdminOnly(admin))
-    admin.putChild(b"delivery", DeliveryPage(pool, clock, zone))
-    admin.putChild(b"terminals", HtmlPage(render_terminals_page(zone_name)))
-    admin.putChild(b"users", HtmlPage(render_users_page(zone_name)))
-    admin.putChild(b"audit", HtmlPage(render_audit_page(zone_name)))
-    throttle = SignInThrottle(reactor.seconds, ThrottlePolicy(
-        per_login=auth.throttle_failures, per_address=auth.throttle_failures_per_address))
-    hasher = PasswordPool(reactor, threads=auth.hash_threads)
-    root.putChild(b"login", LoginPage(pool, hasher, throttle,
-                                      lifetime=timedelta(hours=auth.session_hours),
-                                      secure_cookie=auth.secure_cookie))
-    root.putChild(b"logout", LogoutPage(pool))
-    api.putChild(b"session", SessionInfo(auth.anonymous_read))
-    api.putChild(b"sign-in-throttle", AdminOnly(ThrottledSignIns(throttle)))
-    api.putChild(b"users", AdminOnly(UsersResource(pool, hasher)))
-    api.putChild(b"audit", AdminOnly(AuditResource(pool, clock, zone)))
-    served = Site(AuthGate(root, session_lookup(pool), anonymous_read=auth.anonymous_read))
+    table = url_table(SiteParts(
+        pool, settings, clock, reactor, auth, site_settings or SiteSettings(),
+        public or PublicSettings(), gtfs_rt or GtfsRtSettings(), command_ttl_s, metrics, nis))
+    served = Site(AuthGate(mount(table), session_lookup(pool), anonymous_read=auth.anonymous_read))
     served.displayTracebacks = False
     return served
 
 
+def mount(table: dict[UrlPath, Resource]) -> Resource:
+    """The resource tree of ``table``: a folder for each path prefix the table does not name,
+    and the table's root resource at ``/`` alone.
+
+    Whatever has an admin-only rule of its own checks the role itself too (:class:`AdminOnly`),
+    whatever the gate decided: defence in depth for the resources that change accounts.
+    """
+    root = Resource()
+    attach_to: dict[UrlPath, Resource] = {(): root}
+    for path in sorted(table, key=len):
+        if not path:
+            root.putChild(b"", table[path])
+            continue
+        for n in range(1, len(path)):
+            if path[:n] not in attach_to:
+                _put(attach_to, path[:n], Resource())
+        _put(attach_to, path, table[path])
+    return root
+
+
+def _put(attach_to: dict[UrlPath, Resource], path: UrlPath, resource: Resource) -> None:
+    rule = RULES.get(path)
+    admin_only = rule is not None and rule.read == Access.ADMIN
+    attach_to[path[:-1]].putChild(path[-1].encode(),
+                                  AdminOnly(resource) if admin_only else resource)
+    attach_to[path] = resource

@@ -15,7 +15,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request, Site
 
 from db.users import Session, User
-from maps.auth import AdminOnly, AuthGate, current_login
+from maps.auth.gate import AdminOnly, AuthGate, current_login
 
 SESSIONS = {
     "tok-admin": Session(User(1, "boss", "admin"), "csrf-admin"),

@@ -1,16 +1,13 @@
-"""The dispatcher's working pages beside the live map: route and mark editor, coverage, playback.
+"""The HTML pages: the live map, the dispatcher's and admins' pages, the public map, the act.
 
-Each page is a folium map rendered once at start-up (``render_*_page`` returns the HTML string
-that :class:`maps.web.HtmlPage` serves), with every script and stylesheet from our own static
+Most pages are a folium map rendered once at start-up (``render_*`` returns the HTML string that
+:class:`maps.served.HtmlPage` serves), with every script and stylesheet from our own static
 folder. Python decides what is on a page and passes configuration as JSON; the behaviour lives
-in ``maps/static/js`` (one file per page, the editor's two tabs in files of their own, plus the
-shared ``pages.js`` and ``track.js``), so a page costs nothing per request and works with no
-network at all. Pages import the rest of ``maps`` and ``dispatch``'s vocabularies; never ``db``:
-what a page shows comes from the API in the browser.
+in ``maps/static/js``, so such a page costs nothing per request and works with no network at
+all. ``chrome`` is what every page shares, ``plain`` the card of sign-in and refusals, ``forms``
+the side panels' fields. Two pages read storage per request through ``db``: the storm act
+(``storms``) and the retranslation console (``delivery``); the others get their data from the
+API in the browser.
+May import ``db``, ``dispatch``, the model and the rest of ``maps`` below ``url_table`` and
+``web``.
 """
-
-from maps.pages.coverage_map import render_coverage_page
-from maps.pages.editor import render_editor_page
-from maps.pages.playback import render_playback_page
-
-__all__ = ["render_coverage_page", "render_editor_page", "render_playback_page"]

@@ -23,7 +23,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from maps.assets import DEFAULT_PREFIX, assert_offline, localize
-from maps.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, NeutralBasemap
+from maps.pages.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, NeutralBasemap
 
 __all__ = [
     "APPBAR_HEIGHT_PX",
@@ -46,7 +46,7 @@ NAV: Final = (
     ("storms", "/storms", "Снегопады"),
 )
 ROLE_LABELS: Final = {"auditor": "аудитор", "dispatcher": "диспетчер", "admin": "администратор"}
-#: Roles the server lets write (maps.access: EDITOR and above).
+#: Roles the server lets write (maps.auth.access: EDITOR and above).
 EDITOR_ROLES: Final = ("dispatcher", "admin")
 #: Pages only admins may open; the bar shows their links to admins only.
 ADMIN_NAV: Final = (("/admin/terminals", "Терминалы"), ("/admin/delivery", "Ретрансляция"),

@@ -21,16 +21,16 @@ import folium
 from folium.template import Template
 
 from dispatch.coverage_sheets import REASON_LABELS, STATE_LABELS
-from maps.assets import DEFAULT_PREFIX
-from maps.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE
-from maps.pages.chrome import PageScript, finish_page, page_map
-from maps.public_layers import (
+from maps.api.public_layers import (
     DEFAULT_BAND_HOURS,
     DEFAULT_WINDOW_H,
     NEVER_COLOUR,
     service_bands,
 )
-from maps.report_page import STATE_STYLES
+from maps.assets import DEFAULT_PREFIX
+from maps.pages.chrome import PageScript, finish_page, page_map
+from maps.pages.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE
+from maps.pages.storm_report import STATE_STYLES
 from maps.styles import DIRECTION_LABELS, TREATMENT_STYLES
 
 __all__ = ["CoverageApp", "build_coverage_map", "coverage_config", "render_coverage_page"]

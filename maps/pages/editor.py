@@ -23,9 +23,9 @@ from folium.template import Template
 from dispatch.marks import LAYERS, STATUSES
 from dispatch.routes import MAX_HALF_WIDTH_M, MAX_PASSES
 from maps.assets import DEFAULT_PREFIX
-from maps.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE
 from maps.pages.chrome import EDITOR_ROLES, PageScript, finish_page, page_map
 from maps.pages.forms import field, select
+from maps.pages.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE
 from maps.styles import (
     DIRECTION_LABELS,
     MARK_STATUS_LABELS,

@@ -17,8 +17,8 @@ import folium
 from folium.template import Template
 
 from maps.assets import DEFAULT_PREFIX
-from maps.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE
 from maps.pages.chrome import PageScript, finish_page, page_map
+from maps.pages.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE
 from maps.styles import symbology_config
 
 __all__ = ["PlaybackApp", "build_playback_map", "render_playback_page"]

@@ -173,7 +173,7 @@ def from_database(routes: list[Route], fixes: FixArrays, infos: dict[int, Vehicl
     from db import coverage as coverage_db
     from db.cluster import LocalCluster
     from db.migrate import migrate
-    from maps.coverage_api import route_bbox
+    from maps.api.coverage import route_bbox
     from maps.coverage_cache import CoverageCache
 
     repo = Path(__file__).resolve().parents[2]

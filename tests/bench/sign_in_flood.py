@@ -28,7 +28,7 @@ import psycopg2
 from db.cluster import LocalCluster
 from db.migrate import migrate
 from db.seed import seed_demo
-from maps.passwords import hash_password
+from maps.auth.passwords import hash_password
 from tests.conftest import REPO, TEST_CLUSTER_PORT, Served, start_server, stop_server
 
 DATABASE = "glonass_bench_sign_in"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from maps.assets import STATIC_DIR
-from maps.live_map import render_live_map
+from maps.pages.live_map import render_live_map
 
 pytestmark = pytest.mark.browser
 

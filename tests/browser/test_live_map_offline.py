@@ -12,7 +12,7 @@ import pytest
 from dispatch.demo_city import demo_marks, demo_routes
 from dispatch.demo_fleet import demo_fleet
 from maps.assets import STATIC_DIR
-from maps.live_map import render_live_map
+from maps.pages.live_map import render_live_map
 
 pytestmark = pytest.mark.browser
 

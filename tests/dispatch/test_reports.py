@@ -12,7 +12,7 @@ from dispatch.coverage import compute_coverage
 from dispatch.reports import ACT_HEADERS, act_rows, storm_csv
 from dispatch.storms import Storm, StormReport, storm_report
 from maps.assets import external_references
-from maps.report_page import ActLinks, render_storm_report
+from maps.pages.storm_report import ActLinks, render_storm_report
 from tests.dispatch.synthetic import T0, Drive, arrays, plough, street
 
 VLADIVOSTOK = ZoneInfo("Asia/Vladivostok")

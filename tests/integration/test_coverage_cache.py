@@ -17,7 +17,7 @@ from dispatch.coverage import CoverageResult, compute_coverage
 from dispatch.coverage_json import result_document
 from dispatch.fixes import FixArrays
 from dispatch.parameters import CoverageParams
-from maps.coverage_api import route_bbox
+from maps.api.coverage import route_bbox
 from maps.coverage_cache import CoverageCache
 from tests.bench.coverage import START, city_day, grid_routes, store_fixes, store_vehicles
 

@@ -9,14 +9,15 @@ from collections.abc import Callable
 import pytest
 
 from maps.assets import STATIC_DIR, external_references
-from maps.audit_page import render_audit_page
-from maps.live_map import render_live_map
-from maps.pages import render_coverage_page, render_editor_page, render_playback_page
+from maps.pages.audit import render_audit_page
 from maps.pages.chrome import NAV
-from maps.pages.editor import mark_tools
-from maps.storms_page import render_storms_page
-from maps.terminals_page import render_terminals_page
-from maps.users_page import render_users_page
+from maps.pages.coverage_map import render_coverage_page
+from maps.pages.editor import mark_tools, render_editor_page
+from maps.pages.live_map import render_live_map
+from maps.pages.playback import render_playback_page
+from maps.pages.storms import render_storms_page
+from maps.pages.terminals import render_terminals_page
+from maps.pages.users import render_users_page
 
 SRC_HREF = re.compile(r"""<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["']([^"']+)["']""")
 

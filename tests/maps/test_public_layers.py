@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from maps.public_layers import (
+from maps.api.public_layers import (
     PublicSnapshot,
     RoutePiece,
     local_label,
     public_document,
     service_bands,
 )
-from maps.public_map import render_public_map
+from maps.pages.public_map import render_public_map
 
 NOW = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Vladivostok")

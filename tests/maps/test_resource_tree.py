@@ -1,4 +1,4 @@
-"""Every resource the site serves has an access rule, and admin resources guard themselves."""
+"""Every path of the URL table has an access rule and back, and admin resources guard themselves."""
 
 from __future__ import annotations
 
@@ -9,24 +9,36 @@ from twisted.enterprise import adbapi
 from twisted.internet.testing import MemoryReactorClock
 from twisted.web.resource import Resource
 
-from maps.access import RULES, Access, rule_for
-from maps.auth import AdminOnly, AuthGate
-from maps.settings import MapSettings
+from maps.auth.access import RULES, Access, rule_for
+from maps.auth.gate import AdminOnly, AuthGate
+from maps.settings import AuthSettings, GtfsRtSettings, MapSettings, PublicSettings, SiteSettings
+from maps.url_table import SiteParts, UrlPath, url_table
 from maps.web import make_site
+
+NOW = datetime(2026, 12, 5, tzinfo=UTC)
+
+
+def pool(reactor: MemoryReactorClock) -> adbapi.ConnectionPool:
+    return adbapi.ConnectionPool("psycopg2", "dbname=none", cp_min=0, cp_reactor=reactor)
+
+
+def table() -> dict[UrlPath, Resource]:
+    reactor = MemoryReactorClock()
+    return url_table(SiteParts(
+        pool(reactor), MapSettings(), lambda: NOW, reactor, AuthSettings(), SiteSettings(),
+        PublicSettings(), GtfsRtSettings(), 3600.0, metrics=Resource(), nis=Resource()))
 
 
 def site_root() -> Resource:
     reactor = MemoryReactorClock()
-    pool = adbapi.ConnectionPool("psycopg2", "dbname=none", cp_min=0, cp_reactor=reactor)
-    site = make_site(pool, MapSettings(), lambda: datetime(2026, 12, 5, tzinfo=UTC), reactor,
+    site = make_site(pool(reactor), MapSettings(), lambda: NOW, reactor,
                      metrics=Resource(), nis=Resource())
     gate = site.resource
     assert isinstance(gate, AuthGate)
     return gate._root
 
 
-def walk(resource: Resource, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...],
-                                                                           Resource]]:
+def walk(resource: Resource, path: UrlPath = ()) -> Iterator[tuple[UrlPath, Resource]]:
     inner = resource._inner if isinstance(resource, AdminOnly) else resource
     yield path, resource
     for name, child in inner.children.items():
@@ -34,23 +46,40 @@ def walk(resource: Resource, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple
             yield from walk(child, (*path, name.decode()))
 
 
-def test_every_served_resource_has_a_rule() -> None:
+def test_every_path_of_the_table_has_a_rule() -> None:
     """A resource added without a rule fails here instead of being reachable by default."""
-    missing = [path for path, resource in walk(site_root())
-               if rule_for(path) is None and type(resource) is not Resource]
-    assert missing == []
+    assert [path for path in table() if rule_for(path) is None] == []
 
 
-def test_every_rule_names_a_served_resource() -> None:
-    """No stale rule keeps a path open after its resource went away."""
-    served = {path for path, _ in walk(site_root())}
-    assert set(RULES) - served == set()
+def test_every_rule_names_a_path_of_the_table() -> None:
+    """No stale rule keeps a path open after its resource went away (``/api`` and ``/admin``
+    are folders of the table's paths)."""
+    folders = {path[:n] for path in table() for n in range(1, len(path))}
+    assert set(RULES) - set(table()) - folders == set()
+
+
+def test_the_site_serves_exactly_the_table() -> None:
+    """Each path of the table leads to its resource, and the folders above them hold nothing
+    else (what lies below a table's resource is that resource's business); ``/`` alone is the
+    table's root resource."""
+    root = site_root()
+    served = dict(walk(root))
+    listed = table()
+    folders = {path[:n] for path in listed for n in range(1, len(path))}
+    for path, resource in listed.items():
+        found = served[path] if path else root.children[b""]
+        assert type(found._inner if isinstance(found, AdminOnly) else found) is type(resource)
+    in_folders = {path for path in served if path[:-1] in folders or len(path) == 1}
+    assert in_folders == (set(listed) | folders) - {()}
 
 
 def test_admin_resources_check_the_role_themselves() -> None:
-    """Defence in depth: whatever the table says, admin resources refuse non-admins."""
+    """Defence in depth: whatever the gate decides, admin resources refuse non-admins."""
+    checked = []
     for path, resource in walk(site_root()):
-        rule = rule_for(path)
-        if rule is not None and rule.read == Access.ADMIN and path[:1] != ("admin",) or \
-                path == ("admin",):
+        rule = RULES.get(path)
+        if rule is not None and rule.read == Access.ADMIN:
             assert isinstance(resource, AdminOnly), path
+            checked.append(path)
+    assert sorted(checked) == [("admin",), ("api", "audit"), ("api", "sign-in-throttle"),
+                               ("api", "terminals"), ("api", "users")]

@@ -102,7 +102,7 @@ def get(served: Served, path: str, headers: dict[str, str] | None = None) -> tup
 def sign_in_admin(served: Served) -> dict[str, str]:
     """Create an admin account in the served database and sign in; the cookie header."""
     from db import users
-    from maps.passwords import hash_password
+    from maps.auth.passwords import hash_password
 
     with psycopg2.connect(served.dsn) as conn, conn.cursor() as cur:
         users.add_user(cur, "admin", hash_password("admin-2026!"), "admin")

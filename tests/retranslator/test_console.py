@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from db.retranslation import UpstreamDelivery, VehicleDelivery
 from dispatch.local_time import local_text
 from egts_server.retranslator.metrics import delivery_metrics_text
-from maps.delivery import duration, render_delivery_page, report_json
+from maps.pages.delivery import duration, render_delivery_page, report_json
 from tests.retranslator.helpers import T0
 
 VLADIVOSTOK = ZoneInfo("Asia/Vladivostok")

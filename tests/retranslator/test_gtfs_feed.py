@@ -8,7 +8,7 @@ import pytest
 from google.transit import gtfs_realtime_pb2
 
 from db.transit import BusLive
-from maps.gtfs_rt import build_feed, feed_json
+from maps.api.gtfs_rt import build_feed, feed_json
 from tests.retranslator.helpers import T0
 
 

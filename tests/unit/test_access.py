@@ -6,7 +6,7 @@ from urllib.parse import unquote_to_bytes
 
 import pytest
 
-from maps.access import (
+from maps.auth.access import (
     ADMIN,
     DATA,
     PUBLIC,
@@ -18,7 +18,7 @@ from maps.access import (
     route_segments,
     rule_for,
 )
-from maps.passwords import hash_password, verify_password
+from maps.auth.passwords import hash_password, verify_password
 
 
 def twisted_segments(path: str) -> list[bytes]:

@@ -10,7 +10,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request, Site
 from twisted.web.test.requesthelper import DummyRequest
 
-from maps.auth import AdminOnly, ErrorPage, client_address, current_login, current_session
+from maps.auth.gate import AdminOnly, ErrorPage, client_address, current_login, current_session
 from tests.gate_rig import (
     LOOKUPS,
     SESSIONS,

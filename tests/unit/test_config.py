@@ -78,7 +78,7 @@ def test_public_map_bands_are_checked(tmp_path: Path, text: str, message: str) -
 
 def test_public_band_defaults_are_the_pages_defaults() -> None:
     """Pages without settings (the coverage map) use the same bands as the default config."""
-    from maps.public_layers import DEFAULT_BAND_HOURS, DEFAULT_WINDOW_H
+    from maps.api.public_layers import DEFAULT_BAND_HOURS, DEFAULT_WINDOW_H
 
     public = Settings().public
     assert (public.band_hours, public.service_window_h) == (DEFAULT_BAND_HOURS, DEFAULT_WINDOW_H)

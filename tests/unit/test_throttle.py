@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from maps.throttle import SignInThrottle, Throttled, ThrottlePolicy
+from maps.auth.throttle import SignInThrottle, Throttled, ThrottlePolicy
 
 
 class Clock:

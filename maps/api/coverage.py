@@ -40,9 +40,9 @@ from dispatch.fixes import FixArrays
 from dispatch.local_time import file_stamp
 from dispatch.parameters import CoverageParams
 from dispatch.routes import Route
-from maps.api import ApiError, JsonResource, Reply, parse_time
+from maps.api.evidence import link_evidence
+from maps.api.json_resource import ApiError, JsonResource, Reply, parse_time
 from maps.coverage_cache import CacheRead, CoverageCache
-from maps.evidence_api import link_evidence
 
 __all__ = ["CoverageResource", "CoverageService", "EventsResource", "route_bbox"]
 
@@ -215,7 +215,7 @@ class CoverageResource(JsonResource):
 
 def route_coverage(service: CoverageService, clock: Clock, request: Request,
                    route_id: int) -> Deferred[Any]:
-    """``GET /api/routes/{id}/coverage`` (mounted by ``maps.routes_api``)."""
+    """``GET /api/routes/{id}/coverage`` (mounted by ``maps.api.routes``)."""
     start, end = window_of(request, clock, service.zone)
     d = service.coverage(start, end, [route_id])
     return d.addCallback(lambda result: link_evidence(route_document(result, route_id)))

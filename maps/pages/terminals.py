@@ -12,8 +12,8 @@ import html
 from typing import Final
 
 from egts_server.commands import COMMAND_CODES, STATUS_LABELS
-from maps.live_map import TIME_ZONE
 from maps.pages.chrome import app_page
+from maps.pages.live_map import TIME_ZONE
 
 #: What each standard command is called on the page (the API takes the names on the left).
 COMMAND_LABELS: Final = {

@@ -3,8 +3,8 @@
 The list page is rendered once at start-up; ``static/js/storms.js`` fills it from
 ``/api/storms`` and, for dispatchers, declares a storm and ends its snowfall through the same
 API (with the session's CSRF token). The act is computed on request, exactly as
-``glonass-dispatch report storm`` computes it, and rendered by ``maps.report_page`` with a bar
-that leads back here, to the act's CSV and to printing.
+``glonass-dispatch report storm`` computes it, and rendered by ``maps.pages.storm_report`` with a
+bar that leads back here, to the act's CSV and to printing.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request
 
 from dispatch.storms import DEFAULT_NORMS_H, StormReport
-from maps.api import ApiError
-from maps.coverage_api import CoverageService
+from maps.api.coverage import CoverageService
+from maps.api.json_resource import ApiError
+from maps.api.storms import storm_act
 from maps.pages.chrome import EDITOR_ROLES, app_page
-from maps.plain_page import plain_page
-from maps.report_page import ActLinks, render_storm_report
-from maps.storms_api import storm_act
+from maps.pages.plain import plain_page
+from maps.pages.storm_report import ActLinks, render_storm_report
 
 __all__ = ["StormsPages", "render_storms_page"]
 

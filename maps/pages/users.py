@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 
 from db.users import ROLES
-from maps.live_map import TIME_ZONE
 from maps.pages.chrome import ROLE_LABELS, app_page
+from maps.pages.live_map import TIME_ZONE
 
 
 def render_users_page(time_zone: str = TIME_ZONE) -> str:

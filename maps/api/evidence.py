@@ -23,8 +23,8 @@ from twisted.web.server import Request
 from db import evidence as store
 from dispatch.local_time import local_text
 from dispatch.sheets import sheet_csv
-from maps.api import ApiError, JsonResource, Reply, parse_time
-from maps.geojson import equipment_active
+from maps.api.geojson import equipment_active
+from maps.api.json_resource import ApiError, JsonResource, Reply, parse_time
 
 __all__ = ["EvidenceResource", "link_evidence"]
 

@@ -19,9 +19,9 @@ from twisted.internet.defer import Deferred, succeed
 from twisted.web.server import Request
 
 from db import users
-from maps.actor import on_behalf_of
-from maps.api import ApiError, JsonResource, Reply, read_json
-from maps.password_pool import PasswordPool
+from maps.api.json_resource import ApiError, JsonResource, Reply, read_json
+from maps.auth.actor import on_behalf_of
+from maps.auth.password_pool import PasswordPool
 
 _FIELDS = {"login": str, "role": str, "password": str, "disabled": bool}
 

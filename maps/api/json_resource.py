@@ -1,4 +1,4 @@
-"""The JSON/GeoJSON HTTP API (Twisted web resources). SQL stays in ``db.queries``."""
+"""What every JSON resource shares: replies, errors, body and query parsing, storage failures."""
 
 from __future__ import annotations
 
@@ -6,23 +6,18 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request
 
-from db import queries
 from db.pool import input_refused, storage_unreachable
-from dispatch.local_time import file_stamp, parse_local
-from dispatch.tracks import split_at_gaps
-from maps import exports, geojson
+from dispatch.local_time import parse_local
 
-Clock = Callable[[], datetime]
 log = Logger()
 
 
@@ -224,110 +219,3 @@ def parse_time(request: Request, name: str, default: datetime, zone: tzinfo) -> 
     if not in_range:
         raise ApiError(400, f"'{name}' must lie between 2000 and 2100", text)
     return value
-
-
-class VehiclesResource(Resource):
-    """``/api/vehicles`` (live state) and ``/api/vehicles/{id}/track``."""
-
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, offline_after_s: float,
-                 zone: tzinfo, track_gap_s: float = 300.0) -> None:
-        super().__init__()
-        self._live = LiveVehicles(pool, clock, offline_after_s)
-        self._track = VehicleTrack(pool, clock, track_gap_s, zone)
-
-    def getChild(self, path: bytes, request: Request) -> Resource:  # noqa: N802
-        if path == b"":
-            return self._live
-        return self._track  # it reads the vehicle id from request.prepath
-
-    def render_GET(self, request: Request) -> Any:  # noqa: N802
-        return self._live.render_GET(request)
-
-
-class LiveVehicles(JsonResource):
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, offline_after_s: float) -> None:
-        super().__init__()
-        self._pool, self._clock, self._offline_after_s = pool, clock, offline_after_s
-
-    def get(self, request: Request) -> Deferred[Any]:
-        d: Deferred[list[queries.VehicleLive]] = self._pool.runInteraction(queries.live_vehicles)
-        return d.addCallback(self._render)
-
-    def _render(self, vehicles: list[queries.VehicleLive]) -> dict[str, Any]:
-        now = self._clock()
-        return geojson.feature_collection(
-            [geojson.vehicle_feature(v, now, self._offline_after_s) for v in vehicles],
-            generated_at=geojson.iso(now))
-
-
-class VehicleTrack(JsonResource):
-    """A vehicle's fixes in a window as LineStrings split at gaps (``?as=points``: one per fix)."""
-
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, gap_s: float,
-                 zone: tzinfo) -> None:
-        super().__init__()
-        self._pool, self._clock, self._gap_s, self._zone = pool, clock, gap_s, zone
-
-    def get(self, request: Request) -> Deferred[Any]:
-        # /api/vehicles/{id}/track: the id is the last segment consumed, "track" what is left
-        postpath, prepath = request.postpath or [], request.prepath or [b""]
-        if [p for p in postpath if p] != [b"track"]:
-            raise ApiError(404, "no such resource", request.uri.decode("utf-8", "replace"))
-        raw_id = prepath[-1].decode("utf-8", "replace")
-        try:
-            vehicle_id = int(raw_id)
-        except ValueError as e:
-            raise ApiError(400, "vehicle id must be an integer", raw_id) from e
-        now = self._clock()
-        end = parse_time(request, "to", now, self._zone)
-        start = parse_time(request, "from", end - timedelta(hours=24), self._zone)
-        if start > end:
-            raise ApiError(400, "'from' is after 'to'")
-        args = request.args or {}
-        output = args.get(b"format", [b"geojson"])[0].decode("utf-8", "replace")
-        if output not in ("geojson", "gpx", "csv"):
-            raise ApiError(400, "format must be geojson, gpx or csv", output)
-        as_points = args.get(b"as", [b""])[0] == b"points"
-        d: Deferred[Any] = self._pool.runInteraction(_track_or_404, vehicle_id, start, end)
-        return d.addCallback(self._render, vehicle_id, start, end, as_points, output)
-
-    def _render(self, found: tuple[str, list[Any]], vehicle_id: int, start: datetime,
-                end: datetime, as_points: bool, output: str) -> Any:
-        name, fixes = found
-        stem = (f"track-{vehicle_id}-{file_stamp(start, self._zone)}-"
-                f"{file_stamp(end, self._zone)}")
-        if output == "csv":
-            return Reply(200, exports.track_csv(fixes, self._zone), "text/csv; charset=utf-8",
-                         stem + ".csv")
-        segments = split_at_gaps(fixes, self._gap_s)
-        if output == "gpx":
-            return Reply(200, exports.track_gpx(name, segments), "application/gpx+xml",
-                         stem + ".gpx")
-        if as_points:
-            features = [geojson.track_point_feature(vehicle_id, f) for f in fixes]
-        else:
-            features = [geojson.track_segment_feature(vehicle_id, s, i)
-                        for i, s in enumerate(segments)]
-        return geojson.feature_collection(features, vehicle_id=vehicle_id, fixes=len(fixes),
-                                          **{"from": geojson.iso(start), "to": geojson.iso(end),
-                                             "max_gap_s": self._gap_s})
-
-
-def _track_or_404(cur: Any, vehicle_id: int, start: datetime,
-                  end: datetime) -> tuple[str, list[Any]]:
-    name = queries.vehicle_name(cur, vehicle_id)
-    if name is None:
-        raise ApiError(404, "no such vehicle", vehicle_id)
-    return name, queries.track(cur, vehicle_id, start, end)
-
-
-class Health(JsonResource):
-    """``/healthz``: 200 when the database answers, 503 otherwise."""
-
-    def __init__(self, pool: adbapi.ConnectionPool) -> None:
-        super().__init__()
-        self._pool = pool
-
-    def get(self, request: Request) -> Deferred[Any]:
-        d: Deferred[int] = self._pool.runInteraction(queries.count_vehicles)
-        return d.addCallback(lambda n: {"status": "ok", "vehicles": n})

@@ -20,12 +20,12 @@ from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request
 
 from db import audit, users
-from maps.api import ApiError, JsonResource, parse_json_object, write_json
-from maps.auth import COOKIE, client_address, current_session
-from maps.password_pool import HashingBusy, PasswordPool
-from maps.passwords import hash_password
-from maps.plain_page import plain_page
-from maps.throttle import SignInThrottle
+from maps.api.json_resource import ApiError, JsonResource, parse_json_object, write_json
+from maps.auth.gate import COOKIE, client_address, current_session
+from maps.auth.password_pool import HashingBusy, PasswordPool
+from maps.auth.passwords import hash_password
+from maps.auth.throttle import SignInThrottle
+from maps.pages.plain import plain_page
 
 MAX_LOGIN_CHARS, MAX_PASSWORD_CHARS = 200, 1024
 _DUMMY_HASH = hash_password("not a real password")  # equal work whether the login exists or not

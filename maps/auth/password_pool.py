@@ -13,7 +13,7 @@ from twisted.internet.defer import Deferred, fail
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
-from maps.passwords import hash_password, verify_password
+from maps.auth.passwords import hash_password, verify_password
 
 
 class HashingBusy(Exception):

@@ -30,7 +30,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from maps.assets import DEFAULT_PREFIX, assert_offline, localize
-from maps.live_legend import (
+from maps.pages.live_legend import (
     MARKS_LAYER_NAME,
     ROUTES_LAYER_NAME,
     legend_html,

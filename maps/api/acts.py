@@ -20,8 +20,8 @@ from dispatch.acts import act_diff, act_route_versions, pinned_versions
 from dispatch.coverage import CoverageResult
 from dispatch.coverage_json import result_document
 from dispatch.parameters import CoverageParams
-from maps.api import ApiError, JsonResource, path_id_and_sub
-from maps.coverage_api import CoverageService
+from maps.api.coverage import CoverageService
+from maps.api.json_resource import ApiError, JsonResource, path_id_and_sub
 
 __all__ = ["ActsResource"]
 

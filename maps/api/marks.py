@@ -16,10 +16,18 @@ from twisted.web.server import Request
 
 from db import marks as store
 from dispatch.marks import LAYERS, MarkError, parse_mark
-from maps import geojson
-from maps.actor import on_behalf_of
-from maps.api import ApiError, JsonResource, Reply, path_id, path_id_and_sub, query_flag, read_json
-from maps.auth import current_login
+from maps.api import geojson
+from maps.api.json_resource import (
+    ApiError,
+    JsonResource,
+    Reply,
+    path_id,
+    path_id_and_sub,
+    query_flag,
+    read_json,
+)
+from maps.auth.actor import on_behalf_of
+from maps.auth.gate import current_login
 
 
 def _checked(feature: Any, zone: tzinfo, existing: Any = None) -> Any:

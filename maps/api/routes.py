@@ -7,7 +7,7 @@
   geometry, if sent) into the stored route; DELETE moves it to the bin;
 - ``POST /api/routes/{id}/restore``: back from the bin;
 - ``GET /api/routes/{id}/versions``: every version with its validity interval;
-- ``GET /api/routes/{id}/coverage?from=&to=``: that route's stretches (``maps.coverage_api``).
+- ``GET /api/routes/{id}/coverage?from=&to=``: that route's stretches (``maps.api.coverage``).
 
 A feature that cannot be a route (not a LineString, zero length, a bad property) is refused
 with 400 and a message naming it; one that is fine but lies outside the city is stored, and the
@@ -34,10 +34,17 @@ from dispatch.route_geojson import (
     route_feature,
 )
 from dispatch.routes import RouteError
-from maps import geojson
-from maps.actor import on_behalf_of
-from maps.api import ApiError, JsonResource, Reply, path_id_and_sub, query_flag, read_json
-from maps.coverage_api import CoverageService, route_coverage
+from maps.api import geojson
+from maps.api.coverage import CoverageService, route_coverage
+from maps.api.json_resource import (
+    ApiError,
+    JsonResource,
+    Reply,
+    path_id_and_sub,
+    query_flag,
+    read_json,
+)
+from maps.auth.actor import on_behalf_of
 
 __all__ = ["RoutesResource"]
 

@@ -4,7 +4,7 @@ One page serves two ways. ``/public/`` links our assets under ``/public/static``
 ``/public/data/map.json``; ``maps export`` embeds the document and links the assets relatively,
 so the files open from disk (``file://``) where a browser would refuse to fetch. The legend is
 plain Russian HTML in the page; ``public_map.js`` draws the document (made by
-:mod:`maps.public_layers`) and fills in the time the data describes.
+:mod:`maps.api.public_layers`) and fills in the time the data describes.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any, Final
 import folium
 from folium.template import Template
 
-from maps.live_map import DEFAULT_CENTER
+from maps.api.public_layers import ServiceBand
 from maps.pages.chrome import PageScript, finish_page, page_map
-from maps.public_layers import ServiceBand
+from maps.pages.live_map import DEFAULT_CENTER
 from maps.styles import KIND_STYLES, MARK_STYLES, context_config, symbol_svg
 
 __all__ = ["PAGE_TITLE", "PublicMapScript", "build_public_map", "render_public_map"]

@@ -2,7 +2,7 @@
 
 Parameters: ``from``, ``to`` (ISO 8601; without an offset, the city's time; default the last
 24 hours), ``who``, ``kind``, ``action``, ``limit`` (1..10000, default 1000) and
-``format=csv`` (UTF-8 with BOM, ``;``, Russian headers, local times: ``maps.audit_export``).
+``format=csv`` (UTF-8 with BOM, ``;``, Russian headers, local times: ``maps.api.audit_export``).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from twisted.web.server import Request
 
 from db import audit
 from dispatch.local_time import file_stamp, parse_local
-from maps.api import ApiError, JsonResource, Reply
-from maps.audit_export import ACTION_LABELS, KIND_LABELS, audit_csv, entry_view
+from maps.api.audit_export import ACTION_LABELS, KIND_LABELS, audit_csv, entry_view
+from maps.api.json_resource import ApiError, JsonResource, Reply
 
 MAX_LIMIT = 10_000
 

@@ -23,9 +23,9 @@ from db import commands as queue
 from db import terminals as registry
 from egts_server.commands import CommandError, parse_command
 from egts_server.model import CommandSpec
-from maps.actor import on_behalf_of
-from maps.api import ApiError, JsonResource, Reply, read_json
-from maps.auth import current_login
+from maps.api.json_resource import ApiError, JsonResource, Reply, read_json
+from maps.auth.actor import on_behalf_of
+from maps.auth.gate import current_login
 
 
 class TerminalsResource(JsonResource):

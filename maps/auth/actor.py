@@ -8,7 +8,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from twisted.web.server import Request
 
 from db.audit import Actor, acting
-from maps.auth import client_address, current_session
+from maps.auth.gate import client_address, current_session
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -1,10 +1,10 @@
 """``maps export DIR``: the city's public map as static files that open from disk.
 
-The page is the served ``/public/`` page (:mod:`maps.public_map`) with the document embedded,
+The page is the served ``/public/`` page (:mod:`maps.pages.public_map`) with the document embedded,
 because a browser refuses to fetch files next to a page opened as ``file://``, and with its
 assets linked relatively from a copy of ``maps/static`` under ``static/``. The same layers go to
 ``data/*.geojson`` for the city website's other uses. Nothing here reads the database: the
-document (built by :mod:`maps.public_layers` from whitelists) is all that leaves.
+document (built by :mod:`maps.api.public_layers` from whitelists) is all that leaves.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from maps.api.public_layers import ServiceBand
 from maps.assets import STATIC_DIR
-from maps.public_layers import ServiceBand
-from maps.public_map import render_public_map
+from maps.pages.public_map import render_public_map
 
 __all__ = ["export_public_site"]
 
@@ -27,7 +27,8 @@ LAYERS = ("routes", "vehicles", "marks")
 def export_public_site(target: Path, document: Mapping[str, Any],
                        bands: Sequence[ServiceBand], **page_options: Any) -> list[Path]:
     """Write ``index.html``, ``data/`` and ``static/`` into ``target``; return the files written
-    (not counting ``static/``). ``page_options`` as for :func:`maps.public_map.build_public_map`."""
+    (not counting ``static/``). ``page_options`` as for
+    :func:`maps.pages.public_map.build_public_map`."""
     target.mkdir(parents=True, exist_ok=True)
     static = target / "static"
     if static.exists():

@@ -29,9 +29,9 @@ from dispatch.coverage_json import iso
 from dispatch.local_time import file_stamp, parse_local
 from dispatch.reports import STATUS_LABELS, act_rows, storm_csv
 from dispatch.storms import DEFAULT_NORMS_H, Storm, StormReport, storm_report
-from maps.actor import on_behalf_of
-from maps.api import EARLIEST, LATEST, ApiError, JsonResource, Reply, read_json_object
-from maps.coverage_api import CoverageService
+from maps.api.coverage import CoverageService
+from maps.api.json_resource import EARLIEST, LATEST, ApiError, JsonResource, Reply, read_json_object
+from maps.auth.actor import on_behalf_of
 
 __all__ = ["StormsResource", "storm_act", "storm_view"]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import html
 
-from maps.audit_export import ACTION_LABELS, KIND_LABELS
-from maps.live_map import TIME_ZONE
+from maps.api.audit_export import ACTION_LABELS, KIND_LABELS
 from maps.pages.chrome import ROLE_LABELS, app_page
+from maps.pages.live_map import TIME_ZONE
 
 
 def _options(labels: dict[str, str]) -> str:

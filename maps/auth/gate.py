@@ -21,10 +21,10 @@ from twisted.web.server import NOT_DONE_YET, Request
 from twisted.web.util import DeferredResource, Redirect
 
 from db import users
-from maps.access import Access, BadPath, allowed, route_segments, rule_for
-from maps.api import write_json
+from maps.api.json_resource import write_json
+from maps.auth.access import Access, BadPath, allowed, route_segments, rule_for
 from maps.pages.chrome import ROLE_LABELS
-from maps.plain_page import plain_page
+from maps.pages.plain import plain_page
 
 COOKIE = b"gd_session"
 CSRF_HEADER = b"x-csrf-token"
@@ -96,7 +96,7 @@ def session_lookup(pool: adbapi.ConnectionPool) -> SessionLookup:
 
 
 class AuthGate(Resource):
-    """Wraps the site's root: every request passes ``maps.access`` before reaching a resource."""
+    """Wraps the site's root: every request passes ``maps.auth.access`` before any resource."""
 
     def __init__(self, root: Resource, find_session: SessionLookup, *,
                  anonymous_read: bool) -> None:

@@ -27,9 +27,9 @@ from twisted.web.util import redirectTo
 
 from db import public as public_db
 from dispatch.coverage import CoverageResult
-from maps.api import ApiError, JsonResource
-from maps.coverage_api import CoverageService
-from maps.public_layers import (
+from maps.api.coverage import CoverageService
+from maps.api.json_resource import ApiError, JsonResource
+from maps.api.public_layers import (
     PublicSnapshot,
     ServiceBand,
     public_document,
