@@ -13,7 +13,7 @@ What lives here, from the bottom up:
 * ``retranslator/``: the EGTS client that forwards stored fixes upstream; may import ``codec``,
   ``model``, ``db`` and the helpers above.
 * ``simulator/``: demo terminals that speak the real protocols over TCP.
-* The application root (``config``, ``database``, ``app``, ``serve``, ``cli*``): loads the
+* The application root (``config``, ``database``, ``app``, ``serve``, ``cli``): loads the
   settings and assembles every layer, ``maps`` included; nothing below imports it. Settings
   types live with the code they configure (``net.commands.CommandSettings``,
   ``retranslator.settings``) and ``config`` composes them.

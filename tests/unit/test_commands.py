@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from egts_server.cli_commands import terminal_and_text
+from egts_server.cli.terminal_commands import terminal_and_text
 from egts_server.codec.egts.subrecords import CommandData, ConfirmationType
 from egts_server.commands import (
     COMMAND_CODES,

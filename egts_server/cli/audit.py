@@ -9,7 +9,7 @@ import argparse
 import sys
 from typing import Any
 
-from egts_server.cli_time import typed_time
+from egts_server.cli.times import typed_time
 from egts_server.config import ConfigError, Settings
 
 MAX_ENTRIES = 100_000

@@ -1,9 +1,9 @@
 """``glonass-dispatch routes|coverage|acts|storms|report``: the dispatch side of the console script.
 
-``cli.build_parser`` registers these through :func:`add_dispatch_commands`; the work itself is
-in ``dispatch`` (pure) and ``db`` (SQL). Output goes to stdout (or ``--output FILE``), progress
-and warnings to stderr, so ``coverage --format csv > file.csv`` stays clean. A bad input file is
-reported with the feature's index, name and line, and exit status 2.
+``cli.main.build_parser`` registers these through :func:`add_dispatch_commands`; the work
+itself is in ``dispatch`` (pure) and ``db`` (SQL). Output goes to stdout (or ``--output FILE``),
+progress and warnings to stderr, so ``coverage --format csv > file.csv`` stays clean. A bad
+input file is reported with the feature's index, name and line, and exit status 2.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from dispatch.parameters import CoverageParams
 from dispatch.route_geojson import parse_feature_collection, routes_feature_collection
 from dispatch.routes import Route, RouteError
 from dispatch.storms import DEFAULT_NORMS_H, Storm, storm_report
-from egts_server.cli_time import typed_time
+from egts_server.cli.times import typed_time
 from egts_server.config import ConfigError, Settings
 from egts_server.database import connect
 

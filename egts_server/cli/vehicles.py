@@ -1,0 +1,56 @@
+"""``glonass-dispatch vehicles``: the vehicle registry (route assignment is in ``assign``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from db import vehicles as vehicle_registry
+from egts_server.cli.assign import add_assign_command
+from egts_server.config import Settings
+from egts_server.database import connect
+
+
+def add_vehicles_command(sub: Any) -> None:
+    veh = sub.add_parser("vehicles", help="list, add or edit vehicles")
+    veh_sub = veh.add_subparsers(dest="action", required=True)
+    veh_sub.add_parser("list", help="list vehicles")
+    vadd = veh_sub.add_parser("add", help="add a vehicle")
+    vadd.add_argument("name")
+    vadd.add_argument("--kind", default="other", choices=vehicle_registry.KINDS)
+    vadd.add_argument("--plate")
+    vadd.add_argument("--contractor")
+    vadd.add_argument("--equipment-input", type=int, metavar="N",
+                      help="digital input (1-based) that is on while the blade/spreader works")
+    vedit = veh_sub.add_parser("edit", help="change a vehicle (only the options given)")
+    vedit.add_argument("id", type=int, help="vehicle id (see `vehicles list`)")
+    vedit.add_argument("--name")
+    vedit.add_argument("--kind", choices=vehicle_registry.KINDS)
+    vedit.add_argument("--plate", help='number plate ("" clears it)')
+    vedit.add_argument("--contractor", help='contractor ("" clears it)')
+    vedit.add_argument("--equipment-input", type=int, metavar="N",
+                       help="digital input (1-based) that is on while the equipment works "
+                            "(0 removes it)")
+    add_assign_command(veh_sub)
+    veh.set_defaults(func=cmd_vehicles)
+
+
+def cmd_vehicles(args: argparse.Namespace, settings: Settings) -> int:
+    with connect(settings) as conn, conn.cursor() as cur:
+        if args.action == "list":
+            for v in vehicle_registry.list_vehicles(cur):
+                print(f"{v['id']:>5}  {v['name']:<28} {v['kind']:<10} {v['plate'] or '-':<10}"
+                      f" {v['contractor'] or '-'}")
+        elif args.action == "add":
+            new_id = vehicle_registry.add_vehicle(cur, args.name, args.kind, args.plate,
+                                                  args.contractor, args.equipment_input)
+            print(f"vehicle {new_id} added")
+        elif args.action == "edit":
+            if not vehicle_registry.update_vehicle(
+                    cur, args.id, name=args.name, kind=args.kind, plate=args.plate,
+                    contractor=args.contractor, equipment_input=args.equipment_input):
+                print(f"glonass-dispatch: no vehicle {args.id}", file=sys.stderr)
+                return 1
+            print(f"vehicle {args.id} updated")
+    return 0
