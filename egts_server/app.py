@@ -17,6 +17,7 @@ from twisted.web.server import Site
 from db import retention, terminals
 from db.pool import PositionStore, make_pool
 from db.terminals import Admission
+from egts_server.codec.egts import result_code_name
 from egts_server.config import ListenerSettings, Settings
 from egts_server.database import database_dsn
 from egts_server.metrics import IntakeMetrics
@@ -206,7 +207,8 @@ class Application(MultiService):
                               nis=nis,
                               gtfs_rt=settings.gtfs_rt,
                               command_ttl_s=settings.commands.default_ttl_s,
-                              public=settings.public, site_settings=settings.site)
+                              public=settings.public, site_settings=settings.site,
+                              name_result_code=result_code_name)
         self.http = TCPServer(settings.http.port, self.site, interface=settings.http.host,
                               reactor=reactor)
         if settings.osmand.enabled:

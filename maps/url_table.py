@@ -33,7 +33,7 @@ from maps.auth.sign_in import LoginPage, LogoutPage, SessionInfo, ThrottledSignI
 from maps.auth.throttle import SignInThrottle, ThrottlePolicy
 from maps.pages.audit import render_audit_page
 from maps.pages.coverage_map import render_coverage_page
-from maps.pages.delivery import DeliveryPage
+from maps.pages.delivery import CodeNamer, DeliveryPage
 from maps.pages.editor import render_editor_page
 from maps.pages.live_map import render_live_map
 from maps.pages.playback import render_playback_page
@@ -52,7 +52,8 @@ class SiteParts:
     """What the site's resources are built from: storage, time, settings and the root's parts.
 
     ``metrics`` and ``nis`` are resources of the intake side; their paths are served only when
-    the application root passes them.
+    the application root passes them. ``name_result_code`` names the upstreams' result codes on
+    the delivery console (the protocol's table, which ``maps`` does not import).
     """
 
     pool: adbapi.ConnectionPool
@@ -66,6 +67,7 @@ class SiteParts:
     command_ttl_s: float
     metrics: Resource | None
     nis: Resource | None
+    name_result_code: CodeNamer
 
 
 def url_table(parts: SiteParts) -> dict[UrlPath, Resource]:
@@ -123,7 +125,7 @@ def url_table(parts: SiteParts) -> dict[UrlPath, Resource]:
         ("api", "sign-in-throttle"): ThrottledSignIns(throttle),
         ("api", "users"): UsersResource(pool, hasher),
         ("api", "audit"): AuditResource(pool, clock, zone),
-        ("admin", "delivery"): DeliveryPage(pool, clock, zone),
+        ("admin", "delivery"): DeliveryPage(pool, clock, zone, parts.name_result_code),
         ("admin", "terminals"): HtmlPage(render_terminals_page(zone_name)),
         ("admin", "users"): HtmlPage(render_users_page(zone_name)),
         ("admin", "audit"): HtmlPage(render_audit_page(zone_name)),

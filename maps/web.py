@@ -12,6 +12,7 @@ from twisted.web.server import Site
 
 from maps.auth.access import RULES, Access
 from maps.auth.gate import AdminOnly, AuthGate, session_lookup
+from maps.pages.delivery import CodeNamer
 from maps.settings import AuthSettings, GtfsRtSettings, MapSettings, PublicSettings, SiteSettings
 from maps.url_table import SiteParts, UrlPath, url_table
 
@@ -21,11 +22,13 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
               metrics: Resource | None = None, nis: Resource | None = None,
               gtfs_rt: GtfsRtSettings | None = None, command_ttl_s: float = 3600.0,
               public: PublicSettings | None = None,
-              site_settings: SiteSettings | None = None) -> Site:
+              site_settings: SiteSettings | None = None, *,
+              name_result_code: CodeNamer) -> Site:
     auth = auth or AuthSettings()
     table = url_table(SiteParts(
         pool, settings, clock, reactor, auth, site_settings or SiteSettings(),
-        public or PublicSettings(), gtfs_rt or GtfsRtSettings(), command_ttl_s, metrics, nis))
+        public or PublicSettings(), gtfs_rt or GtfsRtSettings(), command_ttl_s, metrics, nis,
+        name_result_code))
     served = Site(AuthGate(mount(table), session_lookup(pool), anonymous_read=auth.anonymous_read))
     served.displayTracebacks = False
     return served

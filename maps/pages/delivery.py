@@ -23,10 +23,12 @@ from twisted.web.server import NOT_DONE_YET, Request
 
 from db.retranslation import UpstreamDelivery, VehicleDelivery, delivery_report
 from dispatch.local_time import local_text
-from egts_server.codec.egts import ResultCode
 from maps.pages.chrome import app_page
 
 Clock = Callable[[], datetime]
+#: The name of an upstream's result code (``153`` → ``ID_NFOUND``), ``None`` for an unknown one;
+#: the application root passes the protocol's table, which ``maps`` does not import.
+CodeNamer = Callable[[int], str | None]
 log = Logger()
 REFRESH_S: Final = 15
 
@@ -53,20 +55,18 @@ def _time(t: datetime | None, zone: tzinfo) -> str:
     return local_text(t, zone, seconds=True) or "—"
 
 
-def _code(code: int | None) -> str:
+def _code(code: int | None, name_code: CodeNamer) -> str:
     if code is None:
         return "—"
-    try:
-        return f"{code} ({ResultCode(code).name})"
-    except ValueError:
-        return str(code)
+    name = name_code(code)
+    return str(code) if name is None else f"{code} ({name})"
 
 
 def _state_class(state: str) -> str:
     return {"logged_in": "ok", "refused": "bad", "disconnected": "bad"}.get(state, "warn")
 
 
-def _vehicle_row(v: VehicleDelivery, now: datetime, zone: tzinfo) -> str:
+def _vehicle_row(v: VehicleDelivery, now: datetime, zone: tzinfo, name_code: CodeNamer) -> str:
     ratio = v.ack_ratio
     lag = v.lag_s(now)
     cells = [
@@ -76,7 +76,8 @@ def _vehicle_row(v: VehicleDelivery, now: datetime, zone: tzinfo) -> str:
         duration(lag) if v.backlog else "—",
         str(v.sent), str(v.delivered), str(v.refused),
         "—" if ratio is None else f"{ratio:.1%}",
-        _code(v.last_result), _time(v.last_fix_time, zone), _time(v.last_delivered_at, zone),
+        _code(v.last_result, name_code), _time(v.last_fix_time, zone),
+        _time(v.last_delivered_at, zone),
     ]
     numeric = {2, 3, 4, 5, 6, 7}
     lag_class = " bad" if lag > 300 else ""
@@ -91,7 +92,8 @@ _VEHICLE_HEAD: Final = ("ТС", "OID", "В очереди", "Задержка", 
                         "Время доставки")
 
 
-def _upstream_section(u: UpstreamDelivery, now: datetime, zone: tzinfo) -> str:
+def _upstream_section(u: UpstreamDelivery, now: datetime, zone: tzinfo,
+                      name_code: CodeNamer) -> str:
     backlog = sum(v.backlog for v in u.vehicles)
     worst = max((v.lag_s(now) for v in u.vehicles), default=0.0)
     state = STATES.get(u.state, u.state)
@@ -109,14 +111,14 @@ def _upstream_section(u: UpstreamDelivery, now: datetime, zone: tzinfo) -> str:
         lines.append("<p>Ещё нет ни одной точки для этого получателя.</p>")
         return "\n".join(lines)
     head = "".join(f"<th>{h}</th>" for h in _VEHICLE_HEAD)
-    rows = "\n".join(_vehicle_row(v, now, zone) for v in u.vehicles)
+    rows = "\n".join(_vehicle_row(v, now, zone, name_code) for v in u.vehicles)
     lines.append(f"<table><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>")
     return "\n".join(lines)
 
 
 def render_delivery_page(report: Sequence[UpstreamDelivery], now: datetime,
-                         zone: tzinfo) -> str:
-    sections = [_upstream_section(u, now, zone) for u in report]
+                         zone: tzinfo, name_code: CodeNamer) -> str:
+    sections = [_upstream_section(u, now, zone, name_code) for u in report]
     if not sections:
         sections = ["<p>Ретрансляция не настроена: добавьте <code>[[retranslator.upstreams]]"
                     "</code> в конфигурацию.</p>"]
@@ -151,9 +153,10 @@ class DeliveryPage(Resource):
 
     isLeaf = True
 
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, zone: tzinfo) -> None:
+    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, zone: tzinfo,
+                 name_code: CodeNamer) -> None:
         super().__init__()
-        self._pool, self._clock, self._zone = pool, clock, zone
+        self._pool, self._clock, self._zone, self._name_code = pool, clock, zone, name_code
 
     def render_GET(self, request: Request) -> int:  # noqa: N802 (Twisted's name)
         as_json = request.args.get(b"format", [b""])[0] == b"json"
@@ -170,7 +173,7 @@ class DeliveryPage(Resource):
             body = json.dumps(report_json(report, now), ensure_ascii=False).encode("utf-8")
             request.setHeader(b"content-type", b"application/json; charset=utf-8")
         else:
-            body = render_delivery_page(report, now, self._zone).encode("utf-8")
+            body = render_delivery_page(report, now, self._zone, self._name_code).encode("utf-8")
             request.setHeader(b"content-type", b"text/html; charset=utf-8")
         request.setHeader(b"cache-control", b"no-store")
         request.write(body)

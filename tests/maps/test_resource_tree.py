@@ -9,6 +9,7 @@ from twisted.enterprise import adbapi
 from twisted.internet.testing import MemoryReactorClock
 from twisted.web.resource import Resource
 
+from egts_server.codec.egts import result_code_name
 from maps.auth.access import RULES, Access, rule_for
 from maps.auth.gate import AdminOnly, AuthGate
 from maps.settings import AuthSettings, GtfsRtSettings, MapSettings, PublicSettings, SiteSettings
@@ -26,13 +27,14 @@ def table() -> dict[UrlPath, Resource]:
     reactor = MemoryReactorClock()
     return url_table(SiteParts(
         pool(reactor), MapSettings(), lambda: NOW, reactor, AuthSettings(), SiteSettings(),
-        PublicSettings(), GtfsRtSettings(), 3600.0, metrics=Resource(), nis=Resource()))
+        PublicSettings(), GtfsRtSettings(), 3600.0, metrics=Resource(), nis=Resource(),
+        name_result_code=result_code_name))
 
 
 def site_root() -> Resource:
     reactor = MemoryReactorClock()
     site = make_site(pool(reactor), MapSettings(), lambda: NOW, reactor,
-                     metrics=Resource(), nis=Resource())
+                     metrics=Resource(), nis=Resource(), name_result_code=result_code_name)
     gate = site.resource
     assert isinstance(gate, AuthGate)
     return gate._root

@@ -29,6 +29,7 @@ from egts_server.codec.egts.constants import (
     PacketType,
     ResultCode,
     ServiceType,
+    result_code_name,
 )
 from egts_server.codec.egts.frame import Framer
 from egts_server.codec.egts.records import RawRecord, RecordHeader, ServiceDataRecord
@@ -94,4 +95,5 @@ __all__ = [
     "parse_packet",
     "reaction_for",
     "record_positions",
+    "result_code_name",
 ]

@@ -80,6 +80,14 @@ class ResultCode(enum.IntEnum):
     TEST_FAILED = 164
 
 
+def result_code_name(code: int) -> str | None:
+    """The standard's name of a result code (``ID_NFOUND``); ``None`` for one it does not define."""
+    try:
+        return ResultCode(code).name
+    except ValueError:
+        return None
+
+
 class AuthSrt(enum.IntEnum):
     """Subrecord types of EGTS_AUTH_SERVICE (GOST 33472 App. В, AUTH service subrecord list)."""
 
