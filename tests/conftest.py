@@ -1,4 +1,9 @@
-"""Shared fixtures: the test PostGIS cluster (never the demo one) and a served instance."""
+"""Shared fixtures: the test PostGIS cluster (never the demo one) and a served instance.
+
+The kind of a test is a marker given by the fixtures it uses (``pytest_collection_modifyitems``),
+so a test lives beside the tests of the module it exercises, whatever its kind; the browser
+fixtures come from ``tests/browser_fixtures.py``.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,24 @@ from db.cluster import LocalCluster
 from db.migrate import migrate
 
 REPO = Path(__file__).resolve().parents[1]
+pytest_plugins = ["tests.browser_fixtures"]
+
+#: The marker of a test that uses any of these fixtures, directly or through another fixture.
+KIND_BY_FIXTURE = {
+    "postgis_cluster": "postgis",
+    "outage_cluster": "postgis",  # tests/reliability/test_outage.py: a cluster of its own to stop
+    "browser": "browser",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``postgis`` for a test that needs the test cluster, ``browser`` for one that drives
+    Chromium, so ``-m "not postgis and not browser"`` selects the pure tests."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for fixture, kind in KIND_BY_FIXTURE.items():
+            if fixture in used:
+                item.add_marker(kind)
 
 # `make mutate` runs the property tests under mutmut's tracing, many times slower: no deadline
 # or speed check, and the same examples every run, so a mutant's verdict never depends on luck.

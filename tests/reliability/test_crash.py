@@ -9,7 +9,7 @@ import pytest
 
 from tests.reliability.harness import Fleet, ServerProcess, Terminal, wait_until
 
-pytestmark = pytest.mark.postgis
+pytestmark = pytest.mark.reliability
 
 TERMINALS = 50
 FIXES = 80  # per terminal

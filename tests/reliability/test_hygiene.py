@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import REPO
 from tests.reliability.harness import Fleet, ServerProcess, Terminal, wait_until
 
-pytestmark = pytest.mark.postgis
+pytestmark = pytest.mark.reliability
 log = logging.getLogger(__name__)
 
 GOOD = 20

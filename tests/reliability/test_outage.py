@@ -19,7 +19,7 @@ from db.migrate import migrate
 from tests.conftest import REPO, free_port
 from tests.reliability.harness import Fleet, ServerProcess, Terminal, wait_until
 
-pytestmark = pytest.mark.postgis
+pytestmark = pytest.mark.reliability
 
 OUTAGE_S = float(os.environ.get("GLONASS_OUTAGE_S", "10"))
 MAX_QUEUE = 150

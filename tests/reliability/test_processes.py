@@ -19,7 +19,7 @@ import pytest
 from tests.prometheus import scrape
 from tests.reliability.harness import Fleet, ServerProcess, Terminal, wait_until
 
-pytestmark = pytest.mark.postgis
+pytestmark = pytest.mark.reliability
 
 OPENED = 'glonass_connections_opened_total{protocol="egts"}'
 

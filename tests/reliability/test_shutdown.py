@@ -10,7 +10,7 @@ import pytest
 
 from tests.reliability.harness import Fleet, ServerProcess, Terminal, wait_until
 
-pytestmark = pytest.mark.postgis
+pytestmark = pytest.mark.reliability
 
 TERMINALS = 12
 

@@ -26,7 +26,7 @@ from db.pool import PositionStore, ReconnectingPool, make_pool
 from db.positions import FixRow, copy_positions
 from egts_server.model import DeviceKey, Position
 
-pytestmark = pytest.mark.postgis
+pytestmark = pytest.mark.reliability
 T0 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 
 

@@ -32,7 +32,6 @@ from db.seed import seed_demo
 from db.storms import create_storm
 from dispatch.demo_city import demo_routes
 from dispatch.demo_fleet import demo_fleet
-from tests.browser.served_pages import point_on_path
 from tests.conftest import (
     REPO,
     TEST_CLUSTER_PORT,
@@ -41,7 +40,8 @@ from tests.conftest import (
     start_server,
     stop_server,
 )
-from tests.integration.test_auth import add_user
+from tests.maps.auth.test_sign_in import add_user
+from tests.served_pages import point_on_path
 from tests.tools.fleet_history import drive_line, send_fixes
 
 # Named like a pytest run's database (with our pid), so concurrent test runs neither drop it

@@ -1,0 +1,68 @@
+"""Seeding the demo city into PostGIS."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg2
+
+from db.seed import seed_demo
+from tests.conftest import REPO, start_server, stop_server
+
+
+def test_demo_seed_fills_an_empty_database_once(dsn: str) -> None:
+    """An empty database gets 78 road machines, buses, routes and marks; a rerun adds nothing.
+    Each vehicle has one terminal (road machines EGTS, buses NDTP) and every route a contractor
+    whose vehicles work it."""
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        counts = seed_demo(cur)
+        assert counts["vehicles"] >= 84 and counts["routes"] > 0 and counts["marks"] > 0
+        assert seed_demo(cur) == {}
+        cur.execute("SELECT count(*) FROM vehicles WHERE kind <> 'bus'")
+        assert cur.fetchone()[0] == 78
+        cur.execute("SELECT v.kind = 'bus', t.protocol, count(*), count(DISTINCT t.vehicle_id)"
+                    " FROM terminals t JOIN vehicles v ON v.id = t.vehicle_id"
+                    " GROUP BY 1, 2 ORDER BY 1, 2")
+        assert cur.fetchall() == [(False, "egts", 78, 78), (True, "ndtp", 6, 6)]
+        cur.execute("SELECT count(*) FROM terminals")
+        assert cur.fetchone()[0] == counts["vehicles"]
+        cur.execute("SELECT count(*) FILTER (WHERE contractor IS NULL),"
+                    " count(DISTINCT contractor) FROM routes")
+        assert cur.fetchone() == (0, 3)
+        cur.execute("SELECT count(*) FROM vehicles v JOIN routes r ON r.contractor = v.contractor"
+                    " WHERE v.kind <> 'bus' AND v.plate IS NOT NULL")
+        assert cur.fetchone()[0] > 0
+        cur.execute("SELECT bool_and(ST_IsValid(geom)) AND min(ST_NPoints(geom)) >= 2 FROM routes")
+        assert cur.fetchone()[0] is True
+
+
+def test_demo_fleet_simulator_drives_every_vehicle_through_its_one_terminal(
+        dsn: str, tmp_path: Path) -> None:
+    """The demo's mixed simulator against a served seeded city: all 84 vehicles report, each
+    through its seeded terminal; no terminal or vehicle is added by registration."""
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        seed_demo(cur)
+    conn.close()
+    served = start_server(dsn, tmp_path)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "egts_server.cli", "--config", str(tmp_path / "config.toml"),
+             "simulate", "--vehicles", "84", "--protocol", "mixed", "--port",
+             str(served.egts_port), "--ndtp-port", str(served.ndtp_port), "--interval", "1",
+             "--duration", "8"], capture_output=True, text=True, cwd=REPO, timeout=120,
+            env={**os.environ, "DATABASE_URL": dsn})
+        assert done.returncode == 0, done.stderr
+    finally:
+        stop_server(served)
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT (SELECT count(*) FROM vehicles), (SELECT count(*) FROM terminals),"
+                    " count(DISTINCT p.vehicle_id), count(*) FILTER (WHERE p.vehicle_id IS NULL)"
+                    " FROM positions p")
+        assert cur.fetchone() == (84, 84, 84, 0)
+        cur.execute("SELECT t.protocol, count(DISTINCT p.vehicle_id) FROM positions p"
+                    " JOIN terminals t ON t.id = p.terminal_id GROUP BY 1 ORDER BY 1")
+        assert cur.fetchall() == [("egts", 78), ("ndtp", 6)]
+    conn.close()

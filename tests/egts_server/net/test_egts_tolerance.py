@@ -1,0 +1,46 @@
+"""EGTS over TCP against the served process: an EXT_POS_DATA with bytes left over costs only
+itself: the record is confirmed with RST 0 after its fix committed, the raw bytes are stored
+with the fix, and /metrics counts the dropped element."""
+
+from __future__ import annotations
+
+import struct
+import urllib.request
+from datetime import UTC, datetime
+
+import psycopg2
+
+from tests.builders import egts as build
+from tests.conftest import Served
+from tests.egts_terminal import EgtsTerminal
+
+T0 = datetime(2026, 2, 3, 7, 0, tzinfo=UTC)
+EXT_POS = build.ext_pos_data(hdop=120, sat=9) + struct.pack("<H", 3)  # NS without NSFE
+
+
+def test_malformed_ext_pos_data_is_dropped_alone_and_the_fix_confirmed(server: Served) -> None:
+    terminal = EgtsTerminal(server.egts_port)
+    _, result = terminal.login(7701, b"867530900000077")
+    assert result.result_code == 0
+    pid, (rn,) = terminal.next_ids()
+    terminal.send(build.packet(pid=pid, records=[build.pos_record(
+        rn=rn, oid=7701, time=T0, lat=50.55, lon=137.01,
+        extra=[build.subrecord(17, EXT_POS), build.subrecord(18, build.ad_sensors(ans={1: 7}))])]))
+    reply = terminal.read_reply()
+    assert reply.rpid == pid and reply.confirmed == [(rn, 0)]
+    with psycopg2.connect(server.dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT p.fix_time, p.satellites, p.hdop, p.attributes"
+                    " FROM positions p JOIN terminals t ON t.id = p.terminal_id"
+                    " WHERE t.identifier = '7701'")
+        rows = cur.fetchall()  # read right after the confirmation: already committed
+    conn.close()
+    terminal.close()
+    assert len(rows) == 1
+    fix_time, satellites, hdop, attributes = rows[0]
+    assert (fix_time, satellites, hdop) == (T0, None, None)
+    assert attributes["dropped_ext_pos_data_raw"] == EXT_POS.hex()
+    assert attributes["adc1"] == 7
+    with urllib.request.urlopen(server.base_url + "/metrics", timeout=10) as response:
+        metrics = response.read().decode()
+    assert ('glonass_elements_dropped_total{protocol="egts",element="ext_pos_data"} 1'
+            in metrics)

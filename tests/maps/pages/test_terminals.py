@@ -1,0 +1,79 @@
+"""/admin/terminals in headless Chromium: an admin sends a command to a connected terminal and
+watches it travel to "выполнена" with the terminal's answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import Served
+from tests.egts_server.net.test_commands import answer, logged_in, read_command, take
+from tests.maps.auth.test_sign_in import add_user
+from tests.served_pages import DISPATCHER, sign_in_page
+
+ADMIN = ("admin", "admin-2026!")
+
+
+def test_admin_sends_a_text_command_and_sees_the_answer(server: Served, page: Any,
+                                                        page_log: Any) -> None:
+    add_user(server.dsn, *ADMIN, "admin")
+    terminal = logged_in(server, 5101)
+    try:
+        sign_in_page(page, server, "/admin/terminals", ADMIN)
+        row = page.locator("[data-terminals] tr", has_text="egts:5101")
+        row.get_by_role("button", name="Команды").click()
+        page.fill("[data-command-form] input[name=text]", "GETVER")
+        page.click("[data-command-form] button[type=submit]")
+        page.locator("[data-history] tr[data-status]").first.wait_for()
+
+        reply, wire = read_command(terminal)
+        assert wire["dt"] == b"GETVER"
+        take(terminal, reply)
+        answer(terminal, wire, b"ver 3.2")
+        done = page.locator('[data-history] tr[data-status="confirmed"]')
+        done.wait_for(timeout=15_000)
+        text = done.inner_text()
+        assert "GETVER" in text and "выполнена" in text and "«ver 3.2»" in text and "admin" in text
+        # the admin stylesheet is served and applied (the command form is a white card)
+        assert page.eval_on_selector("[data-command-form]", "f => getComputedStyle(f)"
+                                     ".backgroundColor") == "rgb(255, 255, 255)"
+    finally:
+        terminal.close()
+    assert page_log.external() == [] and page_log.page_errors == []
+
+
+def test_form_errors_come_back_next_to_the_form(server: Served, page: Any,
+                                                page_log: Any) -> None:
+    """A parameter "set" without a value: the API's 400 message is shown, nothing is queued."""
+    add_user(server.dsn, *ADMIN, "admin")
+    terminal = logged_in(server, 5102)
+    terminal.close()
+    sign_in_page(page, server, "/admin/terminals", ADMIN)
+    page.locator("[data-terminals] tr", has_text="egts:5102").get_by_role(
+        "button", name="Команды").click()
+    page.select_option("[data-command-form] select[name=kind]", "parameter")
+    page.fill("[data-command-form] input[name=parameter]", "0x0262")
+    page.select_option("[data-command-form] select[name=action]", "set")
+    page.click("[data-command-form] button[type=submit]")
+    error = page.locator("[data-form-error]")
+    error.wait_for()
+    assert "value" in error.inner_text()
+    # the history table is not reloaded after an error; ask the API (as the signed-in admin)
+    history = page.request.get(f"{server.base_url}/api/terminals/egts:5102/commands")
+    assert history.status == 200 and history.json() == []
+    assert page_log.page_errors == []
+
+
+def test_the_bar_shows_admin_pages_to_admins_only(server: Served, page: Any,
+                                                  page_log: Any) -> None:
+    add_user(server.dsn, *ADMIN, "admin")
+    add_user(server.dsn, *DISPATCHER, "dispatcher")
+    sign_in_page(page, server, "/", ADMIN)
+    page.locator("a[data-admin-link]", has_text="Терминалы").wait_for()
+    page.click("a[data-admin-link]:has-text('Терминалы')")
+    page.wait_for_url(server.base_url + "/admin/terminals")
+    page.locator("[data-terminals]").wait_for()
+    page.context.clear_cookies()
+    sign_in_page(page, server, "/", DISPATCHER)
+    page.locator("[data-logout]").wait_for()
+    assert page.locator("a[data-admin-link]").count() == 0
+    assert page_log.page_errors == []
