@@ -12,7 +12,8 @@ What lives here, from the bottom up:
 * ``net/``: the Twisted listeners; may import ``codec``, ``model``, ``db`` and the helpers above.
 * ``retranslator/``: the EGTS client that forwards stored fixes upstream; may import ``codec``,
   ``model``, ``db`` and the helpers above.
-* ``simulator/``: demo terminals that speak the real protocols over TCP.
+* ``simulator/``: demo terminals that speak the real protocols over TCP; may import ``codec``,
+  ``model`` and ``dispatch``.
 * The application root (``config``, ``database``, ``app``, ``serve``, ``cli``): loads the
   settings and assembles every layer, ``maps`` included; nothing below imports it. Settings
   types live with the code they configure (``net.commands.CommandSettings``,
