@@ -17,6 +17,8 @@ from twisted.web.server import Site
 from db import retention, terminals
 from db.pool import PositionStore, make_pool
 from db.terminals import Admission
+from dispatch.alert_sources import default_sources
+from egts_server.alert_watch import AlertWatch
 from egts_server.config import ListenerSettings, Settings
 from egts_server.database import database_dsn
 from egts_server.metrics import IntakeMetrics
@@ -115,6 +117,9 @@ class Application(MultiService):
         if not intake_worker:  # the first process keeps the database's partitions for all
             PartitionKeeper(self.read_pool, settings.database.partition_months_ahead, reactor,
                             clock).setServiceParent(self)
+            if settings.alerts.enabled:
+                AlertWatch(self.read_pool, default_sources(settings.alerts.detect),
+                           settings.alerts.interval_s, reactor, clock).setServiceParent(self)
         i = settings.intake
         limits = IntakeLimits(idle_timeout_s=i.idle_timeout_s, login_timeout_s=i.login_timeout_s,
                               stall_timeout_s=i.stall_timeout_s,
