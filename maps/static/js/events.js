@@ -24,7 +24,7 @@
 
   /* "UTC+10" (or "UTC+9:30") for the zone's offset now. */
   function offsetLabel() {
-    var now = Date.now();
+    var now = Math.floor(Date.now() / 60000) * 60000;  // the wall clock shows whole minutes
     var minutes = Math.round((Date.parse(T.toInput(now) + ':00Z') - now) / 60000);
     var sign = minutes < 0 ? '−' : '+', abs = Math.abs(minutes);
     var mm = abs % 60;
@@ -111,6 +111,9 @@
       var body = q('[data-alerts] tbody');
       body.textContent = '';
       found.features.forEach(function (f) { body.appendChild(row(f)); });
+      offerVehicles(found.features.map(function (f) {
+        return {id: f.properties.vehicle_id, name: f.properties.vehicle};
+      }));
       if (!found.features.length) {
         var td = cell(body.appendChild(P.el('tr')), 'Тревог нет.');
         td.colSpan = 7;
@@ -120,17 +123,30 @@
     }, showError);
   }
 
+  /* The vehicle filter offers every vehicle on the map and every one an alert names. */
+  var vehicles = {};
+
+  function offerVehicles(list) {
+    var select = form.elements.vehicle, chosen = select.value, added = false;
+    list.forEach(function (v) {
+      if (!P.own(vehicles, v.id)) { vehicles[v.id] = v.name; added = true; }
+    });
+    if (!added) { return; }
+    while (select.options.length > 1) { select.remove(1); }
+    Object.keys(vehicles)
+      .sort(function (a, b) { return vehicles[a].localeCompare(vehicles[b], 'ru'); })
+      .forEach(function (id) {
+        var option = P.el('option', null, vehicles[id]);
+        option.value = id;
+        select.appendChild(option);
+      });
+    select.value = chosen;
+  }
+
   function fillVehicles() {
     return P.getJSON(config.vehiclesUrl).then(function (fleet) {
-      var select = form.elements.vehicle;
-      fleet.features.map(function (f) { return f.properties; })
-        .sort(function (a, b) { return a.name.localeCompare(b.name, 'ru'); })
-        .forEach(function (v) {
-          var option = P.el('option', null, v.name);
-          option.value = String(v.id);
-          select.appendChild(option);
-        });
-    }, function () { /* the list still works without the vehicle names */ });
+      offerVehicles(fleet.features.map(function (f) { return f.properties; }));
+    }, function () { /* the alerts still name their vehicles */ });
   }
 
   form.addEventListener('submit', function (event) {
