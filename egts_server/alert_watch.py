@@ -20,6 +20,7 @@ from twisted.logger import Logger
 from twisted.python.failure import Failure
 
 from db import alerts as store
+from db.pool import storage_unreachable
 from dispatch.alerts import AlertParams, AlertSource, Condition, FleetSnapshot, detect, lookback_s
 from egts_server.periodic import PeriodicService
 
@@ -42,9 +43,11 @@ class AlertWatch(PeriodicService):
     log = Logger()
 
     def __init__(self, pool: adbapi.ConnectionPool, sources: Sequence[AlertSource],
-                 interval_s: float, reactor: Any, clock: Callable[[], datetime]) -> None:
+                 interval_s: float, reactor: Any, clock: Callable[[], datetime], *,
+                 in_thread: Callable[..., Deferred[Any]] = deferToThread) -> None:
         super().__init__(interval_s, reactor)
         self._pool = pool
+        self._in_thread = in_thread
         self._sources = list(sources)
         self._clock = clock
         self._kinds = sorted({kind for source in self._sources for kind in source.kinds})
@@ -60,7 +63,8 @@ class AlertWatch(PeriodicService):
         return stored.addCallbacks(self._done, self._failed)
 
     def _judge(self, snapshot: FleetSnapshot) -> Deferred[list[Condition]]:
-        return deferToThread(detect, self._sources, snapshot)
+        found: Deferred[list[Condition]] = self._in_thread(detect, self._sources, snapshot)
+        return found
 
     def _store(self, found: list[Condition], now: datetime) -> Deferred[store.Synced]:
         d: Deferred[store.Synced] = self._pool.runInteraction(store.sync, found, self._kinds,
@@ -73,4 +77,8 @@ class AlertWatch(PeriodicService):
                           cleared=synced.cleared)
 
     def _failed(self, failure: Failure) -> None:
+        if storage_unreachable(failure.value):  # an outage says so in one line, not a trace
+            self.log.warn("alerts not judged, the database is unreachable ({error}); trying "
+                          "again next time", error=failure.getErrorMessage().strip())
+            return
         self.log.failure("alert run failed; trying again next time", failure)
