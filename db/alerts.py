@@ -27,8 +27,10 @@ __all__ = ["AlertFilter", "Synced", "StoredAlert", "acknowledge", "fleet_snapsho
 class StoredAlert:
     id: int
     kind: str
-    vehicle_id: int
-    vehicle: str
+    vehicle_id: int | None
+    vehicle: str | None
+    route_id: int | None
+    route: str | None
     started_at: datetime
     raised_at: datetime
     seen_at: datetime
@@ -50,13 +52,14 @@ class Synced:
 
 @dataclass(frozen=True, slots=True)
 class AlertFilter:
-    """Alerts raised in ``[since, until)`` of these kinds, vehicle, acknowledgement state
-    (``None``: any)."""
+    """Alerts raised in ``[since, until)`` of these kinds, vehicle, route, acknowledgement
+    state (``None``: any)."""
 
     since: datetime | None = None
     until: datetime | None = None
     kinds: Sequence[str] | None = None
     vehicle_id: int | None = None
+    route_id: int | None = None
     acknowledged: bool | None = None
     limit: int = 500
 
@@ -75,49 +78,63 @@ def fleet_snapshot(cur: Any, now: datetime, lookback_s: float) -> FleetSnapshot:
 
 def sync(cur: Any, conditions: Sequence[Condition], kinds: Sequence[str],
          now: datetime) -> Synced:
-    """Store one run of the sources that judge ``kinds``: raise, refresh and close alerts."""
+    """Store one run of the sources that judge ``kinds``: raise, refresh and close alerts.
+
+    A condition about a vehicle or route no longer in the registry is skipped."""
     raised = 0
     for c in conditions:
         cur.execute(
-            "INSERT INTO alerts (kind, vehicle_id, started_at, raised_at, seen_at, longitude,"
-            " latitude, details)"
-            " SELECT %(kind)s, v.id, to_timestamp(%(since)s), %(now)s, %(now)s, %(lon)s,"
-            " %(lat)s, %(details)s FROM vehicles v WHERE v.id = %(vehicle)s"
-            " ON CONFLICT (vehicle_id, kind) WHERE cleared_at IS NULL"
+            "INSERT INTO alerts (kind, vehicle_id, route_id, started_at, raised_at, seen_at,"
+            " longitude, latitude, details)"
+            " SELECT %(kind)s, %(vehicle)s, %(route)s, to_timestamp(%(since)s), %(now)s,"
+            " %(now)s, %(lon)s, %(lat)s, %(details)s"
+            " WHERE (%(vehicle)s::bigint IS NULL"
+            "        OR EXISTS (SELECT 1 FROM vehicles WHERE id = %(vehicle)s))"
+            " AND (%(route)s::bigint IS NULL"
+            "      OR EXISTS (SELECT 1 FROM routes WHERE id = %(route)s))"
+            " ON CONFLICT (kind, coalesce(vehicle_id, 0), coalesce(route_id, 0))"
+            " WHERE cleared_at IS NULL"
             " DO UPDATE SET seen_at = excluded.seen_at, details = excluded.details"
             " RETURNING xmax = 0",
-            {"kind": c.kind, "vehicle": c.vehicle_id, "since": c.since, "now": now,
-             "lon": c.lon, "lat": c.lat,
+            {"kind": c.kind, "vehicle": c.vehicle_id, "route": c.route_id, "since": c.since,
+             "now": now, "lon": c.lon, "lat": c.lat,
              "details": json.dumps(dict(c.details), ensure_ascii=False, default=str)})
         row = cur.fetchone()
         raised += bool(row and row[0])
     cur.execute("UPDATE alerts SET cleared_at = %(now)s WHERE cleared_at IS NULL"
-                " AND kind = ANY(%(kinds)s) AND (vehicle_id, kind) NOT IN"
-                " (SELECT * FROM unnest(%(vehicles)s::bigint[], %(held)s::text[]))",
+                " AND kind = ANY(%(kinds)s)"
+                " AND (coalesce(vehicle_id, 0), coalesce(route_id, 0), kind) NOT IN"
+                " (SELECT * FROM unnest(%(vehicles)s::bigint[], %(routes)s::bigint[],"
+                "                       %(held)s::text[]))",
                 {"now": now, "kinds": list(kinds),
-                 "vehicles": [c.vehicle_id for c in conditions],
+                 "vehicles": [c.subject[0] for c in conditions],
+                 "routes": [c.subject[1] for c in conditions],
                  "held": [c.kind for c in conditions]})
     return Synced(raised, cur.rowcount)
 
 
-_COLUMNS = ("a.id, a.kind, a.vehicle_id, v.name, a.started_at, a.raised_at, a.seen_at,"
-            " a.cleared_at, a.longitude, a.latitude, a.details, a.acknowledged_at,"
-            " a.acknowledged_by")
+_COLUMNS = ("a.id, a.kind, a.vehicle_id, v.name, a.route_id, r.name, a.started_at,"
+            " a.raised_at, a.seen_at, a.cleared_at, a.longitude, a.latitude, a.details,"
+            " a.acknowledged_at, a.acknowledged_by")
+_FROM = (" FROM alerts a LEFT JOIN vehicles v ON v.id = a.vehicle_id"
+         " LEFT JOIN routes r ON r.id = a.route_id")
 
 
 def list_alerts(cur: Any, where: AlertFilter) -> list[StoredAlert]:
     """Alerts matching every filter given, newest first."""
-    cur.execute(f"SELECT {_COLUMNS} FROM alerts a JOIN vehicles v ON v.id = a.vehicle_id"
+    cur.execute(f"SELECT {_COLUMNS}{_FROM}"
                 " WHERE (%(since)s::timestamptz IS NULL OR a.raised_at >= %(since)s)"
                 " AND (%(until)s::timestamptz IS NULL OR a.raised_at < %(until)s)"
                 " AND (%(kinds)s::text[] IS NULL OR a.kind = ANY(%(kinds)s))"
                 " AND (%(vehicle)s::bigint IS NULL OR a.vehicle_id = %(vehicle)s)"
+                " AND (%(route)s::bigint IS NULL OR a.route_id = %(route)s)"
                 " AND (%(acknowledged)s::boolean IS NULL"
                 "      OR (a.acknowledged_at IS NOT NULL) = %(acknowledged)s)"
                 " ORDER BY a.raised_at DESC, a.id DESC LIMIT %(limit)s",
                 {"since": where.since, "until": where.until,
                  "kinds": None if where.kinds is None else list(where.kinds),
-                 "vehicle": where.vehicle_id, "acknowledged": where.acknowledged,
+                 "vehicle": where.vehicle_id, "route": where.route_id,
+                 "acknowledged": where.acknowledged,
                  "limit": where.limit})
     return [StoredAlert(*row) for row in cur.fetchall()]
 
@@ -134,7 +151,6 @@ def acknowledge(cur: Any, alert_id: int, login: str, at: datetime) -> StoredAler
     was); ``None`` when there is no such alert."""
     cur.execute("UPDATE alerts SET acknowledged_at = %s, acknowledged_by = %s"
                 " WHERE id = %s AND acknowledged_at IS NULL", (at, login, alert_id))
-    cur.execute(f"SELECT {_COLUMNS} FROM alerts a JOIN vehicles v ON v.id = a.vehicle_id"
-                " WHERE a.id = %s", (alert_id,))
+    cur.execute(f"SELECT {_COLUMNS}{_FROM} WHERE a.id = %s", (alert_id,))
     row = cur.fetchone()
     return None if row is None else StoredAlert(*row)

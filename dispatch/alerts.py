@@ -1,12 +1,12 @@
 """Alerts: conditions a dispatcher should see *now*, from a snapshot of the fleet.
 
 An alert source is one entry of a list (:data:`AlertSource`): it names the kinds it judges and,
-given a :class:`FleetSnapshot`, returns the :class:`Condition` of each (vehicle, kind) that holds
-at the snapshot's moment. The caller (a periodic job) stores a new alert when a condition
-appears, keeps one alert while it holds and closes it when the source stops returning it, so a
-source never has to remember anything between runs. Adding a source (say, a forecast that a
-storm's norm will be breached) is one more entry in the list given to :func:`detect`; its kinds
-go into :data:`KIND_LABELS`.
+given a :class:`FleetSnapshot`, returns the :class:`Condition` of each (subject, kind) that
+holds at the snapshot's moment; the subject is a vehicle, a route or a vehicle on a route. The
+caller (a periodic job) stores a new alert when a condition appears, keeps one alert while it
+holds and closes it when the source stops returning it, so a source never has to remember
+anything between runs. Adding a source (say, a forecast that a route will miss its storm norm)
+is one more entry in the list given to :func:`detect`; its kinds go into :data:`KIND_LABELS`.
 
 Pure: fixes, the registry, routes and storms in; conditions out. The sources themselves are in
 ``dispatch.alert_sources``.
@@ -90,14 +90,26 @@ class FleetSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """A condition holding now: what, for which vehicle, since when, where (lon, lat)."""
+    """A condition holding now: what, about which vehicle and/or route, since when (POSIX
+    seconds), where (lon, lat)."""
 
     kind: str
-    vehicle_id: int
+    vehicle_id: int | None
     since: float
     lon: float | None
     lat: float | None
     details: Mapping[str, Any] = field(default_factory=dict)
+    route_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.vehicle_id is None and self.route_id is None:
+            raise ValueError("a condition is about a vehicle, a route or both")
+
+    @property
+    def subject(self) -> tuple[int, int, str]:
+        """What one alert stands for: (vehicle or 0, route or 0, kind), as the database keys
+        the open alerts."""
+        return self.vehicle_id or 0, self.route_id or 0, self.kind
 
 
 class AlertSource(Protocol):
@@ -118,10 +130,10 @@ def lookback_s(sources: Sequence[AlertSource]) -> float:
 
 
 def detect(sources: Sequence[AlertSource], snapshot: FleetSnapshot) -> list[Condition]:
-    """Every condition holding at the snapshot's moment, one per (vehicle, kind), in order of
-    vehicle then kind."""
-    found: dict[tuple[int, str], Condition] = {}
+    """Every condition holding at the snapshot's moment, one per subject and kind (the first
+    source's), in order of vehicle, route, kind."""
+    found: dict[tuple[int, int, str], Condition] = {}
     for source in sources:
         for condition in source.conditions(snapshot):
-            found.setdefault((condition.vehicle_id, condition.kind), condition)
+            found.setdefault(condition.subject, condition)
     return [found[key] for key in sorted(found)]

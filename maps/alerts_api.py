@@ -1,9 +1,11 @@
 """``/api/alerts``: the alerts the server's alert job raised, and their acknowledgement.
 
-- ``GET /api/alerts?kind=a,b&vehicle=ID&from=&to=&acknowledged=yes|no&limit=N``: alerts raised
+- ``GET /api/alerts?kind=a,b&vehicle=ID&route=ID&from=&to=&acknowledged=yes|no&limit=N``:
+  alerts raised
   in ``[from, to)`` (ISO 8601; without an offset, the city's time), newest first, as GeoJSON
-  Features (no geometry for a vehicle never heard of), with ``unacknowledged``, the count the
-  live map's badge shows, and ``kinds``, every kind with its Russian label;
+  Features (no geometry for a vehicle never heard of), each about a vehicle, a route or both,
+  with ``unacknowledged``, the count the live map's badge shows, and ``kinds``, every kind
+  with its Russian label;
 - ``POST /api/alerts/{id}/ack``: the signed-in dispatcher acknowledges it (again: no change);
   the audit trail records who and when.
 
@@ -42,6 +44,7 @@ def alert_feature(alert: store.StoredAlert) -> dict[str, Any]:
             "properties": {"id": alert.id, "kind": alert.kind,
                            "label": KIND_LABELS.get(alert.kind, alert.kind),
                            "vehicle_id": alert.vehicle_id, "vehicle": alert.vehicle,
+                           "route_id": alert.route_id, "route": alert.route,
                            "started_at": iso(alert.started_at), "raised_at": iso(alert.raised_at),
                            "seen_at": iso(alert.seen_at), "cleared_at": iso(alert.cleared_at),
                            "holding": alert.cleared_at is None,
@@ -56,6 +59,13 @@ def _optional_time(request: Request, name: str, zone: tzinfo) -> datetime | None
     return parse_time(request, name, datetime.min, zone)
 
 
+def _id_arg(request: Request, name: str, whose: str) -> int | None:
+    raw = (request.args or {}).get(name.encode(), [b""])[0]
+    if raw and not (raw.isdigit() and len(raw) <= 18):
+        raise ApiError(400, f"{name}: номер {whose} числом", raw.decode("utf-8", "replace"))
+    return int(raw) if raw else None
+
+
 def _filter(request: Request, zone: tzinfo) -> store.AlertFilter:
     args = request.args or {}
     kinds = [k for raw in args.get(b"kind", []) for k in raw.decode("utf-8", "replace")
@@ -64,9 +74,7 @@ def _filter(request: Request, zone: tzinfo) -> store.AlertFilter:
     if unknown:
         raise ApiError(400, f"kind: неизвестный вид тревоги {unknown[0]!r}",
                        {"kinds": list(KIND_LABELS)})
-    vehicle = args.get(b"vehicle", [b""])[0]
-    if vehicle and not vehicle.isdigit():
-        raise ApiError(400, "vehicle: номер машины числом", vehicle.decode("utf-8", "replace"))
+    vehicle, route = _id_arg(request, "vehicle", "машины"), _id_arg(request, "route", "маршрута")
     acknowledged = args.get(b"acknowledged", [b""])[0]
     if acknowledged and acknowledged not in _YES_NO:
         raise ApiError(400, "acknowledged: yes или no", acknowledged.decode("utf-8", "replace"))
@@ -77,7 +85,7 @@ def _filter(request: Request, zone: tzinfo) -> store.AlertFilter:
     if since is not None and until is not None and since > until:
         raise ApiError(400, "'from' is after 'to'", {"from": iso(since), "to": iso(until)})
     return store.AlertFilter(since=since, until=until, kinds=kinds or None,
-                             vehicle_id=int(vehicle) if vehicle else None,
+                             vehicle_id=vehicle, route_id=route,
                              acknowledged=_YES_NO.get(acknowledged), limit=int(limit))
 
 

@@ -31,7 +31,7 @@ def render_events_page(time_zone: str) -> str:
 </form>
 <p class="error" data-error hidden></p>
 <p class="meta">Неподтверждённых: <strong data-unacknowledged>…</strong></p>
-<table data-alerts><thead><tr><th>Обнаружена</th><th>Тревога</th><th>Машина</th>
+<table data-alerts><thead><tr><th>Обнаружена</th><th>Тревога</th><th>Машина, маршрут</th>
 <th>Началось</th><th>Состояние</th><th>Подробности</th><th>Подтверждение</th></tr></thead>
 <tbody></tbody></table>"""
     return app_page(title="Тревоги", active="events", body_html=body, scripts=["events"],

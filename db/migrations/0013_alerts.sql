@@ -1,7 +1,8 @@
 -- Alerts for dispatchers: conditions the server's alert job found holding (dispatch.alerts).
 --
--- One open row per vehicle and kind while its condition holds: the partial unique index makes
--- a second one impossible, so a run repeated or raced cannot duplicate an alert. The job
+-- An alert is about a vehicle, a route, or a vehicle on a route. One open row per subject and
+-- kind while its condition holds: the partial unique index makes a second one impossible, so
+-- a run repeated or raced cannot duplicate an alert. The job
 -- closes the row (cleared_at) on its first run that no longer finds the condition; a later
 -- recurrence is a new alert. A dispatcher acknowledges an alert once (who, when); the audit
 -- trail records the acknowledgement with the row before and after, and nothing else the job
@@ -9,7 +10,8 @@
 CREATE TABLE alerts (
     id              bigserial PRIMARY KEY,
     kind            text NOT NULL,
-    vehicle_id      bigint NOT NULL REFERENCES vehicles (id) ON DELETE CASCADE,
+    vehicle_id      bigint REFERENCES vehicles (id) ON DELETE CASCADE,
+    route_id        bigint REFERENCES routes (id) ON DELETE CASCADE,
     started_at      timestamptz NOT NULL,  -- when the condition began, as its source judged
     raised_at       timestamptz NOT NULL,  -- the run that first found it
     seen_at         timestamptz NOT NULL,  -- the latest run that found it holding
@@ -19,9 +21,11 @@ CREATE TABLE alerts (
     details         jsonb NOT NULL DEFAULT '{}',
     acknowledged_at timestamptz,
     acknowledged_by text,
+    CHECK (vehicle_id IS NOT NULL OR route_id IS NOT NULL),
     CHECK ((acknowledged_at IS NULL) = (acknowledged_by IS NULL))
 );
-CREATE UNIQUE INDEX alerts_open_idx ON alerts (vehicle_id, kind) WHERE cleared_at IS NULL;
+CREATE UNIQUE INDEX alerts_open_idx ON alerts (kind, coalesce(vehicle_id, 0), coalesce(route_id, 0))
+    WHERE cleared_at IS NULL;
 CREATE INDEX alerts_raised_idx ON alerts (raised_at);
 CREATE INDEX alerts_unacknowledged_idx ON alerts (raised_at) WHERE acknowledged_at IS NULL;
 

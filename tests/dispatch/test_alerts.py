@@ -156,3 +156,12 @@ def test_detect_keeps_one_condition_per_vehicle_and_kind_in_order() -> None:
     assert [(c.vehicle_id, c.kind) for c in found] == [(7, "silent_during_storm"),
                                                        (8, "silent_during_storm"),
                                                        (10, "silent_during_storm")]
+
+
+def test_a_condition_is_about_a_vehicle_a_route_or_both() -> None:
+    """Keyed as the database keys open alerts; one without a subject is refused."""
+    assert Condition("k", 7, 0.0, None, None).subject == (7, 0, "k")
+    assert Condition("k", None, 0.0, None, None, route_id=3).subject == (0, 3, "k")
+    assert Condition("k", 7, 0.0, None, None, route_id=3).subject == (7, 3, "k")
+    with pytest.raises(ValueError, match="a vehicle, a route or both"):
+        Condition("k", None, 0.0, None, None)

@@ -31,7 +31,7 @@ from tests.integration.test_coverage_acceptance import (
 
 pytestmark = pytest.mark.postgis
 ALERTS_CONFIG = ("[alerts]\ninterval_s = 0.5\n"
-                 "[alerts.detect]\nstorm_silent_after_min = 3.0\n")
+                 "[alerts.detect]\nstorm_silent_after_min = 8.0\n")
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +129,7 @@ def test_filters_by_kind_vehicle_time_and_acknowledgement(
     assert kinds(kind="silent_during_storm") == ["silent_during_storm"]
     assert kinds(kind="speeding_while_treating,online_not_moving") == []
     assert kinds(vehicle=ids["off_route"]) == ["equipment_on_off_route"]
+    assert kinds(route=1) == []  # the street itself is in no alert
     hour_ago = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
     in_an_hour = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     assert kinds(**{"from": hour_ago, "to": in_an_hour}) == ["equipment_on_off_route",
@@ -137,6 +138,7 @@ def test_filters_by_kind_vehicle_time_and_acknowledgement(
     assert kinds(**{"to": hour_ago}) == []
     assert alerts(signed, kind="nonsense")[0] == 400
     assert alerts(signed, vehicle="x")[0] == 400
+    assert alerts(signed, route="-1")[0] == 400
     assert alerts(signed, acknowledged="maybe")[0] == 400
     status, body = alerts(signed, limit=0)
     assert (status, body["features"], body["unacknowledged"]) == (200, [], 2)

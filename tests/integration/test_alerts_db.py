@@ -114,3 +114,23 @@ def test_the_snapshot_holds_recent_fixes_going_storms_and_latest_fixes(cur: Any)
     assert snapshot.last_fixes[a].t == (NOW - timedelta(minutes=5)).timestamp()
     assert list(snapshot.vehicles) == [a] and snapshot.now == NOW
     assert storms.storms_going_on(cur, NOW + timedelta(hours=2))[1].name == "Будущая"
+
+
+def test_route_alerts_are_keyed_by_route_and_by_vehicle_on_route(cur: Any) -> None:
+    """A route's alert, a vehicle's and the vehicle's on that route are three alerts; a
+    condition about a route not in the registry is skipped."""
+    a = plough(cur, "КДМ 1")
+    cur.execute("INSERT INTO routes (name, geom) VALUES ('ул. Ленина',"
+                " ST_GeomFromText('LINESTRING(137 50.5, 137.01 50.5)', 4326)) RETURNING id")
+    route = cur.fetchone()[0]
+    late = [Condition("storm_norm_at_risk", None, NOW.timestamp(), None, None, route_id=route),
+            Condition("storm_norm_at_risk", a, NOW.timestamp(), None, None),
+            Condition("storm_norm_at_risk", a, NOW.timestamp(), None, None, route_id=route),
+            Condition("storm_norm_at_risk", None, NOW.timestamp(), None, None,
+                      route_id=route + 1)]
+    kinds = ("storm_norm_at_risk",)
+    assert store.sync(cur, late, kinds, NOW) == store.Synced(3, 0)
+    assert store.sync(cur, late, kinds, NOW) == store.Synced(0, 0)
+    assert [(x.vehicle, x.route) for x in store.list_alerts(
+        cur, store.AlertFilter(route_id=route))] == [("КДМ 1", "ул. Ленина"), (None, "ул. Ленина")]
+    assert store.sync(cur, late[:1], kinds, NOW) == store.Synced(0, 2)

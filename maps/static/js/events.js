@@ -71,7 +71,7 @@
     tr.setAttribute('data-kind', a.kind);
     cell(tr, T.format(a.raised_at));
     cell(tr, a.label);
-    cell(tr, a.vehicle);
+    cell(tr, [a.vehicle, a.route && 'маршрут «' + a.route + '»'].filter(Boolean).join(', '));
     cell(tr, T.format(a.started_at));
     var state = cell(tr, a.holding ? 'продолжается' : 'закончилось ' + T.format(a.cleared_at));
     state.className = a.holding ? 'bad' : '';
@@ -111,9 +111,8 @@
       var body = q('[data-alerts] tbody');
       body.textContent = '';
       found.features.forEach(function (f) { body.appendChild(row(f)); });
-      offerVehicles(found.features.map(function (f) {
-        return {id: f.properties.vehicle_id, name: f.properties.vehicle};
-      }));
+      offerVehicles(found.features.filter(function (f) { return f.properties.vehicle_id; })
+        .map(function (f) { return {id: f.properties.vehicle_id, name: f.properties.vehicle}; }));
       if (!found.features.length) {
         var td = cell(body.appendChild(P.el('tr')), 'Тревог нет.');
         td.colSpan = 7;
