@@ -101,7 +101,7 @@ def default_sources(params: AlertParams,
     coverage = coverage or CoverageParams()
 
     def track(kinds: tuple[str, ...], window_s: float) -> OngoingTrackEvents:
-        return OngoingTrackEvents(kinds, window_s, params.events(window_s), coverage)
+        return OngoingTrackEvents(kinds, window_s, params.event_params(window_s), coverage)
 
     return [
         track(("equipment_on_off_route", "speeding_while_treating"), params.recent_min * 60),

@@ -57,7 +57,7 @@ class AlertParams:
     never_toggled_min_km: float = _EVENTS.never_toggled_min_km  # ...if driven this far
     storm_silent_after_min: float = 15.0  # no fix this long during a declared storm
 
-    def events(self, window_s: float) -> EventParams:
+    def event_params(self, window_s: float) -> EventParams:
         """The track-event thresholds with the per-vehicle checks judged over ``window_s``."""
         return EventParams(off_route_min_m=self.off_route_min_m, moving_kmh=self.moving_kmh,
                            speeding_min_s=self.speeding_min_s, shift_min_h=window_s / 3600,
