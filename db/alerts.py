@@ -80,36 +80,42 @@ def sync(cur: Any, conditions: Sequence[Condition], kinds: Sequence[str],
          now: datetime) -> Synced:
     """Store one run of the sources that judge ``kinds``: raise, refresh and close alerts.
 
-    A condition about a vehicle or route no longer in the registry is skipped."""
-    raised = 0
+    One statement each way, whatever the fleet's size. A condition about a vehicle or route
+    no longer in the registry is skipped; of two about one subject and kind, the first counts.
+    """
+    unique: dict[tuple[int, int, str], Condition] = {}
     for c in conditions:
-        cur.execute(
-            "INSERT INTO alerts (kind, vehicle_id, route_id, started_at, raised_at, seen_at,"
-            " longitude, latitude, details)"
-            " SELECT %(kind)s, %(vehicle)s, %(route)s, to_timestamp(%(since)s), %(now)s,"
-            " %(now)s, %(lon)s, %(lat)s, %(details)s"
-            " WHERE (%(vehicle)s::bigint IS NULL"
-            "        OR EXISTS (SELECT 1 FROM vehicles WHERE id = %(vehicle)s))"
-            " AND (%(route)s::bigint IS NULL"
-            "      OR EXISTS (SELECT 1 FROM routes WHERE id = %(route)s))"
-            " ON CONFLICT (kind, coalesce(vehicle_id, 0), coalesce(route_id, 0))"
-            " WHERE cleared_at IS NULL"
-            " DO UPDATE SET seen_at = excluded.seen_at, details = excluded.details"
-            " RETURNING xmax = 0",
-            {"kind": c.kind, "vehicle": c.vehicle_id, "route": c.route_id, "since": c.since,
-             "now": now, "lon": c.lon, "lat": c.lat,
-             "details": json.dumps(dict(c.details), ensure_ascii=False, default=str)})
-        row = cur.fetchone()
-        raised += bool(row and row[0])
+        unique.setdefault(c.subject, c)
+    held = list(unique.values())
+    cur.execute(
+        "INSERT INTO alerts (kind, vehicle_id, route_id, started_at, raised_at, seen_at,"
+        " longitude, latitude, details)"
+        " SELECT c.kind, c.vehicle, c.route, to_timestamp(c.since), %(now)s, %(now)s, c.lon,"
+        " c.lat, c.details"
+        " FROM unnest(%(kinds)s::text[], %(vehicles)s::bigint[], %(routes)s::bigint[],"
+        "             %(since)s::float8[], %(lons)s::float8[], %(lats)s::float8[],"
+        "             %(details)s::jsonb[])"
+        "      AS c (kind, vehicle, route, since, lon, lat, details)"
+        " WHERE (c.vehicle IS NULL OR EXISTS (SELECT 1 FROM vehicles WHERE id = c.vehicle))"
+        " AND (c.route IS NULL OR EXISTS (SELECT 1 FROM routes WHERE id = c.route))"
+        " ON CONFLICT (kind, coalesce(vehicle_id, 0), coalesce(route_id, 0))"
+        " WHERE cleared_at IS NULL"
+        " DO UPDATE SET seen_at = excluded.seen_at, details = excluded.details"
+        " RETURNING xmax = 0",
+        {"now": now, "kinds": [c.kind for c in held],
+         "vehicles": [c.vehicle_id for c in held], "routes": [c.route_id for c in held],
+         "since": [c.since for c in held], "lons": [c.lon for c in held],
+         "lats": [c.lat for c in held],
+         "details": [json.dumps(dict(c.details), ensure_ascii=False, default=str)
+                     for c in held]})
+    raised = sum(1 for (new,) in cur.fetchall() if new)
     cur.execute("UPDATE alerts SET cleared_at = %(now)s WHERE cleared_at IS NULL"
                 " AND kind = ANY(%(kinds)s)"
                 " AND (coalesce(vehicle_id, 0), coalesce(route_id, 0), kind) NOT IN"
                 " (SELECT * FROM unnest(%(vehicles)s::bigint[], %(routes)s::bigint[],"
                 "                       %(held)s::text[]))",
-                {"now": now, "kinds": list(kinds),
-                 "vehicles": [c.subject[0] for c in conditions],
-                 "routes": [c.subject[1] for c in conditions],
-                 "held": [c.kind for c in conditions]})
+                {"now": now, "kinds": list(kinds), "vehicles": [k[0] for k in unique],
+                 "routes": [k[1] for k in unique], "held": [k[2] for k in unique]})
     return Synced(raised, cur.rowcount)
 
 
