@@ -54,7 +54,7 @@ def rows(page: Any) -> list[list[str]]:
 def test_dispatcher_filters_and_acknowledges_then_the_badge_counts(
         quiet_server: Served, page: Any, page_log: Any) -> None:
     add_staff(quiet_server)
-    two_alerts(quiet_server)
+    ids = two_alerts(quiet_server)
     sign_in_page(page, quiet_server, "/events")
     page.locator("[data-alerts] tbody tr[data-alert-id]").nth(1).wait_for()
     assert page.locator("[data-offset]").inner_text() == "UTC+10"
@@ -80,6 +80,10 @@ def test_dispatcher_filters_and_acknowledges_then_the_badge_counts(
     page.locator("[data-alerts] tbody tr[data-kind=speeding_while_treating]").wait_for(
         state="detached")
     assert [r[2] for r in rows(page)] == ["КДМ 501"]
+    track = page.locator("[data-alerts] [data-action=track]").get_attribute("href")
+    assert track == (  # 11:35 to 12:10 in Vladivostok
+        f"/playback?vehicle={ids['silent']}&from=2026-12-05T01%3A35%3A00Z"
+        "&to=2026-12-05T02%3A10%3A00Z")
     form.locator("input[name=to]").fill("2026-12-05T11:59")
     form.locator("button[type=submit]").click()
     page.locator("[data-alerts] tbody tr", has_text="Тревог нет.").wait_for()
@@ -95,6 +99,9 @@ def test_dispatcher_filters_and_acknowledges_then_the_badge_counts(
                 if f["properties"]["acknowledged_at"]]
     assert (acked["vehicle"], acked["acknowledged_by"]) == ("КДМ 501", "ivanova")
 
+    with page.expect_request(lambda r: f"/api/vehicles/{ids['silent']}/track?" in r.url) as asked:
+        row.locator("[data-action=track]").click()  # playback asks for the alert's window
+    assert asked.value.url.endswith("from=2026-12-05T01%3A35%3A00Z&to=2026-12-05T02%3A10%3A00Z")
     page.goto(quiet_server.base_url + "/")
     badge = page.locator("header.gd-appbar [data-alerts-badge]")
     badge.wait_for()

@@ -2,7 +2,8 @@
  * glonass-dispatch: /events, the alerts the server raised.
  *
  * Lists GET /api/alerts with the filter form's kind, vehicle, time range (typed on the city's
- * clock) and "only unacknowledged"; refreshes every minute. Dispatchers (and admins) get an
+ * clock) and "only unacknowledged"; refreshes every minute. A vehicle's name opens its track
+ * around the alert in /playback. Dispatchers (and admins) get an
  * "Подтвердить" button per unacknowledged alert (POST /api/alerts/{id}/ack with the session's
  * CSRF token). Server texts are set as text only.
  */
@@ -13,6 +14,7 @@
   var form = document.querySelector('[data-filter]');
   var editor = false;
   var REFRESH_MS = 60000;
+  var TRACK_MARGIN_MS = 10 * 60000;  // the track shown starts before and ends after the alert
 
   function q(selector) { return document.querySelector(selector); }
 
@@ -60,6 +62,24 @@
     return td;
   }
 
+  /* The alert's vehicle and route; the vehicle a link to its track around the alert. */
+  function subject(td, a) {
+    td.textContent = '';
+    if (a.vehicle_id) {
+      var from = T.ms(a.started_at) - TRACK_MARGIN_MS;
+      var to = T.ms(a.cleared_at || a.seen_at) + TRACK_MARGIN_MS;
+      var link = P.el('a', null, a.vehicle);
+      link.href = '/playback?' + new URLSearchParams({vehicle: String(a.vehicle_id),
+        from: T.iso(from), to: T.iso(to)}).toString();
+      link.setAttribute('data-action', 'track');
+      td.appendChild(link);
+    }
+    if (a.route) {
+      td.appendChild(document.createTextNode((a.vehicle_id ? ', ' : '') +
+                                             'маршрут «' + a.route + '»'));
+    }
+  }
+
   function acknowledge(id) {
     return P.sendJSON('POST', config.alertsUrl + '/' + id + '/ack', {})
       .then(load, showError);
@@ -71,7 +91,7 @@
     tr.setAttribute('data-kind', a.kind);
     cell(tr, T.format(a.raised_at));
     cell(tr, a.label);
-    cell(tr, [a.vehicle, a.route && 'маршрут «' + a.route + '»'].filter(Boolean).join(', '));
+    subject(cell(tr, ''), a);
     cell(tr, T.format(a.started_at));
     var state = cell(tr, a.holding ? 'продолжается' : 'закончилось ' + T.format(a.cleared_at));
     state.className = a.holding ? 'bad' : '';
