@@ -16,6 +16,7 @@ from twisted.enterprise import adbapi
 from twisted.web.resource import Resource
 
 from maps.api.acts import ActsResource
+from maps.api.alerts import AlertsResource
 from maps.api.audit import AuditResource
 from maps.api.coverage import CoverageResource, CoverageService, EventsResource
 from maps.api.evidence import EvidenceResource
@@ -35,6 +36,7 @@ from maps.pages.audit import render_audit_page
 from maps.pages.coverage_map import render_coverage_page
 from maps.pages.delivery import CodeNamer, DeliveryPage
 from maps.pages.editor import render_editor_page
+from maps.pages.events import render_events_page
 from maps.pages.live_map import render_live_map
 from maps.pages.playback import render_playback_page
 from maps.pages.public_map import render_public_map
@@ -95,6 +97,7 @@ def url_table(parts: SiteParts) -> dict[UrlPath, Resource]:
             time_zone=zone_name)),
         ("playback",): HtmlPage(render_playback_page(
             center=center, zoom=zoom, tile_url=tiles, time_zone=zone_name)),
+        ("events",): HtmlPage(render_events_page(zone_name)),
         ("storms",): StormsPages(render_storms_page(zone_name), pool, coverage, clock),
         ("static",): StaticFiles(str(STATIC_DIR)),
         # the dispatcher's data
@@ -104,6 +107,7 @@ def url_table(parts: SiteParts) -> dict[UrlPath, Resource]:
         ("api", "acts"): ActsResource(pool, coverage),
         ("api", "evidence"): EvidenceResource(pool, zone),
         ("api", "events"): EventsResource(coverage, pool, clock),
+        ("api", "alerts"): AlertsResource(pool, clock, zone),
         ("api", "marks"): MarksResource(pool, zone),
         ("api", "storms"): StormsResource(pool, coverage, clock),
         # for everyone: the city's map, the GTFS-Realtime feed, the health probe
