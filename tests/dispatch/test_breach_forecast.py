@@ -1,0 +1,99 @@
+"""The breach forecast's model, worked on paper: crews along a 1 km street as a loop."""
+
+from __future__ import annotations
+
+import pytest
+
+from dispatch.breach_forecast import (
+    ForecastParams,
+    StretchForecast,
+    StretchWork,
+    forecast_route,
+    missing_passes,
+)
+from dispatch.crews import Crew
+from dispatch.projection import projection_for
+from tests.dispatch.synthetic import lonlat, street
+
+NOW = 1_768_356_000.0
+EAST, WEST = 90.0, 270.0
+ROUTE = street(1, ((0.0, 0.0), (1000.0, 0.0)))
+WHOLE = StretchWork(0.0, 1000.0, (1, 1))
+
+
+def crew(x: float, y: float = 0.0, *, course: float | None = EAST, kmh: float | None = 18.0,
+         vehicle_id: int = 7, seen_s_ago: float = 10.0) -> Crew:
+    lon, lat = lonlat(x, y)
+    return Crew(vehicle_id=vehicle_id, t=NOW - seen_s_ago, lon=lon, lat=lat, course_deg=course,
+                working_kmh=kmh, working_fixes=10 if kmh else 0)
+
+
+def seconds(forecasts: list[StretchForecast]) -> list[float | None]:
+    return [None if f.expected_at is None else round(f.expected_at - NOW, 1) for f in forecasts]
+
+
+def test_a_crew_heading_along_the_route_finishes_the_way_back_last() -> None:
+    """At 200 m heading east at 18 km/h (5 m/s): the pass as drawn ends at 1000 m (160 s),
+    the pass back ends at the start after 800 + 1000 m (360 s)."""
+    forecasts = forecast_route(ROUTE, [WHOLE], [crew(200.0)], NOW, projection_for())
+    assert seconds(forecasts) == [pytest.approx(360.0, abs=0.1)]
+    assert forecasts[0].vehicle_id == 7
+
+
+def test_a_crew_heading_back_is_on_the_loop_s_way_back() -> None:
+    """At 200 m heading west: 200 m to finish the way back (40 s), then 1000 m out again to
+    finish the pass as drawn (240 s): the stretch is done in 240 s."""
+    forecasts = forecast_route(ROUTE, [WHOLE], [crew(200.0, course=WEST)], NOW,
+                               projection_for())
+    assert seconds(forecasts) == [pytest.approx(240.0, abs=0.1)]
+
+
+def test_getting_to_the_route_is_travel_at_the_travel_speed() -> None:
+    """300 m off the route at 30 km/h is 36 s before the work starts."""
+    forecasts = forecast_route(ROUTE, [StretchWork(0.0, 1000.0, (1, 0))],
+                               [crew(200.0, 300.0)], NOW, projection_for())
+    assert seconds(forecasts) == [pytest.approx(36.0 + 160.0, abs=0.1)]
+
+
+def test_each_further_missing_pass_costs_a_whole_loop() -> None:
+    """Two passes as drawn still missing: 160 s to the end, then 2000 m round again (400 s)."""
+    forecasts = forecast_route(ROUTE, [StretchWork(500.0, 1000.0, (2, 0))], [crew(200.0)], NOW,
+                               projection_for())
+    assert seconds(forecasts) == [pytest.approx(560.0, abs=0.1)]
+
+
+def test_the_soonest_crew_finishes_each_direction() -> None:
+    """Vehicle 8 heading west from 900 m finishes the way back over 0-500 m sooner (900 m,
+    180 s) than vehicle 7 heading east from 200 m (1800 m); vehicle 7 finishes the pass as
+    drawn (300 m, 60 s). The stretch is done when the slower of the two is: 180 s by 8."""
+    crews = [crew(200.0), crew(900.0, course=WEST, vehicle_id=8)]
+    forecasts = forecast_route(ROUTE, [StretchWork(0.0, 500.0, (1, 1))], crews, NOW,
+                               projection_for())
+    assert seconds(forecasts) == [pytest.approx(180.0, abs=0.1)]
+    assert forecasts[0].vehicle_id == 8
+
+
+def test_a_crew_not_seen_working_works_at_the_treatment_s_default() -> None:
+    """Without an observed working speed a plough is taken at 20 km/h: 800 m in 144 s."""
+    forecasts = forecast_route(ROUTE, [StretchWork(0.0, 1000.0, (1, 0))], [crew(200.0, kmh=None)],
+                               NOW, projection_for())
+    assert seconds(forecasts) == [pytest.approx(144.0, abs=0.1)]
+
+
+def test_done_stretches_silent_crews_and_no_crews_give_no_expected_time() -> None:
+    """A served stretch needs no forecast; a crew silent past ``stale_after_s`` is not counted
+    on, and a route nobody works has no expected time at all."""
+    done = StretchWork(0.0, 500.0, (0, 0))
+    forecasts = forecast_route(ROUTE, [done, WHOLE], [crew(200.0, seen_s_ago=901.0)], NOW,
+                               projection_for(), ForecastParams(stale_after_s=900.0))
+    assert forecasts == [StretchForecast(None, None), StretchForecast(None, None)]
+
+
+def test_missing_passes_count_only_the_directions_a_route_needs() -> None:
+    """Both ways, two passes each: one done as drawn leaves (1, 2); a one-way route never
+    needs the way back."""
+    both = street(1, ((0.0, 0.0), (1000.0, 0.0)), passes_required=2)
+    one_way = street(2, ((0.0, 0.0), (1000.0, 0.0)), direction="as_drawn")
+    assert missing_passes(both, (1, 0)) == (1, 2)
+    assert missing_passes(both, (3, 2)) == (0, 0)
+    assert missing_passes(one_way, (0, 0)) == (1, 0)
