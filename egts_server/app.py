@@ -19,7 +19,7 @@ from db.pool import PositionStore, make_pool
 from db.terminals import Admission
 from egts_server.config import ListenerSettings, Settings
 from egts_server.database import database_dsn
-from egts_server.metrics import IntakeMetrics
+from egts_server.metrics import Gauge, IntakeMetrics
 from egts_server.model import DeviceKey
 from egts_server.net.admission import Admit
 from egts_server.net.archive import PacketArchive
@@ -44,6 +44,7 @@ from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics
 from egts_server.sinks import BatchingWriter
 from maps.metrics import MetricsResource
+from maps.storm_room import StormGauges
 from maps.web import make_site
 
 
@@ -201,12 +202,22 @@ class Application(MultiService):
         self.retranslation.setServiceParent(self)
         register_delivery_metrics(self.metrics.registry, lambda: self.retranslation.snapshot,
                                   clock)
+        storm = StormGauges()  # the storm clock last computed (the storm screen, alerts)
+        registry = self.metrics.registry
+        registry.add(Gauge("storm_stretches", "Stretches of the storm by clock state",
+                           ("state",), read=storm.stretches))
+        registry.add(Gauge("storm_stretch_metres", "Metres of stretches by clock state",
+                           ("state",), read=storm.metres))
+        registry.add(Gauge.from_callable(
+            "storm_breach_forecasts", "Stretches expected to miss their norm before it passes",
+            storm.forecast_breaches))
         self.site = make_site(self.read_pool, settings.map, clock, reactor, settings.auth,
                               metrics=MetricsResource(self.metrics_text, settings.metrics.allow),
                               nis=nis,
                               gtfs_rt=settings.gtfs_rt,
                               command_ttl_s=settings.commands.default_ttl_s,
-                              public=settings.public, site_settings=settings.site)
+                              public=settings.public, site_settings=settings.site,
+                              storm_gauges=storm)
         self.http = TCPServer(settings.http.port, self.site, interface=settings.http.host,
                               reactor=reactor)
         if settings.osmand.enabled:

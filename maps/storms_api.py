@@ -5,6 +5,8 @@
   ``norms_h`` as ``{"1": 4, ...}`` hours per priority class, ``notes``);
 - ``POST /api/storms/{id}/end``: the snowfall ended (``snowfall_ended_at``, default now) and,
   with ``closed_at``, the reporting window closes too;
+- ``GET /api/storms/{id}/<view>``: the storm room's views mounted by the site
+  (``clock``: ``maps.storm_room``);
 - ``GET /api/storms/{id}/act``: the act (time-to-clear per route against the norm, per
   contractor) as JSON, ``?format=csv`` as a CSV for a Russian spreadsheet. It is computed the
   way ``glonass-dispatch report storm`` computes it, so both give the same numbers.
@@ -16,7 +18,7 @@ recorded in the audit trail as made by the signed-in dispatcher.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -36,6 +38,8 @@ from maps.coverage_api import CoverageService
 __all__ = ["StormsResource", "storm_act", "storm_view"]
 
 Clock = Callable[[], datetime]
+#: A read-only view of one storm: the request and the storm id in, the reply out.
+StormView = Callable[[Request, int], Deferred[Any]]
 MAX_NAME = 200
 SNOWFALL_BEFORE_START = "снегопад не может кончиться раньше начала"
 
@@ -164,13 +168,14 @@ def _end(cur: Any, storm_id: int, snowfall_end: datetime, closed_at: datetime | 
 
 class StormsResource(JsonResource):
     def __init__(self, pool: adbapi.ConnectionPool, service: CoverageService,
-                 clock: Clock) -> None:
+                 clock: Clock, views: Mapping[str, StormView] | None = None) -> None:
         super().__init__()
         self._pool, self._service, self._clock = pool, service, clock
+        self._views = dict(views or {})
 
     def _path(self, request: Request) -> tuple[int | None, str | None]:
         rest = [p.decode("utf-8", "replace") for p in (request.postpath or []) if p]
-        if len(rest) > 2 or (len(rest) == 2 and rest[1] not in ("end", "act")):
+        if len(rest) > 2 or (len(rest) == 2 and rest[1] not in ("end", "act", *self._views)):
             raise ApiError(404, "no such resource", request.uri.decode("utf-8", "replace"))
         if not rest:
             return None, None
@@ -187,6 +192,8 @@ class StormsResource(JsonResource):
             return storms.addCallback(lambda found: [storm_view(s) for s in found])
         if sub == "act":
             return self._act(request, storm_id)
+        if sub in self._views:
+            return self._views[sub](request, storm_id)
         if sub is not None:
             raise ApiError(405, "POST /api/storms/{id}/end")
         one: Deferred[Storm | None] = self._pool.runInteraction(store.get_storm, storm_id)

@@ -25,6 +25,7 @@ from maps.gtfs_rt import GtfsRealtime
 from maps.live_map import render_live_map
 from maps.marks_api import MarksResource
 from maps.pages import render_coverage_page, render_editor_page, render_playback_page
+from maps.pages.storm_room import render_storm_room_page
 from maps.password_pool import PasswordPool
 from maps.public_map import render_public_map
 from maps.public_site import PublicFeed, PublicOptions, PublicSite
@@ -37,6 +38,7 @@ from maps.settings import (
     SiteSettings,
 )
 from maps.sign_in import LoginPage, LogoutPage, SessionInfo, ThrottledSignIns
+from maps.storm_room import StormGauges, StormRoom, clock_view
 from maps.storms_api import StormsResource
 from maps.storms_page import StormsPages, render_storms_page
 from maps.terminals_api import TerminalsResource
@@ -74,7 +76,8 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
               metrics: Resource | None = None, nis: Resource | None = None,
               gtfs_rt: GtfsRtSettings | None = None, command_ttl_s: float = 3600.0,
               public: PublicSettings | None = None,
-              site_settings: SiteSettings | None = None) -> Site:
+              site_settings: SiteSettings | None = None,
+              storm_gauges: StormGauges | None = None) -> Site:
     auth = auth or AuthSettings()
     site_settings = site_settings or SiteSettings()
     zone = site_settings.zone
@@ -112,8 +115,12 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
         delay_s=public.vehicle_delay_s, decimals=public.coordinate_decimals, center=center,
         zoom=zoom, tile_url=tiles)), feed, StaticFiles(str(STATIC_DIR))))
     api.putChild(b"marks", MarksResource(pool, zone))
-    api.putChild(b"storms", StormsResource(pool, coverage, clock))
+    room = StormRoom(pool, coverage, clock, storm_gauges)
+    api.putChild(b"storms", StormsResource(pool, coverage, clock,
+                                           views={"clock": clock_view(room)}))
     root.putChild(b"storms", StormsPages(render_storms_page(zone_name), pool, coverage, clock))
+    root.putChild(b"storm", HtmlPage(render_storm_room_page(
+        center=center, zoom=zoom, tile_url=tiles, time_zone=zone_name)))
     api.putChild(b"terminals", AdminOnly(TerminalsResource(pool, command_ttl_s)))
     root.putChild(b"healthz", Health(pool))
     if metrics is not None:

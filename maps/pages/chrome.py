@@ -44,6 +44,7 @@ NAV: Final = (
     ("coverage", "/coverage", "Уборка улиц"),
     ("playback", "/playback", "Треки"),
     ("storms", "/storms", "Снегопады"),
+    ("storm", "/storm", "Сроки уборки"),
 )
 ROLE_LABELS: Final = {"auditor": "аудитор", "dispatcher": "диспетчер", "admin": "администратор"}
 #: Roles the server lets write (maps.access: EDITOR and above).

@@ -1,0 +1,184 @@
+"""The storm room's figures: a storm's clock on every stretch as of now, and its alerts.
+
+The clock reads the storm's coverage through the coverage service (so it is brought up to
+date from the last result, not recomputed) and the last hour of every vehicle's fixes, which
+say where the crews are and how fast they have been working; the forecast is computed in a
+worker thread. The latest clock is kept for ``/metrics`` (``StormGauges``), and
+:meth:`StormRoom.alerts` is the alert source for the dispatcher's event feed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from twisted.enterprise import adbapi
+from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThread
+from twisted.web.server import Request
+
+from db import coverage as coverage_db
+from db import storms as store
+from dispatch.breach_forecast import ForecastParams
+from dispatch.coverage import CoverageResult
+from dispatch.coverage_json import iso
+from dispatch.crews import observe_crews
+from dispatch.equipment import VehicleInfo
+from dispatch.fixes import FixArrays
+from dispatch.projection import projection_for
+from dispatch.storm_alerts import StormAlert, storm_alerts
+from dispatch.storm_clock import CLOCK_STATES, StormClock, StretchClock, storm_clock
+from dispatch.storms import Storm
+from maps.api import ApiError
+from maps.coverage_api import CoverageService
+from maps.storms_api import storm_view
+
+__all__ = ["CREW_LOOK_BACK", "RoomClock", "StormGauges", "StormRoom", "clock_document",
+           "clock_view", "current_storm"]
+
+Clock = Callable[[], datetime]
+#: The fixes that place the crews and give their working speeds.
+CREW_LOOK_BACK: Final = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RoomClock:
+    """A storm's clock with the vehicles it names."""
+
+    clock: StormClock
+    vehicles: dict[int, VehicleInfo]
+
+
+class StormGauges:
+    """The latest clock's counts, read by ``/metrics`` at every scrape."""
+
+    def __init__(self) -> None:
+        self.latest: StormClock | None = None
+
+    def stretches(self) -> Iterable[tuple[tuple[str, ...], float]]:
+        counts = self.latest.counts() if self.latest is not None else {}
+        return [((state,), float(counts.get(state, 0))) for state in CLOCK_STATES]
+
+    def metres(self) -> Iterable[tuple[tuple[str, ...], float]]:
+        metres = self.latest.metres() if self.latest is not None else {}
+        return [((state,), metres.get(state, 0.0)) for state in CLOCK_STATES]
+
+    def forecast_breaches(self) -> float:
+        return float(len(self.latest.forecast_breaches())) if self.latest is not None else 0.0
+
+
+def current_storm(cur: Any, now: datetime) -> Storm | None:
+    """The newest storm whose report window is still open at ``now``."""
+    for storm in store.list_storms(cur):
+        if storm.started_at <= now and (storm.closed_at is None or storm.closed_at > now):
+            return storm
+    return None
+
+
+def _crew_fixes(cur: Any, now: datetime) -> tuple[FixArrays, dict[int, VehicleInfo]]:
+    return (coverage_db.fixes_for_coverage(cur, now - CREW_LOOK_BACK, now),
+            coverage_db.vehicle_infos(cur))
+
+
+class StormRoom:
+    """Clocks of storms on request; the last one computed stays in ``gauges``."""
+
+    def __init__(self, pool: adbapi.ConnectionPool, service: CoverageService, clock: Clock,
+                 gauges: StormGauges | None = None,
+                 params: ForecastParams | None = None) -> None:
+        self._pool, self._service, self._clock = pool, service, clock
+        self.gauges = gauges or StormGauges()
+        self.params = params or ForecastParams()
+        self.zone = service.zone
+
+    def clock(self, storm_id: int) -> Deferred[RoomClock]:
+        """The storm's clock as of now; 404 (``ApiError``) for no such storm."""
+        found: Deferred[Storm | None] = self._pool.runInteraction(store.get_storm, storm_id)
+
+        def compute(storm: Storm | None) -> Deferred[RoomClock]:
+            if storm is None:
+                raise ApiError(404, "нет такого снегопада", storm_id)
+            return self._clock_of(storm)
+
+        return found.addCallback(compute)  # type: ignore[return-value]
+
+    def current(self) -> Deferred[Storm | None]:
+        return self._pool.runInteraction(current_storm, self._clock())  # type: ignore[no-any-return]
+
+    def alerts(self) -> Deferred[list[StormAlert]]:
+        """The alert source: at-risk and breached stretches of the current storm (none when
+        no storm is open)."""
+        def of(storm: Storm | None) -> Deferred[list[StormAlert]] | list[StormAlert]:
+            if storm is None:
+                return []
+            return self._clock_of(storm).addCallback(
+                lambda room: storm_alerts(room.clock, self.zone))
+
+        return self.current().addCallback(of)  # type: ignore[return-value]
+
+    def _clock_of(self, storm: Storm) -> Deferred[RoomClock]:
+        now = self._clock()
+        start, end = storm.window(now)
+
+        def with_crews(result: CoverageResult) -> Deferred[RoomClock]:
+            crews: Deferred[tuple[FixArrays, dict[int, VehicleInfo]]] = \
+                self._pool.runInteraction(_crew_fixes, now)
+            return crews.addCallback(lambda read: deferToThread(
+                self._compute, storm, result, read[0], read[1], now))
+
+        return self._service.coverage(start, end).addCallback(  # type: ignore[return-value]
+            with_crews)
+
+    def _compute(self, storm: Storm, result: CoverageResult, fixes: FixArrays,
+                 vehicles: dict[int, VehicleInfo], now: datetime) -> RoomClock:
+        crews = observe_crews(fixes, vehicles, now.timestamp())
+        clock = storm_clock(storm, result, crews, now, projection_for(), self.params)
+        self.gauges.latest = clock
+        return RoomClock(clock, vehicles)
+
+
+def _stretch_feature(s: StretchClock, vehicles: dict[int, VehicleInfo]) -> dict[str, Any]:
+    def name(vehicle_id: int | None) -> str | None:
+        info = vehicles.get(vehicle_id) if vehicle_id is not None else None
+        return info.name if info is not None else None
+
+    return {"type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [list(c) for c in s.coordinates]},
+            "properties": {
+                "route_id": s.route_id, "route": s.route, "contractor": s.contractor,
+                "priority": s.priority, "index": s.index, "m_from": round(s.m_from, 1),
+                "m_to": round(s.m_to, 1), "length_m": round(s.length_m, 1),
+                "coverage_state": s.coverage_state, "norm_h": s.norm_h,
+                "deadline": iso(s.deadline), "cleared_at": iso(s.cleared_at),
+                "time_left_s": s.time_left_s, "state": s.state,
+                "expected_at": iso(s.expected_at), "forecast_breach": s.forecast_breach,
+                "finishing_vehicle": ({"id": s.finishing_vehicle,
+                                       "name": name(s.finishing_vehicle)}
+                                      if s.finishing_vehicle is not None else None),
+                "crew": [{"id": v, "name": name(v)} for v in s.crew]}}
+
+
+def clock_document(room: RoomClock) -> dict[str, Any]:
+    """The clock as a FeatureCollection of stretches, most urgent first, with the counts and
+    the crews counted on (where each was last seen, its observed working speed)."""
+    clock = room.clock
+    crew = {v for s in clock.stretches for v in s.crew}
+    return {"type": "FeatureCollection", "storm": storm_view(clock.storm),
+            "generated_at": iso(clock.generated_at), "counts": clock.counts(),
+            "metres": clock.metres(),
+            "crews": [{"vehicle_id": c.vehicle_id, "name": room.vehicles[c.vehicle_id].name
+                       if c.vehicle_id in room.vehicles else None,
+                       "last_fix": iso(c.t), "working_kmh": c.working_kmh}
+                      for c in sorted(clock.crews.values(), key=lambda c: c.vehicle_id)
+                      if c.vehicle_id in crew],
+            "features": [_stretch_feature(s, room.vehicles) for s in clock.stretches]}
+
+
+def clock_view(room: StormRoom) -> Callable[[Request, int], Deferred[Any]]:
+    """``GET /api/storms/{id}/clock``."""
+    def view(request: Request, storm_id: int) -> Deferred[Any]:
+        return room.clock(storm_id).addCallback(clock_document)
+
+    return view

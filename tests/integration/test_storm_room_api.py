@@ -1,0 +1,94 @@
+"""The storm room over HTTP: the clock of a storm in progress, its forecast and its metrics.
+
+One served instance on a city of two streets. A plough ploughed ул. Ленина (class 1) one way a
+few minutes ago and is standing past its end; ул. Северная (class 2, a norm of 1.1 h that runs
+out six minutes from now) has no crew. The clock says: Северная at risk (nobody works it),
+Ленина on track, expected cleared once the plough has come back along it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from db.cluster import LocalCluster
+from tests.integration.dispatch_support import SignedIn, signed_in_server
+from tests.integration.test_auth import call
+from tests.integration.test_coverage_acceptance import BLADE, drive, register_plough, send, street
+
+pytestmark = pytest.mark.postgis
+
+
+def api(signed: SignedIn, path: str, body: Any = None) -> tuple[int, Any]:
+    status, _, raw = call(signed.served, "POST" if body is not None else "GET", path, body,
+                          headers=signed.auth)
+    return status, json.loads(raw) if raw else None
+
+
+@pytest.fixture(scope="module")
+def storm(postgis_cluster: LocalCluster,
+          tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SignedIn, int]]:
+    for signed in signed_in_server(postgis_cluster, tmp_path_factory.mktemp("storm_room")):
+        for feature in (street("ул. Ленина", (0, 0), (1000, 0), direction="both", priority=1),
+                        street("ул. Северная", (0, 600), (1000, 600), priority=2)):
+            assert api(signed, "/api/routes", feature)[0] == 201
+        register_plough(signed.dsn, 501)
+        now = datetime.now(UTC).replace(microsecond=0)
+        send(signed.served.egts_port, 501,
+             drive([(-50.0, 0.0), (1050.0, 0.0)], now - timedelta(minutes=5), BLADE))
+        status, declared = api(signed, "/api/storms", {
+            "name": "Метель", "started_at": (now - timedelta(hours=2)).isoformat(),
+            "snowfall_ended_at": (now - timedelta(hours=1)).isoformat(),
+            "norms_h": {"1": 4, "2": 1.1}})
+        assert status == 201, declared
+        yield signed, declared["id"]
+
+
+def test_the_clock_puts_the_unworked_street_first_and_forecasts_the_worked_one(
+        storm: tuple[SignedIn, int]) -> None:
+    """Северная: at risk, no crew, no expected time. Ленина: partial, on track, expected when
+    the plough has driven it back (1 km at its observed 36 km/h, about 100 s, plus reaching
+    the street)."""
+    signed, storm_id = storm
+    status, doc = api(signed, f"/api/storms/{storm_id}/clock")
+    assert status == 200, doc
+    rows = [f["properties"] for f in doc["features"]]
+    assert [(p["route"], p["state"], p["coverage_state"]) for p in rows] == [
+        ("ул. Северная", "at_risk", "not_served"), ("ул. Ленина", "on_track", "partial")]
+    northern, lenina = rows
+    assert northern["forecast_breach"] and northern["crew"] == []
+    assert northern["expected_at"] is None and northern["norm_h"] == 1.1
+    assert 0 < northern["time_left_s"] <= 6 * 60
+    assert lenina["crew"] == [{"id": lenina["crew"][0]["id"], "name": "КДМ 501"}]
+    assert not lenina["forecast_breach"]
+    expected = datetime.fromisoformat(lenina["expected_at"])
+    generated = datetime.fromisoformat(doc["generated_at"])
+    assert 100.0 <= (expected - generated).total_seconds() <= 110.0
+    assert doc["counts"] == {"breached": 0, "at_risk": 1, "on_track": 1, "waiting": 0,
+                             "cleared_late": 0, "cleared_in_time": 0}
+    assert doc["crews"] == [{"vehicle_id": lenina["crew"][0]["id"], "name": "КДМ 501",
+                             "last_fix": doc["crews"][0]["last_fix"], "working_kmh": 36.0}]
+    assert doc["storm"]["id"] == storm_id
+
+
+def test_metrics_carry_the_last_clock(storm: tuple[SignedIn, int]) -> None:
+    """After a clock, /metrics counts its stretches by state and its foreseen breaches."""
+    signed, storm_id = storm
+    assert api(signed, f"/api/storms/{storm_id}/clock")[0] == 200
+    status, _, raw = call(signed.served, "GET", "/metrics")
+    text = raw.decode()
+    assert status == 200
+    assert "storm_breach_forecasts 1" in text.splitlines()
+    assert 'storm_stretches{state="at_risk"} 1' in text.splitlines()
+    assert 'storm_stretches{state="on_track"} 1' in text.splitlines()
+
+
+def test_an_unknown_storm_s_clock_is_a_404(storm: tuple[SignedIn, int]) -> None:
+    signed, storm_id = storm
+    status, body = api(signed, f"/api/storms/{storm_id + 100}/clock")
+    assert (status, body["error"]) == (404, "нет такого снегопада")
+    assert api(signed, f"/api/storms/{storm_id}/weather")[0] == 404
