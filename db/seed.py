@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
+from db.storms import create_storm, list_storms
 from dispatch.demo_city import demo_bus_lines, demo_marks, demo_routes
 from dispatch.demo_fleet import demo_fleet
+from dispatch.storms import demo_storm
 
 
 def _line_wkt(coordinates: tuple[tuple[float, float], ...]) -> str:
@@ -56,3 +59,14 @@ def seed_demo(cur: Any, *, force: bool = False) -> dict[str, int]:
                     (m.layer, _mark_wkt(m.geometry_type, m.coordinates), m.status, m.text,
                      m.public))
     return {"vehicles": len(fleet), "routes": len(routes), "marks": len(marks)}
+
+
+def ensure_demo_storm(cur: Any, now: datetime) -> int | None:
+    """Declare the demo's storm in progress unless a storm's window is open at ``now``;
+    return the new storm's id (None: one was open)."""
+    if any(s.started_at <= now and (s.closed_at is None or s.closed_at > now)
+           for s in list_storms(cur)):
+        return None
+    storm = demo_storm(now)
+    return create_storm(cur, storm.name, storm.started_at, storm.snowfall_ended_at,
+                        notes=storm.notes)

@@ -32,7 +32,7 @@ from dispatch.projection import Projection
 from dispatch.routes import Route
 
 __all__ = ["DEFAULT_WORKING_KMH", "ForecastParams", "StretchForecast", "StretchWork",
-           "forecast_route", "missing_passes"]
+           "crews_on_route", "forecast_route", "missing_passes"]
 
 #: Working speeds to assume for a crew not yet seen working, by treatment (the middle of the
 #: bands in ``dispatch.speed_profiles``: ploughs 15-30 km/h, spreaders faster, sweepers slow).
@@ -45,6 +45,7 @@ class ForecastParams:
     travel_kmh: float = 30.0  # reaching the route from elsewhere, tool raised
     stale_after_s: float = 900.0  # a crew silent for longer is not counted on
     crew_min_m: float = 200.0  # credited work that makes a vehicle one of a route's crew
+    crew_near_m: float = 60.0  # ... or, before any credit, being on it with a fitting tool
     working_kmh: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WORKING_KMH))
 
 
@@ -75,15 +76,32 @@ def missing_passes(route: Route, passes: tuple[int, int]) -> tuple[int, int]:
     return forward, against
 
 
+def _metric_line(route: Route, projection: Projection) -> LineString:
+    xs, ys = projection.to_metric_array([c[0] for c in route.coordinates],
+                                        [c[1] for c in route.coordinates])
+    return LineString(list(zip(xs.tolist(), ys.tolist(), strict=True)))
+
+
+def crews_on_route(route: Route, crews: Sequence[Crew], projection: Projection,
+                   within_m: float) -> tuple[int, ...]:
+    """Vehicles of the route's contractor (any, for a route without one) whose tool fits its
+    treatment and whose latest fix is within ``within_m`` of it: the crew a route has before
+    anyone has been credited with its work."""
+    line = _metric_line(route, projection)
+    return tuple(c.vehicle_id for c in crews
+                 if route.treatment in c.treatments
+                 and (route.contractor is None or c.contractor == route.contractor)
+                 and line.distance(shapely.Point(*projection.to_metric(c.lon, c.lat)))
+                 <= within_m)
+
+
 def forecast_route(route: Route, works: Sequence[StretchWork], crews: Sequence[Crew],
                    now: float, projection: Projection,
                    params: ForecastParams | None = None) -> list[StretchForecast]:
     """One forecast per stretch of ``works`` (done stretches get none: expected None)."""
     params = params or ForecastParams()
     fresh = [c for c in crews if now - c.t <= params.stale_after_s]
-    xs, ys = projection.to_metric_array([c[0] for c in route.coordinates],
-                                        [c[1] for c in route.coordinates])
-    line = LineString(list(zip(xs.tolist(), ys.tolist(), strict=True)))
+    line = _metric_line(route, projection)
     loop = 2.0 * line.length
     default_kmh = params.working_kmh.get(route.treatment, DEFAULT_WORKING_KMH["plough"])
     placed = [_place(c, line, projection, params.travel_kmh, default_kmh) for c in fresh]

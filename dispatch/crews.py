@@ -29,6 +29,8 @@ class Crew:
     """One vehicle's latest trustworthy fix and its observed working speed (None: unseen)."""
 
     vehicle_id: int
+    contractor: str | None
+    treatments: tuple[str, ...]  # what its tool may earn credit for
     t: float  # POSIX seconds of the latest fix
     lon: float
     lat: float
@@ -52,8 +54,10 @@ def observe_crews(fixes: FixArrays, vehicles: Mapping[int, VehicleInfo],
         working = speeds[(states == ON) & (speeds >= MOVING_KMH)]
         course = float(fixes.course_deg[last])
         crews[int(vehicle_id)] = Crew(
-            vehicle_id=int(vehicle_id), t=float(fixes.t[last]), lon=float(fixes.lon[last]),
-            lat=float(fixes.lat[last]), course_deg=course if np.isfinite(course) else None,
+            vehicle_id=int(vehicle_id), contractor=info.contractor if info else None,
+            treatments=info.treatments if info else (), t=float(fixes.t[last]),
+            lon=float(fixes.lon[last]), lat=float(fixes.lat[last]),
+            course_deg=course if np.isfinite(course) else None,
             working_kmh=round(float(np.median(working)), 1) if len(working) else None,
             working_fixes=len(working))
     return crews

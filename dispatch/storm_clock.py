@@ -13,7 +13,8 @@ The norm runs from the end of snowfall (``dispatch.storms``). Each stretch is in
 A stretch the engine calls unknown (a data gap may hide the work) is not served as far as the
 clock goes: the norm is the contractor's to prove, and the data-completeness table says why.
 Crews of a route are its assigned vehicles or, without any, the vehicles credited with at
-least ``crew_min_m`` of its work during the storm.
+least ``crew_min_m`` of its work during the storm or, before anyone has been, the vehicles of
+its contractor with a fitting tool that are on it now (``crew_near_m``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dispatch.breach_forecast import (
     ForecastParams,
     StretchForecast,
     StretchWork,
+    crews_on_route,
     forecast_route,
     missing_passes,
 )
@@ -111,18 +113,21 @@ def _urgency(s: StretchClock) -> tuple[int, float, str, float]:
     return int(cleared), left, s.route, s.m_from
 
 
-def route_crew(rc: RouteCoverage, crew_min_m: float) -> tuple[int, ...]:
+def route_crew(rc: RouteCoverage, crews: Mapping[int, Crew], projection: Projection,
+               params: ForecastParams) -> tuple[int, ...]:
     """The vehicles counted on to finish a route."""
     if rc.route.assigned_vehicles:
         return rc.route.assigned_vehicles
-    return tuple(w.vehicle_id for w in rc.vehicles if w.confirmed_m >= crew_min_m)
+    credited = tuple(w.vehicle_id for w in rc.vehicles if w.confirmed_m >= params.crew_min_m)
+    return credited or crews_on_route(rc.route, list(crews.values()), projection,
+                                      params.crew_near_m)
 
 
 def _route_clock(storm: Storm, rc: RouteCoverage, crews: Mapping[int, Crew], now: datetime,
                  projection: Projection, params: ForecastParams) -> list[StretchClock]:
     route = rc.route
     deadline = storm.deadline(route.priority)
-    crew = route_crew(rc, params.crew_min_m)
+    crew = route_crew(rc, crews, projection, params)
     works = [StretchWork(s.m_from, s.m_to,
                          (0, 0) if s.state == "served" else missing_passes(route, s.passes))
              for s in rc.stretches]

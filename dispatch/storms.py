@@ -42,6 +42,7 @@ __all__ = [
     "Storm",
     "StormReport",
     "StretchClearance",
+    "demo_storm",
     "storm_report",
 ]
 
@@ -142,6 +143,15 @@ class StormReport:
     generated_at: datetime
     routes: tuple[RouteClearance, ...]
     contractors: tuple[ContractorClearance, ...]
+
+
+def demo_storm(now: datetime) -> Storm:
+    """The storm the demo shows in progress: the snow stopped 3 h 30 min before ``now``, so
+    the busiest streets' 4 h norm runs out half an hour after the simulated fleet sets out,
+    too soon for the longest of them (at risk, then breached) and ample for the rest."""
+    return Storm(id=None, name="Снегопад (демонстрация)", started_at=now - timedelta(hours=4),
+                 snowfall_ended_at=now - timedelta(hours=3, minutes=30),
+                 notes="объявлен демонстрационным запуском")
 
 
 def storm_report(storm: Storm, result: CoverageResult, now: datetime) -> StormReport:

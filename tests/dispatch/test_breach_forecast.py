@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from dispatch.breach_forecast import (
     ForecastParams,
     StretchForecast,
     StretchWork,
+    crews_on_route,
     forecast_route,
     missing_passes,
 )
@@ -24,8 +27,9 @@ WHOLE = StretchWork(0.0, 1000.0, (1, 1))
 def crew(x: float, y: float = 0.0, *, course: float | None = EAST, kmh: float | None = 18.0,
          vehicle_id: int = 7, seen_s_ago: float = 10.0) -> Crew:
     lon, lat = lonlat(x, y)
-    return Crew(vehicle_id=vehicle_id, t=NOW - seen_s_ago, lon=lon, lat=lat, course_deg=course,
-                working_kmh=kmh, working_fixes=10 if kmh else 0)
+    return Crew(vehicle_id=vehicle_id, contractor="А", treatments=("plough",),
+                t=NOW - seen_s_ago, lon=lon, lat=lat, course_deg=course, working_kmh=kmh,
+                working_fixes=10 if kmh else 0)
 
 
 def seconds(forecasts: list[StretchForecast]) -> list[float | None]:
@@ -87,6 +91,19 @@ def test_done_stretches_silent_crews_and_no_crews_give_no_expected_time() -> Non
     forecasts = forecast_route(ROUTE, [done, WHOLE], [crew(200.0, seen_s_ago=901.0)], NOW,
                                projection_for(), ForecastParams(stale_after_s=900.0))
     assert forecasts == [StretchForecast(None, None), StretchForecast(None, None)]
+
+
+def test_before_any_credit_the_crew_is_the_contractor_s_fitting_vehicles_on_the_route() -> None:
+    """Within 60 m of the street with a plough and the route's contractor: on the crew; 61 m
+    away, another contractor's, or a spreader: not."""
+    route = street(1, ((0.0, 0.0), (1000.0, 0.0)), contractor="А")
+    spreader = Crew(vehicle_id=10, contractor="А", treatments=("spread",), t=NOW,
+                    lon=lonlat(500.0, 0.0)[0], lat=lonlat(500.0, 0.0)[1], course_deg=None,
+                    working_kmh=None, working_fixes=0)
+    other_contractor = replace(crew(400.0, vehicle_id=11), contractor="Б")
+    crews = [crew(300.0, 59.0, vehicle_id=7), crew(300.0, 61.0, vehicle_id=8), spreader,
+             other_contractor]
+    assert crews_on_route(route, crews, projection_for(), 60.0) == (7,)
 
 
 def test_missing_passes_count_only_the_directions_a_route_needs() -> None:
