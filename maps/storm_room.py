@@ -1,4 +1,5 @@
-"""The storm room's figures: a storm's clock on every stretch as of now, and its alerts.
+"""The storm room's figures: a storm's clock on every stretch as of now, its alerts, and how
+complete each machine's data is over the storm.
 
 The clock reads the storm's coverage through the coverage service (so it is brought up to
 date from the last result, not recomputed) and the last hour of every vehicle's fixes, which
@@ -10,7 +11,7 @@ worker thread. The latest clock is kept for ``/metrics`` (``StormGauges``), and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -25,6 +26,7 @@ from dispatch.breach_forecast import ForecastParams
 from dispatch.coverage import CoverageResult
 from dispatch.coverage_json import iso
 from dispatch.crews import observe_crews
+from dispatch.data_completeness import SENSOR_LABELS, CompletenessParams, data_completeness
 from dispatch.equipment import VehicleInfo
 from dispatch.fixes import FixArrays
 from dispatch.projection import projection_for
@@ -36,7 +38,7 @@ from maps.coverage_api import CoverageService
 from maps.storms_api import storm_view
 
 __all__ = ["CREW_LOOK_BACK", "RoomClock", "StormGauges", "StormRoom", "clock_document",
-           "clock_view", "current_storm"]
+           "clock_view", "completeness_view", "current_storm"]
 
 Clock = Callable[[], datetime]
 #: The fixes that place the crews and give their working speeds.
@@ -91,6 +93,7 @@ class StormRoom:
         self._pool, self._service, self._clock = pool, service, clock
         self.gauges = gauges or StormGauges()
         self.params = params or ForecastParams()
+        self.completeness_params = CompletenessParams()
         self.zone = service.zone
 
     def clock(self, storm_id: int) -> Deferred[RoomClock]:
@@ -103,6 +106,29 @@ class StormRoom:
             return self._clock_of(storm)
 
         return found.addCallback(compute)  # type: ignore[return-value]
+
+    def completeness(self, storm_id: int) -> Deferred[dict[str, Any]]:
+        """Data completeness per machine over the storm's window, as a JSON document."""
+        now = self._clock()
+
+        def read(cur: Any) -> tuple[Storm, FixArrays, dict[int, VehicleInfo]]:
+            storm = store.get_storm(cur, storm_id)
+            if storm is None:
+                raise ApiError(404, "нет такого снегопада", storm_id)
+            return storm, coverage_db.fixes_for_coverage(cur, *storm.window(now)), \
+                coverage_db.vehicle_infos(cur)
+
+        def compute(found: tuple[Storm, FixArrays, dict[int, VehicleInfo]]) -> dict[str, Any]:
+            storm, fixes, vehicles = found
+            start, end = storm.window(now)
+            rows = data_completeness(fixes, vehicles, (start, end), now, self.completeness_params)
+            return {"storm": storm_view(storm), "from": iso(start), "to": iso(end),
+                    "vehicles": [{**asdict(r), "sensor_label": SENSOR_LABELS[r.sensor]}
+                                 for r in rows],
+                    "parameters": asdict(self.completeness_params)}
+
+        found: Deferred[Any] = self._pool.runInteraction(read)
+        return found.addCallback(lambda f: deferToThread(compute, f))  # type: ignore[no-any-return]
 
     def current(self) -> Deferred[Storm | None]:
         return self._pool.runInteraction(current_storm, self._clock())  # type: ignore[no-any-return]
@@ -180,5 +206,13 @@ def clock_view(room: StormRoom) -> Callable[[Request, int], Deferred[Any]]:
     """``GET /api/storms/{id}/clock``."""
     def view(request: Request, storm_id: int) -> Deferred[Any]:
         return room.clock(storm_id).addCallback(clock_document)
+
+    return view
+
+
+def completeness_view(room: StormRoom) -> Callable[[Request, int], Deferred[Any]]:
+    """``GET /api/storms/{id}/completeness``."""
+    def view(request: Request, storm_id: int) -> Deferred[Any]:
+        return room.completeness(storm_id)
 
     return view

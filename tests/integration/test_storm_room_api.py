@@ -92,3 +92,20 @@ def test_an_unknown_storm_s_clock_is_a_404(storm: tuple[SignedIn, int]) -> None:
     status, body = api(signed, f"/api/storms/{storm_id + 100}/clock")
     assert (status, body["error"]) == (404, "нет такого снегопада")
     assert api(signed, f"/api/storms/{storm_id}/weather")[0] == 404
+
+
+def test_completeness_shows_the_plough_silent_for_most_of_the_storm(
+        storm: tuple[SignedIn, int]) -> None:
+    """The plough reported for 110 s of a 2 h storm, blade down throughout: about 2 % of the
+    shift with data, one long silence before it, its sensor always on: suspect."""
+    signed, storm_id = storm
+    status, doc = api(signed, f"/api/storms/{storm_id}/completeness")
+    assert status == 200, doc
+    (row,) = doc["vehicles"]
+    assert (row["name"], row["fixes"], row["invalid"], row["future"]) == ("КДМ 501", 22, 0, 0)
+    assert 1.5 <= row["covered_pct"] <= 2.5
+    assert row["gaps"] == 1 and 6850 <= row["longest_gap_s"] <= 6950
+    assert (row["sensor"], row["sensor_label"], row["suspect"]) == (
+        "stuck_on", "всегда включён", True)
+    assert doc["parameters"]["expected_interval_s"] == 30.0
+    assert api(signed, f"/api/storms/{storm_id + 100}/completeness")[0] == 404

@@ -77,7 +77,7 @@
         group.addLayer(line);
       });
       if (!fitted && group.getLayers().length) {
-        map.fitBounds(group.getBounds(), {padding: [20, 20]});
+        map.fitBounds(group.getBounds(), {padding: [20, 20], animate: false});
         fitted = true;
       }
     }
