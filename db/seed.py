@@ -52,13 +52,18 @@ def seed_demo(cur: Any, *, force: bool = False) -> dict[str, int]:
                     (r.name, _line_wkt(r.coordinates), r.treatment, r.priority,
                      r.passes_required, r.direction, r.half_width_m, r.contractor,
                      json.dumps({"district": r.district}, ensure_ascii=False)))
+    for line in lines:
+        cur.execute("INSERT INTO bus_lines (number, name, geom)"
+                    " VALUES (%s, %s, ST_GeomFromText(%s, 4326))",
+                    (line.number, line.name, _line_wkt(line.coordinates)))
     marks = demo_marks()
     for m in marks:
         cur.execute("INSERT INTO marks (layer, geom, status, text, public)"
                     " VALUES (%s, ST_GeomFromText(%s, 4326), %s, %s, %s)",
                     (m.layer, _mark_wkt(m.geometry_type, m.coordinates), m.status, m.text,
                      m.public))
-    return {"vehicles": len(fleet), "routes": len(routes), "marks": len(marks)}
+    return {"vehicles": len(fleet), "routes": len(routes), "bus_lines": len(lines),
+            "marks": len(marks)}
 
 
 def ensure_demo_storm(cur: Any, now: datetime) -> int | None:

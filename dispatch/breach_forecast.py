@@ -77,9 +77,7 @@ def missing_passes(route: Route, passes: tuple[int, int]) -> tuple[int, int]:
 
 
 def _metric_line(route: Route, projection: Projection) -> LineString:
-    xs, ys = projection.to_metric_array([c[0] for c in route.coordinates],
-                                        [c[1] for c in route.coordinates])
-    return LineString(list(zip(xs.tolist(), ys.tolist(), strict=True)))
+    return projection.geometry_to_metric(LineString(route.coordinates))
 
 
 def crews_on_route(route: Route, crews: Sequence[Crew], projection: Projection,

@@ -22,7 +22,10 @@ from twisted.web.server import Request
 
 from db import coverage as coverage_db
 from db import storms as store
+from db import transit as transit_db
+from db.transit import BusLine, BusLive
 from dispatch.breach_forecast import ForecastParams
+from dispatch.bus_exposure import LiveBus, TransitLine, bus_exposure
 from dispatch.coverage import CoverageResult
 from dispatch.coverage_json import iso
 from dispatch.crews import observe_crews
@@ -38,7 +41,7 @@ from maps.coverage_api import CoverageService
 from maps.storms_api import storm_view
 
 __all__ = ["CREW_LOOK_BACK", "RoomClock", "StormGauges", "StormRoom", "clock_document",
-           "clock_view", "completeness_view", "current_storm"]
+           "current_storm", "storm_views", "transit_document"]
 
 Clock = Callable[[], datetime]
 #: The fixes that place the crews and give their working speeds.
@@ -130,6 +133,17 @@ class StormRoom:
         found: Deferred[Any] = self._pool.runInteraction(read)
         return found.addCallback(lambda f: deferToThread(compute, f))  # type: ignore[no-any-return]
 
+    def transit(self, storm_id: int) -> Deferred[dict[str, Any]]:
+        """Bus lines on the storm's uncleared stretches and the buses on them now (JSON)."""
+        lines: Deferred[tuple[list[BusLine], list[BusLive]]] = self._pool.runInteraction(
+            lambda cur: (transit_db.bus_lines(cur), transit_db.live_buses(cur)))
+
+        def with_clock(read: tuple[list[BusLine], list[BusLive]]) -> Deferred[dict[str, Any]]:
+            return self.clock(storm_id).addCallback(
+                lambda room: deferToThread(transit_document, room.clock, *read))
+
+        return lines.addCallback(with_clock)  # type: ignore[no-any-return]
+
     def current(self) -> Deferred[Storm | None]:
         return self._pool.runInteraction(current_storm, self._clock())  # type: ignore[no-any-return]
 
@@ -202,17 +216,36 @@ def clock_document(room: RoomClock) -> dict[str, Any]:
             "features": [_stretch_feature(s, room.vehicles) for s in clock.stretches]}
 
 
-def clock_view(room: StormRoom) -> Callable[[Request, int], Deferred[Any]]:
-    """``GET /api/storms/{id}/clock``."""
-    def view(request: Request, storm_id: int) -> Deferred[Any]:
-        return room.clock(storm_id).addCallback(clock_document)
-
-    return view
+def _stretch_ref(s: StretchClock) -> dict[str, Any]:
+    return {"route_id": s.route_id, "route": s.route, "m_from": round(s.m_from, 1),
+            "m_to": round(s.m_to, 1), "state": s.state}
 
 
-def completeness_view(room: StormRoom) -> Callable[[Request, int], Deferred[Any]]:
-    """``GET /api/storms/{id}/completeness``."""
-    def view(request: Request, storm_id: int) -> Deferred[Any]:
-        return room.completeness(storm_id)
+def transit_document(clock: StormClock, lines: list[BusLine],
+                     buses: list[BusLive]) -> dict[str, Any]:
+    """Per bus line its uncleared stretches (a Feature each line), and the buses on them."""
+    exposures, on = bus_exposure(
+        clock, [TransitLine(li.number, li.name, li.coordinates) for li in lines],
+        [LiveBus(b.id, b.name, b.route_number, b.fix_time, b.longitude, b.latitude)
+         for b in buses], projection_for())
+    return {"storm": storm_view(clock.storm), "generated_at": iso(clock.generated_at),
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature",
+                          "geometry": {"type": "LineString",
+                                       "coordinates": [list(c) for c in e.line.coordinates]},
+                          "properties": {"number": e.line.number, "name": e.line.name,
+                                         "length_m": e.length_m, "uncleared_m": e.uncleared_m,
+                                         "stretches": [_stretch_ref(s) for s in e.stretches]}}
+                         for e in exposures],
+            "buses": [{"vehicle_id": b.bus.vehicle_id, "name": b.bus.name, "line": b.bus.line,
+                       "fix_time": iso(b.bus.fix_time), "lon": b.bus.lon, "lat": b.bus.lat,
+                       "stretch": _stretch_ref(b.stretch)} for b in on]}
 
-    return view
+
+def storm_views(room: StormRoom) -> dict[str, Callable[[Request, int], Deferred[Any]]]:
+    """The storm room's views of one storm, mounted under ``/api/storms/{id}/``: ``clock``,
+    ``completeness`` and ``transit``."""
+    return {"clock": lambda request, storm_id: room.clock(storm_id).addCallback(
+                clock_document),
+            "completeness": lambda request, storm_id: room.completeness(storm_id),
+            "transit": lambda request, storm_id: room.transit(storm_id)}

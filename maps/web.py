@@ -38,7 +38,7 @@ from maps.settings import (
     SiteSettings,
 )
 from maps.sign_in import LoginPage, LogoutPage, SessionInfo, ThrottledSignIns
-from maps.storm_room import StormGauges, StormRoom, clock_view, completeness_view
+from maps.storm_room import StormGauges, StormRoom, storm_views
 from maps.storms_api import StormsResource
 from maps.storms_page import StormsPages, render_storms_page
 from maps.terminals_api import TerminalsResource
@@ -117,8 +117,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     api.putChild(b"marks", MarksResource(pool, zone))
     room = StormRoom(pool, coverage, clock, storm_gauges)
     api.putChild(b"storms", StormsResource(pool, coverage, clock,
-                                           views={"clock": clock_view(room),
-                                                  "completeness": completeness_view(room)}))
+                                           views=storm_views(room)))
     root.putChild(b"storms", StormsPages(render_storms_page(zone_name), pool, coverage, clock))
     root.putChild(b"storm", HtmlPage(render_storm_room_page(
         center=center, zoom=zoom, tile_url=tiles, time_zone=zone_name)))

@@ -4,7 +4,8 @@ The page asks ``GET /api/storms/{id}/clock`` (the storm open now, or ``?id=N``) 
 ``refresh_s`` and draws every stretch coloured by its clock state (breached, at risk, on
 track, waiting for the snowfall's end, cleared late, cleared in time) with a table of the
 stretches sorted by time left, the forecast's expected clearing time and the crew, and the
-table of data completeness per vehicle (``GET /api/storms/{id}/completeness``). Times are the
+table of data completeness per vehicle (``GET /api/storms/{id}/completeness``), and a layer of
+bus lines on streets still uncleared with the buses on them now (``.../transit``). Times are the
 city's (``[site] time_zone``).
 """
 
@@ -24,6 +25,7 @@ __all__ = ["CLOCK_STYLES", "render_storm_room_page"]
 PAGE_TITLE: Final = "Снегопад: сроки уборки"
 SIDE_WIDTH_PX: Final = 520
 REFRESH_S: Final = 30
+TRANSIT_COLOUR: Final = "#6a1b9a"
 #: state -> (colour, dash pattern, Russian label), in the order a dispatcher deals with them.
 CLOCK_STYLES: Final[dict[str, tuple[str, str | None, str]]] = {
     "breached": ("#c62828", None, "норматив нарушен"),
@@ -50,6 +52,13 @@ def side_panel_html(element_id: str) -> str:
     <table class="gd-table gd-clock-table" data-clock>
       <thead><tr><th>Маршрут, участок</th><th>Состояние</th><th>Осталось</th>
       <th>Ожидается</th><th>Техника</th></tr></thead><tbody></tbody></table>
+  </section>
+  <section data-transit-section>
+    <h2>Автобусы на неубранных улицах</h2>
+    <label class="gd-check"><input type="checkbox" data-transit-layer checked>
+      Показать автобусные маршруты и автобусы на карте</label>
+    <ul class="gd-list gd-transit-lines" data-transit-lines></ul>
+    <p class="gd-hint" data-transit-buses></p>
   </section>
   <section data-completeness-section>
     <h2>Полнота данных по технике</h2>
@@ -91,6 +100,7 @@ def build_storm_room_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: 
     fmap = page_map(title=PAGE_TITLE, active="storm", center=center, zoom=zoom,
                     tile_url=tile_url, side_width_px=SIDE_WIDTH_PX)
     config = {"stormsUrl": "/api/storms", "timeZone": time_zone, "refreshS": refresh_s,
+              "transitColour": TRANSIT_COLOUR,
               "states": {k: {"colour": c, "dash": d, "label": label}
                          for k, (c, d, label) in CLOCK_STYLES.items()},
               "stateOrder": list(CLOCK_STYLES)}

@@ -3,7 +3,8 @@
 ул. Ленина (class 1) was ploughed both ways a few minutes ago: cleared in time. ул. Северная
 (class 2) has nobody on it: at risk. The page finds the open storm by itself, colours the map
 by state, lists the stretches by time left (the at-risk one first) and the plough's data
-completeness, in the city's time although the browser runs on Moscow's.
+completeness and that no bus runs on an uncleared street, in the city's time although the
+browser runs on Moscow's.
 """
 
 from __future__ import annotations
@@ -60,4 +61,9 @@ def test_the_storm_screen_shows_the_clock_of_every_stretch(server: Served, page:
     completeness = panel.locator("[data-completeness] tbody tr")
     completeness.first.wait_for()
     assert completeness.first.locator("td").first.inner_text() == "КДМ 601"
+    buses = panel.locator("[data-transit-buses]")
+    buses.filter(has_text="Сейчас").wait_for()
+    assert buses.inner_text() == "Сейчас автобусов на неубранных участках нет."
+    assert panel.locator("[data-transit-lines]").inner_text() == (
+        "Автобусные маршруты идут по убранным улицам.")
     assert page_log.external() == [] and page_log.page_errors == []

@@ -3,7 +3,8 @@
 One served instance on a city of two streets. A plough ploughed ул. Ленина (class 1) one way a
 few minutes ago and is standing past its end; ул. Северная (class 2, a norm of 1.1 h that runs
 out six minutes from now) has no crew. The clock says: Северная at risk (nobody works it),
-Ленина on track, expected cleared once the plough has come back along it.
+Ленина on track, expected cleared once the plough has come back along it. Bus line 5 runs
+along Ленина, and bus ПАЗ 77 is on it now.
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg2
 import pytest
 
+from db import terminals as terminal_registry
+from db import transit as transit_db
+from db import vehicles as vehicle_registry
 from db.cluster import LocalCluster
+from tests.dispatch.synthetic import lonlat
 from tests.integration.dispatch_support import SignedIn, signed_in_server
 from tests.integration.test_auth import call
 from tests.integration.test_coverage_acceptance import BLADE, drive, register_plough, send, street
@@ -29,6 +35,19 @@ def api(signed: SignedIn, path: str, body: Any = None) -> tuple[int, Any]:
     return status, json.loads(raw) if raw else None
 
 
+def add_bus_line_with_a_bus(dsn: str) -> None:
+    """Line 5 along ул. Ленина and beyond; bus ПАЗ 77 (EGTS terminal 777) assigned to it."""
+    start, end = lonlat(-200.0, 0.0), lonlat(1200.0, 0.0)
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO bus_lines (number, name, geom) VALUES ('5', 'Вокзал — Дзёмги',"
+                    " ST_SetSRID(ST_MakeLine(ST_MakePoint(%s, %s), ST_MakePoint(%s, %s)), 4326))",
+                    (*start, *end))
+        bus_id = vehicle_registry.add_vehicle(cur, "ПАЗ 77", "bus", None, None)
+        transit_db.assign_route(cur, bus_id, "5", None)
+        terminal_registry.add_terminal(cur, "egts", "777", None, bus_id)
+    conn.close()
+
+
 @pytest.fixture(scope="module")
 def storm(postgis_cluster: LocalCluster,
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SignedIn, int]]:
@@ -37,9 +56,12 @@ def storm(postgis_cluster: LocalCluster,
                         street("ул. Северная", (0, 600), (1000, 600), priority=2)):
             assert api(signed, "/api/routes", feature)[0] == 201
         register_plough(signed.dsn, 501)
+        add_bus_line_with_a_bus(signed.dsn)
         now = datetime.now(UTC).replace(microsecond=0)
         send(signed.served.egts_port, 501,
              drive([(-50.0, 0.0), (1050.0, 0.0)], now - timedelta(minutes=5), BLADE))
+        send(signed.served.egts_port, 777, drive([(300.0, 2.0), (400.0, 2.0)],
+                                                 now - timedelta(seconds=30), 0))
         status, declared = api(signed, "/api/storms", {
             "name": "Метель", "started_at": (now - timedelta(hours=2)).isoformat(),
             "snowfall_ended_at": (now - timedelta(hours=1)).isoformat(),
@@ -109,3 +131,19 @@ def test_completeness_shows_the_plough_silent_for_most_of_the_storm(
         "stuck_on", "всегда включён", True)
     assert doc["parameters"]["expected_interval_s"] == 30.0
     assert api(signed, f"/api/storms/{storm_id + 100}/completeness")[0] == 404
+
+
+def test_transit_names_the_line_on_the_uncleared_street_and_the_bus_on_it(
+        storm: tuple[SignedIn, int]) -> None:
+    """Line 5 runs 1050 m along uncleared ул. Ленина (with the corridor's ends); ПАЗ 77 is on
+    it now."""
+    signed, storm_id = storm
+    status, doc = api(signed, f"/api/storms/{storm_id}/transit")
+    assert status == 200, doc
+    (line,) = doc["features"]
+    props = line["properties"]
+    assert (props["number"], props["name"]) == ("5", "Вокзал — Дзёмги")
+    assert 1040.0 <= props["uncleared_m"] <= 1060.0
+    assert [(s["route"], s["state"]) for s in props["stretches"]] == [("ул. Ленина", "on_track")]
+    (bus,) = doc["buses"]
+    assert (bus["name"], bus["line"], bus["stretch"]["route"]) == ("ПАЗ 77", "5", "ул. Ленина")

@@ -7,7 +7,8 @@
  * config.refreshS seconds asks GET /api/storms/{id}/clock and redraws: each stretch on the map
  * coloured by its clock state, a legend with counts, and the table of stretches sorted by time
  * left (the server's order) with the expected clearing time and the crew. The data
- * completeness table comes from GET /api/storms/{id}/completeness.
+ * completeness table comes from GET /api/storms/{id}/completeness, the bus lines on uncleared
+ * streets and the buses on them now from GET /api/storms/{id}/transit (a layer of their own).
  */
 (function (global) {
   'use strict';
@@ -18,6 +19,7 @@
     var T = P.time(config.timeZone);
     var q = function (sel) { return panel.querySelector(sel); };
     var group = L.featureGroup().addTo(map);
+    var transit = L.featureGroup().addTo(map);
     var statusNode = q('[data-status]');
     var fitted = false;
     P.scale(map, 'bottomleft');
@@ -134,6 +136,47 @@
       });
     }
 
+    function drawTransit(doc) {
+      transit.clearLayers();
+      var list = q('[data-transit-lines]');
+      list.textContent = '';
+      doc.features.forEach(function (f) {
+        var p = f.properties, exposed = p.uncleared_m > 0;
+        var line = L.polyline(f.geometry.coordinates.map(function (c) { return [c[1], c[0]]; }), {
+          color: config.transitColour, weight: exposed ? 3 : 2, dashArray: '4 6',
+          opacity: exposed ? 0.95 : 0.5, className: 'gd-transit-line'
+        });
+        line.bindTooltip('Автобус № ' + escapeHtml(p.number) + ' ' + escapeHtml(p.name) +
+          '<br>По неубранным улицам: ' + escapeHtml(P.km(p.uncleared_m)), {sticky: true});
+        transit.addLayer(line);
+        if (!exposed) { return; }
+        var li = el('li', null, '№ ' + p.number + ' ' + p.name + ': ' + P.km(p.uncleared_m) +
+          ' неубранных (' + p.stretches.map(function (s) { return s.route; })
+          .filter(function (name, i, all) { return all.indexOf(name) === i; }).join(', ') + ')');
+        li.dataset.line = p.number;
+        list.appendChild(li);
+      });
+      if (!list.children.length) {
+        list.appendChild(el('li', 'gd-hint', 'Автобусные маршруты идут по убранным улицам.'));
+      }
+      doc.buses.forEach(function (b) {
+        var marker = L.circleMarker([b.lat, b.lon], {radius: 6, color: '#fff', weight: 2,
+          fillColor: config.transitColour, fillOpacity: 1, className: 'gd-transit-bus'});
+        marker.bindTooltip(escapeHtml(b.name) + (b.line ? ', маршрут № ' + escapeHtml(b.line)
+          : '') + '<br>' + escapeHtml(b.stretch.route) + ': ' +
+          escapeHtml(styleOf(b.stretch.state).label));
+        transit.addLayer(marker);
+      });
+      q('[data-transit-buses]').textContent = doc.buses.length
+        ? 'Сейчас на неубранных участках: ' + doc.buses.map(function (b) {
+          return b.name + (b.line ? ' (№ ' + b.line + ')' : '');
+        }).join(', ') : 'Сейчас автобусов на неубранных участках нет.';
+    }
+
+    q('[data-transit-layer]').addEventListener('change', function (e) {
+      if (e.target.checked) { transit.addTo(map); } else { transit.remove(); }
+    });
+
     function showStorm(storm) {
       q('[data-storm-name]').textContent = storm.name;
       var norms = Object.keys(storm.norms_in_effect_h || {}).map(function (k) {
@@ -159,6 +202,9 @@
       });
       P.getJSON(base + '/completeness').then(drawCompleteness).catch(function () {
         q('[data-completeness] tbody').textContent = '';
+      });
+      P.getJSON(base + '/transit').then(drawTransit).catch(function () {
+        transit.clearLayers();
       });
     }
 
