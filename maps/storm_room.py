@@ -1,5 +1,6 @@
-"""The storm room's figures: a storm's clock on every stretch as of now, its alerts, and how
-complete each machine's data is over the storm.
+"""The storm room's figures: a storm's clock on every stretch as of now, its alerts, how
+complete each machine's data is over the storm, the bus lines on its uncleared streets and
+the plan check against its norms.
 
 The clock reads the storm's coverage through the coverage service (so it is brought up to
 date from the last result, not recomputed) and the last hour of every vehicle's fixes, which
@@ -21,6 +22,7 @@ from twisted.internet.threads import deferToThread
 from twisted.web.server import Request
 
 from db import coverage as coverage_db
+from db import routes as route_db
 from db import storms as store
 from db import transit as transit_db
 from db.transit import BusLine, BusLive
@@ -32,7 +34,9 @@ from dispatch.crews import observe_crews
 from dispatch.data_completeness import SENSOR_LABELS, CompletenessParams, data_completeness
 from dispatch.equipment import VehicleInfo
 from dispatch.fixes import FixArrays
+from dispatch.plan_check import NetworkStreet, check_plan, plan_document
 from dispatch.projection import projection_for
+from dispatch.routes import Route
 from dispatch.storm_alerts import StormAlert, storm_alerts
 from dispatch.storm_clock import CLOCK_STATES, StormClock, StretchClock, storm_clock
 from dispatch.storms import Storm
@@ -144,6 +148,25 @@ class StormRoom:
 
         return lines.addCallback(with_clock)  # type: ignore[no-any-return]
 
+    def plan(self, storm_id: int) -> Deferred[dict[str, Any]]:
+        """The plan check of the routes in force, capacity judged by the storm's norms."""
+        def read(cur: Any) -> tuple[Storm, list[Route], list[NetworkStreet],
+                                    dict[int, VehicleInfo]]:
+            storm = store.get_storm(cur, storm_id)
+            if storm is None:
+                raise ApiError(404, "нет такого снегопада", storm_id)
+            return (storm, route_db.list_routes(cur), route_db.plan_network(cur),
+                    coverage_db.vehicle_infos(cur))
+
+        def compute(found: tuple[Storm, list[Route], list[NetworkStreet],
+                                 dict[int, VehicleInfo]]) -> dict[str, Any]:
+            storm, routes, network, vehicles = found
+            check = check_plan(routes, network, vehicles, storm.norms(), projection_for())
+            return {"storm": storm_view(storm), **plan_document(check)}
+
+        found: Deferred[Any] = self._pool.runInteraction(read)
+        return found.addCallback(lambda f: deferToThread(compute, f))  # type: ignore[no-any-return]
+
     def current(self) -> Deferred[Storm | None]:
         return self._pool.runInteraction(current_storm, self._clock())  # type: ignore[no-any-return]
 
@@ -244,8 +267,9 @@ def transit_document(clock: StormClock, lines: list[BusLine],
 
 def storm_views(room: StormRoom) -> dict[str, Callable[[Request, int], Deferred[Any]]]:
     """The storm room's views of one storm, mounted under ``/api/storms/{id}/``: ``clock``,
-    ``completeness`` and ``transit``."""
+    ``completeness``, ``transit`` and ``plan``."""
     return {"clock": lambda request, storm_id: room.clock(storm_id).addCallback(
                 clock_document),
             "completeness": lambda request, storm_id: room.completeness(storm_id),
-            "transit": lambda request, storm_id: room.transit(storm_id)}
+            "transit": lambda request, storm_id: room.transit(storm_id),
+            "plan": lambda request, storm_id: room.plan(storm_id)}

@@ -5,7 +5,9 @@ The page asks ``GET /api/storms/{id}/clock`` (the storm open now, or ``?id=N``) 
 track, waiting for the snowfall's end, cleared late, cleared in time) with a table of the
 stretches sorted by time left, the forecast's expected clearing time and the crew, and the
 table of data completeness per vehicle (``GET /api/storms/{id}/completeness``), and a layer of
-bus lines on streets still uncleared with the buses on them now (``.../transit``). Times are the
+bus lines on streets still uncleared with the buses on them now (``.../transit``), and the
+plan check: streets in two routes or in none, contractors' work against their machines
+(``.../plan``). Times are the
 city's (``[site] time_zone``).
 """
 
@@ -17,6 +19,7 @@ from typing import Any, Final
 import folium
 from folium.template import Template
 
+from dispatch.routes import TREATMENT_LABELS
 from maps.live_map import DEFAULT_CENTER, TIME_ZONE
 from maps.pages.chrome import PageScript, finish_page, page_map
 
@@ -60,6 +63,14 @@ def side_panel_html(element_id: str) -> str:
     <ul class="gd-list gd-transit-lines" data-transit-lines></ul>
     <p class="gd-hint" data-transit-buses></p>
   </section>
+  <section data-plan-section>
+    <h2>Проверка плана</h2>
+    <p class="gd-hint" data-plan-summary></p>
+    <ul class="gd-list" data-plan-issues></ul>
+    <table class="gd-table" data-plan-loads>
+      <thead><tr><th>Подрядчик, вид работ</th><th>Работы</th><th>Машин</th>
+      <th>Нужно часов</th><th>Норматив</th></tr></thead><tbody></tbody></table>
+  </section>
   <section data-completeness-section>
     <h2>Полнота данных по технике</h2>
     <table class="gd-table gd-completeness-table" data-completeness>
@@ -100,7 +111,7 @@ def build_storm_room_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: 
     fmap = page_map(title=PAGE_TITLE, active="storm", center=center, zoom=zoom,
                     tile_url=tile_url, side_width_px=SIDE_WIDTH_PX)
     config = {"stormsUrl": "/api/storms", "timeZone": time_zone, "refreshS": refresh_s,
-              "transitColour": TRANSIT_COLOUR,
+              "transitColour": TRANSIT_COLOUR, "treatments": dict(TREATMENT_LABELS),
               "states": {k: {"colour": c, "dash": d, "label": label}
                          for k, (c, d, label) in CLOCK_STYLES.items()},
               "stateOrder": list(CLOCK_STYLES)}

@@ -3,8 +3,9 @@
 ул. Ленина (class 1) was ploughed both ways a few minutes ago: cleared in time. ул. Северная
 (class 2) has nobody on it: at risk. The page finds the open storm by itself, colours the map
 by state, lists the stretches by time left (the at-risk one first) and the plough's data
-completeness and that no bus runs on an uncleared street, in the city's time although the
-browser runs on Moscow's.
+completeness, that no bus runs on an uncleared street and that the plan holds (one plough for
+4 km of work: 0.2 h against the 4 h norm), in the city's time although the browser runs on
+Moscow's.
 """
 
 from __future__ import annotations
@@ -66,4 +67,10 @@ def test_the_storm_screen_shows_the_clock_of_every_stretch(server: Served, page:
     assert buses.inner_text() == "Сейчас автобусов на неубранных участках нет."
     assert panel.locator("[data-transit-lines]").inner_text() == (
         "Автобусные маршруты идут по убранным улицам.")
+    summary = panel.locator("[data-plan-summary]")
+    summary.filter(has_text="Улиц").wait_for()
+    assert summary.inner_text() == ("Улиц в двух маршрутах и более: 0; улиц сети без "
+                                    "маршрута: 0.")
+    assert panel.locator("[data-plan-loads] tbody td").all_inner_texts() == [
+        "—, очистка плугом", "4 км", "1", "0,2 ч", "4 ч"]
     assert page_log.external() == [] and page_log.page_errors == []

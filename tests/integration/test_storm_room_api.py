@@ -147,3 +147,18 @@ def test_transit_names_the_line_on_the_uncleared_street_and_the_bus_on_it(
     assert [(s["route"], s["state"]) for s in props["stretches"]] == [("ул. Ленина", "on_track")]
     (bus,) = doc["buses"]
     assert (bus["name"], bus["line"], bus["stretch"]["route"]) == ("ПАЗ 77", "5", "ул. Ленина")
+
+
+def test_plan_check_judges_capacity_by_the_storm_s_norms(storm: tuple[SignedIn, int]) -> None:
+    """The two streets are 600 m apart (no double claim) and no network is imported (nothing
+    unclaimed); the routes have no contractor, the plough belongs to one: nobody to clear them,
+    against the storm's tightest norm (its class 2 override, 1.1 h)."""
+    signed, storm_id = storm
+    status, doc = api(signed, f"/api/storms/{storm_id}/plan")
+    assert status == 200, doc
+    assert (doc["overlaps"], doc["unclaimed"]) == ([], [])
+    assert doc["contractors"] == [{"contractor": "—", "treatment": "plough", "routes": 2,
+                                   "work_km": doc["contractors"][0]["work_km"], "vehicles": 0,
+                                   "capacity_kmh": 0.0, "hours_needed": None, "norm_h": 1.1,
+                                   "enough": False}]
+    assert 3.9 <= doc["contractors"][0]["work_km"] <= 4.1

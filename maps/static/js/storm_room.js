@@ -8,7 +8,8 @@
  * coloured by its clock state, a legend with counts, and the table of stretches sorted by time
  * left (the server's order) with the expected clearing time and the crew. The data
  * completeness table comes from GET /api/storms/{id}/completeness, the bus lines on uncleared
- * streets and the buses on them now from GET /api/storms/{id}/transit (a layer of their own).
+ * streets and the buses on them now from GET /api/storms/{id}/transit (a layer of their own),
+ * the plan check from GET /api/storms/{id}/plan (asked once: the plan changes seldom).
  */
 (function (global) {
   'use strict';
@@ -177,6 +178,36 @@
       if (e.target.checked) { transit.addTo(map); } else { transit.remove(); }
     });
 
+    function drawPlan(doc) {
+      var issues = q('[data-plan-issues]');
+      issues.textContent = '';
+      doc.overlaps.forEach(function (o) {
+        issues.appendChild(el('li', 'gd-plan-overlap', 'В двух маршрутах (' +
+          (config.treatments[o.treatment] || o.treatment) + '): ' + o.routes.map(function (r) {
+            return r.name + ' (' + (r.contractor || '—') + ')';
+          }).join(' и ') + ', ' + Math.round(o.length_m) + ' м'));
+      });
+      doc.unclaimed.forEach(function (u) {
+        issues.appendChild(el('li', 'gd-plan-unclaimed', 'Без маршрута: ' +
+          (u.name || 'улица без названия') + ', ' + Math.round(u.length_m) + ' м'));
+      });
+      q('[data-plan-summary]').textContent = 'Улиц в двух маршрутах и более: ' +
+        doc.overlaps.length + '; улиц сети без маршрута: ' + doc.unclaimed.length + '.';
+      var body = q('[data-plan-loads] tbody');
+      body.textContent = '';
+      doc.contractors.forEach(function (x) {
+        var tr = el('tr', x.enough ? null : 'gd-suspect');
+        tr.appendChild(el('td', null, x.contractor + ', ' +
+          (config.treatments[x.treatment] || x.treatment)));
+        tr.appendChild(el('td', 'gd-num', P.km(x.work_km * 1000)));
+        tr.appendChild(el('td', 'gd-num', String(x.vehicles)));
+        tr.appendChild(el('td', 'gd-num', x.hours_needed === null ? 'нет машин'
+          : P.numberFmt.format(x.hours_needed) + ' ч'));
+        tr.appendChild(el('td', 'gd-num', x.norm_h + ' ч'));
+        body.appendChild(tr);
+      });
+    }
+
     function showStorm(storm) {
       q('[data-storm-name]').textContent = storm.name;
       var norms = Object.keys(storm.norms_in_effect_h || {}).map(function (k) {
@@ -210,6 +241,9 @@
 
     function begin(stormId) {
       refresh(stormId);
+      P.getJSON(config.stormsUrl + '/' + stormId + '/plan').then(drawPlan).catch(function (e) {
+        q('[data-plan-summary]').textContent = 'Проверка плана не удалась: ' + (e.message || e);
+      });
       global.setInterval(function () { refresh(stormId); }, config.refreshS * 1000);
     }
 
