@@ -25,6 +25,7 @@ from dispatch.acts import act_diff, act_route_versions, pinned_versions
 from dispatch.coverage import CoverageResult, compute_coverage
 from dispatch.coverage_json import result_document
 from dispatch.coverage_sheets import coverage_csv, coverage_table
+from dispatch.data_completeness import data_completeness
 from dispatch.fixes import FixArrays
 from dispatch.local_time import local_text
 from dispatch.parameters import CoverageParams
@@ -287,7 +288,10 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     start, end = storm.window(now)
     progress = _Progress(args.quiet)
     result = compute_from_db(settings, start, end, None, progress)
-    report = storm_report(storm, result, now)
+    with connect(settings) as conn, conn.cursor() as cur:
+        machines = data_completeness(coverage_db.fixes_for_coverage(cur, start, end),
+                                     coverage_db.vehicle_infos(cur), (start, end), now)
+    report = storm_report(storm, result, now, machines)
     with connect(settings) as conn, conn.cursor() as cur:
         saved = coverage_db.save_result(cur, result_document(result), storm_id=storm.id)
         act = coverage_db.get_act(cur, saved)

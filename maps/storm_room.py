@@ -42,7 +42,7 @@ from dispatch.storm_clock import CLOCK_STATES, StormClock, StretchClock, storm_c
 from dispatch.storms import Storm
 from maps.api import ApiError
 from maps.coverage_api import CoverageService
-from maps.storms_api import storm_view
+from maps.storms_api import machines_in_window, storm_view
 
 __all__ = ["CREW_LOOK_BACK", "RoomClock", "StormGauges", "StormRoom", "clock_document",
            "current_storm", "storm_views", "transit_document"]
@@ -122,8 +122,7 @@ class StormRoom:
             storm = store.get_storm(cur, storm_id)
             if storm is None:
                 raise ApiError(404, "нет такого снегопада", storm_id)
-            return storm, coverage_db.fixes_for_coverage(cur, *storm.window(now)), \
-                coverage_db.vehicle_infos(cur)
+            return storm, *machines_in_window(cur, *storm.window(now))
 
         def compute(found: tuple[Storm, FixArrays, dict[int, VehicleInfo]]) -> dict[str, Any]:
             storm, fixes, vehicles = found

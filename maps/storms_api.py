@@ -24,10 +24,16 @@ from typing import Any
 
 from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThread
 from twisted.web.server import Request
 
+from db import coverage as coverage_db
 from db import storms as store
+from dispatch.coverage import CoverageResult
 from dispatch.coverage_json import iso
+from dispatch.data_completeness import data_completeness
+from dispatch.equipment import VehicleInfo
+from dispatch.fixes import FixArrays
 from dispatch.local_time import file_stamp, parse_local
 from dispatch.reports import STATUS_LABELS, act_rows, storm_csv
 from dispatch.storms import DEFAULT_NORMS_H, Storm, StormReport, storm_report
@@ -35,7 +41,7 @@ from maps.actor import on_behalf_of
 from maps.api import EARLIEST, LATEST, ApiError, JsonResource, Reply, read_json_object
 from maps.coverage_api import CoverageService
 
-__all__ = ["StormsResource", "storm_act", "storm_view"]
+__all__ = ["StormsResource", "machines_in_window", "storm_act", "storm_view"]
 
 Clock = Callable[[], datetime]
 #: A read-only view of one storm: the request and the storm id in, the reply out.
@@ -54,7 +60,8 @@ def storm_view(storm: Storm) -> dict[str, Any]:
 
 def storm_act(pool: adbapi.ConnectionPool, service: CoverageService, clock: Clock,
               storm_id: int) -> Deferred[StormReport]:
-    """The storm's act as of now: coverage over the storm's window, judged against its norms."""
+    """The storm's act as of now: coverage over the storm's window, judged against its norms,
+    with each machine's data completeness over the window."""
     found: Deferred[Storm | None] = pool.runInteraction(store.get_storm, storm_id)
 
     def compute(storm: Storm | None) -> Deferred[StormReport]:
@@ -62,10 +69,23 @@ def storm_act(pool: adbapi.ConnectionPool, service: CoverageService, clock: Cloc
             raise ApiError(404, "нет такого снегопада", storm_id)
         now = clock()
         start, end = storm.window(now)
-        d = service.coverage(start, end)
-        return d.addCallback(lambda result: storm_report(storm, result, now))
+
+        def with_completeness(result: CoverageResult) -> Deferred[StormReport]:
+            read: Deferred[Any] = pool.runInteraction(machines_in_window, start, end)
+            return read.addCallback(lambda found: deferToThread(
+                lambda: storm_report(storm, result, now, data_completeness(
+                    found[0], found[1], (start, end), now))))
+
+        return service.coverage(start, end).addCallback(  # type: ignore[return-value]
+            with_completeness)
 
     return found.addCallback(compute)  # type: ignore[return-value]
+
+
+def machines_in_window(cur: Any, start: datetime, end: datetime
+                       ) -> tuple[FixArrays, dict[int, VehicleInfo]]:
+    """Every fix of the window and the vehicles: what data completeness is judged on."""
+    return coverage_db.fixes_for_coverage(cur, start, end), coverage_db.vehicle_infos(cur)
 
 
 def act_document(report: StormReport) -> dict[str, Any]:
