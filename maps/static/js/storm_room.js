@@ -49,6 +49,13 @@
       return (p.crew || []).map(function (v) { return v.name || ('№ ' + v.id); }).join(', ') || '—';
     }
 
+    /* The table names the crew that finishes the stretch, and how many more work the route. */
+    function crewShort(p) {
+      var crew = p.crew || [], lead = p.finishing_vehicle || crew[0];
+      if (!lead) { return '—'; }
+      return (lead.name || ('№ ' + lead.id)) + (crew.length > 1 ? ' +' + (crew.length - 1) : '');
+    }
+
     function where(p) {
       return (p.route || ('Маршрут № ' + p.route_id)) + ', ' + Math.round(p.m_from) + '–' +
         Math.round(p.m_to) + ' м';
@@ -112,7 +119,7 @@
         tr.appendChild(el('td', null, styleOf(p.state).label));
         tr.appendChild(el('td', 'gd-num', left(p)));
         tr.appendChild(el('td', null, expected(p)));
-        tr.appendChild(el('td', null, crewText(p)));
+        tr.appendChild(el('td', null, crewShort(p)));
         tr.addEventListener('click', function () {
           map.fitBounds(L.latLngBounds(f.geometry.coordinates.map(function (c) {
             return [c[1], c[0]];
