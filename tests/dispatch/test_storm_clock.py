@@ -118,19 +118,20 @@ def test_crews_work_at_the_median_speed_of_moving_fixes_with_the_tool_on() -> No
     assert crews[7].t == (T0 + timedelta(seconds=40)).timestamp()
 
 
-def test_alerts_name_the_stretch_the_deadline_and_the_expected_time() -> None:
-    """At-risk stretches become breach forecasts in local time; breached ones norm breaches;
-    the key names storm, route, stretch and kind."""
+def test_alerts_name_the_route_its_stretches_the_deadline_and_the_expected_time() -> None:
+    """One alert per route and kind: at-risk stretches a foreseen breach in local time,
+    breached ones a missed norm; the key names storm, route and kind."""
     zone = ZoneInfo("Asia/Vladivostok")
     alerts = storm_alerts(clock_of(Drive(7, EAST_ONLY), norms_h={1: 1.2}), zone)
-    assert [(a.kind, a.key, a.text) for a in alerts] == [
-        ("breach_forecast", "storm:3:route:1:0-1000:breach_forecast",
-         "street 1, 0–1000 м: ожидается к 14.01.2026 12:12 (+10:00), "
+    assert [(a.kind, a.key, a.stretches, a.text) for a in alerts] == [
+        ("breach_forecast", "storm:3:route:1:breach_forecast", ((0.0, pytest.approx(1000.0)),),
+         "street 1: 1 участок, 1,0 км: ожидается к 14.01.2026 12:12 (+10:00), "
          "срок 14.01.2026 12:12 (+10:00)"),
-        ("breach_forecast", "storm:3:route:2:0-1000:breach_forecast",
-         "street 2, 0–1000 м: маршрут никто не убирает, срок 14.01.2026 23:00 (+10:00)")]
+        ("breach_forecast", "storm:3:route:2:breach_forecast", ((0.0, pytest.approx(1000.0)),),
+         "street 2: 1 участок, 1,0 км: маршрут никто не убирает, срок 14.01.2026 23:00 (+10:00)")]
+    assert alerts[0].expected_at is not None and alerts[1].expected_at is None
     breached = storm_alerts(clock_of(Drive(7, EAST_ONLY), norms_h={1: 0.5}), zone)[0]
     assert (breached.kind, breached.text) == (
-        "norm_breached", "street 1, 0–1000 м: норматив 0.5 ч нарушен, срок был "
+        "norm_breached", "street 1: 1 участок, 1,0 км: норматив 0.5 ч нарушен, срок был "
                          "14.01.2026 11:30 (+10:00)")
-    assert (breached.route_id, breached.raised_at) == (1, NOW)
+    assert (breached.route_id, breached.raised_at, breached.length_m) == (1, NOW, 1000.0)
