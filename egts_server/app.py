@@ -52,6 +52,29 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class StormClockRefresh(PeriodicService):
+    """Keeps the storm gauges of ``/metrics`` current: the open storm's clock every minute,
+    whether or not anyone has the storm screen open."""
+
+    log = Logger()
+
+    def __init__(self, gauges: StormGauges, reactor: Any, interval_s: float = 60.0) -> None:
+        super().__init__(interval_s, reactor)
+        self._gauges = gauges
+
+    def run(self) -> Deferred[None] | None:
+        """One round; never fails (a failed call would stop the timer for good)."""
+        if self._gauges.refresh is None:
+            return None
+        d = self._gauges.refresh()
+
+        def failed(failure: Failure) -> None:
+            self.log.warn("could not compute the storm clock ({error}); trying again later",
+                          error=failure.getErrorMessage())
+
+        return d.addErrback(failed)
+
+
 class PartitionKeeper(PeriodicService):
     """Keeps the monthly partitions of positions ready ahead: at start, then daily.
 
@@ -218,6 +241,7 @@ class Application(MultiService):
                               command_ttl_s=settings.commands.default_ttl_s,
                               public=settings.public, site_settings=settings.site,
                               storm_gauges=storm)
+        StormClockRefresh(storm, reactor).setServiceParent(self)
         self.http = TCPServer(settings.http.port, self.site, interface=settings.http.host,
                               reactor=reactor)
         if settings.osmand.enabled:

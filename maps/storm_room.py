@@ -61,10 +61,12 @@ class RoomClock:
 
 
 class StormGauges:
-    """The latest clock's counts, read by ``/metrics`` at every scrape."""
+    """The latest clock's counts, read by ``/metrics`` at every scrape; ``refresh`` (set by
+    the site's storm room) recomputes the clock of the storm open now."""
 
     def __init__(self) -> None:
         self.latest: StormClock | None = None
+        self.refresh: Callable[[], Deferred[None]] | None = None
 
     def stretches(self) -> Iterable[tuple[tuple[str, ...], float]]:
         counts = self.latest.counts() if self.latest is not None else {}
@@ -99,6 +101,7 @@ class StormRoom:
                  params: ForecastParams | None = None) -> None:
         self._pool, self._service, self._clock = pool, service, clock
         self.gauges = gauges or StormGauges()
+        self.gauges.refresh = self.refresh_current
         self.params = params or ForecastParams()
         self.completeness_params = CompletenessParams()
         self.zone = service.zone
@@ -165,6 +168,16 @@ class StormRoom:
 
         found: Deferred[Any] = self._pool.runInteraction(read)
         return found.addCallback(lambda f: deferToThread(compute, f))  # type: ignore[no-any-return]
+
+    def refresh_current(self) -> Deferred[None]:
+        """Recompute the clock of the storm open now (the gauges' latest); none open: none."""
+        def of(storm: Storm | None) -> Deferred[None] | None:
+            if storm is None:
+                self.gauges.latest = None
+                return None
+            return self._clock_of(storm).addCallback(lambda _: None)
+
+        return self.current().addCallback(of)  # type: ignore[return-value]
 
     def current(self) -> Deferred[Storm | None]:
         return self._pool.runInteraction(current_storm, self._clock())  # type: ignore[no-any-return]
