@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 from typing import Final, Literal
 
 from dispatch.local_time import local_text
+from dispatch.sheets import decimal
 from dispatch.storm_clock import StormClock, StretchClock
 
 __all__ = ["ALERT_KINDS", "StormAlert", "storm_alerts"]
@@ -64,10 +65,10 @@ def _alert(clock: StormClock, kind: AlertKind, stretches: list[StretchClock],
     deadline = min((s.deadline for s in stretches if s.deadline is not None), default=None)
     expected = (None if any(s.expected_at is None for s in stretches)
                 else max(s.expected_at for s in stretches if s.expected_at is not None))
-    where = f"{first.route}: {_count(len(stretches))}, {length / 1000:.1f} км".replace(".", ",")
+    where = f"{first.route}: {_count(len(stretches))}, {decimal(length / 1000, 1)} км"
     due = local_text(deadline, zone)
     if kind == "norm_breached":
-        text = f"{where}: норматив {first.norm_h:g} ч нарушен, срок был {due}"
+        text = f"{where}: норматив {decimal(first.norm_h)} ч нарушен, срок был {due}"
     elif expected is None:
         text = f"{where}: маршрут никто не убирает, срок {due}"
     else:

@@ -132,6 +132,6 @@ def test_alerts_name_the_route_its_stretches_the_deadline_and_the_expected_time(
     assert alerts[0].expected_at is not None and alerts[1].expected_at is None
     breached = storm_alerts(clock_of(Drive(7, EAST_ONLY), norms_h={1: 0.5}), zone)[0]
     assert (breached.kind, breached.text) == (
-        "norm_breached", "street 1: 1 участок, 1,0 км: норматив 0.5 ч нарушен, срок был "
+        "norm_breached", "street 1: 1 участок, 1,0 км: норматив 0,5 ч нарушен, срок был "
                          "14.01.2026 11:30 (+10:00)")
     assert (breached.route_id, breached.raised_at, breached.length_m) == (1, NOW, 1000.0)
