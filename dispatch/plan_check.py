@@ -28,6 +28,7 @@ from dispatch.breach_forecast import DEFAULT_WORKING_KMH
 from dispatch.equipment import VehicleInfo
 from dispatch.projection import Projection
 from dispatch.routes import Route, RouteError, validate_line
+from dispatch.sheets import decimal
 
 __all__ = ["ContractorLoad", "NetworkStreet", "Overlap", "PlanCheck", "PlanParams",
            "Unclaimed", "check_plan", "parse_network", "plan_document", "plan_text"]
@@ -187,10 +188,11 @@ def plan_text(check: PlanCheck, treatment_labels: Mapping[str, str]) -> str:
     out += [f"  {u.length_m:8.0f} м  {u.name or 'без названия'}" for u in check.unclaimed]
     out.append("Подрядчики: работа против техники")
     for x in check.loads:
-        hours = "нет техники" if x.hours_needed is None else f"{x.hours_needed:.1f} ч"
+        hours = "нет техники" if x.hours_needed is None else f"{decimal(x.hours_needed, 1)} ч"
         out.append(f"  {x.contractor}, {treatment_labels.get(x.treatment, x.treatment)}: "
-                   f"маршрутов {x.routes}, работы {x.work_km:.1f} км, машин {x.vehicles} "
-                   f"({x.capacity_kmh:g} км/ч): {hours} при нормативе {x.norm_h:g} ч — "
+                   f"маршрутов {x.routes}, работы {decimal(x.work_km, 1)} км, машин "
+                   f"{x.vehicles} ({decimal(x.capacity_kmh)} км/ч): {hours} при нормативе "
+                   f"{decimal(x.norm_h)} ч — "
                    + ("хватает" if x.enough else "НЕ ХВАТАЕТ"))
     return "\n".join(out) + "\n"
 

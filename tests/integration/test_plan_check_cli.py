@@ -66,8 +66,10 @@ def test_the_check_finds_double_claims_unclaimed_streets_and_thin_crews(
     text = capsys.readouterr().out
     assert "Улицы в двух маршрутах и более: 1" in text
     assert "Улицы сети без маршрута: 2" in text
-    assert "Б, очистка плугом: маршрутов 1, работы 2.0 км, машин 0 (0 км/ч): нет техники " \
+    assert "Б, очистка плугом: маршрутов 1, работы 2,0 км, машин 0 (0 км/ч): нет техники " \
            "при нормативе 6 ч — НЕ ХВАТАЕТ" in text
+    assert "А, очистка плугом: маршрутов 1, работы 2,0 км, машин 1 (20 км/ч): 0,1 ч при " \
+           "нормативе 4 ч — хватает" in text
 
 
 def test_a_bad_network_file_names_the_feature_and_stores_nothing(
