@@ -64,7 +64,7 @@
     function tooltip(p) {
       var s = styleOf(p.state);
       return '<b>' + escapeHtml(where(p)) + '</b><br>' + escapeHtml(s.label) +
-        '<br>Норматив: ' + p.norm_h + ' ч, срок ' + escapeHtml(T.format(p.deadline)) +
+        '<br>Норматив: ' + P.numberFmt.format(p.norm_h) + ' ч, срок ' + escapeHtml(T.format(p.deadline)) +
         '<br>Осталось: ' + escapeHtml(left(p)) + '<br>Ожидается: ' + escapeHtml(expected(p)) +
         '<br>Техника: ' + escapeHtml(crewText(p));
     }
@@ -210,7 +210,7 @@
         tr.appendChild(el('td', 'gd-num', String(x.vehicles)));
         tr.appendChild(el('td', 'gd-num', x.hours_needed === null ? 'нет машин'
           : P.numberFmt.format(x.hours_needed) + ' ч'));
-        tr.appendChild(el('td', 'gd-num', x.norm_h + ' ч'));
+        tr.appendChild(el('td', 'gd-num', P.numberFmt.format(x.norm_h) + ' ч'));
         body.appendChild(tr);
       });
     }
@@ -218,7 +218,7 @@
     function showStorm(storm) {
       q('[data-storm-name]').textContent = storm.name;
       var norms = Object.keys(storm.norms_in_effect_h || {}).map(function (k) {
-        return 'класс ' + k + ' — ' + storm.norms_in_effect_h[k] + ' ч';
+        return 'класс ' + k + ' — ' + P.numberFmt.format(storm.norms_in_effect_h[k]) + ' ч';
       }).join(', ');
       q('[data-storm-times]').textContent = 'Начало ' + T.format(storm.started_at) +
         (storm.snowfall_ended_at ? '; снегопад кончился ' + T.format(storm.snowfall_ended_at)
