@@ -7,10 +7,12 @@ The model is deliberately simple, so a dispatcher can redo it on paper:
 - a crew is where its latest fix projects onto the route, heading the way its course points
   (as drawn when the course is unknown); if it is off the route it first gets there in
   ``off-route distance ÷ travel_kmh``;
-- it moves along the loop at its *observed* working speed (``dispatch.crews``; the treatment's
-  default when it has not been seen working), so the time it needs to finish a pass that the
-  stretch still lacks is ``remaining length along the loop to the stretch's far end ÷ working
-  speed``, plus a full loop for every further pass still missing;
+- it moves along the loop to the stretch's far end: over the passes still missing anywhere on
+  the way at its *observed* working speed (``dispatch.crews``; the treatment's default when it
+  has not been seen working), over what is already done (and a one-way route's way back) at
+  the travel speed; so the time to finish a pass the stretch lacks is ``remaining work on the
+  way ÷ working speed + the rest of the way ÷ travel speed``, plus a whole loop for every
+  further pass still missing;
 - each direction still missing passes is finished by the crew that gets it done soonest, and
   the stretch is expected cleared when its last direction is.
 
@@ -103,6 +105,8 @@ def forecast_route(route: Route, works: Sequence[StretchWork], crews: Sequence[C
     loop = 2.0 * line.length
     default_kmh = params.working_kmh.get(route.treatment, DEFAULT_WORKING_KMH["plough"])
     placed = [_place(c, line, projection, params.travel_kmh, default_kmh) for c in fresh]
+    work_on_loop = _work_on_loop(works, loop)
+    travel_ms = params.travel_kmh / 3.6
     out = []
     for work in works:
         if work.done or not placed:
@@ -113,11 +117,39 @@ def forecast_route(route: Route, works: Sequence[StretchWork], crews: Sequence[C
             if count == 0:
                 continue
             end = work.m_to if direction == 0 else loop - work.m_from
-            finish.append(min((p.start_s + (((end - p.u) % loop) + (count - 1) * loop)
-                               / p.speed_ms, p.vehicle_id) for p in placed))
+            finish.append(min((p.start_s + _drive_s(work_on_loop, loop, p.u, end, p.speed_ms,
+                                                    travel_ms, count - 1), p.vehicle_id)
+                              for p in placed))
         seconds, vehicle = max(finish)
         out.append(StretchForecast(round(now + seconds, 1), vehicle))
     return out
+
+
+def _work_on_loop(works: Sequence[StretchWork], loop: float) -> list[tuple[float, float]]:
+    """Where on the loop passes are still missing: a stretch as drawn, and mirrored on the
+    way back."""
+    spans = [(w.m_from, w.m_to) for w in works if w.missing[0]]
+    return spans + [(loop - w.m_to, loop - w.m_from) for w in works if w.missing[1]]
+
+
+def _on_work(spans: Sequence[tuple[float, float]], a: float, b: float) -> float:
+    """Metres of [a, b] that lie on missing work."""
+    return sum(max(0.0, min(b, hi) - max(a, lo)) for lo, hi in spans)
+
+
+def _drive_s(spans: Sequence[tuple[float, float]], loop: float, u: float, end: float,
+             work_ms: float, travel_ms: float, extra_loops: int) -> float:
+    """Seconds from ``u`` to ``end`` along the loop (forward, wrapping round), missing work at
+    the working speed and the rest at the travel speed, plus ``extra_loops`` whole loops."""
+    if end >= u:
+        work = _on_work(spans, u, end)
+        length = end - u
+    else:
+        work = _on_work(spans, u, loop) + _on_work(spans, 0.0, end)
+        length = loop - u + end
+    all_work = _on_work(spans, 0.0, loop)
+    return (work / work_ms + (length - work) / travel_ms
+            + extra_loops * (all_work / work_ms + (loop - all_work) / travel_ms))
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,22 +59,34 @@ def test_getting_to_the_route_is_travel_at_the_travel_speed() -> None:
     assert seconds(forecasts) == [pytest.approx(36.0 + 160.0, abs=0.1)]
 
 
-def test_each_further_missing_pass_costs_a_whole_loop() -> None:
-    """Two passes as drawn still missing: 160 s to the end, then 2000 m round again (400 s)."""
+def test_done_road_is_driven_at_the_travel_speed_and_each_further_pass_costs_a_loop() -> None:
+    """Two passes as drawn missing over 500-1000 m, the rest done: from 200 m, 300 m of done
+    road at 30 km/h (36 s) and 500 m of work at 18 km/h (100 s); then a whole loop, 500 m of
+    work (100 s) and 1500 m of done road (180 s): 416 s."""
     forecasts = forecast_route(ROUTE, [StretchWork(500.0, 1000.0, (2, 0))], [crew(200.0)], NOW,
                                projection_for())
-    assert seconds(forecasts) == [pytest.approx(560.0, abs=0.1)]
+    assert seconds(forecasts) == [pytest.approx(416.0, abs=0.1)]
 
 
 def test_the_soonest_crew_finishes_each_direction() -> None:
-    """Vehicle 8 heading west from 900 m finishes the way back over 0-500 m sooner (900 m,
-    180 s) than vehicle 7 heading east from 200 m (1800 m); vehicle 7 finishes the pass as
-    drawn (300 m, 60 s). The stretch is done when the slower of the two is: 180 s by 8."""
+    """Only 0-500 m lacks its passes. The way back over it: vehicle 8, heading west from 900 m,
+    drives 400 m of done road (48 s) and 500 m of work (100 s): 148 s, sooner than vehicle 7
+    heading east from 200 m (300 + 500 m of work, 1000 m of done road: 280 s). The pass as
+    drawn: vehicle 7, 300 m of work (60 s). Done when the slower direction is: 148 s, by 8."""
     crews = [crew(200.0), crew(900.0, course=WEST, vehicle_id=8)]
     forecasts = forecast_route(ROUTE, [StretchWork(0.0, 500.0, (1, 1))], crews, NOW,
                                projection_for())
-    assert seconds(forecasts) == [pytest.approx(180.0, abs=0.1)]
+    assert seconds(forecasts) == [pytest.approx(148.0, abs=0.1)]
     assert forecasts[0].vehicle_id == 8
+
+
+def test_a_one_way_route_s_way_back_is_a_return_trip() -> None:
+    """On a one-way street, a crew heading back from 200 m returns 200 m at 30 km/h (24 s),
+    then ploughs the whole kilometre as drawn (200 s)."""
+    one_way = street(1, ((0.0, 0.0), (1000.0, 0.0)), direction="as_drawn")
+    forecasts = forecast_route(one_way, [StretchWork(0.0, 1000.0, (1, 0))],
+                               [crew(200.0, course=WEST)], NOW, projection_for())
+    assert seconds(forecasts) == [pytest.approx(224.0, abs=0.1)]
 
 
 def test_a_crew_not_seen_working_works_at_the_treatment_s_default() -> None:
