@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from twisted.enterprise import adbapi
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, succeed
 from twisted.internet.threads import deferToThread
 from twisted.web.server import Request
 
@@ -50,6 +50,9 @@ __all__ = ["CREW_LOOK_BACK", "RoomClock", "StormGauges", "StormRoom", "clock_doc
 Clock = Callable[[], datetime]
 #: The fixes that place the crews and give their working speeds.
 CREW_LOOK_BACK: Final = timedelta(hours=1)
+#: A clock this fresh of the same storm is served again: the screen asks for the clock and the
+#: bus lines on it together, and several dispatchers watch the same storm.
+CLOCK_REUSE: Final = timedelta(seconds=15)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -104,6 +107,7 @@ class StormRoom:
         self.gauges.refresh = self.refresh_current
         self.params = params or ForecastParams()
         self.completeness_params = CompletenessParams()
+        self._last: RoomClock | None = None
         self.zone = service.zone
 
     def clock(self, storm_id: int) -> Deferred[RoomClock]:
@@ -195,6 +199,10 @@ class StormRoom:
 
     def _clock_of(self, storm: Storm) -> Deferred[RoomClock]:
         now = self._clock()
+        last = self._last
+        if last is not None and last.clock.storm == storm \
+                and now - last.clock.generated_at < CLOCK_REUSE:
+            return succeed(last)
         start, end = storm.window(now)
 
         def with_crews(result: CoverageResult) -> Deferred[RoomClock]:
@@ -211,7 +219,8 @@ class StormRoom:
         crews = observe_crews(fixes, vehicles, now.timestamp())
         clock = storm_clock(storm, result, crews, now, projection_for(), self.params)
         self.gauges.latest = clock
-        return RoomClock(clock, vehicles)
+        self._last = RoomClock(clock, vehicles)
+        return self._last
 
 
 def _stretch_feature(s: StretchClock, vehicles: dict[int, VehicleInfo]) -> dict[str, Any]:

@@ -225,8 +225,10 @@
           : '; снегопад ещё идёт') + '. Нормативы: ' + norms + '.';
     }
 
+    var rounds = 0;
     function refresh(stormId) {
       var base = config.stormsUrl + '/' + stormId;
+      rounds += 1;
       P.getJSON(base + '/clock').then(function (doc) {
         P.say(statusNode, 'ok', '');
         showStorm(doc.storm);
@@ -238,9 +240,11 @@
       }).catch(function (e) {
         P.say(statusNode, 'error', 'Не удалось получить сроки: ' + (e.message || e));
       });
-      P.getJSON(base + '/completeness').then(drawCompleteness).catch(function () {
-        q('[data-completeness] tbody').textContent = '';
-      });
+      if (rounds % 10 === 1) {  /* every tenth round: it reads every fix of the storm */
+        P.getJSON(base + '/completeness').then(drawCompleteness).catch(function () {
+          q('[data-completeness] tbody').textContent = '';
+        });
+      }
       P.getJSON(base + '/transit').then(drawTransit).catch(function () {
         transit.clearLayers();
       });
