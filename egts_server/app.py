@@ -17,8 +17,12 @@ from twisted.web.server import Site
 from db import retention, terminals
 from db.pool import PositionStore, make_pool
 from db.terminals import Admission
+from dispatch.alert_sources import default_sources
+from dispatch.parameters import CleaningParams
+from egts_server.alert_watch import AlertWatch
 from egts_server.config import ListenerSettings, Settings
 from egts_server.database import database_dsn
+from egts_server.fix_clock import ClockLimits
 from egts_server.metrics import Gauge, IntakeMetrics
 from egts_server.model import DeviceKey
 from egts_server.net.admission import Admit
@@ -46,6 +50,10 @@ from egts_server.sinks import BatchingWriter
 from maps.metrics import MetricsResource
 from maps.storm_room import StormGauges
 from maps.web import make_site
+
+_DEFAULTS = CleaningParams()
+#: intake's count of clock faults uses the coverage engine's own limits
+_CLOCK_LIMITS = ClockLimits.of(_DEFAULTS.future_tolerance_s, _DEFAULTS.earliest_fix_year)
 
 
 def utc_now() -> datetime:
@@ -129,7 +137,8 @@ class Application(MultiService):
         self.writer = BatchingWriter(PositionStore(self.write_pool).store, reactor,
                                      batch_size=w.batch_size, max_queue=w.max_queue,
                                      retry_delay_s=w.retry_delay_s, concurrency=w.connections,
-                                     linger_s=w.linger_s, metrics=self.metrics)
+                                     linger_s=w.linger_s, metrics=self.metrics,
+                                     clock_limits=_CLOCK_LIMITS)
         self.writer.setServiceParent(self)
         # last in the tree, so it starts (and freezes what exists) after everything else
         self.collector = CollectorSchedule(reactor, self.metrics.registry,
@@ -139,6 +148,9 @@ class Application(MultiService):
         if not intake_worker:  # the first process keeps the database's partitions for all
             PartitionKeeper(self.read_pool, settings.database.partition_months_ahead, reactor,
                             clock).setServiceParent(self)
+            if settings.alerts.enabled:
+                AlertWatch(self.read_pool, default_sources(settings.alerts.detect),
+                           settings.alerts.interval_s, reactor, clock).setServiceParent(self)
         i = settings.intake
         limits = IntakeLimits(idle_timeout_s=i.idle_timeout_s, login_timeout_s=i.login_timeout_s,
                               stall_timeout_s=i.stall_timeout_s,

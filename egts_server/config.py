@@ -22,6 +22,7 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.vehicles import KINDS
+from egts_server.alert_watch import AlertSettings
 from egts_server.listener_settings import (
     TRACKERS,
     GalileoskySettings,
@@ -153,6 +154,7 @@ class Settings:
     commands: CommandSettings = field(default_factory=CommandSettings)
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
     project_dir: str = "."  # relative paths (the embedded cluster's data_dir) resolve against it
 
     def resolve(self, path: str) -> Path:
@@ -360,6 +362,9 @@ def _validate(s: Settings) -> None:
                           ("commands.max_attempts", s.commands.max_attempts),
                           ("commands.default_ttl_s", s.commands.default_ttl_s),
                           ("archive.keep_days", s.archive.keep_days),
+                          ("alerts.interval_s", s.alerts.interval_s),
+                          *((f"alerts.detect.{name}", value) for name, value
+                            in dataclasses.asdict(s.alerts.detect).items()),
                           ("auth.hash_threads", s.auth.hash_threads),
                           ("auth.throttle_failures", s.auth.throttle_failures),
                           ("auth.throttle_failures_per_address",

@@ -266,6 +266,11 @@ class IntakeMetrics:
             "glonass_fixes_received_total",
             "Fixes decoded and handed to the writer, by protocol (stored, resent or refused).",
             ("protocol",)))
+        self.fixes_clock_fault = r.add(Counter(
+            "glonass_fixes_clock_fault_total",
+            "Fixes timed by a wrong terminal clock (stored, never credited), by fault: future "
+            "(ahead of arrival by more than coverage's tolerance) or too_early (before 2010).",
+            ("protocol", "fault")))
         self.fixes_stored = r.add(Counter(
             "glonass_fixes_stored_total", "Fixes committed that were new."))
         self.fixes_duplicate = r.add(Counter(

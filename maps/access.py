@@ -64,6 +64,7 @@ RULES: Final[dict[tuple[str, ...], Rule]] = {
     ("playback",): DATA,
     ("storms",): DATA,
     ("storm",): DATA,  # the storm screen
+    ("events",): DATA,
     ("static",): PUBLIC,
     ("gtfs-rt",): PUBLIC,
     ("public",): PUBLIC,  # the city's public map, its data and assets
@@ -79,6 +80,7 @@ RULES: Final[dict[tuple[str, ...], Rule]] = {
     ("api", "acts"): DATA,
     ("api", "evidence"): DATA,
     ("api", "events"): DATA,
+    ("api", "alerts"): DATA,
     ("api", "marks"): DATA,
     ("api", "storms"): DATA,
     ("api", "terminals"): ADMIN,

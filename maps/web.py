@@ -14,12 +14,14 @@ from twisted.web.server import Request, Site
 from twisted.web.static import File
 
 from maps.acts_api import ActsResource
+from maps.alerts_api import AlertsResource
 from maps.api import Health, VehiclesResource
 from maps.audit_api import AuditResource
 from maps.audit_page import render_audit_page
 from maps.auth import AdminOnly, AuthGate, session_lookup
 from maps.coverage_api import CoverageResource, CoverageService, EventsResource
 from maps.delivery import DeliveryPage
+from maps.events_page import render_events_page
 from maps.evidence_api import EvidenceResource
 from maps.gtfs_rt import GtfsRealtime
 from maps.live_map import render_live_map
@@ -106,6 +108,8 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     api.putChild(b"acts", ActsResource(pool, coverage))
     api.putChild(b"evidence", EvidenceResource(pool, zone))
     api.putChild(b"events", EventsResource(coverage, pool, clock))
+    api.putChild(b"alerts", AlertsResource(pool, clock, zone))
+    root.putChild(b"events", HtmlPage(render_events_page(zone_name)))
     public = public or PublicSettings()
     options = PublicOptions(public.vehicle_delay_s, public.coordinate_decimals,
                             public.band_hours, public.service_window_h, public.refresh_s, zone)

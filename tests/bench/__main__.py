@@ -20,6 +20,7 @@ BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tests.bench.storm_forecast", ()),
     ("tests.bench.sign_in_flood", ()),
     ("tests.bench.audit", ()),
+    ("tests.bench.alerts", ("--database",)),
     # two intake processes with one writer connection each: the configuration that comes
     # closest to the intake throughput targets on this machine (one process is one core of Python)
     ("tests.bench.load", ("--connections", "10000", "--seconds", "30",

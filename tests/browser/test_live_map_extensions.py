@@ -43,6 +43,7 @@ def live(local_site: Any, page: Any) -> Any:
     local_site.serve_json("/api/vehicles", lambda: fleet)
     local_site.serve_json("/api/routes", lambda: EMPTY)
     local_site.serve_json("/api/marks", lambda: EMPTY)
+    local_site.serve_json("/api/alerts", lambda: {**EMPTY, "unacknowledged": 0})
     local_site.serve_json("/api/session", lambda: {"user": None, "csrf_token": None,
                                                    "anonymous_read": True})
     page.goto(local_site.url + "/")
