@@ -19,10 +19,8 @@ from dispatch.storm_clock import StormClock, StretchClock
 __all__ = ["ALERT_KINDS", "StormAlert", "storm_alerts"]
 
 AlertKind = Literal["breach_forecast", "norm_breached"]
-ALERT_KINDS: Final[dict[AlertKind, str]] = {
-    "breach_forecast": "Участки не успевают к нормативу",
-    "norm_breached": "Норматив уборки нарушен",
-}
+#: Named for people in ``dispatch.alerts.KIND_LABELS``.
+ALERT_KINDS: Final[tuple[AlertKind, ...]] = ("breach_forecast", "norm_breached")
 _STATE_OF: Final[dict[AlertKind, str]] = {"breach_forecast": "at_risk",
                                           "norm_breached": "breached"}
 

@@ -48,7 +48,7 @@ from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics
 from egts_server.sinks import BatchingWriter
 from maps.metrics import MetricsResource
-from maps.storm_room import StormGauges
+from maps.storm_room import StormClockAlerts, StormGauges
 from maps.web import make_site
 
 _DEFAULTS = CleaningParams()
@@ -145,12 +145,15 @@ class Application(MultiService):
                                            interval_s=settings.intake.gc_interval_s,
                                            full_interval_s=settings.intake.gc_full_interval_s)
         LoopLag(reactor, self.metrics.registry).setServiceParent(self)
+        self.storm_gauges = StormGauges()  # the open storm's clock: /metrics, alerts, /storm
         if not intake_worker:  # the first process keeps the database's partitions for all
             PartitionKeeper(self.read_pool, settings.database.partition_months_ahead, reactor,
                             clock).setServiceParent(self)
             if settings.alerts.enabled:
-                AlertWatch(self.read_pool, default_sources(settings.alerts.detect),
-                           settings.alerts.interval_s, reactor, clock).setServiceParent(self)
+                sources = [*default_sources(settings.alerts.detect),
+                           StormClockAlerts(self.storm_gauges, settings.site.zone)]
+                AlertWatch(self.read_pool, sources, settings.alerts.interval_s, reactor,
+                           clock).setServiceParent(self)
         i = settings.intake
         limits = IntakeLimits(idle_timeout_s=i.idle_timeout_s, login_timeout_s=i.login_timeout_s,
                               stall_timeout_s=i.stall_timeout_s,
@@ -237,7 +240,7 @@ class Application(MultiService):
         self.retranslation.setServiceParent(self)
         register_delivery_metrics(self.metrics.registry, lambda: self.retranslation.snapshot,
                                   clock)
-        storm = StormGauges()  # the storm clock last computed (the storm screen, alerts)
+        storm = self.storm_gauges
         registry = self.metrics.registry
         registry.add(Gauge("storm_stretches", "Stretches of the storm by clock state",
                            ("state",), read=storm.stretches))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any, Final
 
 from twisted.enterprise import adbapi
@@ -26,6 +26,7 @@ from db import routes as route_db
 from db import storms as store
 from db import transit as transit_db
 from db.transit import BusLine, BusLive
+from dispatch.alerts import Condition, FleetSnapshot
 from dispatch.breach_forecast import ForecastParams
 from dispatch.bus_exposure import LiveBus, TransitLine, bus_exposure
 from dispatch.coverage import CoverageResult
@@ -37,15 +38,15 @@ from dispatch.fixes import FixArrays
 from dispatch.plan_check import NetworkStreet, check_plan, plan_document
 from dispatch.projection import projection_for
 from dispatch.routes import Route
-from dispatch.storm_alerts import StormAlert, storm_alerts
+from dispatch.storm_alerts import ALERT_KINDS, StormAlert, storm_alerts
 from dispatch.storm_clock import CLOCK_STATES, StormClock, StretchClock, storm_clock
 from dispatch.storms import Storm
 from maps.api import ApiError
 from maps.coverage_api import CoverageService
 from maps.storms_api import machines_in_window, storm_view
 
-__all__ = ["CREW_LOOK_BACK", "RoomClock", "StormGauges", "StormRoom", "clock_document",
-           "current_storm", "storm_views", "transit_document"]
+__all__ = ["CREW_LOOK_BACK", "RoomClock", "StormClockAlerts", "StormGauges", "StormRoom",
+           "clock_document", "current_storm", "storm_views", "transit_document"]
 
 Clock = Callable[[], datetime]
 #: The fixes that place the crews and give their working speeds.
@@ -81,6 +82,32 @@ class StormGauges:
 
     def forecast_breaches(self) -> float:
         return float(len(self.latest.forecast_breaches())) if self.latest is not None else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class StormClockAlerts:
+    """The storm clock as an alert source (``dispatch.alerts.AlertSource``): per route, a
+    breach foreseen or a norm missed, from the open storm's clock the gauges keep (recomputed
+    every minute by the server), so the alert job reads no extra fixes for it."""
+
+    gauges: StormGauges
+    zone: tzinfo
+    kinds: tuple[str, ...] = ALERT_KINDS
+    lookback_s: float = 0.0
+
+    def conditions(self, snapshot: FleetSnapshot) -> list[Condition]:
+        clock = self.gauges.latest
+        if clock is None:
+            return []
+        return [Condition(
+            kind=a.kind, vehicle_id=None, route_id=a.route_id,
+            since=(a.deadline if a.kind == "norm_breached" and a.deadline is not None
+                   else a.raised_at).timestamp(),
+            lon=a.lon, lat=a.lat,
+            details={"text": a.text, "storm_id": a.storm_id, "storm": clock.storm.name,
+                     "length_m": a.length_m, "stretches": [list(m) for m in a.stretches],
+                     "deadline": iso(a.deadline), "expected_at": iso(a.expected_at)})
+            for a in storm_alerts(clock, self.zone) if a.route_id is not None]
 
 
 def current_storm(cur: Any, now: datetime) -> Storm | None:
@@ -218,7 +245,8 @@ class StormRoom:
                  vehicles: dict[int, VehicleInfo], now: datetime) -> RoomClock:
         crews = observe_crews(fixes, vehicles, now.timestamp())
         clock = storm_clock(storm, result, crews, now, projection_for(), self.params)
-        self.gauges.latest = clock
+        if storm.closed_at is None or storm.closed_at > now:  # an old storm's is no news
+            self.gauges.latest = clock
         self._last = RoomClock(clock, vehicles)
         return self._last
 
