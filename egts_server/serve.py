@@ -82,10 +82,12 @@ def prepare_database(settings: Settings, *, storm_in_progress: bool = False) -> 
     for name in migrate(dsn):
         log.info("applied migration {name}", name=name)
     if settings.demo.seed_when_empty:
-        from db.seed import ensure_demo_storm, seed_demo
+        from db.seed import ensure_demo_bus_lines, ensure_demo_storm, seed_demo
 
         with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
             counts = seed_demo(cur)
+            if not counts and (lines := ensure_demo_bus_lines(cur)):  # seeded before lines were
+                counts = {"bus_lines": lines}
             storm_id = ensure_demo_storm(cur, datetime.now(UTC)) if storm_in_progress else None
         if counts:
             log.info("seeded the demo city: {counts}", counts=counts)
