@@ -162,3 +162,12 @@ def test_plan_check_judges_capacity_by_the_storm_s_norms(storm: tuple[SignedIn, 
                                    "capacity_kmh": 0.0, "hours_needed": None, "norm_h": 1.1,
                                    "enough": False}]
     assert 3.9 <= doc["contractors"][0]["work_km"] <= 4.1
+
+
+def test_the_storm_screen_is_served_to_anyone_signed_in(storm: tuple[SignedIn, int]) -> None:
+    signed, _ = storm
+    status, headers, raw = call(signed.served, "GET", "/storm", headers=signed.auth)
+    page = raw.decode("utf-8")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert '<a href="/storm" aria-current="page" class="gd-nav-active">Сроки уборки</a>' in page
+    assert "/static/js/storm_room.js" in page
