@@ -10,11 +10,12 @@ The model is deliberately simple, so a dispatcher can redo it on paper:
 - it moves along the loop to the stretch's far end: over the passes still missing anywhere on
   the way at its *observed* working speed (``dispatch.crews``; the treatment's default when it
   has not been seen working), over what is already done (and a one-way route's way back) at
-  the travel speed; so the time to finish a pass the stretch lacks is ``remaining work on the
-  way ÷ working speed + the rest of the way ÷ travel speed``, plus a whole loop for every
-  further pass still missing;
-- each direction still missing passes is finished by the crew that gets it done soonest, and
-  the stretch is expected cleared when its last direction is.
+  the travel speed; so the time to pass the stretch's far end is ``remaining work on the
+  way ÷ working speed + the rest of the way ÷ travel speed``, and every crew passes it again a
+  whole loop later;
+- a direction missing *n* passes is done at the *n*-th passing of its far end by any crew
+  (one crew coming round again, or the next one along, whichever is first), and the stretch
+  is expected cleared when its last direction is.
 
 A stretch on a route nobody is working has no expected time: it will not clear by itself.
 """
@@ -117,9 +118,12 @@ def forecast_route(route: Route, works: Sequence[StretchWork], crews: Sequence[C
             if count == 0:
                 continue
             end = work.m_to if direction == 0 else loop - work.m_from
-            finish.append(min((p.start_s + _drive_s(work_on_loop, loop, p.u, end, p.speed_ms,
-                                                    travel_ms, count - 1), p.vehicle_id)
-                              for p in placed))
+            # every crew passes the stretch's end once a loop; the count-th passing finishes it
+            passings = sorted(
+                (p.start_s + _drive_s(work_on_loop, loop, p.u, end, p.speed_ms, travel_ms)
+                 + lap * _drive_s(work_on_loop, loop, 0.0, loop, p.speed_ms, travel_ms),
+                 p.vehicle_id) for p in placed for lap in range(count))
+            finish.append(passings[count - 1])
         seconds, vehicle = max(finish)
         out.append(StretchForecast(round(now + seconds, 1), vehicle))
     return out
@@ -138,18 +142,17 @@ def _on_work(spans: Sequence[tuple[float, float]], a: float, b: float) -> float:
 
 
 def _drive_s(spans: Sequence[tuple[float, float]], loop: float, u: float, end: float,
-             work_ms: float, travel_ms: float, extra_loops: int) -> float:
-    """Seconds from ``u`` to ``end`` along the loop (forward, wrapping round), missing work at
-    the working speed and the rest at the travel speed, plus ``extra_loops`` whole loops."""
+             work_ms: float, travel_ms: float) -> float:
+    """Seconds from ``u`` to ``end`` along the loop (forward, wrapping round; from 0 to the
+    loop's length: a whole loop), missing work at the working speed, the rest at the travel
+    speed."""
     if end >= u:
         work = _on_work(spans, u, end)
         length = end - u
     else:
         work = _on_work(spans, u, loop) + _on_work(spans, 0.0, end)
         length = loop - u + end
-    all_work = _on_work(spans, 0.0, loop)
-    return (work / work_ms + (length - work) / travel_ms
-            + extra_loops * (all_work / work_ms + (loop - all_work) / travel_ms))
+    return work / work_ms + (length - work) / travel_ms
 
 
 @dataclass(frozen=True, slots=True)

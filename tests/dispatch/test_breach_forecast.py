@@ -68,6 +68,17 @@ def test_done_road_is_driven_at_the_travel_speed_and_each_further_pass_costs_a_l
     assert seconds(forecasts) == [pytest.approx(416.0, abs=0.1)]
 
 
+def test_a_second_missing_pass_is_the_next_crew_along() -> None:
+    """Two passes as drawn missing over 500-1000 m: vehicle 8 from 400 m passes its end after
+    100 m of done road and 500 m of work (112 s), vehicle 7 from 200 m after 300 m and 500 m
+    (136 s): the second passing, by 7, long before 8 comes round again (392 s)."""
+    crews = [crew(200.0), crew(400.0, vehicle_id=8)]
+    forecasts = forecast_route(ROUTE, [StretchWork(500.0, 1000.0, (2, 0))], crews, NOW,
+                               projection_for())
+    assert seconds(forecasts) == [pytest.approx(136.0, abs=0.1)]
+    assert forecasts[0].vehicle_id == 7
+
+
 def test_the_soonest_crew_finishes_each_direction() -> None:
     """Only 0-500 m lacks its passes. The way back over it: vehicle 8, heading west from 900 m,
     drives 400 m of done road (48 s) and 500 m of work (100 s): 148 s, sooner than vehicle 7
