@@ -369,7 +369,8 @@
         var corner = container.querySelector(selector);
         return corner ? corner.offsetWidth : 0;
       }
-      var left = cornerWidth('.leaflet-bottom.leaflet-left');
+      var left = Math.max(cornerWidth('.leaflet-bottom.leaflet-left'),
+        cornerWidth('.leaflet-top.leaflet-left'));
       var right = cornerWidth('.leaflet-top.leaflet-right');
       if (size.x - left - right < 360) { left = 0; right = 0; }
       map.fitBounds(bounds, {paddingTopLeft: [left + pad, pad],
