@@ -65,11 +65,12 @@ OSM_ATTRIBUTION: Final = (
 #: Screens this narrow (a phone held upright) start with the map's boxes folded away.
 NARROW_MEDIA: Final = "(max-width: 600px)"
 #: The browser side, in ``maps/static/js``, in load order: each script needs the ones before it.
-#: ``dom`` holds the DOM helpers every page script shares, ``live_map_util`` the live map's own,
+#: ``dom`` and ``pages`` hold the DOM helpers and the API helper every page shares (the same
+#: files the app bar links), ``live_map_util`` the live map's own helpers,
 #: ``live_vehicle_panel`` the search, filters and card, ``live_fleet`` the vehicles,
 #: ``live_context`` the routes and marks; ``live_map`` adds the neutral basemap and assembles
 #: ``GlonassLiveMap``.
-LIVE_MAP_SCRIPTS: Final = ("dom", "live_map_util", "live_vehicle_panel", "live_fleet",
+LIVE_MAP_SCRIPTS: Final = ("dom", "pages", "live_map_util", "live_vehicle_panel", "live_fleet",
                            "live_context", "live_map")
 
 

@@ -247,6 +247,9 @@ def test_api_failure_keeps_last_positions(live_page: Any, local_site: Any) -> No
     """When the API fails the markers stay and the status line says so."""
     local_site.serve_json("/api/vehicles", lambda: {"error": "storage unavailable"}, status=503)
     wait_until(lambda: "HTTP 503" in live_page.inner_text("[data-live-status]"))
+    assert live_page.inner_text("[data-live-status]").startswith(
+        "Нет данных с сервера: сервер временно не может ответить (HTTP 503), ")
+    assert "storage unavailable" not in live_page.inner_text("[data-live-status]")
     assert live_page.locator(MARKER).count() == 2
 
 
@@ -510,7 +513,8 @@ def test_context_failure_is_reported_and_last_layers_kept(
     local_site.serve_json("/api/marks", lambda: {"error": "storage unavailable"}, status=503)
     status = page.locator("[data-context-status]")
     wait_until(lambda: "HTTP 503" in status.inner_text())
-    assert "Отметки: нет данных" in status.inner_text()
+    assert status.inner_text().startswith(
+        "Отметки: нет данных — сервер временно не может ответить (HTTP 503), ")
     assert "показаны прежние" in status.inner_text()
     assert page.locator(MARK).count() == 2 and page.locator(MARKER).count() == 2
     local_site.serve_json("/api/marks", lambda: marks_api)

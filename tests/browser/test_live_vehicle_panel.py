@@ -130,7 +130,7 @@ def test_filters_are_followed_by_markers_legend_and_status(live: Any) -> None:
 def centre(page: Any) -> tuple[float, float, int]:
     lat, lon, zoom = page.evaluate(
         f"(() => {{ const m = {MAP_JS}, c = m.getCenter();"
-        " return [c.lat, c.lng, m.getZoom()]; }})()")
+        " return [c.lat, c.lng, m.getZoom()]; })()")
     return float(lat), float(lon), int(zoom)
 
 

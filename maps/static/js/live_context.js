@@ -306,7 +306,7 @@
       this.loaded = false;
       this.error = null;
       this.realtime = L.realtime(function (ok, fail) {
-        fetchFeatures(url).then(ok, function (err) { fail(err, String(err && err.message || err)); });
+        fetchFeatures(url).then(ok, function (err) { fail(err, global.GlonassPages.problem(err)); });
       }, {
         interval: config.refreshMs, container: group, removeMissing: true, logErrors: false,
         getFeatureId: featureKey,
@@ -414,8 +414,8 @@
       var status = panel.querySelector('[data-context-status]');
       if (status) {
         var problems = feeds.filter(function (f) { return f.error; }).map(function (f) {
-          return f.title + ': нет данных (' + f.error + ', ' + clockFmt.format(new Date(f.errorAt)) +
-            ')' + (f.loaded ? ', показаны прежние' : '');
+          return f.title + ': нет данных — ' + f.error + ', ' +
+            clockFmt.format(new Date(f.errorAt)) + (f.loaded ? ', показаны прежние' : '');
         });
         status.hidden = problems.length === 0;
         status.textContent = problems.join('. ');

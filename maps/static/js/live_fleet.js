@@ -19,15 +19,6 @@
   var U = global.GlonassLiveMapUtil, el = U.el, svgEl = U.svgEl, fetchFeatures = U.fetchFeatures;
   var MOVING_KMH = 1;  // below this a fix is "standing": GNSS noise makes 0 rare
 
-  /* Leaflet's scale bar with Russian units (its own says "m" and "km"). */
-  var RussianScale = L.Control.Scale.extend({
-    _updateMetric: function (maxMeters) {
-      var meters = this._getRoundNum(maxMeters);
-      var label = meters < 1000 ? meters + ' м' : (meters / 1000) + ' км';
-      this._updateScale(this._mScale, label, meters / maxMeters);
-    }
-  });
-
   function fleet(config, groups) {
     var kinds = config.kinds;
     /* Each kind's cluster bubble: the kind's colour, the count, a ring when any is working. */
@@ -352,10 +343,10 @@
 
     function featureId(feature) { return feature.properties.id; }
 
-    /* Our own fetch instead of leaflet-realtime's: see fetchFeatures (live_map_util.js). */
+    /* The shared API helper instead of leaflet-realtime's fetch: see fetchFeatures. */
     function source(success, error) {
       fetchFeatures(config.apiUrl).then(success, function (err) {
-        error(err, String(err && err.message || err));
+        error(err, global.GlonassPages.problem(err));
       });
     }
 
@@ -377,11 +368,7 @@
         U.collapsible(element, narrow, narrow);
       }
       control(legend, 'bottomleft');
-      new RussianScale({imperial: false, position: 'bottomleft'}).addTo(map);
-      // Leaflet credit without the flag icon its default prefix carries.
-      if (map.attributionControl) {
-        map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-      }
+      global.GlonassPages.scale(map, 'bottomleft');  // Russian units, Leaflet credit
       // The layer control is added after this runs; give it a fold of its own too.
       setTimeout(function () {
         var layers = map.getContainer().querySelector('.leaflet-control-layers');
@@ -429,7 +416,7 @@
       });
       realtime.on('error', function (e) {
         status.className = 'gd-status gd-status-error';
-        status.textContent = 'Нет данных с сервера (' + (e.message || 'ошибка') + '), ' +
+        status.textContent = 'Нет данных с сервера: ' + (e.message || 'ошибка') + ', ' +
           clockFmt.format(new Date()) + '. Показано последнее известное положение.';
       });
     }

@@ -4,7 +4,7 @@
  *
  *   var U = GlonassLiveMapUtil;
  *   U.el(tag, className, text) / U.svgEl(tag, attrs)   // DOM and SVG nodes, text set as text
- *   U.fetchFeatures(url)                               // Promise of a GeoJSON FeatureCollection
+ *   U.fetchFeatures(url)   // Promise of a GeoJSON FeatureCollection, through pages.js's getJSON
  *   U.own(obj, key) / U.parseTime(iso)                 // table look-ups, ISO times as ms or null
  *   U.lineParts(geometry) / U.measure(crs, latlngs) / U.longestPart(crs, parts)
  *   U.symbolElement(symbol, size) / U.lineSwatch(colour, weight, dashed) / U.popupTable(rows)
@@ -19,17 +19,12 @@
   var dom = global.GlonassDom;  // dom.js, linked before this file
   var el = dom.el, svgEl = dom.svgEl;
 
-  /* GET a GeoJSON FeatureCollection. It revalidates with the server (ETag) rather than
-     defeating caches with a timestamp, and treats an HTTP error as an error. */
+  /* GET a GeoJSON FeatureCollection with the API helper every page shares (pages.js): it
+     revalidates with the server (ETag) rather than defeating caches, and rejects on an HTTP
+     error with the status (GlonassPages.problem says it in Russian). */
   function fetchFeatures(url) {
-    return fetch(url, {
-      cache: 'no-cache', credentials: 'same-origin',
-      headers: {Accept: 'application/geo+json, application/json'}
-    }).then(function (response) {
-      if (!response.ok) { throw new Error('HTTP ' + response.status); }
-      return response.json();
-    }).then(function (data) {
-      if (!data || !Array.isArray(data.features)) { throw new Error('ответ без features'); }
+    return global.GlonassPages.getJSON(url).then(function (data) {
+      if (!data || !Array.isArray(data.features)) { throw new Error('ответ без списка объектов'); }
       return data;
     });
   }
