@@ -350,6 +350,27 @@
       });
     }
 
+    /* The vehicle panel (top left) never runs under the legend and scale (bottom left): it
+       is as tall as the room between them allows, and scrolls; on a phone at most 60 % of the
+       map, so a followed vehicle still shows below it. */
+    function fitBetween(map, box, narrow) {
+      var container = map.getContainer();
+      var bottom = container.querySelector('.leaflet-bottom.leaflet-left');
+      function fit() {
+        var mapRect = container.getBoundingClientRect();
+        var room = mapRect.height - (box.getBoundingClientRect().top - mapRect.top) -
+          bottom.offsetHeight - 12;
+        if (narrow) { room = Math.min(room, mapRect.height * 0.6); }
+        box.style.maxHeight = Math.max(120, Math.floor(room)) + 'px';
+      }
+      if (global.ResizeObserver) {
+        var observer = new global.ResizeObserver(fit);
+        observer.observe(bottom);
+        observer.observe(container);
+      }
+      fit();
+    }
+
     /* Our controls: the vehicle panel top left, the legend (rendered by Python) with live
        counts and the poll status bottom left; both fold away, and start folded on a phone. */
     function attachPanel(map, realtime, legend, vehicleBox) {
@@ -377,6 +398,7 @@
       var panel = null;
       if (vehicleBox && global.GlonassLiveVehiclePanel) {
         control(vehicleBox, 'topleft');
+        fitBetween(map, vehicleBox, narrow);
         panel = global.GlonassLiveVehiclePanel(vehicleBox, map, realtime, {
           config: config, kinds: kinds, kindOf: kindOf, hasState: hasState,
           isMoving: isMoving, equipmentText: equipmentText, linkText: linkText,

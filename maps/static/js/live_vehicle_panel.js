@@ -197,6 +197,10 @@
       if (marker) { centreOn(marker.getLatLng(), Math.max(map.getZoom(), FOLLOW_ZOOM)); }
       listKey = '';
       renderList();
+      // bring the card into the panel's view (the panel scrolls; the map must not)
+      if (card.offsetTop + card.offsetHeight > box.scrollTop + box.clientHeight) {
+        box.scrollTop = Math.max(0, card.offsetTop - 40);
+      }
     }
 
     map.on('dragstart', function () {
