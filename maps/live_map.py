@@ -1,8 +1,10 @@
 """The dispatcher's live map: every vehicle, polled from ``GET /api/vehicles``, with no CDN.
 
-The page is a folium map with a ``folium.plugins.Realtime`` layer for the vehicles and two
-context layers under them, clearing routes (``GET /api/routes``) and marks (``GET /api/marks``),
-refreshed on a slower clock of their own because they change by the hour, not by the second.
+The page is a folium map with a ``folium.plugins.Realtime`` layer for the vehicles, each kind in
+a ``MarkerCluster`` layer of its own (counted bubbles at low zoom), and two context layers
+under them, clearing routes (``GET /api/routes``) and marks (``GET /api/marks``), refreshed on
+a slower clock of their own because they change by the hour, not by the second. The vehicle
+panel and the legend are :class:`maps.live_panels.LivePanel`.
 With no basemap (the default on the city's offline server) the routes are what shows the city,
 so the first view fits them.
 
