@@ -213,7 +213,8 @@ def test_own_scripts_are_linked_once_in_load_order(page: str) -> None:
     live_map.js assembles GlonassLiveMap from the others, and they need the shared helpers, so
     the order is the one in LIVE_MAP_SCRIPTS: helpers first, live_map.js last.
     """
-    assert LIVE_MAP_SCRIPTS[:2] == ("dom", "live_map_util") and LIVE_MAP_SCRIPTS[-1] == "live_map"
+    assert LIVE_MAP_SCRIPTS[:3] == ("dom", "pages", "live_map_util")
+    assert LIVE_MAP_SCRIPTS[-1] == "live_map"
     tags = [f'src="/static/js/{name}.js"' for name in LIVE_MAP_SCRIPTS]
     for tag in tags:
         assert page.count(tag) == 1, tag
@@ -265,3 +266,10 @@ def test_vehicle_panel_offers_search_and_three_filters(page: str) -> None:
     assert states is not None
     assert re.findall(r">([^<]+)</option>", states.group(1)) == [
         "все", "в работе", "едут", "стоят", "нет связи"]
+
+
+def test_the_bar_and_the_map_share_one_copy_of_the_page_helpers() -> None:
+    """The app bar and the live map both need dom.js and pages.js (the API helper): once each."""
+    page = render_live_map(tile_url=None, app_bar=True)
+    assert page.count('src="/static/js/dom.js"') == 1
+    assert page.count('src="/static/js/pages.js"') == 1
