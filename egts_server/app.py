@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -10,6 +11,7 @@ from twisted.application.internet import TCPServer
 from twisted.application.service import MultiService, Service
 from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred, gatherResults, maybeDeferred
+from twisted.internet.protocol import Factory
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.web.server import Site
@@ -23,6 +25,7 @@ from egts_server.alert_watch import AlertWatch
 from egts_server.config import ListenerSettings, Settings
 from egts_server.database import database_dsn
 from egts_server.fix_clock import ClockLimits
+from egts_server.listener_settings import ProxyProtocolSettings
 from egts_server.metrics import IntakeMetrics
 from egts_server.model import DeviceKey
 from egts_server.net.admission import Admit
@@ -42,12 +45,13 @@ from egts_server.net.ndtp import NdtpFactory
 from egts_server.net.nis import NisResource
 from egts_server.net.osmand import OsmandResource
 from egts_server.net.protocol import EgtsFactory
+from egts_server.net.proxy_header import ProxyHeaderFactory
 from egts_server.net.service import ListenerService
 from egts_server.net.wialon import WialonFactory
 from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics
 from egts_server.sinks import BatchingWriter
-from maps.metrics import MetricsResource
+from maps.metrics import MetricsResource, address_in
 from maps.web import make_site
 
 _DEFAULTS = CleaningParams()
@@ -57,6 +61,17 @@ _CLOCK_LIMITS = ClockLimits.of(_DEFAULTS.future_tolerance_s, _DEFAULTS.earliest_
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def accepting(factory: Factory[Any], listener: ProxyProtocolSettings, label: str, reactor: Any,
+              timeout_s: float) -> Factory[Any]:
+    """What the listener's port accepts with: ``factory`` itself, or behind a load balancer
+    (``proxy_protocol``) the PROXY header reader in front of it."""
+    if not listener.proxy_protocol:
+        return factory
+    networks = tuple(ipaddress.ip_network(n, strict=False) for n in listener.proxy_protocol_from)
+    return ProxyHeaderFactory(factory, lambda host: address_in(host, networks), reactor=reactor,
+                              timeout_s=timeout_s, label=label)
 
 
 class PartitionKeeper(PeriodicService):
@@ -161,7 +176,9 @@ class Application(MultiService):
             service = ListenerService(factory, listener.port, host=listener.host,
                                       backlog=listener.backlog,
                                       shutdown_timeout_s=i.shutdown_timeout_s, reactor=reactor,
-                                      reuse_port=i.processes > 1)
+                                      reuse_port=i.processes > 1,
+                                      accept=accepting(factory, listener, factory.name.upper(),
+                                                       reactor, i.login_timeout_s))
             service.setServiceParent(self)
             self.listeners.append(service)
 
@@ -219,11 +236,14 @@ class Application(MultiService):
                               gtfs_rt=settings.gtfs_rt,
                               command_ttl_s=settings.commands.default_ttl_s,
                               public=settings.public, site_settings=settings.site)
-        self.http = TCPServer(settings.http.port, self.site, interface=settings.http.host,
-                              reactor=reactor)
+        timeout_s = settings.intake.login_timeout_s
+        self.http = TCPServer(settings.http.port,
+                              accepting(self.site, settings.http, "HTTP", reactor, timeout_s),
+                              interface=settings.http.host, reactor=reactor)
         if settings.osmand.enabled:
+            osmand = Site(OsmandResource(self.writer, admit, clock, self.metrics))
             TCPServer(settings.osmand.port,
-                      Site(OsmandResource(self.writer, admit, clock, self.metrics)),
+                      accepting(osmand, settings.osmand, "OSMAND", reactor, timeout_s),
                       interface=settings.osmand.host, reactor=reactor).setServiceParent(self)
 
     def stopService(self) -> Deferred[None]:  # noqa: N802

@@ -18,7 +18,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from typing import Any, Final, Literal, TypeVar, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.vehicles import KINDS
@@ -29,6 +29,7 @@ from egts_server.listener_settings import (
     NavtelecomSettings,
     NdtpSettings,
     OsmandSettings,
+    ProxyProtocolSettings,
     TeltonikaSettings,
     WialonRetranslatorSettings,
     WialonSettings,
@@ -85,7 +86,7 @@ class NisSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class HttpSettings:
+class HttpSettings(ProxyProtocolSettings):
     host: str = "0.0.0.0"
     port: int = 8080
 
@@ -103,6 +104,11 @@ class DatabaseSettings:
     url: str = ""  # empty: use the embedded cluster; DATABASE_URL in the environment wins
     embedded: EmbeddedDatabaseSettings = field(default_factory=EmbeddedDatabaseSettings)
     pool_max: int = 5
+    # A streaming standby for the pages, the API, coverage and exports ("": the primary serves
+    # everything); reads go back to the primary while it is unreachable or lags more than
+    # read_max_lag_s behind.
+    read_url: str = ""
+    read_max_lag_s: float = 30.0
     partition_months_ahead: int = 2  # monthly partitions kept ready beyond the current one
 
 
@@ -330,6 +336,18 @@ def _validate_public(p: PublicSettings) -> None:
         raise ConfigError("public.coordinate_decimals: must be 0 to 6")
 
 
+#: The sections that may take the PROXY protocol: every listener, telemetry and HTTP.
+PROXIED: Final = ("egts", "ndtp", *TRACKERS, "http")
+
+
+def _validate_networks(key: str, networks: tuple[str, ...]) -> None:
+    for n, network in enumerate(networks):
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as e:
+            raise ConfigError(f"{key}[{n}]: {network!r} is not a network") from e
+
+
 def _validate(s: Settings) -> None:
     for key, port in (("egts.port", s.egts.port), ("ndtp.port", s.ndtp.port),
                       *((f"{name}.port", getattr(s, name).port) for name in TRACKERS),
@@ -381,11 +399,14 @@ def _validate(s: Settings) -> None:
         raise ConfigError("commands.source_id: must fit in 32 bits")
     if s.database.partition_months_ahead < 0:
         raise ConfigError("database.partition_months_ahead: must be 0 or more")
-    for n, network in enumerate(s.metrics.allow):
-        try:
-            ipaddress.ip_network(network, strict=False)
-        except ValueError as e:
-            raise ConfigError(f"metrics.allow[{n}]: {network!r} is not a network") from e
+    if s.database.read_max_lag_s <= 0:
+        raise ConfigError("database.read_max_lag_s: must be positive")
+    _validate_networks("metrics.allow", s.metrics.allow)
+    for name in PROXIED:
+        listener: ProxyProtocolSettings = getattr(s, name)
+        _validate_networks(f"{name}.proxy_protocol_from", listener.proxy_protocol_from)
+        if listener.proxy_protocol and not listener.proxy_protocol_from:
+            raise ConfigError(f"{name}.proxy_protocol_from: name the load balancers' networks")
     _validate_retranslator(s.retranslator, s.gtfs_rt.stale_after_s)
     _validate_public(s.public)
     try:

@@ -1,5 +1,6 @@
 """Settings of the telemetry listeners: one section per protocol with ``enabled``, ``host``
-and ``port`` (README's protocol table lists them). Composed into ``config.Settings``."""
+and ``port`` (README's protocol table lists them), and the PROXY protocol switch every listener
+has. Composed into ``config.Settings``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,17 @@ TRACKERS: Final = ("wialon", "wialonretr", "teltonika", "galileosky", "navteleco
 
 
 @dataclass(frozen=True, slots=True)
-class ListenerSettings:
+class ProxyProtocolSettings:
+    """Behind a load balancer that sends the PROXY protocol (HAProxy ``send-proxy-v2``): every
+    connection must start with a v1 or v2 header, accepted only from ``proxy_protocol_from``,
+    and the address it carries is the client's everywhere (logs, caps, archive)."""
+
+    proxy_protocol: bool = False
+    proxy_protocol_from: tuple[str, ...] = ("127.0.0.0/8", "::1/128")  # the balancers' networks
+
+
+@dataclass(frozen=True, slots=True)
+class ListenerSettings(ProxyProtocolSettings):
     enabled: bool = True
     host: str = "0.0.0.0"
     port: int = 20629
@@ -47,7 +58,7 @@ class TeltonikaSettings(ListenerSettings):
 
 
 @dataclass(frozen=True, slots=True)
-class OsmandSettings:
+class OsmandSettings(ProxyProtocolSettings):
     """OsmAnd / Traccar Client reports over HTTP (phones), on a port of their own."""
 
     enabled: bool = False
