@@ -18,6 +18,7 @@ from twisted.web.server import Site
 
 from db import retention, terminals
 from db.pool import PositionStore, make_pool
+from db.standby import Interactions, StandbyReads
 from db.terminals import Admission
 from dispatch.alert_sources import default_sources
 from dispatch.parameters import CleaningParams
@@ -26,7 +27,7 @@ from egts_server.config import ListenerSettings, Settings
 from egts_server.database import database_dsn
 from egts_server.fix_clock import ClockLimits
 from egts_server.listener_settings import ProxyProtocolSettings
-from egts_server.metrics import IntakeMetrics
+from egts_server.metrics import Gauge, IntakeMetrics
 from egts_server.model import DeviceKey
 from egts_server.net.admission import Admit
 from egts_server.net.archive import PacketArchive
@@ -105,6 +106,17 @@ class PartitionKeeper(PeriodicService):
         return d.addCallbacks(done, failed)
 
 
+class StandbyWatch(PeriodicService):
+    """Measures the standby's lag every ``interval_s``, so reads follow it (``StandbyReads``)."""
+
+    def __init__(self, reads: StandbyReads, reactor: Any, interval_s: float = 2.0) -> None:
+        super().__init__(interval_s, reactor)
+        self._reads = reads
+
+    def run(self) -> Deferred[None]:
+        return self._reads.check()
+
+
 class Application(MultiService):
     """Listeners, the writer and the web site, sharing the pools.
 
@@ -125,6 +137,7 @@ class Application(MultiService):
         self.write_pool = make_pool(dsn, max_connections=w.connections, reactor=reactor)
         self.read_pool = make_pool(dsn, max_connections=settings.database.pool_max,
                                    reactor=reactor)
+        self.reads = self._reads_from(settings, reactor)
         self.writer = BatchingWriter(PositionStore(self.write_pool).store, reactor,
                                      batch_size=w.batch_size, max_queue=w.max_queue,
                                      retry_delay_s=w.retry_delay_s, concurrency=w.connections,
@@ -219,6 +232,27 @@ class Application(MultiService):
         self.http.setServiceParent(self)
         self.collector.setServiceParent(self)
 
+    def _reads_from(self, settings: Settings, reactor: Any) -> Interactions:
+        """Where the pages, the API, coverage and exports read: the standby (``read_url``)
+        while it keeps up, else the primary."""
+        self.standby_pool: adbapi.ConnectionPool | None = None
+        db = settings.database
+        if not db.read_url:
+            return self.read_pool
+        self.standby_pool = make_pool(db.read_url, max_connections=db.pool_max, reactor=reactor,
+                                      connect_timeout_s=2)
+        reads = StandbyReads(self.read_pool, self.standby_pool, db.read_max_lag_s)
+        StandbyWatch(reads, reactor).setServiceParent(self)
+        for name, help_text, read in (
+                ("glonass_database_reads_from_standby", "1 while reads go to the standby, 0 "
+                 "while they go to the primary", lambda: float(reads.on_standby)),
+                ("glonass_database_standby_lag_seconds", "The standby's replay lag at the last "
+                 "check (+Inf: unreachable)", lambda: reads.lag_s),
+                ("glonass_database_read_fallbacks", "Times reads went back to the primary "
+                 "since start", lambda: float(reads.fallbacks))):
+            self.metrics.registry.add(Gauge.from_callable(name, help_text, read))
+        return reads
+
     def _serve_web(self, settings: Settings, admit: Admit, clock: Callable[[], datetime],
                    reactor: Any) -> None:
         """The first process also serves the pages, the API, NIS and retranslation."""
@@ -231,6 +265,7 @@ class Application(MultiService):
         register_delivery_metrics(self.metrics.registry, lambda: self.retranslation.snapshot,
                                   clock)
         self.site = make_site(self.read_pool, settings.map, clock, reactor, settings.auth,
+                              reads=self.reads,
                               metrics=MetricsResource(self.metrics_text, settings.metrics.allow),
                               nis=nis,
                               gtfs_rt=settings.gtfs_rt,
@@ -268,6 +303,8 @@ class Application(MultiService):
         def close_pools(_: object) -> None:
             self.write_pool.close()
             self.read_pool.close()
+            if self.standby_pool is not None:
+                self.standby_pool.close()
 
         d: Deferred[Any] = listeners.addCallback(stop_writer)
         d.addCallback(stop_others)

@@ -1,0 +1,117 @@
+"""Reads from a real streaming standby (pg_basebackup -R of the test cluster): the API reads
+what the standby has replayed, goes back to the primary when the standby falls behind or goes
+away, and returns to the standby once it has caught up."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from db.cluster import LocalCluster
+from tests.conftest import REPO, Served, free_port, start_server, stop_server
+from tests.egts_terminal import EgtsTerminal
+from tests.integration.test_egts_intake import fix
+from tests.replication import StandbyCluster, standby_of
+
+pytestmark = pytest.mark.postgis
+
+
+@pytest.fixture(scope="module")
+def standby(postgis_cluster: LocalCluster) -> Iterator[StandbyCluster]:
+    follower = standby_of(postgis_cluster, REPO / "var" / "test-pg-standby", free_port())
+    yield follower
+    follower.stop_now()
+
+
+@pytest.fixture()
+def served(dsn: str, standby: StandbyCluster, tmp_path: Path) -> Iterator[Served]:
+    """A server reading from the standby, giving up on it past two seconds of lag."""
+    standby.start()
+    standby.psql("SELECT pg_wal_replay_resume()")
+    server = start_server(dsn, tmp_path, f"[database]\nread_url = \"{standby.dsn()}\"\n"
+                                         "read_max_lag_s = 2.0\n")
+    yield server
+    stop_server(server)
+
+
+def vehicle_names(served: Served) -> list[str]:
+    with urllib.request.urlopen(served.base_url + "/api/vehicles", timeout=10) as response:
+        body: dict[str, Any] = json.load(response)
+    return [f["properties"]["name"] for f in body["features"]]
+
+
+def metric(served: Served, name: str) -> float:
+    with urllib.request.urlopen(served.base_url + "/metrics", timeout=10) as response:
+        text = response.read().decode()
+    found = re.search(rf"^{name} (\S+)$", text, re.MULTILINE)
+    assert found is not None, f"{name} not in /metrics"
+    return float(found.group(1))
+
+
+def eventually(condition: Callable[[], bool], what: str, timeout_s: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {timeout_s}s: {what}"
+        time.sleep(0.2)
+
+
+def drive(served: Served, tid: int) -> None:
+    """A terminal logs in and one fix of it is acknowledged (committed on the primary)."""
+    terminal = EgtsTerminal(served.egts_port)
+    assert terminal.login(tid, None)[1].result_code == 0
+    terminal.send_fixes(tid, [fix(0)])
+    assert terminal.read_reply().confirmed == [(1, 0)]
+    terminal.close()
+
+
+def test_reads_follow_the_standby_and_fall_back_while_it_lags(
+        served: Served, standby: StandbyCluster) -> None:
+    """While the standby replays, the API shows what it replayed; with replay paused a new
+    vehicle stays unseen until the lag passes read_max_lag_s and reads go to the primary; once
+    replay resumes, reads return to the standby."""
+    eventually(lambda: metric(served, "glonass_database_reads_from_standby") == 1,
+               "reads on the standby")
+    drive(served, 7301)
+    eventually(lambda: vehicle_names(served) == ["EGTS 7301"], "replayed vehicle shown")
+
+    standby.psql("SELECT pg_wal_replay_pause()")
+    drive(served, 7302)
+    assert vehicle_names(served) == ["EGTS 7301"]  # still what the standby has replayed
+    eventually(lambda: metric(served, "glonass_database_reads_from_standby") == 0,
+               "fallback to the primary")
+    assert vehicle_names(served) == ["EGTS 7301", "EGTS 7302"]
+    assert metric(served, "glonass_database_standby_lag_seconds") > 2.0
+    assert metric(served, "glonass_database_read_fallbacks") == 1
+    assert "reads go to the primary: the standby is" in served.log_path.read_text()
+
+    standby.psql("SELECT pg_wal_replay_resume()")
+    eventually(lambda: metric(served, "glonass_database_reads_from_standby") == 1,
+               "back on the standby")
+    assert vehicle_names(served) == ["EGTS 7301", "EGTS 7302"]
+    assert "reads go to the standby again" in served.log_path.read_text()
+
+
+def test_api_keeps_answering_when_the_standby_goes_away(
+        served: Served, standby: StandbyCluster) -> None:
+    """Stopping the standby outright: reads go to the primary, nothing fails, and /metrics
+    says so."""
+    eventually(lambda: metric(served, "glonass_database_reads_from_standby") == 1,
+               "reads on the standby")
+    drive(served, 7401)
+    eventually(lambda: vehicle_names(served) == ["EGTS 7401"], "replayed vehicle shown")
+    standby.stop_now()
+    for _ in range(5):
+        assert vehicle_names(served) == ["EGTS 7401"]
+    drive(served, 7402)
+    assert vehicle_names(served) == ["EGTS 7401", "EGTS 7402"]
+    assert metric(served, "glonass_database_reads_from_standby") == 0
+    eventually(lambda: metric(served, "glonass_database_standby_lag_seconds") == float("inf"),
+               "the lag is unknown")
+    assert "reads go to the primary: the standby is unreachable" in served.log_path.read_text()
