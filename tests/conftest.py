@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, settings
 
 from db.cluster import LocalCluster
 from db.migrate import migrate
+from tests.replication import StandbyCluster, standby_of
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -75,6 +76,14 @@ def postgis_cluster() -> Iterator[LocalCluster]:
     conn.close()
     if not others:
         cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def standby(postgis_cluster: LocalCluster) -> Iterator[StandbyCluster]:
+    """A streaming standby of the suite's cluster (pg_basebackup -R), on a free port."""
+    follower = standby_of(postgis_cluster, REPO / "var" / "test-pg-standby", free_port())
+    yield follower
+    follower.stop_now()
 
 
 @pytest.fixture()
