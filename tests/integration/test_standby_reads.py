@@ -4,20 +4,17 @@ away, and returns to the standby once it has caught up."""
 
 from __future__ import annotations
 
-import json
-import re
-import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import psycopg2
 import pytest
 
 from tests.conftest import Served, start_server, stop_server
 from tests.egts_terminal import EgtsTerminal
-from tests.integration.test_egts_intake import fix
+from tests.integration.test_egts_intake import fix, get_json
+from tests.prometheus import scrape
+from tests.reliability.harness import wait_until
 from tests.replication import StandbyCluster
 
 pytestmark = pytest.mark.postgis
@@ -35,24 +32,11 @@ def served(dsn: str, standby: StandbyCluster, tmp_path: Path) -> Iterator[Served
 
 
 def vehicle_names(served: Served) -> list[str]:
-    with urllib.request.urlopen(served.base_url + "/api/vehicles", timeout=10) as response:
-        body: dict[str, Any] = json.load(response)
-    return [f["properties"]["name"] for f in body["features"]]
+    return [f["properties"]["name"] for f in get_json(served, "/api/vehicles")["features"]]
 
 
-def metric(served: Served, name: str) -> float:
-    with urllib.request.urlopen(served.base_url + "/metrics", timeout=10) as response:
-        text = response.read().decode()
-    found = re.search(rf"^{name} (\S+)$", text, re.MULTILINE)
-    assert found is not None, f"{name} not in /metrics"
-    return float(found.group(1))
-
-
-def eventually(condition: Callable[[], bool], what: str, timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"not within {timeout_s}s: {what}"
-        time.sleep(0.2)
+def metric(node: Served, name: str) -> float:
+    return scrape(node.http_port)[name]
 
 
 def fresh_commit_replayed(dsn: str, standby: StandbyCluster) -> None:
@@ -61,8 +45,8 @@ def fresh_commit_replayed(dsn: str, standby: StandbyCluster) -> None:
         cur.execute("SELECT txid_current(), pg_current_wal_lsn()")
         lsn = cur.fetchone()[1]
     conn.close()
-    eventually(lambda: standby.psql(f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'").strip()
-               == "t", "the standby replayed the commit")
+    wait_until(lambda: standby.psql(f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'").strip()
+               == "t", 20, "the standby replayed the commit")
 
 
 def drive(served: Served, tid: int) -> None:
@@ -79,25 +63,25 @@ def test_reads_follow_the_standby_and_fall_back_while_it_lags(
     """While the standby replays, the API shows what it replayed; with replay paused a new
     vehicle stays unseen until the lag passes read_max_lag_s and reads go to the primary; once
     replay resumes, reads return to the standby."""
-    eventually(lambda: metric(served, "glonass_database_reads_from_standby") == 1,
-               "reads on the standby")
+    wait_until(lambda: metric(served, "glonass_database_reads_from_standby") == 1,
+               20, "reads on the standby")
     drive(served, 7301)
-    eventually(lambda: vehicle_names(served) == ["EGTS 7301"], "replayed vehicle shown")
+    wait_until(lambda: vehicle_names(served) == ["EGTS 7301"], 20, "replayed vehicle shown")
 
     fresh_commit_replayed(served.dsn, standby)  # the lag is counted from the last replay
     standby.psql("SELECT pg_wal_replay_pause()")
     drive(served, 7302)
     assert vehicle_names(served) == ["EGTS 7301"]  # still what the standby has replayed
-    eventually(lambda: metric(served, "glonass_database_reads_from_standby") == 0,
-               "fallback to the primary")
+    wait_until(lambda: metric(served, "glonass_database_reads_from_standby") == 0,
+               20, "fallback to the primary")
     assert vehicle_names(served) == ["EGTS 7301", "EGTS 7302"]
     assert metric(served, "glonass_database_standby_lag_seconds") > 5.0
     assert metric(served, "glonass_database_read_fallbacks") == 1
     assert "reads go to the primary: the standby is" in served.log_path.read_text()
 
     standby.psql("SELECT pg_wal_replay_resume()")
-    eventually(lambda: metric(served, "glonass_database_reads_from_standby") == 1,
-               "back on the standby")
+    wait_until(lambda: metric(served, "glonass_database_reads_from_standby") == 1,
+               20, "back on the standby")
     assert vehicle_names(served) == ["EGTS 7301", "EGTS 7302"]
     assert "reads go to the standby again" in served.log_path.read_text()
 
@@ -106,16 +90,16 @@ def test_api_keeps_answering_when_the_standby_goes_away(
         served: Served, standby: StandbyCluster) -> None:
     """Stopping the standby outright: reads go to the primary, nothing fails, and /metrics
     says so."""
-    eventually(lambda: metric(served, "glonass_database_reads_from_standby") == 1,
-               "reads on the standby")
+    wait_until(lambda: metric(served, "glonass_database_reads_from_standby") == 1,
+               20, "reads on the standby")
     drive(served, 7401)
-    eventually(lambda: vehicle_names(served) == ["EGTS 7401"], "replayed vehicle shown")
+    wait_until(lambda: vehicle_names(served) == ["EGTS 7401"], 20, "replayed vehicle shown")
     standby.stop_now()
     for _ in range(5):
         assert vehicle_names(served) == ["EGTS 7401"]
     drive(served, 7402)
     assert vehicle_names(served) == ["EGTS 7401", "EGTS 7402"]
     assert metric(served, "glonass_database_reads_from_standby") == 0
-    eventually(lambda: metric(served, "glonass_database_standby_lag_seconds") == float("inf"),
-               "the lag is unknown")
+    wait_until(lambda: metric(served, "glonass_database_standby_lag_seconds") == float("inf"),
+               20, "the lag is unknown")
     assert "reads go to the primary: the standby is unreachable" in served.log_path.read_text()

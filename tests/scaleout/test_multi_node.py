@@ -9,24 +9,23 @@ Then the standby is stopped: the API keeps answering from the primary.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import psycopg2
 import pytest
 
 from tests.conftest import Served, start_server, stop_server
 from tests.egts_terminal import EgtsTerminal
-from tests.integration.test_egts_intake import fix
+from tests.integration.test_egts_intake import fix, get_json
+from tests.prometheus import scrape
+from tests.reliability.harness import wait_until
 from tests.replication import StandbyCluster
 from tests.scaleout.balancer import HAPROXY, Balancer
 
@@ -92,24 +91,8 @@ def stream(port: int, tid: int, progress: Progress, stop: threading.Event) -> No
         terminal.close()
 
 
-def get_json(node: Served, path: str) -> Any:
-    with urllib.request.urlopen(node.base_url + path, timeout=15) as response:
-        return json.load(response)
-
-
 def metric(node: Served, name: str) -> float:
-    with urllib.request.urlopen(node.base_url + "/metrics", timeout=15) as response:
-        for line in response.read().decode().splitlines():
-            if line.startswith(name + " "):
-                return float(line.split(" ")[1])
-    raise AssertionError(f"{name} not in /metrics")
-
-
-def wait_until(condition: Any, what: str, timeout_s: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"not within {timeout_s}s: {what}"
-        time.sleep(0.3)
+    return scrape(node.http_port)[name]
 
 
 def stored(dsn: str) -> dict[int, tuple[int, int]]:
@@ -135,11 +118,11 @@ def test_killed_node_loses_nothing_and_a_stopped_standby_stops_no_read(
             running = [pool.submit(stream, balancer.port, tid, p, stop)
                        for tid, p in progress.items()]
             wait_until(lambda: sum(p.acked for p in progress.values()) >= TERMINALS * FIXES // 3,
-                       "a third of the fixes acknowledged", 120)
+                       120, "a third of the fixes acknowledged")
             os.kill(nodes[0].process.pid, signal.SIGKILL)
             nodes[0].process.wait()
             acked_before_kill = sum(p.acked for p in progress.values())
-            wait_until(lambda: all(f.done() for f in running), "every terminal finished", 240)
+            wait_until(lambda: all(f.done() for f in running), 240, "every terminal finished")
             for finished in running:
                 finished.result()
     finally:
@@ -154,9 +137,9 @@ def test_killed_node_loses_nothing_and_a_stopped_standby_stops_no_read(
 
     survivor = nodes[1]
     wait_until(lambda: metric(survivor, "glonass_database_reads_from_standby") == 1,
-               "reads on the standby")
+               30, "reads on the standby")
     wait_until(lambda: len(get_json(survivor, "/api/vehicles")["features"]) == TERMINALS,
-               "the standby replayed every vehicle")
+               30, "the standby replayed every vehicle")
     standby.stop_now()
     for _ in range(3):
         assert len(get_json(survivor, "/api/vehicles")["features"]) == TERMINALS
