@@ -4,6 +4,7 @@ away, and returns to the standby once it has caught up."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.conftest import Served, start_server, stop_server
 from tests.egts_terminal import EgtsTerminal
+from tests.integration.test_auth import add_user, call, sign_in
 from tests.integration.test_egts_intake import fix, get_json
 from tests.prometheus import scrape
 from tests.reliability.harness import wait_until
@@ -103,3 +105,35 @@ def test_api_keeps_answering_when_the_standby_goes_away(
     wait_until(lambda: metric(served, "glonass_database_standby_lag_seconds") == float("inf"),
                20, "the lag is unknown")
     assert "reads go to the primary: the standby is unreachable" in served.log_path.read_text()
+
+
+def test_writes_and_reading_them_back_stay_on_the_primary(
+        dsn: str, standby: StandbyCluster, tmp_path: Path) -> None:
+    """With replay paused (and a lag limit that never trips), the live state shows only what
+    the standby replayed, while a dispatcher signs in, creates a mark and reads it back at
+    once: sign-ins, writes and the pages of one's own changes use the primary."""
+    standby.start()
+    standby.psql("SELECT pg_wal_replay_resume()")
+    add_user(dsn, "sidorova", "metel-2026!", "dispatcher")
+    served = start_server(dsn, tmp_path, f"[database]\nread_url = \"{standby.dsn()}\"\n"
+                                         "read_max_lag_s = 3600.0\n")
+    try:
+        wait_until(lambda: metric(served, "glonass_database_reads_from_standby") == 1,
+                   20, "reads on the standby")
+        fresh_commit_replayed(dsn, standby)
+        standby.psql("SELECT pg_wal_replay_pause()")
+        drive(served, 7501)
+        assert vehicle_names(served) == []
+        auth = sign_in(served, "sidorova", "metel-2026!")
+        mark = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [137.01, 50.55]},
+                "properties": {"layer": "flooded_basement", "text": "Подвал, пр. Мира 12"}}
+        status, _, raw = call(served, "POST", "/api/marks", mark, headers=auth)
+        assert status == 201, raw
+        status, _, raw = call(served, "GET", f"/api/marks/{json.loads(raw)['id']}",
+                              headers=auth)
+        assert status == 200 and json.loads(raw)["properties"]["text"] == "Подвал, пр. Мира 12"
+        assert vehicle_names(served) == []
+        assert metric(served, "glonass_database_reads_from_standby") == 1
+    finally:
+        standby.psql("SELECT pg_wal_replay_resume()")
+        stop_server(served)
