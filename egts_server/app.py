@@ -65,14 +65,18 @@ def utc_now() -> datetime:
 
 
 def accepting(factory: Factory[Any], listener: ProxyProtocolSettings, label: str, reactor: Any,
-              timeout_s: float) -> Factory[Any]:
+              timeout_s: float, metrics: IntakeMetrics) -> Factory[Any]:
     """What the listener's port accepts with: ``factory`` itself, or behind a load balancer
-    (``proxy_protocol``) the PROXY header reader in front of it."""
+    (``proxy_protocol``) the PROXY header reader in front of it, counting its refusals in
+    ``glonass_connections_refused_total`` under the listener's name."""
     if not listener.proxy_protocol:
         return factory
     networks = tuple(ipaddress.ip_network(n, strict=False) for n in listener.proxy_protocol_from)
+    refused = metrics.connections_refused
     return ProxyHeaderFactory(factory, lambda host: address_in(host, networks), reactor=reactor,
-                              timeout_s=timeout_s, label=label)
+                              timeout_s=timeout_s, label=label,
+                              count=lambda reason: refused.labels(label.lower(),
+                                                                  reason.value).inc())
 
 
 class PartitionKeeper(PeriodicService):
@@ -191,7 +195,8 @@ class Application(MultiService):
                                       shutdown_timeout_s=i.shutdown_timeout_s, reactor=reactor,
                                       reuse_port=i.processes > 1,
                                       accept=accepting(factory, listener, factory.name.upper(),
-                                                       reactor, i.login_timeout_s))
+                                                       reactor, i.login_timeout_s,
+                                                       self.metrics))
             service.setServiceParent(self)
             self.listeners.append(service)
 
@@ -273,12 +278,14 @@ class Application(MultiService):
                               public=settings.public, site_settings=settings.site)
         timeout_s = settings.intake.login_timeout_s
         self.http = TCPServer(settings.http.port,
-                              accepting(self.site, settings.http, "HTTP", reactor, timeout_s),
+                              accepting(self.site, settings.http, "HTTP", reactor, timeout_s,
+                                        self.metrics),
                               interface=settings.http.host, reactor=reactor)
         if settings.osmand.enabled:
             osmand = Site(OsmandResource(self.writer, admit, clock, self.metrics))
             TCPServer(settings.osmand.port,
-                      accepting(osmand, settings.osmand, "OSMAND", reactor, timeout_s),
+                      accepting(osmand, settings.osmand, "OSMAND", reactor, timeout_s,
+                                self.metrics),
                       interface=settings.osmand.host, reactor=reactor).setServiceParent(self)
 
     def stopService(self) -> Deferred[None]:  # noqa: N802

@@ -31,7 +31,7 @@ from twisted.protocols.policies import ProtocolWrapper, WrappingFactory
 from twisted.python.failure import Failure
 from zope.interface import directlyProvides, providedBy
 
-from egts_server.net.limits import Throttle
+from egts_server.net.limits import CloseReason, Throttle
 
 __all__ = ["ClientAddress", "ProxyHeaderFactory", "cut_header"]
 
@@ -143,8 +143,9 @@ class ProxiedConnection(ProtocolWrapper):
         self._deadline = None
         self._refuse(f"no PROXY header within {self.factory.timeout_s:g}s")
 
-    def _refuse(self, reason: str) -> None:
-        self.factory.refused(self.transport.getPeer(), reason)  # type: ignore[union-attr]
+    def _refuse(self, detail: str) -> None:
+        self.factory.refused(self.transport.getPeer(), CloseReason.PROXY_HEADER,  # type: ignore[union-attr]
+                             detail)
         self.transport.abortConnection()  # type: ignore[union-attr]
 
     def connectionLost(self, reason: Failure = connectionDone) -> None:  # noqa: N802
@@ -169,12 +170,14 @@ class ProxyHeaderFactory(WrappingFactory[ProxiedConnection]):
     log = Logger()
 
     def __init__(self, wrapped: Factory[Any], trusted: Callable[[str], bool], *,
-                 reactor: IReactorTime, timeout_s: float, label: str) -> None:
+                 reactor: IReactorTime, timeout_s: float, label: str,
+                 count: Callable[[CloseReason], None] = lambda reason: None) -> None:
         super().__init__(wrapped)
         self.trusted = trusted
         self.reactor = reactor
         self.timeout_s = timeout_s
         self.label = label  # the listener in log lines: "EGTS", "HTTP"
+        self._count = count  # a refusal into the listener's metrics
         self._quiet = Throttle(reactor.seconds, 1.0)
 
     # (None refuses the connection, as Factory allows; WrappingFactory's stub forgot it)
@@ -182,17 +185,20 @@ class ProxyHeaderFactory(WrappingFactory[ProxiedConnection]):
             self, addr: IAddress | None) -> ProxiedConnection | None:
         host = getattr(addr, "host", None)
         if not isinstance(host, str) or not self.trusted(host):
-            self.refused(addr, "PROXY header from outside proxy_protocol_from")
+            self.refused(addr, CloseReason.PROXY_UNTRUSTED,
+                         "PROXY header from outside proxy_protocol_from")
             return None
         return ProxiedConnection(self)
 
-    def refused(self, peer: IAddress | None, reason: str) -> None:
-        """Log a closed connection (at most once a second; the rest counted in the next)."""
+    def refused(self, peer: IAddress | None, reason: CloseReason, detail: str) -> None:
+        """Count a closed connection and log it (at most once a second; the rest counted in
+        the next line)."""
+        self._count(reason)
         held = self._quiet.allow()
         if held is not None:
-            self.log.warn("{listener} connection from {peer} closed: {reason}; {held} more "
+            self.log.warn("{listener} connection from {peer} closed: {detail}; {held} more "
                           "closed since the last message", listener=self.label,
-                          peer=_text(peer), reason=reason, held=held)
+                          peer=_text(peer), reason=reason.value, detail=detail, held=held)
 
 
 def _text(address: IAddress | None) -> str:

@@ -20,6 +20,7 @@ from tests.builders import proxy
 from tests.conftest import Served, start_server, stop_server
 from tests.egts_terminal import EgtsTerminal
 from tests.integration.test_egts_intake import fix, stored_count
+from tests.prometheus import scrape
 
 pytestmark = pytest.mark.postgis
 TRUSTING_LOOPBACK = 'proxy_protocol = true\nproxy_protocol_from = ["127.0.0.0/8"]\n'
@@ -44,6 +45,12 @@ def wait_for_log(served: Served, text: str) -> None:
     while text not in served.log_path.read_text():
         assert time.monotonic() < deadline, f"not logged: {text}\n{served.log_path.read_text()}"
         time.sleep(0.1)
+
+
+def refused(served: Served, protocol: str, reason: str) -> float:
+    """``glonass_connections_refused_total`` for one listener and reason."""
+    return scrape(served.http_port).get(
+        f'glonass_connections_refused_total{{protocol="{protocol}",reason="{reason}"}}', 0.0)
 
 
 def closed_by_server(sock: socket.socket) -> bool:
@@ -107,6 +114,7 @@ def test_connection_without_a_header_is_closed_with_the_reason_logged(balanced: 
     for sock in (talking.sock, silent):
         sock.close()
     assert stored_count(balanced.dsn, 777005) == 0
+    assert refused(balanced, "egts", "proxy_header") == 2
 
 
 def test_header_from_outside_the_trusted_networks_is_refused(balanced: Served) -> None:
@@ -117,6 +125,7 @@ def test_header_from_outside_the_trusted_networks_is_refused(balanced: Served) -
     sock.close()
     wait_for_log(balanced, "NDTP connection from 127.0.0.1:")
     wait_for_log(balanced, "closed: PROXY header from outside proxy_protocol_from")
+    assert refused(balanced, "ndtp", "proxy_untrusted") == 1
 
 
 def http_get(port: int, head: bytes, path: str) -> tuple[int | None, bytes]:
@@ -151,6 +160,9 @@ def test_http_behind_the_balancer_checks_the_client_the_header_names(
         assert http_get(served.http_port, b"", "/metrics") == (None, b"")
         wait_for_log(served, "HTTP connection from 127.0.0.1:")
         wait_for_log(served, "closed: no PROXY header: starts with")
+        metrics = http_get(served.http_port, proxy.v1("203.0.113.7", 41002), "/metrics")[1]
+        assert b'glonass_connections_refused_total{protocol="http",reason="proxy_header"} 1\n' \
+            in metrics
     finally:
         stop_server(served)
 
