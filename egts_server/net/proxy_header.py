@@ -131,7 +131,8 @@ class ProxiedConnection(ProtocolWrapper):
         self._deadline = None
         protocol = self.factory.wrappedFactory.buildProtocol(self.getPeer())
         if protocol is None:  # refused (the caps): the wrapped factory logged why
-            self.transport.loseConnection()  # type: ignore[union-attr]
+            assert self.transport is not None
+            self.transport.loseConnection()
             return
         self.wrappedProtocol = protocol
         self._connected = True
@@ -144,9 +145,9 @@ class ProxiedConnection(ProtocolWrapper):
         self._refuse(f"no PROXY header within {self.factory.timeout_s:g}s")
 
     def _refuse(self, detail: str) -> None:
-        self.factory.refused(self.transport.getPeer(), CloseReason.PROXY_HEADER,  # type: ignore[union-attr]
-                             detail)
-        self.transport.abortConnection()  # type: ignore[union-attr]
+        assert self.transport is not None
+        self.factory.refused(self.transport.getPeer(), CloseReason.PROXY_HEADER, detail)
+        self.transport.abortConnection()  # type: ignore[attr-defined]
 
     def connectionLost(self, reason: Failure = connectionDone) -> None:  # noqa: N802
         if self._deadline is not None and self._deadline.active():
@@ -158,7 +159,8 @@ class ProxiedConnection(ProtocolWrapper):
     def getPeer(self) -> IAddress:  # noqa: N802
         if self._client is not None:
             return self._client
-        return self.transport.getPeer()  # type: ignore[union-attr]
+        assert self.transport is not None
+        return self.transport.getPeer()
 
 
 class ProxyHeaderFactory(WrappingFactory[ProxiedConnection]):
