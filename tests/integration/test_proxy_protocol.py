@@ -140,19 +140,20 @@ def http_get(port: int, head: bytes, path: str) -> tuple[int | None, bytes]:
     return (int(answer.split(b" ", 2)[1]) if answer else None), answer
 
 
+def healthy_behind_proxy(served: Served) -> bool:
+    """Whether ``GET /healthz`` after a PROXY header answers 200 (the server is up)."""
+    try:
+        return http_get(served.http_port, proxy.v1("203.0.113.7", 1), "/healthz")[0] == 200
+    except OSError:
+        return False
+
+
 def test_http_behind_the_balancer_checks_the_client_the_header_names(
         dsn: str, tmp_path: Path) -> None:
     """``/metrics`` is open to 203.0.113.0/24 only: a header naming such a client gets it,
     another client gets 403, and a request without a header no answer at all."""
-    def healthy(served: Served) -> bool:
-        try:
-            head = proxy.v1("203.0.113.7", 1)
-            return http_get(served.http_port, head, "/healthz")[0] == 200
-        except OSError:
-            return False
-
     served = start_server(dsn, tmp_path, '[metrics]\nallow = ["203.0.113.0/24"]\n',
-                          ready=healthy, listener_keys={"http": TRUSTING_LOOPBACK})
+                          ready=healthy_behind_proxy, listener_keys={"http": TRUSTING_LOOPBACK})
     try:
         status, allowed = http_get(served.http_port, proxy.v2("203.0.113.7", 41000), "/metrics")
         assert status == 200 and b"glonass_" in allowed
