@@ -11,14 +11,13 @@ imports this module.
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import tomllib
 import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal, TypeVar, get_args, get_origin
+from typing import Any, Literal, TypeVar, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.vehicles import KINDS
@@ -33,6 +32,8 @@ from egts_server.listener_settings import (
     TeltonikaSettings,
     WialonRetranslatorSettings,
     WialonSettings,
+    bad_networks,
+    proxy_problem,
 )
 from egts_server.listener_settings import ListenerSettings as ListenerSettings
 from egts_server.net.commands import CommandSettings
@@ -104,9 +105,8 @@ class DatabaseSettings:
     url: str = ""  # empty: use the embedded cluster; DATABASE_URL in the environment wins
     embedded: EmbeddedDatabaseSettings = field(default_factory=EmbeddedDatabaseSettings)
     pool_max: int = 5
-    # A streaming standby for the pages, the API, coverage and exports ("": the primary serves
-    # everything); reads go back to the primary while it is unreachable or lags more than
-    # read_max_lag_s behind.
+    # a streaming standby for the pages, the API, coverage and exports ("": none); reads go to
+    # the primary while it cannot be reached or lags more than read_max_lag_s behind
     read_url: str = ""
     read_max_lag_s: float = 30.0
     partition_months_ahead: int = 2  # monthly partitions kept ready beyond the current one
@@ -336,18 +336,6 @@ def _validate_public(p: PublicSettings) -> None:
         raise ConfigError("public.coordinate_decimals: must be 0 to 6")
 
 
-#: The sections that may take the PROXY protocol: every listener, telemetry and HTTP.
-PROXIED: Final = ("egts", "ndtp", *TRACKERS, "http")
-
-
-def _validate_networks(key: str, networks: tuple[str, ...]) -> None:
-    for n, network in enumerate(networks):
-        try:
-            ipaddress.ip_network(network, strict=False)
-        except ValueError as e:
-            raise ConfigError(f"{key}[{n}]: {network!r} is not a network") from e
-
-
 def _validate(s: Settings) -> None:
     for key, port in (("egts.port", s.egts.port), ("ndtp.port", s.ndtp.port),
                       *((f"{name}.port", getattr(s, name).port) for name in TRACKERS),
@@ -401,12 +389,9 @@ def _validate(s: Settings) -> None:
         raise ConfigError("database.partition_months_ahead: must be 0 or more")
     if s.database.read_max_lag_s <= 0:
         raise ConfigError("database.read_max_lag_s: must be positive")
-    _validate_networks("metrics.allow", s.metrics.allow)
-    for name in PROXIED:
-        listener: ProxyProtocolSettings = getattr(s, name)
-        _validate_networks(f"{name}.proxy_protocol_from", listener.proxy_protocol_from)
-        if listener.proxy_protocol and not listener.proxy_protocol_from:
-            raise ConfigError(f"{name}.proxy_protocol_from: name the load balancers' networks")
+    problem = bad_networks("metrics.allow", s.metrics.allow) or proxy_problem(s)
+    if problem:
+        raise ConfigError(problem)
     _validate_retranslator(s.retranslator, s.gtfs_rt.stale_after_s)
     _validate_public(s.public)
     try:

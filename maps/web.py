@@ -82,7 +82,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     """The site on ``pool`` (the primary). What may read a moment behind the writes, the live
     state, tracks, coverage and exports, reads from ``reads`` (a standby while it keeps up:
     ``db.standby``); writes, sign-ins and the pages that show what one just changed (routes,
-    marks, acts, storms, accounts, audit) stay on the primary."""
+    marks, acts, storms, alerts, accounts, audit) stay on the primary."""
     reads = reads or pool
     auth = auth or AuthSettings()
     site_settings = site_settings or SiteSettings()

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from egts_server.config import PROXIED, Settings, load_settings
+from egts_server.config import Settings, load_settings
+from egts_server.listener_settings import PROXIED
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 HAPROXY = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/usr/local/sbin")
