@@ -18,6 +18,7 @@ from twisted.web.server import NOT_DONE_YET, Request
 
 from db import queries
 from db.pool import input_refused, storage_unreachable
+from db.standby import Interactions
 from dispatch.local_time import file_stamp, parse_local
 from dispatch.tracks import split_at_gaps
 from dispatch.trips import split_stops_and_trips
@@ -230,7 +231,7 @@ def parse_time(request: Request, name: str, default: datetime, zone: tzinfo) -> 
 class VehiclesResource(Resource):
     """``/api/vehicles`` (live state) and ``/api/vehicles/{id}/track``."""
 
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, offline_after_s: float,
+    def __init__(self, pool: Interactions, clock: Clock, offline_after_s: float,
                  zone: tzinfo, track_gap_s: float = 300.0) -> None:
         super().__init__()
         self._live = LiveVehicles(pool, clock, offline_after_s)
@@ -246,7 +247,7 @@ class VehiclesResource(Resource):
 
 
 class LiveVehicles(JsonResource):
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, offline_after_s: float) -> None:
+    def __init__(self, pool: Interactions, clock: Clock, offline_after_s: float) -> None:
         super().__init__()
         self._pool, self._clock, self._offline_after_s = pool, clock, offline_after_s
 
@@ -264,7 +265,7 @@ class LiveVehicles(JsonResource):
 class VehicleTrack(JsonResource):
     """A vehicle's fixes in a window as LineStrings split at gaps (``?as=points``: one per fix)."""
 
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, gap_s: float,
+    def __init__(self, pool: Interactions, clock: Clock, gap_s: float,
                  zone: tzinfo) -> None:
         super().__init__()
         self._pool, self._clock, self._gap_s, self._zone = pool, clock, gap_s, zone
