@@ -27,6 +27,8 @@ BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
                           "--server-processes", "2", "--writer-connections", "1")),
     ("tests.bench.load", ("--flood", "--seconds", "20",
                           "--server-processes", "2", "--writer-connections", "1")),
+    # the same flood through HAProxy in front of one, then two intake nodes
+    ("tests.bench.scaleout", ("--seconds", "15")),
 )
 
 
