@@ -243,7 +243,8 @@ class IntakeMetrics:
             "glonass_connections_opened_total", "Telemetry connections accepted.", ("protocol",)))
         self.connections_refused = r.add(Counter(
             "glonass_connections_refused_total",
-            "Telemetry connections refused at accept time, by reason.", ("protocol", "reason")))
+            "Connections refused at accept time, by reason (the caps of the telemetry listeners; "
+            "a missing or untrusted PROXY header on any listener).", ("protocol", "reason")))
         self.connections_closed = r.add(Counter(
             "glonass_connections_closed_total",
             "Telemetry connections closed by the server, by reason.", ("protocol", "reason")))

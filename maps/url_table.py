@@ -15,6 +15,7 @@ from typing import Any
 from twisted.enterprise import adbapi
 from twisted.web.resource import Resource
 
+from db.standby import Interactions
 from maps.api.acts import ActsResource
 from maps.api.alerts import AlertsResource
 from maps.api.audit import AuditResource
@@ -24,6 +25,7 @@ from maps.api.gtfs_rt import GtfsRealtime
 from maps.api.marks import MarksResource
 from maps.api.public_site import PublicFeed, PublicOptions, PublicSite
 from maps.api.routes import RoutesResource
+from maps.api.storm_room import StormGauges, StormRoom, storm_views
 from maps.api.storms import StormsResource
 from maps.api.terminals import TerminalsResource
 from maps.api.users import UsersResource
@@ -40,6 +42,7 @@ from maps.pages.events import render_events_page
 from maps.pages.live_map import render_live_map
 from maps.pages.playback import render_playback_page
 from maps.pages.public_map import render_public_map
+from maps.pages.storm_room import render_storm_room_page
 from maps.pages.storms import StormsPages, render_storms_page
 from maps.pages.terminals import render_terminals_page
 from maps.pages.users import render_users_page
@@ -53,12 +56,15 @@ UrlPath = tuple[str, ...]
 class SiteParts:
     """What the site's resources are built from: storage, time, settings and the root's parts.
 
-    ``metrics`` and ``nis`` are resources of the intake side; their paths are served only when
-    the application root passes them. ``name_result_code`` names the upstreams' result codes on
+    ``reads`` serves what may lag a moment behind the writes (a standby while it keeps up, else
+    ``pool``, the primary). ``metrics`` and ``nis`` are resources of the intake side; their
+    paths are served only when the application root passes them. ``storm_gauges`` receive the
+    open storm's clock for /metrics. ``name_result_code`` names the upstreams' result codes on
     the delivery console (the protocol's table, which ``maps`` does not import).
     """
 
     pool: adbapi.ConnectionPool
+    reads: Interactions
     settings: MapSettings
     clock: Callable[[], datetime]
     reactor: Any
@@ -69,6 +75,7 @@ class SiteParts:
     command_ttl_s: float
     metrics: Resource | None
     nis: Resource | None
+    storm_gauges: StormGauges | None
     name_result_code: CodeNamer
 
 
@@ -78,7 +85,10 @@ def url_table(parts: SiteParts) -> dict[UrlPath, Resource]:
     zone, zone_name = parts.site.zone, parts.site.time_zone
     center, zoom = (settings.center_lat, settings.center_lon), settings.zoom
     tiles = settings.tile_url or None
-    coverage = CoverageService(pool, clock, zone)  # routes CRUD, coverage, events, storm acts
+    reads = parts.reads
+    coverage = CoverageService(pool, clock, zone)  # routes CRUD and storm acts
+    coverage_reads = CoverageService(reads, clock, zone)  # coverage, events, the public map
+    room = StormRoom(pool, coverage, clock, parts.storm_gauges)
     public = parts.public
     options = PublicOptions(public.vehicle_delay_s, public.coordinate_decimals,
                             public.band_hours, public.service_window_h, public.refresh_s, zone)
@@ -99,24 +109,26 @@ def url_table(parts: SiteParts) -> dict[UrlPath, Resource]:
             center=center, zoom=zoom, tile_url=tiles, time_zone=zone_name)),
         ("events",): HtmlPage(render_events_page(zone_name)),
         ("storms",): StormsPages(render_storms_page(zone_name), pool, coverage, clock),
+        ("storm",): HtmlPage(render_storm_room_page(
+            center=center, zoom=zoom, tile_url=tiles, time_zone=zone_name)),
         ("static",): StaticFiles(str(STATIC_DIR)),
         # the dispatcher's data
-        ("api", "vehicles"): VehiclesResource(pool, clock, settings.offline_after_s, zone),
+        ("api", "vehicles"): VehiclesResource(reads, clock, settings.offline_after_s, zone),
         ("api", "routes"): RoutesResource(pool, coverage, clock),
-        ("api", "coverage"): CoverageResource(coverage, clock),
+        ("api", "coverage"): CoverageResource(coverage_reads, clock),
         ("api", "acts"): ActsResource(pool, coverage),
-        ("api", "evidence"): EvidenceResource(pool, zone),
-        ("api", "events"): EventsResource(coverage, pool, clock),
+        ("api", "evidence"): EvidenceResource(reads, zone),
+        ("api", "events"): EventsResource(coverage_reads, reads, clock),
         ("api", "alerts"): AlertsResource(pool, clock, zone),
         ("api", "marks"): MarksResource(pool, zone),
-        ("api", "storms"): StormsResource(pool, coverage, clock),
+        ("api", "storms"): StormsResource(pool, coverage, clock, views=storm_views(room)),
         # for everyone: the city's map, the GTFS-Realtime feed, the health probe
         ("public",): PublicSite(HtmlPage(render_public_map(
             options.bands, data_url="/public/data/map.json", refresh_s=public.refresh_s,
             delay_s=public.vehicle_delay_s, decimals=public.coordinate_decimals,
             center=center, zoom=zoom, tile_url=tiles)),
-            PublicFeed(pool, coverage, clock, options), StaticFiles(str(STATIC_DIR))),
-        ("gtfs-rt",): GtfsRealtime(pool, clock, parts.gtfs_rt.stale_after_s),
+            PublicFeed(reads, coverage_reads, clock, options), StaticFiles(str(STATIC_DIR))),
+        ("gtfs-rt",): GtfsRealtime(reads, clock, parts.gtfs_rt.stale_after_s),
         ("healthz",): Health(pool),
         # signing in and out
         ("login",): LoginPage(pool, hasher, throttle,
@@ -129,7 +141,7 @@ def url_table(parts: SiteParts) -> dict[UrlPath, Resource]:
         ("api", "sign-in-throttle"): ThrottledSignIns(throttle),
         ("api", "users"): UsersResource(pool, hasher),
         ("api", "audit"): AuditResource(pool, clock, zone),
-        ("admin", "delivery"): DeliveryPage(pool, clock, zone, parts.name_result_code),
+        ("admin", "delivery"): DeliveryPage(reads, clock, zone, parts.name_result_code),
         ("admin", "terminals"): HtmlPage(render_terminals_page(zone_name)),
         ("admin", "users"): HtmlPage(render_users_page(zone_name)),
         ("admin", "audit"): HtmlPage(render_audit_page(zone_name)),

@@ -10,6 +10,8 @@ from twisted.enterprise import adbapi
 from twisted.web.resource import Resource
 from twisted.web.server import Site
 
+from db.standby import Interactions
+from maps.api.storm_room import StormGauges
 from maps.auth.access import RULES, Access
 from maps.auth.gate import AdminOnly, AuthGate, session_lookup
 from maps.pages.delivery import CodeNamer
@@ -22,13 +24,19 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
               metrics: Resource | None = None, nis: Resource | None = None,
               gtfs_rt: GtfsRtSettings | None = None, command_ttl_s: float = 3600.0,
               public: PublicSettings | None = None,
-              site_settings: SiteSettings | None = None, *,
+              site_settings: SiteSettings | None = None,
+              reads: Interactions | None = None,
+              storm_gauges: StormGauges | None = None, *,
               name_result_code: CodeNamer) -> Site:
+    """The site on ``pool`` (the primary). What may read a moment behind the writes, the live
+    state, tracks, coverage and exports, reads from ``reads`` (a standby while it keeps up:
+    ``db.standby``); writes, sign-ins and the pages that show what one just changed (routes,
+    marks, acts, storms, alerts, accounts, audit) stay on the primary."""
     auth = auth or AuthSettings()
     table = url_table(SiteParts(
-        pool, settings, clock, reactor, auth, site_settings or SiteSettings(),
+        pool, reads or pool, settings, clock, reactor, auth, site_settings or SiteSettings(),
         public or PublicSettings(), gtfs_rt or GtfsRtSettings(), command_ttl_s, metrics, nis,
-        name_result_code))
+        storm_gauges, name_result_code))
     served = Site(AuthGate(mount(table), session_lookup(pool), anonymous_read=auth.anonymous_read))
     served.displayTracebacks = False
     return served

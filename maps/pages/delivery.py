@@ -15,13 +15,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any, Final
 
-from twisted.enterprise import adbapi
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request
 
 from db.retranslation import UpstreamDelivery, VehicleDelivery, delivery_report
+from db.standby import Interactions
 from dispatch.local_time import local_text
 from maps.pages.chrome import app_page
 
@@ -153,7 +153,7 @@ class DeliveryPage(Resource):
 
     isLeaf = True
 
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, zone: tzinfo,
+    def __init__(self, pool: Interactions, clock: Clock, zone: tzinfo,
                  name_code: CodeNamer) -> None:
         super().__init__()
         self._pool, self._clock, self._zone, self._name_code = pool, clock, zone, name_code

@@ -17,6 +17,7 @@ BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tests.bench.ndtp", ()),
     ("tests.bench.coverage", ()),
     ("tests.bench.coverage_accuracy", ()),
+    ("tests.bench.storm_forecast", ()),
     ("tests.bench.sign_in_flood", ()),
     ("tests.bench.audit", ()),
     ("tests.bench.alerts", ("--database",)),
@@ -26,6 +27,8 @@ BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
                           "--server-processes", "2", "--writer-connections", "1")),
     ("tests.bench.load", ("--flood", "--seconds", "20",
                           "--server-processes", "2", "--writer-connections", "1")),
+    # the same flood through HAProxy in front of one, then two intake nodes
+    ("tests.bench.scaleout", ("--seconds", "15")),
 )
 
 

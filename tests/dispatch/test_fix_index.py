@@ -50,11 +50,16 @@ def test_a_box_holds_exactly_the_usable_fixes_a_scan_finds(
 
 
 def test_fixes_on_the_box_edges_follow_the_documented_bounds() -> None:
-    """minx and miny and maxy are inside, maxx is not (a route's box meets the next one's)."""
-    track = track_of([(0.0, 0.0, True), (500.0, 0.0, True), (0.0, 700.0, True)])
+    """minx, miny and maxy are inside, maxx is not (a route's box meets the next one's)."""
+    track = track_of([(0.0, 0.0, True), (500.0, 300.0, True), (100.0, 700.0, True)])
+    south_west, east, north = 0, 1, 2
     xs, ys = track.x, track.y
-    index = FixIndex.build(track)
-    box = (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
-    found = set(index.in_box(track, box).tolist())
-    east = int(np.argmax(xs))
-    assert found == set(range(len(track))) - {east}
+    box = (float(xs[south_west]), float(ys[south_west]), float(xs[east]), float(ys[north]))
+    assert sorted(FixIndex.build(track).in_box(track, box).tolist()) == [south_west, north]
+
+
+def test_a_box_within_the_first_cell_finds_the_fix_there() -> None:
+    """The westmost fix opens the grid: a box of a metre around it still finds it."""
+    track = track_of([(0.0, 0.0, True), (900.0, 40.0, True)])
+    x, y = float(track.x[0]), float(track.y[0])
+    assert FixIndex.build(track).in_box(track, (x, y, x + 1.0, y + 1.0)).tolist() == [0]

@@ -25,10 +25,11 @@ def pool(reactor: MemoryReactorClock) -> adbapi.ConnectionPool:
 
 def table() -> dict[UrlPath, Resource]:
     reactor = MemoryReactorClock()
+    primary = pool(reactor)
     return url_table(SiteParts(
-        pool(reactor), MapSettings(), lambda: NOW, reactor, AuthSettings(), SiteSettings(),
+        primary, primary, MapSettings(), lambda: NOW, reactor, AuthSettings(), SiteSettings(),
         PublicSettings(), GtfsRtSettings(), 3600.0, metrics=Resource(), nis=Resource(),
-        name_result_code=result_code_name))
+        storm_gauges=None, name_result_code=result_code_name))
 
 
 def site_root() -> Resource:

@@ -15,6 +15,7 @@ from maps.pages.coverage_map import render_coverage_page
 from maps.pages.editor import mark_tools, render_editor_page
 from maps.pages.live_map import render_live_map
 from maps.pages.playback import render_playback_page
+from maps.pages.storm_room import CLOCK_STYLES, render_storm_room_page
 from maps.pages.storms import render_storms_page
 from maps.pages.terminals import render_terminals_page
 from maps.pages.users import render_users_page
@@ -31,6 +32,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "editor": render_editor_page,
     "coverage": render_coverage_page,
     "playback": render_playback_page,
+    "storm": render_storm_room_page,
 }
 
 
@@ -124,6 +126,17 @@ def test_coverage_page_has_states_and_time_bands() -> None:
     assert '"defaultHours": 24' in html
 
 
+def test_storm_screen_polls_the_clock_and_names_every_state() -> None:
+    """The storm screen asks the storms API, refreshes every 30 s, shows the six states'
+    Russian names, the table by time left and the data completeness table."""
+    html = render_storm_room_page()
+    assert '"stormsUrl": "/api/storms"' in html and '"refreshS": 30' in html
+    for _colour, _dash, label in CLOCK_STYLES.values():
+        assert shows(html, label), label
+    assert "Участки по оставшемуся времени" in html and "Полнота данных по технике" in html
+    assert "/static/js/storm_room.js" in html and "/static/css/storm_room.css" in html
+
+
 def test_playback_page_uses_the_track_api() -> None:
     """Playback asks the vehicles list and the per-vehicle track, and offers three formats."""
     html = render_playback_page()
@@ -139,6 +152,7 @@ def test_every_page_shows_times_in_the_configured_zone() -> None:
         "editor": render_editor_page(time_zone="Europe/Moscow"),
         "coverage": render_coverage_page(time_zone="Europe/Moscow"),
         "playback": render_playback_page(time_zone="Europe/Moscow"),
+        "storm": render_storm_room_page(time_zone="Europe/Moscow"),
         "storms": render_storms_page("Europe/Moscow"),
         "terminals": render_terminals_page("Europe/Moscow"),
         "users": render_users_page("Europe/Moscow"),
