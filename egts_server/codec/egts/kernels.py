@@ -1,0 +1,57 @@
+"""The functions of the server's per-frame EGTS path, in one implementation or the other.
+
+``PURE`` are the readable reference functions of the transport, records, to_positions and
+responses modules. ``COMPILED`` are the same functions from the Cython module ``_compiled``
+(None when it was not built); they hand whatever is not well-formed back to the pure ones, so
+that both yield the same fixes, replies and errors (the differential tests hold them equal).
+``ACTIVE`` is what a ``Session`` uses unless told otherwise: the compiled ones when present and
+not disabled (``codec.extensions``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final, NamedTuple
+
+from egts_server.codec.egts import records, responses, to_positions, transport
+from egts_server.codec.egts.handled import Handled
+from egts_server.codec.egts.responses import Counter16
+from egts_server.codec.extensions import COMPILED as COMPILED_NAME
+from egts_server.codec.extensions import PURE as PURE_NAME
+from egts_server.codec.extensions import extensions_wanted, load_compiled
+from egts_server.codec.reader import Buffer
+from egts_server.model import DeviceKey, Position
+
+DeviceFor = Callable[[int | None], DeviceKey | None]  # whose fixes a record with this OID has
+
+
+class Kernels(NamedTuple):
+    """One implementation of each hot function; ``name`` is "compiled" or "pure"."""
+
+    name: str
+    unpack_header: Callable[[Buffer], transport.HeaderFields]
+    check_body: Callable[[Buffer, int, int, int, int], bytes]
+    record_spans: Callable[[Buffer, int, int], list[records.RecordSpan]]
+    teledata_positions: Callable[[Buffer, int, int, int, DeviceKey, list[str] | None],
+                                 list[Position]]
+    build_response: Callable[..., bytes]  # keyword-only: pid, rpid, result, confirmations, rns
+    # the session's answer to a packet of TELEDATA records only (compiled only): see
+    # ``_compiled.plain_teledata``
+    plain_teledata: Callable[[bytes, int, DeviceFor, Counter16, Counter16], Handled | None] | None
+
+
+PURE: Final = Kernels(PURE_NAME, transport.unpack_header, transport.check_body,
+                      records.record_spans, to_positions.teledata_positions,
+                      responses.build_response, None)
+
+
+def _compiled() -> Kernels | None:
+    module: Any = load_compiled("egts_server.codec.egts._compiled")
+    if module is None:
+        return None
+    return Kernels(COMPILED_NAME, module.unpack_header, module.check_body, module.record_spans,
+                   module.teledata_positions, module.build_response, module.plain_teledata)
+
+
+COMPILED: Final = _compiled()
+ACTIVE: Final = COMPILED if COMPILED is not None and extensions_wanted() else PURE
