@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-EXTENSIONS = {"egts_server.codec.egts._compiled": "egts_server/codec/egts/_compiled.pyx"}
+#: Every Cython source of the package becomes the extension module of its dotted path.
+EXTENSIONS = {path.with_suffix("").as_posix().replace("/", "."): path.as_posix()
+              for path in sorted(Path("egts_server").rglob("*.pyx"))}
 
 
 class OptionalBuildExt(build_ext):

@@ -36,6 +36,7 @@ REPO = Path(__file__).resolve().parents[2]
 PACKAGES = ("egts_server", "db", "dispatch", "maps")
 NOT_SHIPPED = ("maps/screenshots/",)  # README pictures, not needed to run
 PROBE = Path(__file__).with_name("installed_probe.py")
+CYTHON_SOURCES = (".pyx", ".pxd")  # compiled into the extension modules, not shipped
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def _source_files(source: Path) -> set[str]:
     """What the wheel ships of the sources: everything but what is only compiled from."""
     files = {p.relative_to(source).as_posix()
              for package in PACKAGES for p in (source / package).rglob("*") if p.is_file()}
-    return {f for f in files if not f.startswith(NOT_SHIPPED) and not f.endswith(".pyx")}
+    return {f for f in files
+            if not f.startswith(NOT_SHIPPED) and not f.endswith(CYTHON_SOURCES)}
 
 
 def _compiled_modules(source: Path) -> set[str]:

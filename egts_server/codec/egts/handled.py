@@ -1,6 +1,6 @@
 """What the server's EGTS session makes of one frame: ``Handled``, and the logins and command
 events in it. Plain values, shared by the session and the compiled record loop that builds
-them (``_compiled``); the session's module docstring says how an adapter acts on them.
+them (``_compiled_teledata``); the session's module docstring says how an adapter acts on them.
 """
 
 from __future__ import annotations

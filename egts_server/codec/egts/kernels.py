@@ -1,11 +1,11 @@
 """The functions of the server's per-frame EGTS path, in one implementation or the other.
 
 ``PURE`` are the readable reference functions of the transport, records, to_positions and
-responses modules. ``COMPILED`` are the same functions from the Cython module ``_compiled``
-(None when it was not built); they hand whatever is not well-formed back to the pure ones, so
-that both yield the same fixes, replies and errors (the differential tests hold them equal).
-``ACTIVE`` is what a ``Session`` uses unless told otherwise: the compiled ones when present and
-not disabled (``codec.extensions``).
+responses modules. ``COMPILED`` are the same functions from the Cython modules
+``_compiled_framing`` and ``_compiled_teledata`` (None when they were not built); they hand
+whatever is not well-formed back to the pure ones, so that both yield the same fixes, replies
+and errors (the differential tests hold them equal). ``ACTIVE`` is what a ``Session`` uses
+unless told otherwise: the compiled ones when present and not disabled (``codec.extensions``).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class Kernels(NamedTuple):
                                  list[Position]]
     build_response: Callable[..., bytes]  # keyword-only: pid, rpid, result, confirmations, rns
     # the session's answer to a packet of TELEDATA records only (compiled only): see
-    # ``_compiled.plain_teledata``
+    # ``_compiled_teledata.plain_teledata``
     plain_teledata: Callable[[bytes, int, DeviceFor, Counter16, Counter16], Handled | None] | None
 
 
@@ -46,11 +46,13 @@ PURE: Final = Kernels(PURE_NAME, transport.unpack_header, transport.check_body,
 
 
 def _compiled() -> Kernels | None:
-    module: Any = load_compiled("egts_server.codec.egts._compiled")
-    if module is None:
+    framing: Any = load_compiled("egts_server.codec.egts._compiled_framing")
+    teledata: Any = load_compiled("egts_server.codec.egts._compiled_teledata")
+    if framing is None or teledata is None:
         return None
-    return Kernels(COMPILED_NAME, module.unpack_header, module.check_body, module.record_spans,
-                   module.teledata_positions, module.build_response, module.plain_teledata)
+    return Kernels(COMPILED_NAME, framing.unpack_header, framing.check_body,
+                   framing.record_spans, teledata.teledata_positions, framing.build_response,
+                   teledata.plain_teledata)
 
 
 COMPILED: Final = _compiled()
