@@ -18,6 +18,7 @@ from db import retention, terminals
 from db.pool import PositionStore, make_pool
 from db.terminals import Admission
 from egts_server.codec.egts import kernels as egts_kernels
+from egts_server.codec.ndtp import kernels as ndtp_kernels
 from egts_server.config import ListenerSettings, Settings
 from egts_server.database import database_dsn
 from egts_server.metrics import IntakeMetrics
@@ -101,6 +102,7 @@ class Application(MultiService):
         w = settings.writer
         self.metrics = IntakeMetrics()
         self.metrics.codec_implementation.set(1, "egts", egts_kernels.ACTIVE.name)
+        self.metrics.codec_implementation.set(1, "ndtp", ndtp_kernels.ACTIVE.name)
         self.write_pool = make_pool(dsn, max_connections=w.connections, reactor=reactor)
         self.read_pool = make_pool(dsn, max_connections=settings.database.pool_max,
                                    reactor=reactor)

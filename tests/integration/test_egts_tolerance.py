@@ -1,7 +1,7 @@
 """EGTS over TCP against the served process: an EXT_POS_DATA with bytes left over costs only
 itself: the record is confirmed with RST 0 after its fix committed, the raw bytes are stored
 with the fix, and /metrics counts the dropped element; /metrics also names the implementation of
-the EGTS hot path (compiled or pure) the process runs."""
+the EGTS and NDTP hot paths (compiled or pure) the process runs."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import psycopg2
 import pytest
 
 from egts_server.codec.egts import kernels
+from egts_server.codec.ndtp import kernels as ndtp_kernels
 from tests.builders import egts as build
 from tests.conftest import Served
 from tests.egts_terminal import EgtsTerminal
@@ -50,12 +51,15 @@ def test_malformed_ext_pos_data_is_dropped_alone_and_the_fix_confirmed(server: S
             in metrics)
 
 
-def test_metrics_name_the_egts_implementation_in_use(server: Served) -> None:
-    """The served process runs the compiled EGTS kernels when built (as this one does), else
-    pure Python, and says which."""
+def test_metrics_name_the_codec_implementations_in_use(server: Served) -> None:
+    """The served process runs the compiled EGTS and NDTP kernels when built (as this one
+    does), else pure Python, and says which, once per protocol."""
     with urllib.request.urlopen(server.base_url + "/metrics", timeout=10) as response:
         metrics = response.read().decode()
-    expected = kernels.ACTIVE.name
-    assert (f'glonass_codec_implementation{{protocol="egts",implementation="{expected}"}} 1'
-            in metrics.splitlines())
-    assert metrics.count("glonass_codec_implementation{") == 1
+    lines = [line for line in metrics.splitlines()
+             if line.startswith("glonass_codec_implementation{")]
+    assert lines == [
+        f'glonass_codec_implementation{{protocol="egts",implementation="{kernels.ACTIVE.name}"}} 1',
+        'glonass_codec_implementation{protocol="ndtp",implementation='
+        f'"{ndtp_kernels.ACTIVE.name}"}} 1',
+    ]

@@ -31,6 +31,7 @@ from egts_server.codec.errors import (
     TruncatedError,
     UnknownServiceError,
 )
+from egts_server.codec.ndtp import kernels as implementations
 from egts_server.codec.ndtp.cells import NavData
 from egts_server.codec.ndtp.conn_request import ConnRequest
 from egts_server.codec.ndtp.constants import (
@@ -49,6 +50,7 @@ from egts_server.codec.ndtp.constants import (
 )
 from egts_server.codec.ndtp.errors import CoordinateError, NotIdentifiedError, UnknownCellError
 from egts_server.codec.ndtp.external_device import DeviceData, DeviceResult
+from egts_server.codec.ndtp.kernels import Kernels
 from egts_server.codec.ndtp.responses import (
     POLICY,
     ReplyTo,
@@ -101,9 +103,11 @@ _Handler = Callable[["Session", int, bytes, ReplyTo], Handled]  # (packet type, 
 class Session:
     """Per-connection state machine for the server side. Never raises on input."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, kernels: Kernels | None = None) -> None:
+        """``kernels``: the implementation of the hot path; ``kernels.ACTIVE`` by default."""
         self._device: DeviceKey | None = None
         self._refused = False
+        self._navdata_positions = (kernels or implementations.ACTIVE).navdata_positions
 
     @property
     def device(self) -> DeviceKey | None:
@@ -181,16 +185,20 @@ class Session:
             return _react(Situation.NOT_IDENTIFIED, to,
                           NotIdentifiedError("NAVDATA before NPH_SGC_CONN_REQUEST"))
         history = packet_type == NavdataType.SND_HISTORY
-        try:
-            navdata = NavData.decode(body)
-            positions = tuple(navdata_positions(navdata, self._device, history=history))
-        except CoordinateError as error:
-            return _react(Situation.BAD_COORDINATES, to, error)
-        except CodecError as error:
-            return _react(Situation.TRUNCATED, to, error)
-        if navdata.tail:
-            return _react(Situation.UNKNOWN_CELL, to,
-                          UnknownCellError(navdata.tail[0], navdata.tail_offset), positions)
+        positions = None  # the compiled reader's, when it took the body
+        if self._navdata_positions is not None:
+            positions = self._navdata_positions(body, self._device, history)
+        if positions is None:
+            try:
+                navdata = NavData.decode(body)
+                positions = tuple(navdata_positions(navdata, self._device, history=history))
+            except CoordinateError as error:
+                return _react(Situation.BAD_COORDINATES, to, error)
+            except CodecError as error:
+                return _react(Situation.TRUNCATED, to, error)
+            if navdata.tail:
+                return _react(Situation.UNKNOWN_CELL, to,
+                              UnknownCellError(navdata.tail[0], navdata.tail_offset), positions)
         ack = build_result(to, NphResult.OK) if to.requested else None
         return Handled(positions=positions, ack=ack)
 
