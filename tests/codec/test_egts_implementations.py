@@ -47,7 +47,8 @@ def comparable(handled: Handled) -> tuple[object, ...]:
 
 def outcome(implementation: kernels.Kernels, data: bytes) -> list[tuple[object, ...]]:
     """Framer + Session with ``implementation`` over ``data`` as one read."""
-    framer, session = Framer(), Session(now=lambda: NOW, kernels=implementation)
+    framer = Framer(kernels=implementation)
+    session = Session(now=lambda: NOW, kernels=implementation)
     try:
         frames, failure = framer.feed(data), None
     except FramingError as error:
@@ -140,8 +141,12 @@ def test_teledata_positions_alike_on_any_bytes(rd: bytes, rn: int) -> None:
 
 @settings(max_examples=300)
 @given(st.one_of(st.binary(max_size=60), valid_packets(), mutated_packets()))
-def test_header_body_and_record_walk_alike_on_any_bytes(data: bytes) -> None:
+def test_framing_header_body_and_record_walk_alike_on_any_bytes(data: bytes) -> None:
     assert COMPILED is not None
+    assert raised_or_returned(COMPILED.frame_length, data) == \
+        raised_or_returned(PURE.frame_length, data)
+    assert raised_or_returned(COMPILED.frame_length, bytearray(data)) == \
+        raised_or_returned(PURE.frame_length, bytearray(data))
     header = raised_or_returned(PURE.unpack_header, data)
     assert raised_or_returned(COMPILED.unpack_header, data) == header
     assert raised_or_returned(COMPILED.record_spans, data, 0, len(data)) == \

@@ -36,7 +36,8 @@ CORPUS = ROOT.parent / "shared" / "vectors" / "egts.json"
 def outcome(chunks: list[bytes], implementation: kernels.Kernels | None = None) -> list[object]:
     """What Framer + Session (with this implementation of the hot path, else the active one)
     make of these chunks, in comparable form."""
-    framer, session = Framer(), Session(now=lambda: NOW, kernels=implementation)
+    framer = Framer(kernels=implementation)
+    session = Session(now=lambda: NOW, kernels=implementation)
     for cid in (1, 2):  # PIDs 0 and 1 carry commands: responses to them are deliveries
         session.command_packet(CommandData.com(command_id=cid, source_id=0, code=0, action=0,
                                                charset=0, data=b"GETVER"))

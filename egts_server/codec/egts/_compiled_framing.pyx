@@ -2,12 +2,14 @@
 """The EGTS transport layer in C: header and body checks with both CRCs, the record walk and the
 acknowledgement, each function the twin of the pure one it is named after.
 
-``unpack_header`` and ``check_body`` (``transport``), ``record_spans`` (``records``) and
+``frame_length``, ``unpack_header`` and ``check_body`` (``transport``), ``record_spans``
+(``records``) and
 ``build_response`` (``responses``) take the same arguments and return the same values. Only
 well-formed input is handled here: whatever is wrong goes to the pure function, which raises
 exactly the error it always did, so the reactions cannot differ.
 """
 
+from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_GET_SIZE
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from libc.stdint cimport uint8_t, uint16_t, uint32_t
 
@@ -20,6 +22,7 @@ from egts_server.codec.egts.records import RecordSpan
 
 cdef object _tuple_new = tuple.__new__
 cdef object _RecordSpan = RecordSpan
+cdef object _pure_frame_length = _transport.frame_length
 cdef object _pure_unpack_header = _transport.unpack_header
 cdef object _pure_check_body = _transport.check_body
 cdef object _pure_record_spans = _records.record_spans
@@ -78,6 +81,33 @@ cdef inline uint16_t _crc16(const uint8_t* p, Py_ssize_t n) noexcept:
 
 
 # -- transport ----------------------------------------------------------------------------------
+
+
+def frame_length(buf):
+    """``transport.frame_length``: the length of the frame that starts ``buf``, None while too
+    few bytes arrived."""
+    cdef const uint8_t* p
+    cdef Py_ssize_t n
+    if type(buf) is bytearray:
+        p, n = <const uint8_t*>PyByteArray_AS_STRING(buf), PyByteArray_GET_SIZE(buf)
+    elif type(buf) is bytes:
+        p, n = <const uint8_t*>PyBytes_AS_STRING(buf), PyBytes_GET_SIZE(buf)
+    else:
+        return _pure_frame_length(buf)
+    if n < 11:
+        return None
+    if p[0] != 1 or p[2] >> 6:
+        return _pure_frame_length(buf)
+    cdef Py_ssize_t hl = p[3]
+    if hl != (16 if p[2] & 0x20 else 11):
+        return _pure_frame_length(buf)
+    if n < hl:
+        return None
+    cdef Py_ssize_t fdl = u16(p + 5)
+    cdef Py_ssize_t size = hl + fdl + (2 if fdl else 0)
+    if _crc8(p, hl - 1) != p[hl - 1] or size > 65535:
+        return _pure_frame_length(buf)
+    return size
 
 
 def unpack_header(frame):

@@ -1,11 +1,12 @@
 """The functions of the server's per-frame EGTS path, in one implementation or the other.
 
 ``PURE`` are the readable reference functions of the transport, records, to_positions and
-responses modules. ``COMPILED`` are the same functions from the Cython modules
-``_compiled_framing`` and ``_compiled_teledata`` (None when they were not built); they hand
-whatever is not well-formed back to the pure ones, so that both yield the same fixes, replies
-and errors (the differential tests hold them equal). ``ACTIVE`` is what a ``Session`` uses
-unless told otherwise: the compiled ones when present and not disabled (``codec.extensions``).
+responses modules (the framer's ``frame_length`` among them). ``COMPILED`` are the same
+functions from the Cython modules ``_compiled_framing`` and ``_compiled_teledata`` (None when
+they were not built); they hand whatever is not well-formed back to the pure ones, so that both
+yield the same frames, fixes, replies and errors (the differential tests hold them equal).
+``ACTIVE`` is what a ``Framer`` and a ``Session`` use unless told otherwise: the compiled ones
+when present and not disabled (``codec.extensions``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Kernels(NamedTuple):
     """One implementation of each hot function; ``name`` is "compiled" or "pure"."""
 
     name: str
+    frame_length: Callable[[Buffer], int | None]
     unpack_header: Callable[[Buffer], transport.HeaderFields]
     check_body: Callable[[Buffer, int, int, int, int], bytes]
     record_spans: Callable[[Buffer, int, int], list[records.RecordSpan]]
@@ -40,9 +42,9 @@ class Kernels(NamedTuple):
     plain_teledata: Callable[[bytes, int, DeviceFor, Counter16, Counter16], Handled | None] | None
 
 
-PURE: Final = Kernels(PURE_NAME, transport.unpack_header, transport.check_body,
-                      records.record_spans, to_positions.teledata_positions,
-                      responses.build_response, None)
+PURE: Final = Kernels(PURE_NAME, transport.frame_length, transport.unpack_header,
+                      transport.check_body, records.record_spans,
+                      to_positions.teledata_positions, responses.build_response, None)
 
 
 def _compiled() -> Kernels | None:
@@ -50,7 +52,7 @@ def _compiled() -> Kernels | None:
     teledata: Any = load_compiled("egts_server.codec.egts._compiled_teledata")
     if framing is None or teledata is None:
         return None
-    return Kernels(COMPILED_NAME, framing.unpack_header, framing.check_body,
+    return Kernels(COMPILED_NAME, framing.frame_length, framing.unpack_header, framing.check_body,
                    framing.record_spans, teledata.teledata_positions, framing.build_response,
                    teledata.plain_teledata)
 
