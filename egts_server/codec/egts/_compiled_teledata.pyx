@@ -19,7 +19,7 @@ from egts_server.codec._wire cimport u16, u24, u32, utc_datetime
 from dataclasses import fields
 
 from egts_server.codec.egts import to_positions as _pure
-from egts_server.codec.egts._compiled_framing import build_response
+from egts_server.codec.egts._compiled_framing import build_response, check_body, unpack_header
 from egts_server.codec.egts.handled import Handled
 from egts_server.codec.errors import CodecError
 from egts_server.model import (
@@ -57,6 +57,8 @@ if Position._fields != _pure.POSITION_FIELDS:  # the order ``_position`` fills t
     raise ImportError("model.Position changed its fields: update _compiled_teledata._position")
 cdef object _CodecError = CodecError
 cdef object _build_response = build_response
+cdef object _unpack_header = unpack_header
+cdef object _check_body = check_body
 cdef object _Handled = Handled
 cdef object _new_object = object.__new__
 cdef tuple _HANDLED_FIELDS = tuple(field.name for field in fields(Handled))
@@ -331,12 +333,21 @@ cdef int _teledata(bytes rd, Py_ssize_t start, Py_ssize_t end, object rn, object
     return 0
 
 
-def plain_teledata(bytes body, int pid, device_for, pids, rns):
-    """``Session``'s answer to the usual packet (PID ``pid``, SFRD ``body``), whose every record
-    is TELEDATA, has an owner (``device_for(oid)`` is not None) and decodes: the ``Handled``
-    its record loop would give, the acknowledgement numbered by ``pids`` and ``rns``. None for
-    any other packet, having taken no number; the session's own loop reads it.
+def plain_teledata(bytes frame, device_for, pids, rns):
+    """``Session.handle``'s answer to the usual frame: an APPDATA packet that passes every
+    check, whose every record is TELEDATA, has an owner (``device_for(oid)`` is not None) and
+    decodes. The ``Handled`` the session would give, its acknowledgement numbered by ``pids``
+    and ``rns``; None for any other frame, having taken no number: the session reads it.
     """
+    cdef bytes body
+    cdef int pid
+    try:
+        _, _, flags, hl, he, fdl, pid, pt = _unpack_header(frame)
+        if pt != 1:  # PT_APPDATA
+            return None
+        body = _check_body(frame, hl, fdl, he, flags)
+    except _CodecError:
+        return None
     cdef const uint8_t* p = <const uint8_t*>PyBytes_AS_STRING(body)
     cdef Py_ssize_t start = 0, end = PyBytes_GET_SIZE(body), rd_start, rl
     cdef uint8_t rfl

@@ -37,9 +37,9 @@ class Kernels(NamedTuple):
     teledata_positions: Callable[[Buffer, int, int, int, DeviceKey, list[str] | None],
                                  list[Position]]
     build_response: Callable[..., bytes]  # keyword-only: pid, rpid, result, confirmations, rns
-    # the session's answer to a packet of TELEDATA records only (compiled only): see
+    # the session's answer to a frame of TELEDATA records only (compiled only): see
     # ``_compiled_teledata.plain_teledata``
-    plain_teledata: Callable[[bytes, int, DeviceFor, Counter16, Counter16], Handled | None] | None
+    plain_teledata: Callable[[bytes, DeviceFor, Counter16, Counter16], Handled | None] | None
 
 
 PURE: Final = Kernels(PURE_NAME, transport.frame_length, transport.unpack_header,

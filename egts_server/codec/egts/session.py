@@ -154,6 +154,10 @@ class Session:
         """One frame as cut by ``Framer``."""
         if self._refused:
             return Handled(close=True)
+        if self._plain_teledata is not None:
+            plain = self._plain_teledata(frame, self._device_for, self._pids, self._rns)
+            if plain is not None:
+                return plain
         try:
             _, _, flags, hl, he, fdl, pid, pt = self._unpack_header(frame)
         except FramingError as error:
@@ -164,10 +168,6 @@ class Session:
                 return self._terminal_response(body)
             if pt != _APPDATA:
                 raise PacketTypeError(f"PT {pt}")
-            if self._plain_teledata is not None:
-                plain = self._plain_teledata(body, pid, self._device_for, self._pids, self._rns)
-                if plain is not None:
-                    return plain
             records = self._record_spans(body, 0, len(body))
         except CodecError as error:
             if pt == _RESPONSE:  # never answer an acknowledgement
