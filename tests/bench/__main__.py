@@ -14,7 +14,7 @@ import time
 # (module, arguments): quick enough for one sitting on the 2-core development machine.
 BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tests.bench.egts_decode", ("--clock", "cpu")),
-    ("tests.bench.ndtp", ()),
+    ("tests.bench.ndtp", ("--clock", "cpu")),
     ("tests.bench.coverage", ()),
     ("tests.bench.coverage_accuracy", ()),
     ("tests.bench.sign_in_flood", ()),

@@ -16,7 +16,7 @@ from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
 
 from egts_server.codec._wire cimport u16, u24, u32, utc_datetime
 
-from dataclasses import fields
+from dataclasses import MISSING, fields
 
 from egts_server.codec.egts import to_positions as _pure
 from egts_server.codec.egts._compiled_framing import build_response, check_body, unpack_header
@@ -63,6 +63,8 @@ cdef object _Handled = Handled
 cdef object _new_object = object.__new__
 cdef tuple _HANDLED_FIELDS = tuple(field.name for field in fields(Handled))
 cdef tuple _HANDLED_DEFAULTS = tuple(field.default for field in fields(Handled))
+if MISSING in _HANDLED_DEFAULTS:  # ``_handled`` sets every field to its default first
+    raise ImportError("Handled has a field without a plain default: update _handled")
 cdef tuple _WIRE = _pure._WIRE
 cdef frozenset _OPTIONAL = _pure.OPTIONAL_TELEDATA
 cdef object _DROPPED_ELEMENTS = _pure.DROPPED_ELEMENTS

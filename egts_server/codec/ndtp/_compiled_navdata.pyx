@@ -1,7 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 """NAVDATA bodies to Positions in C: ``to_positions.navdata_positions(NavData.decode(body))``
 without building the cell values, for the bodies terminals send all day: navigation cells,
-internal I/O cells and cells of known size kept raw (the road-machine cell among them).
+internal I/O cells and cells of known size kept raw (the road-machine cell among them); and
+``navdata_frame``, the session's answer to a whole NAVDATA frame of that kind.
 
 Anything else (a fuel or CAN cell, a cell type of unknown size, a cell cut short, coordinates
 off the globe) gets None, and the session reads the body with the pure functions, which find
@@ -11,14 +12,26 @@ the same fixes or raise the error they always did. Keys are the pure module's (`
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.datetime cimport import_datetime
 from cpython.dict cimport PyDict_Update
-from libc.stdint cimport int16_t, uint8_t, uint32_t
+from libc.stdint cimport int16_t, uint8_t, uint16_t, uint32_t
 
 from egts_server.codec._wire cimport u16, u32, utc_datetime
 
 from types import MappingProxyType
 
 from egts_server.codec.ndtp import to_positions as _pure
-from egts_server.codec.ndtp.constants import CELL_SIZES, CellType
+from egts_server.codec.ndtp.constants import (
+    CELL_SIZES,
+    NPH_HEADER_SIZE,
+    NPL_HEADER_SIZE,
+    CellType,
+    NavdataType,
+    NphFlags,
+    NphResult,
+    NplFlags,
+    NplType,
+    Service,
+)
+from egts_server.codec.ndtp.responses import ReplyTo, build_result
 from egts_server.model import (
     KEY_ACCEL_ENERGY,
     KEY_ALARM,
@@ -61,16 +74,70 @@ cdef uint8_t _CALL = _pure._CALL
 cdef uint8_t _FIRST_ON = _pure._FIRST_ON
 cdef uint8_t _ON_BATTERY = _pure._ON_BATTERY
 cdef uint8_t _NORTH = 0x20, _EAST = 0x40, _VALID = 0x80  # NavFlags, as the cells module reads
+cdef Py_ssize_t _NPL_SIZE = NPL_HEADER_SIZE, _NPH_SIZE = NPH_HEADER_SIZE
+cdef uint32_t _CRC_FLAG = NplFlags.CRC, _NPH = NplType.NPH, _REQUEST = NphFlags.REQUEST
+cdef uint32_t _NAVDATA = Service.NAVDATA, _HISTORY = NavdataType.SND_HISTORY
+cdef uint32_t _REALTIME = NavdataType.SND_REALTIME
+cdef object _ReplyTo = ReplyTo
+cdef object _build_result = build_result
+cdef object _OK = NphResult.OK
+cdef uint16_t _MODBUS[256]  # CRC-16/MODBUS, reflected poly 0xA001, a byte at a time
 
 
-def _fill_sizes() -> None:
+def _fill_tables() -> None:
+    cdef int i, bit
+    cdef uint16_t crc
     for cell_type in range(256):
         _SIZES[cell_type] = CELL_SIZES.get(cell_type, -1)
     for cell_type in (CellType.USI, CellType.CAN):
         _SIZES[cell_type] = -2
+    for i in range(256):
+        crc = <uint16_t>i
+        for bit in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+        _MODBUS[i] = crc
 
 
-_fill_sizes()
+_fill_tables()
+
+
+cdef uint16_t _crc16_modbus(const uint8_t* p, Py_ssize_t n) noexcept:
+    """``codec.crc.crc16_modbus``: the NPL check sum."""
+    cdef uint16_t crc = 0xFFFF
+    cdef Py_ssize_t i
+    for i in range(n):
+        crc = (crc >> 8) ^ _MODBUS[(crc ^ p[i]) & 0xFF]
+    return crc
+
+
+def navdata_frame(bytes frame, device):
+    """``Session.handle``'s answer to the usual frame, for a terminal identified as ``device``:
+    NAVDATA (realtime or history) with a good CRC, or none asked for, whose body
+    ``navdata_positions`` reads. ``(positions, ack)``, the ack None when no reply was asked
+    for; None for any other frame, which the session reads itself.
+    """
+    cdef const uint8_t* p = <const uint8_t*>PyBytes_AS_STRING(frame)
+    cdef Py_ssize_t n = PyBytes_GET_SIZE(frame), size
+    if n < _NPL_SIZE + _NPH_SIZE or p[0] != 0x7E or p[1] != 0x7E:
+        return None
+    size = u16(p + 2)
+    if n - _NPL_SIZE != size or p[8] != _NPH:
+        return None
+    if u16(p + 4) & _CRC_FLAG and (
+            _crc16_modbus(p + _NPL_SIZE, size) != (p[6] << 8 | p[7])):
+        return None
+    cdef const uint8_t* nph = p + _NPL_SIZE
+    cdef uint32_t packet_type = u16(nph + 2)
+    if u16(nph) != _NAVDATA or (packet_type != _HISTORY and packet_type != _REALTIME):
+        return None
+    positions = navdata_positions(frame[_NPL_SIZE + _NPH_SIZE:], device,
+                                  packet_type == _HISTORY)
+    if positions is None:
+        return None
+    if not u16(nph + 4) & _REQUEST:
+        return positions, None
+    to = _ReplyTo(_NAVDATA, u32(nph + 6), True, u32(p + 9), u16(p + 13))
+    return positions, _build_result(to, _OK)
 
 
 cdef class _Fix:

@@ -2,9 +2,9 @@
 
 ``PURE`` has none: the session reads every body with the cells and to_positions modules, the
 readable reference. ``COMPILED`` has the Cython module ``_compiled_navdata``'s
-``navdata_positions`` (None when it was not built), which reads the usual bodies and leaves the
-others to the pure path; the differential tests hold both equal. ``ACTIVE`` is what a
-``Session`` uses unless told otherwise (``codec.extensions``).
+``navdata_positions`` and ``navdata_frame`` (None when it was not built), which read the usual
+bodies and frames and leave the others to the pure path; the differential tests hold both
+equal. ``ACTIVE`` is what a ``Session`` uses unless told otherwise (``codec.extensions``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from egts_server.model import DeviceKey, Position
 
 #: (body, device, history) -> the body's fixes, or None: the pure path reads this body.
 NavdataPositions = Callable[[bytes, DeviceKey, bool], tuple[Position, ...] | None]
+#: (frame, device) -> the frame's fixes and reply, or None: the session reads this frame.
+NavdataFrame = Callable[[bytes, DeviceKey], tuple[tuple[Position, ...], bytes | None] | None]
 
 
 class Kernels(NamedTuple):
@@ -26,14 +28,17 @@ class Kernels(NamedTuple):
 
     name: str
     navdata_positions: NavdataPositions | None
+    navdata_frame: NavdataFrame | None
 
 
-PURE: Final = Kernels(PURE_NAME, None)
+PURE: Final = Kernels(PURE_NAME, None, None)
 
 
 def _compiled() -> Kernels | None:
     module: Any = load_compiled("egts_server.codec.ndtp._compiled_navdata")
-    return None if module is None else Kernels(COMPILED_NAME, module.navdata_positions)
+    if module is None:
+        return None
+    return Kernels(COMPILED_NAME, module.navdata_positions, module.navdata_frame)
 
 
 COMPILED: Final = _compiled()

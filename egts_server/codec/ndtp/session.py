@@ -107,7 +107,9 @@ class Session:
         """``kernels``: the implementation of the hot path; ``kernels.ACTIVE`` by default."""
         self._device: DeviceKey | None = None
         self._refused = False
-        self._navdata_positions = (kernels or implementations.ACTIVE).navdata_positions
+        kernels = kernels or implementations.ACTIVE
+        self._navdata_positions = kernels.navdata_positions
+        self._navdata_frame = kernels.navdata_frame
 
     @property
     def device(self) -> DeviceKey | None:
@@ -118,6 +120,10 @@ class Session:
         """One frame as cut by ``Framer`` (signature and length already consistent)."""
         if self._refused:
             return Handled(close=True)
+        if self._navdata_frame is not None and self._device is not None:
+            plain = self._navdata_frame(frame, self._device)
+            if plain is not None:
+                return Handled(positions=plain[0], ack=plain[1])
         if len(frame) < NPL_HEADER_SIZE or frame[:2] != SIGNATURE:
             return Handled(error=FormatError("not an NDTP frame (signature or NPL header)"),
                            situation=Situation.FALSE_SIGNATURE)
