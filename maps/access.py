@@ -63,6 +63,8 @@ RULES: Final[dict[tuple[str, ...], Rule]] = {
     ("coverage",): DATA,
     ("playback",): DATA,
     ("storms",): DATA,
+    ("storm",): DATA,  # the storm screen
+    ("events",): DATA,
     ("static",): PUBLIC,
     ("gtfs-rt",): PUBLIC,
     ("public",): PUBLIC,  # the city's public map, its data and assets
@@ -78,6 +80,7 @@ RULES: Final[dict[tuple[str, ...], Rule]] = {
     ("api", "acts"): DATA,
     ("api", "evidence"): DATA,
     ("api", "events"): DATA,
+    ("api", "alerts"): DATA,
     ("api", "marks"): DATA,
     ("api", "storms"): DATA,
     ("api", "terminals"): ADMIN,

@@ -13,18 +13,22 @@ from twisted.web.resource import NoResource, Resource
 from twisted.web.server import Request, Site
 from twisted.web.static import File
 
+from db.standby import Interactions
 from maps.acts_api import ActsResource
+from maps.alerts_api import AlertsResource
 from maps.api import Health, VehiclesResource
 from maps.audit_api import AuditResource
 from maps.audit_page import render_audit_page
 from maps.auth import AdminOnly, AuthGate, session_lookup
 from maps.coverage_api import CoverageResource, CoverageService, EventsResource
 from maps.delivery import DeliveryPage
+from maps.events_page import render_events_page
 from maps.evidence_api import EvidenceResource
 from maps.gtfs_rt import GtfsRealtime
 from maps.live_map import render_live_map
 from maps.marks_api import MarksResource
 from maps.pages import render_coverage_page, render_editor_page, render_playback_page
+from maps.pages.storm_room import render_storm_room_page
 from maps.password_pool import PasswordPool
 from maps.public_map import render_public_map
 from maps.public_site import PublicFeed, PublicOptions, PublicSite
@@ -37,6 +41,7 @@ from maps.settings import (
     SiteSettings,
 )
 from maps.sign_in import LoginPage, LogoutPage, SessionInfo, ThrottledSignIns
+from maps.storm_room import StormGauges, StormRoom, storm_views
 from maps.storms_api import StormsResource
 from maps.storms_page import StormsPages, render_storms_page
 from maps.terminals_api import TerminalsResource
@@ -74,7 +79,14 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
               metrics: Resource | None = None, nis: Resource | None = None,
               gtfs_rt: GtfsRtSettings | None = None, command_ttl_s: float = 3600.0,
               public: PublicSettings | None = None,
-              site_settings: SiteSettings | None = None) -> Site:
+              site_settings: SiteSettings | None = None,
+              reads: Interactions | None = None,
+              storm_gauges: StormGauges | None = None) -> Site:
+    """The site on ``pool`` (the primary). What may read a moment behind the writes, the live
+    state, tracks, coverage and exports, reads from ``reads`` (a standby while it keeps up:
+    ``db.standby``); writes, sign-ins and the pages that show what one just changed (routes,
+    marks, acts, storms, alerts, accounts, audit) stay on the primary."""
+    reads = reads or pool
     auth = auth or AuthSettings()
     site_settings = site_settings or SiteSettings()
     zone = site_settings.zone
@@ -96,24 +108,31 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     root.putChild(b"static", StaticFiles(str(STATIC_DIR)))
     api = Resource()
     root.putChild(b"api", api)
-    api.putChild(b"vehicles", VehiclesResource(pool, clock, settings.offline_after_s, zone))
-    coverage = CoverageService(pool, clock, zone)  # routes CRUD, coverage, events, storm acts
+    api.putChild(b"vehicles", VehiclesResource(reads, clock, settings.offline_after_s, zone))
+    coverage = CoverageService(pool, clock, zone)  # routes CRUD and storm acts
+    coverage_reads = CoverageService(reads, clock, zone)  # coverage, events, the public map
     api.putChild(b"routes", RoutesResource(pool, coverage, clock))
-    api.putChild(b"coverage", CoverageResource(coverage, clock))
+    api.putChild(b"coverage", CoverageResource(coverage_reads, clock))
     api.putChild(b"acts", ActsResource(pool, coverage))
-    api.putChild(b"evidence", EvidenceResource(pool, zone))
-    api.putChild(b"events", EventsResource(coverage, pool, clock))
+    api.putChild(b"evidence", EvidenceResource(reads, zone))
+    api.putChild(b"events", EventsResource(coverage_reads, reads, clock))
+    api.putChild(b"alerts", AlertsResource(pool, clock, zone))
+    root.putChild(b"events", HtmlPage(render_events_page(zone_name)))
     public = public or PublicSettings()
     options = PublicOptions(public.vehicle_delay_s, public.coordinate_decimals,
                             public.band_hours, public.service_window_h, public.refresh_s, zone)
-    feed = PublicFeed(pool, coverage, clock, options)
+    feed = PublicFeed(reads, coverage_reads, clock, options)
     root.putChild(b"public", PublicSite(HtmlPage(render_public_map(
         options.bands, data_url="/public/data/map.json", refresh_s=public.refresh_s,
         delay_s=public.vehicle_delay_s, decimals=public.coordinate_decimals, center=center,
         zoom=zoom, tile_url=tiles)), feed, StaticFiles(str(STATIC_DIR))))
     api.putChild(b"marks", MarksResource(pool, zone))
-    api.putChild(b"storms", StormsResource(pool, coverage, clock))
+    room = StormRoom(pool, coverage, clock, storm_gauges)
+    api.putChild(b"storms", StormsResource(pool, coverage, clock,
+                                           views=storm_views(room)))
     root.putChild(b"storms", StormsPages(render_storms_page(zone_name), pool, coverage, clock))
+    root.putChild(b"storm", HtmlPage(render_storm_room_page(
+        center=center, zoom=zoom, tile_url=tiles, time_zone=zone_name)))
     api.putChild(b"terminals", AdminOnly(TerminalsResource(pool, command_ttl_s)))
     root.putChild(b"healthz", Health(pool))
     if metrics is not None:
@@ -122,10 +141,10 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
         root.putChild(b"nis", nis)
     # the public GTFS-Realtime feed and the retranslation console (admins only)
     stale_after_s = (gtfs_rt or GtfsRtSettings()).stale_after_s
-    root.putChild(b"gtfs-rt", GtfsRealtime(pool, clock, stale_after_s))
+    root.putChild(b"gtfs-rt", GtfsRealtime(reads, clock, stale_after_s))
     admin = Resource()
     root.putChild(b"admin", AdminOnly(admin))
-    admin.putChild(b"delivery", DeliveryPage(pool, clock, zone))
+    admin.putChild(b"delivery", DeliveryPage(reads, clock, zone))
     admin.putChild(b"terminals", HtmlPage(render_terminals_page(zone_name)))
     admin.putChild(b"users", HtmlPage(render_users_page(zone_name)))
     admin.putChild(b"audit", HtmlPage(render_audit_page(zone_name)))
