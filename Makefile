@@ -13,12 +13,22 @@ APT   := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -y -q -o Dpkg::Use-Pty=0
 .PHONY: run test test-fast bench lint typecheck check fuzz mutate postgis haproxy chromium vendor \
 	screenshots clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@echo "==> creating $(VENV) and installing glonass-dispatch with its test tools"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
 	@touch $(STAMP)
+
+# The compiled codec kernels, built in place next to their Cython sources (the editable install
+# builds them too; this rebuilds them after a source changes). Without a C compiler setup.py
+# says so and the pure-Python codec serves.
+PYX := $(shell find egts_server -name '*.pyx')
+COMPILED := build/.compiled-stamp
+$(COMPILED): $(STAMP) $(PYX) setup.py
+	@echo "==> building the compiled codec kernels"
+	$(BIN)/python setup.py -q build_ext --inplace
+	@mkdir -p build && touch $(COMPILED)
 
 postgis:
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
@@ -43,18 +53,18 @@ chromium:
 	  $(APT) update && $(APT) install chromium; \
 	else echo "==> chromium is installed"; fi
 
-run: $(STAMP) postgis
+run: $(STAMP) $(COMPILED) postgis
 	@echo "==> starting glonass-dispatch with the demo city and a simulated fleet (Ctrl-C stops)"
 	$(BIN)/glonass-dispatch serve --simulate 84
 
-test: $(STAMP) postgis haproxy chromium
+test: $(STAMP) $(COMPILED) postgis haproxy chromium
 	@echo "==> running the test suite (its own PostGIS cluster under var/test-pg)"
 	$(BIN)/pytest
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(COMPILED)
 	$(BIN)/pytest -m "not postgis and not browser"
 
-bench: $(STAMP) postgis haproxy
+bench: $(STAMP) $(COMPILED) postgis haproxy
 	$(BIN)/python -m tests.bench
 
 lint: $(STAMP)
@@ -100,3 +110,4 @@ vendor: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var/test-pg build *.egg-info mutants
+	find egts_server -name '*.so' -delete

@@ -23,7 +23,9 @@ from db.terminals import Admission
 from dispatch.alert_sources import default_sources
 from dispatch.parameters import CleaningParams
 from egts_server.alert_watch import AlertWatch
+from egts_server.codec.egts import kernels as egts_kernels
 from egts_server.codec.egts import result_code_name
+from egts_server.codec.ndtp import kernels as ndtp_kernels
 from egts_server.config import ListenerSettings, Settings
 from egts_server.database import database_dsn
 from egts_server.fix_clock import ClockLimits
@@ -163,6 +165,8 @@ class Application(MultiService):
         dsn = database_dsn(settings)
         w = settings.writer
         self.metrics = IntakeMetrics()
+        self.metrics.codec_implementation.set(1, "egts", egts_kernels.ACTIVE.name)
+        self.metrics.codec_implementation.set(1, "ndtp", ndtp_kernels.ACTIVE.name)
         self.write_pool = make_pool(dsn, max_connections=w.connections, reactor=reactor)
         self.read_pool = make_pool(dsn, max_connections=settings.database.pool_max,
                                    reactor=reactor)

@@ -299,6 +299,10 @@ class IntakeMetrics:
             "Queue depth at which every listener stops reading."))
         self.writer_paused = r.add(Gauge(
             "glonass_writer_backpressure", "1 while the write queue is full and reading paused."))
+        self.codec_implementation = r.add(Gauge(
+            "glonass_codec_implementation",
+            "1 for the implementation of a codec's hot path this process runs: compiled (C "
+            "extension) or pure (Python).", ("protocol", "implementation")))
         r.add(Gauge.from_callable("process_resident_memory_bytes",
                                   "Resident set size of this process.", _resident_bytes))
         r.add(Gauge.from_callable("process_open_fds", "Open file descriptors.", _open_fds))

@@ -13,8 +13,8 @@ import time
 
 # (module, arguments): quick enough for one sitting on the 2-core development machine.
 BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("tests.bench.egts_decode", ()),
-    ("tests.bench.ndtp", ()),
+    ("tests.bench.egts_decode", ("--clock", "cpu")),
+    ("tests.bench.ndtp", ("--clock", "cpu")),
     ("tests.bench.coverage", ()),
     ("tests.bench.coverage_accuracy", ()),
     ("tests.bench.storm_forecast", ()),

@@ -11,13 +11,17 @@ Workloads:
 
 Decoders, all single-threaded, so the figures are per core:
 
-* ``session``: ``Session.handle(frame)``, the path the server runs for every frame: HCS and
-  SFRCS checked, every subrecord decoded, positions built, the acknowledgement built;
+* ``compiled`` and ``pure``: ``Session.handle(frame)``, the path the server runs for every
+  frame (HCS and SFRCS checked, every subrecord decoded, positions built, the acknowledgement
+  built), with the compiled hot path (``codec.egts.kernels``; "-" when it was not built) and
+  with the pure-Python reference;
 * ``typed``: ``parse_packet(frame)``, every record and subrecord as typed values (no positions);
 * ``floor``: a minimal struct-only reference (both CRCs, walk records and subrecords, unpack the
   POS_DATA fields into a tuple), the ceiling any CPython decoder of these bytes can hope for.
 
-Records are SDRs; fixes are POS_DATA subrecords (one Position each). Each figure is the best of
+Records are SDRs; fixes are POS_DATA subrecords (one Position each). ``--profile`` profiles
+the implementation a server would run (``GLONASS_NO_EXTENSIONS=1`` for the pure one; cProfile
+sees the compiled functions as one call each). Each figure is the best of
 ``--repeat`` timed runs of about ``--seconds`` each, after a warm-up, timed with
 ``time.perf_counter``; ``--clock cpu`` times with ``time.process_time`` instead, which other
 processes competing for the cores do not inflate (use it on a shared machine).
@@ -37,7 +41,7 @@ from pathlib import Path
 
 import crcmod
 
-from egts_server.codec.egts import Framer, Session, parse_packet
+from egts_server.codec.egts import Framer, Session, kernels, parse_packet
 from tests.builders import egts as build
 
 REPO = Path(__file__).resolve().parents[2]
@@ -115,10 +119,18 @@ def floor_decode(frame: bytes) -> list[tuple[int, ...]]:
 # -- timing -------------------------------------------------------------------------------------
 
 
-def session_run(frames: Sequence[bytes]) -> None:
-    handle = Session(now=lambda: NOW).handle
+def session_run(frames: Sequence[bytes], implementation: kernels.Kernels | None = None) -> None:
+    handle = Session(now=lambda: NOW, kernels=implementation).handle
     for frame in frames:
         handle(frame)
+
+
+def compiled_run(frames: Sequence[bytes]) -> None:
+    session_run(frames, kernels.COMPILED)
+
+
+def pure_run(frames: Sequence[bytes]) -> None:
+    session_run(frames, kernels.PURE)
 
 
 def typed_run(frames: Sequence[bytes]) -> None:
@@ -133,7 +145,7 @@ def floor_run(frames: Sequence[bytes]) -> None:
 
 def census(frames: Sequence[bytes]) -> tuple[int, int]:
     """(records, fixes), checked: every frame handled cleanly and acknowledged."""
-    session = Session(now=lambda: NOW)
+    session = Session(now=lambda: NOW, kernels=kernels.PURE)
     records = fixes = 0
     for frame in frames:
         handled = session.handle(frame)
@@ -188,15 +200,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     clock = time.perf_counter if args.clock == "wall" else time.process_time
     print(f"Python {sys.version.split()[0]}, one process (per core), best of {args.repeat}, "
           f"{clock.__name__}; rates in records/s unless marked")
-    print(f"{'workload':8} {'pkts':>4} {'recs':>4} {'fixes':>5} {'session':>9} {'fixes/s':>9} "
-          f"{'typed':>9} {'floor':>9} {'floor/session':>13}")
+    print(f"{'workload':8} {'pkts':>4} {'recs':>4} {'fixes':>5} {'compiled':>10} {'pure':>9} "
+          f"{'speed-up':>8} {'typed':>9} {'floor':>9}")
     for name, frames in workloads.items():
         records, fixes = census(frames)
-        session, typed, floor = (best_rate(run, frames, records, args.repeat, args.seconds, clock)
-                                 for run in (session_run, typed_run, floor_run))
-        print(f"{name:8} {len(frames):4} {records:4} {fixes:5} {session:9,.0f} "
-              f"{session * fixes / records:9,.0f} {typed:9,.0f} {floor:9,.0f} "
-              f"{floor / session:12.1f}x")
+        pure, typed, floor = (best_rate(run, frames, records, args.repeat, args.seconds, clock)
+                              for run in (pure_run, typed_run, floor_run))
+        compiled = "-".rjust(10)
+        speedup = "-".rjust(8)
+        if kernels.COMPILED is not None:
+            fast = best_rate(compiled_run, frames, records, args.repeat, args.seconds, clock)
+            compiled, speedup = f"{fast:10,.0f}", f"{fast / pure:7.1f}x"
+        print(f"{name:8} {len(frames):4} {records:4} {fixes:5} {compiled} {pure:9,.0f} "
+              f"{speedup} {typed:9,.0f} {floor:9,.0f}")
     return 0
 
 

@@ -1,6 +1,6 @@
 """NDTP decode throughput per core (and NIS SOAP parsing): records/s through the server's path.
 
-    python -m tests.bench.ndtp [--repeat 7] [--seconds 0.3] [--profile r1|h10|corpus]
+    python -m tests.bench.ndtp [--repeat 7] [--seconds 0.3] [--clock cpu] [--profile r1|h10|corpus]
 
 Workloads (frames from ``tests/builders/ndtp.py`` or the corpus, never from our encoders):
 
@@ -11,9 +11,11 @@ Workloads (frames from ``tests/builders/ndtp.py`` or the corpus, never from our 
 
 Decoders, single-threaded (figures are per core):
 
-* ``stream``: the whole server path: ``Framer.feed`` on the glued stream, then
-  ``Session.handle`` per frame (CRC checked, cells decoded, positions and results built);
-* ``session``: ``Session.handle`` on pre-cut frames;
+* ``compiled`` and ``pure``: the whole server path: ``Framer.feed`` on the glued stream, then
+  ``Session.handle`` per frame (CRC checked, cells decoded, positions and results built), with
+  the compiled NAVDATA reader (``codec.ndtp.kernels``; "-" when it was not built) and with the
+  pure-Python reference;
+* ``session``: ``Session.handle`` on pre-cut frames (the active implementation);
 * ``typed``: ``parse_packet`` + ``NavData.decode`` (wire values, no positions, no replies);
 * ``floor``: a struct-only reference (CRC, walk the cells, unpack the nav fields), the ceiling
   any CPython decoder of these bytes can hope for.
@@ -36,7 +38,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from egts_server.codec.crc import crc16_modbus
-from egts_server.codec.ndtp import Framer, NavData, NphResult, Session, parse_packet
+from egts_server.codec.ndtp import Framer, NavData, NphResult, Session, kernels, parse_packet
 from egts_server.codec.nis_soap import PutCoord, encode_request, parse_request
 from tests.builders import ndtp as build
 
@@ -97,18 +99,27 @@ def floor_decode(frame: bytes) -> list[tuple[int, ...]]:
 # -- timing -------------------------------------------------------------------------------------
 
 
-def logged_in() -> Session:
-    session = Session()
+def logged_in(implementation: kernels.Kernels | None = None) -> Session:
+    session = Session(kernels=implementation)
     login = session.handle(LOGIN).login
     assert login is not None
     session.login_result(login, NphResult.OK)
     return session
 
 
-def stream_run(frames: Sequence[bytes], stream: bytes) -> None:
-    handle = logged_in().handle
+def stream_run(frames: Sequence[bytes], stream: bytes,
+               implementation: kernels.Kernels | None = None) -> None:
+    handle = logged_in(implementation).handle
     for frame in Framer().feed(stream):
         handle(frame)
+
+
+def compiled_run(frames: Sequence[bytes], stream: bytes) -> None:
+    stream_run(frames, stream, kernels.COMPILED)
+
+
+def pure_run(frames: Sequence[bytes], stream: bytes) -> None:
+    stream_run(frames, stream, kernels.PURE)
 
 
 def session_run(frames: Sequence[bytes], stream: bytes) -> None:
@@ -145,7 +156,7 @@ def census(frames: Sequence[bytes]) -> int:
 
 
 def best_rate(run: Run, frames: Sequence[bytes], units: int, repeat: int,
-              seconds: float) -> float:
+              seconds: float, clock: Callable[[], float] = time.perf_counter) -> float:
     """Best units/s over ``repeat`` runs of about ``seconds`` each, after a warm-up."""
     stream = b"".join(frames)
     started = time.perf_counter()
@@ -153,14 +164,14 @@ def best_rate(run: Run, frames: Sequence[bytes], units: int, repeat: int,
     loops = max(1, int(seconds / max(time.perf_counter() - started, 1e-9)))
     best = float("inf")
     for _ in range(repeat):
-        started = time.perf_counter()
+        started = clock()
         for _ in range(loops):
             run(frames, stream)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, clock() - started)
     return units * loops / best
 
 
-def nis_rate(repeat: int, seconds: float) -> float:
+def nis_rate(repeat: int, seconds: float, clock: Callable[[], float]) -> float:
     rng = random.Random(8)
     batch = [PutCoord(object_id=f"{1000 + i % 10:08d}", time=T0 + timedelta(seconds=i),
                       lon=rng.uniform(-179, 179), lat=rng.uniform(-80, 80), alt=40.0,
@@ -168,13 +179,15 @@ def nis_rate(repeat: int, seconds: float) -> float:
                       digital_inputs=(1,)) for i in range(100)]
     body = encode_request(batch)
     return best_rate(lambda _f, _s: None if parse_request(body) else None, [body], 100, repeat,
-                     seconds)
+                     seconds, clock)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--repeat", type=int, default=7, help="timed runs, best is kept")
     parser.add_argument("--seconds", type=float, default=0.3, help="length of one timed run")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="perf_counter (default) or this process' CPU time")
     parser.add_argument("--profile", choices=("corpus", "r1", "h10"),
                         help="instead of timing, cProfile the stream path on one workload")
     args = parser.parse_args(argv)
@@ -192,21 +205,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
         return 0
 
-    print(f"Python {sys.version.split()[0]}, one process (per core), best of {args.repeat}; "
+    clock = time.perf_counter if args.clock == "wall" else time.process_time
+    print(f"Python {sys.version.split()[0]}, one process (per core), best of {args.repeat}, "
+          f"{clock.__name__}; "
           "rates in records/s (a record = a nav cell = a stored fix)")
-    print(f"{'workload':8} {'frames':>6} {'recs':>5} {'stream':>9} {'frames/s':>9} "
-          f"{'session':>9} {'typed':>9} {'floor':>9} {'floor/stream':>12}")
+    print(f"{'workload':8} {'frames':>6} {'recs':>5} {'compiled':>9} {'pure':>9} "
+          f"{'speed-up':>8} {'session':>9} {'typed':>9} {'floor':>9}")
     for name, frames in workloads.items():
         records = census(frames)
-        stream = best_rate(stream_run, frames, records, args.repeat, args.seconds)
-        session = best_rate(session_run, frames, records, args.repeat, args.seconds)
-        typed = best_rate(typed_run, frames, records, args.repeat, args.seconds)
-        floor = best_rate(floor_run, frames, records, args.repeat, args.seconds)
-        print(f"{name:8} {len(frames):6} {records:5} {stream:9,.0f} "
-              f"{stream * len(frames) / records:9,.0f} {session:9,.0f} {typed:9,.0f} "
-              f"{floor:9,.0f} {floor / stream:11.1f}x")
+        pure, session, typed, floor = (
+            best_rate(run, frames, records, args.repeat, args.seconds, clock)
+            for run in (pure_run, session_run, typed_run, floor_run))
+        compiled, speedup = "-".rjust(9), "-".rjust(8)
+        if kernels.COMPILED is not None:
+            fast = best_rate(compiled_run, frames, records, args.repeat, args.seconds, clock)
+            compiled, speedup = f"{fast:9,.0f}", f"{fast / pure:7.1f}x"
+        print(f"{name:8} {len(frames):6} {records:5} {compiled} {pure:9,.0f} {speedup} "
+              f"{session:9,.0f} {typed:9,.0f} {floor:9,.0f}")
     print(f"NIS SOAP parse_request, 100-record PutCoord batch: "
-          f"{nis_rate(args.repeat, args.seconds):,.0f} records/s")
+          f"{nis_rate(args.repeat, args.seconds, clock):,.0f} records/s")
     return 0
 
 

@@ -2,7 +2,8 @@
 
 Each input is fed twice: whole, then byte by byte, to fresh Framer/Session pairs; anything but
 a CodecError escaping is a bug, and so is a different outcome between the two feeds (h11's
-fuzz/afl-server.py idea).
+fuzz/afl-server.py idea). When the compiled hot path is built, the whole input is fed once more
+to a pure-Python session, and any difference from the compiled one is a bug too.
 
     pip install atheris   # in a scratch venv, not the project's
     python tests/fuzz/fuzz_egts.py -max_total_time=600 tests/fuzz/corpus
@@ -22,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from egts_server.codec.egts import Framer, Session  # noqa: E402
+from egts_server.codec.egts import Framer, Session, kernels  # noqa: E402
 from egts_server.codec.egts.subrecords import CommandData  # noqa: E402
 from egts_server.codec.errors import CodecError, FramingError  # noqa: E402
 from tests.builders import egts as build  # noqa: E402
@@ -32,9 +33,11 @@ NOW = datetime(2024, 1, 15, 7, 0, tzinfo=UTC)
 CORPUS = ROOT.parent / "shared" / "vectors" / "egts.json"
 
 
-def outcome(chunks: list[bytes]) -> list[object]:
-    """What Framer + Session make of these chunks, in comparable form."""
-    framer, session = Framer(), Session(now=lambda: NOW)
+def outcome(chunks: list[bytes], implementation: kernels.Kernels | None = None) -> list[object]:
+    """What Framer + Session (with this implementation of the hot path, else the active one)
+    make of these chunks, in comparable form."""
+    framer = Framer(kernels=implementation)
+    session = Session(now=lambda: NOW, kernels=implementation)
     for cid in (1, 2):  # PIDs 0 and 1 carry commands: responses to them are deliveries
         session.command_packet(CommandData.com(command_id=cid, source_id=0, code=0, action=0,
                                                charset=0, data=b"GETVER"))
@@ -57,7 +60,9 @@ def _summary(handled: object) -> object:
     if error is not None and not isinstance(error, CodecError):
         raise AssertionError(f"non-codec error in Handled: {error!r}")
     return (h.replies, h.positions, h.ack, h.login, h.close,  # type: ignore[attr-defined]
-            h.commands, None if error is None else type(error).__name__)  # type: ignore[attr-defined]
+            h.commands, h.confirmed, h.dropped,  # type: ignore[attr-defined]
+            [list(p.attributes.items()) for p in h.positions],  # type: ignore[attr-defined]
+            None if error is None else (type(error).__name__, str(error)))
 
 
 def check(data: bytes) -> None:
@@ -65,6 +70,9 @@ def check(data: bytes) -> None:
     bytewise = outcome([data[i : i + 1] for i in range(len(data))])
     if whole != bytewise:
         raise AssertionError(f"segmentation changed the outcome for {data.hex()}")
+    if kernels.COMPILED is not None and (
+            outcome([data], kernels.COMPILED) != outcome([data], kernels.PURE)):
+        raise AssertionError(f"compiled and pure-Python sessions differ on {data.hex()}")
 
 
 def _seeds() -> list[bytes]:
@@ -87,7 +95,8 @@ def random_run(count: int, seed: int = 0) -> None:
     rng = random.Random(seed)
     for _ in range(count):
         check(mutate(rng, rng.choice(_SEEDS), _SEEDS))
-    print(f"{count} mutated inputs: only CodecError, segmentation-invariant")  # noqa: T201
+    print(f"{count} mutated inputs: only CodecError, segmentation-invariant, "  # noqa: T201
+          "compiled = pure")
 
 
 def seed_directory(argv: list[str]) -> None:

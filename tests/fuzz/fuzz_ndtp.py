@@ -24,16 +24,17 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from egts_server.codec.errors import CodecError  # noqa: E402
-from egts_server.codec.ndtp import Framer, NphResult, Session  # noqa: E402
+from egts_server.codec.ndtp import Framer, NphResult, Session, kernels  # noqa: E402
 from egts_server.codec.nis_soap import parse_request  # noqa: E402
 from tests.fuzz.mutations import mutate  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "vectors" / "nis.json"
 
 
-def outcome(chunks: list[bytes]) -> list[object]:
-    """What Framer + Session make of these chunks, in comparable form."""
-    framer, session = Framer(), Session()
+def outcome(chunks: list[bytes], implementation: kernels.Kernels | None = None) -> list[object]:
+    """What Framer + Session (with this implementation of the hot path, else the active one)
+    make of these chunks, in comparable form."""
+    framer, session = Framer(), Session(kernels=implementation)
     seen: list[object] = []
     for chunk in chunks:
         for frame in framer.feed(chunk):
@@ -43,7 +44,8 @@ def outcome(chunks: list[bytes]) -> list[object]:
             if h.login is not None:
                 seen.append(session.login_result(h.login, NphResult.OK))
             seen.append((h.replies, h.positions, h.ack, h.close, h.situation,
-                         None if h.error is None else type(h.error).__name__))
+                         [list(p.attributes.items()) for p in h.positions],
+                         None if h.error is None else (type(h.error).__name__, str(h.error))))
     seen.append((framer.skipped, framer.buffered, framer.false_signatures))
     return seen
 
@@ -53,6 +55,9 @@ def check(data: bytes) -> None:
     bytewise = outcome([data[i : i + 1] for i in range(len(data))])
     if whole != bytewise:
         raise AssertionError(f"segmentation changed the outcome for {data.hex()}")
+    if kernels.COMPILED is not None and (
+            outcome([data], kernels.COMPILED) != outcome([data], kernels.PURE)):
+        raise AssertionError(f"compiled and pure-Python sessions differ on {data.hex()}")
 
 
 def check_nis(data: bytes) -> None:
@@ -75,7 +80,7 @@ def random_run(count: int, seed: int = 0) -> None:
     rng = random.Random(seed)
     for _ in range(count):
         check(mutate(rng, rng.choice(_SEEDS), _SEEDS))
-    print(f"{count} mutated inputs: only CodecError, segmentation-invariant")
+    print(f"{count} mutated inputs: only CodecError, segmentation-invariant, compiled = pure")
 
 
 def write_seed_corpus(directory: Path) -> None:

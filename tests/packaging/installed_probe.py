@@ -37,6 +37,12 @@ def _data() -> dict[str, object]:
     }
 
 
+def _egts_implementation() -> str:
+    from egts_server.codec.egts.kernels import ACTIVE
+
+    return ACTIVE.name
+
+
 def main() -> None:
     files = metadata.files(DISTRIBUTION) or []
     names = sorted(_module_name(PurePosixPath(str(f))) for f in files if str(f).endswith(".py"))
@@ -59,6 +65,7 @@ def main() -> None:
         "modules": origins,
         "import_errors": errors,
         "data": data,
+        "egts_implementation": _egts_implementation(),
     }, sys.stdout)
 
 

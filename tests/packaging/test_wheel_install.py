@@ -12,6 +12,7 @@ the clean virtualenv.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -35,6 +36,7 @@ REPO = Path(__file__).resolve().parents[2]
 PACKAGES = ("egts_server", "db", "dispatch", "maps")
 NOT_SHIPPED = ("maps/screenshots/",)  # README pictures, not needed to run
 PROBE = Path(__file__).with_name("installed_probe.py")
+CYTHON_SOURCES = (".pyx", ".pxd")  # compiled into the extension modules, not shipped
 
 
 @dataclass(frozen=True)
@@ -61,17 +63,31 @@ def _checked(done: subprocess.CompletedProcess[str]) -> str:
 
 
 def _copy_sources(into: Path) -> None:
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
-    for name in ("pyproject.toml", "README.md"):
+    # extensions built in place in the checkout are not sources: the wheel builds its own
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "*.so")
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy2(REPO / name, into / name)
     for package in PACKAGES:
         shutil.copytree(REPO / package, into / package, ignore=ignore)
 
 
 def _source_files(source: Path) -> set[str]:
+    """What the wheel ships of the sources: everything but what is only compiled from."""
     files = {p.relative_to(source).as_posix()
              for package in PACKAGES for p in (source / package).rglob("*") if p.is_file()}
-    return {f for f in files if not f.startswith(NOT_SHIPPED)}
+    return {f for f in files
+            if not f.startswith(NOT_SHIPPED) and not f.endswith(CYTHON_SOURCES)}
+
+
+def _compiled_modules(source: Path) -> set[str]:
+    """The extension module each Cython source becomes, as the wheel names it."""
+    suffix = sysconfig.get_config_var("EXT_SUFFIX")
+    return {p.relative_to(source).with_suffix(suffix).as_posix()
+            for package in PACKAGES for p in (source / package).rglob("*.pyx")}
+
+
+def _can_compile() -> bool:
+    return importlib.util.find_spec("Cython") is not None and shutil.which("cc") is not None
 
 
 def _module_name(relative: str) -> str:
@@ -112,10 +128,18 @@ def test_build_prints_no_setuptools_warning(installed: Installed) -> None:
 
 
 def test_wheel_ships_every_file_of_the_packages(installed: Installed) -> None:
-    """Modules, migrations, demo data and web assets are all in the wheel; screenshots are not."""
+    """Modules, migrations, demo data and web assets are all in the wheel, and the compiled codec
+    kernels where Cython and a C compiler are at hand; screenshots and Cython sources are not."""
     with zipfile.ZipFile(installed.wheel) as wheel:
         shipped = {n for n in wheel.namelist() if ".dist-info/" not in n}
-    assert shipped == _source_files(installed.source)
+    compiled = _compiled_modules(installed.source) if _can_compile() else set()
+    assert shipped == _source_files(installed.source) | compiled
+
+
+@pytest.mark.skipif(not _can_compile(), reason="no Cython or no C compiler: pure Python serves")
+def test_installed_codec_runs_compiled(installed: Installed) -> None:
+    """A wheel built with a compiler serves EGTS with the compiled kernels by default."""
+    assert installed.report["egts_implementation"] == "compiled"
 
 
 def test_every_module_imports_from_the_clean_install(installed: Installed) -> None:

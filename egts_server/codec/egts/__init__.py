@@ -32,6 +32,13 @@ from egts_server.codec.egts.constants import (
     result_code_name,
 )
 from egts_server.codec.egts.frame import Framer
+from egts_server.codec.egts.handled import (
+    CommandAnswered,
+    CommandDelivered,
+    CommandEvent,
+    Handled,
+    Login,
+)
 from egts_server.codec.egts.records import RawRecord, RecordHeader, ServiceDataRecord
 from egts_server.codec.egts.responses import (
     REACTIONS,
@@ -41,16 +48,7 @@ from egts_server.codec.egts.responses import (
     build_result_code,
     reaction_for,
 )
-from egts_server.codec.egts.session import (
-    UNIDENTIFIED,
-    CommandAnswered,
-    CommandDelivered,
-    CommandEvent,
-    Handled,
-    Login,
-    Session,
-    Unidentified,
-)
+from egts_server.codec.egts.session import UNIDENTIFIED, Session, Unidentified
 from egts_server.codec.egts.to_positions import record_positions
 from egts_server.codec.egts.transport import (
     Packet,

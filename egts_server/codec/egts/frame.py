@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from egts_server.codec.egts.transport import frame_length
+from egts_server.codec.egts import kernels as implementations
+from egts_server.codec.egts.kernels import Kernels
 from egts_server.codec.errors import FramingError
 
 
@@ -20,11 +21,13 @@ class Framer:
     header before waiting for the body.
     """
 
-    __slots__ = ("_buf", "_failed")
+    __slots__ = ("_buf", "_failed", "_frame_length")
 
-    def __init__(self) -> None:
+    def __init__(self, *, kernels: Kernels | None = None) -> None:
+        """``kernels``: the implementation of ``frame_length``; ``kernels.ACTIVE`` by default."""
         self._buf = bytearray()
         self._failed: FramingError | None = None
+        self._frame_length = (kernels or implementations.ACTIVE).frame_length
 
     @property
     def buffered(self) -> int:
@@ -36,6 +39,7 @@ class Framer:
             raise type(self._failed)(str(self._failed), pid=self._failed.pid)
         self._buf += data
         frames: list[bytes] = []
+        frame_length = self._frame_length
         while True:
             try:
                 size = frame_length(self._buf)

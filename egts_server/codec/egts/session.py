@@ -33,19 +33,27 @@ the other services' records are built as typed values. The checks are ``parse_pa
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 from typing import Final
 
+from egts_server.codec.egts import kernels as implementations
 from egts_server.codec.egts.constants import PacketType, ResultCode, ServiceType
+from egts_server.codec.egts.handled import (
+    CommandAnswered,
+    CommandDelivered,
+    CommandEvent,
+    Handled,
+    Login,
+)
 from egts_server.codec.egts.identity import login_details
-from egts_server.codec.egts.records import RecordSpan, ServiceDataRecord, record_spans
+from egts_server.codec.egts.kernels import Kernels
+from egts_server.codec.egts.records import RecordSpan, ServiceDataRecord
 from egts_server.codec.egts.responses import (
     Counter16,
     build_appdata,
-    build_response,
     build_result_code,
     reaction_for,
 )
@@ -56,8 +64,6 @@ from egts_server.codec.egts.subrecords import (
     TermIdentity,
     iter_subrecords,
 )
-from egts_server.codec.egts.to_positions import teledata_positions
-from egts_server.codec.egts.transport import check_body, unpack_header
 from egts_server.codec.errors import (
     CodecError,
     FramingError,
@@ -89,57 +95,6 @@ class Unidentified(enum.Enum):
     REJECT = "reject"
 
 
-@dataclass(frozen=True, slots=True)
-class Login:
-    """A terminal (or a platform) identified itself; the adapter decides on it."""
-
-    device: DeviceKey  # who logged in
-    imei: str | None
-    details: Mapping[str, str]  # imsi, msisdn, module and vehicle data, dispatcher id ...
-
-
-@dataclass(frozen=True, slots=True)
-class CommandDelivered:
-    """The terminal answered the packet that carried command ``command_id`` (PT_RESPONSE)."""
-
-    command_id: int  # CID
-    result: int  # PR, or the first non-zero RST of its records: 0 = taken
-
-
-@dataclass(frozen=True, slots=True)
-class CommandAnswered:
-    """The terminal's verdict on command ``command_id``: a COMCONF (or MSGCONF) subrecord."""
-
-    command_id: int  # CID
-    confirmation: int  # CCT (ConfirmationType): 0 done, 6 in progress, others failed
-    data: bytes  # CD as sent: for an answered query, ADR, SZ|ACT, CCD and the value
-    charset: int | None  # CHS
-
-
-CommandEvent = CommandDelivered | CommandAnswered
-
-
-@dataclass(frozen=True, slots=True)
-class Handled:
-    """What one frame asks of the connection.
-
-    Write ``replies`` now (they confirm no data). Store ``positions``; write ``ack`` only after
-    they are committed (at once when there are none). After a ``login`` write ``ack``, then
-    ``Session.login_result(code)``. ``close``: close once the above is written.
-    Record ``commands`` before writing ``ack`` too (it confirms them).
-    """
-
-    replies: tuple[bytes, ...] = ()
-    positions: tuple[Position, ...] = ()
-    ack: bytes | None = None
-    login: Login | None = None
-    close: bool = False
-    error: CodecError | None = None
-    commands: tuple[CommandEvent, ...] = ()
-    confirmed: tuple[tuple[int, int, int], ...] = ()  # (SST, RN, RST) of each record in ``ack``
-    dropped: tuple[str, ...] = ()  # optional subrecords left out of stored fixes, by table
-
-
 @dataclass(slots=True)
 class _Packet:
     """What the records of one APPDATA packet found out, besides fixes and confirmations."""
@@ -154,7 +109,9 @@ class Session:
     """Per-connection state machine for the server side. Never raises on input."""
 
     def __init__(self, *, now: Callable[[], datetime],
-                 unidentified: Unidentified = Unidentified.ACCEPT) -> None:
+                 unidentified: Unidentified = Unidentified.ACCEPT,
+                 kernels: Kernels | None = None) -> None:
+        """``kernels``: the implementation of the hot functions; ``kernels.ACTIVE`` by default."""
         self._now = now  # reserved for time plausibility; the codec itself needs no clock yet
         self._unidentified = unidentified
         self._pids = Counter16()
@@ -164,6 +121,14 @@ class Session:
         self._oid_devices: dict[int, DeviceKey] = {}  # OIDs seen lately, each key made once
         self._refused = False
         self._commands_sent: dict[int, int] = {}  # PID of our command packet -> its CID
+        # the hot functions, compiled or pure, bound once per connection
+        kernels = kernels or implementations.ACTIVE
+        self._unpack_header = kernels.unpack_header
+        self._check_body = kernels.check_body
+        self._record_spans = kernels.record_spans
+        self._teledata_positions = kernels.teledata_positions
+        self._build_response = kernels.build_response
+        self._plain_teledata = kernels.plain_teledata
 
     @property
     def device(self) -> DeviceKey | None:
@@ -189,17 +154,21 @@ class Session:
         """One frame as cut by ``Framer``."""
         if self._refused:
             return Handled(close=True)
+        if self._plain_teledata is not None:
+            plain = self._plain_teledata(frame, self._device_for, self._pids, self._rns)
+            if plain is not None:
+                return plain
         try:
-            _, _, flags, hl, he, fdl, pid, pt = unpack_header(frame)
+            _, _, flags, hl, he, fdl, pid, pt = self._unpack_header(frame)
         except FramingError as error:
             return self.framing_error(error)
         try:
-            body = check_body(frame, hl, fdl, he, flags)
+            body = self._check_body(frame, hl, fdl, he, flags)
             if pt == _RESPONSE:
                 return self._terminal_response(body)
             if pt != _APPDATA:
                 raise PacketTypeError(f"PT {pt}")
-            records = record_spans(body, 0, len(body))
+            records = self._record_spans(body, 0, len(body))
         except CodecError as error:
             if pt == _RESPONSE:  # never answer an acknowledgement
                 return Handled(error=error)
@@ -223,7 +192,7 @@ class Session:
 
     def _refuse(self, rpid: int, error: CodecError) -> Handled:
         reaction = reaction_for(error)
-        reply = build_response(pid=next(self._pids), rpid=rpid, result=reaction.code)
+        reply = self._build_response(pid=next(self._pids), rpid=rpid, result=reaction.code)
         return Handled(replies=(reply,), close=not reaction.keep_open, error=error)
 
     def _terminal_response(self, body: bytes) -> Handled:
@@ -234,7 +203,7 @@ class Session:
         if len(body) < 3:
             raise TruncatedError(f"RPID and PR need 3 bytes, {len(body)} left")
         result = body[2]
-        for span in record_spans(body, 3, len(body)):
+        for span in self._record_spans(body, 3, len(body)):
             for sub in ServiceDataRecord.from_span(body, span).subrecords:
                 if isinstance(sub, RecordResponse) and sub.result and not result:
                     result = sub.result
@@ -256,8 +225,8 @@ class Session:
             try:
                 if sst == _TELEDATA:
                     device = self._device_for(oid)
-                    fixes = teledata_positions(body, rd_start, rd_end, rn,
-                                               device or _UNIDENTIFIED, dropped)
+                    fixes = self._teledata_positions(body, rd_start, rd_end, rn,
+                                                     device or _UNIDENTIFIED, dropped)
                     if device is None:  # after decoding: a record that does not decode gets 132
                         raise IdentityError("fix with neither a login nor an OID")
                     positions += fixes
@@ -275,8 +244,8 @@ class Session:
                 state.error = state.error or error
                 result = reaction_for(error).code
             confirmations.append((sst, rn, result))
-        ack = build_response(pid=next(self._pids), rpid=pid, result=_OK,
-                             confirmations=confirmations, rns=self._rns)
+        ack = self._build_response(pid=next(self._pids), rpid=pid, result=_OK,
+                                   confirmations=confirmations, rns=self._rns)
         commands = tuple(state.commands) if state.commands else ()
         confirmed = tuple(confirmations)
         if state.refused_identity:

@@ -300,10 +300,12 @@ def teledata_positions(rd: Buffer, start: int, end: int, rn: int, device: Device
     return positions
 
 
-# ``_position`` lists Position's fields in order, to build it in one call.
-if Position._fields != ("device", "fix_time", "latitude", "longitude", "valid", "speed_kmh",
-                        "course_deg", "altitude_m", "satellites", "hdop", "inputs", "odometer_m",
-                        "black_box", "pz90", "attributes"):
+#: Position's fields in the order ``_position`` lists them, to build it in one call (the
+#: compiled twin fills them in the same order).
+POSITION_FIELDS: Final = ("device", "fix_time", "latitude", "longitude", "valid", "speed_kmh",
+                          "course_deg", "altitude_m", "satellites", "hdop", "inputs",
+                          "odometer_m", "black_box", "pz90", "attributes")
+if Position._fields != POSITION_FIELDS:
     raise ImportError("model.Position changed its fields: update to_positions._position")
 _tuple_new: Final = tuple.__new__
 _from_timestamp: Final = datetime.fromtimestamp

@@ -31,6 +31,7 @@ from egts_server.codec.errors import (
     TruncatedError,
     UnknownServiceError,
 )
+from egts_server.codec.ndtp import kernels as implementations
 from egts_server.codec.ndtp.cells import NavData
 from egts_server.codec.ndtp.conn_request import ConnRequest
 from egts_server.codec.ndtp.constants import (
@@ -49,6 +50,7 @@ from egts_server.codec.ndtp.constants import (
 )
 from egts_server.codec.ndtp.errors import CoordinateError, NotIdentifiedError, UnknownCellError
 from egts_server.codec.ndtp.external_device import DeviceData, DeviceResult
+from egts_server.codec.ndtp.kernels import Kernels
 from egts_server.codec.ndtp.responses import (
     POLICY,
     ReplyTo,
@@ -101,9 +103,13 @@ _Handler = Callable[["Session", int, bytes, ReplyTo], Handled]  # (packet type, 
 class Session:
     """Per-connection state machine for the server side. Never raises on input."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, kernels: Kernels | None = None) -> None:
+        """``kernels``: the implementation of the hot path; ``kernels.ACTIVE`` by default."""
         self._device: DeviceKey | None = None
         self._refused = False
+        kernels = kernels or implementations.ACTIVE
+        self._navdata_positions = kernels.navdata_positions
+        self._navdata_frame = kernels.navdata_frame
 
     @property
     def device(self) -> DeviceKey | None:
@@ -114,6 +120,10 @@ class Session:
         """One frame as cut by ``Framer`` (signature and length already consistent)."""
         if self._refused:
             return Handled(close=True)
+        if self._navdata_frame is not None and self._device is not None:
+            plain = self._navdata_frame(frame, self._device)
+            if plain is not None:
+                return Handled(positions=plain[0], ack=plain[1])
         if len(frame) < NPL_HEADER_SIZE or frame[:2] != SIGNATURE:
             return Handled(error=FormatError("not an NDTP frame (signature or NPL header)"),
                            situation=Situation.FALSE_SIGNATURE)
@@ -181,16 +191,20 @@ class Session:
             return _react(Situation.NOT_IDENTIFIED, to,
                           NotIdentifiedError("NAVDATA before NPH_SGC_CONN_REQUEST"))
         history = packet_type == NavdataType.SND_HISTORY
-        try:
-            navdata = NavData.decode(body)
-            positions = tuple(navdata_positions(navdata, self._device, history=history))
-        except CoordinateError as error:
-            return _react(Situation.BAD_COORDINATES, to, error)
-        except CodecError as error:
-            return _react(Situation.TRUNCATED, to, error)
-        if navdata.tail:
-            return _react(Situation.UNKNOWN_CELL, to,
-                          UnknownCellError(navdata.tail[0], navdata.tail_offset), positions)
+        positions = None  # the compiled reader's, when it took the body
+        if self._navdata_positions is not None:
+            positions = self._navdata_positions(body, self._device, history)
+        if positions is None:
+            try:
+                navdata = NavData.decode(body)
+                positions = tuple(navdata_positions(navdata, self._device, history=history))
+            except CoordinateError as error:
+                return _react(Situation.BAD_COORDINATES, to, error)
+            except CodecError as error:
+                return _react(Situation.TRUNCATED, to, error)
+            if navdata.tail:
+                return _react(Situation.UNKNOWN_CELL, to,
+                              UnknownCellError(navdata.tail[0], navdata.tail_offset), positions)
         ack = build_result(to, NphResult.OK) if to.requested else None
         return Handled(positions=positions, ack=ack)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ from egts_server.codec.errors import CodecError, FramingError
 from tests.builders import egts as build
 
 NOW = datetime(2024, 1, 15, 7, 0, tzinfo=UTC)
+pytestmark = pytest.mark.usefixtures("egts_implementation")  # pure, and compiled when built
 
 SENSORS = [
     build.subrecord(17, build.ext_pos_data(hdop=70, sat=12)),

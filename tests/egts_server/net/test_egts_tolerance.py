@@ -1,6 +1,7 @@
 """EGTS over TCP against the served process: an EXT_POS_DATA with bytes left over costs only
 itself: the record is confirmed with RST 0 after its fix committed, the raw bytes are stored
-with the fix, and /metrics counts the dropped element."""
+with the fix, and /metrics counts the dropped element; /metrics also names the implementation of
+the EGTS and NDTP hot paths (compiled or pure) the process runs."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from datetime import UTC, datetime
 
 import psycopg2
 
+from egts_server.codec.egts import kernels
+from egts_server.codec.ndtp import kernels as ndtp_kernels
 from tests.builders import egts as build
 from tests.conftest import Served
 from tests.egts_terminal import EgtsTerminal
@@ -44,3 +47,17 @@ def test_malformed_ext_pos_data_is_dropped_alone_and_the_fix_confirmed(server: S
         metrics = response.read().decode()
     assert ('glonass_elements_dropped_total{protocol="egts",element="ext_pos_data"} 1'
             in metrics)
+
+
+def test_metrics_name_the_codec_implementations_in_use(server: Served) -> None:
+    """The served process runs the compiled EGTS and NDTP kernels when built (as this one
+    does), else pure Python, and says which, once per protocol."""
+    with urllib.request.urlopen(server.base_url + "/metrics", timeout=10) as response:
+        metrics = response.read().decode()
+    lines = [line for line in metrics.splitlines()
+             if line.startswith("glonass_codec_implementation{")]
+    assert lines == [
+        f'glonass_codec_implementation{{protocol="egts",implementation="{kernels.ACTIVE.name}"}} 1',
+        'glonass_codec_implementation{protocol="ndtp",implementation='
+        f'"{ndtp_kernels.ACTIVE.name}"}} 1',
+    ]

@@ -9,9 +9,17 @@ from twisted.internet.testing import EventLoggingObserver
 from twisted.logger import globalLogPublisher
 
 from db.terminals import Admission
+from egts_server.codec.ndtp import kernels as ndtp_kernels
 from egts_server.model import DeviceKey
 from egts_server.net.limits import ConnectionCounter
 from tests.egts_server.net.ndtp_rig import ACCEPTED, Registry, Rig, login_frame, nav_frame, result
+
+
+@pytest.fixture(autouse=True, scope="module")
+def each_implementation(ndtp_implementation: ndtp_kernels.Kernels) -> ndtp_kernels.Kernels:
+    """Run with each implementation of the NDTP hot path, as the codec's own tests do."""
+    return ndtp_implementation
+
 
 CONVERSATION = login_frame(request_id=0) + nav_frame(1, minute=1) + \
     nav_frame(2, minute=2, history=True) + nav_frame(3, minute=3)

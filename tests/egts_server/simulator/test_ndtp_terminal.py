@@ -11,11 +11,19 @@ from twisted.internet.testing import MemoryReactorClock
 from twisted.test.iosim import connectedServerAndClient
 
 from dispatch.demo_fleet import BUS_KIND, demo_driver, demo_fleet
+from egts_server.codec.ndtp import kernels as ndtp_kernels
 from egts_server.net.ndtp import NdtpFactory, NdtpProtocol
 from egts_server.simulator.fleet import SimulatedFleet
 from egts_server.simulator.ndtp_terminal import NdtpTerminalMemory, SimulatedNdtpTerminal
 from egts_server.simulator.terminal import SimulatedTerminalFactory
 from tests.egts_server.net.ndtp_rig import ManualWriter, Registry
+
+
+@pytest.fixture(autouse=True, scope="module")
+def each_implementation(ndtp_implementation: ndtp_kernels.Kernels) -> ndtp_kernels.Kernels:
+    """Run with each implementation of the NDTP hot path, as the codec's own tests do."""
+    return ndtp_implementation
+
 
 START = datetime(2026, 2, 3, 0, 0, tzinfo=UTC)
 
