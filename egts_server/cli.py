@@ -13,17 +13,20 @@ from db import terminals as terminal_registry
 from db import vehicles as vehicle_registry
 from db.errors import StorageError
 from db.migrate import migrate
+from dispatch.registry_input import (
+    TERMINAL_PROTOCOLS,
+    InputError,
+    check_terminal,
+    check_vehicle,
+    check_vehicle_changes,
+)
 from egts_server.cli_assign import add_assign_command
 from egts_server.cli_audit import add_audit_command
 from egts_server.cli_commands import add_command_commands
 from egts_server.cli_dispatch import add_dispatch_commands
 from egts_server.cli_users import add_user_commands
 from egts_server.config import ConfigError, Settings, load_settings
-from egts_server.database import connect
-
-#: Protocols a terminal can be registered under (DESIGN.md's terminal identifiers).
-TERMINAL_PROTOCOLS = ("egts", "ndtp", "nis", "wialon", "wialonretr", "teltonika", "galileosky",
-                      "navtelecom", "osmand")
+from egts_server.database import cli_actor, connect
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -119,8 +122,8 @@ def cmd_terminals(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{t['id']:>5}  {device:<26} imei={t['imei'] or '-':<16}"
                       f" {t['status']:<10} vehicle={t['vehicle'] or '-'}")
         elif args.action == "add":
-            new_id = terminal_registry.add_terminal(cur, args.protocol, args.identifier,
-                                                    args.imei, args.vehicle)
+            terminal = check_terminal(args.protocol, args.identifier, args.imei)
+            new_id = terminal_registry.register_terminal(cur, terminal, args.vehicle)
             print(f"terminal {new_id} added")
         elif args.action == "remove":
             if not terminal_registry.remove_terminal(cur, args.protocol, args.identifier):
@@ -130,6 +133,9 @@ def cmd_terminals(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+EDITABLE_VEHICLE_FIELDS = ("name", "kind", "plate", "contractor", "equipment_input")
+
+
 def cmd_vehicles(args: argparse.Namespace, settings: Settings) -> int:
     with connect(settings) as conn, conn.cursor() as cur:
         if args.action == "list":
@@ -137,16 +143,24 @@ def cmd_vehicles(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{v['id']:>5}  {v['name']:<28} {v['kind']:<10} {v['plate'] or '-':<10}"
                       f" {v['contractor'] or '-'}")
         elif args.action == "add":
-            new_id = vehicle_registry.add_vehicle(cur, args.name, args.kind, args.plate,
-                                                  args.contractor, args.equipment_input)
+            new = check_vehicle(args.name, args.kind, args.plate, args.contractor,
+                                args.equipment_input)
+            new_id = vehicle_registry.add_vehicle(cur, new.name, new.kind, new.plate,
+                                                  new.contractor, new.equipment_input)
             print(f"vehicle {new_id} added")
         elif args.action == "edit":
-            if not vehicle_registry.update_vehicle(
-                    cur, args.id, name=args.name, kind=args.kind, plate=args.plate,
-                    contractor=args.contractor, equipment_input=args.equipment_input):
+            given = {field: getattr(args, field) for field in EDITABLE_VEHICLE_FIELDS
+                     if getattr(args, field) is not None}
+            if not vehicle_registry.update_vehicle(cur, args.id,
+                                                   **check_vehicle_changes(given)):
                 print(f"glonass-dispatch: no vehicle {args.id}", file=sys.stderr)
                 return 1
             print(f"vehicle {args.id} updated")
+        elif args.action == "remove":
+            if not vehicle_registry.remove_vehicle(cur, args.id, cli_actor().login):
+                print(f"glonass-dispatch: no vehicle {args.id}", file=sys.stderr)
+                return 1
+            print(f"vehicle {args.id} removed (its fixes and acts are kept)")
     return 0
 
 
@@ -243,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_command_commands(term_sub)
     term.set_defaults(func=cmd_terminals)
 
-    veh = sub.add_parser("vehicles", help="list, add or edit vehicles")
+    veh = sub.add_parser("vehicles", help="list, add, edit or remove vehicles")
     veh_sub = veh.add_subparsers(dest="action", required=True)
     veh_sub.add_parser("list", help="list vehicles")
     vadd = veh_sub.add_parser("add", help="add a vehicle")
@@ -262,6 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
     vedit.add_argument("--equipment-input", type=int, metavar="N",
                        help="digital input (1-based) that is on while the equipment works "
                             "(0 removes it)")
+    vrm = veh_sub.add_parser("remove", help="remove a vehicle from the fleet (its fixes, "
+                                            "coverage and acts are kept; its terminals freed)")
+    vrm.add_argument("id", type=int, help="vehicle id (see `vehicles list`)")
     add_assign_command(veh_sub)
     veh.set_defaults(func=cmd_vehicles)
 
@@ -302,7 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(config, os.environ, project_dir=_project_dir())
         func: Command = args.func
         return func(args, settings)
-    except (ConfigError, StorageError) as e:
+    except (ConfigError, StorageError, InputError) as e:
         print(f"glonass-dispatch: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
