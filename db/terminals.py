@@ -94,10 +94,12 @@ def check_vehicle_exists(cur: Any, vehicle_id: int | None) -> None:
         raise InputError("vehicle_id", f"нет машины № {vehicle_id}")
 
 
-def list_terminals(cur: Any) -> list[dict[str, Any]]:
+def list_terminals(cur: Any, only: int | None = None) -> list[dict[str, Any]]:
+    """Every terminal (or only terminal ``only``) with its vehicle's name and last login."""
     cur.execute("SELECT t.id, t.protocol, t.identifier, t.imei, t.status, t.vehicle_id, v.name,"
                 " t.last_login_at FROM terminals t LEFT JOIN vehicles v ON v.id = t.vehicle_id"
-                " ORDER BY t.id")
+                " WHERE %(only)s::bigint IS NULL OR t.id = %(only)s ORDER BY t.id",
+                {"only": only})
     keys = ("id", "protocol", "identifier", "imei", "status", "vehicle_id", "vehicle",
             "last_login_at")
     return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]

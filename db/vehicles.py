@@ -20,12 +20,15 @@ def add_vehicle(cur: Any, name: str, kind: str, plate: str | None, contractor: s
     return new_id
 
 
-def list_vehicles(cur: Any) -> list[dict[str, Any]]:
-    """The fleet without removed vehicles, each with its terminals (``protocol:identifier``)."""
+def list_vehicles(cur: Any, only: int | None = None) -> list[dict[str, Any]]:
+    """The fleet (or only vehicle ``only``) without removed vehicles, each with its terminals
+    (``protocol:identifier``)."""
     cur.execute("SELECT v.id, v.name, v.kind, v.plate, v.contractor, v.equipment,"
                 " coalesce((SELECT array_agg(t.protocol || ':' || t.identifier ORDER BY t.id)"
                 " FROM terminals t WHERE t.vehicle_id = v.id), '{}')"
-                " FROM vehicles v WHERE v.deleted_at IS NULL ORDER BY v.id")
+                " FROM vehicles v WHERE v.deleted_at IS NULL"
+                " AND (%(only)s::bigint IS NULL OR v.id = %(only)s) ORDER BY v.id",
+                {"only": only})
     keys = ("id", "name", "kind", "plate", "contractor", "equipment", "terminals")
     return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
 

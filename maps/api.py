@@ -19,6 +19,7 @@ from twisted.web.server import NOT_DONE_YET, Request
 from db import queries
 from db.pool import input_refused, storage_unreachable
 from dispatch.local_time import file_stamp, parse_local
+from dispatch.registry_input import InputError
 from dispatch.tracks import split_at_gaps
 from maps import exports, geojson
 
@@ -71,8 +72,9 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 class JsonResource(Resource):
     """JSON endpoints: ``get``/``post``/``put``/``delete`` return a Deferred body or ``Reply``.
 
-    An ``ApiError`` raised or failed with becomes ``{"error", "detail"}`` with its 4xx status;
-    any other failure is logged and answered 503 (the storage is what fails in practice).
+    An ``ApiError`` raised or failed with becomes ``{"error", "detail"}`` with its 4xx status,
+    refused registry input (``InputError``) a 400 whose detail names the field; any other
+    failure is logged and answered 503 (the storage is what fails in practice).
     """
 
     isLeaf = True
@@ -105,8 +107,8 @@ class JsonResource(Resource):
 def _respond(request: Request, handler: Handler) -> Any:
     try:
         d = handler(request)
-    except ApiError as e:
-        write_json(request, e.status, {"error": e.message, "detail": e.detail})
+    except (ApiError, InputError) as e:
+        _write_error(request, e)
         return NOT_DONE_YET
     d.addCallbacks(lambda body: _write_reply(request, body), lambda f: _fail(request, f))
     return NOT_DONE_YET
@@ -190,10 +192,15 @@ def query_flag(request: Request, name: bytes) -> bool:
     return (request.args or {}).get(name, [b""])[0] in (b"1", b"true", b"yes")
 
 
+def _write_error(request: Request, error: ApiError | InputError) -> None:
+    if isinstance(error, InputError):
+        error = ApiError(400, error.message, {"field": error.field})
+    write_json(request, error.status, {"error": error.message, "detail": error.detail})
+
+
 def _fail(request: Request, failure: Failure) -> None:
-    if failure.check(ApiError):
-        e: ApiError = failure.value  # type: ignore[assignment]
-        write_json(request, e.status, {"error": e.message, "detail": e.detail})
+    if failure.check(ApiError, InputError):
+        _write_error(request, failure.value)  # type: ignore[arg-type]
         return
     if storage_unreachable(failure.value):
         log.failure("API request {uri}: storage unavailable", failure, uri=request.uri)

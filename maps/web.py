@@ -21,6 +21,7 @@ from maps.auth import AdminOnly, AuthGate, session_lookup
 from maps.coverage_api import CoverageResource, CoverageService, EventsResource
 from maps.delivery import DeliveryPage
 from maps.evidence_api import EvidenceResource
+from maps.fleet_api import FleetResource
 from maps.gtfs_rt import GtfsRealtime
 from maps.live_map import render_live_map
 from maps.marks_api import MarksResource
@@ -115,6 +116,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     api.putChild(b"storms", StormsResource(pool, coverage, clock))
     root.putChild(b"storms", StormsPages(render_storms_page(zone_name), pool, coverage, clock))
     api.putChild(b"terminals", AdminOnly(TerminalsResource(pool, command_ttl_s)))
+    api.putChild(b"fleet", AdminOnly(FleetResource(pool)))
     root.putChild(b"healthz", Health(pool))
     if metrics is not None:
         root.putChild(b"metrics", metrics)
