@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 __all__ = [
+    "PROTOCOL_NAMES",
     "TERMINAL_PROTOCOLS",
     "VEHICLE_KINDS",
     "InputError",
@@ -48,7 +49,8 @@ CONTRACTOR_MAX: Final = 200
 INPUTS_MAX: Final = 32  # digital inputs a terminal reports (EGTS DIN: 8 per byte, 4 bytes)
 
 _IMEI_PROTOCOLS: Final = ("teltonika", "galileosky", "navtelecom")
-_PROTOCOL_NAMES: Final = {"egts": "ЕГТС", "ndtp": "НДТП", "nis": "НИС", "wialon": "Wialon IPS",
+#: What each protocol is called in messages and on the admin pages.
+PROTOCOL_NAMES: Final = {"egts": "ЕГТС", "ndtp": "НДТП", "nis": "НИС", "wialon": "Wialon IPS",
                           "wialonretr": "Wialon Retranslator", "teltonika": "Teltonika",
                           "galileosky": "Galileosky", "navtelecom": "NavTelecom FLEX",
                           "osmand": "OsmAnd"}
@@ -204,7 +206,7 @@ def _u32(text: str, what: str, low: int) -> str:
 
 
 def _text_id(text: str, protocol: str) -> str:
-    name = _PROTOCOL_NAMES[protocol]
+    name = PROTOCOL_NAMES[protocol]
     if len(text) > TEXT_ID_MAX:
         raise InputError("identifier", f"идентификатор {name} длиннее {TEXT_ID_MAX} знаков")
     if not text.isprintable() or any(c.isspace() for c in text):

@@ -45,6 +45,7 @@ from maps.terminals_page import render_terminals_page
 from maps.throttle import SignInThrottle, ThrottlePolicy
 from maps.users_api import UsersResource
 from maps.users_page import render_users_page
+from maps.vehicles_page import render_vehicles_page
 
 STATIC_DIR = Path(str(resources.files("maps").joinpath("static")))
 
@@ -129,6 +130,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     root.putChild(b"admin", AdminOnly(admin))
     admin.putChild(b"delivery", DeliveryPage(pool, clock, zone))
     admin.putChild(b"terminals", HtmlPage(render_terminals_page(zone_name)))
+    admin.putChild(b"vehicles", HtmlPage(render_vehicles_page()))
     admin.putChild(b"users", HtmlPage(render_users_page(zone_name)))
     admin.putChild(b"audit", HtmlPage(render_audit_page(zone_name)))
     throttle = SignInThrottle(reactor.seconds, ThrottlePolicy(

@@ -54,21 +54,7 @@
 
     /* ----------------------------------------------------------------- errors, notes */
 
-    function clearErrors(form) {
-      form.querySelectorAll('[data-field]').forEach(function (f) {
-        f.classList.remove('gd-invalid');
-        var slot = f.querySelector('[data-error]');
-        if (slot) { slot.textContent = ''; }
-      });
-    }
-    function fieldError(form, name, text) {
-      var f = form.querySelector('[data-field="' + name + '"]');
-      if (!f) { return false; }
-      f.classList.add('gd-invalid');
-      var slot = f.querySelector('[data-error]');
-      if (slot) { slot.textContent = text; }
-      return true;
-    }
+    var clearErrors = P.clearFieldErrors, fieldError = P.fieldError;
     function noteWithDetail(node, kind, text, detail) {
       P.say(node, kind, text);
       if (detail) { node.appendChild(el('span', 'gd-note-detail', detail)); }

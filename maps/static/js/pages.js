@@ -280,6 +280,24 @@
     }
   }
 
+  /* Field errors of a form built with maps/pages/forms.py: each field is a [data-field] label
+     with a [data-error] slot. fieldError returns false when the form has no such field. */
+  function clearFieldErrors(form) {
+    form.querySelectorAll('[data-field]').forEach(function (f) {
+      f.classList.remove('gd-invalid');
+      var slot = f.querySelector('[data-error]');
+      if (slot) { slot.textContent = ''; }
+    });
+  }
+  function fieldError(form, name, text) {
+    var f = form.querySelector('[data-field="' + name + '"]');
+    if (!f) { return false; }
+    f.classList.add('gd-invalid');
+    var slot = f.querySelector('[data-error]');
+    if (slot) { slot.textContent = text; }
+    return true;
+  }
+
   function params() {
     var out = {};
     new URLSearchParams(global.location.search).forEach(function (v, k) { out[k] = v; });
@@ -291,6 +309,7 @@
     numberFmt: numberFmt, getJSON: getJSON, sendJSON: sendJSON, session: session,
     canEdit: canEdit, loginHref: loginHref, appBar: appBar, symbolElement: symbolElement,
     along: along, arrows: arrows, groundLength: groundLength, download: download, say: say,
-    scale: scale, params: params, ApiError: ApiError
+    scale: scale, params: params, ApiError: ApiError, clearFieldErrors: clearFieldErrors,
+    fieldError: fieldError
   };
 }(window));
