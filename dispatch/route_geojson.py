@@ -1,8 +1,14 @@
 """Routes to and from GeoJSON (WGS-84, lon/lat), with errors that point at the feature.
 
 Imports come from people: a dispatcher's export from another system, a hand-edited file. When
-one feature is wrong the message must say which one (its index, its name when it has one, and
-the line of the file it starts on), so that the fix takes a minute, not an afternoon.
+a feature is wrong the message must say which one (its index, its name when it has one, and
+the line of the file it starts on), so that the fix takes a minute, not an afternoon; and a
+file with several bad features reports them all at once, not one per attempt.
+
+QGIS and OSM exports often carry a street as a MultiLineString: its parts are stretches of one
+street that need not touch. A route is one line (coverage is measured along it), and joining
+the parts would add stretches nobody has to clear, so an import makes each part a route of its
+own, with the feature's properties and the name "<name> (участок k из n)".
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 from dispatch.routes import Coordinates, Route, RouteError, route_from_properties
 
 __all__ = [
+    "FeatureErrors",
     "ParsedRoute",
     "parse_feature",
     "parse_feature_collection",
@@ -33,6 +40,17 @@ class ParsedRoute:
     index: int
     route: Route
     warnings: tuple[str, ...]
+
+
+class FeatureErrors(RouteError):
+    """Every bad feature of a document, in the document's order (the first is ``where``)."""
+
+    def __init__(self, errors: Sequence[RouteError]) -> None:
+        super().__init__(errors[0].where, errors[0].message)
+        self.errors = tuple(errors)
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
 
 
 def feature_label(index: int | None, feature: Any, line: int | None = None) -> str:
@@ -65,7 +83,8 @@ def parse_feature(feature: Any, where: str, *, route_id: int | None = None) -> P
 def parse_feature_collection(text: str) -> list[ParsedRoute]:
     """Every feature of a FeatureCollection document, all validated before any is returned.
 
-    Raises RouteError for the first bad feature; its ``where`` names the index and the line.
+    Raises RouteError when the document is not one, and FeatureErrors naming every bad feature
+    (each ``where`` names its index, name and line) when any is bad.
     """
     try:
         document = json.loads(text)
@@ -81,12 +100,45 @@ def parse_feature_collection(text: str) -> list[ParsedRoute]:
     else:
         raise RouteError("document", "expected a GeoJSON FeatureCollection")
     lines = _feature_lines(text, len(features))
-    parsed = []
+    parsed: list[ParsedRoute] = []
+    errors: list[RouteError] = []
     for index, feature in enumerate(features):
         where = feature_label(index, feature, lines[index] if lines else None)
-        one = parse_feature(feature, where)
-        parsed.append(ParsedRoute(index=index, route=one.route, warnings=one.warnings))
+        try:
+            parsed.extend(ParsedRoute(index=index, route=p.route, warnings=p.warnings)
+                          for p in _feature_parts(feature, where))
+        except RouteError as error:
+            errors.append(error)
+    if errors:
+        raise FeatureErrors(errors)
     return parsed
+
+
+def _feature_parts(feature: Any, where: str) -> list[ParsedRoute]:
+    """The routes of one feature: one for a LineString, one per part of a MultiLineString."""
+    geometry = feature.get("geometry") if isinstance(feature, Mapping) else None
+    if not isinstance(geometry, Mapping) or geometry.get("type") != "MultiLineString":
+        return [parse_feature(feature, where)]
+    parts = geometry.get("coordinates")
+    if not isinstance(parts, list) or not parts:
+        raise RouteError(where, "MultiLineString coordinates must be a non-empty list of lines")
+    if len(parts) == 1:
+        return [parse_feature({**feature, "geometry": {"type": "LineString",
+                                                       "coordinates": parts[0]}}, where)]
+    if _feature_id(feature, where) is not None:
+        raise RouteError(where, f"a MultiLineString of {len(parts)} parts becomes "
+                                f"{len(parts)} routes and cannot update route "
+                                f"{_feature_id(feature, where)}: remove its 'id'")
+    props = feature.get("properties")
+    name = props.get("name") if isinstance(props, Mapping) else None
+    if not isinstance(name, str) or not name.strip():
+        raise RouteError(where, "'name' must be a non-empty string")
+    return [parse_feature({"type": "Feature",
+                           "geometry": {"type": "LineString", "coordinates": part},
+                           "properties": {**props, "name": f"{name.strip()} (участок {k} из "
+                                                           f"{len(parts)})"}},
+                          f"{where}, part {k}", route_id=None)
+            for k, part in enumerate(parts, start=1)]
 
 
 def route_feature(route: Route, **extra: Any) -> Feature:

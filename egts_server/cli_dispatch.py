@@ -28,7 +28,11 @@ from dispatch.coverage_sheets import coverage_csv, coverage_table
 from dispatch.fixes import FixArrays
 from dispatch.local_time import local_text
 from dispatch.parameters import CoverageParams
-from dispatch.route_geojson import parse_feature_collection, routes_feature_collection
+from dispatch.route_geojson import (
+    FeatureErrors,
+    parse_feature_collection,
+    routes_feature_collection,
+)
 from dispatch.routes import Route, RouteError
 from dispatch.storms import DEFAULT_NORMS_H, Storm, storm_report
 from egts_server.cli_time import typed_time
@@ -111,6 +115,11 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError(f"cannot read {args.file}: {e.strerror}") from e
     try:
         parsed = parse_feature_collection(text)
+    except FeatureErrors as e:
+        for error in e.errors:
+            _say(f"glonass-dispatch: {args.file}: {error}")
+        _say(f"glonass-dispatch: {args.file}: {len(e.errors)} bad feature(s); nothing imported")
+        return 2
     except RouteError as e:
         _say(f"glonass-dispatch: {args.file}: {e}")
         return 2

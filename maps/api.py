@@ -134,11 +134,16 @@ def _write_reply(request: Request, body: Any) -> None:
 
 def read_json(request: Request) -> Any:
     """The request body as JSON, or a 400/413 that says what is wrong with it."""
+    return parse_json(read_body(request))
+
+
+def read_body(request: Request) -> bytes:
+    """The request body as sent, or a 413 when it is larger than MAX_BODY_BYTES."""
     assert request.content is not None
-    raw = request.content.read(MAX_BODY_BYTES + 1)
+    raw: bytes = request.content.read(MAX_BODY_BYTES + 1)
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(413, f"body larger than {MAX_BODY_BYTES} bytes")
-    return parse_json(raw)
+    return raw
 
 
 def parse_json(raw: bytes) -> Any:

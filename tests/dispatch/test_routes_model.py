@@ -7,7 +7,12 @@ from typing import Any
 
 import pytest
 
-from dispatch.route_geojson import parse_feature, parse_feature_collection, route_feature
+from dispatch.route_geojson import (
+    FeatureErrors,
+    parse_feature,
+    parse_feature_collection,
+    route_feature,
+)
 from dispatch.routes import Route, RouteError, geodesic_length_m
 from tests.dispatch.geometry_fixtures import (
     DENSE_VERTICES,
@@ -123,3 +128,41 @@ def test_geodesic_length_of_a_kilometre() -> None:
     """The haversine length of the 1 km fixture is 1 km to 0.5 %."""
     assert geodesic_length_m([(c[0], c[1]) for c in wgs84(STRAIGHT_EAST_1KM)]) == \
         pytest.approx(1000.0, rel=0.005)
+
+
+def test_multilinestring_parts_become_routes_of_their_own() -> None:
+    """Each part of a MultiLineString is a route with the feature's properties and its part
+    in the name; a one-part MultiLineString is an ordinary route, id and name kept."""
+    parts = [wgs84(STRAIGHT_EAST_1KM), wgs84(L_SHAPED)]
+    street = {"type": "Feature", "geometry": {"type": "MultiLineString", "coordinates": parts},
+              "properties": {"name": "ул. Ленина", "priority": 1, "contractor": "ДРСУ-1"}}
+    single = {"type": "Feature", "id": 7, "properties": {"name": "Мира"},
+              "geometry": {"type": "MultiLineString", "coordinates": [wgs84(L_SHAPED)]}}
+    parsed = parse_feature_collection(json.dumps(
+        {"type": "FeatureCollection", "features": [street, single]}))
+    assert [(p.index, p.route.id, p.route.name, p.route.priority, p.route.contractor)
+            for p in parsed] == [(0, None, "ул. Ленина (участок 1 из 2)", 1, "ДРСУ-1"),
+                                 (0, None, "ул. Ленина (участок 2 из 2)", 1, "ДРСУ-1"),
+                                 (1, 7, "Мира", 2, None)]
+    assert [list(map(list, p.route.coordinates)) for p in parsed[:2]] == parts
+
+
+def test_every_bad_feature_is_reported_at_once() -> None:
+    """Three bad features of five: one error each, in order, with index, name and line."""
+    two_parts = {"type": "Feature", "id": 4, "properties": {"name": "Четвёртая"},
+                 "geometry": {"type": "MultiLineString",
+                              "coordinates": [wgs84(STRAIGHT_EAST_1KM), wgs84(L_SHAPED)]}}
+    features = [line_feature(STRAIGHT_EAST_1KM, "Первая"), line_feature(ZERO_LENGTH, "Вторая"),
+                {"type": "Feature", "geometry": POINT_GEOMETRY, "properties": {"name": "Третья"}},
+                line_feature(L_SHAPED, "Пятая"), two_parts]
+    text = json.dumps({"type": "FeatureCollection", "features": features}, indent=1,
+                      ensure_ascii=False)
+    starts = [i + 1 for i, row in enumerate(text.splitlines()) if row == "  {"]
+    with pytest.raises(FeatureErrors) as caught:
+        parse_feature_collection(text)
+    assert [str(e) for e in caught.value.errors] == [
+        f"feature 1 (name 'Вторая', line {starts[1]}): the line has zero length",
+        f"feature 2 (name 'Третья', line {starts[2]}): geometry must be a LineString, "
+        "got 'Point'",
+        f"feature 4 (name 'Четвёртая', line {starts[4]}): a MultiLineString of 2 parts becomes "
+        "2 routes and cannot update route 4: remove its 'id'"]
