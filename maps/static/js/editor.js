@@ -5,7 +5,7 @@
  *
  * This file holds what the two tabs share (tabs, notes, field errors, two-click delete, who may
  * edit) and routes Leaflet.draw's events; editor_routes.js and editor_marks.js are the tabs,
- * editor_bin.js the deleted routes and marks of both.
+ * editor_bin.js the deleted routes and marks of both, editor_upload.js the GeoJSON upload.
  * Validation is the server's: its 400 answers name the field, and the message is shown next
  * to that field. Writes carry the CSRF token from /api/session (GlonassPages.sendJSON).
  */
@@ -136,6 +136,7 @@
     var routes = ed.routes = global.GlonassEditorRoutes(ed);
     var marks = ed.marks = global.GlonassEditorMarks(ed);
     var bin = ed.bin = global.GlonassEditorBin(ed);
+    global.GlonassEditorUpload(ed);
 
     /* A new line from the toolbar becomes a draft route; a line or area started by the marks
        panel becomes a draft mark instead (folium's own handler has already put it into the
@@ -162,7 +163,7 @@
       state.canEdit = P.canEdit(info, config.editorRoles);
       var note = q('[data-access]');
       panel.querySelectorAll('fieldset').forEach(function (f) { f.disabled = !state.canEdit; });
-      ['[data-new-route]', '[data-new-mark]', '[data-route-save]', '[data-mark-save]',
+      ['[data-new-route]', '[data-upload-routes]', '[data-new-mark]', '[data-route-save]', '[data-mark-save]',
         '[data-mark-close]', '[data-route-delete]', '[data-mark-delete]']
         .forEach(function (sel) { q(sel).hidden = !state.canEdit; });
       panel.classList.toggle('gd-readonly', !state.canEdit);

@@ -4,6 +4,7 @@
  *   GlonassPages.appBar(headerElement, config)   // who is signed in, "Войти" / "Выйти"
  *   GlonassPages.session()                       // Promise of GET /api/session, asked once
  *   GlonassPages.getJSON(url) / sendJSON(method, url, body)   // the API, CSRF header included
+ *   GlonassPages.sendText(method, url, text)     // JSON text sent as is (an uploaded file)
  *   GlonassPages.time(zone)                      // show and read times in the city's zone
  *
  * Times: the API speaks ISO 8601 with offsets; a person reads and types the city's wall-clock
@@ -104,12 +105,14 @@
     });
   }
 
-  function request(method, url, body, csrf) {
+  /* `text`: the body is already JSON text (a file as the user gave it), sent as is. */
+  function request(method, url, body, csrf, text) {
     var headers = {Accept: 'application/json'};
     if (body !== undefined) { headers['Content-Type'] = 'application/json'; }
     if (csrf) { headers['X-CSRF-Token'] = csrf; }
     return fetch(url, {method: method, credentials: 'same-origin', cache: 'no-cache',
-      headers: headers, body: body === undefined ? undefined : JSON.stringify(body)})
+      headers: headers, body: body === undefined ? undefined : text ? body
+        : JSON.stringify(body)})
       .then(function (response) {
         return readBody(response).then(function (data) {
           if (!response.ok) { throw new ApiError(response.status, data, 'HTTP ' + response.status); }
@@ -137,6 +140,12 @@
   function sendJSON(method, url, body) {
     return session().then(function (info) {
       return request(method, url, body, info && info.csrf_token);
+    });
+  }
+
+  function sendText(method, url, text) {
+    return session().then(function (info) {
+      return request(method, url, text, info && info.csrf_token, true);
     });
   }
 
@@ -306,7 +315,8 @@
 
   global.GlonassPages = {
     el: el, svgEl: svgEl, own: own, time: time, duration: duration, km: km,
-    numberFmt: numberFmt, getJSON: getJSON, sendJSON: sendJSON, session: session,
+    numberFmt: numberFmt, getJSON: getJSON, sendJSON: sendJSON, sendText: sendText,
+    session: session,
     canEdit: canEdit, loginHref: loginHref, appBar: appBar, symbolElement: symbolElement,
     along: along, arrows: arrows, groundLength: groundLength, download: download, say: say,
     scale: scale, params: params, ApiError: ApiError, clearFieldErrors: clearFieldErrors,
