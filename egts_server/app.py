@@ -12,7 +12,6 @@ from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred, gatherResults, maybeDeferred
 from twisted.logger import Logger
 from twisted.python.failure import Failure
-from twisted.web.server import Site
 
 from db import retention, terminals
 from db.pool import PositionStore, make_pool
@@ -44,7 +43,7 @@ from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics
 from egts_server.sinks import BatchingWriter
 from maps.metrics import MetricsResource
-from maps.web import make_site
+from maps.web import AccessLoggedSite, make_site
 
 
 def utc_now() -> datetime:
@@ -182,8 +181,8 @@ class Application(MultiService):
                                archive=archive(factory.name)), listener)
         if intake_worker:  # an extra intake process (net.workers): telemetry and /metrics only
             self.http = TCPServer(settings.http.port + intake_worker,
-                                  Site(MetricsResource(self.metrics_text,
-                                                       settings.metrics.allow)),
+                                  AccessLoggedSite(MetricsResource(self.metrics_text,
+                                                                   settings.metrics.allow)),
                                   interface=settings.http.host, reactor=reactor)
         else:
             self._serve_web(settings, admit, clock, reactor)
@@ -206,12 +205,14 @@ class Application(MultiService):
                               nis=nis,
                               gtfs_rt=settings.gtfs_rt,
                               command_ttl_s=settings.commands.default_ttl_s,
-                              public=settings.public, site_settings=settings.site)
+                              public=settings.public, site_settings=settings.site,
+                              access_log=(str(settings.resolve(settings.http.access_log))
+                                          if settings.http.access_log else None))
         self.http = TCPServer(settings.http.port, self.site, interface=settings.http.host,
                               reactor=reactor)
         if settings.osmand.enabled:
             TCPServer(settings.osmand.port,
-                      Site(OsmandResource(self.writer, admit, clock, self.metrics)),
+                      AccessLoggedSite(OsmandResource(self.writer, admit, clock, self.metrics)),
                       interface=settings.osmand.host, reactor=reactor).setServiceParent(self)
 
     def stopService(self) -> Deferred[None]:  # noqa: N802

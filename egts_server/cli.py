@@ -24,6 +24,7 @@ from egts_server.cli_assign import add_assign_command
 from egts_server.cli_audit import add_audit_command
 from egts_server.cli_commands import add_command_commands
 from egts_server.cli_dispatch import add_dispatch_commands
+from egts_server.cli_output import check_output_dir
 from egts_server.cli_users import add_user_commands
 from egts_server.config import ConfigError, Settings, load_settings
 from egts_server.database import cli_actor, connect
@@ -127,7 +128,8 @@ def cmd_terminals(args: argparse.Namespace, settings: Settings) -> int:
             print(f"terminal {new_id} added")
         elif args.action == "remove":
             if not terminal_registry.remove_terminal(cur, args.protocol, args.identifier):
-                print(f"no terminal {args.protocol}:{args.identifier}", file=sys.stderr)
+                print(f"glonass-dispatch: no terminal {args.protocol}:{args.identifier}",
+                      file=sys.stderr)
                 return 1
             print("removed")
     return 0
@@ -172,6 +174,7 @@ def cmd_maps(args: argparse.Namespace, settings: Settings) -> int:
     from maps.public_export import export_public_site
     from maps.public_site import PublicOptions, public_map_document, read_public_parts
 
+    check_output_dir(args.directory, "maps export")
     public = settings.public
     options = PublicOptions(public.vehicle_delay_s, public.coordinate_decimals,
                             public.band_hours, public.service_window_h, public.refresh_s,
@@ -197,7 +200,13 @@ def cmd_maps(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    from dispatch.demo_fleet import demo_fleet
     from egts_server.simulator.run import run_simulator
+
+    size = len(demo_fleet())
+    if args.vehicles < 1 or not 0 <= args.first < size:
+        raise ConfigError(f"simulate: the demo fleet has {size} vehicles: --first 0..{size - 1}"
+                          ", --vehicles at least 1")
 
     ports = {"ndtp": settings.ndtp.port, "wialon": settings.wialon.port,
              "teltonika": settings.teltonika.port, "galileosky": settings.galileosky.port,

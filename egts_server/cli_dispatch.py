@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from db import coverage as coverage_db
 from db import routes as route_db
@@ -35,6 +35,7 @@ from dispatch.route_geojson import (
 )
 from dispatch.routes import Route, RouteError
 from dispatch.storms import DEFAULT_NORMS_H, Storm, storm_report
+from egts_server.cli_output import check_output_file, open_output
 from egts_server.cli_time import typed_time
 from egts_server.config import ConfigError, Settings
 from egts_server.database import connect
@@ -54,10 +55,6 @@ def _norm(text: str) -> tuple[int, float]:
         return int(priority), float(hours)
     except ValueError as e:
         raise argparse.ArgumentTypeError(f"{text!r}: expected PRIORITY=HOURS, e.g. 1=4") from e
-
-
-def _out(path: str | None) -> TextIO:
-    return open(path, "w", encoding="utf-8") if path else sys.stdout  # noqa: SIM115
 
 
 def _say(text: str) -> None:
@@ -80,8 +77,9 @@ def cmd_routes(args: argparse.Namespace, settings: Settings) -> int:
                 return 1
             sys.stdout.write(f"route {args.id} restored\n")
         elif args.action == "export":
+            check_output_file(args.file, "routes export")
             document = routes_feature_collection(route_db.list_routes(cur))
-            out = _out(args.file)
+            out = open_output(args.file)
             try:
                 json.dump(document, out, ensure_ascii=False, indent=1)
                 out.write("\n")
@@ -184,6 +182,7 @@ def compute_from_db(settings: Settings, start: datetime, end: datetime,
 
 
 def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
+    check_output_file(args.output, "coverage --output")
     zone = settings.site.zone
     start = typed_time(args.start, zone, "coverage --from")
     end = typed_time(args.end, zone, "coverage --to")
@@ -195,7 +194,7 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
         with connect(settings) as conn, conn.cursor() as cur:
             saved = coverage_db.save_result(cur, result_document(result))
         _say(f"sealed as act {saved} (see `acts show {saved}`)")
-    out = _out(args.output)
+    out = open_output(args.output)
     try:
         if args.format == "table":
             out.write(coverage_table(result, zone))
@@ -284,6 +283,7 @@ def cmd_storms(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from dispatch.reports import storm_csv
 
+    check_output_file(args.output, "report storm --output")
     with connect(settings) as conn, conn.cursor() as cur:
         storm = storm_db.get_storm(cur, args.id)
     if storm is None:
@@ -311,7 +311,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
             prefix = os.path.relpath(VENDOR_DIR, here)
         text = render_storm_report(report, zone=settings.site.zone, assets_prefix=prefix,
                                    seal=(saved, act["content_hash"]))
-    out = _out(args.output)
+    out = open_output(args.output)
     try:
         out.write(text)
     finally:

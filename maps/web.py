@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from twisted.enterprise import adbapi
+from twisted.web import http
 from twisted.web.resource import NoResource, Resource
 from twisted.web.server import Request, Site
 from twisted.web.static import File
@@ -57,6 +58,22 @@ class StaticFiles(File):
         return NoResource("no such file")
 
 
+class AccessLoggedSite(Site):
+    """A site that logs each request only to the file it is given, and not at all without one.
+
+    One line per request on the console buries what an operator needs there: the live map
+    polls every few seconds per open page, and phones post every few seconds.
+    """
+
+    def __init__(self, resource: Resource, access_log: str | None = None) -> None:
+        super().__init__(resource, logPath=access_log)
+        self.displayTracebacks = False
+
+    def log(self, request: http.Request) -> None:
+        if self.logPath is not None:
+            super().log(request)
+
+
 class HtmlPage(Resource):
     """A page rendered once at start-up (never per request) and served as is."""
 
@@ -76,7 +93,8 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
               metrics: Resource | None = None, nis: Resource | None = None,
               gtfs_rt: GtfsRtSettings | None = None, command_ttl_s: float = 3600.0,
               public: PublicSettings | None = None,
-              site_settings: SiteSettings | None = None) -> Site:
+              site_settings: SiteSettings | None = None,
+              access_log: str | None = None) -> Site:
     auth = auth or AuthSettings()
     site_settings = site_settings or SiteSettings()
     zone = site_settings.zone
@@ -144,8 +162,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     api.putChild(b"sign-in-throttle", AdminOnly(ThrottledSignIns(throttle)))
     api.putChild(b"users", AdminOnly(UsersResource(pool, hasher)))
     api.putChild(b"audit", AdminOnly(AuditResource(pool, clock, zone)))
-    served = Site(AuthGate(root, session_lookup(pool), anonymous_read=auth.anonymous_read))
-    served.displayTracebacks = False
-    return served
+    return AccessLoggedSite(AuthGate(root, session_lookup(pool),
+                                     anonymous_read=auth.anonymous_read), access_log)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -82,3 +83,52 @@ def test_vehicles_refuse_bad_fields_and_remove_softly(dsn: str) -> None:
     assert rows(dsn, "SELECT vehicle_id FROM terminals") == [(None,)]
     assert rows(dsn, "SELECT action, actor LIKE 'cli:%' FROM audit_log WHERE kind = 'vehicle'"
                      " ORDER BY id") == [("create", True), ("delete", True)]
+
+
+@pytest.mark.parametrize("args", [
+    ["simulate", "--first", "500", "--duration", "1"],
+    ["simulate", "--vehicles", "0", "--duration", "1"],
+    ["vehicles", "edit", "1", "--kind", "plow"],
+    ["vehicles", "assign", "5", "--route-number", "7"],
+    ["terminals", "remove", "egts", "77"],
+    ["terminals", "command", "egts:77", "--text", "GETVER"],
+    ["routes", "restore", "9"],
+    ["routes", "import", "/nonexistent/routes.geojson"],
+    ["acts", "show", "9"],
+    ["acts", "diff", "9"],
+    ["report", "storm", "9", "-o", "/nonexistent/act.html"],
+    ["coverage", "--all", "--from", "2026-01-01T00:00", "--to", "2026-01-02T00:00", "-o",
+     "/nonexistent/cov.csv"],
+    ["coverage", "--all", "--from", "вчера", "--to", "2026-01-02T00:00"],
+    ["routes", "export", "/nonexistent/routes.geojson"],
+    ["audit", "--from", "2026-01-01T00:00", "-o", "/nonexistent/audit.csv"],
+    ["maps", "export", "/dev/null/site"],
+    ["storms", "end", "9"],
+    ["users", "set-role", "nobody", "admin"],
+    ["db", "retention", "--keep-months", "0"],
+])
+def test_user_errors_end_without_a_traceback(dsn: str, args: list[str]) -> None:
+    """Bad input, a missing thing or an output nobody can write: a message, no traceback."""
+    result = run(dsn, *args)
+    assert result.returncode in (1, 2), result
+    assert "Traceback" not in result.stderr and result.stderr.startswith(
+        ("glonass-dispatch: ", "usage: ")), result.stderr
+
+
+def test_output_folders_are_checked_before_any_work(dsn: str, tmp_path: Path) -> None:
+    """Storm 9 does not exist, yet the missing folder is what is reported: it is checked first."""
+    missing = tmp_path / "nowhere" / "act.html"
+    report = run(dsn, "report", "storm", "9", "-o", str(missing))
+    assert (report.returncode, report.stderr) == (
+        2, f"glonass-dispatch: report storm --output: the folder {missing.parent} does not "
+           "exist\n")
+    coverage = run(dsn, "coverage", "--all", "--from", "2026-01-01T00:00", "--to",
+                   "2026-01-02T00:00", "-o", str(tmp_path))
+    assert (coverage.returncode, coverage.stderr) == (
+        2, f"glonass-dispatch: coverage --output: {tmp_path} is a folder; give a file name "
+           "in it\n")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    export = run(dsn, "maps", "export", str(blocker / "site"))
+    assert (export.returncode, export.stderr) == (
+        2, f"glonass-dispatch: maps export: {blocker} is a file, not a folder\n")
