@@ -66,7 +66,7 @@ class TerminalsResource(JsonResource):
         try:
             spec = parse_command(read_json(request))
         except CommandError as e:
-            raise ApiError(400, str(e), {"field": e.field}) from e
+            raise ApiError(400, e.message, {"field": e.field}) from e
         by = current_login(request)
         ttl = spec.ttl_s if spec.ttl_s is not None else self._default_ttl_s
         d: Deferred[dict[str, Any]] = self._pool.runInteraction(

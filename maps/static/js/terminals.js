@@ -127,7 +127,7 @@
     row.classList.add('chosen');
     q('[data-terminal-name]').textContent = terminal.protocol + ':' + terminal.identifier;
     section.hidden = false;
-    showError('[data-form-error]', null);
+    R.refused(form, q('[data-form-error]'), null);
     loadHistory();
   }
 
@@ -184,9 +184,12 @@
 
   function kind() { return form.elements.kind.value; }
 
+  /* Only the fields of the chosen kind of command show (the others belong to every kind). */
   function showFields() {
-    form.querySelectorAll('[data-for]').forEach(function (label) {
-      label.hidden = label.getAttribute('data-for') !== kind();
+    var kinds = config.commandFieldKinds;
+    form.querySelectorAll('[data-field]').forEach(function (f) {
+      var name = f.getAttribute('data-field');
+      f.hidden = P.own(kinds, name) && kinds[name] !== kind();
     });
   }
 
@@ -202,7 +205,7 @@
       body.action = f.action.value;
       if (f.value.value !== '') { body.value = f.value.value; }
     }
-    var hours = Number(f.ttl_h.value);
+    var hours = Number(f.ttl_s.value);  // typed in hours
     if (hours > 0) { body.ttl_s = Math.round(hours * 3600); }
     return body;
   }
@@ -214,10 +217,10 @@
     var terminal = chosen;
     P.sendJSON('POST', '/api/terminals/' + terminal.id + '/commands', commandBody())
       .then(function () {
-        showError('[data-form-error]', null);
+        R.refused(form, q('[data-form-error]'), null);
         form.elements.text.value = '';
         loadHistory();
-      }, function (error) { showError('[data-form-error]', error); });
+      }, function (error) { R.refused(form, q('[data-form-error]'), error); });
   });
 
   addForm.addEventListener('submit', function (event) {
