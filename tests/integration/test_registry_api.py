@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,11 @@ import psycopg2
 import pytest
 
 from tests.conftest import Served, start_server, stop_server
+from tests.egts_terminal import EgtsTerminal
 from tests.integration.test_auth import add_user, call, sign_in
 
 pytestmark = pytest.mark.postgis
+T0 = datetime(2026, 2, 3, 7, 0, tzinfo=UTC)
 
 
 @pytest.fixture()
@@ -115,3 +118,19 @@ def test_the_registry_is_for_admins_only(served: Served) -> None:
     for page in ("/admin/vehicles", "/admin/terminals"):
         status, _, html = call(served, "GET", page, headers=dispatcher)
         assert status == 403 and "только администратору" in html.decode(), page
+
+
+def test_a_removed_vehicle_leaves_the_live_map(served: Served) -> None:
+    """A terminal registers its vehicle by logging in; once removed, the vehicle is off
+    /api/vehicles and the terminal is fitted to no vehicle."""
+    terminal = EgtsTerminal(served.egts_port)
+    terminal.login(777001, b"867530900000777")
+    terminal.send_fixes(777001, [{"time": T0, "lat": 50.55, "lon": 137.0}])
+    terminal.read_reply()
+    admin = sign_in(served, "admin", "admin-2026!")
+    (vehicle,) = api(served, admin, "GET", "/api/vehicles")[1]["features"]
+    assert vehicle["properties"]["terminals"] == ["egts:777001"]
+    assert api(served, admin, "DELETE", f"/api/fleet/{vehicle['id']}") == (204, None)
+    assert api(served, admin, "GET", "/api/vehicles")[1]["features"] == []
+    assert [t["vehicle_id"] for t in api(served, admin, "GET", "/api/terminals")[1]] == [None]
+    terminal.close()
