@@ -54,26 +54,27 @@ class FeatureErrors(RouteError):
 
 
 def feature_label(index: int | None, feature: Any, line: int | None = None) -> str:
-    """'feature 3 (name 'Ленина', line 41)': how messages name a feature."""
+    """'объект 3 («Ленина», строка 41)': how messages name a feature (its index counts from 0,
+    as the file's ``features`` list does)."""
     parts = []
     if isinstance(feature, Mapping):
         props = feature.get("properties")
         if isinstance(props, Mapping) and isinstance(props.get("name"), str):
-            parts.append(f"name {props['name']!r}")
+            parts.append(f"«{props['name']}»")
     if line is not None:
-        parts.append(f"line {line}")
-    head = f"feature {index}" if index is not None else "feature"
+        parts.append(f"строка {line}")
+    head = f"объект {index}" if index is not None else "объект"
     return f"{head} ({', '.join(parts)})" if parts else head
 
 
 def parse_feature(feature: Any, where: str, *, route_id: int | None = None) -> ParsedRoute:
     """One GeoJSON Feature with a LineString geometry into a Route, or RouteError naming it."""
     if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
-        raise RouteError(where, "not a GeoJSON Feature")
+        raise RouteError(where, "это не объект GeoJSON (Feature)")
     coordinates = _line_coordinates(feature.get("geometry"), where)
     props = feature.get("properties") or {}
     if not isinstance(props, Mapping):
-        raise RouteError(where, "'properties' must be an object")
+        raise RouteError(where, "'properties' должно быть объектом")
     if route_id is None:
         route_id = _feature_id(feature, where)
     route = route_from_properties(route_id, coordinates, props, where)
@@ -89,16 +90,16 @@ def parse_feature_collection(text: str) -> list[ParsedRoute]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise RouteError(f"line {error.lineno}", f"not JSON: {error.msg}") from error
+        raise RouteError(f"строка {error.lineno}", f"это не JSON: {error.msg}") from error
     if isinstance(document, Mapping) and document.get("type") == "Feature":
         features: Sequence[Any] = [document]
     elif isinstance(document, Mapping) and document.get("type") == "FeatureCollection":
         raw = document.get("features")
         if not isinstance(raw, list):
-            raise RouteError("document", "a FeatureCollection needs a 'features' list")
+            raise RouteError("документ", "в FeatureCollection нужен список 'features'")
         features = raw
     else:
-        raise RouteError("document", "expected a GeoJSON FeatureCollection")
+        raise RouteError("документ", "ожидается GeoJSON FeatureCollection")
     lines = _feature_lines(text, len(features))
     parsed: list[ParsedRoute] = []
     errors: list[RouteError] = []
@@ -121,23 +122,23 @@ def _feature_parts(feature: Any, where: str) -> list[ParsedRoute]:
         return [parse_feature(feature, where)]
     parts = geometry.get("coordinates")
     if not isinstance(parts, list) or not parts:
-        raise RouteError(where, "MultiLineString coordinates must be a non-empty list of lines")
+        raise RouteError(where, "координаты MultiLineString — непустой список линий")
     if len(parts) == 1:
         return [parse_feature({**feature, "geometry": {"type": "LineString",
                                                        "coordinates": parts[0]}}, where)]
     if _feature_id(feature, where) is not None:
-        raise RouteError(where, f"a MultiLineString of {len(parts)} parts becomes "
-                                f"{len(parts)} routes and cannot update route "
-                                f"{_feature_id(feature, where)}: remove its 'id'")
+        raise RouteError(where, f"MultiLineString из {len(parts)} частей даёт {len(parts)} "
+                                f"маршрута и не может заменить маршрут "
+                                f"{_feature_id(feature, where)}: уберите его 'id'")
     props = feature.get("properties")
     name = props.get("name") if isinstance(props, Mapping) else None
     if not isinstance(name, str) or not name.strip():
-        raise RouteError(where, "'name' must be a non-empty string")
+        raise RouteError(where, "'name' (название) должно быть непустой строкой")
     return [parse_feature({"type": "Feature",
                            "geometry": {"type": "LineString", "coordinates": part},
                            "properties": {**props, "name": f"{name.strip()} (участок {k} из "
                                                            f"{len(parts)})"}},
-                          f"{where}, part {k}", route_id=None)
+                          f"{where}, часть {k}", route_id=None)
             for k, part in enumerate(parts, start=1)]
 
 
@@ -162,19 +163,19 @@ def routes_feature_collection(routes: Sequence[Route]) -> dict[str, Any]:
 
 def _line_coordinates(geometry: Any, where: str) -> Coordinates:
     if not isinstance(geometry, Mapping):
-        raise RouteError(where, "no geometry")
+        raise RouteError(where, "нет геометрии")
     kind = geometry.get("type")
     if kind != "LineString":
-        raise RouteError(where, f"geometry must be a LineString, got {kind!r}")
+        raise RouteError(where, f"геометрия должна быть линией (LineString), а не {kind!r}")
     raw = geometry.get("coordinates")
     if not isinstance(raw, list):
-        raise RouteError(where, "LineString coordinates must be a list of positions")
+        raise RouteError(where, "координаты LineString — список точек")
     coordinates = []
     for position in raw:
         if (not isinstance(position, list) or len(position) < 2
                 or not all(isinstance(c, int | float) and not isinstance(c, bool)
                            for c in position[:2])):
-            raise RouteError(where, f"position {position!r} is not [lon, lat]")
+            raise RouteError(where, f"точка {position!r} — не [долгота, широта]")
         coordinates.append((float(position[0]), float(position[1])))
     return tuple(coordinates)
 
@@ -187,7 +188,7 @@ def _feature_id(feature: Mapping[str, Any], where: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise RouteError(where, f"'id' must be a positive integer, got {value!r}")
+        raise RouteError(where, f"'id' — целое число больше 0, а не {value!r}")
     return value
 
 

@@ -116,14 +116,15 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     except FeatureErrors as e:
         for error in e.errors:
             _say(f"glonass-dispatch: {args.file}: {error}")
-        _say(f"glonass-dispatch: {args.file}: {len(e.errors)} bad feature(s); nothing imported")
+        _say(f"glonass-dispatch: {args.file}: объектов с ошибками: {len(e.errors)}; ничего не "
+             "импортировано")
         return 2
     except RouteError as e:
         _say(f"glonass-dispatch: {args.file}: {e}")
         return 2
     for p in parsed:
         for warning in p.warnings:
-            _say(f"warning: {args.file}: feature {p.index} ({p.route.name!r}): {warning}")
+            _say(f"предупреждение: {args.file}: объект {p.index} («{p.route.name}»): {warning}")
     if args.dry_run:
         _say(f"{len(parsed)} routes are valid; nothing imported (--dry-run)")
         return 0

@@ -107,7 +107,7 @@ def _update(cur: Any, route_id: int, body: Any) -> tuple[dict[str, Any], tuple[s
     merged = {"type": "Feature", "geometry": body.get("geometry") or base["geometry"],
               "properties": {**base["properties"], **props}}
     try:
-        parsed = parse_feature(merged, f"route {route_id}", route_id=route_id)
+        parsed = parse_feature(merged, f"маршрут {route_id}", route_id=route_id)
     except RouteError as e:
         raise _refused(e) from e
     store.update_route(cur, route_id, parsed.route)

@@ -42,9 +42,9 @@ def test_upload_lists_every_bad_feature_then_imports_a_good_file(
     errors = page.locator("[data-upload-errors] li")
     errors.first.wait_for()
     assert errors.all_inner_texts() == [
-        f"feature 1 (name 'тупик', line {starts[1]}): the line has zero length",
-        f"feature 2 (name 'остановка', line {starts[2]}): geometry must be a LineString, "
-        "got 'Point'"]
+        f"объект 1 («тупик», строка {starts[1]}): у линии нулевая длина",
+        f"объект 2 («остановка», строка {starts[2]}): геометрия должна быть линией "
+        "(LineString), а не 'Point'"]
     assert page.inner_text("[data-upload-note]") == ("Файл не загружен, ни один маршрут не "
                                                      "сохранён. Ошибок: 2.")
     assert api_get(server, "/api/routes")["features"] == []

@@ -46,7 +46,7 @@ def test_canonical_shapes_are_valid_routes(shape: tuple[tuple[float, float], ...
 @pytest.mark.parametrize("shape", [ZERO_LENGTH, SUB_METRE])
 def test_zero_length_lines_are_refused(shape: tuple[tuple[float, float], ...]) -> None:
     """A line shorter than a metre cannot be measured and is refused."""
-    with pytest.raises(RouteError, match="zero length"):
+    with pytest.raises(RouteError, match="нулевая длина"):
         parse_feature(line_feature(shape), "feature 0")
 
 
@@ -61,7 +61,7 @@ def test_non_line_geometry_is_refused(geometry: dict[str, Any] | None) -> None:
 
 def test_single_position_is_refused() -> None:
     """A LineString of one position is refused with a message that says so."""
-    with pytest.raises(RouteError, match="at least two positions"):
+    with pytest.raises(RouteError, match="не меньше двух точек"):
         parse_feature(line_feature(ONE_POSITION), "feature 0")
 
 
@@ -69,13 +69,13 @@ def test_far_outside_the_city_is_accepted_with_a_warning() -> None:
     """A valid line in Khabarovsk passes, with a warning that names the first stray position."""
     parsed = parse_feature(line_feature(FAR_OUTSIDE_CITY), "feature 0")
     (warning,) = parsed.warnings
-    assert "outside the city" in warning and "135.07" in warning
+    assert "вне города" in warning and "135.07" in warning
 
 
 def test_lat_lon_swapped_is_refused_as_out_of_range() -> None:
     """[lat, lon] order puts 137 in the latitude slot: refused, not silently stored."""
     swapped = [[lat, lon] for lon, lat in wgs84(STRAIGHT_EAST_1KM)]
-    with pytest.raises(RouteError, match="not \\[lon, lat\\]"):
+    with pytest.raises(RouteError, match="не \\[долгота, широта\\]"):
         parse_feature(line_feature(swapped), "feature 0")
 
 
@@ -95,7 +95,7 @@ def test_bad_properties_are_refused_naming_the_property(props: dict[str, Any],
 
 
 def test_collection_error_names_index_name_and_line() -> None:
-    """The error for the third feature says 'feature 2', its name and the line it starts on."""
+    """The error for the third feature says 'объект 2', its name and the line it starts on."""
     features = [line_feature(STRAIGHT_EAST_1KM, "Первая"), line_feature(L_SHAPED, "Вторая"),
                 line_feature(ZERO_LENGTH, "Третья")]
     text = json.dumps({"type": "FeatureCollection", "features": features}, indent=1,
@@ -105,12 +105,12 @@ def test_collection_error_names_index_name_and_line() -> None:
     assert line == starts[0]
     with pytest.raises(RouteError) as caught:
         parse_feature_collection(text)
-    assert caught.value.where == f"feature 2 (name 'Третья', line {starts[2]})"
+    assert caught.value.where == f"объект 2 («Третья», строка {starts[2]})"
 
 
 def test_invalid_json_names_the_line() -> None:
     """A syntax error is reported with its line."""
-    with pytest.raises(RouteError, match="line 3"):
+    with pytest.raises(RouteError, match="строка 3"):
         parse_feature_collection('{\n "type": "FeatureCollection",\n "features": [,]\n}')
 
 
@@ -161,8 +161,8 @@ def test_every_bad_feature_is_reported_at_once() -> None:
     with pytest.raises(FeatureErrors) as caught:
         parse_feature_collection(text)
     assert [str(e) for e in caught.value.errors] == [
-        f"feature 1 (name 'Вторая', line {starts[1]}): the line has zero length",
-        f"feature 2 (name 'Третья', line {starts[2]}): geometry must be a LineString, "
-        "got 'Point'",
-        f"feature 4 (name 'Четвёртая', line {starts[4]}): a MultiLineString of 2 parts becomes "
-        "2 routes and cannot update route 4: remove its 'id'"]
+        f"объект 1 («Вторая», строка {starts[1]}): у линии нулевая длина",
+        f"объект 2 («Третья», строка {starts[2]}): геометрия должна быть линией (LineString), "
+        "а не 'Point'",
+        f"объект 4 («Четвёртая», строка {starts[4]}): MultiLineString из 2 частей даёт 2 "
+        "маршрута и не может заменить маршрут 4: уберите его 'id'"]

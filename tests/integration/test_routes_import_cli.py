@@ -50,10 +50,11 @@ def test_every_bad_feature_is_named_and_nothing_is_imported(dsn: str, tmp_path: 
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.splitlines()
     assert [line.split(": ", 2)[2].split(" (")[0] for line in lines[:3]] == [
-        "feature 1", "feature 2", "feature 3"]
-    assert "(name 'Вторая', line " in lines[0] and lines[0].endswith("the line has zero length")
-    assert lines[1].endswith("geometry must be a LineString, got 'Point'")
-    assert "part 2: the line has zero length" in lines[2]
-    assert lines[3] == f"glonass-dispatch: {source}: 3 bad feature(s); nothing imported"
+        "объект 1", "объект 2", "объект 3"]
+    assert "(«Вторая», строка " in lines[0] and lines[0].endswith("у линии нулевая длина")
+    assert lines[1].endswith("геометрия должна быть линией (LineString), а не 'Point'")
+    assert "часть 2: у линии нулевая длина" in lines[2]
+    assert lines[3] == (f"glonass-dispatch: {source}: объектов с ошибками: 3; ничего не "
+                        "импортировано")
     assert len(lines) == 4 and "Traceback" not in result.stderr
     assert rows(dsn, "SELECT count(*) FROM routes") == [(0,)]
