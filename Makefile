@@ -1,5 +1,6 @@
 # glonass-dispatch: `make run` starts the whole system, `make test` runs every test.
-# Both set up what they need: the virtualenv, PostGIS and Chromium from Debian where missing.
+# Both set up what they need: the virtualenv, PostGIS, HAProxy and Chromium from Debian where
+# missing.
 
 SHELL := /bin/bash
 VENV  := .venv
@@ -9,7 +10,8 @@ PYTHON ?= python3
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT   := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -y -q -o Dpkg::Use-Pty=0
 
-.PHONY: run test test-fast bench lint typecheck check fuzz mutate postgis chromium vendor screenshots clean
+.PHONY: run test test-fast bench lint typecheck check fuzz mutate postgis haproxy chromium vendor \
+	screenshots clean
 
 $(STAMP): pyproject.toml
 	@echo "==> creating $(VENV) and installing glonass-dispatch with its test tools"
@@ -29,6 +31,12 @@ postgis:
 	  $(APT) update && $(APT) install postgresql-$$major-postgis-3; \
 	else echo "==> PostGIS for PostgreSQL $$major is installed"; fi
 
+haproxy:  # the load balancer of deploy/ (its configuration check and the multi-node test)
+	@if ! command -v haproxy >/dev/null 2>&1; then \
+	  echo "==> installing Debian's haproxy for the scale-out tests"; \
+	  $(APT) update && $(APT) install haproxy; \
+	else echo "==> haproxy is installed"; fi
+
 chromium:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  echo "==> installing Debian's chromium for the browser tests"; \
@@ -39,14 +47,14 @@ run: $(STAMP) postgis
 	@echo "==> starting glonass-dispatch with the demo city and a simulated fleet (Ctrl-C stops)"
 	$(BIN)/glonass-dispatch serve --simulate 84
 
-test: $(STAMP) postgis chromium
+test: $(STAMP) postgis haproxy chromium
 	@echo "==> running the test suite (its own PostGIS cluster under var/test-pg)"
 	$(BIN)/pytest
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not postgis and not browser"
 
-bench: $(STAMP) postgis
+bench: $(STAMP) postgis haproxy
 	$(BIN)/python -m tests.bench
 
 lint: $(STAMP)

@@ -101,7 +101,8 @@ def _connection_broke(error: BaseException | None) -> bool:
     while error is not None:
         if isinstance(error, psycopg2.InterfaceError | adbapi.ConnectionLost):
             return True
-        if isinstance(error, psycopg2.OperationalError):
+        # (a server that vanished mid-reply surfaces as a bare DatabaseError)
+        if isinstance(error, psycopg2.OperationalError) or type(error) is psycopg2.DatabaseError:
             code = getattr(error, "pgcode", None)  # None: the client lost the connection
             if code is None or code[:2] in ("08", "57"):  # connection exception, shutdown
                 return True

@@ -43,10 +43,19 @@ def live_vehicles(cur: Any) -> list[VehicleLive]:
             for r in cur.fetchall()]
 
 
-def vehicle_name(cur: Any, vehicle_id: int) -> str | None:
-    cur.execute("SELECT name FROM vehicles WHERE id = %s", (vehicle_id,))
+@dataclass(frozen=True, slots=True)
+class TrackOwner:
+    """What a track needs to say about its vehicle: its name, and how to read its equipment."""
+
+    name: str
+    kind: str
+    equipment: dict[str, Any]
+
+
+def track_owner(cur: Any, vehicle_id: int) -> TrackOwner | None:
+    cur.execute("SELECT name, kind, equipment FROM vehicles WHERE id = %s", (vehicle_id,))
     row = cur.fetchone()
-    return None if row is None else str(row[0])
+    return None if row is None else TrackOwner(str(row[0]), str(row[1]), row[2] or {})
 
 
 def track(cur: Any, vehicle_id: int, start: datetime, end: datetime,

@@ -9,7 +9,7 @@ from typing import Any
 
 from dispatch.storms import Storm
 
-__all__ = ["create_storm", "end_snowfall", "get_storm", "list_storms"]
+__all__ = ["create_storm", "end_snowfall", "get_storm", "list_storms", "storms_going_on"]
 
 _COLUMNS = "id, name, started_at, snowfall_ended_at, closed_at, norms_h, notes"
 
@@ -47,3 +47,11 @@ def end_snowfall(cur: Any, storm_id: int, at: datetime, closed_at: datetime | No
                 " WHERE id = %s", (at, closed_at, storm_id))
     updated: bool = cur.rowcount == 1
     return updated
+
+
+def storms_going_on(cur: Any, at: datetime) -> list[Storm]:
+    """Storms declared by ``at`` whose reporting window is not closed then."""
+    cur.execute(f"SELECT {_COLUMNS} FROM storms WHERE started_at <= %(at)s"
+                " AND (closed_at IS NULL OR closed_at > %(at)s) ORDER BY started_at, id",
+                {"at": at})
+    return [_storm(r) for r in cur.fetchall()]

@@ -82,9 +82,9 @@ class FixIndex:
         columns = np.arange(int(col[0]), int(col[1]) + 1, dtype=np.int64) * _CELLS
         lo = np.searchsorted(self.keys, columns + int(row[0]), side="left")
         hi = np.searchsorted(self.keys, columns + int(row[1]), side="right")
+        # a box has at least one column (minx <= maxx), so there is always a range to join
         rows = self.order[np.concatenate([np.arange(a, b) for a, b in
-                                          zip(lo.tolist(), hi.tolist(), strict=True)]
-                                         or [np.zeros(0, dtype=np.int64)])]
+                                          zip(lo.tolist(), hi.tolist(), strict=True)])]
         xs, ys = track.x[rows], track.y[rows]
         picked: IntArray = rows[(xs >= minx) & (xs < maxx) & (ys >= miny) & (ys <= maxy)]
         return picked

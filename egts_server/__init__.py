@@ -13,10 +13,12 @@ What lives here, from the bottom up:
 * ``retranslator/``: the EGTS client that forwards stored fixes upstream; may import ``codec``,
   ``model``, ``db`` and the helpers above.
 * ``simulator/``: demo terminals that speak the real protocols over TCP.
+* ``alert_watch``: the alert job (a ``periodic`` service over ``db`` and ``dispatch``'s alert
+  sources), with its settings; only the application root imports it.
 * The application root (``config``, ``database``, ``app``, ``serve``, ``cli*``): loads the
   settings and assembles every layer, ``maps`` included; nothing below imports it. Settings
   types live with the code they configure (``net.commands.CommandSettings``,
-  ``retranslator.settings``) and ``config`` composes them.
+  ``retranslator.settings``, ``alert_watch.AlertSettings``) and ``config`` composes them.
 
 ``make lint`` enforces these rules with import-linter (contracts in ``pyproject.toml``).
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -10,15 +11,22 @@ from twisted.application.internet import TCPServer
 from twisted.application.service import MultiService, Service
 from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred, gatherResults, maybeDeferred
+from twisted.internet.protocol import Factory
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 
 from db import retention, terminals
 from db.pool import PositionStore, make_pool
+from db.standby import Interactions, StandbyReads
 from db.terminals import Admission
+from dispatch.alert_sources import default_sources
+from dispatch.parameters import CleaningParams
+from egts_server.alert_watch import AlertWatch
 from egts_server.config import ListenerSettings, Settings
 from egts_server.database import database_dsn
-from egts_server.metrics import IntakeMetrics
+from egts_server.fix_clock import ClockLimits
+from egts_server.listener_settings import ProxyProtocolSettings
+from egts_server.metrics import Gauge, IntakeMetrics
 from egts_server.model import DeviceKey
 from egts_server.net.admission import Admit
 from egts_server.net.archive import PacketArchive
@@ -37,17 +45,37 @@ from egts_server.net.ndtp import NdtpFactory
 from egts_server.net.nis import NisResource
 from egts_server.net.osmand import OsmandResource
 from egts_server.net.protocol import EgtsFactory
+from egts_server.net.proxy_header import ProxyHeaderFactory
 from egts_server.net.service import ListenerService
 from egts_server.net.wialon import WialonFactory
 from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics
 from egts_server.sinks import BatchingWriter
-from maps.metrics import MetricsResource
+from maps.metrics import MetricsResource, address_in
 from maps.web import AccessLoggedSite, make_site
+
+_DEFAULTS = CleaningParams()
+#: intake's count of clock faults uses the coverage engine's own limits
+_CLOCK_LIMITS = ClockLimits.of(_DEFAULTS.future_tolerance_s, _DEFAULTS.earliest_fix_year)
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def accepting(factory: Factory[Any], listener: ProxyProtocolSettings, label: str, reactor: Any,
+              timeout_s: float, metrics: IntakeMetrics) -> Factory[Any]:
+    """What the listener's port accepts with: ``factory`` itself, or behind a load balancer
+    (``proxy_protocol``) the PROXY header reader in front of it, counting its refusals in
+    ``glonass_connections_refused_total`` under the listener's name."""
+    if not listener.proxy_protocol:
+        return factory
+    networks = tuple(ipaddress.ip_network(n, strict=False) for n in listener.proxy_protocol_from)
+    refused = metrics.connections_refused
+    return ProxyHeaderFactory(factory, lambda host: address_in(host, networks), reactor=reactor,
+                              timeout_s=timeout_s, label=label,
+                              count=lambda reason: refused.labels(label.lower(),
+                                                                  reason.value).inc())
 
 
 class PartitionKeeper(PeriodicService):
@@ -81,6 +109,17 @@ class PartitionKeeper(PeriodicService):
         return d.addCallbacks(done, failed)
 
 
+class StandbyWatch(PeriodicService):
+    """Measures the standby's lag every ``interval_s``, so reads follow it (``StandbyReads``)."""
+
+    def __init__(self, reads: StandbyReads, reactor: Any, interval_s: float = 2.0) -> None:
+        super().__init__(interval_s, reactor)
+        self._reads = reads
+
+    def run(self) -> Deferred[None]:
+        return self._reads.check()
+
+
 class Application(MultiService):
     """Listeners, the writer and the web site, sharing the pools.
 
@@ -101,10 +140,12 @@ class Application(MultiService):
         self.write_pool = make_pool(dsn, max_connections=w.connections, reactor=reactor)
         self.read_pool = make_pool(dsn, max_connections=settings.database.pool_max,
                                    reactor=reactor)
+        self.reads = self._reads_from(settings, reactor)
         self.writer = BatchingWriter(PositionStore(self.write_pool).store, reactor,
                                      batch_size=w.batch_size, max_queue=w.max_queue,
                                      retry_delay_s=w.retry_delay_s, concurrency=w.connections,
-                                     linger_s=w.linger_s, metrics=self.metrics)
+                                     linger_s=w.linger_s, metrics=self.metrics,
+                                     clock_limits=_CLOCK_LIMITS)
         self.writer.setServiceParent(self)
         # last in the tree, so it starts (and freezes what exists) after everything else
         self.collector = CollectorSchedule(reactor, self.metrics.registry,
@@ -114,6 +155,9 @@ class Application(MultiService):
         if not intake_worker:  # the first process keeps the database's partitions for all
             PartitionKeeper(self.read_pool, settings.database.partition_months_ahead, reactor,
                             clock).setServiceParent(self)
+            if settings.alerts.enabled:
+                AlertWatch(self.read_pool, default_sources(settings.alerts.detect),
+                           settings.alerts.interval_s, reactor, clock).setServiceParent(self)
         i = settings.intake
         limits = IntakeLimits(idle_timeout_s=i.idle_timeout_s, login_timeout_s=i.login_timeout_s,
                               stall_timeout_s=i.stall_timeout_s,
@@ -148,7 +192,10 @@ class Application(MultiService):
             service = ListenerService(factory, listener.port, host=listener.host,
                                       backlog=listener.backlog,
                                       shutdown_timeout_s=i.shutdown_timeout_s, reactor=reactor,
-                                      reuse_port=i.processes > 1)
+                                      reuse_port=i.processes > 1,
+                                      accept=accepting(factory, listener, factory.name.upper(),
+                                                       reactor, i.login_timeout_s,
+                                                       self.metrics))
             service.setServiceParent(self)
             self.listeners.append(service)
 
@@ -189,6 +236,27 @@ class Application(MultiService):
         self.http.setServiceParent(self)
         self.collector.setServiceParent(self)
 
+    def _reads_from(self, settings: Settings, reactor: Any) -> Interactions:
+        """Where the pages, the API, coverage and exports read: the standby (``read_url``)
+        while it keeps up, else the primary."""
+        self.standby_pool: adbapi.ConnectionPool | None = None
+        db = settings.database
+        if not db.read_url:
+            return self.read_pool
+        self.standby_pool = make_pool(db.read_url, max_connections=db.pool_max, reactor=reactor,
+                                      connect_timeout_s=2)
+        reads = StandbyReads(self.read_pool, self.standby_pool, db.read_max_lag_s)
+        StandbyWatch(reads, reactor).setServiceParent(self)
+        for name, help_text, read in (
+                ("glonass_database_reads_from_standby", "1 while reads go to the standby, 0 "
+                 "while they go to the primary", lambda: float(reads.on_standby)),
+                ("glonass_database_standby_lag_seconds", "The standby's replay lag at the last "
+                 "check (+Inf: unreachable)", lambda: reads.lag_s),
+                ("glonass_database_read_fallbacks", "Times reads went back to the primary "
+                 "since start", lambda: float(reads.fallbacks))):
+            self.metrics.registry.add(Gauge.from_callable(name, help_text, read))
+        return reads
+
     def _serve_web(self, settings: Settings, admit: Admit, clock: Callable[[], datetime],
                    reactor: Any) -> None:
         """The first process also serves the pages, the API, NIS and retranslation."""
@@ -201,6 +269,7 @@ class Application(MultiService):
         register_delivery_metrics(self.metrics.registry, lambda: self.retranslation.snapshot,
                                   clock)
         self.site = make_site(self.read_pool, settings.map, clock, reactor, settings.auth,
+                              reads=self.reads,
                               metrics=MetricsResource(self.metrics_text, settings.metrics.allow),
                               nis=nis,
                               gtfs_rt=settings.gtfs_rt,
@@ -208,11 +277,16 @@ class Application(MultiService):
                               public=settings.public, site_settings=settings.site,
                               access_log=(str(settings.resolve(settings.http.access_log))
                                           if settings.http.access_log else None))
-        self.http = TCPServer(settings.http.port, self.site, interface=settings.http.host,
-                              reactor=reactor)
+        timeout_s = settings.intake.login_timeout_s
+        self.http = TCPServer(settings.http.port,
+                              accepting(self.site, settings.http, "HTTP", reactor, timeout_s,
+                                        self.metrics),
+                              interface=settings.http.host, reactor=reactor)
         if settings.osmand.enabled:
+            osmand = AccessLoggedSite(OsmandResource(self.writer, admit, clock, self.metrics))
             TCPServer(settings.osmand.port,
-                      AccessLoggedSite(OsmandResource(self.writer, admit, clock, self.metrics)),
+                      accepting(osmand, settings.osmand, "OSMAND", reactor, timeout_s,
+                                self.metrics),
                       interface=settings.osmand.host, reactor=reactor).setServiceParent(self)
 
     def stopService(self) -> Deferred[None]:  # noqa: N802
@@ -237,6 +311,8 @@ class Application(MultiService):
         def close_pools(_: object) -> None:
             self.write_pool.close()
             self.read_pool.close()
+            if self.standby_pool is not None:
+                self.standby_pool.close()
 
         d: Deferred[Any] = listeners.addCallback(stop_writer)
         d.addCallback(stop_others)

@@ -11,7 +11,6 @@ imports this module.
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import tomllib
 import types
 import typing
@@ -22,15 +21,19 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.vehicles import KINDS
+from egts_server.alert_watch import AlertSettings
 from egts_server.listener_settings import (
     TRACKERS,
     GalileoskySettings,
     NavtelecomSettings,
     NdtpSettings,
     OsmandSettings,
+    ProxyProtocolSettings,
     TeltonikaSettings,
     WialonRetranslatorSettings,
     WialonSettings,
+    bad_networks,
+    proxy_problem,
 )
 from egts_server.listener_settings import ListenerSettings as ListenerSettings
 from egts_server.net.commands import CommandSettings
@@ -84,7 +87,7 @@ class NisSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class HttpSettings:
+class HttpSettings(ProxyProtocolSettings):
     host: str = "0.0.0.0"
     port: int = 8080
     access_log: str = ""  # a file for one line per request; empty: no access log
@@ -103,6 +106,10 @@ class DatabaseSettings:
     url: str = ""  # empty: use the embedded cluster; DATABASE_URL in the environment wins
     embedded: EmbeddedDatabaseSettings = field(default_factory=EmbeddedDatabaseSettings)
     pool_max: int = 5
+    # a streaming standby for the pages, the API, coverage and exports ("": none); reads go to
+    # the primary while it cannot be reached or lags more than read_max_lag_s behind
+    read_url: str = ""
+    read_max_lag_s: float = 30.0
     partition_months_ahead: int = 2  # monthly partitions kept ready beyond the current one
 
 
@@ -154,6 +161,7 @@ class Settings:
     commands: CommandSettings = field(default_factory=CommandSettings)
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
     project_dir: str = "."  # relative paths (the embedded cluster's data_dir) resolve against it
 
     def resolve(self, path: str) -> Path:
@@ -361,6 +369,9 @@ def _validate(s: Settings) -> None:
                           ("commands.max_attempts", s.commands.max_attempts),
                           ("commands.default_ttl_s", s.commands.default_ttl_s),
                           ("archive.keep_days", s.archive.keep_days),
+                          ("alerts.interval_s", s.alerts.interval_s),
+                          *((f"alerts.detect.{name}", value) for name, value
+                            in dataclasses.asdict(s.alerts.detect).items()),
                           ("auth.hash_threads", s.auth.hash_threads),
                           ("auth.throttle_failures", s.auth.throttle_failures),
                           ("auth.throttle_failures_per_address",
@@ -377,11 +388,11 @@ def _validate(s: Settings) -> None:
         raise ConfigError("commands.source_id: must fit in 32 bits")
     if s.database.partition_months_ahead < 0:
         raise ConfigError("database.partition_months_ahead: must be 0 or more")
-    for n, network in enumerate(s.metrics.allow):
-        try:
-            ipaddress.ip_network(network, strict=False)
-        except ValueError as e:
-            raise ConfigError(f"metrics.allow[{n}]: {network!r} is not a network") from e
+    if s.database.read_max_lag_s <= 0:
+        raise ConfigError("database.read_max_lag_s: must be positive")
+    problem = bad_networks("metrics.allow", s.metrics.allow) or proxy_problem(s)
+    if problem:
+        raise ConfigError(problem)
     _validate_retranslator(s.retranslator, s.gtfs_rt.stale_after_s)
     _validate_public(s.public)
     try:

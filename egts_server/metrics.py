@@ -243,7 +243,8 @@ class IntakeMetrics:
             "glonass_connections_opened_total", "Telemetry connections accepted.", ("protocol",)))
         self.connections_refused = r.add(Counter(
             "glonass_connections_refused_total",
-            "Telemetry connections refused at accept time, by reason.", ("protocol", "reason")))
+            "Connections refused at accept time, by reason (the caps of the telemetry listeners; "
+            "a missing or untrusted PROXY header on any listener).", ("protocol", "reason")))
         self.connections_closed = r.add(Counter(
             "glonass_connections_closed_total",
             "Telemetry connections closed by the server, by reason.", ("protocol", "reason")))
@@ -266,6 +267,11 @@ class IntakeMetrics:
             "glonass_fixes_received_total",
             "Fixes decoded and handed to the writer, by protocol (stored, resent or refused).",
             ("protocol",)))
+        self.fixes_clock_fault = r.add(Counter(
+            "glonass_fixes_clock_fault_total",
+            "Fixes timed by a wrong terminal clock (stored, never credited), by fault: future "
+            "(ahead of arrival by more than coverage's tolerance) or too_early (before 2010).",
+            ("protocol", "fault")))
         self.fixes_stored = r.add(Counter(
             "glonass_fixes_stored_total", "Fixes committed that were new."))
         self.fixes_duplicate = r.add(Counter(

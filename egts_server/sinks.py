@@ -42,6 +42,7 @@ from twisted.python.failure import Failure
 
 from db.pool import StorageRefused, StorageUnavailable
 from db.positions import FixRow
+from egts_server.fix_clock import ClockFault, ClockLimits
 from egts_server.metrics import IntakeMetrics
 
 StoreBatch = Callable[[list[FixRow]], "Deferred[int]"]
@@ -101,7 +102,8 @@ class BatchingWriter(Service):
 
     def __init__(self, store: StoreBatch, clock: IReactorTime, *, batch_size: int = 5000,
                  max_queue: int = 50000, retry_delay_s: float = 1.0, concurrency: int = 1,
-                 linger_s: float = 0.0, metrics: IntakeMetrics | None = None) -> None:
+                 linger_s: float = 0.0, metrics: IntakeMetrics | None = None,
+                 clock_limits: ClockLimits | None = None) -> None:
         self._store = store
         self._clock = clock
         self._batch_size = batch_size
@@ -109,6 +111,7 @@ class BatchingWriter(Service):
         self._retry_delay_s = retry_delay_s
         self._concurrency = max(1, concurrency)
         self._linger_s = linger_s
+        self._clock_limits = clock_limits
         self._last_start = float("-inf")
         self._lingering: IDelayedCall | None = None  # the next start, held back by linger_s
         self._pending: deque[_Pending] = deque()
@@ -127,13 +130,26 @@ class BatchingWriter(Service):
         self.metrics.writer_paused.set_function(lambda: 1.0 if self._paused else 0.0)
 
     def _count_received(self, rows: Sequence[FixRow]) -> None:
-        """Per protocol, so operators see each intake's fix rate (stored counts have no label)."""
+        """Per protocol, so operators see each intake's fix rate (stored counts have no label),
+        and, given clock limits, the fixes whose terminal clock is wrong (stored all the same,
+        never credited)."""
         by_protocol: dict[str, int] = {}
+        faults: dict[tuple[str, int, ClockFault], int] = {}
         for r in rows:
             protocol = r.position.device.protocol
             by_protocol[protocol] = by_protocol.get(protocol, 0) + 1
+            fault = (self._clock_limits.fault(r.position.fix_time, r.received_at)
+                     if self._clock_limits is not None else None)
+            if fault is not None:
+                key = (protocol, r.terminal_id, fault)
+                faults[key] = faults.get(key, 0) + 1
         for protocol, count in by_protocol.items():
             self.metrics.fixes_received.labels(protocol).inc(count)
+        for (protocol, terminal_id, fault), count in faults.items():
+            self.metrics.fixes_clock_fault.labels(protocol, fault.value).inc(count)
+            self.log.warn("terminal {terminal_id} ({protocol}): {count} fixes timed {fault} "
+                          "(stored, never credited)", terminal_id=terminal_id,
+                          protocol=protocol, count=count, fault=fault.value)
 
     @property
     def queue_depth(self) -> int:

@@ -64,6 +64,7 @@ RULES: Final[dict[tuple[str, ...], Rule]] = {
     ("coverage",): DATA,
     ("playback",): DATA,
     ("storms",): DATA,
+    ("events",): DATA,
     ("static",): PUBLIC,
     ("gtfs-rt",): PUBLIC,
     ("public",): PUBLIC,  # the city's public map, its data and assets
@@ -79,6 +80,7 @@ RULES: Final[dict[tuple[str, ...], Rule]] = {
     ("api", "acts"): DATA,
     ("api", "evidence"): DATA,
     ("api", "events"): DATA,
+    ("api", "alerts"): DATA,
     ("api", "marks"): DATA,
     ("api", "storms"): DATA,
     ("api", "terminals"): ADMIN,

@@ -18,9 +18,11 @@ from twisted.web.server import NOT_DONE_YET, Request
 
 from db import queries
 from db.pool import input_refused, storage_unreachable
+from db.standby import Interactions
 from dispatch.local_time import file_stamp, parse_local
 from dispatch.registry_input import InputError
 from dispatch.tracks import split_at_gaps
+from dispatch.trips import split_stops_and_trips
 from maps import exports, geojson
 
 Clock = Callable[[], datetime]
@@ -241,7 +243,7 @@ def parse_time(request: Request, name: str, default: datetime, zone: tzinfo) -> 
 class VehiclesResource(Resource):
     """``/api/vehicles`` (live state) and ``/api/vehicles/{id}/track``."""
 
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, offline_after_s: float,
+    def __init__(self, pool: Interactions, clock: Clock, offline_after_s: float,
                  zone: tzinfo, track_gap_s: float = 300.0) -> None:
         super().__init__()
         self._live = LiveVehicles(pool, clock, offline_after_s)
@@ -257,7 +259,7 @@ class VehiclesResource(Resource):
 
 
 class LiveVehicles(JsonResource):
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, offline_after_s: float) -> None:
+    def __init__(self, pool: Interactions, clock: Clock, offline_after_s: float) -> None:
         super().__init__()
         self._pool, self._clock, self._offline_after_s = pool, clock, offline_after_s
 
@@ -275,7 +277,7 @@ class LiveVehicles(JsonResource):
 class VehicleTrack(JsonResource):
     """A vehicle's fixes in a window as LineStrings split at gaps (``?as=points``: one per fix)."""
 
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, gap_s: float,
+    def __init__(self, pool: Interactions, clock: Clock, gap_s: float,
                  zone: tzinfo) -> None:
         super().__init__()
         self._pool, self._clock, self._gap_s, self._zone = pool, clock, gap_s, zone
@@ -303,9 +305,9 @@ class VehicleTrack(JsonResource):
         d: Deferred[Any] = self._pool.runInteraction(_track_or_404, vehicle_id, start, end)
         return d.addCallback(self._render, vehicle_id, start, end, as_points, output)
 
-    def _render(self, found: tuple[str, list[Any]], vehicle_id: int, start: datetime,
-                end: datetime, as_points: bool, output: str) -> Any:
-        name, fixes = found
+    def _render(self, found: tuple[queries.TrackOwner, list[Any]], vehicle_id: int,
+                start: datetime, end: datetime, as_points: bool, output: str) -> Any:
+        owner, fixes = found
         stem = (f"track-{vehicle_id}-{file_stamp(start, self._zone)}-"
                 f"{file_stamp(end, self._zone)}")
         if output == "csv":
@@ -313,24 +315,27 @@ class VehicleTrack(JsonResource):
                          stem + ".csv")
         segments = split_at_gaps(fixes, self._gap_s)
         if output == "gpx":
-            return Reply(200, exports.track_gpx(name, segments), "application/gpx+xml",
+            return Reply(200, exports.track_gpx(owner.name, segments), "application/gpx+xml",
                          stem + ".gpx")
         if as_points:
             features = [geojson.track_point_feature(vehicle_id, f) for f in fixes]
         else:
-            features = [geojson.track_segment_feature(vehicle_id, s, i)
+            features = [geojson.track_segment_feature(vehicle_id, s, i, owner.equipment)
                         for i, s in enumerate(segments)]
-        return geojson.feature_collection(features, vehicle_id=vehicle_id, fixes=len(fixes),
-                                          **{"from": geojson.iso(start), "to": geojson.iso(end),
-                                             "max_gap_s": self._gap_s})
+        legs = split_stops_and_trips(fixes, max_gap_s=self._gap_s)
+        return geojson.feature_collection(
+            features, vehicle_id=vehicle_id, fixes=len(fixes),
+            equipment_words=geojson.equipment_words_json(owner.kind, owner.equipment),
+            legs=[geojson.leg_json(leg) for leg in legs],
+            **{"from": geojson.iso(start), "to": geojson.iso(end), "max_gap_s": self._gap_s})
 
 
 def _track_or_404(cur: Any, vehicle_id: int, start: datetime,
-                  end: datetime) -> tuple[str, list[Any]]:
-    name = queries.vehicle_name(cur, vehicle_id)
-    if name is None:
+                  end: datetime) -> tuple[queries.TrackOwner, list[Any]]:
+    owner = queries.track_owner(cur, vehicle_id)
+    if owner is None:
         raise ApiError(404, "no such vehicle", vehicle_id)
-    return name, queries.track(cur, vehicle_id, start, end)
+    return owner, queries.track(cur, vehicle_id, start, end)
 
 
 class Health(JsonResource):

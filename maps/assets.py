@@ -105,6 +105,13 @@ ASSETS: Final[tuple[VendoredAsset, ...]] = (
     # folium.plugins.Realtime
     _npm(f"{_CDNJS}/leaflet-realtime/2.2.0/leaflet-realtime.js",
          "leaflet-realtime", "dist/leaflet-realtime.js"),
+    # folium.plugins.MarkerCluster (the live map's vehicles at low zoom)
+    _npm(f"{_CDNJS}/leaflet.markercluster/1.1.0/leaflet.markercluster.js",
+         "leaflet.markercluster", "dist/leaflet.markercluster.js"),
+    _npm(f"{_CDNJS}/leaflet.markercluster/1.1.0/MarkerCluster.css",
+         "leaflet.markercluster", "dist/MarkerCluster.css"),
+    _npm(f"{_CDNJS}/leaflet.markercluster/1.1.0/MarkerCluster.Default.css",
+         "leaflet.markercluster", "dist/MarkerCluster.Default.css"),
     # folium.plugins.Draw (the route editor)
     _npm(f"{_CDNJS}/leaflet.draw/1.0.2/leaflet.draw.js", "leaflet-draw", "dist/leaflet.draw.js"),
     _npm(f"{_CDNJS}/leaflet.draw/1.0.2/leaflet.draw.css", "leaflet-draw", "dist/leaflet.draw.css"),

@@ -24,13 +24,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Final
 
-from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 from twisted.web.server import Request
 
 from db import coverage as coverage_db
 from db import routes as route_db
+from db.standby import Interactions
 from dispatch.coverage import CoverageResult, compute_coverage
 from dispatch.coverage_json import iso, result_document, route_document
 from dispatch.coverage_sheets import coverage_csv
@@ -97,7 +97,7 @@ class CoverageService:
     """Reads through ``db`` in the pool, computes in a worker thread; coverage is brought up
     to date from the last result of the same routes (``maps.coverage_cache``)."""
 
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, zone: tzinfo,
+    def __init__(self, pool: Interactions, clock: Clock, zone: tzinfo,
                  params: CoverageParams | None = None,
                  event_params: EventParams | None = None) -> None:
         self._pool, self._clock, self.zone = pool, clock, zone
@@ -234,7 +234,7 @@ def event_feature(event: Event, vehicles: dict[int, str]) -> dict[str, Any]:
 class EventsResource(JsonResource):
     """``GET /api/events?from=&to=``: the window is the shift the per-shift checks look at."""
 
-    def __init__(self, service: CoverageService, pool: adbapi.ConnectionPool,
+    def __init__(self, service: CoverageService, pool: Interactions,
                  clock: Clock) -> None:
         super().__init__()
         self._service, self._pool, self._clock = service, pool, clock

@@ -15,13 +15,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any, Final
 
-from twisted.enterprise import adbapi
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request
 
 from db.retranslation import UpstreamDelivery, VehicleDelivery, delivery_report
+from db.standby import Interactions
 from dispatch.local_time import local_text
 from egts_server.codec.egts import ResultCode
 from maps.pages.chrome import app_page
@@ -151,7 +151,7 @@ class DeliveryPage(Resource):
 
     isLeaf = True
 
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, zone: tzinfo) -> None:
+    def __init__(self, pool: Interactions, clock: Clock, zone: tzinfo) -> None:
         super().__init__()
         self._pool, self._clock, self._zone = pool, clock, zone
 

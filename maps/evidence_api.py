@@ -16,11 +16,11 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any, Final
 from urllib.parse import urlencode
 
-from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred
 from twisted.web.server import Request
 
 from db import evidence as store
+from db.standby import Interactions
 from dispatch.local_time import local_text
 from dispatch.sheets import sheet_csv
 from maps.api import ApiError, JsonResource, Reply, parse_time
@@ -91,7 +91,7 @@ def _csv(card: dict[str, Any], fixes: list[dict[str, Any]], zone: tzinfo) -> str
 class EvidenceResource(JsonResource):
     """The fixes of one vehicle in an interval, optionally measured against a route version."""
 
-    def __init__(self, pool: adbapi.ConnectionPool, zone: tzinfo) -> None:
+    def __init__(self, pool: Interactions, zone: tzinfo) -> None:
         super().__init__()
         self._pool, self._zone = pool, zone
 

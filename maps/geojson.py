@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from db.queries import VehicleLive
+from dispatch.equipment_words import equipment_text, equipment_words
 from dispatch.tracks import TrackFix
+from dispatch.trips import Leg
 
 Feature = dict[str, Any]
 
@@ -24,8 +26,14 @@ def equipment_active(equipment: dict[str, Any], inputs: int | None) -> bool | No
     return bool(inputs >> (number - 1) & 1)
 
 
+def _tool(equipment: dict[str, Any]) -> str | None:
+    tool = equipment.get("tool")
+    return tool if isinstance(tool, str) and tool else None
+
+
 def vehicle_feature(v: VehicleLive, now: datetime, offline_after_s: float) -> Feature:
     age_s = (now - v.fix_time).total_seconds()
+    active = equipment_active(v.equipment, v.inputs)
     return {
         "type": "Feature",
         "id": v.id,
@@ -35,7 +43,8 @@ def vehicle_feature(v: VehicleLive, now: datetime, offline_after_s: float) -> Fe
             "contractor": v.contractor, "terminals": list(v.terminals),
             "fix_time": iso(v.fix_time), "received_at": iso(v.received_at),
             "speed_kmh": round(v.speed_kmh, 2), "course_deg": round(v.course_deg, 2),
-            "inputs": v.inputs, "equipment_active": equipment_active(v.equipment, v.inputs),
+            "inputs": v.inputs, "equipment_active": active,
+            "equipment_text": equipment_text(active, v.kind, _tool(v.equipment)),
             "online": age_s <= offline_after_s, "age_s": round(age_s, 1),
         },
     }
@@ -51,8 +60,13 @@ def fix_properties(f: TrackFix) -> dict[str, Any]:
             "satellites": f.satellites, "hdop": f.hdop}
 
 
-def track_segment_feature(vehicle_id: int, segment: Sequence[TrackFix], index: int) -> Feature:
-    """One unbroken stretch of track; per-fix values in arrays aligned with the coordinates."""
+def track_segment_feature(vehicle_id: int, segment: Sequence[TrackFix], index: int,
+                          equipment: dict[str, Any]) -> Feature:
+    """One unbroken stretch of track; per-fix values in arrays aligned with the coordinates.
+
+    ``equipment`` is the vehicle's registry entry: it turns each fix's inputs into the
+    equipment's state (true, false, or null when nothing says).
+    """
     coords = [[f.longitude, f.latitude] for f in segment]
     geometry = ({"type": "LineString", "coordinates": coords} if len(coords) > 1
                 else {"type": "Point", "coordinates": coords[0]})
@@ -67,8 +81,22 @@ def track_segment_feature(vehicle_id: int, segment: Sequence[TrackFix], index: i
             "course_deg": [f.course_deg for f in segment],
             "valid": [f.valid for f in segment],
             "inputs": [f.inputs for f in segment],
+            "equipment": [equipment_active(equipment, f.inputs) for f in segment],
         },
     }
+
+
+def equipment_words_json(kind: str, equipment: dict[str, Any]) -> dict[str, str]:
+    """The phrases a page shows for the equipment's states, keyed "on", "off", "unknown"."""
+    words = equipment_words(kind, _tool(equipment))
+    return {"on": words.on, "off": words.off, "unknown": words.unknown}
+
+
+def leg_json(leg: Leg) -> dict[str, Any]:
+    """A stop, trip or silence with ISO times; the page shows them in the city's time."""
+    return {"kind": leg.kind, "start": iso(leg.start), "end": iso(leg.end),
+            "duration_s": leg.duration_s, "distance_m": round(leg.distance_m, 1),
+            "max_speed_kmh": round(leg.max_speed_kmh, 1)}
 
 
 def track_point_feature(vehicle_id: int, f: TrackFix) -> Feature:

@@ -22,13 +22,13 @@ from typing import Any, Final
 
 from google.protobuf.json_format import MessageToDict
 from google.transit import gtfs_realtime_pb2
-from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred, succeed
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request
 
+from db.standby import Interactions
 from db.transit import BusLive, live_buses
 
 GTFS_RT_VERSION: Final = "2.0"
@@ -76,7 +76,7 @@ def feed_json(feed: gtfs_realtime_pb2.FeedMessage) -> dict[str, Any]:
 class GtfsRealtime(Resource):
     """``/gtfs-rt/``: the feed as protocol buffers and as JSON."""
 
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, stale_after_s: float,
+    def __init__(self, pool: Interactions, clock: Clock, stale_after_s: float,
                  monotonic: Callable[[], float] | None = None) -> None:
         super().__init__()
         source = _FeedSource(pool, clock, stale_after_s, monotonic)
@@ -87,7 +87,7 @@ class GtfsRealtime(Resource):
 class _FeedSource:
     """Builds the feed, reusing one built less than ``CACHE_S`` ago."""
 
-    def __init__(self, pool: adbapi.ConnectionPool, clock: Clock, stale_after_s: float,
+    def __init__(self, pool: Interactions, clock: Clock, stale_after_s: float,
                  monotonic: Callable[[], float] | None) -> None:
         self._pool, self._clock, self._stale_after_s = pool, clock, stale_after_s
         self._monotonic = monotonic or time.monotonic

@@ -131,15 +131,15 @@ def legend_html(element_id: str, *, routes: bool = False, marks: bool = False) -
     if context:
         context = f'<div class="gd-legend-context">{context}</div>'
     return (
-        f'<div id="{html.escape(element_id)}" class="gd-panel" hidden>'
+        f'<div id="{html.escape(element_id)}" class="gd-box gd-panel" hidden>'
+        '<button type="button" class="gd-box-toggle" data-box-toggle aria-expanded="true">'
+        "Условные знаки</button><div class=\"gd-box-body\" data-box-body>"
         f"<h2>{html.escape(VEHICLES_LAYER_NAME)} <small>(на линии / всего)</small></h2>"
-        '<label class="gd-filter" hidden data-contractor-filter-row>Подрядчик '
-        '<select data-contractor-filter><option value="">все</option></select></label>'
         f'<table class="gd-legend-kinds">{rows}</table>'
         f'<table class="gd-legend-states">{states}</table>'
         f"{context}"
         '<div class="gd-status" data-live-status role="status" aria-live="polite">'
         "Загрузка данных…</div>"
         '<div class="gd-status gd-status-error" data-context-status role="status"'
-        ' aria-live="polite" hidden></div></div>'
+        ' aria-live="polite" hidden></div></div></div>'
     )

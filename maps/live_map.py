@@ -1,8 +1,10 @@
 """The dispatcher's live map: every vehicle, polled from ``GET /api/vehicles``, with no CDN.
 
-The page is a folium map with a ``folium.plugins.Realtime`` layer for the vehicles and two
-context layers under them, clearing routes (``GET /api/routes``) and marks (``GET /api/marks``),
-refreshed on a slower clock of their own because they change by the hour, not by the second.
+The page is a folium map with a ``folium.plugins.Realtime`` layer for the vehicles, each kind in
+a ``MarkerCluster`` layer of its own (counted bubbles at low zoom), and two context layers
+under them, clearing routes (``GET /api/routes``) and marks (``GET /api/marks``), refreshed on
+a slower clock of their own because they change by the hour, not by the second. The vehicle
+panel and the legend are :class:`maps.live_panels.LivePanel`.
 With no basemap (the default on the city's offline server) the routes are what shows the city,
 so the first view fits them.
 
@@ -25,16 +27,13 @@ from typing import Final
 import folium
 from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
-from folium.plugins import Realtime
+from folium.plugins import MarkerCluster, Realtime
 from folium.template import Template
 from folium.utilities import JsCode
 
 from maps.assets import DEFAULT_PREFIX, assert_offline, localize
-from maps.live_legend import (
-    MARKS_LAYER_NAME,
-    ROUTES_LAYER_NAME,
-    legend_html,
-)
+from maps.live_legend import MARKS_LAYER_NAME, ROUTES_LAYER_NAME
+from maps.live_panels import LivePanel
 from maps.styles import (
     KIND_STYLES,
     context_config,
@@ -65,11 +64,16 @@ STALE_AFTER_S: Final = 120.0
 OSM_ATTRIBUTION: Final = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">участники OpenStreetMap</a>'
 )
+#: Screens this narrow (a phone held upright) start with the map's boxes folded away.
+NARROW_MEDIA: Final = "(max-width: 600px)"
 #: The browser side, in ``maps/static/js``, in load order: each script needs the ones before it.
-#: ``dom`` holds the DOM helpers every page script shares, ``live_map_util`` the live map's own,
-#: ``live_fleet`` the vehicles, ``live_context`` the routes and marks; ``live_map`` adds the
-#: neutral basemap and assembles ``GlonassLiveMap``.
-LIVE_MAP_SCRIPTS: Final = ("dom", "live_map_util", "live_fleet", "live_context", "live_map")
+#: ``dom`` and ``pages`` hold the DOM helpers and the API helper every page shares (the same
+#: files the app bar links), ``live_map_util`` the live map's own helpers,
+#: ``live_vehicle_panel`` the search, filters and card, ``live_fleet`` the vehicles,
+#: ``live_context`` the routes and marks; ``live_map`` adds the neutral basemap and assembles
+#: ``GlonassLiveMap``.
+LIVE_MAP_SCRIPTS: Final = ("dom", "pages", "live_map_util", "live_vehicle_panel", "live_fleet",
+                           "live_context", "live_map")
 
 
 class VehicleSymbology(JSCSSMixin, MacroElement):
@@ -98,7 +102,7 @@ class VehicleSymbology(JSCSSMixin, MacroElement):
         self,
         *,
         api_url: str,
-        groups: Mapping[str, folium.FeatureGroup],
+        groups: Mapping[str, MarkerCluster],
         asset_prefix: str,
         track_url: str | None = None,
         playback_url: str | None = None,
@@ -110,7 +114,7 @@ class VehicleSymbology(JSCSSMixin, MacroElement):
         self.groups = dict(groups)
         self.config = {**symbology_config(), "apiUrl": api_url, "timeZone": time_zone,
                        "trackUrl": track_url, "playbackUrl": playback_url,
-                       "staleAfterS": stale_after_s}
+                       "staleAfterS": stale_after_s, "narrowMedia": NARROW_MEDIA}
         _link_own_assets(self, asset_prefix)
         if track_url:  # the popup's "last hour" track is drawn by the shared track.js
             prefix = asset_prefix.rstrip("/")
@@ -205,51 +209,22 @@ class NeutralBasemap(JSCSSMixin, MacroElement):
         _link_own_assets(self, asset_prefix)
 
 
-class LivePanel(MacroElement):
-    """Legend plus live counts and poll status, as one Leaflet control in the bottom left.
+#: Markers of one kind closer than this many pixels merge into a counted bubble, up to the zoom
+#: at which a street's vehicles are told apart anyway.
+CLUSTER_RADIUS_PX: Final = 45
+CLUSTER_UNTIL_ZOOM: Final = 15
+MAX_ZOOM: Final = 19
 
-    The legend is plain HTML in the page (hidden until the control takes it), so it reads the
-    same to a test, a screen reader or a browser with scripts off; the script only fills in the
-    counts and the status line.
+
+def vehicle_cluster(label: str) -> MarkerCluster:
+    """One kind's vehicles as a layer that clusters them at low zoom.
+
+    ``live_fleet.js`` gives each cluster layer its bubble, in the kind's colour, when the
+    fleet is set up: before the first marker arrives.
     """
-
-    _template = Template(
-        """
-        {% macro html(this, kwargs) %}
-            {{ this.legend_html }}
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-            {{ this.symbology.get_name() }}.attachPanel(
-                {{ this._parent.get_name() }},
-                {{ this.realtime.get_name() }},
-                document.getElementById({{ this.get_name()|tojson }})
-            );
-            {%- if this.context %}
-            {{ this.context.get_name() }}.attachPanel(
-                document.getElementById({{ this.get_name()|tojson }})
-            );
-            {%- endif %}
-        {% endmacro %}
-        """
-    )
-
-    def __init__(
-        self,
-        *,
-        symbology: VehicleSymbology,
-        realtime: Realtime,
-        context: ContextLayers | None = None,
-    ) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "LivePanel"
-        self.symbology = symbology
-        self.realtime = realtime
-        self.context = context
-        self.legend_html = legend_html(
-            self.get_name(),
-            routes=context is not None and context.routes is not None,
-            marks=context is not None and context.marks is not None,
-        )
+    return MarkerCluster(name=label, options={
+        "maxClusterRadius": CLUSTER_RADIUS_PX, "disableClusteringAtZoom": CLUSTER_UNTIL_ZOOM,
+        "showCoverageOnHover": False, "spiderfyOnMaxZoom": False})
 
 
 def build_live_map(
@@ -294,7 +269,8 @@ def build_live_map(
         raise ValueError(f"context_refresh_s must be positive, got {context_refresh_s}")
     # "" as "none": settings use empty strings for "not configured" (see tile_url)
     routes_url, marks_url = routes_url or None, marks_url or None
-    fmap = folium.Map(location=list(center), zoom_start=zoom, tiles=None)
+    # The clusters need the map's own maxZoom (folium's max_zoom only reaches a tile layer).
+    fmap = folium.Map(location=list(center), zoom_start=zoom, tiles=None, maxZoom=MAX_ZOOM)
     figure = fmap.get_root()
     assert isinstance(figure, Figure)  # a new Map always sits in its own Figure
     header = figure.header
@@ -306,12 +282,12 @@ def build_live_map(
     )
     if tile_url is not None:
         folium.TileLayer(
-            tiles=tile_url, attr=tile_attribution, name="Подложка", max_zoom=19, control=False
+            tiles=tile_url, attr=tile_attribution, name="Подложка", max_zoom=MAX_ZOOM, control=False
         ).add_to(fmap)
     else:
         NeutralBasemap(asset_prefix=asset_prefix).add_to(fmap)
 
-    groups = {s.kind: folium.FeatureGroup(name=s.group_label, show=True) for s in KIND_STYLES}
+    groups = {s.kind: vehicle_cluster(s.group_label) for s in KIND_STYLES}
     for group in groups.values():
         group.add_to(fmap)
     # Listed after the vehicles in the layer control; drawn under them (the JS uses panes).
@@ -349,7 +325,8 @@ def build_live_map(
         )
         context.add_to(fmap)
 
-    LivePanel(symbology=symbology, realtime=realtime, context=context).add_to(fmap)
+    LivePanel(symbology=symbology, realtime=realtime, context=context,
+              routes=routes is not None, marks=marks is not None).add_to(fmap)
     if app_bar:
         # imported here: maps.pages.chrome builds on this module
         from maps.pages.chrome import AppBar

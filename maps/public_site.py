@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred, gatherResults, succeed
 from twisted.logger import Logger
 from twisted.python.failure import Failure
@@ -26,6 +25,7 @@ from twisted.web.server import Request
 from twisted.web.util import redirectTo
 
 from db import public as public_db
+from db.standby import Interactions
 from dispatch.coverage import CoverageResult
 from maps.api import ApiError, JsonResource
 from maps.coverage_api import CoverageService
@@ -84,7 +84,7 @@ def public_map_document(now: datetime, options: PublicOptions,
 class PublicFeed:
     """The public document, rebuilt on demand at most every ``refresh_s`` (never per request)."""
 
-    def __init__(self, pool: adbapi.ConnectionPool, coverage: CoverageService, clock: Clock,
+    def __init__(self, pool: Interactions, coverage: CoverageService, clock: Clock,
                  options: PublicOptions) -> None:
         self._pool, self._coverage, self._clock = pool, coverage, clock
         self._options = options

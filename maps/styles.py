@@ -30,6 +30,8 @@ __all__ = [
     "OFFLINE_OPACITY",
     "PRIORITY_STYLES",
     "TREATMENT_FALLBACK",
+    "TRACK_EQUIPMENT_COLOURS",
+    "TRACK_SPEED_BANDS",
     "TREATMENT_STYLES",
     "VISIBILITY_LABELS",
     "WORKING_COLOUR",
@@ -42,6 +44,7 @@ __all__ = [
     "kind_style",
     "symbol_svg",
     "symbology_config",
+    "track_colouring_config",
 ]
 
 
@@ -96,6 +99,32 @@ def symbology_config() -> dict[str, object]:
         "fallbackKind": "other",
         "workingColour": WORKING_COLOUR,
         "offlineOpacity": OFFLINE_OPACITY,
+    }
+
+
+# --- Tracks in playback ----------------------------------------------------------------------
+
+#: A track coloured by its equipment: on, off, and no data (no sensor, or the fix lacked it).
+TRACK_EQUIPMENT_COLOURS: Final[Mapping[str, str]] = {
+    "on": "#e65100", "off": "#1565c0", "unknown": "#90a4ae",
+}
+#: A track coloured by speed: (upper bound in km/h or None for "and above", colour, label).
+#: The first band is what trips and stops call standing (dispatch.trips' moving_kmh).
+TRACK_SPEED_BANDS: Final[tuple[tuple[float | None, str, str], ...]] = (
+    (3, "#90a4ae", "стоит"),
+    (20, "#2e7d32", "до 20 км/ч"),
+    (40, "#f9a825", "20–40 км/ч"),
+    (60, "#ef6c00", "40–60 км/ч"),
+    (None, "#c62828", "свыше 60 км/ч"),
+)
+
+
+def track_colouring_config() -> dict[str, object]:
+    """Both colourings of a played-back track, in the shape ``playback.js`` reads."""
+    return {
+        "equipmentColours": dict(TRACK_EQUIPMENT_COLOURS),
+        "speedBands": [{"below": below, "colour": colour, "label": label}
+                       for below, colour, label in TRACK_SPEED_BANDS],
     }
 
 

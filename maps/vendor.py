@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 
 PROJECT_DIR: Final = Path(__file__).resolve().parent.parent
 MANIFEST: Final = "MANIFEST.json"
-_LICENCE_NAMES: Final = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "license")
+_LICENCE_NAMES: Final = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "license",
+                          "MIT-LICENCE.txt")
 
 
 class VendorError(RuntimeError):

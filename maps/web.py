@@ -14,13 +14,16 @@ from twisted.web.resource import NoResource, Resource
 from twisted.web.server import Request, Site
 from twisted.web.static import File
 
+from db.standby import Interactions
 from maps.acts_api import ActsResource
+from maps.alerts_api import AlertsResource
 from maps.api import Health, VehiclesResource
 from maps.audit_api import AuditResource
 from maps.audit_page import render_audit_page
 from maps.auth import AdminOnly, AuthGate, session_lookup
 from maps.coverage_api import CoverageResource, CoverageService, EventsResource
 from maps.delivery import DeliveryPage
+from maps.events_page import render_events_page
 from maps.evidence_api import EvidenceResource
 from maps.fleet_api import FleetResource
 from maps.gtfs_rt import GtfsRealtime
@@ -94,7 +97,12 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
               gtfs_rt: GtfsRtSettings | None = None, command_ttl_s: float = 3600.0,
               public: PublicSettings | None = None,
               site_settings: SiteSettings | None = None,
-              access_log: str | None = None) -> Site:
+              reads: Interactions | None = None, access_log: str | None = None) -> Site:
+    """The site on ``pool`` (the primary). What may read a moment behind the writes, the live
+    state, tracks, coverage and exports, reads from ``reads`` (a standby while it keeps up:
+    ``db.standby``); writes, sign-ins and the pages that show what one just changed (routes,
+    marks, acts, storms, alerts, accounts, audit) stay on the primary."""
+    reads = reads or pool
     auth = auth or AuthSettings()
     site_settings = site_settings or SiteSettings()
     zone = site_settings.zone
@@ -116,17 +124,20 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     root.putChild(b"static", StaticFiles(str(STATIC_DIR)))
     api = Resource()
     root.putChild(b"api", api)
-    api.putChild(b"vehicles", VehiclesResource(pool, clock, settings.offline_after_s, zone))
-    coverage = CoverageService(pool, clock, zone)  # routes CRUD, coverage, events, storm acts
+    api.putChild(b"vehicles", VehiclesResource(reads, clock, settings.offline_after_s, zone))
+    coverage = CoverageService(pool, clock, zone)  # routes CRUD and storm acts
+    coverage_reads = CoverageService(reads, clock, zone)  # coverage, events, the public map
     api.putChild(b"routes", RoutesResource(pool, coverage, clock))
-    api.putChild(b"coverage", CoverageResource(coverage, clock))
+    api.putChild(b"coverage", CoverageResource(coverage_reads, clock))
     api.putChild(b"acts", ActsResource(pool, coverage))
-    api.putChild(b"evidence", EvidenceResource(pool, zone))
-    api.putChild(b"events", EventsResource(coverage, pool, clock))
+    api.putChild(b"evidence", EvidenceResource(reads, zone))
+    api.putChild(b"events", EventsResource(coverage_reads, reads, clock))
+    api.putChild(b"alerts", AlertsResource(pool, clock, zone))
+    root.putChild(b"events", HtmlPage(render_events_page(zone_name)))
     public = public or PublicSettings()
     options = PublicOptions(public.vehicle_delay_s, public.coordinate_decimals,
                             public.band_hours, public.service_window_h, public.refresh_s, zone)
-    feed = PublicFeed(pool, coverage, clock, options)
+    feed = PublicFeed(reads, coverage_reads, clock, options)
     root.putChild(b"public", PublicSite(HtmlPage(render_public_map(
         options.bands, data_url="/public/data/map.json", refresh_s=public.refresh_s,
         delay_s=public.vehicle_delay_s, decimals=public.coordinate_decimals, center=center,
@@ -143,10 +154,10 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
         root.putChild(b"nis", nis)
     # the public GTFS-Realtime feed and the retranslation console (admins only)
     stale_after_s = (gtfs_rt or GtfsRtSettings()).stale_after_s
-    root.putChild(b"gtfs-rt", GtfsRealtime(pool, clock, stale_after_s))
+    root.putChild(b"gtfs-rt", GtfsRealtime(reads, clock, stale_after_s))
     admin = Resource()
     root.putChild(b"admin", AdminOnly(admin))
-    admin.putChild(b"delivery", DeliveryPage(pool, clock, zone))
+    admin.putChild(b"delivery", DeliveryPage(reads, clock, zone))
     admin.putChild(b"terminals", HtmlPage(render_terminals_page(zone_name)))
     admin.putChild(b"vehicles", HtmlPage(render_vehicles_page()))
     admin.putChild(b"users", HtmlPage(render_users_page(zone_name)))

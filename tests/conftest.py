@@ -8,9 +8,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import psycopg2
 import pytest
@@ -18,6 +19,7 @@ from hypothesis import HealthCheck, settings
 
 from db.cluster import LocalCluster
 from db.migrate import migrate
+from tests.replication import StandbyCluster, standby_of
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -76,6 +78,14 @@ def postgis_cluster() -> Iterator[LocalCluster]:
         cluster.stop()
 
 
+@pytest.fixture(scope="module")
+def standby(postgis_cluster: LocalCluster) -> Iterator[StandbyCluster]:
+    """A streaming standby of the suite's cluster (pg_basebackup -R), on a free port."""
+    follower = standby_of(postgis_cluster, REPO / "var" / "test-pg-standby", free_port())
+    yield follower
+    follower.stop_now()
+
+
 @pytest.fixture()
 def dsn(postgis_cluster: LocalCluster) -> str:
     """The test database, emptied before each test that uses it."""
@@ -104,13 +114,26 @@ class Served:
         return f"http://127.0.0.1:{self.http_port}"
 
 
-def start_server(dsn: str, tmp: Path, extra_config: str = "") -> Served:
+def answers_health(served: Served) -> bool:
+    """Whether ``GET /healthz`` answers 200 (the server is up)."""
+    try:
+        with urllib.request.urlopen(served.base_url + "/healthz", timeout=2) as r:
+            return bool(r.status == 200)
+    except OSError:
+        return False
+
+
+def start_server(dsn: str, tmp: Path, extra_config: str = "",
+                 ready: Callable[[Served], bool] = answers_health,
+                 listener_keys: Mapping[str, str] = MappingProxyType({})) -> Served:
+    """``listener_keys``: more lines for the ``egts``, ``ndtp`` or ``http`` section."""
     egts_port, http_port, ndtp_port = free_port(), free_port(), free_port()
     config = tmp / "config.toml"
+    keys = {name: listener_keys.get(name, "") for name in ("egts", "ndtp", "http")}
     config.write_text(
-        f"[egts]\nhost = \"127.0.0.1\"\nport = {egts_port}\n"
-        f"[ndtp]\nhost = \"127.0.0.1\"\nport = {ndtp_port}\n"
-        f"[http]\nhost = \"127.0.0.1\"\nport = {http_port}\n"
+        f"[egts]\nhost = \"127.0.0.1\"\nport = {egts_port}\n{keys['egts']}"
+        f"[ndtp]\nhost = \"127.0.0.1\"\nport = {ndtp_port}\n{keys['ndtp']}"
+        f"[http]\nhost = \"127.0.0.1\"\nport = {http_port}\n{keys['http']}"
         "[demo]\nseed_when_empty = false\n"
         "[map]\ntile_url = \"\"\npoll_interval_s = 1.0\n" + extra_config)
     log_path = tmp / "server.log"
@@ -122,12 +145,8 @@ def start_server(dsn: str, tmp: Path, extra_config: str = "") -> Served:
     served = Served(egts_port, http_port, dsn, process, log_path, ndtp_port)
     deadline = time.monotonic() + 30
     while True:
-        try:
-            with urllib.request.urlopen(served.base_url + "/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return served
-        except OSError:
-            pass
+        if ready(served):
+            return served
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             raise RuntimeError("server did not start:\n" + log_path.read_text())

@@ -88,7 +88,8 @@ class TelemetryFactory(ServerFactory):
             held = self._refusals.allow()
             if held is not None:
                 self.log.warn("{protocol} connection from {peer} refused ({reason}); {held} "
-                              "more refused since the last message", peer=str(addr),
+                              "more refused since the last message",
+                              peer=f"{address}:{getattr(addr, 'port', '')}",
                               protocol=self.name.upper(), reason=refused.value, held=held)
             return None
         proto = self.protocol(self, address)

@@ -34,6 +34,8 @@ class CloseReason(enum.StrEnum):
     SHUTDOWN = "shutdown"  # the server is stopping
     TOTAL_CAP = "total_cap"  # refused: max_connections reached
     ADDRESS_CAP = "address_cap"  # refused: max_connections_per_address reached
+    PROXY_UNTRUSTED = "proxy_untrusted"  # refused: a PROXY listener, peer not a trusted balancer
+    PROXY_HEADER = "proxy_header"  # no valid PROXY header first (or none within the timeout)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,9 @@ connection's acknowledgements as their commits complete; close. Whatever has not
 after ``shutdown_timeout_s`` is dropped unacknowledged, so the terminals resend it.
 
 With ``reuse_port`` several processes listen on the same port (``SO_REUSEPORT``) and the
-kernel spreads new connections over them (``intake.processes``).
+kernel spreads new connections over them (``intake.processes``). Behind a load balancer the
+port accepts through a PROXY header reader (``accept``) that hands each connection to the
+factory once the header named the client.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from twisted.application.service import Service
 from twisted.internet.defer import Deferred, maybeDeferred
 from twisted.internet.error import CannotListenError
 from twisted.internet.interfaces import IListeningPort
+from twisted.internet.protocol import Factory
 from twisted.logger import Logger
 
 from egts_server.net.factory import TelemetryFactory
@@ -29,8 +32,9 @@ class ListenerService(Service):
 
     def __init__(self, factory: TelemetryFactory, port: int, *, host: str = "", backlog: int = 4096,
                  shutdown_timeout_s: float = 10.0, reactor: Any = None,
-                 reuse_port: bool = False) -> None:
+                 reuse_port: bool = False, accept: Factory | None = None) -> None:
         self.factory = factory
+        self._accept = accept if accept is not None else factory
         self._port_number = port
         self._host = host
         self._backlog = backlog
@@ -44,7 +48,7 @@ class ListenerService(Service):
         if self._reuse_port:
             self.port = self._listen_shared()
         else:
-            self.port = self._reactor.listenTCP(self._port_number, self.factory,
+            self.port = self._reactor.listenTCP(self._port_number, self._accept,
                                                 backlog=self._backlog, interface=self._host)
 
     def _listen_shared(self) -> IListeningPort:
@@ -60,7 +64,7 @@ class ListenerService(Service):
                 raise CannotListenError(self._host, self._port_number, e) from e
             sock.setblocking(False)
             port: IListeningPort = self._reactor.adoptStreamPort(sock.fileno(), family,
-                                                                 self.factory)
+                                                                 self._accept)
             return port
 
     def stopService(self) -> Deferred[None]:  # noqa: N802

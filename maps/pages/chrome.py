@@ -44,6 +44,7 @@ NAV: Final = (
     ("coverage", "/coverage", "Уборка улиц"),
     ("playback", "/playback", "Треки"),
     ("storms", "/storms", "Снегопады"),
+    ("events", "/events", "Тревоги"),
 )
 ROLE_LABELS: Final = {"auditor": "аудитор", "dispatcher": "диспетчер", "admin": "администратор"}
 #: Roles the server lets write (maps.access: EDITOR and above).
@@ -102,8 +103,19 @@ def appbar_config(session_url: str | None) -> dict[str, Any]:
             "roles": ROLE_LABELS, "editorRoles": list(EDITOR_ROLES), "adminLinks": ADMIN_NAV}
 
 
+def alerts_badge_html(asset_prefix: str) -> str:
+    """The live map's link to ``/events`` with the count of unacknowledged alerts, which
+    ``alerts_badge.js`` keeps up to date (hidden until it has asked)."""
+    script = html.escape(f"{asset_prefix.rstrip('/')}/js/alerts_badge.js")
+    return ('<a class="gd-alerts-badge" href="/events" data-alerts-badge hidden'
+            ' data-url="/api/alerts?acknowledged=no&amp;limit=0" data-poll-s="30">'
+            'Тревоги <span class="gd-alerts-count" data-alerts-count></span></a>'
+            f'<script type="module" src="{script}"></script>')
+
+
 def appbar_html(element_id: str, active: str, asset_prefix: str, side_width_px: int) -> str:
-    """The bar's markup plus the two layout variables ``app.css`` places the map with."""
+    """The bar's markup plus the two layout variables ``app.css`` places the map with; on the
+    live map, the alerts badge."""
     links = "".join(
         f'<a href="{html.escape(path)}"'
         + (' aria-current="page" class="gd-nav-active"' if key == active else "")
@@ -118,6 +130,7 @@ def appbar_html(element_id: str, active: str, asset_prefix: str, side_width_px: 
         f'<a class="gd-brand" href="/"><img src="{icon}" alt="" width="22" height="22">'
         f"<span>{'<br>'.join(html.escape(part) for part in BRAND.split(' · '))}</span></a>"
         f'<nav class="gd-nav" aria-label="Разделы">{links}</nav>'
+        + (alerts_badge_html(asset_prefix) if active == "live" else "") +
         '<div class="gd-session" data-session aria-live="polite">'
         '<span class="gd-session-user">…</span></div></header>'
     )

@@ -4,8 +4,10 @@ The page asks ``GET /api/vehicles/{id}/track?from=&to=`` (stretches split at dat
 server) and draws it with ``track.js``, the same code as the live map's "last hour" track:
 solid where fixes came in, dashed across the silences, so a straight jump is never read as a
 street driven. The slider moves a marker along the fixes in time (interpolated within a
-stretch, held at the last fix in a gap); the same window downloads as GeoJSON, GPX or CSV from
-the API. ``?vehicle=&from=&to=`` opens the page on a track (the live map's popup links here).
+stretch, held at the last fix in a gap), the readout says what the equipment did in words, the
+line is coloured by equipment state or by speed, and the stops and trips the server found are
+listed in the city's time; the same window downloads as GeoJSON, GPX or CSV from the API.
+``?vehicle=&from=&to=`` opens the page on a track (the live map's popup links here).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from folium.template import Template
 from maps.assets import DEFAULT_PREFIX
 from maps.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE
 from maps.pages.chrome import PageScript, finish_page, page_map
-from maps.styles import symbology_config
+from maps.styles import symbology_config, track_colouring_config
 
 __all__ = ["PlaybackApp", "build_playback_map", "render_playback_page"]
 
@@ -68,6 +70,19 @@ def side_panel_html(element_id: str) -> str:
         </select></label>
     </div>
     <table class="gd-popup-table gd-readout" data-readout></table>
+    <div class="gd-colouring"><span class="gd-hint">Цвет трека:</span>
+      <div class="gd-segmented" data-colouring role="group" aria-label="Цвет трека">
+        <button type="button" data-colour-by="equipment" aria-pressed="true">оборудование</button>
+        <button type="button" data-colour-by="speed" aria-pressed="false">скорость</button>
+      </div></div>
+    <div class="gd-track-key" data-track-key></div>
+  </section>
+  <section data-legs-section hidden>
+    <h3>Стоянки и поездки</h3>
+    <table class="gd-legs" data-legs>
+      <thead><tr><th></th><th>Начало</th><th>Длительность</th><th>Путь</th></tr></thead>
+      <tbody></tbody>
+    </table>
   </section>
   <section data-downloads hidden>
     <div class="gd-actions" style="margin-top:0">
@@ -116,7 +131,7 @@ def build_playback_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: in
                     tile_url=tile_url, tile_attribution=tile_attribution,
                     session_url=session_url, side_width_px=SIDE_WIDTH_PX,
                     asset_prefix=asset_prefix)
-    config = {**symbology_config(), "vehiclesUrl": vehicles_url,
+    config = {**symbology_config(), **track_colouring_config(), "vehiclesUrl": vehicles_url,
               "trackUrl": vehicles_url.rstrip("/") + "/{id}/track", "timeZone": time_zone,
               "presets": [hours for _label, hours in PRESETS], "defaultHours": 3}
     PlaybackApp(config=config, asset_prefix=asset_prefix).add_to(fmap)

@@ -19,12 +19,15 @@ BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tests.bench.coverage_accuracy", ()),
     ("tests.bench.sign_in_flood", ()),
     ("tests.bench.audit", ()),
+    ("tests.bench.alerts", ("--database",)),
     # two intake processes with one writer connection each: the configuration that comes
     # closest to the intake throughput targets on this machine (one process is one core of Python)
     ("tests.bench.load", ("--connections", "10000", "--seconds", "30",
                           "--server-processes", "2", "--writer-connections", "1")),
     ("tests.bench.load", ("--flood", "--seconds", "20",
                           "--server-processes", "2", "--writer-connections", "1")),
+    # the same flood through HAProxy in front of one, then two intake nodes
+    ("tests.bench.scaleout", ("--seconds", "15")),
 )
 
 

@@ -20,7 +20,7 @@ EMPTY: dict[str, Any] = {"type": "FeatureCollection", "features": []}
 def vehicle(vid: int, *, age_s: float, online: bool, contractor: str | None) -> dict[str, Any]:
     fix = (datetime.now(UTC) - timedelta(seconds=age_s)).isoformat()
     return {"type": "Feature", "id": vid,
-            "geometry": {"type": "Point", "coordinates": [137.0 + vid / 200, 50.55]},
+            "geometry": {"type": "Point", "coordinates": [137.0 + vid / 50, 50.55]},
             "properties": {"id": vid, "name": f"КДМ-{vid}", "kind": "plow", "plate": None,
                            "contractor": contractor, "terminals": [], "fix_time": fix,
                            "speed_kmh": 20.0, "course_deg": 90.0, "equipment_active": True,
@@ -43,6 +43,7 @@ def live(local_site: Any, page: Any) -> Any:
     local_site.serve_json("/api/vehicles", lambda: fleet)
     local_site.serve_json("/api/routes", lambda: EMPTY)
     local_site.serve_json("/api/marks", lambda: EMPTY)
+    local_site.serve_json("/api/alerts", lambda: {**EMPTY, "unacknowledged": 0})
     local_site.serve_json("/api/session", lambda: {"user": None, "csrf_token": None,
                                                    "anonymous_read": True})
     page.goto(local_site.url + "/")
@@ -78,7 +79,8 @@ def test_contractor_filter_hides_other_contractors(live: Any) -> None:
     assert live.locator('[data-vehicle-id="1"]').count() == 1
     live.wait_for_timeout(700)  # later polls keep the filter
     assert live.locator(MARKER).count() == 1
-    assert "показан подрядчик: ООО «Дорожник-27»" in live.inner_text("[data-live-status]")
+    status = live.inner_text("[data-live-status]")
+    assert "показано 1 из 3, на линии 1, в работе 1 · подрядчик: ООО «Дорожник-27»" in status
     select.select_option("")
     live.wait_for_function(f"document.querySelectorAll({MARKER!r}).length === 3")
 

@@ -46,12 +46,13 @@ def empty_dispatch_tables(dsn: str) -> None:
     conn.close()
 
 
-def signed_in_server(cluster: LocalCluster, tmp: Path) -> Iterator[SignedIn]:
+def signed_in_server(cluster: LocalCluster, tmp: Path,
+                     extra_config: str = "") -> Iterator[SignedIn]:
     """A served instance on an emptied database with a dispatcher signed in."""
     dsn = cluster.dsn()
     empty_database(dsn)
     add_user(dsn, "kuznetsova", "purga-2026!", "dispatcher")
-    served = start_server(dsn, tmp)
+    served = start_server(dsn, tmp, extra_config)
     try:
         yield SignedIn(served, sign_in(served, "kuznetsova", "purga-2026!"))
     finally:

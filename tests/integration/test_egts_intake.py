@@ -116,6 +116,14 @@ def test_track_is_split_at_data_gaps(server: Served) -> None:
     track = get_json(server, f"/api/vehicles/{vehicles[0]['id']}/track?from=2026-02-03T00:00:00Z"
                              "&to=2026-02-04T00:00:00Z")
     assert [f["geometry"]["type"] for f in track["features"]] == ["LineString", "Point"]
+    # a registered-on-sight terminal has no equipment input: its state is unknown, in words
+    assert track["features"][0]["properties"]["equipment"] == [None, None, None]
+    assert track["equipment_words"] == {"on": "оборудование работает",
+                                        "off": "оборудование выключено", "unknown": "нет данных"}
+    assert [(leg["kind"], leg["start"], leg["end"]) for leg in track["legs"]] == [
+        ("trip", "2026-02-03T07:00:00+00:00", "2026-02-03T07:00:10+00:00"),
+        ("silence", "2026-02-03T07:00:10+00:00", "2026-02-03T07:30:00+00:00"),
+        ("trip", "2026-02-03T07:30:00+00:00", "2026-02-03T07:30:00+00:00")]
 
 
 def test_bad_track_queries_get_json_errors(server: Served) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import folium
 import pytest
-from folium.plugins import MarkerCluster, Realtime
+from folium.plugins import Fullscreen, Realtime
 
 from maps.assets import (
     ASSETS,
@@ -98,8 +98,8 @@ def test_localize_twice_is_harmless() -> None:
 def test_unvendored_plugin_is_refused() -> None:
     """A plugin whose library we have not vendored fails loudly, naming the URL."""
     m = folium.Map(tiles=None)
-    MarkerCluster().add_to(m)
-    with pytest.raises(UnvendoredAssetError, match="markercluster"):
+    Fullscreen().add_to(m)
+    with pytest.raises(UnvendoredAssetError, match="leaflet.fullscreen"):
         localize(m)
 
 

@@ -56,8 +56,9 @@ def test_legend_lists_every_kind_and_state(page: str) -> None:
 
 
 def test_each_kind_is_a_layer_in_the_layer_control(page: str) -> None:
-    """Every kind has its own feature group, listed in the layer control under its name."""
-    assert page.count("L.featureGroup(") == len(KIND_STYLES) + 2  # + routes, marks
+    """Every kind has its own clustering layer, listed in the layer control under its name."""
+    assert page.count("L.markerClusterGroup(") == len(KIND_STYLES)
+    assert page.count("L.featureGroup(") == 2  # routes, marks
     assert page.count("L.control.layers(") == 1
     overlays = page[page.index("overlays :"):]
     for style in KIND_STYLES:
@@ -167,7 +168,7 @@ def test_a_context_layer_can_be_left_out() -> None:
     page = render_live_map(tile_url=None, marks_url=None)
     config = context_config(page)
     assert config["marksUrl"] is None and config["routesUrl"] == "/api/routes"
-    assert page.count("L.featureGroup(") == len(KIND_STYLES) + 1
+    assert page.count("L.featureGroup(") == 1
     assert json.dumps("Отметки") not in page[page.index("overlays :"):]
     assert "data-mark-count" not in page and "data-treatment-count" in page
 
@@ -176,7 +177,7 @@ def test_no_context_layers_at_all() -> None:
     """Without both URLs ("" counts as none) the page is the vehicles-only map."""
     page = render_live_map(tile_url=None, routes_url=None, marks_url="")
     assert "GlonassLiveMap.context(" not in page
-    assert page.count("L.featureGroup(") == len(KIND_STYLES)
+    assert "L.featureGroup(" not in page
     assert "gd-legend-context" not in page
 
 
@@ -212,7 +213,8 @@ def test_own_scripts_are_linked_once_in_load_order(page: str) -> None:
     live_map.js assembles GlonassLiveMap from the others, and they need the shared helpers, so
     the order is the one in LIVE_MAP_SCRIPTS: helpers first, live_map.js last.
     """
-    assert LIVE_MAP_SCRIPTS[:2] == ("dom", "live_map_util") and LIVE_MAP_SCRIPTS[-1] == "live_map"
+    assert LIVE_MAP_SCRIPTS[:3] == ("dom", "pages", "live_map_util")
+    assert LIVE_MAP_SCRIPTS[-1] == "live_map"
     tags = [f'src="/static/js/{name}.js"' for name in LIVE_MAP_SCRIPTS]
     for tag in tags:
         assert page.count(tag) == 1, tag
@@ -239,3 +241,35 @@ def test_no_external_asset_reference_with_or_without_context_layers() -> None:
         for url in SRC_HREF.findall(page):
             assert not url.lower().startswith(("http://", "https://", "//")), url
         assert external_references(page) == []
+
+
+def test_vehicles_cluster_below_street_zoom_from_the_vendored_plugin(page: str) -> None:
+    """Each kind clusters until zoom 15, within 45 px; the map has the maxZoom clusters need;
+    the plugin comes from our static folder."""
+    for option in ('"maxClusterRadius": 45', '"disableClusteringAtZoom": 15',
+                   '"showCoverageOnHover": false', '"maxZoom": 19'):
+        assert option in page
+    assert "/static/vendor/leaflet.markercluster/dist/leaflet.markercluster.js" in page
+    assert "/static/vendor/leaflet.markercluster/dist/MarkerCluster.Default.css" in page
+
+
+def test_vehicle_panel_offers_search_and_three_filters(page: str) -> None:
+    """Search box, kind (every kind), contractor and state filters, list and card."""
+    for hook in ("data-vehicle-search", "data-kind-filter", "data-contractor-filter",
+                 "data-state-filter", "data-vehicle-list", "data-vehicle-card"):
+        assert hook in page, hook
+    kinds = re.search(r"<select [^>]*data-kind-filter>(.*?)</select>", page)
+    assert kinds is not None
+    assert re.findall(r'<option value="(\w*)">', kinds.group(1)) == [
+        "", *(s.kind for s in KIND_STYLES)]
+    states = re.search(r"<select [^>]*data-state-filter>(.*?)</select>", page)
+    assert states is not None
+    assert re.findall(r">([^<]+)</option>", states.group(1)) == [
+        "все", "в работе", "едут", "стоят", "нет связи"]
+
+
+def test_the_bar_and_the_map_share_one_copy_of_the_page_helpers() -> None:
+    """The app bar and the live map both need dom.js and pages.js (the API helper): once each."""
+    page = render_live_map(tile_url=None, app_bar=True)
+    assert page.count('src="/static/js/dom.js"') == 1
+    assert page.count('src="/static/js/pages.js"') == 1

@@ -51,6 +51,7 @@ OUT = REPO / "maps" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 LOGIN, PASSWORD = "dispatcher", "zima-2026!"
 VIEWPORT = {"width": 1400, "height": 900}
+PHONE: Final = {"width": 390, "height": 844}
 SIMULATED = 40  # the first demo vehicles driven live by the simulator
 PLAYBACK = 65  # the demo vehicle whose track the playback screenshot shows
 
@@ -157,11 +158,28 @@ def shoot(served: Served, out: Path) -> list[Path]:
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
         page.wait_for_url(base + "/")
-        page.wait_for_function(
-            "document.querySelectorAll('.leaflet-marker-icon [data-vehicle-id]').length > 20",
-            timeout=30_000)
+        page.wait_for_function("document.querySelectorAll('[data-vehicle-item]').length > 20",
+                               timeout=30_000)
         page.wait_for_timeout(2500)
         shots.append(_save(page, out / "live-map.png"))
+        # the vehicle panel: the working ploughs, one of them followed with its card
+        page.select_option("[data-kind-filter]", "plow")
+        page.select_option("[data-state-filter]", "working")
+        page.wait_for_timeout(300)
+        page.locator("[data-vehicle-item]").first.click()
+        page.wait_for_selector("[data-vehicle-card]:not([hidden])")
+        page.wait_for_timeout(2500)
+        shots.append(_save(page, out / "live-map-vehicle.png"))
+        page.set_viewport_size(PHONE)  # type: ignore[arg-type]
+        page.goto(base + "/")
+        page.wait_for_function("document.querySelectorAll('[data-vehicle-item]').length > 20",
+                               timeout=30_000)
+        page.click(".gd-vehicle-panel [data-box-toggle]")
+        page.fill("[data-vehicle-search]", demo_fleet()[0].plate)
+        page.locator("[data-vehicle-item]").first.click()
+        page.wait_for_timeout(2500)
+        shots.append(_save(page, out / "live-map-phone.png"))
+        page.set_viewport_size(VIEWPORT)  # type: ignore[arg-type]
 
         page.goto(base + "/editor")
         page.wait_for_selector("[data-route-item]")

@@ -82,3 +82,21 @@ def test_public_band_defaults_are_the_pages_defaults() -> None:
 
     public = Settings().public
     assert (public.band_hours, public.service_window_h) == (DEFAULT_BAND_HOURS, DEFAULT_WINDOW_H)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[alerts]\ninterval_s = 0\n", r"alerts\.interval_s: must be positive"),
+    ("[alerts.detect]\nidle_after_min = -5\n", r"alerts\.detect\.idle_after_min: must be"),
+    ("[alerts.detect]\nsilent_min = 5\n", r"alerts\.detect\.silent_min: unknown setting"),
+])
+def test_alert_settings_are_checked(tmp_path: Path, text: str, message: str) -> None:
+    """The alert job's schedule and thresholds are positive, and named when they are not."""
+    with pytest.raises(ConfigError, match=message):
+        load_settings(write(tmp_path, text), {})
+
+
+def test_alert_thresholds_reach_the_sources(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, "[alerts.detect]\nstorm_silent_after_min = 5\n"),
+                             {})
+    assert settings.alerts.detect.storm_silent_after_min == 5.0
+    assert settings.alerts.detect.idle_after_min == 30.0

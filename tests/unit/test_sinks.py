@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from twisted.internet.defer import Deferred, fail, succeed
 from twisted.internet.task import Clock
 
 from db.pool import StorageRefused, StorageUnavailable
 from db.positions import FixRow
+from egts_server.fix_clock import ClockLimits
 from egts_server.sinks import BatchingWriter
-from tests.writer_rig import ManualStore, Producer, row
+from tests.writer_rig import T0, ManualStore, Producer, row
 
 
 def test_submission_fires_only_after_commit() -> None:
@@ -206,3 +209,28 @@ def test_fixes_are_counted_by_protocol_when_submitted() -> None:
     received = writer.metrics.fixes_received
     assert [received.value(p) for p in ("egts", "ndtp", "nis")] == [2.0, 1.0, 1.0]
     assert writer.metrics.fixes_stored.value() == 0
+
+
+def test_fixes_timed_by_a_wrong_clock_are_stored_and_counted_by_fault() -> None:
+    """A fix further ahead of its arrival than the tolerance, or before 2010, is still stored
+    (the terminal is owed its acknowledgement) and counted per protocol and fault."""
+    store = ManualStore()
+    writer = BatchingWriter(store, Clock(), clock_limits=ClockLimits.of(300.0, 2010))
+    ahead = row(1)._replace(position=row(1).position._replace(fix_time=T0 + timedelta(hours=1)))
+    ndtp = row(2, "ndtp")
+    ancient = ndtp._replace(
+        position=ndtp.position._replace(fix_time=datetime(2005, 1, 1, tzinfo=UTC)))
+    done = writer.submit([ahead, row(3), ancient, ahead])
+    faults = writer.metrics.fixes_clock_fault
+    assert faults.value("egts", "future") == 2.0 and faults.value("ndtp", "too_early") == 1.0
+    assert faults.value("egts", "too_early") == 0.0
+    assert store.calls[0][0] == [ahead, row(3), ancient, ahead]
+    store.calls[0][1].callback(4)
+    assert done.called
+
+
+def test_without_clock_limits_no_fix_is_judged() -> None:
+    writer = BatchingWriter(ManualStore(), Clock())
+    ahead = row(1)._replace(position=row(1).position._replace(fix_time=T0 + timedelta(days=1)))
+    writer.submit([ahead])
+    assert writer.metrics.fixes_clock_fault.value("egts", "future") == 0.0

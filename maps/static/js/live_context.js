@@ -5,9 +5,9 @@
  *   var context = GlonassLiveContext(config, map, {routes: group, marks: group});
  *   context.attachPanel(panelElement);
  *
- * Polls GET /api/routes and GET /api/marks on their own slower clock (they change by the hour),
- * keeps each group in step with the answer, fits the first view to the routes when asked to,
- * and fills in the panel's counts and status. Needs live_map_util.js loaded before it. Colours
+ * Polls GET /api/routes and GET /api/marks with the vendored Leaflet.Realtime, on their own
+ * slower clock (they change by the hour), keeps each group in step with the answer, fits the
+ * first view to the routes when asked to, and fills in the panel's counts and status. Needs live_map_util.js loaded before it. Colours
  * and labels come from maps/styles.py through `config`; names and texts from the database are
  * only ever set as text, never HTML.
  */
@@ -288,71 +288,61 @@
     var panel = null;
     var fitted = !config.fitToRoutes;
 
-    /* Keeps a group in step with a FeatureCollection: a feature whose JSON is unchanged keeps
-       its layer (and any open popup), a changed one is redrawn, a missing one is removed. */
+    function featureKey(feature) {
+      var p = feature.properties || {};
+      var id = feature.id !== undefined && feature.id !== null ? feature.id : p.id;
+      return id !== undefined && id !== null ? String(id) : JSON.stringify(feature.geometry);
+    }
+
+    /* One context layer kept in step with its API by Leaflet.Realtime (vendored): a feature
+       whose JSON is unchanged keeps its layer (and any open popup), a changed one is redrawn
+       by `build`, a missing one is removed. A feature `build` cannot draw becomes an empty
+       group: one malformed feature must not cost the dispatcher the whole layer. */
     function Feed(title, url, group, build, afterSync) {
+      var self = this;
       this.title = title;
-      this.url = url;
       this.group = group;
-      this.build = build;
-      this.afterSync = afterSync;
-      this.entries = {};
       this.features = [];
       this.loaded = false;
       this.error = null;
-    }
-
-    Feed.prototype.sync = function (data) {
-      var self = this, seen = {};
-      data.features.forEach(function (feature, index) {
-        var p = feature.properties || {};
-        var id = String(feature.id !== undefined && feature.id !== null ? feature.id
-          : (p.id !== undefined && p.id !== null ? p.id : '#' + index));
-        var key = JSON.stringify(feature);
-        seen[id] = true;
-        var old = self.entries[id];
-        if (old && old.key === key) { return; }
-        if (old) { self.group.removeLayer(old.layer); }
-        var layer = null;
-        try {
-          layer = self.build(feature);
-        } catch (err) {  // one malformed feature must not cost the dispatcher the whole layer
-          if (global.console) { global.console.warn(self.title, id, err); }
-        }
-        if (layer) {
-          self.entries[id] = {key: key, layer: layer};
-          self.group.addLayer(layer);
-        } else {
-          delete self.entries[id];
+      this.realtime = L.realtime(function (ok, fail) {
+        fetchFeatures(url).then(ok, function (err) { fail(err, global.GlonassPages.problem(err)); });
+      }, {
+        interval: config.refreshMs, container: group, removeMissing: true, logErrors: false,
+        getFeatureId: featureKey,
+        updateFeature: function (feature, oldLayer) {
+          var key = JSON.stringify(feature);
+          if (oldLayer && oldLayer._gdKey === key) { return oldLayer; }
+          var layer = null;
+          try {
+            layer = build(feature);
+          } catch (err) {
+            if (global.console) { global.console.warn(title, featureKey(feature), err); }
+          }
+          layer = layer || L.featureGroup();
+          layer._gdKey = key;
+          return layer;
         }
       });
-      Object.keys(this.entries).forEach(function (id) {
-        if (!seen[id]) {
-          self.group.removeLayer(self.entries[id].layer);
-          delete self.entries[id];
-        }
+      this.realtime.on('update', function (e) {
+        self.features = Object.keys(e.features).map(function (id) { return e.features[id]; });
+        self.loaded = true;
+        self.error = null;
+        if (afterSync) { afterSync(self); }
+        renderPanel();
       });
-      this.features = data.features;
-      this.loaded = true;
-      this.error = null;
-      if (this.afterSync) { this.afterSync(this); }
-      renderPanel();
-    };
-
-    Feed.prototype.poll = function () {
-      var self = this;
-      fetchFeatures(this.url).then(function (data) { self.sync(data); }, function (err) {
-        self.error = String(err && err.message || err);
+      this.realtime.on('error', function (e) {
+        self.error = e.message;
         self.errorAt = Date.now();
         renderPanel();
-      }).then(function () {
-        self.timer = setTimeout(function () { self.poll(); }, config.refreshMs);
       });
-    };
+    }
+
+    Feed.prototype.layers = function () { return this.group.getLayers(); };
 
     /* Higher priority on top: redraw order after each change and when switched back on. */
     function orderRoutes(feed) {
-      var layers = Object.keys(feed.entries).map(function (id) { return feed.entries[id].layer; });
+      var layers = feed.layers().filter(function (layer) { return layer._gdPriority; });
       layers.sort(function (a, b) { return b._gdPriority - a._gdPriority; });
       layers.forEach(function (layer) { layer.bringToFront(); });
     }
@@ -360,8 +350,9 @@
     /* Controls in the corners cover the map; keep the city clear of them when there is room. */
     function fitToRoutes(feed) {
       var bounds = L.latLngBounds([]);
-      Object.keys(feed.entries).forEach(function (id) {
-        bounds.extend(feed.entries[id].layer.getBounds());
+      feed.layers().forEach(function (layer) {
+        var b = layer.getBounds();
+        if (b.isValid()) { bounds.extend(b); }
       });
       if (!bounds.isValid()) { return; }
       var container = map.getContainer(), size = map.getSize(), pad = 16;
@@ -369,7 +360,8 @@
         var corner = container.querySelector(selector);
         return corner ? corner.offsetWidth : 0;
       }
-      var left = cornerWidth('.leaflet-bottom.leaflet-left');
+      var left = Math.max(cornerWidth('.leaflet-bottom.leaflet-left'),
+        cornerWidth('.leaflet-top.leaflet-left'));
       var right = cornerWidth('.leaflet-top.leaflet-right');
       if (size.x - left - right < 360) { left = 0; right = 0; }
       map.fitBounds(bounds, {paddingTopLeft: [left + pad, pad],
@@ -422,8 +414,8 @@
       var status = panel.querySelector('[data-context-status]');
       if (status) {
         var problems = feeds.filter(function (f) { return f.error; }).map(function (f) {
-          return f.title + ': нет данных (' + f.error + ', ' + clockFmt.format(new Date(f.errorAt)) +
-            ')' + (f.loaded ? ', показаны прежние' : '');
+          return f.title + ': нет данных — ' + f.error + ', ' +
+            clockFmt.format(new Date(f.errorAt)) + (f.loaded ? ', показаны прежние' : '');
         });
         status.hidden = problems.length === 0;
         status.textContent = problems.join('. ');
@@ -435,7 +427,6 @@
       renderPanel();
     }
 
-    feeds.forEach(function (feed) { feed.poll(); });
 
     /* A rule in the layer control between the vehicle kinds and the context layers. The
        control is created after this function runs, hence the deferred look-up. */

@@ -5,12 +5,12 @@
  *   L.realtime(fleet.source, {pointToLayer: fleet.pointToLayer,
  *                             updateFeature: fleet.updateFeature,
  *                             container: fleet.container, ...});
- *   fleet.attachPanel(map, realtime, panelElement);
+ *   fleet.attachPanel(map, realtime, legendElement, vehiclePanelElement);
  *
  * Polls GET /api/vehicles every few seconds and draws each vehicle as a marker in its kind's
- * feature group: popup (with the last hour's track, drawn by track.js), tooltip, contractor
- * filter, live counts and poll status in the bottom-left panel. Needs live_map_util.js loaded
- * before it. Colours and labels come from maps/styles.py through `config`; names and texts
+ * cluster layer: popup (with the last hour's track, drawn by track.js), tooltip, live counts
+ * and poll status in the bottom-left legend. The vehicle panel (live_vehicle_panel.js) sets
+ * the filter that markers, counts and status follow. Needs live_map_util.js loaded before it. Colours and labels come from maps/styles.py through `config`; names and texts
  * from the database and terminals are only ever set as text, never HTML.
  */
 (function (global) {
@@ -19,17 +19,25 @@
   var U = global.GlonassLiveMapUtil, el = U.el, svgEl = U.svgEl, fetchFeatures = U.fetchFeatures;
   var MOVING_KMH = 1;  // below this a fix is "standing": GNSS noise makes 0 rare
 
-  /* Leaflet's scale bar with Russian units (its own says "m" and "km"). */
-  var RussianScale = L.Control.Scale.extend({
-    _updateMetric: function (maxMeters) {
-      var meters = this._getRoundNum(maxMeters);
-      var label = meters < 1000 ? meters + ' м' : (meters / 1000) + ' км';
-      this._updateScale(this._mScale, label, meters / maxMeters);
-    }
-  });
-
   function fleet(config, groups) {
     var kinds = config.kinds;
+    /* Each kind's cluster bubble: the kind's colour, the count, a ring when any is working. */
+    Object.keys(groups).forEach(function (kind) {
+      if (groups[kind].options) { groups[kind].options.iconCreateFunction = clusterIcon(kind); }
+    });
+    function clusterIcon(kind) {
+      return function (cluster) {
+        var children = cluster.getAllChildMarkers(), root = el('div', 'gd-cluster');
+        root.style.setProperty('--gd-colour', (kinds[kind] || kinds[config.fallbackKind]).colour);
+        root.style.setProperty('--gd-working', config.workingColour);
+        if (children.some(function (m) { return m.feature.properties.equipment_active === true; })) {
+          root.classList.add('gd-working');
+        }
+        root.setAttribute('data-cluster-kind', kind);
+        root.appendChild(el('span', null, String(children.length)));
+        return L.divIcon({className: 'gd-cluster-icon', html: root, iconSize: [34, 34]});
+      };
+    }
     var timeFmt = new Intl.DateTimeFormat('ru-RU', {
       timeZone: config.timeZone, day: '2-digit', month: '2-digit', year: 'numeric',
       hour: '2-digit', minute: '2-digit', second: '2-digit'
@@ -55,6 +63,14 @@
     /* Online by the server's rule but silent for a while: still drawn, with a dotted rim. */
     function isStale(props) {
       return props.online !== false && config.staleAfterS > 0 && ageS(props) > config.staleAfterS;
+    }
+
+    /* The panel's state filter: working (equipment on), moving, parked or offline. */
+    function hasState(props, state) {
+      if (state === 'offline') { return props.online === false; }
+      if (props.online === false) { return false; }
+      if (state === 'working') { return props.equipment_active === true; }
+      return state === 'moving' ? isMoving(props) : !isMoving(props);
     }
 
     /* The marker: a disc in the kind's colour, a white arrow along the course when moving or a
@@ -112,10 +128,16 @@
       return Math.floor(minutes / 1440) + ' сут назад';
     }
 
-    function equipmentText(active) {
-      if (active === true) { return 'работает'; }
-      if (active === false) { return 'выключено'; }
+    /* The server's words for the tool («отвал опущен»); generic ones if it sent none. */
+    function equipmentText(p) {
+      if (p.equipment_text) { return p.equipment_text; }
+      if (p.equipment_active === true) { return 'работает'; }
+      if (p.equipment_active === false) { return 'выключено'; }
       return 'нет данных';
+    }
+
+    function linkText(p) {
+      return p.online === false ? 'нет связи' : (isStale(p) ? 'нет свежих отметок' : 'на линии');
     }
 
     function popupContent(layer) {
@@ -132,11 +154,10 @@
       var rows = [
         ['Скорость', Math.round(Number(p.speed_kmh) || 0) + ' км/ч' +
           (isMoving(p) ? ', курс ' + Math.round(Number(p.course_deg) || 0) + '°' : ', стоит')],
-        ['Оборудование', equipmentText(p.equipment_active)],
+        ['Оборудование', equipmentText(p)],
         ['Последняя отметка', formatTime(p.fix_time)],
         ['', formatAge(p.fix_time)],
-        ['Связь', p.online === false ? 'нет связи'
-          : (isStale(p) ? 'нет свежих отметок' : 'на линии')]
+        ['Связь', linkText(p)]
       ];
       if (p.contractor) { rows.push(['Подрядчик', p.contractor]); }
       if (p.terminals && p.terminals.length) { rows.push(['Терминал', p.terminals.join(', ')]); }
@@ -229,23 +250,21 @@
       return el('span', null, (p.name || ('№ ' + p.id)) + ' · ' + kinds[kindOf(p)].label);
     }
 
-    /* Routes each vehicle into its kind's FeatureGroup, so the layer control can hide a kind.
+    /* Routes each vehicle into its kind's cluster layer, so the layer control can hide a kind.
        It only has to look like a layer group to leaflet-realtime (addLayer/removeLayer); the
        groups themselves are on the map, so adding the router adds nothing. */
-    var NO_CONTRACTOR = '\u0000';
-    function contractorOf(props) { return props.contractor ? String(props.contractor) : NO_CONTRACTOR; }
 
-    /* It also applies the contractor filter: a filtered-out vehicle stays known (and counted)
-       but is not in its group, so it is not drawn. */
+    /* It also applies the panel's filter: a filtered-out vehicle stays known but is not in its
+       group, so it is not drawn. */
     var Router = L.Layer.extend({
-      initialize: function () { this._all = {}; this.contractor = ''; },
+      initialize: function () { this._all = {}; this.predicate = null; },
       onAdd: function () {},
       onRemove: function () {},
       groupFor: function (layer) {
         return groups[kindOf(layer.feature.properties)] || groups[config.fallbackKind];
       },
       passes: function (layer) {
-        return !this.contractor || contractorOf(layer.feature.properties) === this.contractor;
+        return !this.predicate || this.predicate(layer.feature.properties);
       },
       place: function (layer) {
         if (this.passes(layer)) { layer._gdGroup.addLayer(layer); }
@@ -262,9 +281,9 @@
         if (layer && layer._gdGroup) { layer._gdGroup.removeLayer(layer); }
         return this;
       },
-      filter: function (contractor) {
+      filter: function (predicate) {
         var self = this;
-        this.contractor = contractor || '';
+        this.predicate = predicate || null;
         Object.keys(this._all).forEach(function (k) { self.place(self._all[k]); });
       },
       getBounds: function () {
@@ -324,87 +343,102 @@
 
     function featureId(feature) { return feature.properties.id; }
 
-    /* Our own fetch instead of leaflet-realtime's: see fetchFeatures (live_map_util.js). */
+    /* The shared API helper instead of leaflet-realtime's fetch: see fetchFeatures. */
     function source(success, error) {
       fetchFeatures(config.apiUrl).then(success, function (err) {
-        error(err, String(err && err.message || err));
+        error(err, global.GlonassPages.problem(err));
       });
     }
 
-    /* The bottom-left panel: legend (rendered by Python) plus live counts and the poll status. */
-    function attachPanel(map, realtime, panel) {
-      var Panel = L.Control.extend({
-        options: {position: 'bottomleft'},
-        onAdd: function () {
-          panel.hidden = false;
-          L.DomEvent.disableClickPropagation(panel);
-          L.DomEvent.disableScrollPropagation(panel);
-          return panel;
-        }
-      });
-      new Panel().addTo(map);
-      new RussianScale({imperial: false, position: 'bottomleft'}).addTo(map);
-      // Leaflet credit without the flag icon its default prefix carries.
-      if (map.attributionControl) {
-        map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    /* The vehicle panel (top left) never runs under the legend and scale (bottom left): it
+       is as tall as the room between them allows, and scrolls; on a phone at most 60 % of the
+       map, so a followed vehicle still shows below it. */
+    function fitBetween(map, box, narrow) {
+      var container = map.getContainer();
+      var bottom = container.querySelector('.leaflet-bottom.leaflet-left');
+      function fit() {
+        var mapRect = container.getBoundingClientRect();
+        var room = mapRect.height - (box.getBoundingClientRect().top - mapRect.top) -
+          bottom.offsetHeight - 12;
+        if (narrow) { room = Math.min(room, mapRect.height * 0.6); }
+        box.style.maxHeight = Math.max(120, Math.floor(room)) + 'px';
       }
-      var status = panel.querySelector('[data-live-status]');
-      var filterRow = panel.querySelector('[data-contractor-filter-row]');
-      var filterSelect = panel.querySelector('[data-contractor-filter]');
-      var knownContractors = '';
-      if (filterSelect) {
-        filterSelect.addEventListener('change', function () { container.filter(filterSelect.value); });
+      if (global.ResizeObserver) {
+        var observer = new global.ResizeObserver(fit);
+        observer.observe(bottom);
+        observer.observe(container);
       }
+      fit();
+    }
 
-      /* The contractor list follows the fleet; the chosen one stays chosen. */
-      function contractorOptions(features) {
-        if (!filterSelect) { return; }
-        var seen = {};
+    /* Our controls: the vehicle panel top left, the legend (rendered by Python) with live
+       counts and the poll status bottom left; both fold away, and start folded on a phone. */
+    function attachPanel(map, realtime, legend, vehicleBox) {
+      var narrow = global.matchMedia && global.matchMedia(config.narrowMedia).matches;
+      function control(element, position) {
+        var Box = L.Control.extend({
+          options: {position: position},
+          onAdd: function () {
+            element.hidden = false;
+            L.DomEvent.disableClickPropagation(element);
+            L.DomEvent.disableScrollPropagation(element);
+            return element;
+          }
+        });
+        new Box().addTo(map);
+        U.collapsible(element, narrow, narrow);
+      }
+      control(legend, 'bottomleft');
+      global.GlonassPages.scale(map, 'bottomleft');  // Russian units, Leaflet credit
+      // The layer control is added after this runs; give it a fold of its own too.
+      setTimeout(function () {
+        var layers = map.getContainer().querySelector('.leaflet-control-layers');
+        if (layers) { U.collapsibleLayers(layers, narrow); }
+      }, 0);
+      var panel = null;
+      if (vehicleBox && global.GlonassLiveVehiclePanel) {
+        control(vehicleBox, 'topleft');
+        fitBetween(map, vehicleBox, narrow);
+        panel = global.GlonassLiveVehiclePanel(vehicleBox, map, realtime, {
+          config: config, kinds: kinds, kindOf: kindOf, hasState: hasState,
+          isMoving: isMoving, equipmentText: equipmentText, linkText: linkText,
+          formatAge: formatAge, container: container, changed: recount
+        });
+      }
+      var status = legend.querySelector('[data-live-status]'), features = null;
+
+      /* Counts and status over what the filter lets through, so they say what the map shows. */
+      function recount() {
+        if (!features) { return; }
+        var total = 0, shown = 0, online = 0, working = 0, perKind = {};
         Object.keys(features).forEach(function (id) {
-          seen[contractorOf(features[id].properties)] = true;
-        });
-        var names = Object.keys(seen).filter(function (c) { return c !== NO_CONTRACTOR; }).sort();
-        var key = names.join('\n') + (seen[NO_CONTRACTOR] ? '\n-' : '');
-        if (key === knownContractors) { return; }
-        knownContractors = key;
-        var chosen = filterSelect.value;
-        filterSelect.textContent = '';
-        var options = [['', 'все']].concat(names.map(function (c) { return [c, c]; }));
-        if (seen[NO_CONTRACTOR] && names.length) { options.push([NO_CONTRACTOR, 'без подрядчика']); }
-        options.forEach(function (o) {
-          var option = el('option', null, o[1]);
-          option.value = o[0];
-          filterSelect.appendChild(option);
-        });
-        filterSelect.value = options.some(function (o) { return o[0] === chosen; }) ? chosen : '';
-        if (filterSelect.value !== chosen) { container.filter(''); }
-        filterRow.hidden = names.length === 0;
-      }
-
-      realtime.on('update', function (e) {
-        contractorOptions(e.features);
-        var total = 0, online = 0, working = 0, perKind = {};
-        Object.keys(e.features).forEach(function (id) {
-          var p = e.features[id].properties, k = kindOf(p);
+          var p = features[id].properties, k = kindOf(p);
+          total += 1;
+          if (container.predicate && !container.predicate(p)) { return; }
           perKind[k] = perKind[k] || {total: 0, online: 0};
           perKind[k].total += 1;
-          total += 1;
+          shown += 1;
           if (p.online !== false) { online += 1; perKind[k].online += 1; }
           if (p.equipment_active === true) { working += 1; }
         });
-        panel.querySelectorAll('[data-kind-count]').forEach(function (node) {
+        legend.querySelectorAll('[data-kind-count]').forEach(function (node) {
           var c = perKind[node.getAttribute('data-kind-count')];
           node.textContent = c ? c.online + ' / ' + c.total : '—';
         });
+        var filter = panel ? panel.describe() : '';
         status.className = 'gd-status';
-        status.textContent = 'Обновлено ' + clockFmt.format(new Date()) + ' · машин ' + total +
-          ', на линии ' + online + ', в работе ' + working +
-          (container.contractor ? ' · показан подрядчик: ' + (container.contractor === NO_CONTRACTOR
-            ? 'без подрядчика' : container.contractor) : '');
+        status.textContent = 'Обновлено ' + clockFmt.format(new Date()) + ' · ' +
+          (filter ? 'показано ' + shown + ' из ' + total : 'машин ' + total) +
+          ', на линии ' + online + ', в работе ' + working + (filter ? ' · ' + filter : '');
+      }
+      realtime.on('update', function (e) {
+        features = e.features;
+        if (panel) { panel.update(features); }
+        recount();
       });
       realtime.on('error', function (e) {
         status.className = 'gd-status gd-status-error';
-        status.textContent = 'Нет данных с сервера (' + (e.message || 'ошибка') + '), ' +
+        status.textContent = 'Нет данных с сервера: ' + (e.message || 'ошибка') + ', ' +
           clockFmt.format(new Date()) + '. Показано последнее известное положение.';
       });
     }

@@ -7,15 +7,18 @@
  *                             updateFeature: fleet.updateFeature,
  *                             container: fleet.container, ...});
  *   var context = GlonassLiveMap.context(config, map, {routes: group, marks: group});
- *   fleet.attachPanel(map, realtime, panelElement); context.attachPanel(panelElement);
+ *   fleet.attachPanel(map, realtime, legendElement, vehiclePanelElement);
+ *   context.attachPanel(legendElement);
  *   GlonassLiveMap.neutralBasemap(map);   // only when there is no tile layer
  * Vehicles come every few seconds; routes and marks (the context a dispatcher reads them
  * against) change rarely and are refreshed on their own slower clock.
  *
  * This file holds the neutral basemap and puts GlonassLiveMap together; the rest is in files
  * of their own, which maps/live_map.py links before this one, in this order:
- *   live_map_util.js   shared helpers (DOM nodes, fetching GeoJSON, line geometry, popups)
- *   live_fleet.js      the vehicles: markers, popups, tracks, contractor filter, live counts
+ *   live_map_util.js   shared helpers (DOM nodes, fetching GeoJSON, line geometry, popups,
+ *                      boxes that fold)
+ *   live_vehicle_panel.js  search, filters, the vehicle card and following
+ *   live_fleet.js      the vehicles: markers, clusters, popups, tracks, live counts
  *   live_context.js    clearing routes and marks under the vehicles
  * Colours and labels come from maps/styles.py through `config`, so these files hold behaviour
  * only. Names and texts come from the database and terminals: they are only ever set as text,

@@ -4,10 +4,11 @@
  *
  *   var U = GlonassLiveMapUtil;
  *   U.el(tag, className, text) / U.svgEl(tag, attrs)   // DOM and SVG nodes, text set as text
- *   U.fetchFeatures(url)                               // Promise of a GeoJSON FeatureCollection
+ *   U.fetchFeatures(url)   // Promise of a GeoJSON FeatureCollection, through pages.js's getJSON
  *   U.own(obj, key) / U.parseTime(iso)                 // table look-ups, ISO times as ms or null
  *   U.lineParts(geometry) / U.measure(crs, latlngs) / U.longestPart(crs, parts)
  *   U.symbolElement(symbol, size) / U.lineSwatch(colour, weight, dashed) / U.popupTable(rows)
+ *   U.collapsible(box, collapsed, alone) / U.collapsibleLayers(layerControl, narrow)  // folds
  *
  * Used by live_fleet.js and live_context.js (maps/live_map.py links them in that order). They
  * hold no page state and read no config; texts are only ever set as text, never HTML.
@@ -18,17 +19,12 @@
   var dom = global.GlonassDom;  // dom.js, linked before this file
   var el = dom.el, svgEl = dom.svgEl;
 
-  /* GET a GeoJSON FeatureCollection. It revalidates with the server (ETag) rather than
-     defeating caches with a timestamp, and treats an HTTP error as an error. */
+  /* GET a GeoJSON FeatureCollection with the API helper every page shares (pages.js): it
+     revalidates with the server (ETag) rather than defeating caches, and rejects on an HTTP
+     error with the status (GlonassPages.problem says it in Russian). */
   function fetchFeatures(url) {
-    return fetch(url, {
-      cache: 'no-cache', credentials: 'same-origin',
-      headers: {Accept: 'application/geo+json, application/json'}
-    }).then(function (response) {
-      if (!response.ok) { throw new Error('HTTP ' + response.status); }
-      return response.json();
-    }).then(function (data) {
-      if (!data || !Array.isArray(data.features)) { throw new Error('ответ без features'); }
+    return global.GlonassPages.getJSON(url).then(function (data) {
+      if (!data || !Array.isArray(data.features)) { throw new Error('ответ без списка объектов'); }
       return data;
     });
   }
@@ -113,7 +109,41 @@
     return table;
   }
 
+  /* A box whose [data-box-toggle] button folds its [data-box-body] away and back. With
+     `alone` (a phone's screen), unfolding it folds the map's other boxes, so they never pile
+     up over each other and the map. */
+  function collapsible(box, collapsed, alone) {
+    var button = box.querySelector('[data-box-toggle]');
+    function set(folded) {
+      box.classList.toggle('gd-collapsed', folded);
+      button.setAttribute('aria-expanded', String(!folded));
+    }
+    button.addEventListener('click', function () {
+      var folded = !box.classList.contains('gd-collapsed');
+      if (!folded && alone) {
+        var container = box.closest('.leaflet-container');
+        container.querySelectorAll('.gd-box:not(.gd-collapsed) [data-box-toggle]')
+          .forEach(function (other) { if (other !== button) { other.click(); } });
+      }
+      set(folded);
+    });
+    set(collapsed);
+  }
+
+  /* Leaflet's layer control, kept open, with a «Слои» button that folds its list. */
+  function collapsibleLayers(container, collapsed) {
+    var button = el('button', 'gd-box-toggle', 'Слои');
+    button.type = 'button';
+    button.setAttribute('data-box-toggle', '');
+    var list = container.querySelector('.leaflet-control-layers-list');
+    list.setAttribute('data-box-body', '');
+    container.insertBefore(button, container.firstChild);
+    container.classList.add('gd-box');
+    collapsible(container, collapsed, collapsed);
+  }
+
   global.GlonassLiveMapUtil = {
+    collapsible: collapsible, collapsibleLayers: collapsibleLayers,
     el: el, svgEl: svgEl, fetchFeatures: fetchFeatures, own: dom.own, parseTime: parseTime,
     lineParts: lineParts, measure: measure, longestPart: longestPart,
     symbolElement: dom.symbolElement, lineSwatch: lineSwatch, popupTable: popupTable

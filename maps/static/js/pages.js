@@ -5,6 +5,7 @@
  *   GlonassPages.session()                       // Promise of GET /api/session, asked once
  *   GlonassPages.getJSON(url) / sendJSON(method, url, body)   // the API, CSRF header included
  *   GlonassPages.sendText(method, url, text)     // JSON text sent as is (an uploaded file)
+ *   GlonassPages.problem(err)                    // what went wrong, in Russian, with the code
  *   GlonassPages.time(zone)                      // show and read times in the city's zone
  *
  * Times: the API speaks ISO 8601 with offsets; a person reads and types the city's wall-clock
@@ -89,6 +90,24 @@
 
   /* ------------------------------------------------------------------------------- the API */
 
+  /* What an HTTP status means to the person at the screen. */
+  var STATUS_TEXT = {400: 'неверный запрос', 401: 'нужно войти', 403: 'нет прав',
+    404: 'не найдено', 409: 'конфликт с другими изменениями', 413: 'слишком большой запрос',
+    429: 'слишком много запросов, подождите', 502: 'сервер недоступен',
+    503: 'сервер временно не может ответить', 504: 'сервер не ответил вовремя'};
+
+  function statusText(status) {
+    var text = STATUS_TEXT[status] || (status >= 500 ? 'ошибка на сервере' : 'запрос отклонён');
+    return text + ' (HTTP ' + status + ')';
+  }
+
+  /* An error for a status line: what the status means in Russian and its code (the server's
+     own text, which may be technical, stays in err.message for forms that show it). */
+  function problem(err) {
+    if (err && err.status) { return statusText(err.status); }
+    return String(err && err.message || err);
+  }
+
   function ApiError(status, body, fallback) {
     this.status = status;
     this.body = body || null;
@@ -115,7 +134,9 @@
         : JSON.stringify(body)})
       .then(function (response) {
         return readBody(response).then(function (data) {
-          if (!response.ok) { throw new ApiError(response.status, data, 'HTTP ' + response.status); }
+          if (!response.ok) {
+            throw new ApiError(response.status, data, statusText(response.status));
+          }
           return data;
         });
       }, function (err) {
@@ -319,7 +340,7 @@
     session: session,
     canEdit: canEdit, loginHref: loginHref, appBar: appBar, symbolElement: symbolElement,
     along: along, arrows: arrows, groundLength: groundLength, download: download, say: say,
-    scale: scale, params: params, ApiError: ApiError, clearFieldErrors: clearFieldErrors,
-    fieldError: fieldError
+    scale: scale, params: params, ApiError: ApiError, problem: problem,
+    clearFieldErrors: clearFieldErrors, fieldError: fieldError
   };
 }(window));

@@ -6,7 +6,9 @@
  * Pick a vehicle and a window (typed in the city's time), fetch its track, draw it with
  * GlonassTrack (stretches solid, data gaps dashed) and move a marker along it with a slider or
  * the play button. The slider spans the first to the last fix; inside a gap the marker waits at
- * the last fix and the readout says there was no data.
+ * the last fix and the readout says there was no data. The line is coloured by the equipment's
+ * state or by speed (a switch), and the stops and trips the server found are listed; a row
+ * moves the slider to its start.
  */
 (function (global) {
   'use strict';
@@ -18,7 +20,8 @@
     var q = function (sel) { return panel.querySelector(sel); };
     var trackLayer = L.featureGroup().addTo(map);
     var state = {vehicles: {}, drawn: null, vehicle: null, t: 0, playing: false, last: 0,
-      request: 0, marker: null, window: null};
+      request: 0, marker: null, window: null, data: null, colourBy: 'equipment'};
+    var LEG_LABELS = {stop: 'Стоянка', trip: 'Поездка', silence: 'Нет данных'};
     var status = q('[data-status]'), slider = q('[data-slider]');
     P.scale(map, 'bottomleft');
 
@@ -108,7 +111,8 @@
         if (req !== state.request) { return; }
         state.vehicle = id;
         state.window = w;
-        draw(data);
+        state.data = data;
+        draw(data, true);
         remember(id, w);
       }, function (err) {
         if (req !== state.request) { return; }
@@ -140,11 +144,93 @@
         iconAnchor: [14, 14]});
     }
 
-    function draw(data) {
+    /* ------------------------------------------------------------- colouring */
+
+    function speedBand(speed) {
+      var bands = config.speedBands;
+      for (var i = 0; i < bands.length; i += 1) {
+        if (bands[i].below === null || speed < bands[i].below) { return bands[i]; }
+      }
+      return bands[bands.length - 1];
+    }
+    function equipmentKey(fix) {
+      return fix.equipment === true ? 'on' : (fix.equipment === false ? 'off' : 'unknown');
+    }
+    function colourOf(fix) {
+      return state.colourBy === 'speed' ? speedBand(fix.speed).colour
+        : config.equipmentColours[equipmentKey(fix)];
+    }
+    function equipmentWords() {
+      return state.data && state.data.equipment_words ||
+        {on: 'работает', off: 'выключено', unknown: 'нет данных'};
+    }
+
+    /* The key under the switch: what each colour of the line means right now. */
+    function trackKey() {
+      var box = q('[data-track-key]'), words = equipmentWords();
+      var entries = state.colourBy === 'speed'
+        ? config.speedBands.map(function (b) { return [b.colour, b.label]; })
+        : ['on', 'off', 'unknown'].map(function (k) {
+          return [config.equipmentColours[k], words[k]];
+        });
+      box.textContent = '';
+      entries.forEach(function (entry) {
+        var item = el('span', 'gd-track-key-item');
+        var swatch = el('span', 'gd-track-key-swatch');
+        swatch.style.background = entry[0];
+        item.appendChild(swatch);
+        item.appendChild(el('span', null, entry[1]));
+        box.appendChild(item);
+      });
+    }
+
+    panel.querySelectorAll('[data-colour-by]').forEach(function (b) {
+      b.addEventListener('click', function () {
+        state.colourBy = b.getAttribute('data-colour-by');
+        panel.querySelectorAll('[data-colour-by]').forEach(function (other) {
+          other.setAttribute('aria-pressed', String(other === b));
+        });
+        if (state.data) {
+          draw(state.data, false);
+          slider.value = String(state.t);
+          seek(state.t);
+        }
+      });
+    });
+
+    /* -------------------------------------------------------- stops and trips */
+
+    function legs(list) {
+      var section = q('[data-legs-section]'), body = q('[data-legs] tbody');
+      body.textContent = '';
+      section.hidden = !list.length;
+      list.forEach(function (leg) {
+        var tr = el('tr', 'gd-leg gd-leg-' + leg.kind);
+        tr.setAttribute('data-leg', leg.kind);
+        tr.tabIndex = 0;
+        tr.appendChild(el('td', 'gd-leg-kind', LEG_LABELS[leg.kind] || leg.kind));
+        tr.appendChild(el('td', null, T.format(leg.start)));
+        tr.appendChild(el('td', null, P.duration(leg.duration_s)));
+        tr.appendChild(el('td', null, leg.kind === 'trip' ? P.km(leg.distance_m) : '—'));
+        function go() {
+          var t = T.ms(leg.start);
+          pause();
+          slider.value = String(t);
+          seek(Number(slider.value));
+        }
+        tr.addEventListener('click', go);
+        tr.addEventListener('keydown', function (e) { if (e.key === 'Enter') { go(); } });
+        body.appendChild(tr);
+      });
+    }
+
+    /* ------------------------------------------------------------------ draw */
+
+    function draw(data, fit) {
       trackLayer.clearLayers();
       state.marker = null;
       var p = state.vehicles[state.vehicle] || {id: state.vehicle, kind: config.fallbackKind};
-      var drawn = GlonassTrack.draw(trackLayer, data, {colour: kindStyle(p.kind).colour,
+      var drawn = GlonassTrack.draw(trackLayer, data, {colourOf: colourOf,
         clock: function (t) { return T.format(t, true); }});
       state.drawn = drawn;
       var player = q('[data-player]'), downloads = q('[data-downloads]');
@@ -154,6 +240,7 @@
         a.href = trackUrl(state.vehicle, state.window, f === 'geojson' ? null : f);
         a.setAttribute('download', 'track-' + state.vehicle + '.' + f);
       });
+      legs(data.legs || []);
       if (!drawn.fixes.length) {
         player.hidden = true;
         P.say(status, 'warn', 'За этот период от машины «' + (p.name || state.vehicle) +
@@ -164,6 +251,7 @@
       status.hidden = true;
       player.hidden = false;
       summary(p, drawn);
+      trackKey();
       var first = drawn.fixes[0].t, last = drawn.fixes[drawn.fixes.length - 1].t;
       slider.min = String(first);
       slider.max = String(Math.max(last, first + 1000));
@@ -171,7 +259,7 @@
       state.marker = L.marker(drawn.fixes[0].latlng, {icon: vehicleIcon(p, drawn.fixes[0], false),
         zIndexOffset: 1000, keyboard: false}).addTo(trackLayer);
       seek(first);
-      map.fitBounds(drawn.bounds.pad(0.05), {maxZoom: 16});
+      if (fit) { map.fitBounds(drawn.bounds.pad(0.05), {maxZoom: 16}); }
     }
 
     function summary(p, drawn) {
@@ -210,7 +298,7 @@
         ['Последняя отметка', T.format(at.fix.t, true)]]
         : [['Скорость', Math.round(at.fix.speed) + ' км/ч'],
           ['Курс', Math.round(at.fix.course) + '°'],
-          ['Входы', at.fix.inputs === null ? '—' : '0b' + Number(at.fix.inputs).toString(2)],
+          ['Оборудование', equipmentWords()[equipmentKey(at.fix)]],
           ['Отметка', T.format(at.fix.t, true) + (at.fix.valid ? '' : ', координаты не достоверны')]];
       var table = q('[data-readout]');
       table.textContent = '';

@@ -5,7 +5,9 @@
  *
  * `featureCollection` is GET /api/vehicles/{id}/track: one Feature per unbroken stretch of
  * fixes (a LineString, or a Point when a stretch has one fix), with per-fix arrays (times,
- * speed_kmh, course_deg, valid, inputs) aligned with the coordinates. The server has already
+ * speed_kmh, course_deg, valid, inputs, equipment) aligned with the coordinates. With
+ * `options.colourOf(fix)` the line between two fixes takes the colour of the first of them
+ * (equipment state, speed band), else the whole track is `options.colour`. The server has already
  * split the fixes where they were too far apart in time; the stretches are drawn solid and
  * the silences between them dashed, so nobody mistakes a straight jump for a street driven.
  */
@@ -19,11 +21,12 @@
     var coords = g.type === 'LineString' ? g.coordinates : (g.type === 'Point' ? [g.coordinates]
       : []);
     var times = p.times || [], speeds = p.speed_kmh || [], courses = p.course_deg || [];
-    var inputs = p.inputs || [], valid = p.valid || [];
+    var inputs = p.inputs || [], valid = p.valid || [], equipment = p.equipment || [];
     return coords.map(function (c, i) {
       return {t: Date.parse(times[i] || (i === 0 ? p.start : p.end)), latlng: L.latLng(c[1], c[0]),
         speed: Number(speeds[i]) || 0, course: Number(courses[i]) || 0,
         inputs: inputs[i] === undefined ? null : inputs[i], valid: valid[i] !== false,
+        equipment: typeof equipment[i] === 'boolean' ? equipment[i] : null,
         segment: Number(p.segment) || 0};
     });
   }
@@ -35,8 +38,20 @@
     return Math.floor(m / 60) + ' ч ' + String(m % 60).padStart(2, '0') + ' мин';
   }
 
+  /* Runs of consecutive fixes whose lines share a colour; neighbouring runs share a fix. */
+  function colourRuns(seg, colourOf) {
+    var runs = [];
+    for (var i = 0; i + 1 < seg.length; i += 1) {
+      var c = colourOf(seg[i]), last = runs[runs.length - 1];
+      if (last && last.colour === c) { last.latlngs.push(seg[i + 1].latlng); }
+      else { runs.push({colour: c, latlngs: [seg[i].latlng, seg[i + 1].latlng]}); }
+    }
+    return runs;
+  }
+
   function draw(group, data, options) {
     var opts = options || {}, colour = opts.colour || '#1565c0', pane = opts.pane;
+    var colourOf = opts.colourOf || function () { return colour; };
     var features = (data && data.features || []).slice().sort(function (a, b) {
       return (Number(a.properties && a.properties.segment) || 0) -
         (Number(b.properties && b.properties.segment) || 0);
@@ -54,11 +69,15 @@
       if (latlngs.length > 1) {
         group.addLayer(L.polyline(latlngs, L.extend({color: '#fff', weight: 7, opacity: 0.85,
           lineJoin: 'round', interactive: false, className: 'gd-track-casing'}, base)));
-        group.addLayer(L.polyline(latlngs, L.extend({color: colour, weight: 4, opacity: 0.95,
-          lineJoin: 'round', interactive: false, className: 'gd-track-line'}, base)));
+        colourRuns(seg, colourOf).forEach(function (run) {
+          group.addLayer(L.polyline(run.latlngs, L.extend({color: run.colour, weight: 4,
+            opacity: 0.95, lineJoin: 'round', interactive: false, className: 'gd-track-line'},
+            base)));
+        });
       } else {
         group.addLayer(L.circleMarker(latlngs[0], L.extend({radius: 4, color: '#fff', weight: 2,
-          fillColor: colour, fillOpacity: 1, interactive: false, className: 'gd-track-line'},
+          fillColor: colourOf(seg[0]), fillOpacity: 1, interactive: false,
+          className: 'gd-track-line'},
           base)));
       }
       if (index > 0) {

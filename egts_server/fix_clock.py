@@ -1,0 +1,36 @@
+"""Fixes timed by a wrong terminal clock, recognised as they arrive.
+
+They are stored like any other fix (the terminal is owed its acknowledgement, and the audit
+keeps everything it sent) and the coverage engine never credits them (``dispatch.cleaning``
+flags them FUTURE_TIME and TOO_EARLY with the same limits); intake counts them per protocol so
+an operator sees a terminal with a broken clock before an auditor does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+
+
+class ClockFault(Enum):
+    FUTURE = "future"  # further ahead of its arrival than the tolerance
+    TOO_EARLY = "too_early"  # before the earliest plausible year
+
+
+@dataclass(frozen=True, slots=True)
+class ClockLimits:
+    future_tolerance: timedelta
+    earliest: datetime
+
+    @classmethod
+    def of(cls, future_tolerance_s: float, earliest_year: int) -> ClockLimits:
+        return cls(timedelta(seconds=future_tolerance_s), datetime(earliest_year, 1, 1, tzinfo=UTC))
+
+    def fault(self, fix_time: datetime, received_at: datetime) -> ClockFault | None:
+        """What is wrong with a fix's time, or None when it is plausible."""
+        if fix_time > received_at + self.future_tolerance:
+            return ClockFault.FUTURE
+        if fix_time < self.earliest:
+            return ClockFault.TOO_EARLY
+        return None
