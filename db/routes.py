@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from dispatch.plan_check import NetworkStreet
 from dispatch.routes import Route
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "get_route",
     "insert_route",
     "list_routes",
+    "plan_network",
+    "replace_network",
     "restore_route",
     "route_rows",
     "route_versions",
@@ -48,8 +51,12 @@ _VERSION_KEYS = ("id", "name", "geometry", "treatment", "priority", "passes_requ
                  "valid_from", "valid_to", "length_m", "version", "changed_by")
 
 
+def _line_wkt(coordinates: Sequence[tuple[float, float]]) -> str:
+    return "LINESTRING(" + ", ".join(f"{lon!r} {lat!r}" for lon, lat in coordinates) + ")"
+
+
 def _wkt(route: Route) -> str:
-    return "LINESTRING(" + ", ".join(f"{lon!r} {lat!r}" for lon, lat in route.coordinates) + ")"
+    return _line_wkt(route.coordinates)
 
 
 def _values(route: Route) -> tuple[Any, ...]:
@@ -187,3 +194,22 @@ def upsert_routes(cur: Any, routes: Sequence[Route]) -> tuple[list[int], list[in
         else:
             created.append(insert_route(cur, route))
     return created, updated
+
+
+def replace_network(cur: Any, streets: Sequence[NetworkStreet]) -> int:
+    """The city's street network, replaced as a whole by an import."""
+    cur.execute("DELETE FROM street_network")
+    for s in streets:
+        cur.execute("INSERT INTO street_network (name, geom)"
+                    " VALUES (%s, ST_GeomFromText(%s, 4326))", (s.name, _line_wkt(s.coordinates)))
+    return len(streets)
+
+
+def plan_network(cur: Any) -> list[NetworkStreet]:
+    """Every street the plan should cover: every line ever drawn as a route (the bin's too)
+    and the imported street network."""
+    cur.execute("SELECT name, ST_AsGeoJSON(geom) FROM routes"
+                " UNION ALL SELECT name, ST_AsGeoJSON(geom) FROM street_network")
+    return [NetworkStreet(name, tuple((float(x), float(y))
+                                      for x, y in json.loads(geometry)["coordinates"]))
+            for name, geometry in cur.fetchall()]

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
+from db.storms import create_storm, list_storms
 from dispatch.demo_city import demo_bus_lines, demo_marks, demo_routes
 from dispatch.demo_fleet import demo_fleet
+from dispatch.storms import demo_storm
 
 
 def _line_wkt(coordinates: tuple[tuple[float, float], ...]) -> str:
@@ -49,10 +52,37 @@ def seed_demo(cur: Any, *, force: bool = False) -> dict[str, int]:
                     (r.name, _line_wkt(r.coordinates), r.treatment, r.priority,
                      r.passes_required, r.direction, r.half_width_m, r.contractor,
                      json.dumps({"district": r.district}, ensure_ascii=False)))
+    added_lines = ensure_demo_bus_lines(cur)
     marks = demo_marks()
     for m in marks:
         cur.execute("INSERT INTO marks (layer, geom, status, text, public)"
                     " VALUES (%s, ST_GeomFromText(%s, 4326), %s, %s, %s)",
                     (m.layer, _mark_wkt(m.geometry_type, m.coordinates), m.status, m.text,
                      m.public))
-    return {"vehicles": len(fleet), "routes": len(routes), "marks": len(marks)}
+    return {"vehicles": len(fleet), "routes": len(routes), "bus_lines": added_lines,
+            "marks": len(marks)}
+
+
+def ensure_demo_bus_lines(cur: Any) -> int:
+    """The demo's bus lines, unless some are stored (a demo database seeded before bus lines
+    were stored gets them too); returns how many were added."""
+    cur.execute("SELECT EXISTS (SELECT 1 FROM bus_lines)")
+    if cur.fetchone()[0]:
+        return 0
+    lines = demo_bus_lines()
+    for line in lines:
+        cur.execute("INSERT INTO bus_lines (number, name, geom)"
+                    " VALUES (%s, %s, ST_GeomFromText(%s, 4326))",
+                    (line.number, line.name, _line_wkt(line.coordinates)))
+    return len(lines)
+
+
+def ensure_demo_storm(cur: Any, now: datetime) -> int | None:
+    """Declare the demo's storm in progress unless a storm's window is open at ``now``;
+    return the new storm's id (None: one was open)."""
+    if any(s.started_at <= now and (s.closed_at is None or s.closed_at > now)
+           for s in list_storms(cur)):
+        return None
+    storm = demo_storm(now)
+    return create_storm(cur, storm.name, storm.started_at, storm.snowfall_ended_at,
+                        notes=storm.notes)

@@ -1,7 +1,8 @@
-"""Public transport: which route a bus runs, and the buses' live state for GTFS-Realtime."""
+"""Public transport: the bus lines, which line a bus runs, and the buses' live state."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,22 @@ def live_buses(cur: Any) -> list[BusLive]:
         WHERE v.kind = 'bus' AND v.deleted_at IS NULL
         ORDER BY v.id""")
     return [BusLive(*row) for row in cur.fetchall()]
+
+
+@dataclass(frozen=True, slots=True)
+class BusLine:
+    """A bus line as drawn, WGS-84 (lon, lat)."""
+
+    number: str
+    name: str
+    coordinates: tuple[tuple[float, float], ...]
+
+
+def bus_lines(cur: Any) -> list[BusLine]:
+    cur.execute("SELECT number, name, ST_AsGeoJSON(geom) FROM bus_lines ORDER BY number")
+    return [BusLine(number, name, tuple((float(x), float(y))
+                                        for x, y in json.loads(geometry)["coordinates"]))
+            for number, name, geometry in cur.fetchall()]
 
 
 def assign_route(cur: Any, vehicle_id: int, route_number: str | None,

@@ -37,6 +37,8 @@ KIND_LABELS: Final[Mapping[str, str]] = {
     "sensor_not_reported": "Датчик оборудования не передаёт данных",
     "online_not_moving": "На связи, но стоит",
     "silent_during_storm": "Нет связи во время снегопада",
+    "breach_forecast": "Участки не успевают к нормативу",
+    "norm_breached": "Норматив уборки нарушен",
 }
 
 _EVENTS: Final = EventParams()

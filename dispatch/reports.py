@@ -13,13 +13,14 @@ from datetime import datetime, tzinfo
 from typing import Any, Final
 
 from dispatch.coverage_sheets import result_about
+from dispatch.data_completeness import SENSOR_LABELS, VehicleCompleteness
 from dispatch.local_time import local_text
 from dispatch.routes import TREATMENT_LABELS
-from dispatch.sheets import decimal, sheet_csv
+from dispatch.sheets import decimal, sheet_cell, sheet_csv
 from dispatch.storms import StormReport
 
-__all__ = ["ACT_HEADERS", "ActRow", "STATUS_LABELS", "act_rows", "norms_text", "storm_about",
-           "storm_csv"]
+__all__ = ["ACT_HEADERS", "COMPLETENESS_HEADERS", "ActRow", "STATUS_LABELS", "act_rows",
+           "completeness_cells", "norms_text", "storm_about", "storm_csv"]
 
 STATUS_LABELS: Final = {"within_norm": "в норматив", "late": "с опозданием",
                         "overdue": "просрочено", "pending": "в работе", "unknown": "нет данных"}
@@ -71,20 +72,37 @@ ACT_HEADERS: Final = ("Подрядчик", "№ маршрута", "Маршр�
                       "Норматив, ч", "Срок", "Убран", "Время уборки, ч", "Итог", "Техника")
 
 
+COMPLETENESS_HEADERS: Final = ("Машина", "Подрядчик", "Отметок", "Смена с данными, %",
+                                "Пропусков", "Самый долгий, мин", "Неверных", "Из будущего",
+                                "Датчик", "Под подозрением")
+
+
+def completeness_cells(row: VehicleCompleteness) -> list[Any]:
+    """One machine's data completeness, cell by cell as ``COMPLETENESS_HEADERS`` names them."""
+    return [row.name, row.contractor or "—", row.fixes, row.covered_pct, row.gaps,
+            round(row.longest_gap_s / 60, 1), row.invalid, row.future,
+            SENSOR_LABELS[row.sensor], "да" if row.suspect else "нет"]
+
+
 def norms_text(report: StormReport) -> str:
     """``класс 1: 4 ч, класс 2: 6 ч, ...``: the norms the act was computed against."""
     return ", ".join(f"класс {p}: {decimal(h)} ч" for p, h in report.storm.norms().items())
 
 
 def storm_about(report: StormReport, zone: tzinfo) -> list[tuple[str, Any]]:
-    """What the act is about, as ``параметр;значение`` rows: the CSV's head."""
+    """What the act is about, as ``параметр;значение`` rows: the CSV's head, the machines'
+    data completeness last (one row each)."""
     storm = report.storm
     return [("снегопад", f"№ {storm.id}: {storm.name}"),
             ("начало", local_text(storm.started_at, zone)),
             ("окончание снегопада", local_text(storm.snowfall_ended_at, zone) or "не объявлено"),
             ("сформировано", local_text(report.generated_at, zone)),
             ("нормативы", norms_text(report)),
-            *result_about(report.result, zone)]
+            *result_about(report.result, zone),
+            *((f"данные: {row.name}", "; ".join(
+                f"{head.lower()}: {sheet_cell(cell)}" for head, cell in
+                zip(COMPLETENESS_HEADERS[1:], completeness_cells(row)[1:], strict=True)))
+              for row in report.completeness)]
 
 
 def storm_csv(report: StormReport, zone: tzinfo) -> str:

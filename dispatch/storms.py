@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final, Literal
 
 from dispatch.coverage import CoverageResult, RouteCoverage
+from dispatch.data_completeness import VehicleCompleteness
 
 __all__ = [
     "DEFAULT_NORMS_H",
@@ -42,6 +43,7 @@ __all__ = [
     "Storm",
     "StormReport",
     "StretchClearance",
+    "demo_storm",
     "storm_report",
 ]
 
@@ -142,14 +144,27 @@ class StormReport:
     generated_at: datetime
     routes: tuple[RouteClearance, ...]
     contractors: tuple[ContractorClearance, ...]
+    completeness: tuple[VehicleCompleteness, ...] = ()  # per machine, worst first
 
 
-def storm_report(storm: Storm, result: CoverageResult, now: datetime) -> StormReport:
-    """Time-to-clear per route and stretch, and contractor scorecards, as of ``now``."""
+def demo_storm(now: datetime) -> Storm:
+    """The storm the demo shows in progress: the snow stopped 3 h 30 min before ``now``, so
+    the busiest streets' 4 h norm runs out half an hour after the simulated fleet sets out,
+    too soon for the longest of them (at risk, then breached) and ample for the rest."""
+    return Storm(id=None, name="Снегопад (демонстрация)", started_at=now - timedelta(hours=4),
+                 snowfall_ended_at=now - timedelta(hours=3, minutes=30),
+                 notes="объявлен демонстрационным запуском")
+
+
+def storm_report(storm: Storm, result: CoverageResult, now: datetime,
+                 completeness: Sequence[VehicleCompleteness] = ()) -> StormReport:
+    """Time-to-clear per route and stretch, and contractor scorecards, as of ``now``; with the
+    machines' data completeness over the storm when given."""
     routes = tuple(_route_clearance(storm, rc, now, result.params.served_fraction)
                    for rc in result.routes)
     names = sorted({r.coverage.route.contractor or "—" for r in routes})
     return StormReport(storm=storm, result=result, generated_at=now, routes=routes,
+                       completeness=tuple(completeness),
                        contractors=tuple(_contractor(n, [r for r in routes
                                                          if (r.coverage.route.contractor or "—")
                                                          == n]) for n in names))

@@ -52,6 +52,7 @@ from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics
 from egts_server.sinks import BatchingWriter
 from maps.metrics import MetricsResource, address_in
+from maps.storm_room import StormClockAlerts, StormGauges
 from maps.web import AccessLoggedSite, make_site
 
 _DEFAULTS = CleaningParams()
@@ -76,6 +77,29 @@ def accepting(factory: Factory[Any], listener: ProxyProtocolSettings, label: str
                               timeout_s=timeout_s, label=label,
                               count=lambda reason: refused.labels(label.lower(),
                                                                   reason.value).inc())
+
+
+class StormClockRefresh(PeriodicService):
+    """Keeps the storm gauges of ``/metrics`` current: the open storm's clock every minute,
+    whether or not anyone has the storm screen open."""
+
+    log = Logger()
+
+    def __init__(self, gauges: StormGauges, reactor: Any, interval_s: float = 60.0) -> None:
+        super().__init__(interval_s, reactor)
+        self._gauges = gauges
+
+    def run(self) -> Deferred[None] | None:
+        """One round; never fails (a failed call would stop the timer for good)."""
+        if self._gauges.refresh is None:
+            return None
+        d = self._gauges.refresh()
+
+        def failed(failure: Failure) -> None:
+            self.log.warn("could not compute the storm clock ({error}); trying again later",
+                          error=failure.getErrorMessage())
+
+        return d.addErrback(failed)
 
 
 class PartitionKeeper(PeriodicService):
@@ -152,12 +176,15 @@ class Application(MultiService):
                                            interval_s=settings.intake.gc_interval_s,
                                            full_interval_s=settings.intake.gc_full_interval_s)
         LoopLag(reactor, self.metrics.registry).setServiceParent(self)
+        self.storm_gauges = StormGauges()  # the open storm's clock: /metrics, alerts, /storm
         if not intake_worker:  # the first process keeps the database's partitions for all
             PartitionKeeper(self.read_pool, settings.database.partition_months_ahead, reactor,
                             clock).setServiceParent(self)
             if settings.alerts.enabled:
-                AlertWatch(self.read_pool, default_sources(settings.alerts.detect),
-                           settings.alerts.interval_s, reactor, clock).setServiceParent(self)
+                sources = [*default_sources(settings.alerts.detect),
+                           StormClockAlerts(self.storm_gauges, settings.site.zone)]
+                AlertWatch(self.read_pool, sources, settings.alerts.interval_s, reactor,
+                           clock).setServiceParent(self)
         i = settings.intake
         limits = IntakeLimits(idle_timeout_s=i.idle_timeout_s, login_timeout_s=i.login_timeout_s,
                               stall_timeout_s=i.stall_timeout_s,
@@ -268,6 +295,15 @@ class Application(MultiService):
         self.retranslation.setServiceParent(self)
         register_delivery_metrics(self.metrics.registry, lambda: self.retranslation.snapshot,
                                   clock)
+        storm = self.storm_gauges
+        registry = self.metrics.registry
+        registry.add(Gauge("storm_stretches", "Stretches of the storm by clock state",
+                           ("state",), read=storm.stretches))
+        registry.add(Gauge("storm_stretch_metres", "Metres of stretches by clock state",
+                           ("state",), read=storm.metres))
+        registry.add(Gauge.from_callable(
+            "storm_breach_forecasts", "Stretches expected to miss their norm before it passes",
+            storm.forecast_breaches))
         self.site = make_site(self.read_pool, settings.map, clock, reactor, settings.auth,
                               reads=self.reads,
                               metrics=MetricsResource(self.metrics_text, settings.metrics.allow),
@@ -275,8 +311,10 @@ class Application(MultiService):
                               gtfs_rt=settings.gtfs_rt,
                               command_ttl_s=settings.commands.default_ttl_s,
                               public=settings.public, site_settings=settings.site,
+                              storm_gauges=storm,
                               access_log=(str(settings.resolve(settings.http.access_log))
                                           if settings.http.access_log else None))
+        StormClockRefresh(storm, reactor).setServiceParent(self)
         timeout_s = settings.intake.login_timeout_s
         self.http = TCPServer(settings.http.port,
                               accepting(self.site, settings.http, "HTTP", reactor, timeout_s,

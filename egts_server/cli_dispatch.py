@@ -25,17 +25,15 @@ from dispatch.acts import act_diff, act_route_versions, pinned_versions
 from dispatch.coverage import CoverageResult, compute_coverage
 from dispatch.coverage_json import result_document
 from dispatch.coverage_sheets import coverage_csv, coverage_table
+from dispatch.data_completeness import data_completeness
 from dispatch.fixes import FixArrays
 from dispatch.local_time import local_text
 from dispatch.parameters import CoverageParams
-from dispatch.route_geojson import (
-    FeatureErrors,
-    parse_feature_collection,
-    routes_feature_collection,
-)
-from dispatch.routes import Route, RouteError
+from dispatch.route_geojson import routes_feature_collection
+from dispatch.routes import Route
 from dispatch.storms import DEFAULT_NORMS_H, Storm, storm_report
 from egts_server.cli_output import check_output_file, open_output
+from egts_server.cli_plan import add_check_command, cmd_check, import_network, import_routes
 from egts_server.cli_time import typed_time
 from egts_server.config import ConfigError, Settings
 from egts_server.database import connect
@@ -66,7 +64,9 @@ def _say(text: str) -> None:
 
 def cmd_routes(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "import":
-        return _import(args, settings)
+        return import_network(args, settings) if args.network else import_routes(args, settings)
+    if args.action == "check":
+        return cmd_check(args, settings)
     with connect(settings) as conn, conn.cursor() as cur:
         if args.action == "list":
             _list_routes(route_db.route_rows(cur, deleted=args.deleted), args.deleted)
@@ -104,36 +104,6 @@ def _list_routes(rows: list[dict[str, Any]], deleted: bool) -> None:
             sys.stdout.write(f"  {r['deleted_at'].isoformat(timespec='seconds')}"
                              f" ({r['deleted_by'] or '-'})")
         sys.stdout.write("\n")
-
-
-def _import(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        text = Path(args.file).read_text(encoding="utf-8")
-    except OSError as e:
-        raise ConfigError(f"cannot read {args.file}: {e.strerror}") from e
-    try:
-        parsed = parse_feature_collection(text)
-    except FeatureErrors as e:
-        for error in e.errors:
-            _say(f"glonass-dispatch: {args.file}: {error}")
-        _say(f"glonass-dispatch: {args.file}: объектов с ошибками: {len(e.errors)}; ничего не "
-             "импортировано")
-        return 2
-    except RouteError as e:
-        _say(f"glonass-dispatch: {args.file}: {e}")
-        return 2
-    for p in parsed:
-        for warning in p.warnings:
-            _say(f"предупреждение: {args.file}: объект {p.index} («{p.route.name}»): {warning}")
-    if args.dry_run:
-        _say(f"{len(parsed)} routes are valid; nothing imported (--dry-run)")
-        return 0
-    routes: list[Route] = [p.route for p in parsed]
-    with connect(settings) as conn, conn.cursor() as cur:
-        created, updated = route_db.upsert_routes(cur, routes)
-    sys.stdout.write(f"imported {len(parsed)} routes: {len(created)} created, "
-                     f"{len(updated)} updated\n")
-    return 0
 
 
 # -- coverage ------------------------------------------------------------------------------------
@@ -294,7 +264,10 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     start, end = storm.window(now)
     progress = _Progress(args.quiet)
     result = compute_from_db(settings, start, end, None, progress)
-    report = storm_report(storm, result, now)
+    with connect(settings) as conn, conn.cursor() as cur:
+        machines = data_completeness(coverage_db.fixes_for_coverage(cur, start, end),
+                                     coverage_db.vehicle_infos(cur), (start, end), now)
+    report = storm_report(storm, result, now, machines)
     with connect(settings) as conn, conn.cursor() as cur:
         saved = coverage_db.save_result(cur, result_document(result), storm_id=storm.id)
         act = coverage_db.get_act(cur, saved)
@@ -325,7 +298,8 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 def add_dispatch_commands(sub: Any) -> None:
     """Register routes, coverage, storms and report on the main parser's subparsers."""
-    routes = sub.add_parser("routes", help="clearing routes: import, export, list, restore")
+    routes = sub.add_parser("routes", help="clearing routes: import, export, list, restore, "
+                            "check")
     routes_sub = routes.add_subparsers(dest="action", required=True)
     listing = routes_sub.add_parser("list", help="list routes")
     listing.add_argument("--deleted", action="store_true",
@@ -336,6 +310,9 @@ def add_dispatch_commands(sub: Any) -> None:
                                 "LineStrings (a feature with an existing id updates it)")
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="validate only")
+    imp.add_argument("--network", action="store_true", help="FILE is the city's street network "
+                     "(LineStrings, MultiLineStrings) for `routes check`, replacing the last one")
+    add_check_command(routes_sub)
     exp = routes_sub.add_parser("export", help="write all routes as a GeoJSON FeatureCollection")
     exp.add_argument("file", nargs="?", help="output file (default: stdout)")
     routes.set_defaults(func=cmd_routes)

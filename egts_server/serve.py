@@ -10,6 +10,7 @@ import signal
 import sys
 from collections.abc import Callable
 from dataclasses import fields
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg2
@@ -70,8 +71,9 @@ def stop_once(reactor: Any) -> Callable[[], None]:
     return stop
 
 
-def prepare_database(settings: Settings) -> bool:
-    """Start the embedded cluster when no external database is configured; migrate; seed.
+def prepare_database(settings: Settings, *, storm_in_progress: bool = False) -> bool:
+    """Start the embedded cluster when no external database is configured; migrate; seed
+    (with ``storm_in_progress``, for a simulated fleet, also a storm for it to work).
 
     Returns whether we started the cluster (so we stop it again on the way out).
     """
@@ -85,12 +87,17 @@ def prepare_database(settings: Settings) -> bool:
     for name in migrate(dsn):
         log.info("applied migration {name}", name=name)
     if settings.demo.seed_when_empty:
-        from db.seed import seed_demo
+        from db.seed import ensure_demo_bus_lines, ensure_demo_storm, seed_demo
 
         with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
             counts = seed_demo(cur)
+            if not counts and (lines := ensure_demo_bus_lines(cur)):  # seeded before lines were
+                counts = {"bus_lines": lines}
+            storm_id = ensure_demo_storm(cur, datetime.now(UTC)) if storm_in_progress else None
         if counts:
             log.info("seeded the demo city: {counts}", counts=counts)
+        if storm_id is not None:
+            log.info("declared the demo storm {id}: see /storm", id=storm_id)
     return started
 
 
@@ -139,7 +146,7 @@ def serve(settings: Settings, *, simulate: int = 0, simulate_interval_s: float =
     start_logging(log_format)
     if intake_worker:
         return serve_intake_worker(settings, intake_worker, reactor)
-    stop_cluster = prepare_database(settings)
+    stop_cluster = prepare_database(settings, storm_in_progress=simulate > 0)
     stop_once(reactor)
     app = Application(settings, reactor)
     if settings.intake.processes > 1:  # stopped alongside the application, not after it

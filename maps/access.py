@@ -64,6 +64,7 @@ RULES: Final[dict[tuple[str, ...], Rule]] = {
     ("coverage",): DATA,
     ("playback",): DATA,
     ("storms",): DATA,
+    ("storm",): DATA,  # the storm screen
     ("events",): DATA,
     ("static",): PUBLIC,
     ("gtfs-rt",): PUBLIC,

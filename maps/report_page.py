@@ -26,8 +26,14 @@ from folium.template import Template
 from dispatch.coverage_json import stretch_feature
 from dispatch.coverage_sheets import STATE_LABELS
 from dispatch.local_time import local_text
-from dispatch.reports import STATUS_LABELS, act_rows, norms_text
-from dispatch.sheets import decimal
+from dispatch.reports import (
+    COMPLETENESS_HEADERS,
+    STATUS_LABELS,
+    act_rows,
+    completeness_cells,
+    norms_text,
+)
+from dispatch.sheets import decimal, sheet_cell
 from dispatch.storms import StormReport
 from maps.assets import DEFAULT_PREFIX, assert_offline, localize
 
@@ -126,6 +132,17 @@ def _act(report: StormReport, zone: tzinfo) -> str:
     return f"<h2>Маршруты</h2><table><thead>{head}</thead><tbody>{rows}</tbody></table>"
 
 
+def _completeness(report: StormReport) -> str:
+    if not report.completeness:
+        return ""
+    head = "".join(f"<th>{_e(h)}</th>" for h in COMPLETENESS_HEADERS)
+    rows = "".join("<tr>" + "".join(f"<td>{_e(sheet_cell(c))}</td>"
+                                    for c in completeness_cells(r)) + "</tr>"
+                   for r in report.completeness)
+    return (f"<h2>Полнота данных по технике</h2><table class=gd-completeness><thead><tr>{head}"
+            f"</tr></thead><tbody>{rows}</tbody></table>")
+
+
 def _legend() -> str:
     items = "".join(
         f"<span style=\"border-top-color:{st['color']};border-top-style:"
@@ -209,7 +226,8 @@ def render_storm_report(report: StormReport, *, zone: tzinfo,
                           name="gd_report_title")
     tools = "" if links is None else _tools(links)
     body = (f"{tools}<div class=gd-report>{_header(report, zone)}{_seal(report, seal)}"
-            f"{_contractors(report)}{_act(report, zone)}<h2>Карта</h2>{_legend()}</div>")
+            f"{_contractors(report)}{_act(report, zone)}{_completeness(report)}"
+            f"<h2>Карта</h2>{_legend()}</div>")
     root.html.add_child(folium.Element(body), name="gd_report_head", index=0)
     localize(root, prefix=assets_prefix)
     page: str = root.render()

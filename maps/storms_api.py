@@ -5,6 +5,8 @@
   ``norms_h`` as ``{"1": 4, ...}`` hours per priority class, ``notes``);
 - ``POST /api/storms/{id}/end``: the snowfall ended (``snowfall_ended_at``, default now) and,
   with ``closed_at``, the reporting window closes too;
+- ``GET /api/storms/{id}/<view>``: the storm room's views mounted by the site
+  (``clock``: ``maps.storm_room``);
 - ``GET /api/storms/{id}/act``: the act (time-to-clear per route against the norm, per
   contractor) as JSON, ``?format=csv`` as a CSV for a Russian spreadsheet. It is computed the
   way ``glonass-dispatch report storm`` computes it, so both give the same numbers.
@@ -16,16 +18,22 @@ recorded in the audit trail as made by the signed-in dispatcher.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
 from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThread
 from twisted.web.server import Request
 
+from db import coverage as coverage_db
 from db import storms as store
+from dispatch.coverage import CoverageResult
 from dispatch.coverage_json import iso
+from dispatch.data_completeness import data_completeness
+from dispatch.equipment import VehicleInfo
+from dispatch.fixes import FixArrays
 from dispatch.local_time import file_stamp, parse_local
 from dispatch.reports import STATUS_LABELS, act_rows, storm_csv
 from dispatch.storms import DEFAULT_NORMS_H, Storm, StormReport, storm_report
@@ -33,9 +41,11 @@ from maps.actor import on_behalf_of
 from maps.api import EARLIEST, LATEST, ApiError, JsonResource, Reply, read_json_object
 from maps.coverage_api import CoverageService
 
-__all__ = ["StormsResource", "storm_act", "storm_view"]
+__all__ = ["StormsResource", "machines_in_window", "storm_act", "storm_view"]
 
 Clock = Callable[[], datetime]
+#: A read-only view of one storm: the request and the storm id in, the reply out.
+StormView = Callable[[Request, int], Deferred[Any]]
 MAX_NAME = 200
 SNOWFALL_BEFORE_START = "снегопад не может кончиться раньше начала"
 
@@ -50,7 +60,8 @@ def storm_view(storm: Storm) -> dict[str, Any]:
 
 def storm_act(pool: adbapi.ConnectionPool, service: CoverageService, clock: Clock,
               storm_id: int) -> Deferred[StormReport]:
-    """The storm's act as of now: coverage over the storm's window, judged against its norms."""
+    """The storm's act as of now: coverage over the storm's window, judged against its norms,
+    with each machine's data completeness over the window."""
     found: Deferred[Storm | None] = pool.runInteraction(store.get_storm, storm_id)
 
     def compute(storm: Storm | None) -> Deferred[StormReport]:
@@ -58,10 +69,23 @@ def storm_act(pool: adbapi.ConnectionPool, service: CoverageService, clock: Cloc
             raise ApiError(404, "нет такого снегопада", storm_id)
         now = clock()
         start, end = storm.window(now)
-        d = service.coverage(start, end)
-        return d.addCallback(lambda result: storm_report(storm, result, now))
+
+        def with_completeness(result: CoverageResult) -> Deferred[StormReport]:
+            read: Deferred[Any] = pool.runInteraction(machines_in_window, start, end)
+            return read.addCallback(lambda found: deferToThread(
+                lambda: storm_report(storm, result, now, data_completeness(
+                    found[0], found[1], (start, end), now))))
+
+        return service.coverage(start, end).addCallback(  # type: ignore[return-value]
+            with_completeness)
 
     return found.addCallback(compute)  # type: ignore[return-value]
+
+
+def machines_in_window(cur: Any, start: datetime, end: datetime
+                       ) -> tuple[FixArrays, dict[int, VehicleInfo]]:
+    """Every fix of the window and the vehicles: what data completeness is judged on."""
+    return coverage_db.fixes_for_coverage(cur, start, end), coverage_db.vehicle_infos(cur)
 
 
 def act_document(report: StormReport) -> dict[str, Any]:
@@ -164,13 +188,14 @@ def _end(cur: Any, storm_id: int, snowfall_end: datetime, closed_at: datetime | 
 
 class StormsResource(JsonResource):
     def __init__(self, pool: adbapi.ConnectionPool, service: CoverageService,
-                 clock: Clock) -> None:
+                 clock: Clock, views: Mapping[str, StormView] | None = None) -> None:
         super().__init__()
         self._pool, self._service, self._clock = pool, service, clock
+        self._views = dict(views or {})
 
     def _path(self, request: Request) -> tuple[int | None, str | None]:
         rest = [p.decode("utf-8", "replace") for p in (request.postpath or []) if p]
-        if len(rest) > 2 or (len(rest) == 2 and rest[1] not in ("end", "act")):
+        if len(rest) > 2 or (len(rest) == 2 and rest[1] not in ("end", "act", *self._views)):
             raise ApiError(404, "no such resource", request.uri.decode("utf-8", "replace"))
         if not rest:
             return None, None
@@ -187,6 +212,8 @@ class StormsResource(JsonResource):
             return storms.addCallback(lambda found: [storm_view(s) for s in found])
         if sub == "act":
             return self._act(request, storm_id)
+        if sub in self._views:
+            return self._views[sub](request, storm_id)
         if sub is not None:
             raise ApiError(405, "POST /api/storms/{id}/end")
         one: Deferred[Storm | None] = self._pool.runInteraction(store.get_storm, storm_id)

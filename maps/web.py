@@ -30,6 +30,7 @@ from maps.gtfs_rt import GtfsRealtime
 from maps.live_map import render_live_map
 from maps.marks_api import MarksResource
 from maps.pages import render_coverage_page, render_editor_page, render_playback_page
+from maps.pages.storm_room import render_storm_room_page
 from maps.password_pool import PasswordPool
 from maps.public_map import render_public_map
 from maps.public_site import PublicFeed, PublicOptions, PublicSite
@@ -42,6 +43,7 @@ from maps.settings import (
     SiteSettings,
 )
 from maps.sign_in import LoginPage, LogoutPage, SessionInfo, ThrottledSignIns
+from maps.storm_room import StormGauges, StormRoom, storm_views
 from maps.storms_api import StormsResource
 from maps.storms_page import StormsPages, render_storms_page
 from maps.terminals_api import TerminalsResource
@@ -97,7 +99,8 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
               gtfs_rt: GtfsRtSettings | None = None, command_ttl_s: float = 3600.0,
               public: PublicSettings | None = None,
               site_settings: SiteSettings | None = None,
-              reads: Interactions | None = None, access_log: str | None = None) -> Site:
+              reads: Interactions | None = None,
+              storm_gauges: StormGauges | None = None, access_log: str | None = None) -> Site:
     """The site on ``pool`` (the primary). What may read a moment behind the writes, the live
     state, tracks, coverage and exports, reads from ``reads`` (a standby while it keeps up:
     ``db.standby``); writes, sign-ins and the pages that show what one just changed (routes,
@@ -143,8 +146,12 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
         delay_s=public.vehicle_delay_s, decimals=public.coordinate_decimals, center=center,
         zoom=zoom, tile_url=tiles)), feed, StaticFiles(str(STATIC_DIR))))
     api.putChild(b"marks", MarksResource(pool, zone))
-    api.putChild(b"storms", StormsResource(pool, coverage, clock))
+    room = StormRoom(pool, coverage, clock, storm_gauges)
+    api.putChild(b"storms", StormsResource(pool, coverage, clock,
+                                           views=storm_views(room)))
     root.putChild(b"storms", StormsPages(render_storms_page(zone_name), pool, coverage, clock))
+    root.putChild(b"storm", HtmlPage(render_storm_room_page(
+        center=center, zoom=zoom, tile_url=tiles, time_zone=zone_name)))
     api.putChild(b"terminals", AdminOnly(TerminalsResource(pool, command_ttl_s)))
     api.putChild(b"fleet", AdminOnly(FleetResource(pool)))
     root.putChild(b"healthz", Health(pool))

@@ -44,6 +44,7 @@ NAV: Final = (
     ("coverage", "/coverage", "Уборка улиц"),
     ("playback", "/playback", "Треки"),
     ("storms", "/storms", "Снегопады"),
+    ("storm", "/storm", "Сроки уборки"),
     ("events", "/events", "Тревоги"),
 )
 ROLE_LABELS: Final = {"auditor": "аудитор", "dispatcher": "диспетчер", "admin": "администратор"}

@@ -17,6 +17,7 @@ BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tests.bench.ndtp", ()),
     ("tests.bench.coverage", ()),
     ("tests.bench.coverage_accuracy", ()),
+    ("tests.bench.storm_forecast", ()),
     ("tests.bench.sign_in_flood", ()),
     ("tests.bench.audit", ()),
     ("tests.bench.alerts", ("--database",)),

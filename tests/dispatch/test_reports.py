@@ -9,7 +9,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from dispatch.coverage import compute_coverage
-from dispatch.reports import ACT_HEADERS, act_rows, storm_csv
+from dispatch.data_completeness import data_completeness
+from dispatch.reports import ACT_HEADERS, COMPLETENESS_HEADERS, act_rows, storm_csv
 from dispatch.storms import Storm, StormReport, storm_report
 from maps.assets import external_references
 from maps.report_page import ActLinks, render_storm_report
@@ -18,7 +19,7 @@ from tests.dispatch.synthetic import T0, Drive, arrays, plough, street
 VLADIVOSTOK = ZoneInfo("Asia/Vladivostok")
 
 
-def report() -> StormReport:
+def report(*, with_completeness: bool = False) -> StormReport:
     routes = [street(1, ((0.0, 0.0), (1000.0, 0.0)), priority=1, contractor="ООО «А»",
                      name="ул. Ленина"),
               street(2, ((0.0, 500.0), (1000.0, 500.0)), priority=2, contractor="ООО «Б»",
@@ -27,9 +28,10 @@ def report() -> StormReport:
     storm = Storm(id=3, name="Метель 3 февраля", started_at=T0 - timedelta(hours=1),
                   snowfall_ended_at=T0)
     now = T0 + timedelta(hours=3)
-    result = compute_coverage(routes, arrays(drive), {7: plough(7, "ООО «А»")},
-                              window=storm.window(now), now=now)
-    return storm_report(storm, result, now)
+    vehicles = {7: plough(7, "ООО «А»")}
+    result = compute_coverage(routes, arrays(drive), vehicles, window=storm.window(now), now=now)
+    machines = data_completeness(arrays(drive), vehicles, storm.window(now), now)
+    return storm_report(storm, result, now, machines if with_completeness else ())
 
 
 def test_act_rows_per_route_grouped_by_contractor() -> None:
@@ -59,6 +61,24 @@ def test_csv_act_opens_in_a_russian_spreadsheet() -> None:
                        "0", "0", "100", "4", "14.01.2026 16:00 (+10:00)",
                        "14.01.2026 12:04 (+10:00)", "0,08", "в норматив", "КДМ 007 (7)"]
     assert rows[2][-4:] == ["", "", "в работе", ""]
+
+
+def test_the_act_shows_each_machine_s_data_completeness() -> None:
+    """The plough reported for 5 min of a 4 h storm with its blade always down: in the CSV a
+    row of its own under the parameters, in the HTML a table after the routes."""
+    act = report(with_completeness=True)
+    about = storm_csv(act, VLADIVOSTOK)[1:].split("\r\n\r\n")[0]
+    pairs = dict(row for row in csv.reader(io.StringIO(about), delimiter=";"))
+    assert pairs["данные: КДМ 007"] == (
+        "подрядчик: ООО «А»; отметок: 65; смена с данными, %: 2,3; пропусков: 2; "
+        "самый долгий, мин: 174,7; неверных: 0; из будущего: 0; датчик: всегда включён; "
+        "под подозрением: да")
+    html = render_storm_report(act, zone=VLADIVOSTOK, assets_prefix="vendor")
+    assert "<h2>Полнота данных по технике</h2>" in html
+    assert "".join(f"<th>{h}</th>" for h in COMPLETENESS_HEADERS) in html
+    assert ("<td>КДМ 007</td><td>ООО «А»</td><td>65</td><td>2,3</td><td>2</td><td>174,7</td>"
+            "<td>0</td><td>0</td><td>всегда включён</td><td>да</td>") in html
+    assert "Полнота данных" not in render_storm_report(report(), zone=VLADIVOSTOK)
 
 
 def test_html_act_is_offline_and_has_tables_and_map() -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg2
 import pytest
 
-from db.seed import seed_demo
+from db.seed import ensure_demo_bus_lines, ensure_demo_storm, seed_demo
 from tests.conftest import REPO, start_server, stop_server
 
 pytestmark = pytest.mark.postgis
@@ -40,6 +41,34 @@ def test_demo_seed_fills_an_empty_database_once(dsn: str) -> None:
         assert cur.fetchone()[0] > 0
         cur.execute("SELECT bool_and(ST_IsValid(geom)) AND min(ST_NPoints(geom)) >= 2 FROM routes")
         assert cur.fetchone()[0] is True
+
+
+def test_demo_bus_lines_come_with_the_city_or_later_once(dsn: str) -> None:
+    """A new demo city has the buses' lines; one seeded before lines were stored gets them
+    once (each demo bus's route number names one)."""
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        assert seed_demo(cur)["bus_lines"] == 3
+        assert ensure_demo_bus_lines(cur) == 0
+        cur.execute("DELETE FROM bus_lines")
+        assert ensure_demo_bus_lines(cur) == 3
+        cur.execute("SELECT count(*) FROM vehicles v LEFT JOIN bus_lines l"
+                    " ON l.number = v.route_number WHERE v.kind = 'bus' AND l.number IS NULL")
+        assert cur.fetchone()[0] == 0
+    conn.close()
+
+
+def test_a_simulated_demo_gets_a_storm_in_progress_once(dsn: str) -> None:
+    """With no storm open, the demo declares one whose snow stopped 3 h 30 min ago (the
+    busiest streets' 4 h norm runs out in 30 min); while it is open no second one comes."""
+    now = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        storm_id = ensure_demo_storm(cur, now)
+        assert storm_id is not None
+        assert ensure_demo_storm(cur, now + timedelta(hours=1)) is None
+        cur.execute("SELECT name, started_at, snowfall_ended_at, closed_at FROM storms")
+        assert cur.fetchall() == [("Снегопад (демонстрация)", now - timedelta(hours=4),
+                                   now - timedelta(hours=3, minutes=30), None)]
+    conn.close()
 
 
 def test_demo_fleet_simulator_drives_every_vehicle_through_its_one_terminal(

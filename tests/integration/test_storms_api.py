@@ -155,6 +155,7 @@ def test_the_act_csv_is_the_act_the_cli_writes(storms: SignedIn,
         [r for r in cli_about if r[0] not in moments]
     about = dict(served_about)
     assert about["начало"] == "03.02.2026 16:00 (+10:00)"
+    assert about["данные: КДМ 501"].startswith("подрядчик: ООО «Дорожник-27»; отметок: ")
     assert about["нормативы"] == "класс 1: 3 ч, класс 2: 5 ч, класс 3: 12 ч"
     rows = {r["Маршрут"]: r for r in csv.DictReader(io.StringIO(served_table), delimiter=";")}
     assert rows["ул. Ленина"]["Итог"] == "в норматив"

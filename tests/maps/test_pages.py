@@ -14,6 +14,7 @@ from maps.live_map import render_live_map
 from maps.pages import render_coverage_page, render_editor_page, render_playback_page
 from maps.pages.chrome import NAV
 from maps.pages.editor import mark_tools
+from maps.pages.storm_room import CLOCK_STYLES, render_storm_room_page
 from maps.storms_page import render_storms_page
 from maps.terminals_page import render_terminals_page
 from maps.users_page import render_users_page
@@ -30,6 +31,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "editor": render_editor_page,
     "coverage": render_coverage_page,
     "playback": render_playback_page,
+    "storm": render_storm_room_page,
 }
 
 
@@ -123,6 +125,17 @@ def test_coverage_page_has_states_and_time_bands() -> None:
     assert '"defaultHours": 24' in html
 
 
+def test_storm_screen_polls_the_clock_and_names_every_state() -> None:
+    """The storm screen asks the storms API, refreshes every 30 s, shows the six states'
+    Russian names, the table by time left and the data completeness table."""
+    html = render_storm_room_page()
+    assert '"stormsUrl": "/api/storms"' in html and '"refreshS": 30' in html
+    for _colour, _dash, label in CLOCK_STYLES.values():
+        assert shows(html, label), label
+    assert "Участки по оставшемуся времени" in html and "Полнота данных по технике" in html
+    assert "/static/js/storm_room.js" in html and "/static/css/storm_room.css" in html
+
+
 def test_playback_page_uses_the_track_api() -> None:
     """Playback asks the vehicles list and the per-vehicle track, and offers three formats."""
     html = render_playback_page()
@@ -138,6 +151,7 @@ def test_every_page_shows_times_in_the_configured_zone() -> None:
         "editor": render_editor_page(time_zone="Europe/Moscow"),
         "coverage": render_coverage_page(time_zone="Europe/Moscow"),
         "playback": render_playback_page(time_zone="Europe/Moscow"),
+        "storm": render_storm_room_page(time_zone="Europe/Moscow"),
         "storms": render_storms_page("Europe/Moscow"),
         "terminals": render_terminals_page("Europe/Moscow"),
         "users": render_users_page("Europe/Moscow"),

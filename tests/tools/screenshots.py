@@ -214,6 +214,10 @@ def shoot(served: Served, out: Path) -> list[Path]:
         page.click("[data-storms] tr[data-storm-id] [data-action=act]")
         page.wait_for_selector(".folium-map .leaflet-interactive", timeout=120_000)
         shots.append(_save(page, out / "storm-act.png"))
+        page.goto(base + "/storm")
+        page.wait_for_selector(".gd-storm-room[data-loaded=clock]", timeout=120_000)
+        page.wait_for_timeout(1500)
+        shots.append(_save(page, out / "storm-room.png"))
         guest.close()
 
         public = browser.new_context(viewport=VIEWPORT, locale="ru-RU",  # type: ignore[arg-type]

@@ -38,6 +38,7 @@
   /* The details of an alert in words, by the keys its source writes. */
   function describe(details) {
     var d = details || {}, parts = [];
+    if (P.own(d, 'text')) { parts.push(d.text); }  /* the storm clock's: a whole sentence */
     if (P.own(d, 'distance_m')) { parts.push('вне маршрутов ' + P.km(d.distance_m)); }
     if (P.own(d, 'max_speed_kmh')) {
       parts.push('до ' + number(d.max_speed_kmh) + ' км/ч при пределе ' +

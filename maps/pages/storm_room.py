@@ -1,0 +1,127 @@
+"""``/storm``: the dispatcher's storm screen: every stretch on the clock of its norm.
+
+The page asks ``GET /api/storms/{id}/clock`` (the storm open now, or ``?id=N``) every
+``refresh_s`` and draws every stretch coloured by its clock state (breached, at risk, on
+track, waiting for the snowfall's end, cleared late, cleared in time) with a table of the
+stretches sorted by time left, the forecast's expected clearing time and the crew, and the
+table of data completeness per vehicle (``GET /api/storms/{id}/completeness``), and a layer of
+bus lines on streets still uncleared with the buses on them now (``.../transit``), and the
+plan check: streets in two routes or in none, contractors' work against their machines
+(``.../plan``). Times are the
+city's (``[site] time_zone``).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Final
+
+import folium
+from folium.template import Template
+
+from dispatch.routes import TREATMENT_LABELS
+from maps.live_map import DEFAULT_CENTER, TIME_ZONE
+from maps.pages.chrome import PageScript, finish_page, page_map
+
+__all__ = ["CLOCK_STYLES", "render_storm_room_page"]
+
+PAGE_TITLE: Final = "Снегопад: сроки уборки"
+SIDE_WIDTH_PX: Final = 520
+REFRESH_S: Final = 30
+TRANSIT_COLOUR: Final = "#6a1b9a"
+#: state -> (colour, dash pattern, Russian label), in the order a dispatcher deals with them.
+CLOCK_STYLES: Final[dict[str, tuple[str, str | None, str]]] = {
+    "breached": ("#c62828", None, "норматив нарушен"),
+    "at_risk": ("#ef6c00", "10 6", "под угрозой (прогноз позже срока)"),
+    "on_track": ("#1565c0", None, "успевают к сроку"),
+    "waiting": ("#78909c", "2 6", "снегопад не объявлен оконченным"),
+    "cleared_late": ("#8e24aa", None, "убрано с опозданием"),
+    "cleared_in_time": ("#2e7d32", None, "убрано в срок"),
+}
+
+
+def side_panel_html(element_id: str) -> str:
+    return f"""
+<aside class="gd-side gd-storm-room" id="{html.escape(element_id)}" aria-label="Снегопад">
+  <section>
+    <h2 data-storm-name>Снегопад</h2>
+    <p class="gd-hint" data-storm-times></p>
+    <div class="gd-note" data-status hidden role="status" aria-live="polite"></div>
+    <table class="gd-legend-table" data-legend></table>
+    <p class="gd-hint">Обновлено: <span data-generated>—</span>, каждые {REFRESH_S} с.</p>
+  </section>
+  <section class="gd-grow">
+    <h2>Участки по оставшемуся времени</h2>
+    <table class="gd-table gd-clock-table" data-clock>
+      <thead><tr><th>Маршрут, участок</th><th>Состояние</th><th>Осталось</th>
+      <th>Ожидается</th><th>Техника</th></tr></thead><tbody></tbody></table>
+  </section>
+  <section data-transit-section>
+    <h2>Автобусы на неубранных улицах</h2>
+    <label class="gd-check"><input type="checkbox" data-transit-layer checked>
+      Показать автобусные маршруты и автобусы на карте</label>
+    <ul class="gd-list gd-transit-lines" data-transit-lines></ul>
+    <p class="gd-hint" data-transit-buses></p>
+  </section>
+  <section data-plan-section>
+    <h2>Проверка плана</h2>
+    <p class="gd-hint" data-plan-summary></p>
+    <ul class="gd-list" data-plan-issues></ul>
+    <table class="gd-table" data-plan-loads>
+      <thead><tr><th>Подрядчик, вид работ</th><th>Работы</th><th>Машин</th>
+      <th>Нужно часов</th><th>Норматив</th></tr></thead><tbody></tbody></table>
+  </section>
+  <section data-completeness-section>
+    <h2>Полнота данных по технике</h2>
+    <table class="gd-table gd-completeness-table" data-completeness>
+      <thead><tr><th>Машина</th><th>Смена с данными</th><th>Пропуски</th>
+      <th>Неверные / из будущего</th><th>Датчик</th></tr></thead><tbody></tbody></table>
+  </section>
+</aside>"""
+
+
+class StormRoomApp(PageScript):
+    """The side panel and ``storm_room.js``, which polls the clock and draws the stretches."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+            {{ this.panel_html }}
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = GlonassStormRoom.start(
+                {{ this.config|tojson }}, {{ this._parent.get_name() }},
+                document.getElementById({{ this.panel_id|tojson }}));
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, config: dict[str, Any], asset_prefix: str) -> None:
+        super().__init__(scripts=["storm_room"], styles=["coverage_map", "storm_room"],
+                         asset_prefix=asset_prefix)
+        self._name = "StormRoomApp"
+        self.config = config
+        self.panel_id = self.get_name() + "_panel"
+        self.panel_html = side_panel_html(self.panel_id)
+
+
+def build_storm_room_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: int = 12,
+                         tile_url: str | None = None, time_zone: str = TIME_ZONE,
+                         refresh_s: int = REFRESH_S) -> folium.Map:
+    fmap = page_map(title=PAGE_TITLE, active="storm", center=center, zoom=zoom,
+                    tile_url=tile_url, side_width_px=SIDE_WIDTH_PX)
+    config = {"stormsUrl": "/api/storms", "timeZone": time_zone, "refreshS": refresh_s,
+              "transitColour": TRANSIT_COLOUR, "treatments": dict(TREATMENT_LABELS),
+              "states": {k: {"colour": c, "dash": d, "label": label}
+                         for k, (c, d, label) in CLOCK_STYLES.items()},
+              "stateOrder": list(CLOCK_STYLES)}
+    StormRoomApp(config=config, asset_prefix="/static").add_to(fmap)
+    return fmap
+
+
+def render_storm_room_page(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: int = 12,
+                           tile_url: str | None = None, time_zone: str = TIME_ZONE,
+                           refresh_s: int = REFRESH_S) -> str:
+    """The page's HTML, rendered once at start-up; raises on any external asset."""
+    return finish_page(build_storm_room_map(center=center, zoom=zoom, tile_url=tile_url,
+                                            time_zone=time_zone, refresh_s=refresh_s))
