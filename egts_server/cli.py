@@ -13,17 +13,21 @@ from db import terminals as terminal_registry
 from db import vehicles as vehicle_registry
 from db.errors import StorageError
 from db.migrate import migrate
+from dispatch.registry_input import (
+    TERMINAL_PROTOCOLS,
+    InputError,
+    check_terminal,
+    check_vehicle,
+    check_vehicle_changes,
+)
 from egts_server.cli_assign import add_assign_command
 from egts_server.cli_audit import add_audit_command
 from egts_server.cli_commands import add_command_commands
 from egts_server.cli_dispatch import add_dispatch_commands
+from egts_server.cli_output import check_output_dir
 from egts_server.cli_users import add_user_commands
 from egts_server.config import ConfigError, Settings, load_settings
-from egts_server.database import connect
-
-#: Protocols a terminal can be registered under (DESIGN.md's terminal identifiers).
-TERMINAL_PROTOCOLS = ("egts", "ndtp", "nis", "wialon", "wialonretr", "teltonika", "galileosky",
-                      "navtelecom", "osmand")
+from egts_server.database import cli_actor, connect
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -119,15 +123,19 @@ def cmd_terminals(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{t['id']:>5}  {device:<26} imei={t['imei'] or '-':<16}"
                       f" {t['status']:<10} vehicle={t['vehicle'] or '-'}")
         elif args.action == "add":
-            new_id = terminal_registry.add_terminal(cur, args.protocol, args.identifier,
-                                                    args.imei, args.vehicle)
+            terminal = check_terminal(args.protocol, args.identifier, args.imei)
+            new_id = terminal_registry.register_terminal(cur, terminal, args.vehicle)
             print(f"terminal {new_id} added")
         elif args.action == "remove":
             if not terminal_registry.remove_terminal(cur, args.protocol, args.identifier):
-                print(f"no terminal {args.protocol}:{args.identifier}", file=sys.stderr)
+                print(f"glonass-dispatch: no terminal {args.protocol}:{args.identifier}",
+                      file=sys.stderr)
                 return 1
             print("removed")
     return 0
+
+
+EDITABLE_VEHICLE_FIELDS = ("name", "kind", "plate", "contractor", "equipment_input")
 
 
 def cmd_vehicles(args: argparse.Namespace, settings: Settings) -> int:
@@ -137,16 +145,24 @@ def cmd_vehicles(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{v['id']:>5}  {v['name']:<28} {v['kind']:<10} {v['plate'] or '-':<10}"
                       f" {v['contractor'] or '-'}")
         elif args.action == "add":
-            new_id = vehicle_registry.add_vehicle(cur, args.name, args.kind, args.plate,
-                                                  args.contractor, args.equipment_input)
+            new = check_vehicle(args.name, args.kind, args.plate, args.contractor,
+                                args.equipment_input)
+            new_id = vehicle_registry.add_vehicle(cur, new.name, new.kind, new.plate,
+                                                  new.contractor, new.equipment_input)
             print(f"vehicle {new_id} added")
         elif args.action == "edit":
-            if not vehicle_registry.update_vehicle(
-                    cur, args.id, name=args.name, kind=args.kind, plate=args.plate,
-                    contractor=args.contractor, equipment_input=args.equipment_input):
+            given = {field: getattr(args, field) for field in EDITABLE_VEHICLE_FIELDS
+                     if getattr(args, field) is not None}
+            if not vehicle_registry.update_vehicle(cur, args.id,
+                                                   **check_vehicle_changes(given)):
                 print(f"glonass-dispatch: no vehicle {args.id}", file=sys.stderr)
                 return 1
             print(f"vehicle {args.id} updated")
+        elif args.action == "remove":
+            if not vehicle_registry.remove_vehicle(cur, args.id, cli_actor().login):
+                print(f"glonass-dispatch: no vehicle {args.id}", file=sys.stderr)
+                return 1
+            print(f"vehicle {args.id} removed (its fixes and acts are kept)")
     return 0
 
 
@@ -158,6 +174,7 @@ def cmd_maps(args: argparse.Namespace, settings: Settings) -> int:
     from maps.public_export import export_public_site
     from maps.public_site import PublicOptions, public_map_document, read_public_parts
 
+    check_output_dir(args.directory, "maps export")
     public = settings.public
     options = PublicOptions(public.vehicle_delay_s, public.coordinate_decimals,
                             public.band_hours, public.service_window_h, public.refresh_s,
@@ -183,7 +200,13 @@ def cmd_maps(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    from dispatch.demo_fleet import demo_fleet
     from egts_server.simulator.run import run_simulator
+
+    size = len(demo_fleet())
+    if args.vehicles < 1 or not 0 <= args.first < size:
+        raise ConfigError(f"simulate: the demo fleet has {size} vehicles: --first 0..{size - 1}"
+                          ", --vehicles at least 1")
 
     ports = {"ndtp": settings.ndtp.port, "wialon": settings.wialon.port,
              "teltonika": settings.teltonika.port, "galileosky": settings.galileosky.port,
@@ -243,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_command_commands(term_sub)
     term.set_defaults(func=cmd_terminals)
 
-    veh = sub.add_parser("vehicles", help="list, add or edit vehicles")
+    veh = sub.add_parser("vehicles", help="list, add, edit or remove vehicles")
     veh_sub = veh.add_subparsers(dest="action", required=True)
     veh_sub.add_parser("list", help="list vehicles")
     vadd = veh_sub.add_parser("add", help="add a vehicle")
@@ -262,6 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
     vedit.add_argument("--equipment-input", type=int, metavar="N",
                        help="digital input (1-based) that is on while the equipment works "
                             "(0 removes it)")
+    vrm = veh_sub.add_parser("remove", help="remove a vehicle from the fleet (its fixes, "
+                                            "coverage and acts are kept; its terminals freed)")
+    vrm.add_argument("id", type=int, help="vehicle id (see `vehicles list`)")
     add_assign_command(veh_sub)
     veh.set_defaults(func=cmd_vehicles)
 
@@ -302,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(config, os.environ, project_dir=_project_dir())
         func: Command = args.func
         return func(args, settings)
-    except (ConfigError, StorageError) as e:
+    except (ConfigError, StorageError, InputError) as e:
         print(f"glonass-dispatch: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from twisted.enterprise import adbapi
+from twisted.web import http
 from twisted.web.resource import NoResource, Resource
 from twisted.web.server import Request, Site
 from twisted.web.static import File
@@ -24,6 +25,7 @@ from maps.coverage_api import CoverageResource, CoverageService, EventsResource
 from maps.delivery import DeliveryPage
 from maps.events_page import render_events_page
 from maps.evidence_api import EvidenceResource
+from maps.fleet_api import FleetResource
 from maps.gtfs_rt import GtfsRealtime
 from maps.live_map import render_live_map
 from maps.marks_api import MarksResource
@@ -49,6 +51,7 @@ from maps.terminals_page import render_terminals_page
 from maps.throttle import SignInThrottle, ThrottlePolicy
 from maps.users_api import UsersResource
 from maps.users_page import render_users_page
+from maps.vehicles_page import render_vehicles_page
 
 STATIC_DIR = Path(str(resources.files("maps").joinpath("static")))
 
@@ -58,6 +61,22 @@ class StaticFiles(File):
 
     def directoryListing(self) -> Resource:  # noqa: N802 (Twisted's name)
         return NoResource("no such file")
+
+
+class AccessLoggedSite(Site):
+    """A site that logs each request only to the file it is given, and not at all without one.
+
+    One line per request on the console buries what an operator needs there: the live map
+    polls every few seconds per open page, and phones post every few seconds.
+    """
+
+    def __init__(self, resource: Resource, access_log: str | None = None) -> None:
+        super().__init__(resource, logPath=access_log)
+        self.displayTracebacks = False
+
+    def log(self, request: http.Request) -> None:
+        if self.logPath is not None:
+            super().log(request)
 
 
 class HtmlPage(Resource):
@@ -81,7 +100,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
               public: PublicSettings | None = None,
               site_settings: SiteSettings | None = None,
               reads: Interactions | None = None,
-              storm_gauges: StormGauges | None = None) -> Site:
+              storm_gauges: StormGauges | None = None, access_log: str | None = None) -> Site:
     """The site on ``pool`` (the primary). What may read a moment behind the writes, the live
     state, tracks, coverage and exports, reads from ``reads`` (a standby while it keeps up:
     ``db.standby``); writes, sign-ins and the pages that show what one just changed (routes,
@@ -134,6 +153,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     root.putChild(b"storm", HtmlPage(render_storm_room_page(
         center=center, zoom=zoom, tile_url=tiles, time_zone=zone_name)))
     api.putChild(b"terminals", AdminOnly(TerminalsResource(pool, command_ttl_s)))
+    api.putChild(b"fleet", AdminOnly(FleetResource(pool)))
     root.putChild(b"healthz", Health(pool))
     if metrics is not None:
         root.putChild(b"metrics", metrics)
@@ -146,6 +166,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     root.putChild(b"admin", AdminOnly(admin))
     admin.putChild(b"delivery", DeliveryPage(reads, clock, zone))
     admin.putChild(b"terminals", HtmlPage(render_terminals_page(zone_name)))
+    admin.putChild(b"vehicles", HtmlPage(render_vehicles_page()))
     admin.putChild(b"users", HtmlPage(render_users_page(zone_name)))
     admin.putChild(b"audit", HtmlPage(render_audit_page(zone_name)))
     throttle = SignInThrottle(reactor.seconds, ThrottlePolicy(
@@ -159,8 +180,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
     api.putChild(b"sign-in-throttle", AdminOnly(ThrottledSignIns(throttle)))
     api.putChild(b"users", AdminOnly(UsersResource(pool, hasher)))
     api.putChild(b"audit", AdminOnly(AuditResource(pool, clock, zone)))
-    served = Site(AuthGate(root, session_lookup(pool), anonymous_read=auth.anonymous_read))
-    served.displayTracebacks = False
-    return served
+    return AccessLoggedSite(AuthGate(root, session_lookup(pool),
+                                     anonymous_read=auth.anonymous_read), access_log)
 
 
