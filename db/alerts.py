@@ -96,7 +96,9 @@ def sync(cur: Any, conditions: Sequence[Condition], kinds: Sequence[str],
         "             %(since)s::float8[], %(lons)s::float8[], %(lats)s::float8[],"
         "             %(details)s::jsonb[])"
         "      AS c (kind, vehicle, route, since, lon, lat, details)"
-        " WHERE (c.vehicle IS NULL OR EXISTS (SELECT 1 FROM vehicles WHERE id = c.vehicle))"
+        # a vehicle removed from the fleet raises nothing (it is silent for a reason)
+        " WHERE (c.vehicle IS NULL OR EXISTS (SELECT 1 FROM vehicles WHERE id = c.vehicle"
+        "                                     AND deleted_at IS NULL))"
         " AND (c.route IS NULL OR EXISTS (SELECT 1 FROM routes WHERE id = c.route))"
         " ON CONFLICT (kind, coalesce(vehicle_id, 0), coalesce(route_id, 0))"
         " WHERE cleared_at IS NULL"

@@ -37,6 +37,7 @@ def live_vehicles(cur: Any) -> list[VehicleLive]:
                v.equipment, s.fix_time, s.received_at, s.latitude, s.longitude, s.speed_kmh,
                s.course_deg, s.inputs
         FROM vehicles v JOIN vehicle_state s ON s.vehicle_id = v.id
+        WHERE v.deleted_at IS NULL
         ORDER BY v.id""")
     return [VehicleLive(r[0], r[1], r[2], r[3], r[4], tuple(r[5]), r[6], *r[7:])
             for r in cur.fetchall()]

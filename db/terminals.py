@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from dispatch.registry_input import InputError, TerminalInput
+
 Policy = Literal["register", "quarantine", "reject"]
 
 
@@ -67,10 +69,37 @@ def add_terminal(cur: Any, protocol: str, identifier: str, imei: str | None,
     return new_id
 
 
-def list_terminals(cur: Any) -> list[dict[str, Any]]:
+def register_terminal(cur: Any, terminal: TerminalInput, vehicle_id: int | None) -> int:
+    """Add a checked terminal; InputError when it is already registered or the vehicle is not
+    in the fleet (the same words for the page, the API and the CLI)."""
+    if find_terminal(cur, terminal.protocol, terminal.identifier) is not None:
+        raise InputError("identifier", f"терминал {terminal.protocol}:{terminal.identifier} "
+                                       "уже зарегистрирован")
+    check_vehicle_exists(cur, vehicle_id)
+    return add_terminal(cur, terminal.protocol, terminal.identifier, terminal.imei, vehicle_id)
+
+
+def assign_terminal(cur: Any, terminal_id: int, vehicle_id: int | None) -> bool:
+    """Fit the terminal to a vehicle (None: to none); False when there is no such terminal."""
+    check_vehicle_exists(cur, vehicle_id)
+    cur.execute("UPDATE terminals SET vehicle_id = %s WHERE id = %s", (vehicle_id, terminal_id))
+    return bool(cur.rowcount)
+
+
+def check_vehicle_exists(cur: Any, vehicle_id: int | None) -> None:
+    if vehicle_id is None:
+        return
+    cur.execute("SELECT 1 FROM vehicles WHERE id = %s AND deleted_at IS NULL", (vehicle_id,))
+    if cur.fetchone() is None:
+        raise InputError("vehicle_id", f"нет машины № {vehicle_id}")
+
+
+def list_terminals(cur: Any, only: int | None = None) -> list[dict[str, Any]]:
+    """Every terminal (or only terminal ``only``) with its vehicle's name and last login."""
     cur.execute("SELECT t.id, t.protocol, t.identifier, t.imei, t.status, t.vehicle_id, v.name,"
                 " t.last_login_at FROM terminals t LEFT JOIN vehicles v ON v.id = t.vehicle_id"
-                " ORDER BY t.id")
+                " WHERE %(only)s::bigint IS NULL OR t.id = %(only)s ORDER BY t.id",
+                {"only": only})
     keys = ("id", "protocol", "identifier", "imei", "status", "vehicle_id", "vehicle",
             "last_login_at")
     return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
@@ -95,4 +124,10 @@ def find_terminal(cur: Any, protocol: str, identifier: str) -> int | None:
 def remove_terminal(cur: Any, protocol: str, identifier: str) -> bool:
     cur.execute("DELETE FROM terminals WHERE protocol = %s AND identifier = %s",
                 (protocol, identifier))
+    return bool(cur.rowcount)
+
+
+def remove_terminal_by_id(cur: Any, terminal_id: int) -> bool:
+    """Forget the terminal (its stored fixes stay, they name the terminal by id)."""
+    cur.execute("DELETE FROM terminals WHERE id = %s", (terminal_id,))
     return bool(cur.rowcount)

@@ -30,7 +30,7 @@ def live_buses(cur: Any) -> list[BusLive]:
         SELECT v.id, v.name, v.plate, v.route_number, v.trip_id, s.fix_time, s.latitude,
                s.longitude, s.speed_kmh, s.course_deg
         FROM vehicles v JOIN vehicle_state s ON s.vehicle_id = v.id
-        WHERE v.kind = 'bus'
+        WHERE v.kind = 'bus' AND v.deleted_at IS NULL
         ORDER BY v.id""")
     return [BusLive(*row) for row in cur.fetchall()]
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-KINDS = ("plow", "grader", "sander", "loader", "dump_truck", "sweeper", "bus", "other")
+from dispatch.registry_input import VEHICLE_KINDS as KINDS
+
+__all__ = ["KINDS", "add_vehicle", "list_vehicles", "remove_vehicle", "update_vehicle"]
 
 
 def add_vehicle(cur: Any, name: str, kind: str, plate: str | None, contractor: str | None,
@@ -18,10 +20,28 @@ def add_vehicle(cur: Any, name: str, kind: str, plate: str | None, contractor: s
     return new_id
 
 
-def list_vehicles(cur: Any) -> list[dict[str, Any]]:
-    cur.execute("SELECT id, name, kind, plate, contractor, equipment FROM vehicles ORDER BY id")
-    keys = ("id", "name", "kind", "plate", "contractor", "equipment")
+def list_vehicles(cur: Any, only: int | None = None) -> list[dict[str, Any]]:
+    """The fleet (or only vehicle ``only``) without removed vehicles, each with its terminals
+    (``protocol:identifier``)."""
+    cur.execute("SELECT v.id, v.name, v.kind, v.plate, v.contractor, v.equipment,"
+                " coalesce((SELECT array_agg(t.protocol || ':' || t.identifier ORDER BY t.id)"
+                " FROM terminals t WHERE t.vehicle_id = v.id), '{}')"
+                " FROM vehicles v WHERE v.deleted_at IS NULL"
+                " AND (%(only)s::bigint IS NULL OR v.id = %(only)s) ORDER BY v.id",
+                {"only": only})
+    keys = ("id", "name", "kind", "plate", "contractor", "equipment", "terminals")
     return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
+
+
+def remove_vehicle(cur: Any, vehicle_id: int, by: str | None) -> bool:
+    """Remove softly (its fixes and acts keep naming it) and take its terminals off it, so new
+    fixes no longer land on a vehicle nobody sees; False when there is no such vehicle."""
+    cur.execute("UPDATE vehicles SET deleted_at = now(), deleted_by = %s"
+                " WHERE id = %s AND deleted_at IS NULL", (by, vehicle_id))
+    if not cur.rowcount:
+        return False
+    cur.execute("UPDATE terminals SET vehicle_id = NULL WHERE vehicle_id = %s", (vehicle_id,))
+    return True
 
 
 def update_vehicle(cur: Any, vehicle_id: int, *, name: str | None = None,
@@ -49,7 +69,8 @@ def update_vehicle(cur: Any, vehicle_id: int, *, name: str | None = None,
         else:
             sets.append("equipment = equipment - 'input'")
     if not sets:
-        cur.execute("SELECT 1 FROM vehicles WHERE id = %s", (vehicle_id,))
+        cur.execute("SELECT 1 FROM vehicles WHERE id = %s AND deleted_at IS NULL", (vehicle_id,))
         return cur.fetchone() is not None
-    cur.execute(f"UPDATE vehicles SET {', '.join(sets)} WHERE id = %s", (*params, vehicle_id))
+    cur.execute(f"UPDATE vehicles SET {', '.join(sets)} WHERE id = %s AND deleted_at IS NULL",
+                (*params, vehicle_id))
     return bool(cur.rowcount)

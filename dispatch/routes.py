@@ -83,19 +83,19 @@ class Route:
     version: int | None = None
 
     def __post_init__(self) -> None:
-        where = f"route {self.id}" if self.id is not None else f"route {self.name!r}"
+        where = f"маршрут {self.id}" if self.id is not None else f"маршрут «{self.name}»"
         if not self.name.strip():
-            raise RouteError(where, "name must not be empty")
+            raise RouteError(where, "'name' (название) не может быть пустым")
         if self.treatment not in TREATMENTS:
-            raise RouteError(where, f"treatment must be one of {', '.join(TREATMENTS)}")
+            raise RouteError(where, f"'treatment' — одно из: {', '.join(TREATMENTS)}")
         if self.direction not in DIRECTIONS:
-            raise RouteError(where, f"direction must be one of {', '.join(DIRECTIONS)}")
+            raise RouteError(where, f"'direction' — одно из: {', '.join(DIRECTIONS)}")
         if not 1 <= self.priority <= 3:
-            raise RouteError(where, "priority must be 1, 2 or 3")
+            raise RouteError(where, "'priority' — 1, 2 или 3")
         if not 1 <= self.passes_required <= MAX_PASSES:
-            raise RouteError(where, f"passes_required must be in 1..{MAX_PASSES}")
+            raise RouteError(where, f"'passes_required' — от 1 до {MAX_PASSES}")
         if not 0 < self.half_width_m <= MAX_HALF_WIDTH_M:
-            raise RouteError(where, f"half_width_m must be in (0, {MAX_HALF_WIDTH_M:g}]")
+            raise RouteError(where, f"'half_width_m' — больше 0 и не больше {MAX_HALF_WIDTH_M:g}")
         validate_line(self.coordinates, where)
 
     @property
@@ -110,21 +110,22 @@ class Route:
                    if not (min_lon <= c[0] <= max_lon and min_lat <= c[1] <= max_lat)]
         if not outside:
             return []
-        return [f"{len(outside)} of {len(self.coordinates)} positions lie outside the city "
-                f"({min_lat}-{max_lat} N, {min_lon}-{max_lon} E), first {list(outside[0])}"]
+        return [f"{len(outside)} из {len(self.coordinates)} точек вне города "
+                f"({min_lat}–{max_lat} с. ш., {min_lon}–{max_lon} в. д.), первая "
+                f"{list(outside[0])}"]
 
 
 def validate_line(coordinates: Sequence[tuple[float, float]], where: str) -> None:
     """Refuse a line that coverage cannot be measured on: too few or equal positions."""
     if len(coordinates) < 2:
-        raise RouteError(where, "a LineString needs at least two positions")
+        raise RouteError(where, "в линии нужно не меньше двух точек")
     for lon, lat in coordinates:
         if not (math.isfinite(lon) and math.isfinite(lat)):
-            raise RouteError(where, "positions must be finite numbers")
+            raise RouteError(where, "координаты точек — конечные числа")
         if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
-            raise RouteError(where, f"position {[lon, lat]} is not [lon, lat] in degrees")
+            raise RouteError(where, f"точка {[lon, lat]} — не [долгота, широта] в градусах")
     if geodesic_length_m(coordinates) < 1.0:
-        raise RouteError(where, "the line has zero length")
+        raise RouteError(where, "у линии нулевая длина")
 
 
 def geodesic_length_m(coordinates: Sequence[tuple[float, float]]) -> float:
@@ -143,7 +144,7 @@ def route_from_properties(route_id: int | None, coordinates: Coordinates,
     """A Route from GeoJSON-style properties, every field checked and named on error."""
     name = props.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise RouteError(where, "'name' must be a non-empty string")
+        raise RouteError(where, "'name' (название) должно быть непустой строкой")
     known = {"id", "name", "treatment", "priority", "passes_required", "direction",
              "half_width_m", "assigned_vehicles", "contractor", "length_m", "created_at",
              "updated_at", "properties", "version", "deleted_at", "deleted_by"}
@@ -153,7 +154,7 @@ def route_from_properties(route_id: int | None, coordinates: Coordinates,
         extra = {**nested, **extra}
     contractor = props.get("contractor")
     if contractor is not None and not isinstance(contractor, str):
-        raise RouteError(where, "'contractor' must be a string or null")
+        raise RouteError(where, "'contractor' (подрядчик) — строка или null")
     try:
         return _route(route_id, coordinates, props, name, contractor, extra, where)
     except RouteError as error:  # re-labelled: the caller's name for the feature, not ours
@@ -183,7 +184,7 @@ def _choice(props: Mapping[str, Any], key: str, allowed: Sequence[str], default:
     if value is None:
         return default
     if value not in allowed:
-        raise RouteError(where, f"'{key}' must be one of {', '.join(allowed)}, got {value!r}")
+        raise RouteError(where, f"'{key}' — одно из: {', '.join(allowed)}, а не {value!r}")
     return value
 
 
@@ -192,7 +193,7 @@ def _integer(props: Mapping[str, Any], key: str, default: int, where: str) -> in
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
-        raise RouteError(where, f"'{key}' must be an integer, got {value!r}")
+        raise RouteError(where, f"'{key}' — целое число, а не {value!r}")
     return int(value)
 
 
@@ -201,7 +202,7 @@ def _number(props: Mapping[str, Any], key: str, default: float, where: str) -> f
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise RouteError(where, f"'{key}' must be a number, got {value!r}")
+        raise RouteError(where, f"'{key}' — число, а не {value!r}")
     return float(value)
 
 
@@ -210,5 +211,5 @@ def _ids(value: Any, where: str) -> tuple[int, ...]:
         return ()
     if not isinstance(value, list) or not all(
             isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value):
-        raise RouteError(where, "'assigned_vehicles' must be a list of vehicle ids")
+        raise RouteError(where, "'assigned_vehicles' — список номеров машин")
     return tuple(sorted(set(value)))

@@ -14,7 +14,6 @@ from twisted.internet.defer import Deferred, gatherResults, maybeDeferred
 from twisted.internet.protocol import Factory
 from twisted.logger import Logger
 from twisted.python.failure import Failure
-from twisted.web.server import Site
 
 from db import retention, terminals
 from db.pool import PositionStore, make_pool
@@ -57,7 +56,7 @@ from egts_server.retranslator import RetranslationService, register_delivery_met
 from egts_server.sinks import BatchingWriter
 from maps.api.storm_room import StormClockAlerts, StormGauges
 from maps.metrics import MetricsResource, address_in
-from maps.web import make_site
+from maps.web import AccessLoggedSite, make_site
 
 _DEFAULTS = CleaningParams()
 #: intake's count of clock faults uses the coverage engine's own limits
@@ -261,8 +260,8 @@ class Application(MultiService):
                                archive=archive(factory.name)), listener)
         if intake_worker:  # an extra intake process (net.workers): telemetry and /metrics only
             self.http = TCPServer(settings.http.port + intake_worker,
-                                  Site(MetricsResource(self.metrics_text,
-                                                       settings.metrics.allow)),
+                                  AccessLoggedSite(MetricsResource(self.metrics_text,
+                                                                   settings.metrics.allow)),
                                   interface=settings.http.host, reactor=reactor)
         else:
             self._serve_web(settings, admit, clock, reactor)
@@ -317,7 +316,9 @@ class Application(MultiService):
                               gtfs_rt=settings.gtfs_rt,
                               command_ttl_s=settings.commands.default_ttl_s,
                               public=settings.public, site_settings=settings.site,
-                              name_result_code=result_code_name, storm_gauges=storm)
+                              name_result_code=result_code_name, storm_gauges=storm,
+                              access_log=(str(settings.resolve(settings.http.access_log))
+                                          if settings.http.access_log else None))
         StormClockRefresh(storm, reactor).setServiceParent(self)
         timeout_s = settings.intake.login_timeout_s
         self.http = TCPServer(settings.http.port,
@@ -325,7 +326,7 @@ class Application(MultiService):
                                         self.metrics),
                               interface=settings.http.host, reactor=reactor)
         if settings.osmand.enabled:
-            osmand = Site(OsmandResource(self.writer, admit, clock, self.metrics))
+            osmand = AccessLoggedSite(OsmandResource(self.writer, admit, clock, self.metrics))
             TCPServer(settings.osmand.port,
                       accepting(osmand, settings.osmand, "OSMAND", reactor, timeout_s,
                                 self.metrics),

@@ -83,14 +83,14 @@ class CommandError(ValueError):
 def parse_command(raw: Any) -> CommandSpec:
     """Check an operator's command object; ``CommandError`` names what is wrong."""
     if not isinstance(raw, Mapping):
-        raise CommandError("command", "expected an object")
+        raise CommandError("command", "ожидается объект JSON")
     forms = [key for key in ("text", "command", "parameter") if key in raw]
     if len(forms) != 1:
-        raise CommandError("command", "give exactly one of text, command, parameter")
+        raise CommandError("command", "укажите что-то одно: text, command или parameter")
     known = {"text", "command", "parameter", "action", "value", "hex", "ttl_s"}
     unknown = sorted(set(raw) - known)
     if unknown:
-        raise CommandError(unknown[0], "unknown field")
+        raise CommandError(unknown[0], "неизвестное поле")
     ttl = _ttl(raw.get("ttl_s"))
     if forms[0] == "text":
         return _text(raw, ttl)
@@ -102,10 +102,10 @@ def parse_command(raw: Any) -> CommandSpec:
 def _text(raw: Mapping[str, Any], ttl: float | None) -> CommandSpec:
     text = raw["text"]
     if not isinstance(text, str) or not text.strip():
-        raise CommandError("text", "expected non-empty text")
+        raise CommandError("text", "введите текст команды")
     for extra in ("action", "value", "hex"):
         if extra in raw:
-            raise CommandError(extra, "not used with text")
+            raise CommandError(extra, "не используется с текстовой командой")
     data, charset = encode_text(text)
     return CommandSpec(kind="text", code=COMMAND_CODES["raw_data"], action=Action.PARAMETERS,
                        data=_bounded("text", data), charset=charset, summary=text, ttl_s=ttl)
@@ -120,7 +120,8 @@ def _named(raw: Mapping[str, Any], ttl: float | None) -> CommandSpec:
         name = next((n for n, c in COMMAND_CODES.items() if c == code), f"0x{code:04x}")
     for extra in ("action", "value"):
         if extra in raw:
-            raise CommandError(extra, "not used with command (give its data as hex)")
+            raise CommandError(extra, "не используется со стандартной командой "
+                                      "(её данные задаются в hex)")
     data = _hex(raw.get("hex"))
     summary = name + (f" {data.hex()}" if data else "")
     return CommandSpec(kind="command", code=code, action=Action.PARAMETERS, data=data,
@@ -131,23 +132,23 @@ def _parameter(raw: Mapping[str, Any], ttl: float | None) -> CommandSpec:
     code = _code("parameter", raw["parameter"])
     action_name = raw.get("action", "get")
     if action_name not in PARAMETER_ACTIONS:
-        raise CommandError("action", f"one of {', '.join(PARAMETER_ACTIONS)}")
+        raise CommandError("action", f"одно из: {', '.join(PARAMETER_ACTIONS)}")
     action = PARAMETER_ACTIONS[action_name]
     if "value" in raw and "hex" in raw:
-        raise CommandError("value", "give value or hex, not both")
+        raise CommandError("value", "укажите значение или hex, но не оба")
     if "value" in raw:
         value = raw["value"]
         if not isinstance(value, str | int) or isinstance(value, bool):
-            raise CommandError("value", "expected text or a number")
+            raise CommandError("value", "значение — текст или число")
         data, charset = encode_text(str(value))
         shown = str(value)
     else:
         data, charset = _hex(raw.get("hex")), Charset.BINARY
         shown = data.hex()
     if action in (Action.SET, Action.ADD) and not data:
-        raise CommandError("value", f"{action_name} needs a value (or hex)")
+        raise CommandError("value", f"для {action_name} нужно значение (или hex)")
     if action == Action.GET and data:
-        raise CommandError("value", "get takes no value")
+        raise CommandError("value", "чтение параметра (get) идёт без значения")
     summary = f"{action_name} parameter 0x{code:04x}" + (f" = {shown}" if data else "")
     return CommandSpec(kind="parameter", code=code, action=action,
                        data=_bounded("value", data), charset=charset, summary=summary,
@@ -187,10 +188,10 @@ def _code(field: str, value: Any) -> int:
         try:
             value = int(value, 0)
         except ValueError:
-            names = f"; names: {', '.join(COMMAND_CODES)}" if field == "command" else ""
-            raise CommandError(field, f"{value!r} is not a code{names}") from None
+            names = f"; имена: {', '.join(COMMAND_CODES)}" if field == "command" else ""
+            raise CommandError(field, f"«{value}» — не код{names}") from None
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 0xFFFF:
-        raise CommandError(field, "expected a code from 0 to 65535 (0x0000-0xFFFF)")
+        raise CommandError(field, "код — число от 0 до 65535 (0x0000–0xFFFF)")
     return value
 
 
@@ -198,16 +199,16 @@ def _hex(value: Any) -> bytes:
     if value is None:
         return b""
     if not isinstance(value, str):
-        raise CommandError("hex", "expected a string of hex digits")
+        raise CommandError("hex", "ожидается строка шестнадцатеричных цифр")
     try:
         return _bounded("hex", bytes.fromhex(value))
     except ValueError:
-        raise CommandError("hex", "not an even number of hex digits") from None
+        raise CommandError("hex", "нужно чётное число шестнадцатеричных цифр (0–9, a–f)") from None
 
 
 def _bounded(field: str, data: bytes) -> bytes:
     if len(data) > MAX_DATA_BYTES:
-        raise CommandError(field, f"{len(data)} bytes; at most {MAX_DATA_BYTES}")
+        raise CommandError(field, f"{len(data)} байт; не больше {MAX_DATA_BYTES}")
     return data
 
 
@@ -216,5 +217,5 @@ def _ttl(value: Any) -> float | None:
         return None
     if not isinstance(value, int | float) or isinstance(value, bool) \
             or not 0 < value <= MAX_TTL_S:
-        raise CommandError("ttl_s", f"seconds, more than 0 and at most {MAX_TTL_S:.0f}")
+        raise CommandError("ttl_s", f"секунды: больше 0 и не больше {MAX_TTL_S:.0f}")
     return float(value)

@@ -90,6 +90,7 @@ class NisSettings:
 class HttpSettings(ProxyProtocolSettings):
     host: str = "0.0.0.0"
     port: int = 8080
+    access_log: str = ""  # a file for one line per request; empty: no access log
 
 
 @dataclass(frozen=True, slots=True)

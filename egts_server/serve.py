@@ -9,23 +9,28 @@ from __future__ import annotations
 import signal
 import sys
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
 import psycopg2
+from twisted.internet.error import CannotListenError
 from twisted.logger import (
     FilteringLogObserver,
+    ILogObserver,
     Logger,
     LogLevel,
     LogLevelFilterPredicate,
     globalLogBeginner,
+    globalLogPublisher,
     jsonFileLogObserver,
     textFileLogObserver,
 )
+from zope.interface import provider
 
 from db.migrate import migrate
 from egts_server.app import Application
-from egts_server.config import Settings
+from egts_server.config import ConfigError, Settings
 from egts_server.database import database_dsn, embedded_cluster
 from egts_server.net.workers import IntakeWorkers, ParentWatch
 
@@ -96,6 +101,44 @@ def prepare_database(settings: Settings, *, storm_in_progress: bool = False) -> 
     return started
 
 
+def port_key(settings: Settings, port: int) -> str:
+    """The configuration key that asked for ``port`` (``http.port``, ``egts.port``, ...)."""
+    for section in fields(settings):
+        if getattr(getattr(settings, section.name), "port", None) == port:
+            return f"{section.name}.port"
+    return "port"
+
+
+def busy_reason(error: CannotListenError) -> str:
+    socket_error = error.socketError
+    if isinstance(socket_error, OSError) and socket_error.strerror:
+        return socket_error.strerror
+    return str(socket_error)
+
+
+def announce_urls(settings: Settings) -> None:
+    http_host = "localhost" if settings.http.host in ("0.0.0.0", "::") else settings.http.host
+    log.info("live map: http://{host}:{port}/   EGTS: tcp/{egts}   NDTP: tcp/{ndtp}   "
+             "API: /api/vehicles   NIS: POST /nis", host=http_host, port=settings.http.port,
+             egts=settings.egts.port, ndtp=settings.ndtp.port if settings.ndtp.enabled else "off")
+
+
+def after_fleet_logged_in(count: int, then: Callable[[], None], reactor: Any) -> None:
+    """Call ``then`` once ``count`` terminals have logged in: the demo fleet's login lines
+    would otherwise push the URLs off the screen a moment after start-up."""
+    seen: set[str] = set()
+
+    @provider(ILogObserver)
+    def watch(event: dict[str, Any]) -> None:
+        if event.get("verdict") == "accepted" and "terminal_id" in event:
+            seen.add(str(event.get("terminal")))
+            if len(seen) == count:
+                globalLogPublisher.removeObserver(watch)
+                reactor.callLater(0, then)
+
+    globalLogPublisher.addObserver(watch)
+
+
 def serve(settings: Settings, *, simulate: int = 0, simulate_interval_s: float = 5.0,
           log_format: str = "text", intake_worker: int = 0) -> int:
     from twisted.internet import reactor
@@ -114,22 +157,33 @@ def serve(settings: Settings, *, simulate: int = 0, simulate_interval_s: float =
     if simulate:
         from egts_server.simulator.fleet import SimulatedFleet
 
+        after_fleet_logged_in(simulate, lambda: _fleet_up(settings, simulate), reactor)
         host = "127.0.0.1" if settings.egts.host in ("0.0.0.0", "::") else settings.egts.host
         # with the NDTP listener on, the buses speak NDTP and the road machines EGTS
         SimulatedFleet(reactor, host, settings.egts.port, count=simulate,
                        interval_s=simulate_interval_s,
                        protocol="mixed" if settings.ndtp.enabled else "egts",
                        ndtp_port=settings.ndtp.port).setServiceParent(app)
-    app.startService()
+    try:
+        app.startService()
+    except CannotListenError as e:  # another serve (or program) holds a port: say which
+        app.stopService()
+        if stop_cluster:
+            embedded_cluster(settings).stop()
+        raise ConfigError(f"port {e.port} ({port_key(settings, e.port)}) is busy "
+                          f"({busy_reason(e)}): is another `glonass-dispatch serve` running? "
+                          "Stop it, or set other ports in the config") from None
     reactor.addSystemEventTrigger("before", "shutdown", app.stopService)
-    http_host = "localhost" if settings.http.host in ("0.0.0.0", "::") else settings.http.host
-    log.info("live map: http://{host}:{port}/   EGTS: tcp/{egts}   NDTP: tcp/{ndtp}   "
-             "API: /api/vehicles   NIS: POST /nis", host=http_host, port=settings.http.port,
-             egts=settings.egts.port, ndtp=settings.ndtp.port if settings.ndtp.enabled else "off")
+    announce_urls(settings)
     reactor.run()  # type: ignore[attr-defined]
     if stop_cluster:
         embedded_cluster(settings).stop()
     return 0
+
+
+def _fleet_up(settings: Settings, count: int) -> None:
+    log.info("the demo fleet is on the road: {n} terminals logged in", n=count)
+    announce_urls(settings)
 
 
 def serve_intake_worker(settings: Settings, index: int, reactor: Any) -> int:

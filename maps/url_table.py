@@ -21,6 +21,7 @@ from maps.api.alerts import AlertsResource
 from maps.api.audit import AuditResource
 from maps.api.coverage import CoverageResource, CoverageService, EventsResource
 from maps.api.evidence import EvidenceResource
+from maps.api.fleet import FleetResource
 from maps.api.gtfs_rt import GtfsRealtime
 from maps.api.marks import MarksResource
 from maps.api.public_site import PublicFeed, PublicOptions, PublicSite
@@ -46,6 +47,7 @@ from maps.pages.storm_room import render_storm_room_page
 from maps.pages.storms import StormsPages, render_storms_page
 from maps.pages.terminals import render_terminals_page
 from maps.pages.users import render_users_page
+from maps.pages.vehicles import render_vehicles_page
 from maps.served import HtmlPage, StaticFiles
 from maps.settings import AuthSettings, GtfsRtSettings, MapSettings, PublicSettings, SiteSettings
 
@@ -138,11 +140,13 @@ def url_table(parts: SiteParts) -> dict[UrlPath, Resource]:
         ("api", "session"): SessionInfo(auth.anonymous_read),
         # admins only
         ("api", "terminals"): TerminalsResource(pool, parts.command_ttl_s),
+        ("api", "fleet"): FleetResource(pool),
         ("api", "sign-in-throttle"): ThrottledSignIns(throttle),
         ("api", "users"): UsersResource(pool, hasher),
         ("api", "audit"): AuditResource(pool, clock, zone),
         ("admin", "delivery"): DeliveryPage(reads, clock, zone, parts.name_result_code),
         ("admin", "terminals"): HtmlPage(render_terminals_page(zone_name)),
+        ("admin", "vehicles"): HtmlPage(render_vehicles_page()),
         ("admin", "users"): HtmlPage(render_users_page(zone_name)),
         ("admin", "audit"): HtmlPage(render_audit_page(zone_name)),
     }

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from twisted.enterprise import adbapi
+from twisted.web import http
 from twisted.web.resource import Resource
 from twisted.web.server import Site
 
@@ -26,7 +27,7 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
               public: PublicSettings | None = None,
               site_settings: SiteSettings | None = None,
               reads: Interactions | None = None,
-              storm_gauges: StormGauges | None = None, *,
+              storm_gauges: StormGauges | None = None, access_log: str | None = None, *,
               name_result_code: CodeNamer) -> Site:
     """The site on ``pool`` (the primary). What may read a moment behind the writes, the live
     state, tracks, coverage and exports, reads from ``reads`` (a standby while it keeps up:
@@ -37,9 +38,24 @@ def make_site(pool: adbapi.ConnectionPool, settings: MapSettings,
         pool, reads or pool, settings, clock, reactor, auth, site_settings or SiteSettings(),
         public or PublicSettings(), gtfs_rt or GtfsRtSettings(), command_ttl_s, metrics, nis,
         storm_gauges, name_result_code))
-    served = Site(AuthGate(mount(table), session_lookup(pool), anonymous_read=auth.anonymous_read))
-    served.displayTracebacks = False
-    return served
+    return AccessLoggedSite(AuthGate(mount(table), session_lookup(pool),
+                                     anonymous_read=auth.anonymous_read), access_log)
+
+
+class AccessLoggedSite(Site):
+    """A site that logs each request only to the file it is given, and not at all without one.
+
+    One line per request on the console buries what an operator needs there: the live map
+    polls every few seconds per open page, and phones post every few seconds.
+    """
+
+    def __init__(self, resource: Resource, access_log: str | None = None) -> None:
+        super().__init__(resource, logPath=access_log)
+        self.displayTracebacks = False
+
+    def log(self, request: http.Request) -> None:
+        if self.logPath is not None:
+            super().log(request)
 
 
 def mount(table: dict[UrlPath, Resource]) -> Resource:

@@ -36,9 +36,11 @@ def add_audit_command(sub: Any) -> None:
 
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     from db import audit
+    from egts_server.cli.output import check_output_file
     from egts_server.database import connect
     from maps.api.audit_export import audit_csv, audit_table
 
+    check_output_file(args.output, "audit --output")
     zone = settings.site.zone
     start = typed_time(args.start, zone, "audit --from")
     end = typed_time(args.end or "now", zone, "audit --to")

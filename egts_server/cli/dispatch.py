@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from db import coverage as coverage_db
 from db import routes as route_db
@@ -29,10 +29,11 @@ from dispatch.data_completeness import data_completeness
 from dispatch.fixes import FixArrays
 from dispatch.local_time import local_text
 from dispatch.parameters import CoverageParams
-from dispatch.route_geojson import parse_feature_collection, routes_feature_collection
-from dispatch.routes import Route, RouteError
+from dispatch.route_geojson import routes_feature_collection
+from dispatch.routes import Route
 from dispatch.storms import DEFAULT_NORMS_H, Storm, storm_report
-from egts_server.cli.plan import add_check_command, cmd_check, import_network
+from egts_server.cli.output import check_output_file, open_output
+from egts_server.cli.plan import add_check_command, cmd_check, import_network, import_routes
 from egts_server.cli.times import typed_time
 from egts_server.config import ConfigError, Settings
 from egts_server.database import connect
@@ -54,10 +55,6 @@ def _norm(text: str) -> tuple[int, float]:
         raise argparse.ArgumentTypeError(f"{text!r}: expected PRIORITY=HOURS, e.g. 1=4") from e
 
 
-def _out(path: str | None) -> TextIO:
-    return open(path, "w", encoding="utf-8") if path else sys.stdout  # noqa: SIM115
-
-
 def _say(text: str) -> None:
     sys.stderr.write(text + "\n")
     sys.stderr.flush()
@@ -67,7 +64,7 @@ def _say(text: str) -> None:
 
 def cmd_routes(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "import":
-        return import_network(args, settings) if args.network else _import(args, settings)
+        return import_network(args, settings) if args.network else import_routes(args, settings)
     if args.action == "check":
         return cmd_check(args, settings)
     with connect(settings) as conn, conn.cursor() as cur:
@@ -80,8 +77,9 @@ def cmd_routes(args: argparse.Namespace, settings: Settings) -> int:
                 return 1
             sys.stdout.write(f"route {args.id} restored\n")
         elif args.action == "export":
+            check_output_file(args.file, "routes export")
             document = routes_feature_collection(route_db.list_routes(cur))
-            out = _out(args.file)
+            out = open_output(args.file)
             try:
                 json.dump(document, out, ensure_ascii=False, indent=1)
                 out.write("\n")
@@ -106,30 +104,6 @@ def _list_routes(rows: list[dict[str, Any]], deleted: bool) -> None:
             sys.stdout.write(f"  {r['deleted_at'].isoformat(timespec='seconds')}"
                              f" ({r['deleted_by'] or '-'})")
         sys.stdout.write("\n")
-
-
-def _import(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        text = Path(args.file).read_text(encoding="utf-8")
-    except OSError as e:
-        raise ConfigError(f"cannot read {args.file}: {e.strerror}") from e
-    try:
-        parsed = parse_feature_collection(text)
-    except RouteError as e:
-        _say(f"glonass-dispatch: {args.file}: {e}")
-        return 2
-    for p in parsed:
-        for warning in p.warnings:
-            _say(f"warning: {args.file}: feature {p.index} ({p.route.name!r}): {warning}")
-    if args.dry_run:
-        _say(f"{len(parsed)} routes are valid; nothing imported (--dry-run)")
-        return 0
-    routes: list[Route] = [p.route for p in parsed]
-    with connect(settings) as conn, conn.cursor() as cur:
-        created, updated = route_db.upsert_routes(cur, routes)
-    sys.stdout.write(f"imported {len(parsed)} routes: {len(created)} created, "
-                     f"{len(updated)} updated\n")
-    return 0
 
 
 # -- coverage ------------------------------------------------------------------------------------
@@ -179,6 +153,7 @@ def compute_from_db(settings: Settings, start: datetime, end: datetime,
 
 
 def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
+    check_output_file(args.output, "coverage --output")
     zone = settings.site.zone
     start = typed_time(args.start, zone, "coverage --from")
     end = typed_time(args.end, zone, "coverage --to")
@@ -190,7 +165,7 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
         with connect(settings) as conn, conn.cursor() as cur:
             saved = coverage_db.save_result(cur, result_document(result))
         _say(f"sealed as act {saved} (see `acts show {saved}`)")
-    out = _out(args.output)
+    out = open_output(args.output)
     try:
         if args.format == "table":
             out.write(coverage_table(result, zone))
@@ -279,6 +254,7 @@ def cmd_storms(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from dispatch.reports import storm_csv
 
+    check_output_file(args.output, "report storm --output")
     with connect(settings) as conn, conn.cursor() as cur:
         storm = storm_db.get_storm(cur, args.id)
     if storm is None:
@@ -309,7 +285,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
             prefix = os.path.relpath(VENDOR_DIR, here)
         text = render_storm_report(report, zone=settings.site.zone, assets_prefix=prefix,
                                    seal=(saved, act["content_hash"]))
-    out = _out(args.output)
+    out = open_output(args.output)
     try:
         out.write(text)
     finally:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from db.errors import StorageError
+from dispatch.registry_input import InputError
 from egts_server.cli.audit import add_audit_command
 from egts_server.cli.database import add_db_command
 from egts_server.cli.dispatch import add_dispatch_commands
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(config, os.environ, project_dir=_project_dir())
         func: Command = args.func
         return func(args, settings)
-    except (ConfigError, StorageError) as e:
+    except (ConfigError, StorageError, InputError) as e:
         print(f"glonass-dispatch: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from egts_server.cli.output import check_output_dir
 from egts_server.config import Settings
 from egts_server.database import connect
 
@@ -26,6 +27,7 @@ def cmd_maps(args: argparse.Namespace, settings: Settings) -> int:
     from maps.api.public_export import export_public_site
     from maps.api.public_site import PublicOptions, public_map_document, read_public_parts
 
+    check_output_dir(args.directory, "maps export")
     public = settings.public
     options = PublicOptions(public.vehicle_delay_s, public.coordinate_decimals,
                             public.band_hours, public.service_window_h, public.refresh_s,

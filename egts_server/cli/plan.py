@@ -1,7 +1,8 @@
-"""``glonass-dispatch routes check`` and ``routes import --network``: the plan check's console.
+"""``glonass-dispatch routes import`` and ``routes check``: route files and the plan check.
 
-The check itself is ``dispatch.plan_check``; the network file replaces the stored street network
-as a whole (a bad feature is named and nothing is stored, exit status 2).
+``routes import FILE`` stores clearing routes (``dispatch.route_geojson``: every bad feature is
+named and nothing is stored, exit status 2); ``--network`` replaces the stored street network
+as a whole. The check itself is ``dispatch.plan_check``.
 """
 
 from __future__ import annotations
@@ -16,12 +17,45 @@ from db import routes as route_db
 from db import storms as storm_db
 from dispatch.plan_check import check_plan, parse_network, plan_document, plan_text
 from dispatch.projection import projection_for
+from dispatch.route_geojson import FeatureErrors, parse_feature_collection
 from dispatch.routes import TREATMENT_LABELS, RouteError
 from dispatch.storms import DEFAULT_NORMS_H
 from egts_server.config import ConfigError, Settings
 from egts_server.database import connect
 
-__all__ = ["add_check_command", "cmd_check", "import_network"]
+__all__ = ["add_check_command", "cmd_check", "import_network", "import_routes"]
+
+
+def import_routes(args: argparse.Namespace, settings: Settings) -> int:
+    """``routes import FILE``: every feature checked first; any bad one (all are named) and
+    nothing is stored, exit status 2."""
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"cannot read {args.file}: {e.strerror}") from e
+    try:
+        parsed = parse_feature_collection(text)
+    except FeatureErrors as e:
+        for error in e.errors:
+            sys.stderr.write(f"glonass-dispatch: {args.file}: {error}\n")
+        sys.stderr.write(f"glonass-dispatch: {args.file}: объектов с ошибками: {len(e.errors)}; "
+                         "ничего не импортировано\n")
+        return 2
+    except RouteError as e:
+        sys.stderr.write(f"glonass-dispatch: {args.file}: {e}\n")
+        return 2
+    for p in parsed:
+        for warning in p.warnings:
+            sys.stderr.write(f"предупреждение: {args.file}: объект {p.index} "
+                             f"(«{p.route.name}»): {warning}\n")
+    if args.dry_run:
+        sys.stderr.write(f"{len(parsed)} routes are valid; nothing imported (--dry-run)\n")
+        return 0
+    with connect(settings) as conn, conn.cursor() as cur:
+        created, updated = route_db.upsert_routes(cur, [p.route for p in parsed])
+    sys.stdout.write(f"imported {len(parsed)} routes: {len(created)} created, "
+                     f"{len(updated)} updated\n")
+    return 0
 
 
 def import_network(args: argparse.Namespace, settings: Settings) -> int:

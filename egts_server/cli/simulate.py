@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from egts_server.config import Settings
+from egts_server.config import ConfigError, Settings
 
 
 def add_simulate_command(sub: Any) -> None:
@@ -29,7 +29,13 @@ def add_simulate_command(sub: Any) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    from dispatch.demo_fleet import demo_fleet
     from egts_server.simulator.run import run_simulator
+
+    size = len(demo_fleet())
+    if args.vehicles < 1 or not 0 <= args.first < size:
+        raise ConfigError(f"simulate: the demo fleet has {size} vehicles: --first 0..{size - 1}"
+                          ", --vehicles at least 1")
 
     ports = {"ndtp": settings.ndtp.port, "wialon": settings.wialon.port,
              "teltonika": settings.teltonika.port, "galileosky": settings.galileosky.port,

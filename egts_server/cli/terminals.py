@@ -7,13 +7,10 @@ import sys
 from typing import Any
 
 from db import terminals as terminal_registry
+from dispatch.registry_input import TERMINAL_PROTOCOLS, check_terminal
 from egts_server.cli.terminal_commands import add_command_commands
 from egts_server.config import Settings
 from egts_server.database import connect
-
-#: Protocols a terminal can be registered under (DESIGN.md's terminal identifiers).
-TERMINAL_PROTOCOLS = ("egts", "ndtp", "nis", "wialon", "wialonretr", "teltonika", "galileosky",
-                      "navtelecom", "osmand")
 
 
 def add_terminals_command(sub: Any) -> None:
@@ -41,12 +38,13 @@ def cmd_terminals(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{t['id']:>5}  {device:<26} imei={t['imei'] or '-':<16}"
                       f" {t['status']:<10} vehicle={t['vehicle'] or '-'}")
         elif args.action == "add":
-            new_id = terminal_registry.add_terminal(cur, args.protocol, args.identifier,
-                                                    args.imei, args.vehicle)
+            terminal = check_terminal(args.protocol, args.identifier, args.imei)
+            new_id = terminal_registry.register_terminal(cur, terminal, args.vehicle)
             print(f"terminal {new_id} added")
         elif args.action == "remove":
             if not terminal_registry.remove_terminal(cur, args.protocol, args.identifier):
-                print(f"no terminal {args.protocol}:{args.identifier}", file=sys.stderr)
+                print(f"glonass-dispatch: no terminal {args.protocol}:{args.identifier}",
+                      file=sys.stderr)
                 return 1
             print("removed")
     return 0

@@ -7,13 +7,16 @@ import sys
 from typing import Any
 
 from db import vehicles as vehicle_registry
+from dispatch.registry_input import check_vehicle, check_vehicle_changes
 from egts_server.cli.assign import add_assign_command
 from egts_server.config import Settings
-from egts_server.database import connect
+from egts_server.database import cli_actor, connect
+
+EDITABLE_VEHICLE_FIELDS = ("name", "kind", "plate", "contractor", "equipment_input")
 
 
 def add_vehicles_command(sub: Any) -> None:
-    veh = sub.add_parser("vehicles", help="list, add or edit vehicles")
+    veh = sub.add_parser("vehicles", help="list, add, edit or remove vehicles")
     veh_sub = veh.add_subparsers(dest="action", required=True)
     veh_sub.add_parser("list", help="list vehicles")
     vadd = veh_sub.add_parser("add", help="add a vehicle")
@@ -32,6 +35,9 @@ def add_vehicles_command(sub: Any) -> None:
     vedit.add_argument("--equipment-input", type=int, metavar="N",
                        help="digital input (1-based) that is on while the equipment works "
                             "(0 removes it)")
+    vrm = veh_sub.add_parser("remove", help="remove a vehicle from the fleet (its fixes, "
+                                            "coverage and acts are kept; its terminals freed)")
+    vrm.add_argument("id", type=int, help="vehicle id (see `vehicles list`)")
     add_assign_command(veh_sub)
     veh.set_defaults(func=cmd_vehicles)
 
@@ -43,14 +49,22 @@ def cmd_vehicles(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{v['id']:>5}  {v['name']:<28} {v['kind']:<10} {v['plate'] or '-':<10}"
                       f" {v['contractor'] or '-'}")
         elif args.action == "add":
-            new_id = vehicle_registry.add_vehicle(cur, args.name, args.kind, args.plate,
-                                                  args.contractor, args.equipment_input)
+            new = check_vehicle(args.name, args.kind, args.plate, args.contractor,
+                                args.equipment_input)
+            new_id = vehicle_registry.add_vehicle(cur, new.name, new.kind, new.plate,
+                                                  new.contractor, new.equipment_input)
             print(f"vehicle {new_id} added")
         elif args.action == "edit":
-            if not vehicle_registry.update_vehicle(
-                    cur, args.id, name=args.name, kind=args.kind, plate=args.plate,
-                    contractor=args.contractor, equipment_input=args.equipment_input):
+            given = {field: getattr(args, field) for field in EDITABLE_VEHICLE_FIELDS
+                     if getattr(args, field) is not None}
+            if not vehicle_registry.update_vehicle(cur, args.id,
+                                                   **check_vehicle_changes(given)):
                 print(f"glonass-dispatch: no vehicle {args.id}", file=sys.stderr)
                 return 1
             print(f"vehicle {args.id} updated")
+        elif args.action == "remove":
+            if not vehicle_registry.remove_vehicle(cur, args.id, cli_actor().login):
+                print(f"glonass-dispatch: no vehicle {args.id}", file=sys.stderr)
+                return 1
+            print(f"vehicle {args.id} removed (its fixes and acts are kept)")
     return 0

@@ -17,6 +17,7 @@ from twisted.web.server import NOT_DONE_YET, Request
 
 from db.pool import input_refused, storage_unreachable
 from dispatch.local_time import parse_local
+from dispatch.registry_input import InputError
 
 log = Logger()
 
@@ -66,8 +67,9 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 class JsonResource(Resource):
     """JSON endpoints: ``get``/``post``/``put``/``delete`` return a Deferred body or ``Reply``.
 
-    An ``ApiError`` raised or failed with becomes ``{"error", "detail"}`` with its 4xx status;
-    any other failure is logged and answered 503 (the storage is what fails in practice).
+    An ``ApiError`` raised or failed with becomes ``{"error", "detail"}`` with its 4xx status,
+    refused registry input (``InputError``) a 400 whose detail names the field; any other
+    failure is logged and answered 503 (the storage is what fails in practice).
     """
 
     isLeaf = True
@@ -100,8 +102,8 @@ class JsonResource(Resource):
 def _respond(request: Request, handler: Handler) -> Any:
     try:
         d = handler(request)
-    except ApiError as e:
-        write_json(request, e.status, {"error": e.message, "detail": e.detail})
+    except (ApiError, InputError) as e:
+        _write_error(request, e)
         return NOT_DONE_YET
     d.addCallbacks(lambda body: _write_reply(request, body), lambda f: _fail(request, f))
     return NOT_DONE_YET
@@ -127,11 +129,16 @@ def _write_reply(request: Request, body: Any) -> None:
 
 def read_json(request: Request) -> Any:
     """The request body as JSON, or a 400/413 that says what is wrong with it."""
+    return parse_json(read_body(request))
+
+
+def read_body(request: Request) -> bytes:
+    """The request body as sent, or a 413 when it is larger than MAX_BODY_BYTES."""
     assert request.content is not None
-    raw = request.content.read(MAX_BODY_BYTES + 1)
+    raw: bytes = request.content.read(MAX_BODY_BYTES + 1)
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(413, f"body larger than {MAX_BODY_BYTES} bytes")
-    return parse_json(raw)
+    return raw
 
 
 def parse_json(raw: bytes) -> Any:
@@ -185,10 +192,15 @@ def query_flag(request: Request, name: bytes) -> bool:
     return (request.args or {}).get(name, [b""])[0] in (b"1", b"true", b"yes")
 
 
+def _write_error(request: Request, error: ApiError | InputError) -> None:
+    if isinstance(error, InputError):
+        error = ApiError(400, error.message, {"field": error.field})
+    write_json(request, error.status, {"error": error.message, "detail": error.detail})
+
+
 def _fail(request: Request, failure: Failure) -> None:
-    if failure.check(ApiError):
-        e: ApiError = failure.value  # type: ignore[assignment]
-        write_json(request, e.status, {"error": e.message, "detail": e.detail})
+    if failure.check(ApiError, InputError):
+        _write_error(request, failure.value)  # type: ignore[arg-type]
         return
     if storage_unreachable(failure.value):
         log.failure("API request {uri}: storage unavailable", failure, uri=request.uri)

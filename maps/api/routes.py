@@ -27,6 +27,7 @@ from twisted.web.server import Request
 
 from db import routes as store
 from dispatch.route_geojson import (
+    FeatureErrors,
     ParsedRoute,
     feature_label,
     parse_feature,
@@ -40,8 +41,10 @@ from maps.api.json_resource import (
     ApiError,
     JsonResource,
     Reply,
+    parse_json,
     path_id_and_sub,
     query_flag,
+    read_body,
     read_json,
 )
 from maps.auth.actor import on_behalf_of
@@ -58,13 +61,18 @@ def _path(request: Request) -> tuple[int | None, str | None]:
 
 
 def _refused(error: RouteError) -> ApiError:
-    return ApiError(400, str(error), {"feature": error.where, "problem": error.message})
+    """A 400 naming the (first) bad feature; ``errors`` lists every bad one."""
+    every = error.errors if isinstance(error, FeatureErrors) else (error,)
+    return ApiError(400, str(error), {
+        "feature": error.where, "problem": error.message,
+        "errors": [{"feature": e.where, "problem": e.message} for e in every]})
 
 
-def _parse_body(body: Any) -> list[ParsedRoute]:
+def _parse_body(body: Any, text: str) -> list[ParsedRoute]:
+    """``text`` is the body as sent: a collection's errors then name the lines of the file."""
     if isinstance(body, dict) and body.get("type") == "FeatureCollection":
         try:
-            return parse_feature_collection(json.dumps(body))
+            return parse_feature_collection(text)
         except RouteError as e:
             raise _refused(e) from e
     try:
@@ -99,7 +107,7 @@ def _update(cur: Any, route_id: int, body: Any) -> tuple[dict[str, Any], tuple[s
     merged = {"type": "Feature", "geometry": body.get("geometry") or base["geometry"],
               "properties": {**base["properties"], **props}}
     try:
-        parsed = parse_feature(merged, f"route {route_id}", route_id=route_id)
+        parsed = parse_feature(merged, f"маршрут {route_id}", route_id=route_id)
     except RouteError as e:
         raise _refused(e) from e
     store.update_route(cur, route_id, parsed.route)
@@ -174,8 +182,9 @@ class RoutesResource(JsonResource):
             return restored.addCallback(_feature)
         if (route_id, sub) != (None, None):
             raise ApiError(405, "POST to /api/routes, PUT to /api/routes/{id}")
-        body = read_json(request)
-        parsed = _parse_body(body)
+        raw = read_body(request)
+        body = parse_json(raw)
+        parsed = _parse_body(body, raw.decode("utf-8"))
         created: Deferred[list[dict[str, Any]]] = self._pool.runInteraction(
             on_behalf_of(request, _create), parsed)
         single = not (isinstance(body, dict) and body.get("type") == "FeatureCollection")

@@ -9,7 +9,8 @@ are refused before any rule is consulted.
 Levels: ``ANYONE`` (the public map, public layers, assets, sign-in, health, the NIS intake and
 /metrics with their own checks); ``READER`` (any signed-in role, and anonymous visitors too when
 ``auth.anonymous_read`` is on, as in the embedded demo); ``EDITOR`` (dispatcher or admin, with
-a CSRF token); ``ADMIN`` (terminals, users, the admin pages). A path with no rule is denied.
+a CSRF token); ``ADMIN`` (terminals, the fleet registry, users, the admin pages). A path
+with no rule is denied.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ RULES: Final[dict[tuple[str, ...], Rule]] = {
     ("api", "marks"): DATA,
     ("api", "storms"): DATA,
     ("api", "terminals"): ADMIN,
+    ("api", "fleet"): ADMIN,
     ("api", "sign-in-throttle"): ADMIN,
     ("api", "users"): ADMIN,
     ("api", "audit"): ADMIN,

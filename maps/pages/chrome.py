@@ -51,8 +51,9 @@ ROLE_LABELS: Final = {"auditor": "аудитор", "dispatcher": "диспетч
 #: Roles the server lets write (maps.auth.access: EDITOR and above).
 EDITOR_ROLES: Final = ("dispatcher", "admin")
 #: Pages only admins may open; the bar shows their links to admins only.
-ADMIN_NAV: Final = (("/admin/terminals", "Терминалы"), ("/admin/delivery", "Ретрансляция"),
-                    ("/admin/users", "Пользователи"), ("/admin/audit", "Журнал действий"))
+ADMIN_NAV: Final = (("/admin/vehicles", "Машины"), ("/admin/terminals", "Терминалы"),
+                    ("/admin/delivery", "Ретрансляция"), ("/admin/users", "Пользователи"),
+                    ("/admin/audit", "Журнал действий"))
 APPBAR_HEIGHT_PX: Final = 48
 BRAND: Final = "Диспетчерская ЖКХ · Комсомольск-на-Амуре"
 

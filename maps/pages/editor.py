@@ -132,8 +132,13 @@ def side_panel_html(element_id: str) -> str:
       <div class="gd-actions" style="margin-top:0">
         <button type="button" class="gd-button gd-button-primary" data-new-route>
           + Нарисовать маршрут</button>
+        <label class="gd-button" data-upload-routes>Загрузить GeoJSON<input type="file"
+          accept=".geojson,.json,application/geo+json,application/json" data-upload-file
+          hidden></label>
         <span class="gd-hint" data-route-count></span>
       </div>
+      <div class="gd-note" data-upload-note hidden role="status"></div>
+      <ul class="gd-upload-errors" data-upload-errors hidden></ul>
       <p class="gd-hint" style="margin-top:8px">Щелчками по карте поставьте точки линии,
         последний щелчок — по последней точке. Изменить линию или удалить маршруты — кнопки
         слева под инструментом рисования.</p>
@@ -214,7 +219,8 @@ class EditorApp(PageScript):
 
     def __init__(self, *, draw: Draw, routes: folium.FeatureGroup, config: dict[str, Any],
                  asset_prefix: str) -> None:
-        super().__init__(scripts=["editor_routes", "editor_marks", "editor_bin", "editor"],
+        super().__init__(scripts=["editor_routes", "editor_marks", "editor_bin", "editor_upload",
+                                  "editor"],
                          styles=["editor"],
                          asset_prefix=asset_prefix)
         self._name = "EditorApp"

@@ -6,27 +6,30 @@ writes through the same API with the session's CSRF token. Server texts are set 
 
 from __future__ import annotations
 
-import html
-
 from db.users import ROLES
 from maps.pages.chrome import ROLE_LABELS, app_page
+from maps.pages.forms import field, select
 from maps.pages.live_map import TIME_ZONE
 
 
 def render_users_page(time_zone: str = TIME_ZONE) -> str:
-    roles = "".join(f'<option value="{r}">{html.escape(ROLE_LABELS[r])}</option>' for r in ROLES)
+    new_password = field("password", "Пароль", kind="password",
+                         attrs='autocomplete="new-password"')
+    add_fields = "".join((field("login", "Логин", attrs='autocomplete="off" maxlength="64"'),
+                          select("role", "Роль", ((r, ROLE_LABELS[r]) for r in ROLES)),
+                          new_password))
     body = f"""<h1>Пользователи</h1>
 <p class="meta">Смена роли или пароля, отключение и удаление сразу завершают сеансы
 пользователя. <a href="/admin/terminals">Терминалы</a> ·
 <a href="/admin/audit">Журнал действий</a></p>
-<p class="error" data-error hidden></p>
+<p class="error" data-page-error hidden></p>
 <table data-users><thead><tr><th>Логин</th><th>Роль</th><th>Состояние</th><th>Создан</th>
 <th>Последний вход</th><th></th></tr></thead><tbody></tbody></table>
-<form class="cmd" data-password-form hidden>
+<form class="cmd gd-form" data-password-form hidden novalidate>
 <h2>Новый пароль для <span data-password-login></span></h2>
-<label>Пароль<input name="password" type="password" autocomplete="new-password" minlength="8"
-required></label>
+{new_password}
 <button type="submit">Сохранить</button><button type="button" data-password-cancel>Отмена</button>
+<p class="error" data-password-error hidden></p>
 </form>
 <h2>Приостановленные входы</h2>
 <p class="meta">Логины и адреса, с которых было слишком много неверных паролей: вход с них
@@ -35,13 +38,10 @@ required></label>
 <th>Откроется через</th></tr></thead><tbody></tbody></table>
 <p class="meta" data-throttled-none>Сейчас нет.</p>
 <h2>Новый пользователь</h2>
-<form class="cmd" data-add-form>
-<label>Логин<input name="login" autocomplete="off" required maxlength="64"></label>
-<label>Роль<select name="role">{roles}</select></label>
-<label>Пароль<input name="password" type="password" autocomplete="new-password" minlength="8"
-required></label>
+<form class="cmd gd-form" data-add-form novalidate>{add_fields}
 <button type="submit">Добавить</button>
-</form>
-<p class="error" data-form-error hidden></p>"""
-    return app_page(title="Пользователи", active="", body_html=body, scripts=["users"],
+<p class="error" data-form-error hidden></p>
+</form>"""
+    return app_page(title="Пользователи", active="", body_html=body,
+                    scripts=["registry", "users"],
                     config={"timeZone": time_zone, "roles": ROLE_LABELS})

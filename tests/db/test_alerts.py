@@ -72,6 +72,14 @@ def test_only_the_kinds_judged_are_closed_and_unknown_vehicles_are_skipped(cur: 
     assert open_rows(cur) == []
 
 
+def test_a_vehicle_removed_from_the_fleet_raises_nothing(cur: Any) -> None:
+    """Its stored fixes stay, so the judge may still name it; no alert is stored for it."""
+    kept, removed = plough(cur, "КДМ 1"), plough(cur, "КДМ 2")
+    assert vehicles.remove_vehicle(cur, removed, "admin")
+    assert store.sync(cur, [silent(kept), silent(removed)], KINDS, NOW) == store.Synced(1, 0)
+    assert [row[0] for row in open_rows(cur)] == [kept]
+
+
 def test_acknowledged_once_by_the_first_dispatcher(cur: Any) -> None:
     a, b = plough(cur, "КДМ 1"), plough(cur, "КДМ 2")
     store.sync(cur, [silent(a), silent(b)], KINDS, NOW)

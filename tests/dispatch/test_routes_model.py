@@ -7,7 +7,12 @@ from typing import Any
 
 import pytest
 
-from dispatch.route_geojson import parse_feature, parse_feature_collection, route_feature
+from dispatch.route_geojson import (
+    FeatureErrors,
+    parse_feature,
+    parse_feature_collection,
+    route_feature,
+)
 from dispatch.routes import Route, RouteError, geodesic_length_m
 from tests.dispatch.geometry_fixtures import (
     DENSE_VERTICES,
@@ -41,7 +46,7 @@ def test_canonical_shapes_are_valid_routes(shape: tuple[tuple[float, float], ...
 @pytest.mark.parametrize("shape", [ZERO_LENGTH, SUB_METRE])
 def test_zero_length_lines_are_refused(shape: tuple[tuple[float, float], ...]) -> None:
     """A line shorter than a metre cannot be measured and is refused."""
-    with pytest.raises(RouteError, match="zero length"):
+    with pytest.raises(RouteError, match="нулевая длина"):
         parse_feature(line_feature(shape), "feature 0")
 
 
@@ -56,7 +61,7 @@ def test_non_line_geometry_is_refused(geometry: dict[str, Any] | None) -> None:
 
 def test_single_position_is_refused() -> None:
     """A LineString of one position is refused with a message that says so."""
-    with pytest.raises(RouteError, match="at least two positions"):
+    with pytest.raises(RouteError, match="не меньше двух точек"):
         parse_feature(line_feature(ONE_POSITION), "feature 0")
 
 
@@ -64,13 +69,13 @@ def test_far_outside_the_city_is_accepted_with_a_warning() -> None:
     """A valid line in Khabarovsk passes, with a warning that names the first stray position."""
     parsed = parse_feature(line_feature(FAR_OUTSIDE_CITY), "feature 0")
     (warning,) = parsed.warnings
-    assert "outside the city" in warning and "135.07" in warning
+    assert "вне города" in warning and "135.07" in warning
 
 
 def test_lat_lon_swapped_is_refused_as_out_of_range() -> None:
     """[lat, lon] order puts 137 in the latitude slot: refused, not silently stored."""
     swapped = [[lat, lon] for lon, lat in wgs84(STRAIGHT_EAST_1KM)]
-    with pytest.raises(RouteError, match="not \\[lon, lat\\]"):
+    with pytest.raises(RouteError, match="не \\[долгота, широта\\]"):
         parse_feature(line_feature(swapped), "feature 0")
 
 
@@ -90,7 +95,7 @@ def test_bad_properties_are_refused_naming_the_property(props: dict[str, Any],
 
 
 def test_collection_error_names_index_name_and_line() -> None:
-    """The error for the third feature says 'feature 2', its name and the line it starts on."""
+    """The error for the third feature says 'объект 2', its name and the line it starts on."""
     features = [line_feature(STRAIGHT_EAST_1KM, "Первая"), line_feature(L_SHAPED, "Вторая"),
                 line_feature(ZERO_LENGTH, "Третья")]
     text = json.dumps({"type": "FeatureCollection", "features": features}, indent=1,
@@ -100,12 +105,12 @@ def test_collection_error_names_index_name_and_line() -> None:
     assert line == starts[0]
     with pytest.raises(RouteError) as caught:
         parse_feature_collection(text)
-    assert caught.value.where == f"feature 2 (name 'Третья', line {starts[2]})"
+    assert caught.value.where == f"объект 2 («Третья», строка {starts[2]})"
 
 
 def test_invalid_json_names_the_line() -> None:
     """A syntax error is reported with its line."""
-    with pytest.raises(RouteError, match="line 3"):
+    with pytest.raises(RouteError, match="строка 3"):
         parse_feature_collection('{\n "type": "FeatureCollection",\n "features": [,]\n}')
 
 
@@ -123,3 +128,41 @@ def test_geodesic_length_of_a_kilometre() -> None:
     """The haversine length of the 1 km fixture is 1 km to 0.5 %."""
     assert geodesic_length_m([(c[0], c[1]) for c in wgs84(STRAIGHT_EAST_1KM)]) == \
         pytest.approx(1000.0, rel=0.005)
+
+
+def test_multilinestring_parts_become_routes_of_their_own() -> None:
+    """Each part of a MultiLineString is a route with the feature's properties and its part
+    in the name; a one-part MultiLineString is an ordinary route, id and name kept."""
+    parts = [wgs84(STRAIGHT_EAST_1KM), wgs84(L_SHAPED)]
+    street = {"type": "Feature", "geometry": {"type": "MultiLineString", "coordinates": parts},
+              "properties": {"name": "ул. Ленина", "priority": 1, "contractor": "ДРСУ-1"}}
+    single = {"type": "Feature", "id": 7, "properties": {"name": "Мира"},
+              "geometry": {"type": "MultiLineString", "coordinates": [wgs84(L_SHAPED)]}}
+    parsed = parse_feature_collection(json.dumps(
+        {"type": "FeatureCollection", "features": [street, single]}))
+    assert [(p.index, p.route.id, p.route.name, p.route.priority, p.route.contractor)
+            for p in parsed] == [(0, None, "ул. Ленина (участок 1 из 2)", 1, "ДРСУ-1"),
+                                 (0, None, "ул. Ленина (участок 2 из 2)", 1, "ДРСУ-1"),
+                                 (1, 7, "Мира", 2, None)]
+    assert [list(map(list, p.route.coordinates)) for p in parsed[:2]] == parts
+
+
+def test_every_bad_feature_is_reported_at_once() -> None:
+    """Three bad features of five: one error each, in order, with index, name and line."""
+    two_parts = {"type": "Feature", "id": 4, "properties": {"name": "Четвёртая"},
+                 "geometry": {"type": "MultiLineString",
+                              "coordinates": [wgs84(STRAIGHT_EAST_1KM), wgs84(L_SHAPED)]}}
+    features = [line_feature(STRAIGHT_EAST_1KM, "Первая"), line_feature(ZERO_LENGTH, "Вторая"),
+                {"type": "Feature", "geometry": POINT_GEOMETRY, "properties": {"name": "Третья"}},
+                line_feature(L_SHAPED, "Пятая"), two_parts]
+    text = json.dumps({"type": "FeatureCollection", "features": features}, indent=1,
+                      ensure_ascii=False)
+    starts = [i + 1 for i, row in enumerate(text.splitlines()) if row == "  {"]
+    with pytest.raises(FeatureErrors) as caught:
+        parse_feature_collection(text)
+    assert [str(e) for e in caught.value.errors] == [
+        f"объект 1 («Вторая», строка {starts[1]}): у линии нулевая длина",
+        f"объект 2 («Третья», строка {starts[2]}): геометрия должна быть линией (LineString), "
+        "а не 'Point'",
+        f"объект 4 («Четвёртая», строка {starts[4]}): MultiLineString из 2 частей даёт 2 "
+        "маршрута и не может заменить маршрут 4: уберите его 'id'"]

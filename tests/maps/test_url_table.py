@@ -84,5 +84,5 @@ def test_admin_resources_check_the_role_themselves() -> None:
         if rule is not None and rule.read == Access.ADMIN:
             assert isinstance(resource, AdminOnly), path
             checked.append(path)
-    assert sorted(checked) == [("admin",), ("api", "audit"), ("api", "sign-in-throttle"),
-                               ("api", "terminals"), ("api", "users")]
+    assert sorted(checked) == [("admin",), ("api", "audit"), ("api", "fleet"),
+                               ("api", "sign-in-throttle"), ("api", "terminals"), ("api", "users")]

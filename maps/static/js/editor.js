@@ -5,7 +5,7 @@
  *
  * This file holds what the two tabs share (tabs, notes, field errors, two-click delete, who may
  * edit) and routes Leaflet.draw's events; editor_routes.js and editor_marks.js are the tabs,
- * editor_bin.js the deleted routes and marks of both.
+ * editor_bin.js the deleted routes and marks of both, editor_upload.js the GeoJSON upload.
  * Validation is the server's: its 400 answers name the field, and the message is shown next
  * to that field. Writes carry the CSRF token from /api/session (GlonassPages.sendJSON).
  */
@@ -54,21 +54,7 @@
 
     /* ----------------------------------------------------------------- errors, notes */
 
-    function clearErrors(form) {
-      form.querySelectorAll('[data-field]').forEach(function (f) {
-        f.classList.remove('gd-invalid');
-        var slot = f.querySelector('[data-error]');
-        if (slot) { slot.textContent = ''; }
-      });
-    }
-    function fieldError(form, name, text) {
-      var f = form.querySelector('[data-field="' + name + '"]');
-      if (!f) { return false; }
-      f.classList.add('gd-invalid');
-      var slot = f.querySelector('[data-error]');
-      if (slot) { slot.textContent = text; }
-      return true;
-    }
+    var clearErrors = P.clearFieldErrors, fieldError = P.fieldError;
     function noteWithDetail(node, kind, text, detail) {
       P.say(node, kind, text);
       if (detail) { node.appendChild(el('span', 'gd-note-detail', detail)); }
@@ -150,6 +136,7 @@
     var routes = ed.routes = global.GlonassEditorRoutes(ed);
     var marks = ed.marks = global.GlonassEditorMarks(ed);
     var bin = ed.bin = global.GlonassEditorBin(ed);
+    global.GlonassEditorUpload(ed);
 
     /* A new line from the toolbar becomes a draft route; a line or area started by the marks
        panel becomes a draft mark instead (folium's own handler has already put it into the
@@ -176,7 +163,7 @@
       state.canEdit = P.canEdit(info, config.editorRoles);
       var note = q('[data-access]');
       panel.querySelectorAll('fieldset').forEach(function (f) { f.disabled = !state.canEdit; });
-      ['[data-new-route]', '[data-new-mark]', '[data-route-save]', '[data-mark-save]',
+      ['[data-new-route]', '[data-upload-routes]', '[data-new-mark]', '[data-route-save]', '[data-mark-save]',
         '[data-mark-close]', '[data-route-delete]', '[data-mark-delete]']
         .forEach(function (sel) { q(sel).hidden = !state.canEdit; });
       panel.classList.toggle('gd-readonly', !state.canEdit);

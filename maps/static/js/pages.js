@@ -4,6 +4,7 @@
  *   GlonassPages.appBar(headerElement, config)   // who is signed in, "Войти" / "Выйти"
  *   GlonassPages.session()                       // Promise of GET /api/session, asked once
  *   GlonassPages.getJSON(url) / sendJSON(method, url, body)   // the API, CSRF header included
+ *   GlonassPages.sendText(method, url, text)     // JSON text sent as is (an uploaded file)
  *   GlonassPages.problem(err)                    // what went wrong, in Russian, with the code
  *   GlonassPages.time(zone)                      // show and read times in the city's zone
  *
@@ -123,12 +124,14 @@
     });
   }
 
-  function request(method, url, body, csrf) {
+  /* `text`: the body is already JSON text (a file as the user gave it), sent as is. */
+  function request(method, url, body, csrf, text) {
     var headers = {Accept: 'application/json'};
     if (body !== undefined) { headers['Content-Type'] = 'application/json'; }
     if (csrf) { headers['X-CSRF-Token'] = csrf; }
     return fetch(url, {method: method, credentials: 'same-origin', cache: 'no-cache',
-      headers: headers, body: body === undefined ? undefined : JSON.stringify(body)})
+      headers: headers, body: body === undefined ? undefined : text ? body
+        : JSON.stringify(body)})
       .then(function (response) {
         return readBody(response).then(function (data) {
           if (!response.ok) {
@@ -158,6 +161,12 @@
   function sendJSON(method, url, body) {
     return session().then(function (info) {
       return request(method, url, body, info && info.csrf_token);
+    });
+  }
+
+  function sendText(method, url, text) {
+    return session().then(function (info) {
+      return request(method, url, text, info && info.csrf_token, true);
     });
   }
 
@@ -301,6 +310,24 @@
     }
   }
 
+  /* Field errors of a form built with maps/pages/forms.py: each field is a [data-field] label
+     with a [data-error] slot. fieldError returns false when the form has no such field. */
+  function clearFieldErrors(form) {
+    form.querySelectorAll('[data-field]').forEach(function (f) {
+      f.classList.remove('gd-invalid');
+      var slot = f.querySelector('[data-error]');
+      if (slot) { slot.textContent = ''; }
+    });
+  }
+  function fieldError(form, name, text) {
+    var f = form.querySelector('[data-field="' + name + '"]');
+    if (!f) { return false; }
+    f.classList.add('gd-invalid');
+    var slot = f.querySelector('[data-error]');
+    if (slot) { slot.textContent = text; }
+    return true;
+  }
+
   function params() {
     var out = {};
     new URLSearchParams(global.location.search).forEach(function (v, k) { out[k] = v; });
@@ -309,9 +336,11 @@
 
   global.GlonassPages = {
     el: el, svgEl: svgEl, own: own, time: time, duration: duration, km: km,
-    numberFmt: numberFmt, getJSON: getJSON, sendJSON: sendJSON, session: session,
+    numberFmt: numberFmt, getJSON: getJSON, sendJSON: sendJSON, sendText: sendText,
+    session: session,
     canEdit: canEdit, loginHref: loginHref, appBar: appBar, symbolElement: symbolElement,
     along: along, arrows: arrows, groundLength: groundLength, download: download, say: say,
-    scale: scale, params: params, ApiError: ApiError, problem: problem
+    scale: scale, params: params, ApiError: ApiError, problem: problem,
+    clearFieldErrors: clearFieldErrors, fieldError: fieldError
   };
 }(window));

@@ -1,12 +1,15 @@
 /*
  * glonass-dispatch: /admin/terminals, the registry and commands to EGTS terminals.
  *
- * Lists /api/terminals; "Команды" opens a terminal's command history and the form that queues
- * a command (POST /api/terminals/{id}/commands, the same fields as the CLI). While any command
- * of the open terminal is still on its way, the history is asked again every 2 s. Server
- * texts are only ever set as text.
+ * Lists /api/terminals with a search over the rows; the form registers a terminal (POST, the
+ * server's refusal shown next to the field it names); each row fits the terminal to a vehicle
+ * of /api/fleet (PUT) or removes it after a confirmation (DELETE). "Команды" opens a
+ * terminal's command history and the form that queues a command
+ * (POST /api/terminals/{id}/commands, the same fields as the CLI). While any command of the
+ * open terminal is still on its way, the history is asked again every 2 s. Server texts are
+ * only ever set as text.
  */
-(function (P, config) {
+(function (P, R, config) {
   'use strict';
 
   var T = P.time(config.timeZone);
@@ -16,8 +19,11 @@
   var TERMINAL_STATUS = {active: 'активен', quarantine: 'карантин', blocked: 'заблокирован'};
 
   var form = document.querySelector('[data-command-form]');
+  var addForm = document.querySelector('[data-terminal-form]');
   var section = document.querySelector('[data-commands]');
-  var chosen = null, timer = null;
+  var chosen = null, timer = null, vehicles = [];
+  var filter = R.search(document.querySelector('[data-search]'),
+    document.querySelector('[data-terminals]'), document.querySelector('[data-count]'));
 
   function q(selector) { return document.querySelector(selector); }
 
@@ -36,30 +42,81 @@
 
   /* -------------------------------------------------------------------------- terminals */
 
+  function vehicleOptions(select, chosenId) {
+    select.textContent = '';
+    var none = P.el('option', null, '— без машины —');
+    none.value = '';
+    select.appendChild(none);
+    vehicles.forEach(function (v) {
+      var option = P.el('option', null, v.name + (v.plate ? ' · ' + v.plate : ''));
+      option.value = String(v.id);
+      option.selected = v.id === chosenId;
+      select.appendChild(option);
+    });
+  }
+
+  function vehicleSelect(t) {
+    var select = P.el('select');
+    select.name = 'vehicle_id';
+    vehicleOptions(select, t.vehicle_id);
+    select.addEventListener('change', function () {
+      P.sendJSON('PUT', '/api/terminals/' + t.id,
+        {vehicle_id: select.value ? Number(select.value) : null})
+        .then(loadTerminals, function (error) { showError('[data-page-error]', error); });
+    });
+    return select;
+  }
+
+  function button(text, name, onClick) {
+    var b = P.el('button', null, text);
+    b.type = 'button';
+    b.setAttribute('data-action', name);
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  function remove(t) {
+    var name = t.protocol + ':' + t.identifier;
+    if (!window.confirm('Удалить терминал ' + name + '? Его сохранённые отметки останутся.')) {
+      return;
+    }
+    P.sendJSON('DELETE', '/api/terminals/' + t.id).then(function () {
+      if (chosen && chosen.id === t.id) { chosen = null; section.hidden = true; }
+      return loadTerminals();
+    }, function (error) { showError('[data-page-error]', error); });
+  }
+
   function loadTerminals() {
-    return P.getJSON('/api/terminals').then(function (terminals) {
-      var body = q('[data-terminals] tbody');
-      body.textContent = '';
-      terminals.forEach(function (t) {
-        var row = P.el('tr');
-        row.setAttribute('data-terminal-id', String(t.id));
-        cell(row, t.id, 'n');
-        cell(row, t.protocol + ':' + t.identifier);
-        cell(row, t.imei);
-        cell(row, TERMINAL_STATUS[t.status] || t.status);
-        cell(row, t.vehicle);
-        cell(row, T.format(t.last_login_at, true));
-        var action = cell(row, '');
-        if (t.protocol === 'egts') {
-          var open = P.el('button', null, 'Команды');
-          open.type = 'button';
-          open.addEventListener('click', function () { choose(t, row); });
-          action.appendChild(open);
-        }
-        body.appendChild(row);
-      });
-      showError('[data-error]', null);
-    }, function (error) { showError('[data-error]', error); });
+    return Promise.all([P.getJSON('/api/terminals'), P.getJSON('/api/fleet')])
+      .then(function (found) {
+        var terminals = found[0];
+        vehicles = found[1];
+        vehicleOptions(addForm.elements.vehicle_id, null);
+        var body = q('[data-terminals] tbody');
+        body.textContent = '';
+        terminals.forEach(function (t) {
+          var row = P.el('tr');
+          row.setAttribute('data-terminal-id', String(t.id));
+          cell(row, t.id, 'n');
+          cell(row, t.protocol + ':' + t.identifier);
+          cell(row, t.imei);
+          cell(row, TERMINAL_STATUS[t.status] || t.status);
+          var fitted = cell(row, '');
+          fitted.textContent = '';
+          fitted.appendChild(vehicleSelect(t));
+          row.setAttribute('data-search-text', [t.id, t.protocol + ':' + t.identifier,
+            t.imei || '', TERMINAL_STATUS[t.status] || t.status, t.vehicle || ''].join(' '));
+          cell(row, T.format(t.last_login_at, true));
+          var action = cell(row, '');
+          if (t.protocol === 'egts') {
+            action.appendChild(button('Команды', 'commands', function () { choose(t, row); }));
+          }
+          action.appendChild(button('Удалить', 'remove', function () { remove(t); }));
+          body.appendChild(row);
+        });
+        filter();
+        showError('[data-page-error]', null);
+      }, function (error) { showError('[data-page-error]', error); });
   }
 
   function choose(terminal, row) {
@@ -70,7 +127,7 @@
     row.classList.add('chosen');
     q('[data-terminal-name]').textContent = terminal.protocol + ':' + terminal.identifier;
     section.hidden = false;
-    showError('[data-form-error]', null);
+    R.refused(form, q('[data-form-error]'), null);
     loadHistory();
   }
 
@@ -127,9 +184,12 @@
 
   function kind() { return form.elements.kind.value; }
 
+  /* Only the fields of the chosen kind of command show (the others belong to every kind). */
   function showFields() {
-    form.querySelectorAll('[data-for]').forEach(function (label) {
-      label.hidden = label.getAttribute('data-for') !== kind();
+    var kinds = config.commandFieldKinds;
+    form.querySelectorAll('[data-field]').forEach(function (f) {
+      var name = f.getAttribute('data-field');
+      f.hidden = P.own(kinds, name) && kinds[name] !== kind();
     });
   }
 
@@ -145,7 +205,7 @@
       body.action = f.action.value;
       if (f.value.value !== '') { body.value = f.value.value; }
     }
-    var hours = Number(f.ttl_h.value);
+    var hours = Number(f.ttl_s.value);  // typed in hours
     if (hours > 0) { body.ttl_s = Math.round(hours * 3600); }
     return body;
   }
@@ -157,12 +217,28 @@
     var terminal = chosen;
     P.sendJSON('POST', '/api/terminals/' + terminal.id + '/commands', commandBody())
       .then(function () {
-        showError('[data-form-error]', null);
+        R.refused(form, q('[data-form-error]'), null);
         form.elements.text.value = '';
         loadHistory();
-      }, function (error) { showError('[data-form-error]', error); });
+      }, function (error) { R.refused(form, q('[data-form-error]'), error); });
+  });
+
+  addForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var f = addForm.elements;
+    var formError = q('[data-terminal-form-error]');
+    P.sendJSON('POST', '/api/terminals', {protocol: f.protocol.value,
+      identifier: f.identifier.value, imei: f.imei.value,
+      vehicle_id: f.vehicle_id.value ? Number(f.vehicle_id.value) : null})
+      .then(function () {
+        P.clearFieldErrors(addForm);
+        R.show(formError, '');
+        f.identifier.value = '';
+        f.imei.value = '';
+        return loadTerminals();
+      }, function (error) { R.refused(addForm, formError, error); });
   });
 
   showFields();
   loadTerminals();
-}(window.GlonassPages, window.GD_PAGE));
+}(window.GlonassPages, window.GlonassRegistry, window.GD_PAGE));

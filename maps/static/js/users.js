@@ -7,7 +7,7 @@
  * the server's refusals (a bad login, a short password, the last admin) are shown as they
  * come. Server texts are only ever set as text.
  */
-(function (P, config) {
+(function (P, R, config) {
   'use strict';
 
   var T = P.time(config.timeZone);
@@ -42,10 +42,10 @@
 
   function change(login, body) {
     return P.sendJSON('PATCH', url(login), body).then(function () {
-      showError('[data-error]', null);
+      showError('[data-page-error]', null);
       return load();
     }, function (error) {
-      showError('[data-error]', error);
+      showError('[data-page-error]', error);
       return load();
     });
   }
@@ -87,7 +87,7 @@
       var body = q('[data-users] tbody');
       body.textContent = '';
       list.forEach(function (user) { body.appendChild(row(user)); });
-    }, function (error) { showError('[data-error]', error); });
+    }, function (error) { showError('[data-page-error]', error); });
   }
 
   function remove(user) {
@@ -95,25 +95,27 @@
       return;
     }
     P.sendJSON('DELETE', url(user.login)).then(function () {
-      showError('[data-error]', null);
+      showError('[data-page-error]', null);
       load();
-    }, function (error) { showError('[data-error]', error); });
+    }, function (error) { showError('[data-page-error]', error); });
   }
 
   function askPassword(user) {
     passwordFor = user.login;
     q('[data-password-login]').textContent = user.login;
     passwordForm.elements.password.value = '';
+    R.refused(passwordForm, q('[data-password-error]'), null);
     passwordForm.hidden = false;
     passwordForm.elements.password.focus();
   }
 
   passwordForm.addEventListener('submit', function (event) {
     event.preventDefault();
-    var login = passwordFor;
-    change(login, {password: passwordForm.elements.password.value}).then(function () {
-      if (q('[data-error]').hidden) { passwordForm.hidden = true; }
-    });
+    P.sendJSON('PATCH', url(passwordFor), {password: passwordForm.elements.password.value})
+      .then(function () {
+        passwordForm.hidden = true;
+        return load();
+      }, function (error) { R.refused(passwordForm, q('[data-password-error]'), error); });
   });
   q('[data-password-cancel]').addEventListener('click', function () {
     passwordForm.hidden = true;
@@ -124,10 +126,10 @@
     var f = addForm.elements;
     P.sendJSON('POST', '/api/users', {login: f.login.value.trim(), role: f.role.value,
       password: f.password.value}).then(function () {
-      showError('[data-form-error]', null);
+      R.refused(addForm, q('[data-form-error]'), null);
       addForm.reset();
       load();
-    }, function (error) { showError('[data-form-error]', error); });
+    }, function (error) { R.refused(addForm, q('[data-form-error]'), error); });
   });
 
   function waitText(seconds) {
@@ -147,10 +149,10 @@
         body.appendChild(tr);
       });
       q('[data-throttled-none]').hidden = answer.throttled.length > 0;
-    }, function (error) { showError('[data-error]', error); });
+    }, function (error) { showError('[data-page-error]', error); });
   }
 
   load();
   loadThrottled();
   setInterval(loadThrottled, 15000);
-}(window.GlonassPages, window.GD_PAGE));
+}(window.GlonassPages, window.GlonassRegistry, window.GD_PAGE));

@@ -62,7 +62,7 @@ def test_bad_feature_is_named_by_index_name_and_line_and_nothing_is_imported(
     assert main(["routes", "import", str(source)]) == 2
     error = capsys.readouterr().err
     line = source.read_text(encoding="utf-8").splitlines().index("  {", 5) + 1
-    assert f"feature 1 (name 'Вторая', line {line}): the line has zero length" in error
+    assert f"объект 1 («Вторая», строка {line}): у линии нулевая длина" in error
     assert main(["routes", "list"]) == 0
     assert "Первая" not in capsys.readouterr().out
 
@@ -73,7 +73,7 @@ def test_outside_city_imports_with_a_warning_and_dry_run_imports_nothing(
     source = write(tmp_path / "far.geojson", [line_feature(FAR_OUTSIDE_CITY, "Хабаровск")])
     assert main(["routes", "import", "--dry-run", str(source)]) == 0
     captured = capsys.readouterr()
-    assert "warning:" in captured.err and "outside the city" in captured.err
+    assert "предупреждение:" in captured.err and "вне города" in captured.err
     assert main(["routes", "list"]) == 0
     assert "Хабаровск" not in capsys.readouterr().out
     assert main(["routes", "import", str(source)]) == 0
@@ -87,4 +87,4 @@ def test_unreadable_or_non_json_file_is_an_error(cli_env: str, tmp_path: Path,
     broken = tmp_path / "broken.geojson"
     broken.write_text('{"type": "FeatureCollection",\n "features": [\n', encoding="utf-8")
     assert main(["routes", "import", str(broken)]) == 2
-    assert "line 3" in capsys.readouterr().err
+    assert "строка 3" in capsys.readouterr().err

@@ -237,8 +237,8 @@ def test_cli_refuses_with_the_flag_named(served: Served) -> None:
                           "egts", "1", "--parameter", "0x10", "--action", "set"],
                          capture_output=True, text=True, env=env, cwd=REPO)
     assert bad.returncode == 2, bad.stderr
-    assert bad.stderr.strip() == ("glonass-dispatch: terminals command: --value: set needs a "
-                                  "value (or hex)")
+    assert bad.stderr.strip() == ("glonass-dispatch: terminals command: --value: для set нужно "
+                                  "значение (или hex)")
     # the history's arguments are checked before the database is reached
     offline = {**env, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
     other = subprocess.run([sys.executable, "-m", "egts_server.cli", "terminals", "commands",

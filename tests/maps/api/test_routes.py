@@ -87,8 +87,8 @@ def test_zero_length_line_is_refused_naming_the_feature(
                           headers=auth)
     assert status == 400
     error = body_of(raw)
-    assert "Тупик" in error["error"] and "zero length" in error["error"]
-    assert error["detail"]["problem"] == "the line has zero length"
+    assert "Тупик" in error["error"] and "нулевая длина" in error["error"]
+    assert error["detail"]["problem"] == "у линии нулевая длина"
 
 
 def test_non_line_geometry_is_refused_naming_the_feature(
@@ -109,7 +109,7 @@ def test_route_far_outside_the_city_is_stored_with_a_warning(
                           line_feature(FAR_OUTSIDE_CITY, "Хабаровск"), headers=auth)
     assert status == 201
     (warning,) = body_of(raw)["warnings"]
-    assert "outside the city" in warning
+    assert "вне города" in warning
 
 
 def test_collection_import_is_all_or_nothing_and_names_the_bad_feature(
@@ -120,7 +120,7 @@ def test_collection_import_is_all_or_nothing_and_names_the_bad_feature(
     bad = {"type": "Feature", "geometry": POINT_GEOMETRY, "properties": {"name": "Вторая"}}
     status, _, raw = call(served, "POST", "/api/routes",
                           {"type": "FeatureCollection", "features": [good, bad]}, headers=auth)
-    assert status == 400 and body_of(raw)["detail"]["feature"].startswith("feature 1")
+    assert status == 400 and body_of(raw)["detail"]["feature"].startswith("объект 1")
     assert body_of(call(served, "GET", "/api/routes")[2])["features"] == []
 
     status, _, raw = call(served, "POST", "/api/routes", {

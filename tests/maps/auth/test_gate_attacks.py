@@ -179,7 +179,7 @@ def test_sign_in_is_throttled_per_login_and_address(closed: Served) -> None:
     ("POST", "/api/marks", "[1]", "Feature"),
     ("POST", "/api/routes", '"x"', "Feature"),
     ("POST", "/api/users", "[]", "объект JSON"),
-    ("POST", "/api/terminals/egts:1001/commands", "[]", "object"),
+    ("POST", "/api/terminals/egts:1001/commands", "[]", "объект JSON"),
     ("POST", "/api/terminals/egts:1001/commands", '{"command": "zzz"}', "zzz"),
     ("GET", "/api/vehicles/1/track?format=zzz", None, "format"),
     ("GET", "/api/vehicles/x%01/track", None, "\\x01"),

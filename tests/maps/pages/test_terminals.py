@@ -43,7 +43,8 @@ def test_admin_sends_a_text_command_and_sees_the_answer(server: Served, page: An
 
 def test_form_errors_come_back_next_to_the_form(server: Served, page: Any,
                                                 page_log: Any) -> None:
-    """A parameter "set" without a value: the API's 400 message is shown, nothing is queued."""
+    """A parameter "set" without a value: the API's 400 message is shown next to the value
+    field, nothing is queued."""
     add_user(server.dsn, *ADMIN, "admin")
     terminal = logged_in(server, 5102)
     terminal.close()
@@ -54,9 +55,9 @@ def test_form_errors_come_back_next_to_the_form(server: Served, page: Any,
     page.fill("[data-command-form] input[name=parameter]", "0x0262")
     page.select_option("[data-command-form] select[name=action]", "set")
     page.click("[data-command-form] button[type=submit]")
-    error = page.locator("[data-form-error]")
-    error.wait_for()
-    assert "value" in error.inner_text()
+    page.locator('[data-command-form] [data-field="value"].gd-invalid').wait_for()
+    assert page.inner_text('[data-command-form] [data-field="value"] [data-error]') == (
+        "для set нужно значение (или hex)")
     # the history table is not reloaded after an error; ask the API (as the signed-in admin)
     history = page.request.get(f"{server.base_url}/api/terminals/egts:5102/commands")
     assert history.status == 200 and history.json() == []

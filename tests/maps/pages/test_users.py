@@ -40,7 +40,7 @@ def test_admin_manages_accounts_and_reads_the_trail(server: Served, page: Any,
 
     admin_row = page.locator('[data-users] tr[data-login="admin"]')
     admin_row.locator("select[name=role]").select_option("dispatcher")
-    error = page.locator("[data-error]")
+    error = page.locator("[data-page-error]")
     error.wait_for()
     assert error.inner_text() == ("admin — последний действующий администратор; "
                                   "сначала назначьте другого")

@@ -1,0 +1,135 @@
+"""``/api/terminals`` and ``/api/fleet`` over HTTP: admins register, fit and remove terminals and
+vehicles; refusals are 400s with the Russian message and the field; others get 403."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+import pytest
+
+from tests.conftest import Served, start_server, stop_server
+from tests.egts_terminal import EgtsTerminal
+from tests.maps.auth.test_sign_in import add_user, call, sign_in
+
+T0 = datetime(2026, 2, 3, 7, 0, tzinfo=UTC)
+
+
+@pytest.fixture()
+def served(dsn: str, tmp_path: Path) -> Iterator[Served]:
+    add_user(dsn, "admin", "admin-2026!", "admin")
+    add_user(dsn, "ivanova", "zima-2026!", "dispatcher")
+    s = start_server(dsn, tmp_path)
+    yield s
+    stop_server(s)
+
+
+def api(served: Served, auth: dict[str, str], method: str, path: str,
+        body: Any = None) -> tuple[int, Any]:
+    status, _, raw = call(served, method, path, body, headers=auth)
+    return status, json.loads(raw) if raw else None
+
+
+def test_bad_terminals_are_refused_with_the_field_and_a_russian_message(served: Served) -> None:
+    admin = sign_in(served, "admin", "admin-2026!")
+    cases = [
+        ({"protocol": "egts", "identifier": "abc"}, "identifier",
+         "ТИД ЕГТС — целое число, а не «abc»"),
+        ({"protocol": "egts", "identifier": "4294967296"}, "identifier",
+         "ТИД ЕГТС — число от 1 до 4294967295, а не 4294967296"),
+        ({"protocol": "teltonika", "identifier": "1234567890123456"}, "identifier",
+         "IMEI — ровно 15 цифр, а здесь 16"),
+        ({"protocol": "egts", "identifier": "7", "imei": "86753090000000x"}, "imei",
+         "IMEI должен состоять из цифр, а не «86753090000000x»"),
+        ({"protocol": "gt06", "identifier": "7"}, "protocol", "неизвестный протокол «gt06»"),
+        ({"protocol": "egts", "identifier": "7", "vehicle_id": 99}, "vehicle_id",
+         "нет машины № 99"),
+        ({"protocol": "egts", "identifier": 7}, "identifier", "ожидается строка"),
+    ]
+    for body, field, message in cases:
+        status, reply = api(served, admin, "POST", "/api/terminals", body)
+        assert status == 400, (body, reply)
+        assert reply["detail"] == {"field": field} and reply["error"].startswith(message), reply
+    assert api(served, admin, "GET", "/api/terminals") == (200, [])
+
+
+def test_admin_registers_fits_and_removes_terminals_and_vehicles(served: Served) -> None:
+    admin = sign_in(served, "admin", "admin-2026!")
+    status, plough = api(served, admin, "POST", "/api/fleet",
+                         {"name": "Плуг 5", "kind": "plow", "plate": "в 555 ор 27",
+                          "contractor": "ДРСУ-1", "equipment_input": 2})
+    assert status == 201
+    assert plough == {"id": 1, "name": "Плуг 5", "kind": "plow", "plate": "В555ОР27",
+                      "contractor": "ДРСУ-1", "equipment": {"input": 2}, "terminals": []}
+    status, reply = api(served, admin, "POST", "/api/fleet",
+                        {"name": "Грейдер", "kind": "tank"})
+    assert (status, reply["detail"]) == (400, {"field": "kind"})
+    assert reply["error"] == "неизвестный вид машины «tank»"
+    status, reply = api(served, admin, "PUT", "/api/fleet/1", {"equipment_input": 33})
+    assert (status, reply["detail"]) == (400, {"field": "equipment_input"})
+
+    status, terminal = api(served, admin, "POST", "/api/terminals",
+                           {"protocol": "egts", "identifier": " 1001 ", "imei": ""})
+    assert status == 201 and (terminal["identifier"], terminal["vehicle_id"]) == ("1001", None)
+    status, reply = api(served, admin, "POST", "/api/terminals",
+                        {"protocol": "egts", "identifier": "1001"})
+    assert (status, reply["error"]) == (400, "терминал egts:1001 уже зарегистрирован")
+    status, fitted = api(served, admin, "PUT", f"/api/terminals/{terminal['id']}",
+                         {"vehicle_id": 1})
+    assert status == 200 and (fitted["vehicle_id"], fitted["vehicle"]) == (1, "Плуг 5")
+    status, changed = api(served, admin, "PUT", "/api/fleet/1",
+                          {"plate": "", "equipment_input": 0, "name": "Плуг 6"})
+    assert status == 200 and (changed["name"], changed["plate"], changed["equipment"],
+                              changed["terminals"]) == ("Плуг 6", None, {}, ["egts:1001"])
+
+    assert api(served, admin, "DELETE", "/api/fleet/1") == (204, None)
+    assert api(served, admin, "GET", "/api/fleet") == (200, [])
+    assert api(served, admin, "DELETE", "/api/fleet/1")[0] == 404
+    status, terminals = api(served, admin, "GET", "/api/terminals")
+    assert [t["vehicle_id"] for t in terminals] == [None]
+    assert api(served, admin, "DELETE", "/api/terminals/egts:1001") == (204, None)
+    assert api(served, admin, "GET", "/api/terminals") == (200, [])
+
+    with psycopg2.connect(served.dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT actor, kind, action FROM audit_log WHERE kind IN"
+                    " ('vehicle', 'terminal') ORDER BY id")
+        trail = cur.fetchall()
+    conn.close()
+    assert trail == [("admin", "vehicle", "create"), ("admin", "terminal", "create"),
+                     ("admin", "terminal", "update"), ("admin", "vehicle", "update"),
+                     ("admin", "vehicle", "delete"), ("admin", "terminal", "update"),
+                     ("admin", "terminal", "delete")]
+
+
+def test_the_registry_is_for_admins_only(served: Served) -> None:
+    dispatcher = sign_in(served, "ivanova", "zima-2026!")
+    for method, path, body in (("GET", "/api/fleet", None),
+                               ("POST", "/api/fleet", {"name": "x"}),
+                               ("POST", "/api/terminals", {"protocol": "egts",
+                                                           "identifier": "5"}),
+                               ("DELETE", "/api/fleet/1", None)):
+        assert call(served, method, path, body, headers=dispatcher)[0] == 403, path
+        assert call(served, method, path, body)[0] in (401, 403), path
+    for page in ("/admin/vehicles", "/admin/terminals"):
+        status, _, html = call(served, "GET", page, headers=dispatcher)
+        assert status == 403 and "только администратору" in html.decode(), page
+
+
+def test_a_removed_vehicle_leaves_the_live_map(served: Served) -> None:
+    """A terminal registers its vehicle by logging in; once removed, the vehicle is off
+    /api/vehicles and the terminal is fitted to no vehicle."""
+    terminal = EgtsTerminal(served.egts_port)
+    terminal.login(777001, b"867530900000777")
+    terminal.send_fixes(777001, [{"time": T0, "lat": 50.55, "lon": 137.0}])
+    terminal.read_reply()
+    admin = sign_in(served, "admin", "admin-2026!")
+    (vehicle,) = api(served, admin, "GET", "/api/vehicles")[1]["features"]
+    assert vehicle["properties"]["terminals"] == ["egts:777001"]
+    assert api(served, admin, "DELETE", f"/api/fleet/{vehicle['id']}") == (204, None)
+    assert api(served, admin, "GET", "/api/vehicles")[1]["features"] == []
+    assert [t["vehicle_id"] for t in api(served, admin, "GET", "/api/terminals")[1]] == [None]
+    terminal.close()
