@@ -159,7 +159,9 @@ def _speeding(track: CleanTrack, rows: IntArray, vehicles: Mapping[int, VehicleI
 
 def _per_shift(track: CleanTrack, rows: IntArray, vehicles: Mapping[int, VehicleInfo],
                params: EventParams) -> list[Event]:
-    out = []
+    out: list[Event] = []
+    if not len(rows):  # no usable fix in the window: no shift to judge
+        return out
     vehicle = track.fixes.vehicle[rows]
     bounds = np.flatnonzero(np.concatenate(([True], vehicle[1:] != vehicle[:-1])))
     ends = np.concatenate((bounds[1:], [len(rows)]))

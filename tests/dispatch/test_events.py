@@ -100,3 +100,10 @@ def test_buses_are_not_judged() -> None:
     """A bus has no equipment: no sensor or idle events for it."""
     parked = Drive(9, [(10.0, 10.0), (12.0, 10.0)], speed_kmh=0.0005)
     assert events(arrays(parked)) == []
+
+
+def test_a_window_without_any_usable_fix_has_no_events() -> None:
+    """Fixes all outside the window (the alert job's quiet minute): nothing, and no crash."""
+    later = arrays(Drive(7, [(0.0, 0.0), (1000.0, 0.0)], start=T0 + timedelta(hours=9)))
+    assert events(later) == []
+    assert events(arrays()) == []
