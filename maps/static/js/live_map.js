@@ -1,7 +1,7 @@
 /*
  * glonass-dispatch: the dispatcher's live map in the browser.
  *
- * maps/live_map.py renders a folium page that calls into GlonassLiveMap:
+ * maps/pages/live_map.py renders a folium page that calls into GlonassLiveMap:
  *   var fleet = GlonassLiveMap.fleet(config, {plow: featureGroup, ...});
  *   L.realtime(fleet.source, {pointToLayer: fleet.pointToLayer,
  *                             updateFeature: fleet.updateFeature,
@@ -14,7 +14,7 @@
  * against) change rarely and are refreshed on their own slower clock.
  *
  * This file holds the neutral basemap and puts GlonassLiveMap together; the rest is in files
- * of their own, which maps/live_map.py links before this one, in this order:
+ * of their own, which maps/pages/live_map.py links before this one, in this order:
  *   live_map_util.js   shared helpers (DOM nodes, fetching GeoJSON, line geometry, popups,
  *                      boxes that fold)
  *   live_vehicle_panel.js  search, filters, the vehicle card and following

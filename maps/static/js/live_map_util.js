@@ -10,7 +10,7 @@
  *   U.symbolElement(symbol, size) / U.lineSwatch(colour, weight, dashed) / U.popupTable(rows)
  *   U.collapsible(box, collapsed, alone) / U.collapsibleLayers(layerControl, narrow)  // folds
  *
- * Used by live_fleet.js and live_context.js (maps/live_map.py links them in that order). They
+ * Used by live_fleet.js and live_context.js (maps/pages/live_map.py links them in that order). They
  * hold no page state and read no config; texts are only ever set as text, never HTML.
  */
 (function (global) {

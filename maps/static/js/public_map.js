@@ -1,9 +1,9 @@
 /*
- * glonass-dispatch: the city's public map (maps/public_map.py renders the page).
+ * glonass-dispatch: the city's public map (maps/pages/public_map.py renders the page).
  *
  *   GlonassPublicMap.start(config, map, {routes, vehicles, marks: {layer: group}}, legend)
  *
- * Draws one document (maps/public_layers.py): streets coloured by time since last service,
+ * Draws one document (maps/api/public_layers.py): streets coloured by time since last service,
  * public marks with their layer's symbol, vehicles by kind where they were a while ago. The
  * served page polls config.dataUrl every config.refreshMs; the exported page gets the document
  * in config.data, since a page opened from disk may not fetch. Colours and Russian labels come
