@@ -23,8 +23,11 @@ from egts_server.codec.teltonika import Framer, Session, imei_message  # noqa: E
 from tests.fuzz import harness, streams  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "teltonika" / "corpus.json"
+COMMANDS = ROOT / "tests" / "data" / "teltonika" / "commands.json"
 _SEEDS = [bytes.fromhex(e["hex"]) for e in json.loads(CORPUS.read_text(encoding="utf-8"))
-          if "login" not in e]
+          if "login" not in e] + [
+    bytes.fromhex(e["hex"]) for e in json.loads(COMMANDS.read_text(encoding="utf-8"))
+    if e["direction"] == "response"]
 check = functools.partial(streams.check, lambda: (Framer(), Session()),
                           imei_message("356307042441013"))
 
