@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from typing import Final
 
-from egts_server.commands import COMMAND_CODES, STATUS_LABELS
+from egts_server.commands import COMMAND_CODES, FORMS_BY_PROTOCOL, STATUS_LABELS
 from maps.live_map import TIME_ZONE
 from maps.pages.chrome import app_page
 
@@ -38,8 +38,9 @@ def render_terminals_page(time_zone: str = TIME_ZONE) -> str:
     options = "".join(f'<option value="{name}">{html.escape(label)}</option>'
                       for name, label in COMMAND_LABELS.items())
     body = f"""<h1>Терминалы и команды</h1>
-<p class="meta">Команды ЕГТС уходят терминалу, когда он на связи (или при следующем входе);
-статус обновляется сам. <a href="/admin/delivery">Ретрансляция</a></p>
+<p class="meta">Команды терминалам ЕГТС и Teltonika уходят, когда терминал на связи (или при
+следующем входе; Teltonika — только текстом, после ответа на его данные); статус обновляется
+сам. <a href="/admin/delivery">Ретрансляция</a></p>
 <p class="error" data-error hidden></p>
 <table data-terminals><thead><tr><th>№</th><th>Терминал</th><th>IMEI</th><th>Статус</th>
 <th>ТС</th><th>Последний вход</th><th></th></tr></thead><tbody></tbody></table>
@@ -69,4 +70,5 @@ value="1"></label>
 </table>
 </section>"""
     return app_page(title="Терминалы", active="", body_html=body, scripts=["terminals"],
-                    config={"timeZone": time_zone, "statusLabels": dict(STATUS_LABELS)})
+                    config={"timeZone": time_zone, "statusLabels": dict(STATUS_LABELS),
+                            "commandForms": dict(FORMS_BY_PROTOCOL)})

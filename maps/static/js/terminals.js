@@ -1,5 +1,5 @@
 /*
- * glonass-dispatch: /admin/terminals, the registry and commands to EGTS terminals.
+ * glonass-dispatch: /admin/terminals, the registry and commands to EGTS and Teltonika terminals.
  *
  * Lists /api/terminals; "Команды" opens a terminal's command history and the form that queues
  * a command (POST /api/terminals/{id}/commands, the same fields as the CLI). While any command
@@ -12,6 +12,7 @@
   var T = P.time(config.timeZone);
   var FINAL = {confirmed: true, failed: true, expired: true, cancelled: true};
   var STATUS = config.statusLabels;  // egts_server.commands.STATUS_LABELS
+  var FORMS = config.commandForms;  // egts_server.commands.FORMS_BY_PROTOCOL
   var STATUS_CLASS = {confirmed: 'ok', failed: 'bad', expired: 'bad', cancelled: 'warn'};
   var TERMINAL_STATUS = {active: 'активен', quarantine: 'карантин', blocked: 'заблокирован'};
 
@@ -50,7 +51,7 @@
         cell(row, t.vehicle);
         cell(row, T.format(t.last_login_at, true));
         var action = cell(row, '');
-        if (t.protocol === 'egts') {
+        if (FORMS[t.protocol]) {
           var open = P.el('button', null, 'Команды');
           open.type = 'button';
           open.addEventListener('click', function () { choose(t, row); });
@@ -69,6 +70,12 @@
     });
     row.classList.add('chosen');
     q('[data-terminal-name]').textContent = terminal.protocol + ':' + terminal.identifier;
+    var allowed = FORMS[terminal.protocol];
+    Array.prototype.forEach.call(form.elements.kind.options, function (option) {
+      option.hidden = option.disabled = allowed.indexOf(option.value) < 0;
+    });
+    if (allowed.indexOf(kind()) < 0) { form.elements.kind.value = allowed[0]; }
+    showFields();
     section.hidden = false;
     showError('[data-form-error]', null);
     loadHistory();
