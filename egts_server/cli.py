@@ -18,7 +18,7 @@ from egts_server.cli_audit import add_audit_command
 from egts_server.cli_commands import add_command_commands
 from egts_server.cli_dispatch import add_dispatch_commands
 from egts_server.cli_users import add_user_commands
-from egts_server.config import ConfigError, Settings, load_settings
+from egts_server.config import ConfigError, Settings, load_settings, tracker_ports
 from egts_server.database import connect
 
 #: Protocols a terminal can be registered under (DESIGN.md's terminal identifiers).
@@ -185,15 +185,13 @@ def cmd_maps(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
     from egts_server.simulator.run import run_simulator
 
-    ports = {"ndtp": settings.ndtp.port, "wialon": settings.wialon.port,
-             "teltonika": settings.teltonika.port, "galileosky": settings.galileosky.port,
-             "navtelecom": settings.navtelecom.port, "wialonretr": settings.wialonretr.port,
-             "osmand": settings.osmand.port}
+    ports = {"ndtp": settings.ndtp.port, **tracker_ports(settings)}
     port = args.port if args.port is not None else ports.get(args.protocol, settings.egts.port)
     return run_simulator(vehicles=args.vehicles, host=args.host, port=port,
                          interval_s=args.interval, first=args.first, duration_s=args.duration,
                          protocol=args.protocol,
-                         ndtp_port=port if args.protocol == "ndtp" else args.ndtp_port)
+                         ndtp_port=port if args.protocol == "ndtp" else args.ndtp_port,
+                         tracker_ports=tracker_ports(settings, enabled_only=True))
 
 
 # -- parser --------------------------------------------------------------------------------------
@@ -209,7 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the telemetry listeners, writer and web maps")
     serve.add_argument("--simulate", type=int, default=0, metavar="N",
-                       help="also drive N simulated demo terminals against the EGTS listener")
+                       help="also drive N simulated demo vehicles, each over its own terminal's "
+                            "protocol (EGTS, NDTP or a tracker's; every tracker listener is "
+                            "switched on for them)")
     serve.add_argument("--simulate-interval", type=float, default=5.0, metavar="S",
                        help="seconds between a simulated terminal's fixes (default 5)")
     serve.add_argument("--log-format", choices=("text", "json"), default="text")
@@ -274,13 +274,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("directory", help="where to write index.html, data/ and vendor/")
     maps_cmd.set_defaults(func=cmd_maps)
 
-    sim = sub.add_parser("simulate", help="run demo terminals that speak EGTS or NDTP over TCP")
+    sim = sub.add_parser("simulate", help="run demo terminals that speak EGTS, NDTP or a "
+                                          "tracker protocol")
     sim.add_argument("--vehicles", type=int, default=10, help="number of terminals (default 10)")
     sim.add_argument("--host", default="127.0.0.1")
     sim.add_argument("--protocol", default="egts",
                      choices=("egts", "ndtp", "mixed", "wialon", "teltonika", "galileosky",
                               "navtelecom", "wialonretr", "osmand"),
-                     help="what the terminals speak; mixed: buses on NDTP, the rest on EGTS")
+                     help="what the terminals speak; mixed: each vehicle its own terminal's "
+                          "protocol (buses NDTP, three road machines each tracker protocol "
+                          "whose listener the configuration switches on, the rest EGTS)")
     sim.add_argument("--port", type=int, default=None,
                      help="the listener's port (default: egts.port, or the protocol's own)")
     sim.add_argument("--ndtp-port", type=int, default=5243,

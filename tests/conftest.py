@@ -104,7 +104,9 @@ class Served:
         return f"http://127.0.0.1:{self.http_port}"
 
 
-def start_server(dsn: str, tmp: Path, extra_config: str = "") -> Served:
+def start_server(dsn: str, tmp: Path, extra_config: str = "",
+                 serve_args: tuple[str, ...] = ()) -> Served:
+    """``serve`` on free ports with ``extra_config`` appended and ``serve_args`` after it."""
     egts_port, http_port, ndtp_port = free_port(), free_port(), free_port()
     config = tmp / "config.toml"
     config.write_text(
@@ -117,7 +119,8 @@ def start_server(dsn: str, tmp: Path, extra_config: str = "") -> Served:
     env = {**os.environ, "DATABASE_URL": dsn, "GLONASS_DISPATCH_HOME": str(REPO)}
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "egts_server.cli", "--config", str(config), "serve"],
+            [sys.executable, "-m", "egts_server.cli", "--config", str(config), "serve",
+             *serve_args],
             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO)
     served = Served(egts_port, http_port, dsn, process, log_path, ndtp_port)
     deadline = time.monotonic() + 30
