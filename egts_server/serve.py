@@ -120,10 +120,10 @@ def serve(settings: Settings, *, simulate: int = 0, simulate_interval_s: float =
     app.startService()
     reactor.addSystemEventTrigger("before", "shutdown", app.stopService)
     http_host = "localhost" if settings.http.host in ("0.0.0.0", "::") else settings.http.host
-    trackers = "   ".join(f"{name}: {'http' if name == 'osmand' else 'tcp'}/{port}"
-                           for name, port in tracker_ports(settings, enabled_only=True).items())
+    trackers = "".join(f"{name}: {'http' if name == 'osmand' else 'tcp'}/{port}   "
+                       for name, port in tracker_ports(settings, enabled_only=True).items())
     log.info("live map: http://{host}:{port}/   EGTS: tcp/{egts}   NDTP: tcp/{ndtp}   "
-             "{trackers}   API: /api/vehicles   NIS: POST /nis", host=http_host,
+             "{trackers}API: /api/vehicles   NIS: POST /nis", host=http_host,
              port=settings.http.port, egts=settings.egts.port, trackers=trackers,
              ndtp=settings.ndtp.port if settings.ndtp.enabled else "off")
     reactor.run()  # type: ignore[attr-defined]

@@ -87,8 +87,9 @@ def test_serve_with_a_simulated_fleet_shows_every_protocol(dsn: str, tmp_path: P
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
         seed_demo(cur)
     conn.close()
+    ports = {name: free_port() for name in TRACKER_PROTOCOLS}
     served = start_server(dsn, tmp_path, "".join(
-        f'[{name}]\nhost = "127.0.0.1"\nport = {free_port()}\n' for name in TRACKER_PROTOCOLS),
+        f'[{name}]\nhost = "127.0.0.1"\nport = {port}\n' for name, port in ports.items()),
         ("--simulate", "84", "--simulate-interval", "1"))
     try:
         deadline = time.monotonic() + 60
@@ -111,6 +112,10 @@ def test_serve_with_a_simulated_fleet_shows_every_protocol(dsn: str, tmp_path: P
         cur.execute("SELECT count(*) FROM vehicles")
         assert cur.fetchone()[0] == 84  # nobody registered anew
     conn.close()
+    banner = next(line for line in served.log_path.read_text().splitlines() if "live map" in line)
+    assert "   ".join(f"{name}: {'http' if name == 'osmand' else 'tcp'}/{ports[name]}"
+                     for name in ("wialon", "wialonretr", "teltonika", "galileosky",
+                                  "navtelecom", "osmand")) + "   API" in banner
     terminals = {t.partition(":")[0] for f in vehicles["features"]
                  for t in f["properties"]["terminals"]}
     assert terminals == {"egts", "ndtp", *TRACKER_PROTOCOLS}
