@@ -76,17 +76,21 @@ typecheck: $(STAMP)
 
 check: lint typecheck test
 
+# Coverage-guided fuzzing (atheris), one target per codec, FUZZ_SECONDS each (default ten
+# minutes); corpora grow under var/fuzz/<target>, a crash leaves its input as var/fuzz/crash-*
+# and stops the run. tests/fuzz/test_targets.py runs every target for a few seconds.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := egts ndtp nis wialon osmand teltonika wialonretr galileosky navtelecom
 fuzz: $(STAMP)
-	$(BIN)/pip install -q atheris
-	$(BIN)/python tests/fuzz/fuzz_egts.py -max_total_time=600 var/fuzz/egts
-	$(BIN)/python tests/fuzz/fuzz_ndtp.py -max_total_time=600
-	$(BIN)/python tests/fuzz/fuzz_ndtp.py --nis -max_total_time=600
-	$(BIN)/python tests/fuzz/fuzz_wialon.py -max_total_time=600
-	$(BIN)/python tests/fuzz/fuzz_osmand.py -max_total_time=600
-	$(BIN)/python tests/fuzz/fuzz_teltonika.py -max_total_time=600
-	$(BIN)/python tests/fuzz/fuzz_wialonretr.py -max_total_time=600
-	$(BIN)/python tests/fuzz/fuzz_galileosky.py -max_total_time=600
-	$(BIN)/python tests/fuzz/fuzz_navtelecom.py -max_total_time=600
+	$(BIN)/pip install -q -e '.[fuzz]'
+	@mkdir -p var/fuzz
+	@for target in $(FUZZ_TARGETS); do \
+	  script=tests/fuzz/fuzz_$$target.py; flag=; \
+	  if [ $$target = nis ]; then script=tests/fuzz/fuzz_ndtp.py; flag=--nis; fi; \
+	  echo "==> fuzzing $$target for $(FUZZ_SECONDS) s"; \
+	  $(BIN)/python $$script $$flag -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=var/fuzz/ var/fuzz/$$target || exit 1; \
+	done
 
 # Mutation testing of the modules [tool.mutmut] names (not part of `make test`: it takes the
 # better part of an hour). Without MUTANTS every mutant is made and run afresh; with it only the

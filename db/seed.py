@@ -1,5 +1,6 @@
 """Seed the demo city into an empty database: the fleet, each vehicle with its one terminal
-(road machines EGTS, buses NDTP), clearing routes with their contractors, marks."""
+(road machines EGTS or, three each, a tracker protocol; buses NDTP), clearing routes with
+their contractors, marks."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def seed_demo(cur: Any, *, force: bool = False) -> dict[str, int]:
                     " VALUES (%s, %s, %s, %s)"
                     " ON CONFLICT (protocol, identifier)"
                     " DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id",
-                    (v.protocol, str(v.tid), v.imei, vehicle_id))
+                    (v.protocol, v.identifier, v.imei, vehicle_id))
     routes = demo_routes()
     for r in routes:
         cur.execute("INSERT INTO routes (name, geom, treatment, priority, passes_required,"

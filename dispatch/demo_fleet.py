@@ -1,8 +1,10 @@
 """The demo fleet: 78 road machines and 6 buses, each with its one terminal, and how it drives.
 
 Deterministic: the same call gives the same fleet (kinds in a municipal winter fleet's shares,
-models, plates, contractors, EGTS/NDTP terminal ids and IMEIs), and ``demo_driver`` puts each
+models, plates, contractors, terminal protocols, ids and IMEIs), and ``demo_driver`` puts each
 vehicle on its own route of ``dispatch.demo_city`` so the simulator and the tests agree.
+Buses speak NDTP; three road machines speak each tracker protocol (contractors bring their
+own trackers, road crews phones); the other road machines speak EGTS.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dispatch.motion import RouteDirection, RouteDriver, profile_for, route_leng
 __all__ = [
     "BUS_KIND",
     "ROAD_KINDS",
+    "TRACKER_PROTOCOLS",
     "DemoVehicle",
     "demo_driver",
     "demo_fleet",
@@ -47,16 +50,18 @@ class DemoVehicle:
     imei: str  # 15 digits, Luhn check digit last
     route_index: int
     equipment_tool: str | None = None
+    protocol: str = "egts"  # what its terminal speaks: egts, ndtp or one of TRACKER_PROTOCOLS
 
     @property
-    def protocol(self) -> str:
-        """The terminal's protocol: road machines speak EGTS, buses NDTP (as city buses do)."""
-        return "ndtp" if self.kind == BUS_KIND else "egts"
+    def identifier(self) -> str:
+        """The terminal's id in its protocol: the IMEI for trackers that log in with it, else
+        the terminal id (EGTS TID, NDTP device, Wialon id, phone id)."""
+        return self.imei if self.protocol in _BY_IMEI else str(self.tid)
 
     @property
     def terminal(self) -> str:
         """The registry identifier of the vehicle's terminal (``egts:1001``)."""
-        return f"{self.protocol}:{self.tid}"
+        return f"{self.protocol}:{self.identifier}"
 
 
 #: Kinds of road machine and their share of a municipal winter fleet (combined road machines
@@ -66,6 +71,11 @@ ROAD_KINDS: Final[tuple[tuple[str, int], ...]] = (
     ("sweeper", 8),
 )
 BUS_KIND: Final = "bus"
+#: Tracker protocols of the demo (README's protocol table), three road machines each.
+TRACKER_PROTOCOLS: Final = ("wialon", "teltonika", "galileosky", "navtelecom", "wialonretr",
+                            "osmand")
+_PER_TRACKER: Final = 3
+_BY_IMEI: Final = frozenset({"teltonika", "galileosky", "navtelecom"})
 
 _MODELS: Final[dict[str, tuple[str, ...]]] = {
     "plow": ("КДМ КамАЗ-65115", "КДМ МАЗ-5340", "КДМ КамАЗ-43253"),
@@ -111,6 +121,9 @@ def luhn_check_digit(digits: str) -> str:
 def demo_fleet(road_vehicles: int = 78, buses: int = 6) -> tuple[DemoVehicle, ...]:
     """The demo fleet: road machines first (TIDs from 1001), then buses; same call, same fleet.
 
+    Every fourth road machine from the fourth on speaks a tracker protocol, in
+    TRACKER_PROTOCOLS' order, until each has three: the trackers are spread over the kinds.
+
     Kinds follow ROAD_KINDS' shares; each machine gets a route its treatment fits, round-robin
     with priority-1 routes first, so with the default size every route has a vehicle.
     """
@@ -135,12 +148,13 @@ def demo_fleet(road_vehicles: int = 78, buses: int = 6) -> tuple[DemoVehicle, ..
         pool = candidates[_SERVES[kind]] or ranked
         route_index = pool[used[kind] % len(pool)]
         fleet.append(_vehicle(kind, tid, route_index, routes[route_index].contractor,
-                              _unique_plate(rng, plates, bus=False), used[kind]))
+                              _unique_plate(rng, plates, bus=False), used[kind],
+                              _road_protocol(tid - _FIRST_TID)))
         used[kind] += 1
         tid += 1
     for n in range(buses):
         fleet.append(_vehicle(BUS_KIND, tid, n % len(lines), CONTRACTORS[3],
-                              _unique_plate(rng, plates, bus=True), n))
+                              _unique_plate(rng, plates, bus=True), n, "ndtp"))
         tid += 1
     return tuple(fleet)
 
@@ -182,8 +196,16 @@ def _apportion(total: int) -> list[str]:
     return [kind for kind, _ in ROAD_KINDS for _ in range(counts[kind])]
 
 
+def _road_protocol(n: int) -> str:
+    """The protocol of the ``n``-th road machine (from 0)."""
+    slot, rest = divmod(n, 4)
+    if rest == 3 and slot < _PER_TRACKER * len(TRACKER_PROTOCOLS):
+        return TRACKER_PROTOCOLS[slot % len(TRACKER_PROTOCOLS)]
+    return "egts"
+
+
 def _vehicle(kind: str, tid: int, route_index: int, contractor: str, plate: str,
-             nth: int) -> DemoVehicle:
+             nth: int, protocol: str) -> DemoVehicle:
     models = _MODELS[kind]
     body = f"{_TAC}{tid % 1_000_000:06d}"
     return DemoVehicle(
@@ -195,6 +217,7 @@ def _vehicle(kind: str, tid: int, route_index: int, contractor: str, plate: str,
         imei=body + luhn_check_digit(body),
         route_index=route_index,
         equipment_tool=_TOOLS[kind],
+        protocol=protocol,
     )
 
 

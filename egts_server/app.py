@@ -34,12 +34,11 @@ from egts_server.model import DeviceKey
 from egts_server.net.admission import Admit
 from egts_server.net.archive import PacketArchive
 from egts_server.net.collector import CollectorSchedule
-from egts_server.net.commands import CommandRelay
+from egts_server.net.commands import CommandRelay, CommandTarget
 from egts_server.net.factory import TelemetryFactory
 from egts_server.net.framed import (
     GalileoskyFactory,
     NavtelecomFactory,
-    TeltonikaFactory,
     WialonRetranslatorFactory,
 )
 from egts_server.net.limits import ConnectionCounter, IntakeLimits, effective_max_connections
@@ -50,6 +49,7 @@ from egts_server.net.osmand import OsmandResource
 from egts_server.net.protocol import EgtsFactory
 from egts_server.net.proxy_header import ProxyHeaderFactory
 from egts_server.net.service import ListenerService
+from egts_server.net.teltonika import TeltonikaFactory
 from egts_server.net.wialon import WialonFactory
 from egts_server.periodic import PeriodicService
 from egts_server.retranslator import RetranslationService, register_delivery_metrics
@@ -231,15 +231,27 @@ class Application(MultiService):
             service.setServiceParent(self)
             self.listeners.append(service)
 
-        if settings.egts.enabled:
-            self.commands = CommandRelay(self.read_pool, settings.commands,
-                                         lambda: self.egts_factory.connections, reactor,
-                                         settle=not intake_worker)
+        commanded: list[EgtsFactory | TeltonikaFactory] = []  # listeners that take commands
+
+        def connections() -> list[CommandTarget]:
+            return [c for factory in commanded for c in factory.connections]
+
+        if settings.egts.enabled or settings.teltonika.enabled:
+            self.commands = CommandRelay(self.read_pool, settings.commands, connections,
+                                         reactor, settle=not intake_worker)
             self.commands.setServiceParent(self)
+        if settings.egts.enabled:
             self.egts_factory = EgtsFactory(self.writer, admit, clock, limits, reactor=reactor,
                                             counter=counter, metrics=self.metrics,
                                             commands=self.commands, archive=archive("egts"))
+            commanded.append(self.egts_factory)
             listen(self.egts_factory, settings.egts)
+        if settings.teltonika.enabled:
+            teltonika = TeltonikaFactory(self.writer, admit, clock, limits, reactor=reactor,
+                                         counter=counter, metrics=self.metrics,
+                                         commands=self.commands, archive=archive("teltonika"))
+            commanded.append(teltonika)
+            listen(teltonika, settings.teltonika)
         if settings.ndtp.enabled:
             self.ndtp_factory = NdtpFactory(self.writer, admit, clock, limits, reactor=reactor,
                                             counter=counter, metrics=self.metrics,
@@ -250,7 +262,7 @@ class Application(MultiService):
                                  counter=counter, metrics=self.metrics, archive=archive("wialon"),
                                  passwords=settings.wialon.passwords), settings.wialon)
         framed: tuple[tuple[type[TelemetryFactory], ListenerSettings], ...] = (
-            (TeltonikaFactory, settings.teltonika), (GalileoskyFactory, settings.galileosky),
+            (GalileoskyFactory, settings.galileosky),
             (WialonRetranslatorFactory, settings.wialonretr),
             (NavtelecomFactory, settings.navtelecom))
         for factory, listener in framed:

@@ -12,6 +12,9 @@ service, EGTS_SR_COMMAND_DATA with CT_COM):
   read or change a terminal parameter (ACT 1-4; the value is text in CP1251, or exact bytes).
 
 ``ttl_s`` (optional) bounds how long the command waits for its terminal to connect.
+
+EGTS terminals take all three forms; Teltonika devices only text, in ASCII (a Codec 12 GPRS
+command such as ``getinfo`` or ``setdigout 1``): ``check_protocol``.
 """
 
 from __future__ import annotations
@@ -72,6 +75,14 @@ MAX_DATA_BYTES: Final = 1000  # far below a packet's 65 KiB; terminals take a fe
 MAX_TTL_S: Final = 7 * 86400.0
 
 
+#: The protocols whose terminals take commands, and the forms each takes.
+FORMS_BY_PROTOCOL: Final[Mapping[str, tuple[str, ...]]] = {
+    "egts": ("text", "command", "parameter"),
+    "teltonika": ("text",),  # Codec 12 carries a text command and a text answer
+}
+PROTOCOL_NAMES: Final[Mapping[str, str]] = {"egts": "EGTS", "teltonika": "Teltonika"}
+
+
 class CommandError(ValueError):
     """A command that cannot be sent; ``field`` names the offending field."""
 
@@ -97,6 +108,24 @@ def parse_command(raw: Any) -> CommandSpec:
     if forms[0] == "command":
         return _named(raw, ttl)
     return _parameter(raw, ttl)
+
+
+def check_protocol(spec: CommandSpec, protocol: str) -> None:
+    """``CommandError`` when a terminal speaking ``protocol`` cannot take ``spec`` (the field
+    is ``terminal`` when it takes no commands at all)."""
+    forms = FORMS_BY_PROTOCOL.get(protocol)
+    if forms is None:
+        raise CommandError("terminal", not_commanded(protocol))
+    if spec.kind not in forms:
+        raise CommandError(spec.kind, f"{PROTOCOL_NAMES[protocol]} terminals take "
+                                      f"{' or '.join(forms)} commands only")
+    if protocol == "teltonika" and not spec.data.isascii():
+        raise CommandError("text", "Teltonika commands are ASCII text")
+
+
+def not_commanded(protocol: str) -> str:
+    """Why a terminal speaking ``protocol`` gets no commands."""
+    return f"commands go to {' and '.join(PROTOCOL_NAMES.values())} terminals, not {protocol}"
 
 
 def _text(raw: Mapping[str, Any], ttl: float | None) -> CommandSpec:

@@ -211,6 +211,18 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
     raise ConfigError(f"{key}: expected {getattr(hint, '__name__', hint)}, got {value!r}")
 
 
+def tracker_ports(settings: Settings, *, enabled_only: bool = False) -> dict[str, int]:
+    """Each tracker listener's port by protocol (the switched-on ones, ``enabled_only``)."""
+    return {name: getattr(settings, name).port for name in TRACKERS
+            if getattr(settings, name).enabled or not enabled_only}
+
+
+def with_trackers_on(settings: Settings) -> Settings:
+    """``settings`` with every tracker listener switched on (the demo's mixed fleet)."""
+    return dataclasses.replace(settings, **{
+        name: dataclasses.replace(getattr(settings, name), enabled=True) for name in TRACKERS})
+
+
 def load_settings(
     path: str | Path | None, environ: Mapping[str, str], project_dir: str | Path = "."
 ) -> Settings:

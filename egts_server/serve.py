@@ -30,7 +30,7 @@ from zope.interface import provider
 
 from db.migrate import migrate
 from egts_server.app import Application
-from egts_server.config import ConfigError, Settings
+from egts_server.config import ConfigError, Settings, tracker_ports, with_trackers_on
 from egts_server.database import database_dsn, embedded_cluster
 from egts_server.net.workers import IntakeWorkers, ParentWatch
 
@@ -118,9 +118,12 @@ def busy_reason(error: CannotListenError) -> str:
 
 def announce_urls(settings: Settings) -> None:
     http_host = "localhost" if settings.http.host in ("0.0.0.0", "::") else settings.http.host
+    trackers = "".join(f"{name}: {'http' if name == 'osmand' else 'tcp'}/{port}   "
+                       for name, port in tracker_ports(settings, enabled_only=True).items())
     log.info("live map: http://{host}:{port}/   EGTS: tcp/{egts}   NDTP: tcp/{ndtp}   "
-             "API: /api/vehicles   NIS: POST /nis", host=http_host, port=settings.http.port,
-             egts=settings.egts.port, ndtp=settings.ndtp.port if settings.ndtp.enabled else "off")
+             "{trackers}API: /api/vehicles   NIS: POST /nis", host=http_host,
+             port=settings.http.port, egts=settings.egts.port, trackers=trackers,
+             ndtp=settings.ndtp.port if settings.ndtp.enabled else "off")
 
 
 def after_fleet_logged_in(count: int, then: Callable[[], None], reactor: Any) -> None:
@@ -146,6 +149,8 @@ def serve(settings: Settings, *, simulate: int = 0, simulate_interval_s: float =
     start_logging(log_format)
     if intake_worker:
         return serve_intake_worker(settings, intake_worker, reactor)
+    if simulate:  # the demo's trackers need their listeners
+        settings = with_trackers_on(settings)
     stop_cluster = prepare_database(settings, storm_in_progress=simulate > 0)
     stop_once(reactor)
     app = Application(settings, reactor)
@@ -159,11 +164,13 @@ def serve(settings: Settings, *, simulate: int = 0, simulate_interval_s: float =
 
         after_fleet_logged_in(simulate, lambda: _fleet_up(settings, simulate), reactor)
         host = "127.0.0.1" if settings.egts.host in ("0.0.0.0", "::") else settings.egts.host
-        # with the NDTP listener on, the buses speak NDTP and the road machines EGTS
+        # with the NDTP listener on, each vehicle speaks its own protocol (buses NDTP, a few
+        # road machines each tracker protocol, the rest EGTS)
         SimulatedFleet(reactor, host, settings.egts.port, count=simulate,
                        interval_s=simulate_interval_s,
                        protocol="mixed" if settings.ndtp.enabled else "egts",
-                       ndtp_port=settings.ndtp.port).setServiceParent(app)
+                       ndtp_port=settings.ndtp.port,
+                       tracker_ports=tracker_ports(settings)).setServiceParent(app)
     try:
         app.startService()
     except CannotListenError as e:  # another serve (or program) holds a port: say which

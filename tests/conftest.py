@@ -148,8 +148,10 @@ def answers_health(served: Served) -> bool:
 
 def start_server(dsn: str, tmp: Path, extra_config: str = "",
                  ready: Callable[[Served], bool] = answers_health,
-                 listener_keys: Mapping[str, str] = MappingProxyType({})) -> Served:
-    """``listener_keys``: more lines for the ``egts``, ``ndtp`` or ``http`` section."""
+                 listener_keys: Mapping[str, str] = MappingProxyType({}),
+                 serve_args: tuple[str, ...] = ()) -> Served:
+    """``serve`` on free ports with ``extra_config`` appended and ``serve_args`` after it;
+    ``listener_keys``: more lines for the ``egts``, ``ndtp`` or ``http`` section."""
     egts_port, http_port, ndtp_port = free_port(), free_port(), free_port()
     config = tmp / "config.toml"
     keys = {name: listener_keys.get(name, "") for name in ("egts", "ndtp", "http")}
@@ -163,7 +165,8 @@ def start_server(dsn: str, tmp: Path, extra_config: str = "",
     env = {**os.environ, "DATABASE_URL": dsn, "GLONASS_DISPATCH_HOME": str(REPO)}
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "egts_server.cli", "--config", str(config), "serve"],
+            [sys.executable, "-m", "egts_server.cli", "--config", str(config), "serve",
+             *serve_args],
             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO)
     served = Served(egts_port, http_port, dsn, process, log_path, ndtp_port)
     deadline = time.monotonic() + 30

@@ -11,7 +11,9 @@ from egts_server.config import Settings
 def add_serve_command(sub: Any) -> None:
     serve = sub.add_parser("serve", help="run the telemetry listeners, writer and web maps")
     serve.add_argument("--simulate", type=int, default=0, metavar="N",
-                       help="also drive N simulated demo terminals against the EGTS listener")
+                       help="also drive N simulated demo vehicles, each over its own terminal's "
+                            "protocol (EGTS, NDTP or a tracker's; every tracker listener is "
+                            "switched on for them)")
     serve.add_argument("--simulate-interval", type=float, default=5.0, metavar="S",
                        help="seconds between a simulated terminal's fixes (default 5)")
     serve.add_argument("--log-format", choices=("text", "json"), default="text")

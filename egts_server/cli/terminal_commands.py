@@ -1,4 +1,5 @@
-"""``glonass-dispatch terminals command|commands``: send a command to a terminal, follow it.
+"""``glonass-dispatch terminals command|commands``: send a command to a terminal (EGTS or
+Teltonika), follow it.
 
 The flags are the API's fields (``egts_server.commands``), so the CLI and
 ``POST /api/terminals/{id}/commands`` accept the same commands and refuse them with the same
@@ -19,9 +20,12 @@ from dispatch.local_time import local_text
 from dispatch.sheets import sheet_csv
 from egts_server.commands import (
     COMMAND_CODES,
+    FORMS_BY_PROTOCOL,
     PARAMETER_ACTIONS,
     STATUS_LABELS,
     CommandError,
+    check_protocol,
+    not_commanded,
     parse_command,
 )
 from egts_server.config import ConfigError, Settings
@@ -33,13 +37,14 @@ EXIT_PENDING = 3  # --wait ran out before a final answer
 def add_command_commands(terminal_commands: Any) -> None:
     """Register ``command`` and ``commands`` under ``terminals`` (an argparse subparsers)."""
     p: argparse.ArgumentParser = terminal_commands.add_parser(
-        "command", help="send a command to an EGTS terminal (text, standard or parameter)",
-        description="Queue a command for an EGTS terminal; it goes out on the terminal's "
-                    "connection and its answer is recorded. Exit status with --wait: 0 "
-                    "confirmed, 1 failed/expired, 3 no final answer yet.")
+        "command", help="send a command to an EGTS terminal (text, standard or parameter) or a "
+                        "Teltonika device (text, e.g. getinfo)",
+        description="Queue a command for an EGTS terminal or a Teltonika device; it goes out "
+                    "on the terminal's connection and its answer is recorded. Exit status "
+                    "with --wait: 0 confirmed, 1 failed/expired, 3 no final answer yet.")
     p.add_argument("target", nargs="+", metavar="TERMINAL [TEXT]",
-                   help="the terminal: its TID or IMEI, egts:TID, or egts TID; then, instead "
-                        "of --text, the text of the command")
+                   help="the terminal: its TID or IMEI, egts:TID, egts TID, teltonika:IMEI or "
+                        "teltonika IMEI; then, instead of --text, the text of the command")
     form = p.add_mutually_exclusive_group()
     form.add_argument("--text", help="free text in the terminal's own command language")
     form.add_argument("--command", metavar="NAME|CODE",
@@ -59,7 +64,7 @@ def add_command_commands(terminal_commands: Any) -> None:
     h: argparse.ArgumentParser = terminal_commands.add_parser(
         "commands", help="a terminal's latest commands and what became of them")
     h.add_argument("target", nargs="+", metavar="TERMINAL",
-                   help="its TID or IMEI, egts:TID, or egts TID")
+                   help="its TID or IMEI, egts:TID, egts TID, teltonika:IMEI or teltonika IMEI")
     h.add_argument("--limit", type=int, default=20)
     h.add_argument("--format", choices=("table", "csv"), default="table",
                    help="csv: UTF-8 with BOM, ';' separators, Russian headers and statuses, "
@@ -71,7 +76,7 @@ def cmd_command(args: argparse.Namespace, settings: Settings) -> int:
     from db import commands as queue
     from egts_server.database import connect
 
-    identifier, text = terminal_and_text(args.target)
+    protocol, identifier, text = terminal_and_text(args.target)
     raw: dict[str, Any] = {} if text is None else {"text": text}
     if text is not None and args.text is not None:
         raise ConfigError("terminals command: give the text once (as TEXT or --text)")
@@ -82,12 +87,13 @@ def cmd_command(args: argparse.Namespace, settings: Settings) -> int:
         raw["ttl_s"] = args.ttl
     try:
         spec = parse_command(raw)
+        check_protocol(spec, protocol)
     except CommandError as e:
         flag = "--ttl" if e.field == "ttl_s" else f"--{e.field}"
         raise ConfigError(f"terminals command: {flag}: {e.message}") from e
     ttl = spec.ttl_s if spec.ttl_s is not None else settings.commands.default_ttl_s
     with connect(settings) as conn, conn.cursor() as cur:
-        terminal_id = _terminal(cur, identifier)
+        terminal_id = _terminal(cur, protocol, identifier)
         if terminal_id is None:
             return 1
         command = queue.enqueue(cur, terminal_id, spec, ttl, "cli")
@@ -128,12 +134,12 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     from db import commands as queue
     from egts_server.database import connect
 
-    identifier, extra = terminal_and_text(args.target, "terminals commands")
+    protocol, identifier, extra = terminal_and_text(args.target, "terminals commands")
     if extra is not None:
         raise ConfigError(f"terminals commands: unexpected {extra!r} after the terminal")
     zone = settings.site.zone
     with connect(settings) as conn, conn.cursor() as cur:
-        terminal_id = _terminal(cur, identifier)
+        terminal_id = _terminal(cur, protocol, identifier)
         if terminal_id is None:
             return 1
         commands = queue.list_commands(cur, terminal_id, args.limit)
@@ -162,26 +168,28 @@ def _created(command: dict[str, Any], zone: ZoneInfo) -> str:
 
 
 def terminal_and_text(words: list[str],
-                      subcommand: str = "terminals command") -> tuple[str, str | None]:
-    """``1001 [TEXT...]``, ``egts:1001 [TEXT...]`` or ``egts 1001 [TEXT...]``: the EGTS
-    terminal's identifier and the text after it, if any. Errors name ``subcommand``."""
-    if words[0] == "egts" and len(words) > 1:
-        words = [words[1], *words[2:]]
+                      subcommand: str = "terminals command") -> tuple[str, str, str | None]:
+    """``1001 [TEXT...]``, ``egts:1001 [TEXT...]``, ``egts 1001 [TEXT...]``, or the same with
+    ``teltonika`` and an IMEI: the protocol (EGTS when none is named), the terminal's identifier
+    and the text after it, if any. Errors name ``subcommand``."""
+    if words[0] in FORMS_BY_PROTOCOL and len(words) > 1:
+        words = [f"{words[0]}:{words[1]}", *words[2:]]
     protocol, _, identifier = words[0].rpartition(":")
-    if protocol not in ("", "egts"):
-        raise ConfigError(f"{subcommand}: commands go to EGTS terminals, not {protocol}")
+    protocol = protocol or "egts"
+    if protocol not in FORMS_BY_PROTOCOL:
+        raise ConfigError(f"{subcommand}: {not_commanded(protocol)}")
     if not identifier:
         raise ConfigError(f"{subcommand}: name the terminal (its TID or IMEI)")
-    return identifier, " ".join(words[1:]) or None
+    return protocol, identifier, " ".join(words[1:]) or None
 
 
-def _terminal(cur: Any, identifier: str) -> int | None:
-    """The id of the EGTS terminal known by ``identifier``; None (and a message) if unknown."""
+def _terminal(cur: Any, protocol: str, identifier: str) -> int | None:
+    """The id of the terminal ``protocol:identifier``; None (and a message) if unknown."""
     from db import terminals
 
-    found = terminals.find_terminal(cur, "egts", identifier)
+    found = terminals.find_terminal(cur, protocol, identifier)
     if found is None:
-        print(f"glonass-dispatch: no terminal egts:{identifier}", file=sys.stderr)
+        print(f"glonass-dispatch: no terminal {protocol}:{identifier}", file=sys.stderr)
     return found
 
 

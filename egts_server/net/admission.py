@@ -46,6 +46,11 @@ class Admissions:
         """The verdict on ``device`` if one has come."""
         return self._admitted.get(device)
 
+    def accepted_id(self, device: DeviceKey | None) -> int | None:
+        """The registry id of ``device`` once the registry accepted it (commands go by it)."""
+        admission = self._admitted.get(device) if device is not None else None
+        return admission.terminal_id if admission is not None and admission.accepted else None
+
     def unknown(self, devices: set[DeviceKey]) -> set[DeviceKey]:
         """Those of ``devices`` without a verdict yet."""
         return devices - self._admitted.keys()

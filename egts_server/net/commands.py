@@ -9,7 +9,8 @@ Giving up on the overdue (``db.commands.settle_overdue``) updates the whole tabl
 first process does it (``settle=True``, the default); extra intake processes made with
 ``settle=False`` only poll for due terminals and claim their own.
 The adapter hands the terminal's answers to ``record``; the answer's confirmation is written to
-the terminal only after they are stored.
+the terminal only after they are stored. EGTS terminals answer with COMMANDS subrecords
+(``CommandEvent``), Teltonika devices with plain text (``TextAnswer``).
 
 The queue is in the database, so a command queued by the CLI or another process reaches the
 terminal on whichever process holds its connection, and a restart loses nothing.
@@ -28,14 +29,15 @@ from twisted.python.failure import Failure
 
 from db import commands as queue
 from egts_server.codec.egts import CommandAnswered, CommandDelivered, CommandEvent
-from egts_server.codec.egts.subrecords import CommandData
-from egts_server.commands import answer_text
+from egts_server.commands import Charset, answer_text, decode_text
+from egts_server.net.factory import TelemetryFactory
 from egts_server.periodic import PeriodicService
 
 
 @dataclass(frozen=True, slots=True)
 class CommandSettings:
-    """Commands to EGTS terminals (``terminals command``, ``/api/terminals/{id}/commands``)."""
+    """Commands to EGTS and Teltonika terminals (``terminals command``,
+    ``/api/terminals/{id}/commands``)."""
 
     poll_interval_s: float = 1.0  # how often a serve process looks for commands to send
     resend_after_s: float = 30.0  # a sent command still unanswered goes out again after this
@@ -44,13 +46,50 @@ class CommandSettings:
     source_id: int = 0  # SID: this platform's id in the commands it sends
 
 
+@dataclass(frozen=True, slots=True)
+class QueuedCommand:
+    """A claimed command as the queue holds it; each protocol writes it its own way."""
+
+    command_id: int  # the row id: EGTS sends it as CID, Teltonika matches answers by order
+    code: int  # CCD
+    action: int  # ACT
+    charset: int  # CHS of data
+    data: bytes  # DT: for a text command, the text
+
+
+@dataclass(frozen=True, slots=True)
+class TextAnswer:
+    """A terminal's plain answer to command ``command_id`` (a Teltonika Codec 12 response)."""
+
+    command_id: int
+    data: bytes
+
+
 class CommandTarget(Protocol):
-    """A connection commands can go out on (``EgtsProtocol``)."""
+    """A connection commands can go out on (``EgtsProtocol``, ``TeltonikaProtocol``)."""
 
     @property
     def terminal_id(self) -> int | None: ...
 
-    def send_command(self, command: CommandData) -> None: ...
+    def send_command(self, command: QueuedCommand) -> None: ...
+
+
+class CommandLog(Protocol):
+    """Where the terminals' answers to commands are stored (``CommandRelay``)."""
+
+    @property
+    def source_id(self) -> int: ...
+
+    def record(self, terminal_id: int,
+               events: Sequence[CommandEvent | TextAnswer]) -> Deferred[None]: ...
+
+
+class CommandingFactory(TelemetryFactory):
+    """A listener whose terminals take commands; ``commands`` stores their answers."""
+
+    def __init__(self, *args: Any, commands: CommandLog | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = commands
 
 
 Claimed = tuple[int, int, int, int, int, bytes]  # id, terminal_id, code, action, charset, data
@@ -69,6 +108,11 @@ class CommandRelay(PeriodicService):
         self._settings = settings
         self._connections = connections
         self._settle = settle
+
+    @property
+    def source_id(self) -> int:
+        """SID: this platform's id in the EGTS commands it sends."""
+        return self._settings.source_id
 
     def run(self) -> Deferred[None]:
         """One round; never fails (a failed call would stop the timer for good). The timer
@@ -94,9 +138,8 @@ class CommandRelay(PeriodicService):
 
         def send(claimed: list[Claimed]) -> None:
             for command_id, terminal_id, code, action, charset, data in claimed:
-                targets[terminal_id].send_command(CommandData.com(
-                    command_id=command_id, source_id=s.source_id, code=code, action=action,
-                    charset=charset, data=data))
+                targets[terminal_id].send_command(QueuedCommand(command_id, code, action,
+                                                                charset, data))
 
         def failed(failure: Failure) -> None:
             self.log.warn("commands: could not look for commands to send ({error}); trying "
@@ -106,7 +149,8 @@ class CommandRelay(PeriodicService):
         sent: Deferred[None] = claimed.addCallback(send)
         return sent.addErrback(failed)  # after send, so that its exceptions are logged too
 
-    def record(self, terminal_id: int, events: Sequence[CommandEvent]) -> Deferred[None]:
+    def record(self, terminal_id: int,
+               events: Sequence[CommandEvent | TextAnswer]) -> Deferred[None]:
         """Store what the terminal said about its commands (fires once committed)."""
         d: Deferred[None] = self._pool.runInteraction(_record, terminal_id, events)
         return d
@@ -118,9 +162,12 @@ def _due(cur: Any, resend_after_s: float, max_attempts: int, settle: bool) -> li
     return queue.due_terminals(cur, resend_after_s, max_attempts)
 
 
-def _record(cur: Any, terminal_id: int, events: Sequence[CommandEvent]) -> None:
+def _record(cur: Any, terminal_id: int, events: Sequence[CommandEvent | TextAnswer]) -> None:
     for event in events:
-        if isinstance(event, CommandDelivered):
+        if isinstance(event, TextAnswer):  # an answer at all means done; the text says how
+            queue.record_answer(cur, terminal_id, event.command_id, 0, event.data,
+                                decode_text(event.data, Charset.ASCII))
+        elif isinstance(event, CommandDelivered):
             queue.record_delivery(cur, terminal_id, event.command_id, event.result)
         elif isinstance(event, CommandAnswered):
             queue.record_answer(cur, terminal_id, event.command_id, event.confirmation,

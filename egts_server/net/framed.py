@@ -1,8 +1,8 @@
 """Binary tracker protocols over TCP whose codec has the usual shape (``Framer`` that raises
 ``FramingError`` when the stream cannot be cut, ``Session`` with ``handle``,
-``framing_error`` and, where the protocol has a login, ``login_result``): Teltonika, Galileosky,
-NavTelecom FLEX and Wialon Retranslator. One adapter serves them all; each protocol is a few
-lines below.
+``framing_error`` and, where the protocol has a login, ``login_result``): Teltonika
+(``net.teltonika``, which adds commands), Galileosky, NavTelecom FLEX and Wialon Retranslator.
+One adapter serves them all; each protocol is a few lines below.
 
 Everything else (answers after commit and in order, backpressure, limits, shutdown) is
 ``telemetry.TelemetryProtocol``'s. Packets are counted by outcome: ``0`` answered without
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from egts_server.codec import galileosky, navtelecom, teltonika, wialonretr
+from egts_server.codec import galileosky, navtelecom, wialonretr
 from egts_server.codec.errors import FramingError
 from egts_server.net.factory import TelemetryFactory
 from egts_server.net.outcome import Login, Outcome
@@ -24,7 +24,7 @@ from egts_server.net.telemetry import TelemetryProtocol
 Codec = Callable[[], tuple[Any, Any]]  # a fresh (framer, session) for one connection
 
 
-def _pair(framer: Callable[[], Any], session: Callable[[], Any]) -> Codec:
+def pair(framer: Callable[[], Any], session: Callable[[], Any]) -> Codec:
     return lambda: (framer(), session())
 
 
@@ -74,19 +74,9 @@ class FramedProtocol(TelemetryProtocol):
             f.metrics.packets.labels(f.name, outcome).inc()
 
 
-class TeltonikaProtocol(FramedProtocol):
-    label = "TELTONIKA"
-    codec = _pair(teltonika.Framer, teltonika.Session)
-
-
-class TeltonikaFactory(TelemetryFactory):
-    protocol = TeltonikaProtocol
-    name = "teltonika"
-
-
 class GalileoskyProtocol(FramedProtocol):
     label = "GALILEOSKY"
-    codec = _pair(galileosky.Framer, galileosky.Session)
+    codec = pair(galileosky.Framer, galileosky.Session)
 
 
 class GalileoskyFactory(TelemetryFactory):
@@ -96,7 +86,7 @@ class GalileoskyFactory(TelemetryFactory):
 
 class WialonRetranslatorProtocol(FramedProtocol):
     label = "WIALONRETR"
-    codec = _pair(wialonretr.Framer, wialonretr.Session)
+    codec = pair(wialonretr.Framer, wialonretr.Session)
 
 
 class WialonRetranslatorFactory(TelemetryFactory):

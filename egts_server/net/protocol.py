@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
-from typing import Protocol as Interface
 
 from twisted.internet.defer import Deferred, succeed
 
@@ -30,15 +29,9 @@ from egts_server.codec.egts import (
 )
 from egts_server.codec.egts.subrecords import CommandData
 from egts_server.codec.errors import FramingError
-from egts_server.net.factory import TelemetryFactory
+from egts_server.net.commands import CommandingFactory, QueuedCommand
 from egts_server.net.outcome import Login, Outcome
 from egts_server.net.telemetry import TelemetryProtocol
-
-
-class CommandLog(Interface):
-    """Where the terminals' answers to commands are stored (``net.commands.CommandRelay``)."""
-
-    def record(self, terminal_id: int, events: Sequence[CommandEvent]) -> Deferred[None]: ...
 
 
 class EgtsProtocol(TelemetryProtocol):
@@ -94,15 +87,15 @@ class EgtsProtocol(TelemetryProtocol):
     @property
     def terminal_id(self) -> int | None:
         """The registry id of the terminal logged in here (TERM_IDENTITY), while it is open."""
-        terminal = self._session.terminal
-        if terminal is None or self._closing:
-            return None
-        admission = self._admissions.get(terminal)
-        return admission.terminal_id if admission is not None and admission.accepted else None
+        return None if self._closing else self._admissions.accepted_id(self._session.terminal)
 
-    def send_command(self, command: CommandData) -> None:
+    def send_command(self, command: QueuedCommand) -> None:
         """Write ``command`` to the terminal now; its answers come back through ``handle``."""
-        self._write(self._session.command_packet(command))
+        assert self._commands is not None  # commands come from the relay that records them
+        self._write(self._session.command_packet(CommandData.com(
+            command_id=command.command_id, source_id=self._commands.source_id,
+            code=command.code, action=command.action, charset=command.charset,
+            data=command.data)))
         self.log.info("EGTS {peer}: command {command_id} sent", command_id=command.command_id,
                       **self._fields())
 
@@ -124,15 +117,11 @@ class EgtsProtocol(TelemetryProtocol):
         return self._commands.record(terminal_id, events)
 
 
-class EgtsFactory(TelemetryFactory):
+class EgtsFactory(CommandingFactory):
     """Shared by every EGTS connection; ``commands`` stores the terminals' answers."""
 
     protocol = EgtsProtocol
     name = "egts"
-
-    def __init__(self, *args: Any, commands: CommandLog | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.commands = commands
 
     @property
     def connections(self) -> list[EgtsProtocol]:

@@ -26,7 +26,7 @@ from twisted.web.server import Request
 from db import commands as queue
 from db import terminals as registry
 from dispatch.registry_input import InputError, TerminalInput, check_terminal
-from egts_server.commands import CommandError, parse_command
+from egts_server.commands import CommandError, check_protocol, parse_command
 from egts_server.model import CommandSpec
 from maps.api.json_resource import ApiError, JsonResource, Reply, read_json, read_json_object
 from maps.auth.actor import on_behalf_of
@@ -177,9 +177,13 @@ def _terminal_view(t: dict[str, Any]) -> dict[str, Any]:
 def _enqueue(cur: Any, terminal: str, spec: CommandSpec, ttl_s: float,
              by: str | None) -> dict[str, Any]:
     terminal_id, protocol = _resolve(cur, terminal)
-    if protocol != "egts":
-        raise ApiError(409, f"commands go to EGTS terminals; terminal {terminal} speaks "
-                            f"{protocol}", terminal)
+    try:
+        check_protocol(spec, protocol)
+    except CommandError as e:
+        if e.field == "terminal":
+            raise ApiError(409, f"{e.message}: terminal {terminal} speaks {protocol}",
+                           terminal) from e
+        raise ApiError(400, str(e), {"field": e.field}) from e
     return queue.enqueue(cur, terminal_id, spec, ttl_s, by)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Final
 
 from dispatch.registry_input import PROTOCOL_NAMES
-from egts_server.commands import COMMAND_CODES, STATUS_LABELS
+from egts_server.commands import COMMAND_CODES, FORMS_BY_PROTOCOL, STATUS_LABELS
 from maps.pages.chrome import app_page
 from maps.pages.forms import field, select
 from maps.pages.live_map import TIME_ZONE
@@ -70,8 +70,9 @@ def render_terminals_page(time_zone: str = TIME_ZONE) -> str:
         select("vehicle_id", "Машина", [("", "— без машины —")]),
     ))
     body = f"""<h1>Терминалы и команды</h1>
-<p class="meta">Команды ЕГТС уходят терминалу, когда он на связи (или при следующем входе);
-статус обновляется сам. <a href="/admin/vehicles">Машины</a> ·
+<p class="meta">Команды терминалам ЕГТС и Teltonika уходят, когда терминал на связи (или при
+следующем входе; Teltonika — только текстом, после ответа на его данные); статус обновляется
+сам. <a href="/admin/vehicles">Машины</a> ·
 <a href="/admin/delivery">Ретрансляция</a></p>
 <p class="error" data-page-error hidden></p>
 <h2>Новый терминал</h2>
@@ -94,4 +95,5 @@ placeholder="идентификатор, IMEI или машина"></label>
     return app_page(title="Терминалы", active="", body_html=body,
                     scripts=["registry", "terminals"],
                     config={"timeZone": time_zone, "statusLabels": dict(STATUS_LABELS),
-                            "commandFieldKinds": COMMAND_FIELD_KINDS})
+                            "commandFieldKinds": COMMAND_FIELD_KINDS,
+                            "commandForms": dict(FORMS_BY_PROTOCOL)})

@@ -13,7 +13,7 @@ from pyproj import Geod
 from shapely.geometry import LineString, Point
 
 from dispatch.demo_city import demo_bus_lines, demo_marks, demo_routes
-from dispatch.demo_fleet import demo_driver, demo_fleet, luhn_check_digit
+from dispatch.demo_fleet import TRACKER_PROTOCOLS, demo_driver, demo_fleet, luhn_check_digit
 from dispatch.projection import geometry_to_metric, to_metric
 
 GEOD = Geod(ellps="WGS84")
@@ -184,12 +184,20 @@ def test_every_route_has_a_contractor_whose_vehicles_work_it() -> None:
             assert v.contractor == routes[v.route_index].contractor, v
 
 
-def test_each_vehicle_has_one_terminal_egts_for_road_machines_ndtp_for_buses() -> None:
-    """One terminal per vehicle: road machines EGTS, buses NDTP, identifiers all different."""
+def test_each_vehicle_has_one_terminal_buses_ndtp_three_road_machines_per_tracker() -> None:
+    """One terminal per vehicle: buses NDTP, every fourth road machine from the fourth on a
+    tracker protocol (three each, spread over the kinds), the rest EGTS; identifiers all
+    different, trackers that log in with the IMEI known by it."""
     fleet = demo_fleet()
-    assert {v.protocol for v in fleet if v.kind != "bus"} == {"egts"}
     assert {v.protocol for v in fleet if v.kind == "bus"} == {"ndtp"}
+    road = [v for v in fleet if v.kind != "bus"]
+    assert Counter(v.protocol for v in road) == {"egts": 60, **dict.fromkeys(TRACKER_PROTOCOLS, 3)}
+    assert [v.protocol for v in road[3:27:4]] == list(TRACKER_PROTOCOLS)
+    assert len({v.kind for v in road if v.protocol != "egts"}) == 6
     assert fleet[0].terminal == "egts:1001" and fleet[-1].terminal == "ndtp:1084"
+    assert (fleet[3].terminal, fleet[7].terminal) == ("wialon:1004",
+                                                      f"teltonika:{fleet[7].imei}")
+    assert fleet[23].terminal == "osmand:1024"
     assert len({v.terminal for v in fleet}) == len(fleet) == 84
 
 

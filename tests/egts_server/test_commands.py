@@ -8,17 +8,19 @@ from typing import Any
 import pytest
 
 from egts_server.cli.terminal_commands import terminal_and_text
-from egts_server.codec.egts.subrecords import CommandData, ConfirmationType
+from egts_server.codec.egts.subrecords import ConfirmationType
 from egts_server.commands import (
     COMMAND_CODES,
     Action,
     Charset,
     CommandError,
     answer_text,
+    check_protocol,
     decode_text,
     parse_command,
 )
 from egts_server.config import ConfigError
+from egts_server.net.commands import QueuedCommand
 
 
 def test_text_goes_as_raw_data_in_cp1251() -> None:
@@ -95,21 +97,41 @@ def test_answer_text_is_found_in_the_command_layout_or_alone() -> None:
 
 
 @pytest.mark.parametrize(("words", "expected"), [
-    (["1001"], ("1001", None)),
-    (["egts:1001", "GETVER"], ("1001", "GETVER")),
-    (["egts", "1001", "SET", "APN", "internet"], ("1001", "SET APN internet")),
-    (["861230045678901", "STATUS"], ("861230045678901", "STATUS")),
+    (["1001"], ("egts", "1001", None)),
+    (["egts:1001", "GETVER"], ("egts", "1001", "GETVER")),
+    (["egts", "1001", "SET", "APN", "internet"], ("egts", "1001", "SET APN internet")),
+    (["861230045678901", "STATUS"], ("egts", "861230045678901", "STATUS")),
+    (["teltonika:356307042441013", "getinfo"], ("teltonika", "356307042441013", "getinfo")),
+    (["teltonika", "356307042441013", "setdigout", "1"],
+     ("teltonika", "356307042441013", "setdigout 1")),
 ])
-def test_the_cli_names_a_terminal_three_ways(words: list[str],
-                                             expected: tuple[str, str | None]) -> None:
+def test_the_cli_names_a_terminal_five_ways(words: list[str],
+                                            expected: tuple[str, str, str | None]) -> None:
     assert terminal_and_text(words) == expected
 
 
 def test_the_cli_refuses_other_protocols() -> None:
-    with pytest.raises(ConfigError, match="EGTS terminals, not ndtp"):
+    with pytest.raises(ConfigError, match="EGTS and Teltonika terminals, not ndtp$"):
         terminal_and_text(["ndtp:5"])
     with pytest.raises(ConfigError, match="^terminals commands: commands go to EGTS"):
         terminal_and_text(["ndtp:5"], "terminals commands")
+
+
+def test_teltonika_devices_take_ascii_text_commands_only() -> None:
+    check_protocol(parse_command({"text": "setdigout 1"}), "teltonika")
+    for form in ({"text": "getinfo"}, {"command": "restart"}, {"parameter": 610}):
+        check_protocol(parse_command(form), "egts")
+    refusals = [({"command": "restart"}, "teltonika", "command",
+                 "Teltonika terminals take text commands only"),
+                ({"parameter": 610}, "teltonika", "parameter",
+                 "Teltonika terminals take text commands only"),
+                ({"text": "статус"}, "teltonika", "text", "Teltonika commands are ASCII text"),
+                ({"text": "getinfo"}, "wialon", "terminal",
+                 "commands go to EGTS and Teltonika terminals, not wialon")]
+    for raw, protocol, field, message in refusals:
+        with pytest.raises(CommandError) as caught:
+            check_protocol(parse_command(raw), protocol)
+        assert (caught.value.field, caught.value.message) == (field, message)
 
 
 class _Pool:
@@ -125,10 +147,10 @@ class _Connection:
     terminal_id = 7
 
     def __init__(self, fail: bool = False) -> None:
-        self.sent: list[CommandData] = []
+        self.sent: list[QueuedCommand] = []
         self.fail = fail
 
-    def send_command(self, command: CommandData) -> None:
+    def send_command(self, command: QueuedCommand) -> None:
         if self.fail:
             raise RuntimeError("connection lost")
         self.sent.append(command)
@@ -150,7 +172,7 @@ def test_every_relay_polls_and_claims_but_only_a_settling_one_settles(
                          settle=settle)
     relay.run()
     assert calls == (["settle"] if settle else []) + ["due", "claim"]
-    assert [c.command_id for c in connection.sent] == [1]
+    assert connection.sent == [QueuedCommand(1, 0, Action.PARAMETERS, Charset.CP1251, b"X")]
 
 
 def test_a_relay_round_logs_a_failed_send_and_does_not_fail(

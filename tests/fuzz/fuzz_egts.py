@@ -5,8 +5,8 @@ a CodecError escaping is a bug, and so is a different outcome between the two fe
 fuzz/afl-server.py idea). When the compiled hot path is built, the whole input is fed once more
 to a pure-Python session, and any difference from the compiled one is a bug too.
 
-    pip install atheris   # in a scratch venv, not the project's
-    python tests/fuzz/fuzz_egts.py -max_total_time=600 tests/fuzz/corpus
+    .venv/bin/pip install atheris
+    .venv/bin/python tests/fuzz/fuzz_egts.py -max_total_time=600 var/fuzz/egts
 
 Without atheris, ``python tests/fuzz/fuzz_egts.py --random N`` runs N random mutations of the
 conformance corpus' packets through the same check.
@@ -27,6 +27,7 @@ from egts_server.codec.egts import Framer, Session, kernels  # noqa: E402
 from egts_server.codec.egts.subrecords import CommandData  # noqa: E402
 from egts_server.codec.errors import CodecError, FramingError  # noqa: E402
 from tests.builders import egts as build  # noqa: E402
+from tests.fuzz import harness  # noqa: E402
 from tests.fuzz.mutations import mutate  # noqa: E402
 
 NOW = datetime(2024, 1, 15, 7, 0, tzinfo=UTC)
@@ -76,16 +77,18 @@ def check(data: bytes) -> None:
 
 
 def _seeds() -> list[bytes]:
-    """The corpus' packets, and a terminal's answers to commands (no corpus has them)."""
+    """The corpora's packets, and a terminal's answers to commands (no corpus has them)."""
     answers = [
         build.record_ack(rpid=0, confirmed=[(0, 0)], sst=4),
         build.record_ack(rpid=1, pr=138),
         build.packet(pid=3, records=[build.record(rn=5, sst=4, subrecords=[build.subrecord(
             51, build.command_data(ct=1, cct=0, cid=1, chs=0, cd=b"\x00\x00\x08\x00\x00OK"))])]),
     ]
+    session = harness.hex_frames(ROOT / "tests" / "data" / "egts" / "login_and_fixes.hex")
     if not CORPUS.exists():
-        return [b"\x01\x00\x00\x0b\x00\x00\x00\x00\x00\x01\xc6", *answers]
-    return [bytes.fromhex(e["hex"]) for e in json.loads(CORPUS.read_text()) if e["hex"]] + answers
+        return [*session, *answers]
+    shared = [bytes.fromhex(e["hex"]) for e in json.loads(CORPUS.read_text()) if e["hex"]]
+    return [*shared, *session, *answers]
 
 
 _SEEDS = _seeds()
@@ -99,25 +102,8 @@ def random_run(count: int, seed: int = 0) -> None:
           "compiled = pure")
 
 
-def seed_directory(argv: list[str]) -> None:
-    """Fill the first corpus folder given (if any, and if empty) with the corpus' packets."""
-    folders = [Path(a) for a in argv[1:] if not a.startswith("-")]
-    if folders and not (folders[0].exists() and any(folders[0].iterdir())):
-        folders[0].mkdir(parents=True, exist_ok=True)
-        for i, seed in enumerate(_SEEDS):
-            (folders[0] / f"seed{i:03d}").write_bytes(seed)
-
-
 def main() -> None:
-    if len(sys.argv) >= 3 and sys.argv[1] == "--random":
-        random_run(int(sys.argv[2]))
-        return
-    import atheris
-
-    seed_directory(sys.argv)
-    atheris.instrument_all()  # coverage feedback from the (already imported) pure-Python codec
-    atheris.Setup(sys.argv, check)
-    atheris.Fuzz()
+    harness.main(check, _SEEDS, random_run)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from egts_server.codec.errors import CodecError  # noqa: E402
 from egts_server.codec.ndtp import Framer, NphResult, Session, kernels  # noqa: E402
 from egts_server.codec.nis_soap import parse_request  # noqa: E402
+from tests.fuzz import harness  # noqa: E402
 from tests.fuzz.mutations import mutate  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "vectors" / "nis.json"
@@ -67,10 +68,27 @@ def check_nis(data: bytes) -> None:
         pass
 
 
+#: A PutCoord of one fix with a digital input, as an RNIS platform posts it (the NIS seed).
+NIS_SEED = (b'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"'
+            b' xmlns:ws="http://ws.nis.ru/"><soapenv:Body><ws:PutCoord><ObjectID>A1</ObjectID>'
+            b'<Coord time="2026-02-03T07:00:00Z" lon="137" lat="50.5" alt="12" speed="20"'
+            b' dir="90" valid="1" /><DigI inpnum="6" /></ws:PutCoord></soapenv:Body>'
+            b"</soapenv:Envelope>")
+
+
+def random_run_nis(count: int, seed: int = 0) -> None:
+    rng = random.Random(seed)
+    for _ in range(count):
+        check_nis(mutate(rng, NIS_SEED, [NIS_SEED]))
+    print(f"{count} mutated NIS bodies: only CodecError")
+
+
 def _seeds() -> list[bytes]:
+    """The plough session's frames, and the shared vectors' when they are there."""
+    session = harness.hex_frames(ROOT / "tests" / "data" / "ndtp" / "plough_session.hex")
     if not CORPUS.exists():
-        return [bytes.fromhex("7e7e0e00020001ab020000000000000000000000000000000000000000")]
-    return [bytes.fromhex(e["hex"]) for e in json.loads(CORPUS.read_text()) if e["hex"]]
+        return session
+    return [bytes.fromhex(e["hex"]) for e in json.loads(CORPUS.read_text()) if e["hex"]] + session
 
 
 _SEEDS = _seeds()
@@ -83,26 +101,12 @@ def random_run(count: int, seed: int = 0) -> None:
     print(f"{count} mutated inputs: only CodecError, segmentation-invariant, compiled = pure")
 
 
-def write_seed_corpus(directory: Path) -> None:
-    """The corpus' frames as atheris seed files (one per entry)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for i, seed in enumerate(_SEEDS):
-        (directory / f"seed{i:02d}").write_bytes(seed)
-
-
 def main() -> None:
-    if len(sys.argv) >= 3 and sys.argv[1] == "--random":
-        random_run(int(sys.argv[2]))
-        return
-    target = check
     if "--nis" in sys.argv:
         sys.argv.remove("--nis")
-        target = check_nis
-    import atheris
-
-    atheris.instrument_all()  # coverage feedback from the (already imported) pure-Python codec
-    atheris.Setup(sys.argv, target)
-    atheris.Fuzz()
+        harness.main(check_nis, [NIS_SEED], random_run_nis)
+    else:
+        harness.main(check, _SEEDS, random_run)
 
 
 if __name__ == "__main__":

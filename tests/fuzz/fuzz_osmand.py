@@ -28,6 +28,7 @@ from egts_server.codec.osmand import (  # noqa: E402
     parse_query,
     report_position,
 )
+from tests.fuzz import harness  # noqa: E402
 from tests.fuzz.mutations import mutate  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "osmand" / "corpus.json"
@@ -57,14 +58,7 @@ def random_run(count: int, seed: int = 0) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) >= 3 and sys.argv[1] == "--random":
-        random_run(int(sys.argv[2]))
-        return
-    import atheris
-
-    atheris.instrument_all()
-    atheris.Setup(sys.argv, check)
-    atheris.Fuzz()
+    harness.main(check, _SEEDS, random_run)
 
 
 if __name__ == "__main__":

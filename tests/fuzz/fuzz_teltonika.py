@@ -20,11 +20,14 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from egts_server.codec.teltonika import Framer, Session, imei_message  # noqa: E402
-from tests.fuzz import streams  # noqa: E402
+from tests.fuzz import harness, streams  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "teltonika" / "corpus.json"
+COMMANDS = ROOT / "tests" / "data" / "teltonika" / "commands.json"
 _SEEDS = [bytes.fromhex(e["hex"]) for e in json.loads(CORPUS.read_text(encoding="utf-8"))
-          if "login" not in e]
+          if "login" not in e] + [
+    bytes.fromhex(e["hex"]) for e in json.loads(COMMANDS.read_text(encoding="utf-8"))
+    if e["direction"] == "response"]
 check = functools.partial(streams.check, lambda: (Framer(), Session()),
                           imei_message("356307042441013"))
 
@@ -35,14 +38,7 @@ def random_run(count: int, seed: int = 0) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) >= 3 and sys.argv[1] == "--random":
-        random_run(int(sys.argv[2]))
-        return
-    import atheris
-
-    atheris.instrument_all()
-    atheris.Setup(sys.argv, check)
-    atheris.Fuzz()
+    harness.main(check, _SEEDS, random_run)
 
 
 if __name__ == "__main__":

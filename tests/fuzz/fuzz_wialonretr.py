@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from egts_server.codec.wialonretr import Framer, Session  # noqa: E402
-from tests.fuzz import streams  # noqa: E402
+from tests.fuzz import harness, streams  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "wialonretr" / "corpus.json"
 _SEEDS = [bytes.fromhex(e["hex"]) for e in json.loads(CORPUS.read_text(encoding="utf-8"))]
@@ -32,14 +32,7 @@ def random_run(count: int, seed: int = 0) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) >= 3 and sys.argv[1] == "--random":
-        random_run(int(sys.argv[2]))
-        return
-    import atheris
-
-    atheris.instrument_all()
-    atheris.Setup(sys.argv, check)
-    atheris.Fuzz()
+    harness.main(check, _SEEDS, random_run)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ def outcome(make_pair: Pair, prelude: bytes, chunks: list[bytes]) -> list[object
                 raise AssertionError(f"non-codec error in Handled: {h.error!r}")
             if h.login is not None:
                 seen.append(session.login_result(h.login, True))
-            seen.append((h.positions, h.ack, h.close,
+            seen.append((h.positions, h.ack, h.close, getattr(h, "response", None),
                          None if h.error is None else type(h.error).__name__))
         if ended is not None:
             seen.append(type(ended).__name__)

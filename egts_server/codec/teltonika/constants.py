@@ -30,6 +30,19 @@ class Codec(IntEnum):
     CODEC_16 = 0x10
 
 
+#: Codec 12 (the same envelope, both ways): codec id, quantity, type, u32 size, the text,
+#: quantity again. The server sends commands (0x05) only once the device's AVL packets are all
+#: acknowledged; the device answers each with a response (0x06) that is not acknowledged.
+CODEC_12: Final = 0x0C
+
+
+class MessageType(IntEnum):
+    """Type byte of a Codec 12 message."""
+
+    COMMAND = 0x05  # server -> device
+    RESPONSE = 0x06  # device -> server
+
+
 #: AVL ids whose meaning is the same on FMB/FMC/FMM devices, mapped onto the fix model
 #: (README documents the numbering). Every element is also kept raw as ``io<id>``.
 DIGITAL_INPUTS: Final = {1: 1, 2: 2, 3: 3}  # AVL id -> digital input number

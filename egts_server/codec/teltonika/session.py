@@ -5,7 +5,9 @@ first frame is the IMEI: it names the connection (``teltonika:<imei>``) and beco
 that the adapter answers with ``login_result`` (one byte). Each AVL packet afterwards is
 answered, once its fixes are stored, with the number of records accepted (u32). A packet whose
 CRC, record counts or records do not hold is answered 0 (nothing accepted: the device sends it
-again) and reported in ``Handled.error``. Never raises on input.
+again) and reported in ``Handled.error``. A Codec 12 response to a command comes back as
+``Handled.response`` (its text) and is not answered; a broken one only as an error, since the
+device waits for no answer to it. Never raises on input.
 """
 
 from __future__ import annotations
@@ -25,11 +27,14 @@ from egts_server.codec.errors import (
     PacketTypeError,
 )
 from egts_server.codec.reader import ByteReader
+from egts_server.codec.teltonika.commands import read_message
 from egts_server.codec.teltonika.constants import (
+    CODEC_12,
     CRC_SIZE,
     HEADER_SIZE,
     IMEI_ACCEPTED,
     IMEI_REFUSED,
+    MessageType,
 )
 from egts_server.codec.teltonika.records import LAYOUTS, read_records
 from egts_server.codec.teltonika.to_positions import record_position
@@ -58,6 +63,7 @@ class Handled:
     login: Login | None = None
     close: bool = False
     error: CodecError | None = None
+    response: bytes | None = None  # the device's answer to the oldest unanswered command
 
 
 def accepted(count: int) -> bytes:
@@ -109,6 +115,8 @@ class Session:
         data = frame[HEADER_SIZE:-CRC_SIZE]
         received = int.from_bytes(frame[-CRC_SIZE:], "big")
         computed = crc16_arc(data)
+        if data[0] == CODEC_12:
+            return self._response(data, received, computed)
         if received != computed:
             return Handled(ack=NOTHING_ACCEPTED, error=ChecksumError("AVL", computed, received))
         codec, count, count_again = data[0], data[1], data[-1]
@@ -127,3 +135,14 @@ class Session:
         except CodecError as error:
             return Handled(ack=NOTHING_ACCEPTED, error=error)
         return Handled(positions=positions, ack=accepted(len(positions)))
+
+    def _response(self, data: bytes, received: int, computed: int) -> Handled:
+        if received != computed:
+            return Handled(error=ChecksumError("Codec 12", computed, received))
+        try:
+            kind, text = read_message(data)
+        except CodecError as error:
+            return Handled(error=error)
+        if kind != MessageType.RESPONSE:
+            return Handled(error=PacketTypeError("a Codec 12 command from the device"))
+        return Handled(response=text)

@@ -1,5 +1,5 @@
 /*
- * glonass-dispatch: /admin/terminals, the registry and commands to EGTS terminals.
+ * glonass-dispatch: /admin/terminals, the registry and commands to EGTS and Teltonika terminals.
  *
  * Lists /api/terminals with a search over the rows; the form registers a terminal (POST, the
  * server's refusal shown next to the field it names); each row fits the terminal to a vehicle
@@ -15,6 +15,7 @@
   var T = P.time(config.timeZone);
   var FINAL = {confirmed: true, failed: true, expired: true, cancelled: true};
   var STATUS = config.statusLabels;  // egts_server.commands.STATUS_LABELS
+  var FORMS = config.commandForms;  // egts_server.commands.FORMS_BY_PROTOCOL
   var STATUS_CLASS = {confirmed: 'ok', failed: 'bad', expired: 'bad', cancelled: 'warn'};
   var TERMINAL_STATUS = {active: 'активен', quarantine: 'карантин', blocked: 'заблокирован'};
 
@@ -108,7 +109,7 @@
             t.imei || '', TERMINAL_STATUS[t.status] || t.status, t.vehicle || ''].join(' '));
           cell(row, T.format(t.last_login_at, true));
           var action = cell(row, '');
-          if (t.protocol === 'egts') {
+          if (FORMS[t.protocol]) {
             action.appendChild(button('Команды', 'commands', function () { choose(t, row); }));
           }
           action.appendChild(button('Удалить', 'remove', function () { remove(t); }));
@@ -126,6 +127,12 @@
     });
     row.classList.add('chosen');
     q('[data-terminal-name]').textContent = terminal.protocol + ':' + terminal.identifier;
+    var allowed = FORMS[terminal.protocol];
+    Array.prototype.forEach.call(form.elements.kind.options, function (option) {
+      option.hidden = option.disabled = allowed.indexOf(option.value) < 0;
+    });
+    if (allowed.indexOf(kind()) < 0) { form.elements.kind.value = allowed[0]; }
+    showFields();
     section.hidden = false;
     R.refused(form, q('[data-form-error]'), null);
     loadHistory();

@@ -244,7 +244,8 @@ def test_cli_refuses_with_the_flag_named(served: Served) -> None:
     other = subprocess.run([sys.executable, "-m", "egts_server.cli", "terminals", "commands",
                             "ndtp:5"], capture_output=True, text=True, env=offline, cwd=REPO)
     assert other.returncode == 2 and other.stderr.strip() == (
-        "glonass-dispatch: terminals commands: commands go to EGTS terminals, not ndtp")
+        "glonass-dispatch: terminals commands: commands go to EGTS and Teltonika terminals, "
+        "not ndtp")
     unknown = subprocess.run([sys.executable, "-m", "egts_server.cli", "terminals", "command",
                               "egts", "nobody", "--text", "x"],
                              capture_output=True, text=True, env=env, cwd=REPO)

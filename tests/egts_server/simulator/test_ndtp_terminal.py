@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
@@ -10,10 +11,10 @@ from twisted.internet.task import Clock
 from twisted.internet.testing import MemoryReactorClock
 from twisted.test.iosim import connectedServerAndClient
 
-from dispatch.demo_fleet import BUS_KIND, demo_driver, demo_fleet
+from dispatch.demo_fleet import BUS_KIND, TRACKER_PROTOCOLS, demo_driver, demo_fleet
 from egts_server.codec.ndtp import kernels as ndtp_kernels
 from egts_server.net.ndtp import NdtpFactory, NdtpProtocol
-from egts_server.simulator.fleet import SimulatedFleet
+from egts_server.simulator.fleet import TRACKER_SIMULATORS, SimulatedFleet
 from egts_server.simulator.ndtp_terminal import NdtpTerminalMemory, SimulatedNdtpTerminal
 from egts_server.simulator.terminal import SimulatedTerminalFactory
 from tests.egts_server.net.ndtp_rig import ManualWriter, Registry
@@ -79,16 +80,33 @@ def test_unconfirmed_records_are_replayed_as_history_after_a_reconnect() -> None
     assert len(history) == backlog
 
 
-def test_mixed_fleet_puts_buses_on_ndtp_and_road_machines_on_egts() -> None:
-    """The demo's mixed fleet: 6 buses dial the NDTP port, everything else the EGTS port."""
+def test_mixed_fleet_dials_each_vehicles_own_protocol() -> None:
+    """The demo's mixed fleet: 6 buses dial the NDTP port, three road machines each tracker
+    listener with that tracker's simulator, the rest the EGTS port."""
     reactor = MemoryReactorClock()
+    ports = {name: 30000 + i for i, name in enumerate(TRACKER_PROTOCOLS)}
     fleet = SimulatedFleet(reactor, "127.0.0.1", 20629, count=84, interval_s=5.0,
-                           protocol="mixed", ndtp_port=5243)
+                           protocol="mixed", ndtp_port=5243, tracker_ports=ports)
     fleet.startService()
     reactor.advance(2.0)
-    ports = [(port, type(factory)) for _, port, factory, _, _ in reactor.tcpClients]
-    assert sum(port == 5243 for port, _ in ports) == 6
-    assert {kind for port, kind in ports if port == 20629} == {SimulatedTerminalFactory}
+    dialled = [(port, type(factory)) for _, port, factory, _, _ in reactor.tcpClients]
+    assert Counter(port for port, _ in dialled) == {
+        20629: 60, 5243: 6, **{port: 3 for port in ports.values()}}
+    assert {kind for port, kind in dialled if port == 20629} == {SimulatedTerminalFactory}
+    assert {name: {kind for port, kind in dialled if port == ports[name]}
+            for name in TRACKER_PROTOCOLS} == {
+        name: {simulator} for name, simulator in TRACKER_SIMULATORS.items()}
+    fleet.stopService()
+
+
+def test_mixed_fleet_leaves_out_vehicles_whose_listener_is_off() -> None:
+    reactor = MemoryReactorClock()
+    fleet = SimulatedFleet(reactor, "127.0.0.1", 20629, count=84, interval_s=5.0,
+                           protocol="mixed", ndtp_port=5243, tracker_ports={"wialon": 20332})
+    fleet.startService()
+    reactor.advance(2.0)
+    assert Counter(port for _, port, _, _, _ in reactor.tcpClients) == {
+        20629: 60, 5243: 6, 20332: 3}
     fleet.stopService()
 
 

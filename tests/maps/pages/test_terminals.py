@@ -1,11 +1,15 @@
 """/admin/terminals in headless Chromium: an admin sends a command to a connected terminal and
-watches it travel to "выполнена" with the terminal's answer."""
+watches it travel to "выполнена" with the terminal's answer; a Teltonika device gets text only."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
-from tests.conftest import Served
+import pytest
+
+from tests.conftest import REPO, Served
 from tests.egts_server.net.test_commands import answer, logged_in, read_command, take
 from tests.maps.auth.test_sign_in import add_user
 from tests.served_pages import DISPATCHER, sign_in_page
@@ -77,4 +81,27 @@ def test_the_bar_shows_admin_pages_to_admins_only(server: Served, page: Any,
     sign_in_page(page, server, "/", DISPATCHER)
     page.locator("[data-logout]").wait_for()
     assert page.locator("a[data-admin-link]").count() == 0
+    assert page_log.page_errors == []
+
+
+def test_a_teltonika_device_takes_text_commands_only(server: Served, page: Any,
+                                                     page_log: Any) -> None:
+    """Its form offers text alone; the command waits in the queue for the device."""
+    add_user(server.dsn, *ADMIN, "admin")
+    added = subprocess.run([sys.executable, "-m", "egts_server.cli", "terminals", "add",
+                            "teltonika", "356307042441013"], capture_output=True, text=True,
+                           env={"DATABASE_URL": server.dsn, "PATH": "/usr/bin:/bin"}, cwd=REPO,
+                           check=False)
+    assert added.returncode == 0, added.stderr
+    sign_in_page(page, server, "/admin/terminals", ADMIN)
+    page.locator("[data-terminals] tr", has_text="teltonika:356307042441013").get_by_role(
+        "button", name="Команды").click()
+    kinds = page.eval_on_selector_all("[data-command-form] select[name=kind] option",
+                                      "os => os.map(o => [o.value, o.disabled])")
+    assert kinds == [["text", False], ["command", True], ["parameter", True]]
+    page.fill("[data-command-form] input[name=text]", "getinfo")
+    page.click("[data-command-form] button[type=submit]")
+    queued = page.locator('[data-history] tr[data-status="queued"]')
+    queued.wait_for()
+    assert "getinfo" in queued.inner_text() and "в очереди" in queued.inner_text()
     assert page_log.page_errors == []

@@ -3,8 +3,9 @@
 Packets from Teltonika's public protocol description and an open-source server's test suite
 (real devices' packets), plus constructed malformed ones. Each is fed to a fresh Framer +
 Session after an IMEI handshake (except the handshake itself); checked: the exact answer (record
-count as u32), the error class, the number of fixes and every field of the first fix, or the
-framing error that ends the stream.
+count as u32), the error class, the number of fixes and every field of the first fix, a command
+response's bytes, or the framing error that ends the stream. Codec 12 vectors are in
+``commands.json`` (``test_commands.py``).
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ def test_entry(entry: dict[str, Any]) -> None:
     assert (None if handled.ack is None else handled.ack.hex()) == entry["ack"]
     assert (None if handled.error is None else type(handled.error).__name__) == entry["error"]
     assert len(handled.positions) == entry["records"]
+    assert (None if handled.response is None else handled.response.hex()) == entry.get(
+        "response_hex")
     if not handled.positions:
         return
     position = handled.positions[0]
