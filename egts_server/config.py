@@ -23,6 +23,7 @@ from egts_server.alert_watch import AlertSettings
 from egts_server.config_checks import ConfigError as ConfigError
 from egts_server.config_checks import validate
 from egts_server.listener_settings import (
+    TRACKERS,
     GalileoskySettings,
     NavtelecomSettings,
     NdtpSettings,

@@ -116,7 +116,7 @@ def test_serve_with_a_simulated_fleet_shows_every_protocol(dsn: str, tmp_path: P
     ports = {name: free_port() for name in TRACKER_PROTOCOLS}
     served = start_server(dsn, tmp_path, "".join(
         f'[{name}]\nhost = "127.0.0.1"\nport = {port}\n' for name, port in ports.items()),
-        ("--simulate", "84", "--simulate-interval", "1"))
+        serve_args=("--simulate", "84", "--simulate-interval", "1"))
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO, Served, free_port, start_server, stop_server
-from tests.maps.auth.test_sign_in import add_user, sign_in
-from tests.egts_server.net.test_teltonika_intake import IMEI, crc, packet, record8
 from tests.egts_server.net.test_commands import api, wait_status
+from tests.egts_server.net.test_teltonika_intake import IMEI, crc, packet, record8
+from tests.maps.auth.test_sign_in import add_user, sign_in
 from tests.tracker_support import read_exactly
 
 pytestmark = pytest.mark.postgis

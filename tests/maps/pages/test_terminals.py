@@ -7,8 +7,6 @@ import subprocess
 import sys
 from typing import Any
 
-import pytest
-
 from tests.conftest import REPO, Served
 from tests.egts_server.net.test_commands import answer, logged_in, read_command, take
 from tests.maps.auth.test_sign_in import add_user

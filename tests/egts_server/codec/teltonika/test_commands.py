@@ -23,7 +23,7 @@ from egts_server.codec.teltonika import (
 )
 from tests.egts_server.codec.teltonika.test_session import RECORD
 
-VECTORS = json.loads((Path(__file__).parents[2] / "data" / "teltonika" / "commands.json")
+VECTORS = json.loads((Path(__file__).parents[3] / "data" / "teltonika" / "commands.json")
                      .read_text(encoding="utf-8"))
 COMMANDS = [e for e in VECTORS if e["direction"] == "command"]
 RESPONSES = [e for e in VECTORS if e["direction"] == "response"]
