@@ -20,10 +20,10 @@ $(STAMP): pyproject.toml setup.py
 	$(BIN)/pip install -q -e '.[test]'
 	@touch $(STAMP)
 
-# The compiled codec kernels, built in place next to their Cython sources (the editable install
-# builds them too; this rebuilds them after a source changes). Without a C compiler setup.py
-# says so and the pure-Python codec serves.
-PYX := $(shell find egts_server -name '*.pyx')
+# The compiled kernels (codecs, the writer's COPY encoder), built in place next to their Cython
+# sources (the editable install builds them too; this rebuilds them after a source changes).
+# Without a C compiler setup.py says so and the pure-Python ones serve.
+PYX := $(shell find egts_server db -name '*.pyx')
 COMPILED := build/.compiled-stamp
 $(COMPILED): $(STAMP) $(PYX) setup.py
 	@echo "==> building the compiled codec kernels"
@@ -114,4 +114,4 @@ vendor: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var/test-pg build *.egg-info mutants
-	find egts_server -name '*.so' -delete
+	find egts_server db -name '*.so' -delete

@@ -1,7 +1,8 @@
-"""The compiled codec kernels: built when Cython and a C compiler are at hand, skipped otherwise.
+"""The compiled kernels (the codecs' hot paths, the writer's COPY encoder): built when Cython
+and a C compiler are at hand, skipped otherwise.
 
 Everything else about the distribution is in ``pyproject.toml``. Each extension shadows pure
-functions that stay the reference (``egts_server.codec.extensions``), so a build without a
+functions that stay the reference (``egts_server.extensions``), so a build without a
 compiler installs and runs the same, only slower; ``GLONASS_NO_EXTENSIONS=1`` at build time
 skips the extensions on purpose.
 """
@@ -17,7 +18,8 @@ from setuptools.command.build_ext import build_ext
 
 #: Every Cython source of the package becomes the extension module of its dotted path.
 EXTENSIONS = {path.with_suffix("").as_posix().replace("/", "."): path.as_posix()
-              for path in sorted(Path("egts_server").rglob("*.pyx"))}
+              for package in ("egts_server", "db")
+              for path in sorted(Path(package).rglob("*.pyx"))}
 
 
 class OptionalBuildExt(build_ext):

@@ -15,6 +15,7 @@ import time
 BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tests.bench.egts_decode", ("--clock", "cpu")),
     ("tests.bench.ndtp", ("--clock", "cpu")),
+    ("tests.bench.copy_encode", ("--clock", "cpu")),
     ("tests.bench.coverage", ()),
     ("tests.bench.coverage_accuracy", ()),
     ("tests.bench.storm_forecast", ()),

@@ -1,4 +1,5 @@
-"""The writer's COPY BINARY encoding, checked without a database against an independent reader."""
+"""The writer's COPY BINARY encoding, checked without a database against an independent reader
+(each encoder that is built: the pure reference and the compiled one)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from db import positions
-from db.positions import FixRow, attributes_json, encode_copy
+from db import copy_binary
+from db.copy_binary import attributes_json
+from db.positions import FixRow
 from egts_server.model import DeviceKey, Position
+from tests.db.copy_encoders import ENCODERS, Encoder
 
 T0 = datetime(2026, 3, 2, 6, 0, 0, 250_000, tzinfo=UTC)
 PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -30,7 +33,7 @@ def reference(attributes: dict[Any, Any]) -> str:
 @given(attribute_maps)
 def test_attributes_json_is_what_json_writes(attributes: dict[str, Any]) -> None:
     """Whatever the values (NaN, huge integers, quotes, percent signs), the text is json's."""
-    positions._TEMPLATES.clear()  # shared: past its bound, json itself would write the text
+    copy_binary._TEMPLATES.clear()  # shared: past its bound, json itself would write the text
     assert attributes_json(MappingProxyType(attributes)) == reference(attributes)
     assert attributes_json(attributes) == reference(attributes)  # the cached template again
 
@@ -43,12 +46,12 @@ def test_keys_that_are_not_text_take_json_itself() -> None:
 
 def test_template_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     """Key sets come from the terminals: past the bound, json writes the rest."""
-    monkeypatch.setattr(positions, "_TEMPLATES", {})
-    monkeypatch.setattr(positions, "_MAX_TEMPLATES", 3)
+    monkeypatch.setattr(copy_binary, "_TEMPLATES", {})
+    monkeypatch.setattr(copy_binary, "_MAX_TEMPLATES", 3)
     for n in range(10):
         attributes = {f"lls{n}_level": n, "moving": False}
         assert attributes_json(attributes) == reference(attributes)
-    assert len(positions._TEMPLATES) == 3
+    assert len(copy_binary._TEMPLATES) == 3
 
 
 # -- the COPY stream, read back by a reader written from PostgreSQL's documentation ----------
@@ -77,7 +80,8 @@ def micros(when: datetime) -> int:
     return (when - PG_EPOCH) // timedelta(microseconds=1)
 
 
-def test_copy_stream_holds_every_column_in_order() -> None:
+@pytest.mark.parametrize("encode_copy", ENCODERS)
+def test_copy_stream_holds_every_column_in_order(encode_copy: Encoder) -> None:
     """One row with every optional value, one with none: values and NULLs where they belong."""
     full = Position(device=DeviceKey("egts", "7"), fix_time=T0, latitude=-33.5,
                     longitude=-70.25, valid=True, speed_kmh=12.5, course_deg=359.0,

@@ -6,7 +6,7 @@ functions from the Cython modules ``_compiled_framing`` and ``_compiled_teledata
 they were not built); they hand whatever is not well-formed back to the pure ones, so that both
 yield the same frames, fixes, replies and errors (the differential tests hold them equal).
 ``ACTIVE`` is what a ``Framer`` and a ``Session`` use unless told otherwise: the compiled ones
-when present and not disabled (``codec.extensions``).
+when present and not disabled (``egts_server.extensions``).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any, Final, NamedTuple
 from egts_server.codec.egts import records, responses, to_positions, transport
 from egts_server.codec.egts.handled import Handled
 from egts_server.codec.egts.responses import Counter16
-from egts_server.codec.extensions import COMPILED as COMPILED_NAME
-from egts_server.codec.extensions import PURE as PURE_NAME
-from egts_server.codec.extensions import extensions_wanted, load_compiled
 from egts_server.codec.reader import Buffer
+from egts_server.extensions import COMPILED as COMPILED_NAME
+from egts_server.extensions import PURE as PURE_NAME
+from egts_server.extensions import extensions_wanted, load_compiled
 from egts_server.model import DeviceKey, Position
 
 DeviceFor = Callable[[int | None], DeviceKey | None]  # whose fixes a record with this OID has

@@ -4,7 +4,8 @@
 readable reference. ``COMPILED`` has the Cython module ``_compiled_navdata``'s
 ``navdata_positions`` and ``navdata_frame`` (None when it was not built), which read the usual
 bodies and frames and leave the others to the pure path; the differential tests hold both
-equal. ``ACTIVE`` is what a ``Session`` uses unless told otherwise (``codec.extensions``).
+equal. ``ACTIVE`` is what a ``Session`` uses unless told otherwise
+(``egts_server.extensions``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final, NamedTuple
 
-from egts_server.codec.extensions import COMPILED as COMPILED_NAME
-from egts_server.codec.extensions import PURE as PURE_NAME
-from egts_server.codec.extensions import extensions_wanted, load_compiled
+from egts_server.extensions import COMPILED as COMPILED_NAME
+from egts_server.extensions import PURE as PURE_NAME
+from egts_server.extensions import extensions_wanted, load_compiled
 from egts_server.model import DeviceKey, Position
 
 #: (body, device, history) -> the body's fixes, or None: the pure path reads this body.

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from egts_server.codec.egts import Framer, Handled, Session, kernels
 from egts_server.codec.egts.responses import Counter16
 from egts_server.codec.errors import FramingError
-from egts_server.codec.extensions import DISABLE_VARIABLE
+from egts_server.extensions import DISABLE_VARIABLE
 from egts_server.model import DeviceKey
 from tests.builders import egts as build
 from tests.egts_server.codec.test_fuzz_invariants import SENSORS, mutated_packets, valid_packets

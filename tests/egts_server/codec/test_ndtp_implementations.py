@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from egts_server.codec.extensions import DISABLE_VARIABLE
 from egts_server.codec.ndtp import Framer, NphResult, Session, kernels
 from egts_server.codec.ndtp.constants import CELL_SIZES
+from egts_server.extensions import DISABLE_VARIABLE
 from tests.builders import ndtp as build
 from tests.fuzz import fuzz_ndtp
 

@@ -1,7 +1,9 @@
-"""Which codec implementation runs: the compiled kernels when built, else the pure-Python ones.
+"""Which implementation of the hot paths runs (the EGTS and NDTP codecs, the writer's COPY
+encoder): the compiled kernels when built, else the pure-Python ones.
 
 The pure modules are the reference; a compiled module shadows some of their functions with the
-same contracts (``setup.py`` builds them when Cython and a C compiler are present). The
+same contracts (``setup.py`` builds them when Cython and a C compiler are present). Its own
+module, importing nothing of ours, so that ``codec`` and ``db`` both use it. The
 environment variable ``GLONASS_NO_EXTENSIONS`` (any non-empty value) forces the pure ones, as
 aiohttp's ``AIOHTTP_NO_EXTENSIONS`` does, for debugging and for comparing the two.
 """

@@ -1,0 +1,81 @@
+"""The writer's COPY BINARY encoder per core: the compiled one against the pure reference.
+
+    python -m tests.bench.copy_encode [--repeat 9] [--seconds 0.2] [--clock cpu] [--profile real]
+
+Rows are the fixes the EGTS session makes of ``egts_decode``'s two workloads, as the intake
+hands them to the writer (``FixRow``, two in three with a vehicle): ``real``, the corpus' real
+terminal packets (sensor-heavy, ~45 attributes per fix), and ``p10``, POS_DATA + EXT_POS_DATA
+fixes (7 attributes each). Each figure is the best of ``--repeat`` timed runs of about
+``--seconds`` each (``egts_decode.best_rate``); ``--clock cpu`` times with this process' CPU
+time. ``--profile`` profiles the pure encoder on one workload instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+from db.copy_binary import encode_copy as pure_encode_copy
+from db.positions import FixRow
+from egts_server.codec.egts import Session, kernels
+from egts_server.extensions import load_compiled
+from tests.bench.egts_decode import NOW, best_rate, p10_packets, real_packets
+
+
+def fix_rows(frames: Sequence[bytes]) -> list[FixRow]:
+    """The fixes of ``frames``, one terminal per packet."""
+    session = Session(now=lambda: NOW, kernels=kernels.PURE)
+    rows = []
+    for n, frame in enumerate(frames):
+        vehicle = None if n % 3 == 0 else 500 + n
+        rows += [FixRow(1000 + n, vehicle, NOW, p) for p in session.handle(frame).positions]
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=9, help="timed runs, best is kept")
+    parser.add_argument("--seconds", type=float, default=0.2, help="length of one timed run")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="perf_counter (default) or this process' CPU time")
+    parser.add_argument("--profile", choices=("real", "p10"),
+                        help="instead of timing, cProfile the pure encoder on one workload")
+    args = parser.parse_args(argv)
+    workloads = {"real": fix_rows(real_packets()), "p10": fix_rows(p10_packets())}
+
+    if args.profile:
+        import cProfile
+        import pstats
+
+        rows = workloads[args.profile]
+        with cProfile.Profile() as profile:
+            for _ in range(200):
+                pure_encode_copy(rows)
+        pstats.Stats(profile).sort_stats("tottime").print_stats(12)
+        return 0
+
+    compiled = load_compiled("db._compiled_copy")
+    clock = time.perf_counter if args.clock == "wall" else time.process_time
+    print(f"Python {sys.version.split()[0]}, one process (per core), best of {args.repeat}, "
+          f"{clock.__name__}; rates in rows/s")
+    print(f"{'workload':8} {'rows':>5} {'bytes/row':>9} {'compiled':>10} {'pure':>9} "
+          f"{'speed-up':>8}")
+    for name, rows in workloads.items():
+        stream = pure_encode_copy(rows)
+        pure = best_rate(pure_encode_copy, rows, len(rows), args.repeat, args.seconds, clock)
+        fast_column, speedup = "-".rjust(10), "-".rjust(8)
+        if compiled is not None:
+            if compiled.encode_copy(rows) != stream:
+                raise SystemExit("the compiled encoder's stream differs from the reference's")
+            fast = best_rate(compiled.encode_copy, rows, len(rows), args.repeat, args.seconds,
+                             clock)
+            fast_column, speedup = f"{fast:10,.0f}", f"{fast / pure:7.1f}x"
+        print(f"{name:8} {len(rows):5} {len(stream) // len(rows):9} {fast_column} {pure:9,.0f} "
+              f"{speedup}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
