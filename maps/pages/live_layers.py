@@ -18,13 +18,14 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from maps.pages.live_legend import MARKS_LAYER_NAME, ROUTES_LAYER_NAME
-from maps.styles import context_config, symbology_config
+from maps.styles import TRANSIT_COLOUR, clock_states_config, context_config, symbology_config
 
 __all__ = [
     "LIVE_MAP_SCRIPTS",
     "MAX_ZOOM",
     "ContextLayers",
     "NeutralBasemap",
+    "TransitLayer",
     "VehicleSymbology",
     "vehicle_cluster",
 ]
@@ -190,3 +191,33 @@ def vehicle_cluster(label: str) -> MarkerCluster:
     return MarkerCluster(name=label, options={
         "maxClusterRadius": CLUSTER_RADIUS_PX, "disableClusteringAtZoom": CLUSTER_UNTIL_ZOOM,
         "showCoverageOnHover": False, "spiderfyOnMaxZoom": False})
+
+
+class TransitLayer(JSCSSMixin, MacroElement):
+    """Bus lines on uncleared streets and the buses on them, drawn as on ``/storm``.
+
+    Offered in the layer control, off, only while a storm is open (``transit_layer.js`` asks
+    ``storms_url`` every ``refresh_s``); it has to come after the layer control it joins.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            GlonassTransitLayer.live({{ this.config|tojson }}, {{ this._parent.get_name() }},
+                                     {{ this.control.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, storms_url: str, control: folium.LayerControl, refresh_s: float,
+                 asset_prefix: str, time_zone: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "TransitLayer"
+        self.control = control
+        self.config = {"stormsUrl": storms_url, "refreshS": refresh_s, "timeZone": time_zone,
+                       "transitColour": TRANSIT_COLOUR, "states": clock_states_config()}
+        _link_own_assets(self, asset_prefix)
+        prefix = asset_prefix.rstrip("/")
+        self.default_js = [*self.default_js,
+                           ("glonass_transit_layer_js", f"{prefix}/js/transit_layer.js")]
+

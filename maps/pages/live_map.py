@@ -33,6 +33,7 @@ from maps.pages.live_layers import (
     MAX_ZOOM,
     ContextLayers,
     NeutralBasemap,
+    TransitLayer,
     VehicleSymbology,
     vehicle_cluster,
 )
@@ -81,6 +82,7 @@ def build_live_map(
     session_url: str | None = "/api/session",
     track_url: str | None = "/api/vehicles/{id}/track",
     playback_url: str | None = "/playback",
+    storms_url: str | None = None,
     stale_after_s: float = STALE_AFTER_S,
     time_zone: str = TIME_ZONE,
 ) -> folium.Map:
@@ -96,6 +98,8 @@ def build_live_map(
     ``app_bar`` adds the title bar with the other pages and sign-in (``session_url``), as the
     served site has it; the map alone (tests, embedding) leaves it out. A vehicle's popup offers
     its last hour from ``track_url`` (``{id}`` is replaced) and a link to ``playback_url``;
+    while a storm in ``storms_url`` is open, its buses on uncleared streets are a layer to
+    switch on (None: no such layer);
     ``stale_after_s`` is when a vehicle that is still online starts to look stale;
     ``time_zone`` (IANA) is the zone the page shows times in.
     """
@@ -168,7 +172,11 @@ def build_live_map(
         from maps.pages.chrome import AppBar
 
         AppBar(active="live", session_url=session_url, asset_prefix=asset_prefix).add_to(fmap)
-    folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
+    control = folium.LayerControl(position="topright", collapsed=False)
+    control.add_to(fmap)
+    if storms_url:
+        TransitLayer(storms_url=storms_url, control=control, refresh_s=context_refresh_s,
+                     asset_prefix=asset_prefix, time_zone=time_zone).add_to(fmap)
     localize(fmap, prefix=static_prefix)
     return fmap
 
@@ -191,6 +199,7 @@ def render_live_map(
     session_url: str | None = "/api/session",
     track_url: str | None = "/api/vehicles/{id}/track",
     playback_url: str | None = "/playback",
+    storms_url: str | None = None,
     stale_after_s: float = STALE_AFTER_S,
     time_zone: str = TIME_ZONE,
 ) -> str:
@@ -206,7 +215,7 @@ def render_live_map(
         marks_url=marks_url, context_refresh_s=context_refresh_s, fit_to_routes=fit_to_routes,
         static_prefix=static_prefix, asset_prefix=asset_prefix, app_bar=app_bar,
         session_url=session_url, track_url=track_url, playback_url=playback_url,
-        stale_after_s=stale_after_s, time_zone=time_zone,
+        storms_url=storms_url, stale_after_s=stale_after_s, time_zone=time_zone,
     )
     page: str = fmap.get_root().render()
     return assert_offline(page)
