@@ -4,7 +4,8 @@ The page is a folium map with a ``folium.plugins.Realtime`` layer for the vehicl
 a ``MarkerCluster`` layer of its own (counted bubbles at low zoom), and two context layers
 under them, clearing routes (``GET /api/routes``) and marks (``GET /api/marks``), refreshed on
 a slower clock of their own because they change by the hour, not by the second. The vehicle
-panel and the legend are :class:`maps.pages.live_panels.LivePanel`.
+panel and the legend are :class:`maps.pages.live_panels.LivePanel`. While a storm is open the
+layer control also offers the buses on uncleared streets, drawn as on ``/storm``.
 With no basemap (the default on the city's offline server) the routes are what shows the city,
 so the first view fits them.
 
