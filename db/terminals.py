@@ -24,8 +24,9 @@ class Admission:
 
 
 def admit(cur: Any, protocol: str, identifier: str, imei: str | None,
-          details: Mapping[str, str], policy: Policy) -> Admission:
-    """Look the terminal up; apply the unknown-terminal policy when it is new.
+          details: Mapping[str, str], policy: Policy, address: str | None) -> Admission:
+    """Look the terminal up; apply the unknown-terminal policy when it is new. The login's
+    time and ``address`` (host:port it connected from; None: unknown, kept) are recorded.
 
     ``register`` creates a vehicle named after the identifier so it shows on the map at once;
     ``quarantine`` stores its data without a vehicle (visible to admins only); ``reject`` refuses.
@@ -39,7 +40,9 @@ def admit(cur: Any, protocol: str, identifier: str, imei: str | None,
         found = cur.fetchone()
     if found is not None:
         terminal_id, vehicle_id, status = found
-        cur.execute("UPDATE terminals SET last_login_at = now() WHERE id = %s", (terminal_id,))
+        cur.execute("UPDATE terminals SET last_login_at = now(),"
+                    " last_address = coalesce(%s, last_address) WHERE id = %s",
+                    (address, terminal_id))
         if status == "blocked":
             return Admission(False, terminal_id, vehicle_id, status, "terminal is blocked")
         return Admission(True, terminal_id, vehicle_id, status, "known terminal")
@@ -53,10 +56,11 @@ def admit(cur: Any, protocol: str, identifier: str, imei: str | None,
         vehicle_id = cur.fetchone()[0]
     cur.execute(
         "INSERT INTO terminals (protocol, identifier, imei, vehicle_id, status, details,"
-        " last_login_at) VALUES (%s, %s, %s, %s, %s, %s, now())"
-        " ON CONFLICT (protocol, identifier) DO UPDATE SET last_login_at = now()"
+        " last_login_at, last_address) VALUES (%s, %s, %s, %s, %s, %s, now(), %s)"
+        " ON CONFLICT (protocol, identifier) DO UPDATE SET last_login_at = now(),"
+        " last_address = coalesce(excluded.last_address, terminals.last_address)"
         " RETURNING id, vehicle_id, status",
-        (protocol, identifier, imei, vehicle_id, status, json.dumps(dict(details))))
+        (protocol, identifier, imei, vehicle_id, status, json.dumps(dict(details)), address))
     terminal_id, vehicle_id, status = cur.fetchone()
     return Admission(True, terminal_id, vehicle_id, status, f"new terminal ({policy})")
 
@@ -95,13 +99,15 @@ def check_vehicle_exists(cur: Any, vehicle_id: int | None) -> None:
 
 
 def list_terminals(cur: Any, only: int | None = None) -> list[dict[str, Any]]:
-    """Every terminal (or only terminal ``only``) with its vehicle's name and last login."""
+    """Every terminal (or only terminal ``only``) with its vehicle's name, last login and the
+    address it came from."""
     cur.execute("SELECT t.id, t.protocol, t.identifier, t.imei, t.status, t.vehicle_id, v.name,"
-                " t.last_login_at FROM terminals t LEFT JOIN vehicles v ON v.id = t.vehicle_id"
+                " t.last_login_at, t.last_address"
+                " FROM terminals t LEFT JOIN vehicles v ON v.id = t.vehicle_id"
                 " WHERE %(only)s::bigint IS NULL OR t.id = %(only)s ORDER BY t.id",
                 {"only": only})
     keys = ("id", "protocol", "identifier", "imei", "status", "vehicle_id", "vehicle",
-            "last_login_at")
+            "last_login_at", "last_address")
     return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
 
 

@@ -205,10 +205,11 @@ class Application(MultiService):
         self.listeners: list[ListenerService] = []
         policy = settings.intake.unknown_terminals
 
-        def admit(device: DeviceKey, imei: str | None,
-                  details: Mapping[str, str]) -> Deferred[Admission]:
+        def admit(device: DeviceKey, imei: str | None, details: Mapping[str, str],
+                  address: str) -> Deferred[Admission]:
             d: Deferred[Admission] = self.read_pool.runInteraction(
-                terminals.admit, device.protocol, device.identifier, imei, details, policy)
+                terminals.admit, device.protocol, device.identifier, imei, details, policy,
+                address)
             return d
 
         def archive(protocol: str) -> PacketArchive | None:

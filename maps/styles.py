@@ -22,6 +22,7 @@ from typing import Final
 from dispatch.routes import TREATMENT_LABELS
 
 __all__ = [
+    "CLOCK_STYLES",
     "DIRECTION_LABELS",
     "KIND_STYLES",
     "MARK_FALLBACK",
@@ -32,6 +33,7 @@ __all__ = [
     "TREATMENT_FALLBACK",
     "TRACK_EQUIPMENT_COLOURS",
     "TRACK_SPEED_BANDS",
+    "TRANSIT_COLOUR",
     "TREATMENT_STYLES",
     "VISIBILITY_LABELS",
     "WORKING_COLOUR",
@@ -40,6 +42,7 @@ __all__ = [
     "PriorityStyle",
     "SymbolPart",
     "TreatmentStyle",
+    "clock_states_config",
     "context_config",
     "kind_style",
     "symbol_svg",
@@ -315,3 +318,23 @@ def context_config() -> dict[str, object]:
         "markStatuses": dict(MARK_STATUS_LABELS),
         "visibility": {"public": VISIBILITY_LABELS[True], "internal": VISIBILITY_LABELS[False]},
     }
+
+
+#: Bus lines on uncleared streets and the buses on them, on /storm and the live map.
+TRANSIT_COLOUR: Final = "#6a1b9a"
+#: A stretch's state on the storm clock -> (colour, dash pattern, Russian label), in the order a
+#: dispatcher deals with them.
+CLOCK_STYLES: Final[dict[str, tuple[str, str | None, str]]] = {
+    "breached": ("#c62828", None, "норматив нарушен"),
+    "at_risk": ("#ef6c00", "10 6", "под угрозой (прогноз позже срока)"),
+    "on_track": ("#1565c0", None, "успевают к сроку"),
+    "waiting": ("#78909c", "2 6", "снегопад не объявлен оконченным"),
+    "cleared_late": ("#8e24aa", None, "убрано с опозданием"),
+    "cleared_in_time": ("#2e7d32", None, "убрано в срок"),
+}
+
+
+def clock_states_config() -> dict[str, dict[str, str | None]]:
+    """The clock states as the browser side reads them (colour, dash, label by state)."""
+    return {k: {"colour": c, "dash": d, "label": label}
+            for k, (c, d, label) in CLOCK_STYLES.items()}

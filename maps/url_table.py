@@ -101,7 +101,7 @@ def url_table(parts: SiteParts) -> dict[UrlPath, Resource]:
         # the dispatcher's pages
         (): HtmlPage(render_live_map(
             center=center, zoom=zoom, tile_url=tiles, poll_interval_s=settings.poll_interval_s,
-            app_bar=True, time_zone=zone_name)),
+            app_bar=True, storms_url="/api/storms", time_zone=zone_name)),
         ("editor",): HtmlPage(render_editor_page(
             center=center, zoom=zoom, tile_url=tiles, time_zone=zone_name)),
         ("coverage",): HtmlPage(render_coverage_page(

@@ -36,7 +36,8 @@ def cmd_terminals(args: argparse.Namespace, settings: Settings) -> int:
             for t in terminal_registry.list_terminals(cur):
                 device = f"{t['protocol']}:{t['identifier']}"
                 print(f"{t['id']:>5}  {device:<26} imei={t['imei'] or '-':<16}"
-                      f" {t['status']:<10} vehicle={t['vehicle'] or '-'}")
+                      f" {t['status']:<10} vehicle={t['vehicle'] or '-'}"
+                      f" address={t['last_address'] or '-'}")
         elif args.action == "add":
             terminal = check_terminal(args.protocol, args.identifier, args.imei)
             new_id = terminal_registry.register_terminal(cur, terminal, args.vehicle)

@@ -25,7 +25,8 @@ from egts_server.net.limits import CloseReason
 
 __all__ = ["Admissions", "Admit", "TerminalRejected", "first_error", "refusal"]
 
-Admit = Callable[[DeviceKey, "str | None", Mapping[str, str]], "Deferred[Admission]"]
+# device, IMEI, login details, the address (host:port) the device connected from
+Admit = Callable[[DeviceKey, "str | None", Mapping[str, str], str], "Deferred[Admission]"]
 
 
 class TerminalRejected(Exception):
@@ -35,10 +36,11 @@ class TerminalRejected(Exception):
 class Admissions:
     """The registry's verdicts on the devices seen on one connection."""
 
-    __slots__ = ("_admit", "_admitted", "_admitting")
+    __slots__ = ("_admit", "_admitted", "_admitting", "_peer")
 
-    def __init__(self, admit: Admit) -> None:
+    def __init__(self, admit: Admit, peer: Callable[[], str]) -> None:
         self._admit = admit
+        self._peer = peer  # the connection's client address, read when the registry is asked
         self._admitted: dict[DeviceKey, Admission] = {}
         self._admitting: dict[DeviceKey, list[Deferred[Admission]]] | None = None
 
@@ -83,7 +85,7 @@ class Admissions:
                 else:
                     waiter.callback(result)
 
-        self._admit(device, imei, details or {}).addBoth(settle)
+        self._admit(device, imei, details or {}, self._peer()).addBoth(settle)
         return mine
 
     def store(self, positions: Iterable[Position],

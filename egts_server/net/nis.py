@@ -37,9 +37,10 @@ from egts_server.codec.nis_soap import (
     put_coord_positions,
 )
 from egts_server.model import DeviceKey
+from egts_server.net.admission import Admit
+from egts_server.net.proxy_header import address_text
 from egts_server.sinks import PositionSink
 
-Admit = Callable[[DeviceKey, "str | None", Mapping[str, str]], "Deferred[Admission]"]
 Clock = Callable[[], datetime]
 ADMISSION_TTL = timedelta(seconds=60)  # a blocked terminal is noticed within this
 _DUMMY_PASSWORD = b"\x00" * 32  # compared against when the login is unknown: same work
@@ -83,7 +84,7 @@ class NisResource(Resource):
             return _fault(request, 400, str(e))
         finished = [False]
         request.notifyFinish().addBoth(lambda _: finished.__setitem__(0, True))
-        d = self._store(batch, account)
+        d = self._store(batch, account, address_text(request.getClientAddress()))
 
         def answer(stored: list[str]) -> None:
             self.log.info("NIS {account}: stored {n} of {total} records", account=account,
@@ -113,12 +114,13 @@ class NisResource(Resource):
             return None
         return login.decode("utf-8", "replace")
 
-    def _store(self, batch: PutCoordRequest, account: str) -> Deferred[list[str]]:
+    def _store(self, batch: PutCoordRequest, account: str,
+               client: str) -> Deferred[list[str]]:
         """Admit each object, submit the accepted fixes; fires with their ObjectIDs once
         committed."""
         positions = put_coord_positions(batch.records)
         devices = list(dict.fromkeys(p.device for p in positions))
-        admitted = gatherResults([self._admission(device, account) for device in devices],
+        admitted = gatherResults([self._admission(device, account, client) for device in devices],
                                  consumeErrors=True)
 
         def submit(admissions: list[Admission]) -> Deferred[list[str]]:
@@ -140,7 +142,8 @@ class NisResource(Resource):
 
         return admitted.addCallback(submit)
 
-    def _admission(self, device: DeviceKey, account: str) -> Deferred[Admission]:
+    def _admission(self, device: DeviceKey, account: str,
+                   client: str) -> Deferred[Admission]:
         now = self._clock()
         cached = self._admitted.get(device)
         if cached is not None and now - cached[0] < ADMISSION_TTL:
@@ -152,7 +155,7 @@ class NisResource(Resource):
             self._admitted[device] = (now, admission)
             return admission
 
-        return self._admit(device, None, {"nis_account": account}).addCallback(remember)
+        return self._admit(device, None, {"nis_account": account}, client).addCallback(remember)
 
 
 def _reply(request: Request, status: int, body: bytes) -> None:

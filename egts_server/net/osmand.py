@@ -33,6 +33,7 @@ from egts_server.codec.osmand import (
 from egts_server.metrics import IntakeMetrics
 from egts_server.model import DeviceKey
 from egts_server.net.admission import Admit
+from egts_server.net.proxy_header import address_text
 from egts_server.sinks import PositionSink
 
 ADMISSION_TTL = timedelta(seconds=60)  # a blocked phone is noticed within this
@@ -91,7 +92,8 @@ class OsmandResource(Resource):
                 request.write(self._answer(request, status, _TEXT[status]))
                 request.finish()
 
-        d = self._admission(position.device).addCallback(store).addErrback(failed)
+        client = address_text(request.getClientAddress())
+        d = self._admission(position.device, client).addCallback(store).addErrback(failed)
         d.addCallback(reply)
         return NOT_DONE_YET
 
@@ -114,7 +116,7 @@ class OsmandResource(Resource):
         request.setHeader(b"cache-control", b"no-store")
         return text.encode("utf-8")
 
-    def _admission(self, device: DeviceKey) -> Deferred[Admission]:
+    def _admission(self, device: DeviceKey, client: str) -> Deferred[Admission]:
         now = self._clock()
         cached = self._admitted.get(device)
         if cached is not None and now - cached[0] < ADMISSION_TTL:
@@ -124,7 +126,7 @@ class OsmandResource(Resource):
             self._admitted[device] = (now, admission)
             return admission
 
-        return self._admit(device, None, {"transport": "http"}).addCallback(remember)
+        return self._admit(device, None, {"transport": "http"}, client).addCallback(remember)
 
 
 _TEXT = {200: "", 403: "терминал не допущен к приёму данных",

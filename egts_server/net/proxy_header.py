@@ -33,7 +33,7 @@ from zope.interface import directlyProvides, providedBy
 
 from egts_server.net.limits import CloseReason, Throttle
 
-__all__ = ["ClientAddress", "ProxyHeaderFactory", "cut_header"]
+__all__ = ["ClientAddress", "ProxyHeaderFactory", "address_text", "cut_header"]
 
 ClientAddress = IPv4Address | IPv6Address
 V1_MAX_BYTES = 107  # the longest v1 line the specification allows, CRLF included
@@ -200,8 +200,10 @@ class ProxyHeaderFactory(WrappingFactory[ProxiedConnection]):
         if held is not None:
             self.log.warn("{listener} connection from {peer} closed: {detail}; {held} more "
                           "closed since the last message", listener=self.label,
-                          peer=_text(peer), reason=reason.value, detail=detail, held=held)
+                          peer=address_text(peer), reason=reason.value, detail=detail,
+                          held=held)
 
 
-def _text(address: IAddress | None) -> str:
+def address_text(address: IAddress | None) -> str:
+    """``host:port`` as the logs, the archive and the terminal registry show a client."""
     return f"{getattr(address, 'host', address)}:{getattr(address, 'port', '')}"

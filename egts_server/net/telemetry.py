@@ -32,6 +32,7 @@ from egts_server.net.fastwrite import Write, direct_writer
 from egts_server.net.flow import Inbox, Pauser
 from egts_server.net.limits import CloseReason
 from egts_server.net.outcome import Codec, Framer, Login, Outcome
+from egts_server.net.proxy_header import address_text
 
 if TYPE_CHECKING:
     from egts_server.net.factory import TelemetryFactory
@@ -53,7 +54,7 @@ class TelemetryProtocol(Protocol):
         self._factory = factory
         self._limits = factory.limits
         self._address = address
-        self._admissions = Admissions(factory.admit)
+        self._admissions = Admissions(factory.admit, lambda: self._peer)
         self._acks = AckQueue(factory.limits.max_pending_fixes, self._deliver,
                               lambda: self.pause("backlog"), lambda: self.resume("backlog"))
         self._times = ConnectionTimes()
@@ -104,8 +105,7 @@ class TelemetryProtocol(Protocol):
     def connectionMade(self) -> None:  # noqa: N802
         assert self.transport is not None
         f = self._factory
-        peer = self.transport.getPeer()
-        self._peer = f"{getattr(peer, 'host', peer)}:{getattr(peer, 'port', '')}"
+        self._peer = address_text(self.transport.getPeer())
         self._times.connected_at = self._times.last_activity = f.seconds()
         f.protocols.add(self)
         f.metrics.connections.inc(1, self._metric_label)

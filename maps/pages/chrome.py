@@ -23,7 +23,8 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from maps.assets import DEFAULT_PREFIX, assert_offline, localize
-from maps.pages.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, NeutralBasemap
+from maps.pages.live_layers import NeutralBasemap
+from maps.pages.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION
 
 __all__ = [
     "APPBAR_HEIGHT_PX",

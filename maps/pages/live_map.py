@@ -4,12 +4,14 @@ The page is a folium map with a ``folium.plugins.Realtime`` layer for the vehicl
 a ``MarkerCluster`` layer of its own (counted bubbles at low zoom), and two context layers
 under them, clearing routes (``GET /api/routes``) and marks (``GET /api/marks``), refreshed on
 a slower clock of their own because they change by the hour, not by the second. The vehicle
-panel and the legend are :class:`maps.pages.live_panels.LivePanel`.
+panel and the legend are :class:`maps.pages.live_panels.LivePanel`. While a storm is open the
+layer control also offers the buses on uncleared streets, drawn as on ``/storm``.
 With no basemap (the default on the city's offline server) the routes are what shows the city,
 so the first view fits them.
 
 The browser-side drawing (markers, lines, popups, live counts) lives in ``maps/static/js``
-(``live_map.js`` and the scripts it is assembled from, see :data:`LIVE_MAP_SCRIPTS`) and is
+(``live_map.js`` and the scripts it is assembled from, see
+:data:`maps.pages.live_layers.LIVE_MAP_SCRIPTS`) and is
 configured from :mod:`maps.styles`, so the Python side only decides *what* is on the page and
 the page works from our own static files alone (see :mod:`maps.assets`).
 
@@ -21,33 +23,30 @@ vendored libraries are its ``vendor/`` subfolder, at ``static_prefix`` (default
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
 from typing import Final
 
 import folium
-from branca.element import Element, Figure, MacroElement
-from folium.elements import JSCSSMixin
-from folium.plugins import MarkerCluster, Realtime
-from folium.template import Template
-from folium.utilities import JsCode
+from branca.element import Element, Figure
+from folium.plugins import Realtime
 
 from maps.assets import DEFAULT_PREFIX, assert_offline, localize
+from maps.pages.live_layers import (
+    MAX_ZOOM,
+    ContextLayers,
+    NeutralBasemap,
+    TransitLayer,
+    VehicleSymbology,
+    vehicle_cluster,
+)
 from maps.pages.live_legend import MARKS_LAYER_NAME, ROUTES_LAYER_NAME
 from maps.pages.live_panels import LivePanel
-from maps.styles import (
-    KIND_STYLES,
-    context_config,
-    symbology_config,
-)
+from maps.styles import KIND_STYLES
 
 __all__ = [
     "DEFAULT_CENTER",
     "MARKS_LAYER_NAME",
     "ROUTES_LAYER_NAME",
-    "ContextLayers",
     "LivePanel",
-    "NeutralBasemap",
-    "VehicleSymbology",
     "build_live_map",
     "render_live_map",
 ]
@@ -64,167 +63,6 @@ STALE_AFTER_S: Final = 120.0
 OSM_ATTRIBUTION: Final = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">участники OpenStreetMap</a>'
 )
-#: Screens this narrow (a phone held upright) start with the map's boxes folded away.
-NARROW_MEDIA: Final = "(max-width: 600px)"
-#: The browser side, in ``maps/static/js``, in load order: each script needs the ones before it.
-#: ``dom`` and ``pages`` hold the DOM helpers and the API helper every page shares (the same
-#: files the app bar links), ``live_map_util`` the live map's own helpers,
-#: ``live_vehicle_panel`` the search, filters and card, ``live_fleet`` the vehicles,
-#: ``live_context`` the routes and marks; ``live_map`` adds the neutral basemap and assembles
-#: ``GlonassLiveMap``.
-LIVE_MAP_SCRIPTS: Final = ("dom", "pages", "live_map_util", "live_vehicle_panel", "live_fleet",
-                           "live_context", "live_map")
-
-
-class VehicleSymbology(JSCSSMixin, MacroElement):
-    """Declares the JS object that draws vehicles; the Realtime layer refers to its members.
-
-    It has to come before the Realtime layer in the map (scripts run in order), and after the
-    per-kind feature groups it routes markers into.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = GlonassLiveMap.fleet(
-                {{ this.config|tojson }},
-                {
-                {%- for kind, group in this.groups.items() %}
-                    {{ kind|tojson }}: {{ group.get_name() }},
-                {%- endfor %}
-                }
-            );
-        {% endmacro %}
-        """
-    )
-
-    def __init__(
-        self,
-        *,
-        api_url: str,
-        groups: Mapping[str, MarkerCluster],
-        asset_prefix: str,
-        track_url: str | None = None,
-        playback_url: str | None = None,
-        stale_after_s: float = STALE_AFTER_S,
-        time_zone: str = TIME_ZONE,
-    ) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "VehicleSymbology"
-        self.groups = dict(groups)
-        self.config = {**symbology_config(), "apiUrl": api_url, "timeZone": time_zone,
-                       "trackUrl": track_url, "playbackUrl": playback_url,
-                       "staleAfterS": stale_after_s, "narrowMedia": NARROW_MEDIA}
-        _link_own_assets(self, asset_prefix)
-        if track_url:  # the popup's "last hour" track is drawn by the shared track.js
-            prefix = asset_prefix.rstrip("/")
-            self.default_js = [*self.default_js, ("glonass_track_js", f"{prefix}/js/track.js")]
-
-    def member(self, name: str) -> JsCode:
-        """A reference to one member of the JS object, for Realtime's options."""
-        return JsCode(f"{self.get_name()}.{name}")
-
-
-def _link_own_assets(element: JSCSSMixin, asset_prefix: str) -> None:
-    """Link our scripts and stylesheet from ``element``; the header keeps one copy by name.
-
-    Every element links all of :data:`LIVE_MAP_SCRIPTS` in the same order, so whichever of them
-    renders first puts the scripts in the header in load order. Instance lists, because the
-    class attributes are shared by every map in the process.
-    """
-    prefix = asset_prefix.rstrip("/")
-    element.default_js = [(f"glonass_{name}_js", f"{prefix}/js/{name}.js")
-                          for name in LIVE_MAP_SCRIPTS]
-    element.default_css = [("glonass_live_map_css", f"{prefix}/css/live_map.css")]
-
-
-class ContextLayers(JSCSSMixin, MacroElement):
-    """Clearing routes and marks, each polled into its own layer-control group.
-
-    A group and its URL are None together: a page for an audience that must not see routes
-    (or marks) simply leaves them out. The JS draws both in panes under the vehicles' markers.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = GlonassLiveMap.context(
-                {{ this.config|tojson }},
-                {{ this._parent.get_name() }},
-                {
-                    routes: {{ this.routes.get_name() if this.routes else "null" }},
-                    marks: {{ this.marks.get_name() if this.marks else "null" }}
-                }
-            );
-        {% endmacro %}
-        """
-    )
-
-    def __init__(
-        self,
-        *,
-        routes_url: str | None,
-        marks_url: str | None,
-        routes: folium.FeatureGroup | None,
-        marks: folium.FeatureGroup | None,
-        refresh_s: float,
-        fit_to_routes: bool,
-        asset_prefix: str,
-        time_zone: str = TIME_ZONE,
-    ) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "ContextLayers"
-        self.routes, self.marks = routes, marks
-        self.config = {
-            **context_config(),
-            "routesUrl": routes_url,
-            "marksUrl": marks_url,
-            "refreshMs": round(refresh_s * 1000),
-            "fitToRoutes": fit_to_routes,
-            "timeZone": time_zone,
-            "routesLayerName": ROUTES_LAYER_NAME,
-            "marksLayerName": MARKS_LAYER_NAME,
-        }
-        _link_own_assets(self, asset_prefix)
-
-
-class NeutralBasemap(JSCSSMixin, MacroElement):
-    """Stands in for a tile layer: a light background with a faint grid that moves with the map.
-
-    Without it an empty map gives no sense of panning or zooming; the grid is drawn in the
-    browser, so it costs no request and claims no geography it does not have.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            GlonassLiveMap.neutralBasemap({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, *, asset_prefix: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "NeutralBasemap"
-        _link_own_assets(self, asset_prefix)
-
-
-#: Markers of one kind closer than this many pixels merge into a counted bubble, up to the zoom
-#: at which a street's vehicles are told apart anyway.
-CLUSTER_RADIUS_PX: Final = 45
-CLUSTER_UNTIL_ZOOM: Final = 15
-MAX_ZOOM: Final = 19
-
-
-def vehicle_cluster(label: str) -> MarkerCluster:
-    """One kind's vehicles as a layer that clusters them at low zoom.
-
-    ``live_fleet.js`` gives each cluster layer its bubble, in the kind's colour, when the
-    fleet is set up: before the first marker arrives.
-    """
-    return MarkerCluster(name=label, options={
-        "maxClusterRadius": CLUSTER_RADIUS_PX, "disableClusteringAtZoom": CLUSTER_UNTIL_ZOOM,
-        "showCoverageOnHover": False, "spiderfyOnMaxZoom": False})
 
 
 def build_live_map(
@@ -245,6 +83,7 @@ def build_live_map(
     session_url: str | None = "/api/session",
     track_url: str | None = "/api/vehicles/{id}/track",
     playback_url: str | None = "/playback",
+    storms_url: str | None = None,
     stale_after_s: float = STALE_AFTER_S,
     time_zone: str = TIME_ZONE,
 ) -> folium.Map:
@@ -260,6 +99,8 @@ def build_live_map(
     ``app_bar`` adds the title bar with the other pages and sign-in (``session_url``), as the
     served site has it; the map alone (tests, embedding) leaves it out. A vehicle's popup offers
     its last hour from ``track_url`` (``{id}`` is replaced) and a link to ``playback_url``;
+    while a storm in ``storms_url`` is open, its buses on uncleared streets are a layer to
+    switch on (None: no such layer);
     ``stale_after_s`` is when a vehicle that is still online starts to look stale;
     ``time_zone`` (IANA) is the zone the page shows times in.
     """
@@ -332,7 +173,11 @@ def build_live_map(
         from maps.pages.chrome import AppBar
 
         AppBar(active="live", session_url=session_url, asset_prefix=asset_prefix).add_to(fmap)
-    folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
+    control = folium.LayerControl(position="topright", collapsed=False)
+    control.add_to(fmap)
+    if storms_url:
+        TransitLayer(storms_url=storms_url, control=control, refresh_s=context_refresh_s,
+                     asset_prefix=asset_prefix, time_zone=time_zone).add_to(fmap)
     localize(fmap, prefix=static_prefix)
     return fmap
 
@@ -355,6 +200,7 @@ def render_live_map(
     session_url: str | None = "/api/session",
     track_url: str | None = "/api/vehicles/{id}/track",
     playback_url: str | None = "/playback",
+    storms_url: str | None = None,
     stale_after_s: float = STALE_AFTER_S,
     time_zone: str = TIME_ZONE,
 ) -> str:
@@ -370,7 +216,7 @@ def render_live_map(
         marks_url=marks_url, context_refresh_s=context_refresh_s, fit_to_routes=fit_to_routes,
         static_prefix=static_prefix, asset_prefix=asset_prefix, app_bar=app_bar,
         session_url=session_url, track_url=track_url, playback_url=playback_url,
-        stale_after_s=stale_after_s, time_zone=time_zone,
+        storms_url=storms_url, stale_after_s=stale_after_s, time_zone=time_zone,
     )
     page: str = fmap.get_root().render()
     return assert_offline(page)

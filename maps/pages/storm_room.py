@@ -22,22 +22,13 @@ from folium.template import Template
 from dispatch.routes import TREATMENT_LABELS
 from maps.pages.chrome import PageScript, finish_page, page_map
 from maps.pages.live_map import DEFAULT_CENTER, TIME_ZONE
+from maps.styles import CLOCK_STYLES, TRANSIT_COLOUR, clock_states_config
 
-__all__ = ["CLOCK_STYLES", "render_storm_room_page"]
+__all__ = ["render_storm_room_page"]
 
 PAGE_TITLE: Final = "Снегопад: сроки уборки"
 SIDE_WIDTH_PX: Final = 520
 REFRESH_S: Final = 30
-TRANSIT_COLOUR: Final = "#6a1b9a"
-#: state -> (colour, dash pattern, Russian label), in the order a dispatcher deals with them.
-CLOCK_STYLES: Final[dict[str, tuple[str, str | None, str]]] = {
-    "breached": ("#c62828", None, "норматив нарушен"),
-    "at_risk": ("#ef6c00", "10 6", "под угрозой (прогноз позже срока)"),
-    "on_track": ("#1565c0", None, "успевают к сроку"),
-    "waiting": ("#78909c", "2 6", "снегопад не объявлен оконченным"),
-    "cleared_late": ("#8e24aa", None, "убрано с опозданием"),
-    "cleared_in_time": ("#2e7d32", None, "убрано в срок"),
-}
 
 
 def side_panel_html(element_id: str) -> str:
@@ -97,7 +88,8 @@ class StormRoomApp(PageScript):
     )
 
     def __init__(self, *, config: dict[str, Any], asset_prefix: str) -> None:
-        super().__init__(scripts=["storm_room"], styles=["coverage_map", "storm_room"],
+        super().__init__(scripts=["transit_layer", "storm_room"],
+                         styles=["coverage_map", "storm_room"],
                          asset_prefix=asset_prefix)
         self._name = "StormRoomApp"
         self.config = config
@@ -112,8 +104,7 @@ def build_storm_room_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: 
                     tile_url=tile_url, side_width_px=SIDE_WIDTH_PX)
     config = {"stormsUrl": "/api/storms", "timeZone": time_zone, "refreshS": refresh_s,
               "transitColour": TRANSIT_COLOUR, "treatments": dict(TREATMENT_LABELS),
-              "states": {k: {"colour": c, "dash": d, "label": label}
-                         for k, (c, d, label) in CLOCK_STYLES.items()},
+              "states": clock_states_config(),
               "stateOrder": list(CLOCK_STYLES)}
     StormRoomApp(config=config, asset_prefix="/static").add_to(fmap)
     return fmap

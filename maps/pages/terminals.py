@@ -84,7 +84,8 @@ def render_terminals_page(time_zone: str = TIME_ZONE) -> str:
 placeholder="идентификатор, IMEI или машина"></label>
 <span class="meta" data-count></span>
 <table data-terminals><thead><tr><th>№</th><th>Терминал</th><th>IMEI</th><th>Статус</th>
-<th>ТС</th><th>Последний вход</th><th></th></tr></thead><tbody></tbody></table>
+<th>ТС</th><th>Последний вход</th><th>Последний адрес</th><th></th></tr></thead>
+<tbody></tbody></table>
 <section data-commands hidden>
 <h2>Команды терминалу <span data-terminal-name></span></h2>
 {command_form()}

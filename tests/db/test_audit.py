@@ -110,7 +110,7 @@ def test_terminal_sign_ins_and_command_delivery_stay_out_of_the_trail(conn: Any)
         assert queue.cancel(cur, withdrawn["id"])
         sent = queue.enqueue(cur, terminal_id, parse_command({"text": "RESET"}), 60.0, "admin")
     with conn, conn.cursor() as cur:
-        assert terminals.admit(cur, "egts", "1001", None, {}, "reject").accepted
+        assert terminals.admit(cur, "egts", "1001", None, {}, "reject", None).accepted
         assert [c[0] for c in queue.claim(cur, [terminal_id], 30.0, 3)] == [sent["id"]]
     found = entries(conn)
     assert [(e.kind, e.action, e.object_id) for e in found] == [

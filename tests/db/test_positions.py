@@ -22,7 +22,7 @@ def fix(seconds: int, lat: float = 50.55, valid: bool = True) -> Position:
 
 def store(dsn: str, positions: list[Position]) -> int:
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        admission = terminals.admit(cur, "egts", "4242", None, {}, "register")
+        admission = terminals.admit(cur, "egts", "4242", None, {}, "register", None)
         rows = [FixRow(admission.terminal_id or 0, admission.vehicle_id, T0, p)
                 for p in positions]
         ensure_partitions(cur, months_of(rows))

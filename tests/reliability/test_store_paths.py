@@ -42,7 +42,7 @@ def pool(rel_dsn: str) -> Iterator[ReconnectingPool]:
 def terminal(dsn: str, identifier: str) -> tuple[int, int]:
     """A registered terminal: (terminal id, vehicle id)."""
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        admission = terminals.admit(cur, "egts", identifier, None, {}, "register")
+        admission = terminals.admit(cur, "egts", identifier, None, {}, "register", None)
     conn.close()
     assert admission.terminal_id is not None and admission.vehicle_id is not None
     return admission.terminal_id, admission.vehicle_id

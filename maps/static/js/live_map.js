@@ -14,7 +14,7 @@
  * against) change rarely and are refreshed on their own slower clock.
  *
  * This file holds the neutral basemap and puts GlonassLiveMap together; the rest is in files
- * of their own, which maps/pages/live_map.py links before this one, in this order:
+ * of their own, which maps/pages/live_layers.py links before this one, in this order:
  *   live_map_util.js   shared helpers (DOM nodes, fetching GeoJSON, line geometry, popups,
  *                      boxes that fold)
  *   live_vehicle_panel.js  search, filters, the vehicle card and following

@@ -17,7 +17,7 @@
 
   var U = global.GlonassLiveMapUtil, el = U.el;
   var NO_CONTRACTOR = '\u0000';
-  var FOLLOW_ZOOM = 16;  // past the clusters (maps/pages/live_map.py CLUSTER_UNTIL_ZOOM)
+  var FOLLOW_ZOOM = 16;  // past the clusters (maps/pages/live_layers.py CLUSTER_UNTIL_ZOOM)
   var LIST_LIMIT = 200;
 
   function contractorOf(p) { return p.contractor ? String(p.contractor) : NO_CONTRACTOR; }

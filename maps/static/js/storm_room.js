@@ -8,13 +8,14 @@
  * coloured by its clock state, a legend with counts, and the table of stretches sorted by time
  * left (the server's order) with the expected clearing time and the crew. The data
  * completeness table comes from GET /api/storms/{id}/completeness, the bus lines on uncleared
- * streets and the buses on them now from GET /api/storms/{id}/transit (a layer of their own),
+ * streets and the buses on them now from GET /api/storms/{id}/transit (a layer of their own,
+ * drawn by transit_layer.js),
  * the plan check from GET /api/storms/{id}/plan (asked once: the plan changes seldom).
  */
 (function (global) {
   'use strict';
 
-  var P = global.GlonassPages, el = P.el;
+  var P = global.GlonassPages, el = P.el, TL = global.GlonassTransitLayer;
 
   function start(config, map, panel) {
     var T = P.time(config.timeZone);
@@ -145,19 +146,12 @@
     }
 
     function drawTransit(doc) {
-      transit.clearLayers();
+      TL.draw(transit, doc, config);
       var list = q('[data-transit-lines]');
       list.textContent = '';
       doc.features.forEach(function (f) {
-        var p = f.properties, exposed = p.uncleared_m > 0;
-        var line = L.polyline(f.geometry.coordinates.map(function (c) { return [c[1], c[0]]; }), {
-          color: config.transitColour, weight: exposed ? 3 : 2, dashArray: '4 6',
-          opacity: exposed ? 0.95 : 0.5, className: 'gd-transit-line'
-        });
-        line.bindTooltip('Автобус № ' + escapeHtml(p.number) + ' ' + escapeHtml(p.name) +
-          '<br>По неубранным улицам: ' + escapeHtml(P.km(p.uncleared_m)), {sticky: true});
-        transit.addLayer(line);
-        if (!exposed) { return; }
+        var p = f.properties;
+        if (!(p.uncleared_m > 0)) { return; }
         var li = el('li', null, '№ ' + p.number + ' ' + p.name + ': ' + P.km(p.uncleared_m) +
           ' неубранных (' + p.stretches.map(function (s) { return s.route; })
           .filter(function (name, i, all) { return all.indexOf(name) === i; }).join(', ') + ')');
@@ -167,14 +161,6 @@
       if (!list.children.length) {
         list.appendChild(el('li', 'gd-hint', 'Автобусные маршруты идут по убранным улицам.'));
       }
-      doc.buses.forEach(function (b) {
-        var marker = L.circleMarker([b.lat, b.lon], {radius: 6, color: '#fff', weight: 2,
-          fillColor: config.transitColour, fillOpacity: 1, className: 'gd-transit-bus'});
-        marker.bindTooltip(escapeHtml(b.name) + (b.line ? ', маршрут № ' + escapeHtml(b.line)
-          : '') + '<br>' + escapeHtml(b.stretch.route) + ': ' +
-          escapeHtml(styleOf(b.stretch.state).label));
-        transit.addLayer(marker);
-      });
       q('[data-transit-buses]').textContent = doc.buses.length
         ? 'Сейчас на неубранных участках: ' + doc.buses.map(function (b) {
           return b.name + (b.line ? ' (№ ' + b.line + ')' : '');
@@ -263,16 +249,13 @@
       begin(wanted);
     } else {
       P.getJSON(config.stormsUrl).then(function (storms) {
-        var now = Date.now();
-        var open = storms.filter(function (s) {
-          return T.ms(s.started_at) <= now && (!s.closed_at || T.ms(s.closed_at) > now);
-        });
-        if (!open.length) {
+        var open = TL.openStorm(storms, T);
+        if (!open) {
           P.say(statusNode, 'info', 'Сейчас нет объявленного снегопада. Объявить: «Снегопады».');
           panel.dataset.loaded = 'none';
           return;
         }
-        begin(open[0].id);
+        begin(open.id);
       }).catch(function (e) {
         P.say(statusNode, 'error', 'Не удалось получить снегопады: ' + (e.message || e));
       });

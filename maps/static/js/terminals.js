@@ -108,6 +108,7 @@
           row.setAttribute('data-search-text', [t.id, t.protocol + ':' + t.identifier,
             t.imei || '', TERMINAL_STATUS[t.status] || t.status, t.vehicle || ''].join(' '));
           cell(row, T.format(t.last_login_at, true));
+          cell(row, t.last_address);
           var action = cell(row, '');
           if (FORMS[t.protocol]) {
             action.appendChild(button('Команды', 'commands', function () { choose(t, row); }));

@@ -13,6 +13,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
+from db import terminals
 from egts_server.cli import main as cli
 from tests.conftest import REPO, start_server, stop_server
 from tests.egts_terminal import EgtsTerminal
@@ -67,6 +68,20 @@ def test_vehicles_edit_changes_only_the_given_fields(dsn: str, monkeypatch: pyte
         assert cur.fetchone() == ({},)
     assert cli(["vehicles", "edit", "999999", "--name", "x"]) == 1
     assert "no vehicle 999999" in capsys.readouterr().err
+
+
+def test_listing_shows_the_address_each_terminal_last_logged_in_from(
+        dsn: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A terminal never seen on the air has no address ("-"); a logged-in one shows its own."""
+    monkeypatch.setenv("DATABASE_URL", dsn)
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        terminals.admit(cur, "egts", "6001", None, {}, "quarantine", "198.51.100.4:5000")
+        terminals.add_terminal(cur, "ndtp", "6002", None, None)
+    conn.close()
+    assert cli(["terminals", "list"]) == 0
+    listed = [line.split() for line in capsys.readouterr().out.splitlines()]
+    assert [(words[1], words[-1]) for words in listed] == [
+        ("egts:6001", "address=198.51.100.4:5000"), ("ndtp:6002", "address=-")]
 
 
 def test_listing_into_a_closed_pipe_is_quiet(dsn: str) -> None:

@@ -63,7 +63,7 @@ class Registry:
         self.pending: list[Deferred[Admission]] = []
 
     def __call__(self, device: DeviceKey, imei: str | None,
-                 details: Mapping[str, str]) -> Deferred[Admission]:
+                 details: Mapping[str, str], address: str) -> Deferred[Admission]:
         self.asked.append((device, imei, dict(details)))
         if not self.manual:
             return succeed(self.answer)

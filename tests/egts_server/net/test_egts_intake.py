@@ -41,6 +41,24 @@ def stored_count(dsn: str, tid: int) -> int:
         return n
 
 
+def registered_address(dsn: str, tid: int) -> str | None:
+    """The address the terminal registry last saw terminal ``tid`` log in from."""
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT last_address FROM terminals WHERE protocol = 'egts'"
+                    " AND identifier = %s", (str(tid),))
+        address: str | None = cur.fetchone()[0]
+        return address
+
+
+def test_registry_remembers_the_address_a_terminal_connected_from(server: Served) -> None:
+    """Without a balancer the last address is the connection's own peer, port included."""
+    terminal = EgtsTerminal(server.egts_port)
+    assert terminal.login(777031, None)[1].result_code == 0
+    host, port = terminal.sock.getsockname()[:2]
+    assert registered_address(server.dsn, 777031) == f"{host}:{port}"
+    terminal.close()
+
+
 def test_terminal_logs_in_sends_100_fixes_and_each_ack_follows_storage(server: Served) -> None:
     """Every RECORD_RESPONSE arrives only once its fixes are queryable, and the API returns them."""
     terminal = EgtsTerminal(server.egts_port)

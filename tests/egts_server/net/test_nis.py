@@ -39,7 +39,7 @@ class Registry:
         self.asked: list[tuple[DeviceKey, dict[str, str]]] = []
 
     def __call__(self, device: DeviceKey, imei: str | None,
-                 details: Mapping[str, str]) -> Deferred[Admission]:
+                 details: Mapping[str, str], address: str) -> Deferred[Admission]:
         self.asked.append((device, dict(details)))
         if device.identifier in self.refuse:
             return succeed(Admission(False, None, None, "blocked", "terminal is blocked"))
@@ -132,7 +132,7 @@ def test_registry_failure_gets_503_server_fault_and_nothing_acknowledged() -> No
     writer = ManualWriter()
 
     def broken(device: DeviceKey, imei: str | None,
-               details: Mapping[str, str]) -> Deferred[Admission]:
+               details: Mapping[str, str], address: str) -> Deferred[Admission]:
         return fail(ConnectionError("database down"))
 
     request = post(NisResource(writer, broken, lambda: NOW, PASSWORDS), SAMPLE)

@@ -4,6 +4,7 @@ committed, a 400 must name the field and store nothing."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -48,6 +49,23 @@ def stored(dsn: str) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = cur.fetchall()
     conn.close()
     return rows
+
+
+def test_registry_remembers_the_phone_s_address(served: tuple[Served, str]) -> None:
+    """The terminal registry keeps the address (host:port) the phone's request came from."""
+    server, url = served
+    phone = http.client.HTTPConnection("127.0.0.1", int(url.rsplit(":", 1)[1].strip("/")),
+                                       timeout=10)
+    phone.connect()
+    assert phone.sock is not None
+    host, port = phone.sock.getsockname()[:2]
+    phone.request("GET", "/?id=phone9&lat=50.55&lon=137.01&timestamp=1770102000")
+    assert phone.getresponse().status == 200
+    phone.close()
+    with psycopg2.connect(server.dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT last_address FROM terminals WHERE identifier = 'phone9'")
+        assert cur.fetchone() == (f"{host}:{port}",)
+    conn.close()
 
 
 def test_get_form_and_json_reports_are_stored_before_200(served: tuple[Served, str]) -> None:

@@ -42,7 +42,8 @@ class ManualStore:
                     d.callback(len(rows))
 
 
-def admit(device: DeviceKey, imei: str | None, details: Mapping[str, str]) -> Deferred[Admission]:
+def admit(device: DeviceKey, imei: str | None, details: Mapping[str, str],
+          address: str) -> Deferred[Admission]:
     return succeed(Admission(True, 7, 9, "active", "known terminal"))
 
 
@@ -305,7 +306,7 @@ def test_login_and_data_in_one_read_ask_the_registry_once() -> None:
     verdict: Deferred[Admission] = Deferred()
 
     def slow_admit(device: DeviceKey, imei: str | None,
-                   details: Mapping[str, str]) -> Deferred[Admission]:
+                   details: Mapping[str, str], address: str) -> Deferred[Admission]:
         asked.append(device)
         return verdict
 

@@ -18,7 +18,7 @@ import pytest
 
 from tests.builders import proxy
 from tests.conftest import Served, start_server, stop_server
-from tests.egts_server.net.test_egts_intake import fix, stored_count
+from tests.egts_server.net.test_egts_intake import fix, registered_address, stored_count
 from tests.egts_terminal import EgtsTerminal
 from tests.prometheus import scrape
 
@@ -82,6 +82,22 @@ def test_terminal_behind_the_balancer_is_known_by_its_own_address(
         time.sleep(0.2)
     peers = {line.split(" ")[2] for line in day.read_text().splitlines()}
     assert peers == {"203.0.113.5:40001"}
+
+
+def test_registry_remembers_the_address_the_header_names(balanced: Served) -> None:
+    """The terminal's last address is the header's source, not the balancer's loopback; a
+    later login through another client address replaces it."""
+    first = EgtsTerminal(balanced.egts_port)
+    first.send(proxy.v2("198.51.100.23", 41234))
+    assert first.login(777023, None)[1].result_code == 0
+    assert registered_address(balanced.dsn, 777023) == "198.51.100.23:41234"
+    first.close()
+    wait_for_log(balanced, "EGTS 198.51.100.23:41234 closed")
+    again = EgtsTerminal(balanced.egts_port)
+    again.send(proxy.v2("2001:db8::17", 41235))
+    assert again.login(777023, None)[1].result_code == 0
+    assert registered_address(balanced.dsn, 777023) == "2001:db8::17:41235"
+    again.close()
 
 
 def test_connection_caps_count_the_clients_the_headers_name(balanced: Served) -> None:

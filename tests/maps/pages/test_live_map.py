@@ -11,7 +11,8 @@ import folium
 import pytest
 
 from maps.assets import STATIC_DIR, external_references
-from maps.pages.live_map import LIVE_MAP_SCRIPTS, NeutralBasemap, render_live_map
+from maps.pages.live_layers import LIVE_MAP_SCRIPTS, NeutralBasemap
+from maps.pages.live_map import render_live_map
 from maps.styles import KIND_STYLES, MARK_STYLES, TREATMENT_STYLES
 
 SRC_HREF = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)

@@ -15,10 +15,11 @@ from maps.pages.coverage_map import render_coverage_page
 from maps.pages.editor import mark_tools, render_editor_page
 from maps.pages.live_map import render_live_map
 from maps.pages.playback import render_playback_page
-from maps.pages.storm_room import CLOCK_STYLES, render_storm_room_page
+from maps.pages.storm_room import render_storm_room_page
 from maps.pages.storms import render_storms_page
 from maps.pages.terminals import render_terminals_page
 from maps.pages.users import render_users_page
+from maps.styles import CLOCK_STYLES
 
 SRC_HREF = re.compile(r"""<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["']([^"']+)["']""")
 

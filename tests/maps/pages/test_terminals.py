@@ -45,12 +45,24 @@ def test_admin_sends_a_text_command_and_sees_the_answer(server: Served, page: An
 
 def test_form_errors_come_back_next_to_the_form(server: Served, page: Any,
                                                 page_log: Any) -> None:
-    """A parameter "set" without a value: the API's 400 message is shown next to the value
-    field, nothing is queued."""
+    """The terminals table shows where the terminal last connected from; a parameter "set"
+    without a value: the API's 400 message is shown next to the value field, nothing is
+    queued."""
     add_user(server.dsn, *ADMIN, "admin")
     terminal = logged_in(server, 5102)
+    host, port = terminal.sock.getsockname()[:2]
     terminal.close()
     sign_in_page(page, server, "/admin/terminals", ADMIN)
+    # the registry's last address: the column under «Последний адрес» holds the terminal's
+    page.locator("[data-terminals] tr", has_text="egts:5102").wait_for()
+    address = page.eval_on_selector(
+        "[data-terminals]", """table => {
+            const column = [...table.tHead.rows[0].cells]
+                .findIndex(th => th.textContent === 'Последний адрес');
+            const row = [...table.tBodies[0].rows]
+                .find(tr => tr.textContent.includes('egts:5102'));
+            return row.cells[column].textContent; }""")
+    assert address == f"{host}:{port}"
     page.locator("[data-terminals] tr", has_text="egts:5102").get_by_role(
         "button", name="Команды").click()
     page.select_option("[data-command-form] select[name=kind]", "parameter")

@@ -1,0 +1,223 @@
+"""The live map's layers as folium elements: vehicles, context (routes and marks), basemap.
+
+Each element declares the browser-side object that draws it (``maps/static/js``, see
+:data:`LIVE_MAP_SCRIPTS`) with its configuration from :mod:`maps.styles`; the page itself,
+which layers it has and in what order, is :mod:`maps.pages.live_map`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+import folium
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.plugins import MarkerCluster
+from folium.template import Template
+from folium.utilities import JsCode
+
+from maps.pages.live_legend import MARKS_LAYER_NAME, ROUTES_LAYER_NAME
+from maps.styles import TRANSIT_COLOUR, clock_states_config, context_config, symbology_config
+
+__all__ = [
+    "LIVE_MAP_SCRIPTS",
+    "MAX_ZOOM",
+    "ContextLayers",
+    "NeutralBasemap",
+    "TransitLayer",
+    "VehicleSymbology",
+    "vehicle_cluster",
+]
+
+#: Screens this narrow (a phone held upright) start with the map's boxes folded away.
+NARROW_MEDIA: Final = "(max-width: 600px)"
+#: The browser side, in ``maps/static/js``, in load order: each script needs the ones before it.
+#: ``dom`` and ``pages`` hold the DOM helpers and the API helper every page shares (the same
+#: files the app bar links), ``live_map_util`` the live map's own helpers,
+#: ``live_vehicle_panel`` the search, filters and card, ``live_fleet`` the vehicles,
+#: ``live_context`` the routes and marks; ``live_map`` adds the neutral basemap and assembles
+#: ``GlonassLiveMap``.
+LIVE_MAP_SCRIPTS: Final = ("dom", "pages", "live_map_util", "live_vehicle_panel", "live_fleet",
+                           "live_context", "live_map")
+
+
+class VehicleSymbology(JSCSSMixin, MacroElement):
+    """Declares the JS object that draws vehicles; the Realtime layer refers to its members.
+
+    It has to come before the Realtime layer in the map (scripts run in order), and after the
+    per-kind feature groups it routes markers into.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = GlonassLiveMap.fleet(
+                {{ this.config|tojson }},
+                {
+                {%- for kind, group in this.groups.items() %}
+                    {{ kind|tojson }}: {{ group.get_name() }},
+                {%- endfor %}
+                }
+            );
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        *,
+        api_url: str,
+        groups: Mapping[str, MarkerCluster],
+        asset_prefix: str,
+        track_url: str | None = None,
+        playback_url: str | None = None,
+        stale_after_s: float,
+        time_zone: str,
+    ) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "VehicleSymbology"
+        self.groups = dict(groups)
+        self.config = {**symbology_config(), "apiUrl": api_url, "timeZone": time_zone,
+                       "trackUrl": track_url, "playbackUrl": playback_url,
+                       "staleAfterS": stale_after_s, "narrowMedia": NARROW_MEDIA}
+        _link_own_assets(self, asset_prefix)
+        if track_url:  # the popup's "last hour" track is drawn by the shared track.js
+            prefix = asset_prefix.rstrip("/")
+            self.default_js = [*self.default_js, ("glonass_track_js", f"{prefix}/js/track.js")]
+
+    def member(self, name: str) -> JsCode:
+        """A reference to one member of the JS object, for Realtime's options."""
+        return JsCode(f"{self.get_name()}.{name}")
+
+
+def _link_own_assets(element: JSCSSMixin, asset_prefix: str) -> None:
+    """Link our scripts and stylesheet from ``element``; the header keeps one copy by name.
+
+    Every element links all of :data:`LIVE_MAP_SCRIPTS` in the same order, so whichever of them
+    renders first puts the scripts in the header in load order. Instance lists, because the
+    class attributes are shared by every map in the process.
+    """
+    prefix = asset_prefix.rstrip("/")
+    element.default_js = [(f"glonass_{name}_js", f"{prefix}/js/{name}.js")
+                          for name in LIVE_MAP_SCRIPTS]
+    element.default_css = [("glonass_live_map_css", f"{prefix}/css/live_map.css")]
+
+
+class ContextLayers(JSCSSMixin, MacroElement):
+    """Clearing routes and marks, each polled into its own layer-control group.
+
+    A group and its URL are None together: a page for an audience that must not see routes
+    (or marks) simply leaves them out. The JS draws both in panes under the vehicles' markers.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = GlonassLiveMap.context(
+                {{ this.config|tojson }},
+                {{ this._parent.get_name() }},
+                {
+                    routes: {{ this.routes.get_name() if this.routes else "null" }},
+                    marks: {{ this.marks.get_name() if this.marks else "null" }}
+                }
+            );
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        *,
+        routes_url: str | None,
+        marks_url: str | None,
+        routes: folium.FeatureGroup | None,
+        marks: folium.FeatureGroup | None,
+        refresh_s: float,
+        fit_to_routes: bool,
+        asset_prefix: str,
+        time_zone: str,
+    ) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "ContextLayers"
+        self.routes, self.marks = routes, marks
+        self.config = {
+            **context_config(),
+            "routesUrl": routes_url,
+            "marksUrl": marks_url,
+            "refreshMs": round(refresh_s * 1000),
+            "fitToRoutes": fit_to_routes,
+            "timeZone": time_zone,
+            "routesLayerName": ROUTES_LAYER_NAME,
+            "marksLayerName": MARKS_LAYER_NAME,
+        }
+        _link_own_assets(self, asset_prefix)
+
+
+class NeutralBasemap(JSCSSMixin, MacroElement):
+    """Stands in for a tile layer: a light background with a faint grid that moves with the map.
+
+    Without it an empty map gives no sense of panning or zooming; the grid is drawn in the
+    browser, so it costs no request and claims no geography it does not have.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            GlonassLiveMap.neutralBasemap({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, asset_prefix: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "NeutralBasemap"
+        _link_own_assets(self, asset_prefix)
+
+
+#: Markers of one kind closer than this many pixels merge into a counted bubble, up to the zoom
+#: at which a street's vehicles are told apart anyway.
+CLUSTER_RADIUS_PX: Final = 45
+CLUSTER_UNTIL_ZOOM: Final = 15
+MAX_ZOOM: Final = 19
+
+
+def vehicle_cluster(label: str) -> MarkerCluster:
+    """One kind's vehicles as a layer that clusters them at low zoom.
+
+    ``live_fleet.js`` gives each cluster layer its bubble, in the kind's colour, when the
+    fleet is set up: before the first marker arrives.
+    """
+    return MarkerCluster(name=label, options={
+        "maxClusterRadius": CLUSTER_RADIUS_PX, "disableClusteringAtZoom": CLUSTER_UNTIL_ZOOM,
+        "showCoverageOnHover": False, "spiderfyOnMaxZoom": False})
+
+
+class TransitLayer(JSCSSMixin, MacroElement):
+    """Bus lines on uncleared streets and the buses on them, drawn as on ``/storm``.
+
+    Offered in the layer control, off, only while a storm is open (``transit_layer.js`` asks
+    ``storms_url`` every ``refresh_s``); it has to come after the layer control it joins.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            GlonassTransitLayer.live({{ this.config|tojson }}, {{ this._parent.get_name() }},
+                                     {{ this.control.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, storms_url: str, control: folium.LayerControl, refresh_s: float,
+                 asset_prefix: str, time_zone: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "TransitLayer"
+        self.control = control
+        self.config = {"stormsUrl": storms_url, "refreshS": refresh_s, "timeZone": time_zone,
+                       "transitColour": TRANSIT_COLOUR, "states": clock_states_config()}
+        _link_own_assets(self, asset_prefix)
+        prefix = asset_prefix.rstrip("/")
+        self.default_js = [*self.default_js,
+                           ("glonass_transit_layer_js", f"{prefix}/js/transit_layer.js")]
+
