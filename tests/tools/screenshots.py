@@ -218,6 +218,12 @@ def shoot(served: Served, out: Path) -> list[Path]:
         page.wait_for_selector(".gd-storm-room[data-loaded=clock]", timeout=120_000)
         page.wait_for_timeout(1500)
         shots.append(_save(page, out / "storm-room.png"))
+        for name, path in (("events", "/events"), ("admin-vehicles", "/admin/vehicles"),
+                           ("admin-terminals", "/admin/terminals")):
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(800)
+            shots.append(_save(page, out / f"{name}.png"))
         guest.close()
 
         public = browser.new_context(viewport=VIEWPORT, locale="ru-RU",  # type: ignore[arg-type]
