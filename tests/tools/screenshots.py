@@ -50,6 +50,7 @@ DATABASE = f"{TEST_DATABASE}_{os.getpid()}"
 OUT = REPO / "maps" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 LOGIN, PASSWORD = "dispatcher", "zima-2026!"
+ADMIN_LOGIN = "admin"  # the admin pages' shots; same password
 VIEWPORT = {"width": 1400, "height": 900}
 PHONE: Final = {"width": 390, "height": 844}
 SIMULATED = 40  # the first demo vehicles driven live by the simulator
@@ -70,6 +71,7 @@ def demo_server(tmp: Path) -> Iterator[Served]:
         seed_demo(cur)
     conn.close()
     add_user(dsn, LOGIN, PASSWORD, "dispatcher")
+    add_user(dsn, ADMIN_LOGIN, PASSWORD, "admin")
     declare_snowfall(dsn)
     served = start_server(dsn, tmp)
     simulator = subprocess.Popen(
@@ -218,13 +220,26 @@ def shoot(served: Served, out: Path) -> list[Path]:
         page.wait_for_selector(".gd-storm-room[data-loaded=clock]", timeout=120_000)
         page.wait_for_timeout(1500)
         shots.append(_save(page, out / "storm-room.png"))
-        for name, path in (("events", "/events"), ("admin-vehicles", "/admin/vehicles"),
+        page.goto(base + "/events")
+        page.wait_for_load_state("networkidle")
+        shots.append(_save(page, out / "events.png"))
+        guest.close()
+
+        admin = browser.new_context(viewport=VIEWPORT, locale="ru-RU",  # type: ignore[arg-type]
+                                    timezone_id="Asia/Vladivostok")
+        page = admin.new_page()
+        page.goto(base + "/login?next=/admin/vehicles")
+        page.fill("input[name=login]", ADMIN_LOGIN)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(base + "/admin/vehicles")
+        for name, path in (("admin-vehicles", "/admin/vehicles"),
                            ("admin-terminals", "/admin/terminals")):
             page.goto(base + path)
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(800)
             shots.append(_save(page, out / f"{name}.png"))
-        guest.close()
+        admin.close()
 
         public = browser.new_context(viewport=VIEWPORT, locale="ru-RU",  # type: ignore[arg-type]
                                      timezone_id="Asia/Vladivostok")
