@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from html import unescape
+from typing import Any
 
 import pytest
 
@@ -25,6 +27,13 @@ SRC_HREF = re.compile(r"""<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["']([^"']
 def shows(html: str, text: str) -> bool:
     """``text`` is in the page as markup or inside a JSON config (which escapes non-ASCII)."""
     return text in html or json.dumps(text)[1:-1] in html
+
+
+def json_attribute(html: str, name: str) -> Any:
+    """The JSON an element of the page carries in its ``name`` attribute."""
+    found = re.search(rf'\b{name}="([^"]*)"', html)
+    assert found, name
+    return json.loads(unescape(found.group(1)))
 
 
 PAGES: dict[str, Callable[[], str]] = {
@@ -61,7 +70,7 @@ def test_pages_carry_the_bar_with_the_current_page_marked(page: tuple[str, str])
         assert f'href="{path}"' in html and label in html
     active = dict((k, label) for k, _p, label in NAV)[key]
     assert re.search(rf'aria-current="page" class="gd-nav-active">{active}<', html)
-    assert '"sessionUrl": "/api/session"' in html
+    assert json_attribute(html, "data-appbar")["sessionUrl"] == "/api/session"
     assert '<html lang="ru"' in html or "<title>" in html
 
 
@@ -159,16 +168,39 @@ def test_every_page_shows_times_in_the_configured_zone() -> None:
         "audit": render_audit_page("Europe/Moscow"),
     }
     for key, html in moscow.items():
-        assert '"timeZone": "Europe/Moscow"' in html, key
+        assert '"timeZone": "Europe/Moscow"' in unescape(html), key
         assert "Asia/Vladivostok" not in html, key
     for key, render in PAGES.items():
-        assert '"timeZone": "Asia/Vladivostok"' in render(), key
+        assert '"timeZone": "Asia/Vladivostok"' in unescape(render()), key
 
 
 def test_pages_without_a_map_sit_under_the_same_bar() -> None:
     """The admin pages and /storms have the app bar (a way back to every page)."""
     for html in (render_storms_page("Asia/Vladivostok"), render_users_page(),
                  render_terminals_page(), render_audit_page()):
-        assert '<header class="gd-appbar" id="gd-appbar">' in html
+        assert '<header class="gd-appbar" id="gd-appbar" data-appbar="' in html
         assert all(f'href="{path}"' in html for _key, path, _label in NAV)
-        assert 'GlonassPages.appBar(document.getElementById("gd-appbar")' in html
+        assert json_attribute(html, "data-appbar")["sessionUrl"] == "/api/session"
+
+
+APP_PAGES: dict[str, Callable[[], str]] = {
+    "storms": lambda: render_storms_page("Asia/Vladivostok"),
+    "terminals": render_terminals_page,
+    "users": render_users_page,
+    "audit": render_audit_page,
+}
+
+
+@pytest.mark.parametrize("key", sorted({*PAGES, *APP_PAGES}))
+def test_no_inline_script_hands_the_page_to_the_shared_helpers(key: str) -> None:
+    """The bar and a page's settings travel as data attributes, so the shared helpers wire
+    themselves whenever they load (a module runs after every inline script)."""
+    html = {**PAGES, **APP_PAGES}[key]()
+    inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)
+    assert not [code for code in inline if "GlonassPages" in code or "GD_PAGE" in code]
+
+
+def test_app_page_settings_reach_its_scripts_as_a_data_attribute() -> None:
+    """``config`` of an app page is the JSON of ``<main data-page-config>``."""
+    assert json_attribute(render_storms_page("Europe/Moscow"),
+                          "data-page-config")["timeZone"] == "Europe/Moscow"
