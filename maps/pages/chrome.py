@@ -34,6 +34,7 @@ __all__ = [
     "PageScript",
     "app_page",
     "finish_page",
+    "json_attribute",
     "page_map",
 ]
 
@@ -127,7 +128,7 @@ def appbar_html(element_id: str, active: str, asset_prefix: str, side_width_px: 
         f"<style>:root{{--gd-appbar-h:{APPBAR_HEIGHT_PX}px;--gd-side-w:{side_width_px}px}}"
         "</style>"
         f'<header class="gd-appbar" id="{html.escape(element_id)}"'
-        f' data-appbar="{_json_attribute(appbar_config(session_url))}">'
+        f' data-appbar="{json_attribute(appbar_config(session_url))}">'
         f'<a class="gd-brand" href="/"><img src="{icon}" alt="" width="22" height="22">'
         f"<span>{'<br>'.join(html.escape(part) for part in BRAND.split(' · '))}</span></a>"
         f'<nav class="gd-nav" aria-label="Разделы">{links}</nav>'
@@ -190,11 +191,11 @@ def app_page(*, title: str, active: str, body_html: str, scripts: Sequence[str] 
 <link rel="stylesheet" href="/static/css/admin.css">
 </head><body class="gd-plain">
 {appbar_html("gd-appbar", active, "/static", 0, "/api/session")}
-<main data-page-config="{_json_attribute(config or {})}">{body_html}</main>
+<main data-page-config="{json_attribute(config or {})}">{body_html}</main>
 <script src="/static/js/dom.js"></script><script src="/static/js/pages.js"></script>
 {own}</body></html>"""
 
 
-def _json_attribute(value: Any) -> str:
+def json_attribute(value: Any) -> str:
     """JSON for a double-quoted HTML attribute, read back with ``JSON.parse(el.dataset.…)``."""
     return html.escape(json.dumps(value, ensure_ascii=False), quote=True)

@@ -3,6 +3,7 @@
  *
  *   (the bar, <header data-appbar>, is filled in on its own: who is signed in, "Войти" / "Выйти")
  *   GlonassPages.pageConfig()                    // the page's settings, <main data-page-config>
+ *   GlonassPages.startMapPanel(selector, start)  // start(config, map, panel) once the page is built
  *   GlonassPages.session()                       // Promise of GET /api/session, asked once
  *   GlonassPages.getJSON(url) / sendJSON(method, url, body)   // the API, CSRF header included
  *   GlonassPages.sendText(method, url, text)     // JSON text sent as is (an uploaded file)
@@ -233,17 +234,34 @@
     });
   }
 
-  /* Every bar on the page, once the document is parsed (this file may sit in the head). */
-  function wireAppBars() {
+  /* Runs `then` once the document is parsed: a script linked in the head sees the whole page,
+     and a map page's own inline scripts (Folium's) have built the map by then. */
+  function onReady(then) {
+    if (document.readyState === 'loading') {
+      document.addEventListener('DOMContentLoaded', then);
+    } else {
+      then();
+    }
+  }
+
+  /* Every bar on the page. */
+  onReady(function () {
     document.querySelectorAll('[data-appbar]').forEach(function (header) {
       appBar(header, JSON.parse(header.dataset.appbar));
     });
-  }
+  });
 
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', wireAppBars);
-  } else {
-    wireAppBars();
+  /* A map page's side panel starts itself: start(config, map, panel) with the settings of the
+     panel's data-config and the Leaflet map Folium built, which Folium declares as a variable
+     named by its container's id. */
+  function startMapPanel(selector, start) {
+    onReady(function () {
+      var panel = document.querySelector(selector);
+      if (panel) {
+        start(JSON.parse(panel.dataset.config), global[document.querySelector('.folium-map').id],
+              panel);
+      }
+    });
   }
 
   /* The settings an app page's builder hands its scripts (empty on a page without them). */
@@ -365,7 +383,8 @@
     el: el, svgEl: svgEl, own: own, time: time, duration: duration, km: km,
     numberFmt: numberFmt, getJSON: getJSON, sendJSON: sendJSON, sendText: sendText,
     session: session,
-    canEdit: canEdit, loginHref: loginHref, pageConfig: pageConfig, symbolElement: symbolElement,
+    canEdit: canEdit, loginHref: loginHref, pageConfig: pageConfig, startMapPanel: startMapPanel,
+    symbolElement: symbolElement,
     along: along, arrows: arrows, groundLength: groundLength, download: download, say: say,
     scale: scale, params: params, ApiError: ApiError, problem: problem,
     clearFieldErrors: clearFieldErrors, fieldError: fieldError

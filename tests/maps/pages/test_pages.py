@@ -31,7 +31,7 @@ def shows(html: str, text: str) -> bool:
 
 def json_attribute(html: str, name: str) -> Any:
     """The JSON an element of the page carries in its ``name`` attribute."""
-    found = re.search(rf'\b{name}="([^"]*)"', html)
+    found = re.search(rf'(?<![\w-]){name}="([^"]*)"', html)
     assert found, name
     return json.loads(unescape(found.group(1)))
 
@@ -139,7 +139,8 @@ def test_storm_screen_polls_the_clock_and_names_every_state() -> None:
     """The storm screen asks the storms API, refreshes every 30 s, shows the six states'
     Russian names, the table by time left and the data completeness table."""
     html = render_storm_room_page()
-    assert '"stormsUrl": "/api/storms"' in html and '"refreshS": 30' in html
+    config = json_attribute(html, "data-config")
+    assert (config["stormsUrl"], config["refreshS"]) == ("/api/storms", 30)
     for _colour, _dash, label in CLOCK_STYLES.values():
         assert shows(html, label), label
     assert "Участки по оставшемуся времени" in html and "Полнота данных по технике" in html
