@@ -131,8 +131,9 @@ def test_coverage_page_has_states_and_time_bands() -> None:
     for label in ("убрано", "частично", "не убрано", "нет данных", "менее 3 ч", "3–6 ч",
                   "6–12 ч", "более 12 ч"):
         assert shows(html, label), label
-    assert '"coverageUrl": "/api/coverage"' in html and '"stormsUrl": null' in html
-    assert '"defaultHours": 24' in html
+    config = json_attribute(html, "data-config")
+    assert (config["coverageUrl"], config["stormsUrl"], config["defaultHours"]) == (
+        "/api/coverage", None, 24)
 
 
 def test_storm_screen_polls_the_clock_and_names_every_state() -> None:
@@ -150,7 +151,7 @@ def test_storm_screen_polls_the_clock_and_names_every_state() -> None:
 def test_playback_page_uses_the_track_api() -> None:
     """Playback asks the vehicles list and the per-vehicle track, and offers three formats."""
     html = render_playback_page()
-    assert '"trackUrl": "/api/vehicles/{id}/track"' in html
+    assert json_attribute(html, "data-config")["trackUrl"] == "/api/vehicles/{id}/track"
     for fmt in ("geojson", "gpx", "csv"):
         assert f'data-download="{fmt}"' in html
 
