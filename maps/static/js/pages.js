@@ -4,6 +4,7 @@
  *   (the bar, <header data-appbar>, is filled in on its own: who is signed in, "Войти" / "Выйти")
  *   GlonassPages.pageConfig()                    // the page's settings, <main data-page-config>
  *   GlonassPages.startMapPanel(selector, start)  // start(config, map, panel) once the page is built
+ *   GlonassPages.foliumObject(name)              // a map, layer or control Folium declared
  *   GlonassPages.session()                       // Promise of GET /api/session, asked once
  *   GlonassPages.getJSON(url) / sendJSON(method, url, body)   // the API, CSRF header included
  *   GlonassPages.sendText(method, url, text)     // JSON text sent as is (an uploaded file)
@@ -251,15 +252,20 @@
     });
   });
 
+  /* What Folium built under `name` (Folium.get_name() in Python): Folium declares each map,
+     layer and control as a page variable of that name; the map's container has it as its id. */
+  function foliumObject(name) {
+    return global[name];
+  }
+
   /* A map page's side panel starts itself: start(config, map, panel) with the settings of the
-     panel's data-config and the Leaflet map Folium built, which Folium declares as a variable
-     named by its container's id. */
+     panel's data-config and the page's Leaflet map. */
   function startMapPanel(selector, start) {
     onReady(function () {
       var panel = document.querySelector(selector);
       if (panel) {
-        start(JSON.parse(panel.dataset.config), global[document.querySelector('.folium-map').id],
-              panel);
+        start(JSON.parse(panel.dataset.config),
+              foliumObject(document.querySelector('.folium-map').id), panel);
       }
     });
   }
@@ -384,7 +390,7 @@
     numberFmt: numberFmt, getJSON: getJSON, sendJSON: sendJSON, sendText: sendText,
     session: session,
     canEdit: canEdit, loginHref: loginHref, pageConfig: pageConfig, startMapPanel: startMapPanel,
-    symbolElement: symbolElement,
+    foliumObject: foliumObject, symbolElement: symbolElement,
     along: along, arrows: arrows, groundLength: groundLength, download: download, say: say,
     scale: scale, params: params, ApiError: ApiError, problem: problem,
     clearFieldErrors: clearFieldErrors, fieldError: fieldError

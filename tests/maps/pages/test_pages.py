@@ -113,7 +113,7 @@ def test_editor_form_names_the_api_fields_in_russian() -> None:
         assert f'name="{name}"' in html and caption in html
     for name in ("text", "status", "valid_from", "valid_to", "public"):
         assert f'name="{name}"' in html
-    assert '"limits": {"halfWidth": 100.0, "passes": 20}' in html
+    assert json_attribute(html, "data-config")["limits"] == {"halfWidth": 100.0, "passes": 20}
 
 
 def test_mark_tools_follow_the_layers_geometries() -> None:
