@@ -5,6 +5,7 @@
  *   GlonassPages.pageConfig()                    // the page's settings, <main data-page-config>
  *   GlonassPages.startMapPanel(selector, start)  // start(config, map, panel) once the page is built
  *   GlonassPages.foliumObject(name)              // a map, layer or control Folium declared
+ *   GlonassPages.onReady(then)                   // then() once the page is parsed
  *   GlonassPages.session()                       // Promise of GET /api/session, asked once
  *   GlonassPages.getJSON(url) / sendJSON(method, url, body)   // the API, CSRF header included
  *   GlonassPages.sendText(method, url, text)     // JSON text sent as is (an uploaded file)
@@ -390,7 +391,7 @@
     numberFmt: numberFmt, getJSON: getJSON, sendJSON: sendJSON, sendText: sendText,
     session: session,
     canEdit: canEdit, loginHref: loginHref, pageConfig: pageConfig, startMapPanel: startMapPanel,
-    foliumObject: foliumObject, symbolElement: symbolElement,
+    onReady: onReady, foliumObject: foliumObject, symbolElement: symbolElement,
     along: along, arrows: arrows, groundLength: groundLength, download: download, say: say,
     scale: scale, params: params, ApiError: ApiError, problem: problem,
     clearFieldErrors: clearFieldErrors, fieldError: fieldError
