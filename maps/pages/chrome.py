@@ -35,6 +35,7 @@ __all__ = [
     "PageScript",
     "app_page",
     "finish_page",
+    "json_attribute",
     "page_map",
 ]
 
@@ -84,10 +85,6 @@ class AppBar(PageScript):
         {% macro html(this, kwargs) %}
             {{ this.markup }}
         {% endmacro %}
-        {% macro script(this, kwargs) %}
-            GlonassPages.appBar(document.getElementById({{ this.get_name()|tojson }}),
-                                {{ this.config|tojson }});
-        {% endmacro %}
         """
     )
 
@@ -95,12 +92,13 @@ class AppBar(PageScript):
                  side_width_px: int = 0) -> None:
         super().__init__(scripts=["dom", "pages"], styles=["app"], asset_prefix=asset_prefix)
         self._name = "AppBar"
-        self.config = appbar_config(session_url)
-        self.markup = appbar_html(self.get_name(), active, asset_prefix, side_width_px)
+        self.markup = appbar_html(self.get_name(), active, asset_prefix, side_width_px,
+                                  session_url)
 
 
 def appbar_config(session_url: str | None) -> dict[str, Any]:
-    """What ``GlonassPages.appBar`` needs: where to ask who is signed in, labels, admin links."""
+    """What ``pages.js`` fills the bar from (its ``data-appbar``): where to ask who is signed
+    in, labels, admin links."""
     return {"sessionUrl": session_url, "loginUrl": "/login", "logoutUrl": "/logout",
             "roles": ROLE_LABELS, "editorRoles": list(EDITOR_ROLES), "adminLinks": ADMIN_NAV}
 
@@ -115,9 +113,11 @@ def alerts_badge_html(asset_prefix: str) -> str:
             f'<script type="module" src="{script}"></script>')
 
 
-def appbar_html(element_id: str, active: str, asset_prefix: str, side_width_px: int) -> str:
+def appbar_html(element_id: str, active: str, asset_prefix: str, side_width_px: int,
+                session_url: str | None) -> str:
     """The bar's markup plus the two layout variables ``app.css`` places the map with; on the
-    live map, the alerts badge."""
+    live map, the alerts badge. ``pages.js`` finds the bar by its ``data-appbar`` and fills in
+    the session itself, so no inline script has to call it at a particular moment."""
     links = "".join(
         f'<a href="{html.escape(path)}"'
         + (' aria-current="page" class="gd-nav-active"' if key == active else "")
@@ -128,7 +128,8 @@ def appbar_html(element_id: str, active: str, asset_prefix: str, side_width_px: 
     return (
         f"<style>:root{{--gd-appbar-h:{APPBAR_HEIGHT_PX}px;--gd-side-w:{side_width_px}px}}"
         "</style>"
-        f'<header class="gd-appbar" id="{html.escape(element_id)}">'
+        f'<header class="gd-appbar" id="{html.escape(element_id)}"'
+        f' data-appbar="{json_attribute(appbar_config(session_url))}">'
         f'<a class="gd-brand" href="/"><img src="{icon}" alt="" width="22" height="22">'
         f"<span>{'<br>'.join(html.escape(part) for part in BRAND.split(' · '))}</span></a>"
         f'<nav class="gd-nav" aria-label="Разделы">{links}</nav>'
@@ -178,7 +179,8 @@ def app_page(*, title: str, active: str, body_html: str, scripts: Sequence[str] 
     """A page without a map under the same bar: tables and forms (``admin.css``).
 
     ``body_html`` must already be escaped; ``config`` reaches the page's scripts as
-    ``window.GD_PAGE``; ``refresh_s`` reloads the page that often (a console of figures).
+    ``<main data-page-config>`` (``pages.js`` ``pageConfig()``); ``refresh_s`` reloads the page
+    that often (a console of figures).
     """
     refresh = "" if refresh_s is None else f'<meta http-equiv="refresh" content="{refresh_s}">'
     own = "".join(f'<script src="/static/js/{html.escape(s)}.js"></script>' for s in scripts)
@@ -189,15 +191,12 @@ def app_page(*, title: str, active: str, body_html: str, scripts: Sequence[str] 
 <link rel="stylesheet" href="/static/css/app.css">
 <link rel="stylesheet" href="/static/css/admin.css">
 </head><body class="gd-plain">
-{appbar_html("gd-appbar", active, "/static", 0)}
-<main>{body_html}</main>
-<script>window.GD_PAGE = {_script_json(config or {})};</script>
+{appbar_html("gd-appbar", active, "/static", 0, "/api/session")}
+<main data-page-config="{json_attribute(config or {})}">{body_html}</main>
 <script src="/static/js/dom.js"></script><script src="/static/js/pages.js"></script>
-<script>GlonassPages.appBar(document.getElementById("gd-appbar"), \
-{_script_json(appbar_config("/api/session"))});</script>
 {own}</body></html>"""
 
 
-def _script_json(value: Any) -> str:
-    """JSON safe inside <script>: no ``</script>`` or ``<!--`` can end it early."""
-    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
+def json_attribute(value: Any) -> str:
+    """JSON for a double-quoted HTML attribute, read back with ``JSON.parse(el.dataset.…)``."""
+    return html.escape(json.dumps(value, ensure_ascii=False), quote=True)

@@ -28,7 +28,7 @@ from maps.api.public_layers import (
     service_bands,
 )
 from maps.assets import DEFAULT_PREFIX
-from maps.pages.chrome import PageScript, finish_page, page_map
+from maps.pages.chrome import PageScript, finish_page, json_attribute, page_map
 from maps.pages.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE
 from maps.pages.storm_report import STATE_STYLES
 from maps.styles import DIRECTION_LABELS, TREATMENT_STYLES
@@ -63,12 +63,14 @@ def coverage_config() -> dict[str, Any]:
     }
 
 
-def side_panel_html(element_id: str) -> str:
+def side_panel_html(element_id: str, config: dict[str, Any]) -> str:
+    """The panel ``coverage_map.js`` fills; it starts itself from the panel's ``data-config``."""
     presets = "".join(
         f'<button type="button" data-preset="{hours}" aria-pressed="false">'
         f"{html.escape(label)}</button>" for label, hours in PRESETS)
     return f"""
-<aside class="gd-side gd-coverage" id="{html.escape(element_id)}" aria-label="Покрытие">
+<aside class="gd-side gd-coverage" id="{html.escape(element_id)}" aria-label="Покрытие"
+  data-config="{json_attribute(config)}">
   <section>
     <h2>Период</h2>
     <div class="gd-segmented" data-presets role="group" aria-label="Последние">{presets}</div>
@@ -118,11 +120,6 @@ class CoverageApp(PageScript):
         {% macro html(this, kwargs) %}
             {{ this.panel_html }}
         {% endmacro %}
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = GlonassCoverage.start(
-                {{ this.config|tojson }}, {{ this._parent.get_name() }},
-                document.getElementById({{ this.panel_id|tojson }}));
-        {% endmacro %}
         """
     )
 
@@ -130,9 +127,7 @@ class CoverageApp(PageScript):
         super().__init__(scripts=["coverage_evidence", "coverage_map"], styles=["coverage_map"],
                          asset_prefix=asset_prefix)
         self._name = "CoverageApp"
-        self.config = config
-        self.panel_id = self.get_name() + "_panel"
-        self.panel_html = side_panel_html(self.panel_id)
+        self.panel_html = side_panel_html(self.get_name() + "_panel", config)
 
 
 def build_coverage_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: int = 12,

@@ -23,7 +23,7 @@ from folium.template import Template
 from dispatch.marks import LAYERS, STATUSES
 from dispatch.routes import MAX_HALF_WIDTH_M, MAX_PASSES
 from maps.assets import DEFAULT_PREFIX
-from maps.pages.chrome import EDITOR_ROLES, PageScript, finish_page, page_map
+from maps.pages.chrome import EDITOR_ROLES, PageScript, finish_page, json_attribute, page_map
 from maps.pages.forms import field, select
 from maps.pages.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE
 from maps.styles import (
@@ -116,11 +116,13 @@ def _bin(kind: str, title: str) -> str:
             f'<ul class="gd-list" data-bin-list aria-label="{title}"></ul></details>')
 
 
-def side_panel_html(element_id: str) -> str:
-    """The editor's side panel: a tab for routes, one for marks, each a list and a form."""
+def side_panel_html(element_id: str, config: dict[str, Any]) -> str:
+    """The editor's side panel: a tab for routes, one for marks, each a list and a form;
+    ``editor.js`` starts itself from its ``data-config``."""
     layers = [(m.layer, m.label) for m in MARK_STYLES]
     return f"""
-<aside class="gd-side gd-editor" id="{html.escape(element_id)}" aria-label="Редактор">
+<aside class="gd-side gd-editor" id="{html.escape(element_id)}" aria-label="Редактор"
+  data-config="{json_attribute(config)}">
   <div class="gd-tabs" role="tablist">
     <button type="button" role="tab" data-tab="routes" aria-selected="true">Маршруты уборки</button>
     <button type="button" role="tab" data-tab="marks"
@@ -197,22 +199,15 @@ class EditorApp(PageScript):
 
     Added after the ``Draw`` control, so ``editor.js`` and its tabs (``editor_routes.js``,
     ``editor_marks.js``, ``editor_bin.js``) load after ``leaflet.draw.js`` (``editor.js`` sets
-    Leaflet.draw's texts to Russian) and its ``draw:created`` handler runs after folium's.
+    Leaflet.draw's texts to Russian) and its ``draw:created`` handler runs after folium's (it
+    starts once the page is parsed). The panel's ``data-config`` names the Folium layer and
+    control it works with.
     """
 
     _template = Template(
         """
         {% macro html(this, kwargs) %}
             {{ this.panel_html }}
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = GlonassEditor.start(
-                {{ this.config|tojson }},
-                {{ this._parent.get_name() }},
-                {{ this.routes.get_name() }},
-                {{ this.draw.get_name() }},
-                document.getElementById({{ this.panel_id|tojson }})
-            );
         {% endmacro %}
         """
     )
@@ -224,9 +219,9 @@ class EditorApp(PageScript):
                          styles=["editor"],
                          asset_prefix=asset_prefix)
         self._name = "EditorApp"
-        self.draw, self.routes, self.config = draw, routes, config
-        self.panel_id = self.get_name() + "_panel"
-        self.panel_html = side_panel_html(self.panel_id)
+        self.panel_html = side_panel_html(
+            self.get_name() + "_panel",
+            {**config, "routesLayer": routes.get_name(), "drawControl": draw.get_name()})
 
 
 def build_editor_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: int = 12,

@@ -158,13 +158,14 @@ class NeutralBasemap(JSCSSMixin, MacroElement):
     """Stands in for a tile layer: a light background with a faint grid that moves with the map.
 
     Without it an empty map gives no sense of panning or zooming; the grid is drawn in the
-    browser, so it costs no request and claims no geography it does not have.
+    browser, so it costs no request and claims no geography it does not have. ``live_map.js``
+    finds the marker this emits (naming the map) once the page is parsed.
     """
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
-            GlonassLiveMap.neutralBasemap({{ this._parent.get_name() }});
+        {% macro html(this, kwargs) %}
+            <div hidden data-neutral-basemap="{{ this._parent.get_name() }}"></div>
         {% endmacro %}
         """
     )

@@ -19,7 +19,7 @@ import folium
 from folium.template import Template
 
 from maps.assets import DEFAULT_PREFIX
-from maps.pages.chrome import PageScript, finish_page, page_map
+from maps.pages.chrome import PageScript, finish_page, json_attribute, page_map
 from maps.pages.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE
 from maps.styles import symbology_config, track_colouring_config
 
@@ -32,14 +32,16 @@ PRESETS: Final = (("1 ч", 1), ("3 ч", 3), ("12 ч", 12), ("Сутки", 24))
 SPEEDS: Final = (10, 60, 300, 1800)
 
 
-def side_panel_html(element_id: str) -> str:
+def side_panel_html(element_id: str, config: dict[str, Any]) -> str:
+    """The panel ``playback.js`` fills; it starts itself from the panel's ``data-config``."""
     presets = "".join(
         f'<button type="button" data-preset="{hours}" aria-pressed="false">'
         f"{html.escape(label)}</button>" for label, hours in PRESETS)
     speeds = "".join(f'<option value="{s}"{" selected" if s == 60 else ""}>×{s}</option>'
                      for s in SPEEDS)
     return f"""
-<aside class="gd-side gd-playback" id="{html.escape(element_id)}" aria-label="Трек">
+<aside class="gd-side gd-playback" id="{html.escape(element_id)}" aria-label="Трек"
+  data-config="{json_attribute(config)}">
   <section>
     <h2>Трек машины</h2>
     <div class="gd-form">
@@ -103,11 +105,6 @@ class PlaybackApp(PageScript):
         {% macro html(this, kwargs) %}
             {{ this.panel_html }}
         {% endmacro %}
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = GlonassPlayback.start(
-                {{ this.config|tojson }}, {{ this._parent.get_name() }},
-                document.getElementById({{ this.panel_id|tojson }}));
-        {% endmacro %}
         """
     )
 
@@ -115,9 +112,7 @@ class PlaybackApp(PageScript):
         super().__init__(scripts=["track", "playback"], styles=["playback"],
                          asset_prefix=asset_prefix)
         self._name = "PlaybackApp"
-        self.config = config
-        self.panel_id = self.get_name() + "_panel"
-        self.panel_html = side_panel_html(self.panel_id)
+        self.panel_html = side_panel_html(self.get_name() + "_panel", config)
 
 
 def build_playback_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: int = 12,

@@ -17,7 +17,7 @@ import folium
 from folium.template import Template
 
 from maps.api.public_layers import ServiceBand
-from maps.pages.chrome import PageScript, finish_page, page_map
+from maps.pages.chrome import PageScript, finish_page, json_attribute, page_map
 from maps.pages.live_map import DEFAULT_CENTER
 from maps.styles import KIND_STYLES, MARK_STYLES, context_config, symbol_svg
 
@@ -43,8 +43,9 @@ def _dot(colour: str) -> str:
 
 
 def legend_html(element_id: str, bands: Sequence[ServiceBand], *, delay_s: float,
-                decimals: int) -> str:
-    """The legend's markup: bands, vehicle kinds, mark layers, and what the data is as of."""
+                decimals: int, config: Mapping[str, Any]) -> str:
+    """The legend's markup: bands, vehicle kinds, mark layers, and what the data is as of;
+    ``public_map.js`` starts itself from its ``data-config`` (which names the Folium layers)."""
     band_rows = "".join(
         f'<tr data-legend-band="{html.escape(b.key)}">'
         f'<td>{_line_swatch(b.colour, b.key == "never")}</td><td>{html.escape(b.label)}</td></tr>'
@@ -57,7 +58,8 @@ def legend_html(element_id: str, bands: Sequence[ServiceBand], *, delay_s: float
         f"<td>{html.escape(m.group_label.capitalize())}</td></tr>" for m in MARK_STYLES)
     precision_m = round(111_000 * 10 ** -decimals, -1) if decimals else 100_000
     return (
-        f'<div id="{html.escape(element_id)}" class="gd-public-legend" hidden>'
+        f'<div id="{html.escape(element_id)}" class="gd-public-legend" hidden'
+        f' data-config="{json_attribute(config)}">'
         "<h2>Уборка улиц</h2><p class=\"gd-public-sub\">прошло с последней уборки</p>"
         f"<table>{band_rows}</table>"
         f"<h3>{html.escape(VEHICLES_LAYER_NAME)}</h3>"
@@ -78,18 +80,6 @@ class PublicMapScript(PageScript):
         {% macro html(this, kwargs) %}
             {{ this.legend }}
         {% endmacro %}
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = GlonassPublicMap.start(
-                {{ this.config|tojson }}, {{ this._parent.get_name() }}, {
-                    routes: {{ this.routes.get_name() }},
-                    vehicles: {{ this.vehicles.get_name() }},
-                    marks: {
-                    {%- for layer, group in this.marks.items() %}
-                        {{ layer|tojson }}: {{ group.get_name() }},
-                    {%- endfor %}
-                    }
-                }, document.getElementById({{ this.get_name()|tojson }}));
-        {% endmacro %}
         """
     )
 
@@ -100,8 +90,10 @@ class PublicMapScript(PageScript):
         super().__init__(scripts=["dom", "pages", "public_map"], styles=["public_map"],
                          asset_prefix=asset_prefix)
         self._name = "PublicMap"
-        self.config, self.routes, self.vehicles, self.marks = config, routes, vehicles, marks
-        self.legend = legend_html(self.get_name(), bands, delay_s=delay_s, decimals=decimals)
+        layers = {"routes": routes.get_name(), "vehicles": vehicles.get_name(),
+                  "marks": {layer: group.get_name() for layer, group in marks.items()}}
+        self.legend = legend_html(self.get_name(), bands, delay_s=delay_s, decimals=decimals,
+                                  config={**config, "layers": layers})
 
 
 def build_public_map(bands: Sequence[ServiceBand], *, data_url: str | None = None,

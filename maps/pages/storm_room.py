@@ -20,7 +20,7 @@ import folium
 from folium.template import Template
 
 from dispatch.routes import TREATMENT_LABELS
-from maps.pages.chrome import PageScript, finish_page, page_map
+from maps.pages.chrome import PageScript, finish_page, json_attribute, page_map
 from maps.pages.live_map import DEFAULT_CENTER, TIME_ZONE
 from maps.styles import CLOCK_STYLES, TRANSIT_COLOUR, clock_states_config
 
@@ -31,9 +31,11 @@ SIDE_WIDTH_PX: Final = 520
 REFRESH_S: Final = 30
 
 
-def side_panel_html(element_id: str) -> str:
+def side_panel_html(element_id: str, config: dict[str, Any]) -> str:
+    """The panel ``storm_room.js`` fills; it starts itself from the panel's ``data-config``."""
     return f"""
-<aside class="gd-side gd-storm-room" id="{html.escape(element_id)}" aria-label="Снегопад">
+<aside class="gd-side gd-storm-room" id="{html.escape(element_id)}" aria-label="Снегопад"
+  data-config="{json_attribute(config)}">
   <section>
     <h2 data-storm-name>Снегопад</h2>
     <p class="gd-hint" data-storm-times></p>
@@ -79,11 +81,6 @@ class StormRoomApp(PageScript):
         {% macro html(this, kwargs) %}
             {{ this.panel_html }}
         {% endmacro %}
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = GlonassStormRoom.start(
-                {{ this.config|tojson }}, {{ this._parent.get_name() }},
-                document.getElementById({{ this.panel_id|tojson }}));
-        {% endmacro %}
         """
     )
 
@@ -92,9 +89,7 @@ class StormRoomApp(PageScript):
                          styles=["coverage_map", "storm_room"],
                          asset_prefix=asset_prefix)
         self._name = "StormRoomApp"
-        self.config = config
-        self.panel_id = self.get_name() + "_panel"
-        self.panel_html = side_panel_html(self.panel_id)
+        self.panel_html = side_panel_html(self.get_name() + "_panel", config)
 
 
 def build_storm_room_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: int = 12,

@@ -91,4 +91,4 @@
   });
   form.elements.from.value = T.toInput(Date.now() - 24 * 3600 * 1000);
   load();
-}(window.GlonassPages, window.GD_PAGE));
+}(window.GlonassPages, window.GlonassPages.pageConfig()));

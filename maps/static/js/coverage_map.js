@@ -1,7 +1,7 @@
 /*
  * glonass-dispatch: the coverage map (maps/pages/coverage_map.py renders the page).
  *
- *   GlonassCoverage.start(config, map, sidePanel)
+ *   (starts itself on its side panel, .gd-coverage, with the settings of its data-config)
  *
  * Asks GET /api/coverage?from=&to= for the chosen window and draws every stretch of every
  * route, coloured by state or by time since its last service at the end of the window.
@@ -421,5 +421,5 @@
     return {reload: load, setMode: setMode, group: group, state: state};
   }
 
-  global.GlonassCoverage = {start: start};
+  P.startMapPanel('.gd-coverage', start);
 }(window));

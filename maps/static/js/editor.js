@@ -1,7 +1,8 @@
 /*
  * glonass-dispatch: the route and mark editor (maps/pages/editor.py renders the page).
  *
- *   GlonassEditor.start(config, map, routesGroup, drawControl, sidePanel)
+ * Starts itself on its side panel (.gd-editor) with the settings of its data-config, which
+ * names the Folium feature group of saved routes and the Leaflet.draw control.
  *
  * This file holds what the two tabs share (tabs, notes, field errors, two-click delete, who may
  * edit) and routes Leaflet.draw's events; editor_routes.js and editor_marks.js are the tabs,
@@ -41,7 +42,9 @@
   }
   russianDraw();
 
-  function start(config, map, routesGroup, drawControl, panel) {
+  function start(config, map, panel) {
+    var routesGroup = P.foliumObject(config.routesLayer);
+    var drawControl = P.foliumObject(config.drawControl);
     var state = {canEdit: false, route: null, mark: null, pending: null, fitted: false,
       vehicles: [], routesLoaded: false};
     var q = function (sel) { return panel.querySelector(sel); };
@@ -197,5 +200,5 @@
     }};
   }
 
-  global.GlonassEditor = {start: start};
+  P.startMapPanel('.gd-editor', start);
 }(window));

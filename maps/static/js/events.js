@@ -179,4 +179,4 @@
     return Promise.all([fillVehicles(), load()]);
   });
   setInterval(load, REFRESH_MS);
-}(window.GlonassPages, window.GD_PAGE));
+}(window.GlonassPages, window.GlonassPages.pageConfig()));

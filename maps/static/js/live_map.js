@@ -9,7 +9,8 @@
  *   var context = GlonassLiveMap.context(config, map, {routes: group, marks: group});
  *   fleet.attachPanel(map, realtime, legendElement, vehiclePanelElement);
  *   context.attachPanel(legendElement);
- *   GlonassLiveMap.neutralBasemap(map);   // only when there is no tile layer
+ * With no tile layer the page carries <div data-neutral-basemap="map name">: this file draws
+ * the neutral basemap on that map by itself.
  * Vehicles come every few seconds; routes and marks (the context a dispatcher reads them
  * against) change rarely and are refreshed on their own slower clock.
  *
@@ -54,8 +55,11 @@
     new Grid({zIndex: 0, updateWhenZooming: false, className: 'gd-grid'}).addTo(map);
   }
 
-  global.GlonassLiveMap = {
-    fleet: global.GlonassLiveFleet, context: global.GlonassLiveContext,
-    neutralBasemap: neutralBasemap
-  };
+  global.GlonassPages.onReady(function () {
+    document.querySelectorAll('[data-neutral-basemap]').forEach(function (marker) {
+      neutralBasemap(global.GlonassPages.foliumObject(marker.dataset.neutralBasemap));
+    });
+  });
+
+  global.GlonassLiveMap = {fleet: global.GlonassLiveFleet, context: global.GlonassLiveContext};
 }(window));

@@ -1,7 +1,11 @@
 /*
  * glonass-dispatch: what every dispatcher page shares (maps/pages/chrome.py links it).
  *
- *   GlonassPages.appBar(headerElement, config)   // who is signed in, "Войти" / "Выйти"
+ *   (the bar, <header data-appbar>, is filled in on its own: who is signed in, "Войти" / "Выйти")
+ *   GlonassPages.pageConfig()                    // the page's settings, <main data-page-config>
+ *   GlonassPages.startMapPanel(selector, start)  // start(config, map, panel) once the page is built
+ *   GlonassPages.foliumObject(name)              // a map, layer or control Folium declared
+ *   GlonassPages.onReady(then)                   // then() once the page is parsed
  *   GlonassPages.session()                       // Promise of GET /api/session, asked once
  *   GlonassPages.getJSON(url) / sendJSON(method, url, body)   // the API, CSRF header included
  *   GlonassPages.sendText(method, url, text)     // JSON text sent as is (an uploaded file)
@@ -146,12 +150,20 @@
 
   function getJSON(url) { return request('GET', url); }
 
-  var sessionPromise = null, sessionUrl = '/api/session';
+  var sessionPromise = null;
+
+  /* Where to ask who is signed in: the bar's data-appbar says (null: a page without sign-in);
+     a page without the bar asks the API's own address. */
+  function sessionUrl() {
+    var bar = document.querySelector('[data-appbar]');
+    return bar ? JSON.parse(bar.dataset.appbar).sessionUrl || null : '/api/session';
+  }
 
   /* Who is signed in: {user: {login, role} | null, csrf_token, anonymous_read}. Asked once. */
   function session() {
     if (!sessionPromise) {
-      sessionPromise = sessionUrl ? getJSON(sessionUrl).catch(function () {
+      var url = sessionUrl();
+      sessionPromise = url ? getJSON(url).catch(function () {
         return {user: null, csrf_token: null, anonymous_read: true, unavailable: true};
       }) : Promise.resolve({user: null, csrf_token: null, anonymous_read: true});
     }
@@ -183,9 +195,8 @@
   /* ------------------------------------------------------------------------------ app bar */
 
   function appBar(header, config) {
-    sessionUrl = config.sessionUrl || null;
     var box = header.querySelector('[data-session]');
-    if (!sessionUrl) { box.hidden = true; return; }
+    if (!config.sessionUrl) { box.hidden = true; return; }
     session().then(function (info) {
       box.textContent = '';
       if (info && info.user) {
@@ -223,6 +234,47 @@
         box.appendChild(login);
       }
     });
+  }
+
+  /* Runs `then` once the document is parsed: a script linked in the head sees the whole page,
+     and a map page's own inline scripts (Folium's) have built the map by then. */
+  function onReady(then) {
+    if (document.readyState === 'loading') {
+      document.addEventListener('DOMContentLoaded', then);
+    } else {
+      then();
+    }
+  }
+
+  /* Every bar on the page. */
+  onReady(function () {
+    document.querySelectorAll('[data-appbar]').forEach(function (header) {
+      appBar(header, JSON.parse(header.dataset.appbar));
+    });
+  });
+
+  /* What Folium built under `name` (Folium.get_name() in Python): Folium declares each map,
+     layer and control as a page variable of that name; the map's container has it as its id. */
+  function foliumObject(name) {
+    return global[name];
+  }
+
+  /* A map page's side panel starts itself: start(config, map, panel) with the settings of the
+     panel's data-config and the page's Leaflet map. */
+  function startMapPanel(selector, start) {
+    onReady(function () {
+      var panel = document.querySelector(selector);
+      if (panel) {
+        start(JSON.parse(panel.dataset.config),
+              foliumObject(document.querySelector('.folium-map').id), panel);
+      }
+    });
+  }
+
+  /* The settings an app page's builder hands its scripts (empty on a page without them). */
+  function pageConfig() {
+    var main = document.querySelector('[data-page-config]');
+    return main ? JSON.parse(main.dataset.pageConfig) : {};
   }
 
   /* ------------------------------------------------------------------------ map helpers */
@@ -338,7 +390,8 @@
     el: el, svgEl: svgEl, own: own, time: time, duration: duration, km: km,
     numberFmt: numberFmt, getJSON: getJSON, sendJSON: sendJSON, sendText: sendText,
     session: session,
-    canEdit: canEdit, loginHref: loginHref, appBar: appBar, symbolElement: symbolElement,
+    canEdit: canEdit, loginHref: loginHref, pageConfig: pageConfig, startMapPanel: startMapPanel,
+    onReady: onReady, foliumObject: foliumObject, symbolElement: symbolElement,
     along: along, arrows: arrows, groundLength: groundLength, download: download, say: say,
     scale: scale, params: params, ApiError: ApiError, problem: problem,
     clearFieldErrors: clearFieldErrors, fieldError: fieldError

@@ -1,7 +1,7 @@
 /*
  * glonass-dispatch: track playback (maps/pages/playback.py renders the page).
  *
- *   GlonassPlayback.start(config, map, sidePanel)
+ *   (starts itself on its side panel, .gd-playback, with the settings of its data-config)
  *
  * Pick a vehicle and a window (typed in the city's time), fetch its track, draw it with
  * GlonassTrack (stretches solid, data gaps dashed) and move a marker along it with a slider or
@@ -363,5 +363,5 @@
     return {show: show, seek: seek, play: play, pause: pause, state: state};
   }
 
-  global.GlonassPlayback = {start: start};
+  P.startMapPanel('.gd-playback', start);
 }(window));

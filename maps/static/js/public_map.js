@@ -1,7 +1,8 @@
 /*
  * glonass-dispatch: the city's public map (maps/pages/public_map.py renders the page).
  *
- *   GlonassPublicMap.start(config, map, {routes, vehicles, marks: {layer: group}}, legend)
+ * Starts itself on its legend (.gd-public-legend) with the settings of its data-config, whose
+ * `layers` names the Folium groups it draws into: {routes, vehicles, marks: {layer: group}}.
  *
  * Draws one document (maps/api/public_layers.py): streets coloured by time since last service,
  * public marks with their layer's symbol, vehicles by kind where they were a while ago. The
@@ -25,7 +26,13 @@
     return coordinates.map(function (c) { return [c[1], c[0]]; });
   }
 
-  function start(config, map, groups, legend) {
+  function start(config, map, legend) {
+    var marks = {};
+    Object.keys(config.layers.marks).forEach(function (layer) {
+      marks[layer] = P.foliumObject(config.layers.marks[layer]);
+    });
+    var groups = {routes: P.foliumObject(config.layers.routes),
+                  vehicles: P.foliumObject(config.layers.vehicles), marks: marks};
     P.scale(map, 'bottomleft');
     var panel = L.control({position: 'bottomright'});
     panel.onAdd = function () {
@@ -123,5 +130,5 @@
     return {draw: draw};
   }
 
-  global.GlonassPublicMap = {start: start};
+  P.startMapPanel('.gd-public-legend', start);
 }(window));

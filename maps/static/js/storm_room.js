@@ -1,7 +1,7 @@
 /*
  * glonass-dispatch: the storm screen (maps/pages/storm_room.py renders the page).
  *
- *   GlonassStormRoom.start(config, map, sidePanel)
+ * Starts itself on the side panel (.gd-storm-room) with the settings of its data-config.
  *
  * Finds the storm (?id=N, else the newest one whose report window is open), then every
  * config.refreshS seconds asks GET /api/storms/{id}/clock and redraws: each stretch on the map
@@ -263,5 +263,5 @@
     return {refresh: refresh};
   }
 
-  global.GlonassStormRoom = {start: start};
+  P.startMapPanel('.gd-storm-room', start);
 }(window));

@@ -135,4 +135,4 @@
     if (editor) { declareForm.elements.started_at.value = T.toInput(Date.now()); }
     return load();
   });
-}(window.GlonassPages, window.GD_PAGE));
+}(window.GlonassPages, window.GlonassPages.pageConfig()));

@@ -249,4 +249,4 @@
 
   showFields();
   loadTerminals();
-}(window.GlonassPages, window.GlonassRegistry, window.GD_PAGE));
+}(window.GlonassPages, window.GlonassRegistry, window.GlonassPages.pageConfig()));

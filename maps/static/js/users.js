@@ -155,4 +155,4 @@
   load();
   loadThrottled();
   setInterval(loadThrottled, 15000);
-}(window.GlonassPages, window.GlonassRegistry, window.GD_PAGE));
+}(window.GlonassPages, window.GlonassRegistry, window.GlonassPages.pageConfig()));

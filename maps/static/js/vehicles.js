@@ -102,4 +102,4 @@
 
   setMode(null);
   load();
-}(window.GlonassPages, window.GlonassRegistry, window.GD_PAGE));
+}(window.GlonassPages, window.GlonassRegistry, window.GlonassPages.pageConfig()));

@@ -50,7 +50,7 @@ def test_page_without_upstreams_says_how_to_configure_one() -> None:
 def test_page_has_the_app_bar_and_local_times() -> None:
     """The console sits under the site's bar (a way back to the map) and speaks local time."""
     page = render_delivery_page(report(), T0, VLADIVOSTOK, result_code_name)
-    assert '<header class="gd-appbar" id="gd-appbar">' in page
+    assert '<header class="gd-appbar" id="gd-appbar" data-appbar="' in page
     assert '<a href="/">Техника на линии</a>' in page
     assert f"Сформировано {local_text(T0, VLADIVOSTOK, seconds=True)};" in page
     assert local_text(T0, VLADIVOSTOK, seconds=True).endswith(" (+10:00)")

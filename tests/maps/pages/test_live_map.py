@@ -203,9 +203,9 @@ def test_legend_lists_treatments_and_mark_layers(page: str) -> None:
 
 def test_neutral_background_only_without_tiles(page: str) -> None:
     """No tile URL: the page draws its own neutral background; with tiles it does not."""
-    assert "GlonassLiveMap.neutralBasemap(" in page
+    assert page.count("data-neutral-basemap=") == 1
     with_tiles = render_live_map(tile_url="/tiles/{z}/{x}/{y}.png")
-    assert "GlonassLiveMap.neutralBasemap(" not in with_tiles
+    assert "data-neutral-basemap=" not in with_tiles
 
 
 def test_own_scripts_are_linked_once_in_load_order(page: str) -> None:

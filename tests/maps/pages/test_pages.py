@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from html import unescape
+from typing import Any
 
 import pytest
 
@@ -26,6 +28,13 @@ SRC_HREF = re.compile(r"""<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["']([^"']
 def shows(html: str, text: str) -> bool:
     """``text`` is in the page as markup or inside a JSON config (which escapes non-ASCII)."""
     return text in html or json.dumps(text)[1:-1] in html
+
+
+def json_attribute(html: str, name: str) -> Any:
+    """The JSON an element of the page carries in its ``name`` attribute."""
+    found = re.search(rf'(?<![\w-]){name}="([^"]*)"', html)
+    assert found, name
+    return json.loads(unescape(found.group(1)))
 
 
 PAGES: dict[str, Callable[[], str]] = {
@@ -62,7 +71,7 @@ def test_pages_carry_the_bar_with_the_current_page_marked(page: tuple[str, str])
         assert f'href="{path}"' in html and label in html
     active = dict((k, label) for k, _p, label in NAV)[key]
     assert re.search(rf'aria-current="page" class="gd-nav-active">{active}<', html)
-    assert '"sessionUrl": "/api/session"' in html
+    assert json_attribute(html, "data-appbar")["sessionUrl"] == "/api/session"
     assert '<html lang="ru"' in html or "<title>" in html
 
 
@@ -105,7 +114,7 @@ def test_editor_form_names_the_api_fields_in_russian() -> None:
         assert f'name="{name}"' in html and caption in html
     for name in ("text", "status", "valid_from", "valid_to", "public"):
         assert f'name="{name}"' in html
-    assert '"limits": {"halfWidth": 100.0, "passes": 20}' in html
+    assert json_attribute(html, "data-config")["limits"] == {"halfWidth": 100.0, "passes": 20}
 
 
 def test_mark_tools_follow_the_layers_geometries() -> None:
@@ -123,15 +132,17 @@ def test_coverage_page_has_states_and_time_bands() -> None:
     for label in ("убрано", "частично", "не убрано", "нет данных", "менее 3 ч", "3–6 ч",
                   "6–12 ч", "более 12 ч"):
         assert shows(html, label), label
-    assert '"coverageUrl": "/api/coverage"' in html and '"stormsUrl": null' in html
-    assert '"defaultHours": 24' in html
+    config = json_attribute(html, "data-config")
+    assert (config["coverageUrl"], config["stormsUrl"], config["defaultHours"]) == (
+        "/api/coverage", None, 24)
 
 
 def test_storm_screen_polls_the_clock_and_names_every_state() -> None:
     """The storm screen asks the storms API, refreshes every 30 s, shows the six states'
     Russian names, the table by time left and the data completeness table."""
     html = render_storm_room_page()
-    assert '"stormsUrl": "/api/storms"' in html and '"refreshS": 30' in html
+    config = json_attribute(html, "data-config")
+    assert (config["stormsUrl"], config["refreshS"]) == ("/api/storms", 30)
     for _colour, _dash, label in CLOCK_STYLES.values():
         assert shows(html, label), label
     assert "Участки по оставшемуся времени" in html and "Полнота данных по технике" in html
@@ -141,7 +152,7 @@ def test_storm_screen_polls_the_clock_and_names_every_state() -> None:
 def test_playback_page_uses_the_track_api() -> None:
     """Playback asks the vehicles list and the per-vehicle track, and offers three formats."""
     html = render_playback_page()
-    assert '"trackUrl": "/api/vehicles/{id}/track"' in html
+    assert json_attribute(html, "data-config")["trackUrl"] == "/api/vehicles/{id}/track"
     for fmt in ("geojson", "gpx", "csv"):
         assert f'data-download="{fmt}"' in html
 
@@ -160,16 +171,42 @@ def test_every_page_shows_times_in_the_configured_zone() -> None:
         "audit": render_audit_page("Europe/Moscow"),
     }
     for key, html in moscow.items():
-        assert '"timeZone": "Europe/Moscow"' in html, key
+        assert '"timeZone": "Europe/Moscow"' in unescape(html), key
         assert "Asia/Vladivostok" not in html, key
     for key, render in PAGES.items():
-        assert '"timeZone": "Asia/Vladivostok"' in render(), key
+        assert '"timeZone": "Asia/Vladivostok"' in unescape(render()), key
 
 
 def test_pages_without_a_map_sit_under_the_same_bar() -> None:
     """The admin pages and /storms have the app bar (a way back to every page)."""
     for html in (render_storms_page("Asia/Vladivostok"), render_users_page(),
                  render_terminals_page(), render_audit_page()):
-        assert '<header class="gd-appbar" id="gd-appbar">' in html
+        assert '<header class="gd-appbar" id="gd-appbar" data-appbar="' in html
         assert all(f'href="{path}"' in html for _key, path, _label in NAV)
-        assert 'GlonassPages.appBar(document.getElementById("gd-appbar")' in html
+        assert json_attribute(html, "data-appbar")["sessionUrl"] == "/api/session"
+
+
+APP_PAGES: dict[str, Callable[[], str]] = {
+    "storms": lambda: render_storms_page("Asia/Vladivostok"),
+    "terminals": render_terminals_page,
+    "users": render_users_page,
+    "audit": render_audit_page,
+}
+
+
+@pytest.mark.parametrize("key", sorted({*PAGES, *APP_PAGES}))
+def test_no_inline_script_calls_our_scripts(key: str) -> None:
+    """The bar, a page's settings and its panel's config travel as data attributes, so our
+    scripts start themselves whenever they load (a module runs after every inline script).
+    The live map's vehicles, context layers and storm transit layer are still handed over
+    inline."""
+    html = {**PAGES, **APP_PAGES}[key]()
+    inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)
+    called = set(re.findall(r"\b(Glonass\w+|GD_PAGE)\b", "".join(inline)))
+    assert called == ({"GlonassLiveMap"} if key == "live" else set())
+
+
+def test_app_page_settings_reach_its_scripts_as_a_data_attribute() -> None:
+    """``config`` of an app page is the JSON of ``<main data-page-config>``."""
+    assert json_attribute(render_storms_page("Europe/Moscow"),
+                          "data-page-config")["timeZone"] == "Europe/Moscow"
