@@ -303,7 +303,7 @@ def _mark_json(m: MarkStyle) -> dict[str, object]:
 
 
 def context_config() -> dict[str, object]:
-    """Route and mark tables in the shape ``GlonassLiveMap.context`` expects (JSON-ready)."""
+    """Route and mark tables in the shape ``live_context.js`` expects (JSON-ready)."""
     return {
         "treatments": {t.treatment: {"colour": t.colour, "label": t.label}
                        for t in TREATMENT_STYLES},

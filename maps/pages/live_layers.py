@@ -13,9 +13,8 @@ from typing import Final
 import folium
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
-from folium.plugins import MarkerCluster
+from folium.plugins import MarkerCluster, Realtime
 from folium.template import Template
-from folium.utilities import JsCode
 
 from maps.pages.live_legend import MARKS_LAYER_NAME, ROUTES_LAYER_NAME
 from maps.styles import TRANSIT_COLOUR, clock_states_config, context_config, symbology_config
@@ -36,30 +35,25 @@ NARROW_MEDIA: Final = "(max-width: 600px)"
 #: ``dom`` and ``pages`` hold the DOM helpers and the API helper every page shares (the same
 #: files the app bar links), ``live_map_util`` the live map's own helpers,
 #: ``live_vehicle_panel`` the search, filters and card, ``live_fleet`` the vehicles,
-#: ``live_context`` the routes and marks; ``live_map`` adds the neutral basemap and assembles
-#: ``GlonassLiveMap``.
+#: ``live_context`` the routes and marks; ``live_map`` adds the neutral basemap and starts the
+#: others from the markers the elements below leave in the page.
 LIVE_MAP_SCRIPTS: Final = ("dom", "pages", "live_map_util", "live_vehicle_panel", "live_fleet",
                            "live_context", "live_map")
 
 
 class VehicleSymbology(JSCSSMixin, MacroElement):
-    """Declares the JS object that draws vehicles; the Realtime layer refers to its members.
+    """Marks the page for ``live_map.js``: the vehicles, polled by a Realtime layer it creates.
 
-    It has to come before the Realtime layer in the map (scripts run in order), and after the
-    per-kind feature groups it routes markers into.
+    The marker names the map and the per-kind cluster layers it routes markers into; the
+    poller's options are functions of the fleet object, so the poller is made in the browser
+    (vendored Leaflet.Realtime, linked here).
     """
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = GlonassLiveMap.fleet(
-                {{ this.config|tojson }},
-                {
-                {%- for kind, group in this.groups.items() %}
-                    {{ kind|tojson }}: {{ group.get_name() }},
-                {%- endfor %}
-                }
-            );
+        {% macro html(this, kwargs) %}
+            <div hidden data-map="{{ this._parent.get_name() }}"
+                 data-live-fleet='{{ this.config|tojson }}'></div>
         {% endmacro %}
         """
     )
@@ -68,6 +62,7 @@ class VehicleSymbology(JSCSSMixin, MacroElement):
         self,
         *,
         api_url: str,
+        poll_interval_s: float,
         groups: Mapping[str, MarkerCluster],
         asset_prefix: str,
         track_url: str | None = None,
@@ -77,18 +72,15 @@ class VehicleSymbology(JSCSSMixin, MacroElement):
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "VehicleSymbology"
-        self.groups = dict(groups)
         self.config = {**symbology_config(), "apiUrl": api_url, "timeZone": time_zone,
+                       "pollMs": round(poll_interval_s * 1000),
+                       "groups": {kind: group.get_name() for kind, group in groups.items()},
                        "trackUrl": track_url, "playbackUrl": playback_url,
                        "staleAfterS": stale_after_s, "narrowMedia": NARROW_MEDIA}
         _link_own_assets(self, asset_prefix)
         if track_url:  # the popup's "last hour" track is drawn by the shared track.js
             prefix = asset_prefix.rstrip("/")
             self.default_js = [*self.default_js, ("glonass_track_js", f"{prefix}/js/track.js")]
-
-    def member(self, name: str) -> JsCode:
-        """A reference to one member of the JS object, for Realtime's options."""
-        return JsCode(f"{self.get_name()}.{name}")
 
 
 def _link_own_assets(element: JSCSSMixin, asset_prefix: str) -> None:
@@ -99,8 +91,10 @@ def _link_own_assets(element: JSCSSMixin, asset_prefix: str) -> None:
     class attributes are shared by every map in the process.
     """
     prefix = asset_prefix.rstrip("/")
-    element.default_js = [(f"glonass_{name}_js", f"{prefix}/js/{name}.js")
-                          for name in LIVE_MAP_SCRIPTS]
+    # Leaflet.Realtime (localize() points it at the vendored copy) polls for our scripts
+    element.default_js = [*Realtime.default_js,
+                          *((f"glonass_{name}_js", f"{prefix}/js/{name}.js")
+                            for name in LIVE_MAP_SCRIPTS)]
     element.default_css = [("glonass_live_map_css", f"{prefix}/css/live_map.css")]
 
 
@@ -113,15 +107,9 @@ class ContextLayers(JSCSSMixin, MacroElement):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = GlonassLiveMap.context(
-                {{ this.config|tojson }},
-                {{ this._parent.get_name() }},
-                {
-                    routes: {{ this.routes.get_name() if this.routes else "null" }},
-                    marks: {{ this.marks.get_name() if this.marks else "null" }}
-                }
-            );
+        {% macro html(this, kwargs) %}
+            <div hidden data-map="{{ this._parent.get_name() }}"
+                 data-live-context='{{ this.config|tojson }}'></div>
         {% endmacro %}
         """
     )
@@ -140,8 +128,9 @@ class ContextLayers(JSCSSMixin, MacroElement):
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "ContextLayers"
-        self.routes, self.marks = routes, marks
         self.config = {
+            "layers": {"routes": routes.get_name() if routes else None,
+                       "marks": marks.get_name() if marks else None},
             **context_config(),
             "routesUrl": routes_url,
             "marksUrl": marks_url,
@@ -203,9 +192,9 @@ class TransitLayer(JSCSSMixin, MacroElement):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
-            GlonassTransitLayer.live({{ this.config|tojson }}, {{ this._parent.get_name() }},
-                                     {{ this.control.get_name() }});
+        {% macro html(this, kwargs) %}
+            <div hidden data-map="{{ this._parent.get_name() }}"
+                 data-live-transit='{{ this.config|tojson }}'></div>
         {% endmacro %}
         """
     )
@@ -214,8 +203,8 @@ class TransitLayer(JSCSSMixin, MacroElement):
                  asset_prefix: str, time_zone: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "TransitLayer"
-        self.control = control
-        self.config = {"stormsUrl": storms_url, "refreshS": refresh_s, "timeZone": time_zone,
+        self.config = {"control": control.get_name(), "stormsUrl": storms_url,
+                       "refreshS": refresh_s, "timeZone": time_zone,
                        "transitColour": TRANSIT_COLOUR, "states": clock_states_config()}
         _link_own_assets(self, asset_prefix)
         prefix = asset_prefix.rstrip("/")

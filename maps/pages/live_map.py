@@ -1,6 +1,6 @@
 """The dispatcher's live map: every vehicle, polled from ``GET /api/vehicles``, with no CDN.
 
-The page is a folium map with a ``folium.plugins.Realtime`` layer for the vehicles, each kind in
+The page is a folium map with a Leaflet.Realtime layer for the vehicles, each kind in
 a ``MarkerCluster`` layer of its own (counted bubbles at low zoom), and two context layers
 under them, clearing routes (``GET /api/routes``) and marks (``GET /api/marks``), refreshed on
 a slower clock of their own because they change by the hour, not by the second. The vehicle
@@ -27,7 +27,6 @@ from typing import Final
 
 import folium
 from branca.element import Element, Figure
-from folium.plugins import Realtime
 
 from maps.assets import DEFAULT_PREFIX, assert_offline, localize
 from maps.pages.live_layers import (
@@ -137,37 +136,18 @@ def build_live_map(
     for layer in (routes, marks):
         if layer is not None:
             layer.add_to(fmap)
-    symbology = VehicleSymbology(api_url=api_url, groups=groups, asset_prefix=asset_prefix,
-                                 track_url=track_url, playback_url=playback_url,
-                                 stale_after_s=stale_after_s, time_zone=time_zone)
-    symbology.add_to(fmap)
+    VehicleSymbology(api_url=api_url, poll_interval_s=poll_interval_s, groups=groups,
+                     asset_prefix=asset_prefix, track_url=track_url, playback_url=playback_url,
+                     stale_after_s=stale_after_s, time_zone=time_zone).add_to(fmap)
 
-    # remove_missing: the API lists offline vehicles too (online=false), so a vehicle missing
-    # from a full snapshot was removed from the fleet and must leave the map.
-    realtime = Realtime(
-        symbology.member("source"),
-        interval=round(poll_interval_s * 1000),
-        get_feature_id=symbology.member("featureId"),
-        update_feature=symbology.member("updateFeature"),
-        remove_missing=True,
-        # folium's hint names FeatureGroup/GeoJson, but any L.LayerGroup-like JS object works
-        container=symbology.member("container"),  # type: ignore[arg-type]
-        point_to_layer=symbology.member("pointToLayer"),
-    )
-    realtime.control = False  # the per-kind groups are the switchable layers
-    realtime.add_to(fmap)
-
-    context = None
     if routes is not None or marks is not None:
-        context = ContextLayers(
+        ContextLayers(
             routes_url=routes_url, marks_url=marks_url, routes=routes, marks=marks,
             refresh_s=context_refresh_s, fit_to_routes=fit_to_routes, asset_prefix=asset_prefix,
             time_zone=time_zone,
-        )
-        context.add_to(fmap)
+        ).add_to(fmap)
 
-    LivePanel(symbology=symbology, realtime=realtime, context=context,
-              routes=routes is not None, marks=marks is not None).add_to(fmap)
+    LivePanel(routes=routes is not None, marks=marks is not None).add_to(fmap)
     if app_bar:
         # imported here: maps.pages.chrome builds on this module
         from maps.pages.chrome import AppBar

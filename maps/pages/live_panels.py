@@ -13,7 +13,6 @@ import html
 from typing import Final
 
 from branca.element import MacroElement
-from folium.plugins import Realtime
 from folium.template import Template
 
 from maps.pages.live_legend import legend_html
@@ -65,8 +64,9 @@ def vehicle_panel_html(element_id: str) -> str:
 class LivePanel(MacroElement):
     """The vehicle panel and the legend, each a Leaflet control, wired to the vehicles' layer.
 
-    The script fills in the list, the counts and the status line; the routes' and marks'
-    counts come from the context layers when the page has them.
+    ``live_map.js`` finds both through the marker and fills in the list, the counts and the
+    status line; the routes' and marks' counts come from the context layers when the page has
+    them.
     """
 
     _template = Template(
@@ -74,31 +74,15 @@ class LivePanel(MacroElement):
         {% macro html(this, kwargs) %}
             {{ this.vehicle_panel_html }}
             {{ this.legend_html }}
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-            {{ this.symbology.get_name() }}.attachPanel(
-                {{ this._parent.get_name() }},
-                {{ this.realtime.get_name() }},
-                document.getElementById({{ this.get_name()|tojson }}),
-                document.getElementById({{ this.vehicle_panel_id|tojson }})
-            );
-            {%- if this.context %}
-            {{ this.context.get_name() }}.attachPanel(
-                document.getElementById({{ this.get_name()|tojson }})
-            );
-            {%- endif %}
+            <div hidden data-live-panel='{{ {"legend": this.get_name(),
+                                             "vehicles": this.vehicle_panel_id}|tojson }}'></div>
         {% endmacro %}
         """
     )
 
-    def __init__(self, *, symbology: MacroElement, realtime: Realtime,
-                 context: MacroElement | None = None, routes: bool = False,
-                 marks: bool = False) -> None:
+    def __init__(self, *, routes: bool = False, marks: bool = False) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "LivePanel"
-        self.symbology = symbology
-        self.realtime = realtime
-        self.context = context
         self.legend_html = legend_html(self.get_name(), routes=routes, marks=marks)
         self.vehicle_panel_id = self.get_name() + "_vehicles"
         self.vehicle_panel_html = vehicle_panel_html(self.vehicle_panel_id)

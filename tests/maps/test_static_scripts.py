@@ -17,7 +17,7 @@ from maps.pages.storms import render_storms_page
 STILL_GLOBAL: Final = frozenset({
     "GlonassCoverageEvidence", "GlonassDom", "GlonassEditorBin", "GlonassEditorMarks",
     "GlonassEditorRoutes", "GlonassEditorUpload", "GlonassLiveContext", "GlonassLiveFleet",
-    "GlonassLiveMap", "GlonassLiveMapUtil", "GlonassLiveVehiclePanel", "GlonassPages",
+    "GlonassLiveMapUtil", "GlonassLiveVehiclePanel", "GlonassPages",
     "GlonassRegistry", "GlonassTrack", "GlonassTransitLayer",
 })
 SCRIPTS: Final = sorted((STATIC_DIR / "js").glob("*.js"))

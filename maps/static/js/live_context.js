@@ -1,6 +1,6 @@
 /*
  * glonass-dispatch: the live map's context layers, clearing routes and marks, below the vehicles
- * (live_map.js publishes this as GlonassLiveMap.context).
+ * (live_map.js starts them from the page's marker).
  *
  *   var context = GlonassLiveContext(config, map, {routes: group, marks: group});
  *   context.attachPanel(panelElement);

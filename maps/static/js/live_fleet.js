@@ -1,5 +1,5 @@
 /*
- * glonass-dispatch: the live map's vehicles (live_map.js publishes this as GlonassLiveMap.fleet).
+ * glonass-dispatch: the live map's vehicles (live_map.js starts them from the page's marker).
  *
  *   var fleet = GlonassLiveFleet(config, {plow: featureGroup, ...});
  *   L.realtime(fleet.source, {pointToLayer: fleet.pointToLayer,

@@ -1,20 +1,19 @@
 /*
  * glonass-dispatch: the dispatcher's live map in the browser.
  *
- * maps/pages/live_map.py renders a folium page that calls into GlonassLiveMap:
- *   var fleet = GlonassLiveMap.fleet(config, {plow: featureGroup, ...});
- *   L.realtime(fleet.source, {pointToLayer: fleet.pointToLayer,
- *                             updateFeature: fleet.updateFeature,
- *                             container: fleet.container, ...});
- *   var context = GlonassLiveMap.context(config, map, {routes: group, marks: group});
- *   fleet.attachPanel(map, realtime, legendElement, vehiclePanelElement);
- *   context.attachPanel(legendElement);
- * With no tile layer the page carries <div data-neutral-basemap="map name">: this file draws
- * the neutral basemap on that map by itself.
+ * maps/pages/live_map.py renders a folium page with hidden markers (each data-map names the map)
+ * that this file turns into the live layers once the page is parsed:
+ *   data-live-fleet      the vehicles (live_fleet.js), polled by a Leaflet.Realtime layer made
+ *                        here, routed into the per-kind cluster layers the config names
+ *   data-live-context    clearing routes and marks (live_context.js) into the named groups
+ *   data-live-panel      the legend and the vehicle panel both of those fill in
+ *   data-live-transit    the storm's buses on uncleared streets (transit_layer.js), offered in
+ *                        the named layer control
+ *   data-neutral-basemap with no tile layer, the neutral basemap
  * Vehicles come every few seconds; routes and marks (the context a dispatcher reads them
  * against) change rarely and are refreshed on their own slower clock.
  *
- * This file holds the neutral basemap and puts GlonassLiveMap together; the rest is in files
+ * This file holds the neutral basemap and the wiring; the rest is in files
  * of their own, which maps/pages/live_layers.py links before this one, in this order:
  *   live_map_util.js   shared helpers (DOM nodes, fetching GeoJSON, line geometry, popups,
  *                      boxes that fold)
@@ -55,11 +54,58 @@
     new Grid({zIndex: 0, updateWhenZooming: false, className: 'gd-grid'}).addTo(map);
   }
 
-  global.GlonassPages.onReady(function () {
-    document.querySelectorAll('[data-neutral-basemap]').forEach(function (marker) {
-      neutralBasemap(global.GlonassPages.foliumObject(marker.dataset.neutralBasemap));
-    });
-  });
+  var P = global.GlonassPages;
 
-  global.GlonassLiveMap = {fleet: global.GlonassLiveFleet, context: global.GlonassLiveContext};
+  /* The settings of the one marker carrying `attribute`, and the map it names (null: none). */
+  function marked(attribute) {
+    var marker = document.querySelector('[' + attribute + ']');
+    return marker && {config: JSON.parse(marker.getAttribute(attribute)),
+                      map: P.foliumObject(marker.dataset.map)};
+  }
+
+  /* remove_missing: the API lists offline vehicles too (online=false), so a vehicle missing
+     from a full snapshot was removed from the fleet and must leave the map. */
+  function startFleet(map, config) {
+    var groups = {};
+    Object.keys(config.groups).forEach(function (kind) {
+      groups[kind] = P.foliumObject(config.groups[kind]);
+    });
+    var vehicles = global.GlonassLiveFleet(config, groups);
+    var realtime = L.realtime(vehicles.source, {
+      interval: config.pollMs, getFeatureId: vehicles.featureId,
+      updateFeature: vehicles.updateFeature, removeMissing: true,
+      container: vehicles.container, pointToLayer: vehicles.pointToLayer
+    });
+    map.addLayer(realtime._container);
+    return {vehicles: vehicles, realtime: realtime};
+  }
+
+  function startContext(map, config) {
+    return global.GlonassLiveContext(config, map, {
+      routes: config.layers.routes && P.foliumObject(config.layers.routes),
+      marks: config.layers.marks && P.foliumObject(config.layers.marks)
+    });
+  }
+
+  P.onReady(function () {
+    document.querySelectorAll('[data-neutral-basemap]').forEach(function (marker) {
+      neutralBasemap(P.foliumObject(marker.dataset.neutralBasemap));
+    });
+    var fleetMarker = marked('data-live-fleet');
+    var fleet = fleetMarker && startFleet(fleetMarker.map, fleetMarker.config);
+    var contextMarker = marked('data-live-context');
+    var context = contextMarker && startContext(contextMarker.map, contextMarker.config);
+    var panel = marked('data-live-panel');
+    if (panel && fleet) {
+      var legend = document.getElementById(panel.config.legend);
+      fleet.vehicles.attachPanel(fleetMarker.map, fleet.realtime, legend,
+                                 document.getElementById(panel.config.vehicles));
+      if (context) { context.attachPanel(legend); }
+    }
+    var transit = marked('data-live-transit');
+    if (transit) {
+      global.GlonassTransitLayer.live(transit.config, transit.map,
+                                      P.foliumObject(transit.config.control));
+    }
+  });
 }(window));

@@ -254,9 +254,13 @@
   });
 
   /* What Folium built under `name` (Folium.get_name() in Python): Folium declares each map,
-     layer and control as a page variable of that name; the map's container has it as its id. */
+     layer and control as a page variable of that name; the map's container has it as its id.
+     A `let` (Folium's layer control) is page-wide but no window property, so such a name is
+     read by a function made in the page's global scope; only a plain identifier gets there. */
   function foliumObject(name) {
-    return global[name];
+    if (name in global) { return global[name]; }
+    if (!/^[A-Za-z_]\w*$/.test(name)) { throw new Error('not a Folium name: ' + name); }
+    return new Function('return ' + name)();
   }
 
   /* A map page's side panel starts itself: start(config, map, panel) with the settings of the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -23,21 +24,33 @@ def page() -> str:
     return render_live_map(tile_url=None)
 
 
-def test_realtime_layer_polls_the_api(page: str) -> None:
-    """One Realtime layer polls /api/vehicles every 5 s, keyed by properties.id."""
-    assert page.count("L.realtime(") == 1
-    assert '"apiUrl": "/api/vehicles"' in page
-    assert '"interval": 5000' in page
-    assert re.search(r'"getFeatureId": vehicle_symbology_\w+\.featureId', page)
-    assert '"removeMissing": true' in page
+def marked(page: str, attribute: str) -> dict[str, Any]:
+    """The JSON settings of the page's one marker carrying ``attribute``."""
+    found = re.findall(attribute + r"='([^']*)'", page)
+    assert len(found) == 1, attribute
+    config = json.loads(html.unescape(found[0]))
+    assert isinstance(config, dict)
+    return config
+
+
+def test_vehicles_are_polled_from_the_api(page: str) -> None:
+    """The page asks for the vehicles from /api/vehicles every 5 s, into one cluster layer
+    per kind; Leaflet.Realtime, which polls, is the page's own copy."""
+    fleet = marked(page, "data-live-fleet")
+    assert fleet["apiUrl"] == "/api/vehicles"
+    assert fleet["pollMs"] == 5000
+    assert set(fleet["groups"]) == {s.kind for s in KIND_STYLES}
+    for name in fleet["groups"].values():
+        assert f"var {name} = L.markerClusterGroup(" in page
 
 
 def test_api_url_and_interval_are_configurable() -> None:
     """Another API path and poll interval end up in the page as given."""
     page = render_live_map(tile_url=None, api_url="/city/api/vehicles?depot=2",
                            poll_interval_s=0.5)
-    assert '"apiUrl": "/city/api/vehicles?depot=2"' in page
-    assert '"interval": 500' in page
+    fleet = marked(page, "data-live-fleet")
+    assert fleet["apiUrl"] == "/city/api/vehicles?depot=2"
+    assert fleet["pollMs"] == 500
 
 
 def test_poll_interval_must_be_positive() -> None:
@@ -125,11 +138,8 @@ def test_page_is_self_describing(page: str) -> None:
 
 
 def context_config(page: str) -> dict[str, Any]:
-    """The JSON object the page hands to GlonassLiveMap.context."""
-    start = page.index("GlonassLiveMap.context(") + len("GlonassLiveMap.context(")
-    config, _ = json.JSONDecoder().raw_decode(page[start:].lstrip())
-    assert isinstance(config, dict)
-    return config
+    """The settings the page hands to live_context.js."""
+    return marked(page, "data-live-context")
 
 
 def test_routes_and_marks_are_layers_in_the_layer_control(page: str) -> None:
@@ -149,7 +159,6 @@ def test_context_layers_poll_their_endpoints_every_minute(page: str) -> None:
     assert config["refreshMs"] == 60_000
     assert config["fitToRoutes"] is True
     assert config["timeZone"] == "Asia/Vladivostok"
-    assert page.count("L.realtime(") == 1  # the vehicles' poller is not reused for them
 
 
 def test_context_urls_and_refresh_are_configurable() -> None:
@@ -169,6 +178,8 @@ def test_a_context_layer_can_be_left_out() -> None:
     page = render_live_map(tile_url=None, marks_url=None)
     config = context_config(page)
     assert config["marksUrl"] is None and config["routesUrl"] == "/api/routes"
+    assert config["layers"]["marks"] is None
+    assert f'var {config["layers"]["routes"]} = L.featureGroup(' in page
     assert page.count("L.featureGroup(") == 1
     assert json.dumps("Отметки") not in page[page.index("overlays :"):]
     assert "data-mark-count" not in page and "data-treatment-count" in page
@@ -177,7 +188,7 @@ def test_a_context_layer_can_be_left_out() -> None:
 def test_no_context_layers_at_all() -> None:
     """Without both URLs ("" counts as none) the page is the vehicles-only map."""
     page = render_live_map(tile_url=None, routes_url=None, marks_url="")
-    assert "GlonassLiveMap.context(" not in page
+    assert "data-live-context=" not in page
     assert "L.featureGroup(" not in page
     assert "gd-legend-context" not in page
 
@@ -211,8 +222,9 @@ def test_neutral_background_only_without_tiles(page: str) -> None:
 def test_own_scripts_are_linked_once_in_load_order(page: str) -> None:
     """Three elements need the live map's scripts; the page loads each (and the CSS) once.
 
-    live_map.js assembles GlonassLiveMap from the others, and they need the shared helpers, so
-    the order is the one in LIVE_MAP_SCRIPTS: helpers first, live_map.js last.
+    live_map.js starts the others, and they need the shared helpers and Leaflet.Realtime, so
+    the order is the one in LIVE_MAP_SCRIPTS, after the vendored libraries: helpers first,
+    live_map.js last.
     """
     assert LIVE_MAP_SCRIPTS[:3] == ("dom", "pages", "live_map_util")
     assert LIVE_MAP_SCRIPTS[-1] == "live_map"
@@ -222,7 +234,7 @@ def test_own_scripts_are_linked_once_in_load_order(page: str) -> None:
     positions = [page.index(tag) for tag in tags]
     assert positions == sorted(positions)
     assert page.index("/static/vendor/leaflet/dist/leaflet.js") < positions[0]
-    assert positions[-1] < page.index("GlonassLiveMap.fleet(")
+    assert page.index("/static/vendor/leaflet-realtime/") < positions[0]
     assert page.count('href="/static/css/live_map.css"') == 1
 
 

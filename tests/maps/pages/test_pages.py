@@ -197,13 +197,11 @@ APP_PAGES: dict[str, Callable[[], str]] = {
 @pytest.mark.parametrize("key", sorted({*PAGES, *APP_PAGES}))
 def test_no_inline_script_calls_our_scripts(key: str) -> None:
     """The bar, a page's settings and its panel's config travel as data attributes, so our
-    scripts start themselves whenever they load (a module runs after every inline script).
-    The live map's vehicles, context layers and storm transit layer are still handed over
-    inline."""
+    scripts start themselves whenever they load (a module runs after every inline script)."""
     html = {**PAGES, **APP_PAGES}[key]()
     inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)
     called = set(re.findall(r"\b(Glonass\w+|GD_PAGE)\b", "".join(inline)))
-    assert called == ({"GlonassLiveMap"} if key == "live" else set())
+    assert called == set()
 
 
 def test_app_page_settings_reach_its_scripts_as_a_data_attribute() -> None:
