@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from twisted.internet.defer import Deferred, fail, succeed
 from twisted.internet.task import Clock
+from twisted.logger import Logger, formatEvent
 
 from db.pool import StorageRefused, StorageUnavailable
 from db.positions import FixRow
@@ -234,3 +236,14 @@ def test_without_clock_limits_no_fix_is_judged() -> None:
     ahead = row(1)._replace(position=row(1).position._replace(fix_time=T0 + timedelta(days=1)))
     writer.submit([ahead])
     assert writer.metrics.fixes_clock_fault.value("egts", "future") == 0.0
+
+
+def test_a_wrong_clock_is_logged_once_per_terminal_and_fault_with_the_count() -> None:
+    """The operator's log names the terminal, its protocol, how many fixes and which fault."""
+    writer = BatchingWriter(ManualStore(), Clock(), clock_limits=ClockLimits.of(300.0, 2010))
+    events: list[dict[str, Any]] = []
+    writer.log = Logger(observer=events.append)
+    ahead = row(1)._replace(position=row(1).position._replace(fix_time=T0 + timedelta(hours=1)))
+    writer.submit([ahead, row(2), ahead])
+    assert [formatEvent(e) for e in events] == [
+        "terminal 1 (egts): 2 fixes timed future (stored, never credited)"]
