@@ -38,5 +38,5 @@ def render_audit_page(time_zone: str = TIME_ZONE) -> str:
 <table data-audit><thead><tr><th>Время</th><th>Кто</th><th>Роль</th><th>Адрес</th>
 <th>Действие</th><th>Объект</th><th>Идентификатор</th><th>Изменения</th></tr></thead>
 <tbody></tbody></table>"""
-    return app_page(title="Журнал действий", active="", body_html=body, scripts=["audit"],
+    return app_page(title="Журнал действий", active="", body_html=body, script="audit",
                     config={"timeZone": time_zone, "roles": ROLE_LABELS})

@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
 from typing import Any, Final
 
 import folium
-from branca.element import Element, Figure, MacroElement
-from folium.elements import JSCSSMixin
+from branca.element import Element, Figure
 from folium.template import Template
 
 from maps.assets import DEFAULT_PREFIX, assert_offline, localize
 from maps.pages.live_layers import NeutralBasemap
 from maps.pages.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION
+from maps.pages.page_script import PageScript, module_tag
 
 __all__ = [
     "APPBAR_HEIGHT_PX",
@@ -32,7 +31,6 @@ __all__ = [
     "NAV",
     "ROLE_LABELS",
     "AppBar",
-    "PageScript",
     "app_page",
     "finish_page",
     "json_attribute",
@@ -60,25 +58,11 @@ APPBAR_HEIGHT_PX: Final = 48
 BRAND: Final = "Диспетчерская ЖКХ · Комсомольск-на-Амуре"
 
 
-class PageScript(JSCSSMixin, MacroElement):
-    """Links our own scripts and stylesheets, by name, so the header keeps one copy of each.
-
-    Instance lists (not folium's class-level ones), so one page's prefix never leaks into
-    another page rendered in the same process.
-    """
-
-    def __init__(self, *, scripts: Sequence[str], styles: Sequence[str],
-                 asset_prefix: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        prefix = asset_prefix.rstrip("/")
-        self.default_js = [(f"glonass_{s.replace('/', '_')}_js", f"{prefix}/js/{s}.js")
-                           for s in scripts]
-        self.default_css = [(f"glonass_{s.replace('/', '_')}_css", f"{prefix}/css/{s}.css")
-                            for s in styles]
-
-
 class AppBar(PageScript):
-    """The bar across the top: brand, page links (the current one marked) and the session box."""
+    """The bar across the top: brand, page links (the current one marked) and the session box.
+
+    It links only its stylesheet: ``pages.js``, which every page's entry imports, fills it in.
+    """
 
     _template = Template(
         """
@@ -90,7 +74,7 @@ class AppBar(PageScript):
 
     def __init__(self, *, active: str, session_url: str | None, asset_prefix: str,
                  side_width_px: int = 0) -> None:
-        super().__init__(scripts=["dom", "pages"], styles=["app"], asset_prefix=asset_prefix)
+        super().__init__(entry=None, styles=["app"], asset_prefix=asset_prefix)
         self._name = "AppBar"
         self.markup = appbar_html(self.get_name(), active, asset_prefix, side_width_px,
                                   session_url)
@@ -103,14 +87,13 @@ def appbar_config(session_url: str | None) -> dict[str, Any]:
             "roles": ROLE_LABELS, "editorRoles": list(EDITOR_ROLES), "adminLinks": ADMIN_NAV}
 
 
-def alerts_badge_html(asset_prefix: str) -> str:
+def alerts_badge_html() -> str:
     """The live map's link to ``/events`` with the count of unacknowledged alerts, which
-    ``alerts_badge.js`` keeps up to date (hidden until it has asked)."""
-    script = html.escape(f"{asset_prefix.rstrip('/')}/js/alerts_badge.js")
+    ``alerts_badge.js`` (imported by the live map's entry) keeps up to date (hidden until it
+    has asked)."""
     return ('<a class="gd-alerts-badge" href="/events" data-alerts-badge hidden'
             ' data-url="/api/alerts?acknowledged=no&amp;limit=0" data-poll-s="30">'
-            'Тревоги <span class="gd-alerts-count" data-alerts-count></span></a>'
-            f'<script type="module" src="{script}"></script>')
+            'Тревоги <span class="gd-alerts-count" data-alerts-count></span></a>')
 
 
 def appbar_html(element_id: str, active: str, asset_prefix: str, side_width_px: int,
@@ -133,7 +116,7 @@ def appbar_html(element_id: str, active: str, asset_prefix: str, side_width_px: 
         f'<a class="gd-brand" href="/"><img src="{icon}" alt="" width="22" height="22">'
         f"<span>{'<br>'.join(html.escape(part) for part in BRAND.split(' · '))}</span></a>"
         f'<nav class="gd-nav" aria-label="Разделы">{links}</nav>'
-        + (alerts_badge_html(asset_prefix) if active == "live" else "") +
+        + (alerts_badge_html() if active == "live" else "") +
         '<div class="gd-session" data-session aria-live="polite">'
         '<span class="gd-session-user">…</span></div></header>'
     )
@@ -174,27 +157,27 @@ def finish_page(fmap: folium.Map, *, static_prefix: str = DEFAULT_PREFIX) -> str
     return assert_offline(page)
 
 
-def app_page(*, title: str, active: str, body_html: str, scripts: Sequence[str] = (),
+def app_page(*, title: str, active: str, body_html: str, script: str = "pages",
              config: dict[str, Any] | None = None, refresh_s: int | None = None) -> str:
     """A page without a map under the same bar: tables and forms (``admin.css``).
 
-    ``body_html`` must already be escaped; ``config`` reaches the page's scripts as
-    ``<main data-page-config>`` (``pages.js`` ``pageConfig()``); ``refresh_s`` reloads the page
-    that often (a console of figures).
+    ``body_html`` must already be escaped; ``script`` is the page's entry module (a page with
+    no script of its own still gets ``pages.js``, which fills in the bar); ``config`` reaches
+    it as ``<main data-page-config>`` (``pages.js`` ``pageConfig()``); ``refresh_s`` reloads
+    the page that often (a console of figures).
     """
     refresh = "" if refresh_s is None else f'<meta http-equiv="refresh" content="{refresh_s}">'
-    own = "".join(f'<script src="/static/js/{html.escape(s)}.js"></script>' for s in scripts)
     return f"""<!doctype html><html lang="ru"><head><meta charset="utf-8">{refresh}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)} · {html.escape(BRAND)}</title>
 <link rel="icon" type="image/svg+xml" href="/static/img/favicon.svg">
 <link rel="stylesheet" href="/static/css/app.css">
 <link rel="stylesheet" href="/static/css/admin.css">
+{module_tag(f"/static/js/{script}.js")}
 </head><body class="gd-plain">
 {appbar_html("gd-appbar", active, "/static", 0, "/api/session")}
 <main data-page-config="{json_attribute(config or {})}">{body_html}</main>
-<script src="/static/js/dom.js"></script><script src="/static/js/pages.js"></script>
-{own}</body></html>"""
+</body></html>"""
 
 
 def json_attribute(value: Any) -> str:

@@ -28,8 +28,9 @@ from maps.api.public_layers import (
     service_bands,
 )
 from maps.assets import DEFAULT_PREFIX
-from maps.pages.chrome import PageScript, finish_page, json_attribute, page_map
+from maps.pages.chrome import finish_page, json_attribute, page_map
 from maps.pages.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE
+from maps.pages.page_script import PageScript
 from maps.pages.storm_report import STATE_STYLES
 from maps.styles import DIRECTION_LABELS, TREATMENT_STYLES
 
@@ -124,7 +125,7 @@ class CoverageApp(PageScript):
     )
 
     def __init__(self, *, config: dict[str, Any], asset_prefix: str) -> None:
-        super().__init__(scripts=["coverage_evidence", "coverage_map"], styles=["coverage_map"],
+        super().__init__(entry="coverage_map", styles=["coverage_map"],
                          asset_prefix=asset_prefix)
         self._name = "CoverageApp"
         self.panel_html = side_panel_html(self.get_name() + "_panel", config)

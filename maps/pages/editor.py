@@ -23,9 +23,10 @@ from folium.template import Template
 from dispatch.marks import LAYERS, STATUSES
 from dispatch.routes import MAX_HALF_WIDTH_M, MAX_PASSES
 from maps.assets import DEFAULT_PREFIX
-from maps.pages.chrome import EDITOR_ROLES, PageScript, finish_page, json_attribute, page_map
+from maps.pages.chrome import EDITOR_ROLES, finish_page, json_attribute, page_map
 from maps.pages.forms import field, select
 from maps.pages.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE
+from maps.pages.page_script import PageScript
 from maps.styles import (
     DIRECTION_LABELS,
     MARK_STATUS_LABELS,
@@ -197,10 +198,10 @@ def side_panel_html(element_id: str, config: dict[str, Any]) -> str:
 class EditorApp(PageScript):
     """The side panel and the script that connects Leaflet.draw, the forms and the API.
 
-    Added after the ``Draw`` control, so ``editor.js`` and its tabs (``editor_routes.js``,
-    ``editor_marks.js``, ``editor_bin.js``) load after ``leaflet.draw.js`` (``editor.js`` sets
-    Leaflet.draw's texts to Russian) and its ``draw:created`` handler runs after folium's (it
-    starts once the page is parsed). The panel's ``data-config`` names the Folium layer and
+    The entry ``editor.js`` imports its tabs (``editor_routes.js``, ``editor_marks.js``,
+    ``editor_bin.js``, ``editor_upload.js``); as a module it runs once the page is parsed, so
+    Leaflet.draw is loaded (``editor.js`` sets its texts to Russian) and its ``draw:created``
+    handler runs after folium's. The panel's ``data-config`` names the Folium layer and
     control it works with.
     """
 
@@ -214,8 +215,7 @@ class EditorApp(PageScript):
 
     def __init__(self, *, draw: Draw, routes: folium.FeatureGroup, config: dict[str, Any],
                  asset_prefix: str) -> None:
-        super().__init__(scripts=["editor_routes", "editor_marks", "editor_bin", "editor_upload",
-                                  "editor"],
+        super().__init__(entry="editor",
                          styles=["editor"],
                          asset_prefix=asset_prefix)
         self._name = "EditorApp"

@@ -34,6 +34,6 @@ def render_events_page(time_zone: str) -> str:
 <table data-alerts><thead><tr><th>Обнаружена</th><th>Тревога</th><th>Машина, маршрут</th>
 <th>Началось</th><th>Состояние</th><th>Подробности</th><th>Подтверждение</th></tr></thead>
 <tbody></tbody></table>"""
-    return app_page(title="Тревоги", active="events", body_html=body, scripts=["events"],
+    return app_page(title="Тревоги", active="events", body_html=body, script="events",
                     config={"timeZone": time_zone, "editorRoles": list(EDITOR_ROLES),
                             "alertsUrl": "/api/alerts", "vehiclesUrl": "/api/vehicles"})

@@ -1,8 +1,8 @@
 """The live map's layers as folium elements: vehicles, context (routes and marks), basemap.
 
-Each element declares the browser-side object that draws it (``maps/static/js``, see
-:data:`LIVE_MAP_SCRIPTS`) with its configuration from :mod:`maps.styles`; the page itself,
-which layers it has and in what order, is :mod:`maps.pages.live_map`.
+Each element leaves a hidden marker with its configuration from :mod:`maps.styles` and links
+the page's entry, ``maps/static/js/live_map.js``, which finds the markers and draws the layers;
+the page itself, which layers it has and in what order, is :mod:`maps.pages.live_map`.
 """
 
 from __future__ import annotations
@@ -11,16 +11,14 @@ from collections.abc import Mapping
 from typing import Final
 
 import folium
-from branca.element import MacroElement
-from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster, Realtime
 from folium.template import Template
 
 from maps.pages.live_legend import MARKS_LAYER_NAME, ROUTES_LAYER_NAME
+from maps.pages.page_script import PageScript
 from maps.styles import TRANSIT_COLOUR, clock_states_config, context_config, symbology_config
 
 __all__ = [
-    "LIVE_MAP_SCRIPTS",
     "MAX_ZOOM",
     "ContextLayers",
     "NeutralBasemap",
@@ -31,17 +29,21 @@ __all__ = [
 
 #: Screens this narrow (a phone held upright) start with the map's boxes folded away.
 NARROW_MEDIA: Final = "(max-width: 600px)"
-#: The browser side, in ``maps/static/js``, in load order: each script needs the ones before it.
-#: ``dom`` and ``pages`` hold the DOM helpers and the API helper every page shares (the same
-#: files the app bar links), ``live_map_util`` the live map's own helpers,
-#: ``live_vehicle_panel`` the search, filters and card, ``live_fleet`` the vehicles,
-#: ``live_context`` the routes and marks; ``live_map`` adds the neutral basemap and starts the
-#: others from the markers the elements below leave in the page.
-LIVE_MAP_SCRIPTS: Final = ("dom", "pages", "live_map_util", "live_vehicle_panel", "live_fleet",
-                           "live_context", "live_map")
+#: The live map's entry module; it imports the rest of the browser side.
+LIVE_MAP_ENTRY: Final = "live_map"
 
 
-class VehicleSymbology(JSCSSMixin, MacroElement):
+class LiveMapElement(PageScript):
+    """A live-map element: links the entry, vendored Leaflet.Realtime (the vehicles' poller,
+    which the entry creates; ``localize()`` points it at the vendored copy) and the stylesheet.
+    Every element names the same entry, so the page links it once."""
+
+    def __init__(self, *, asset_prefix: str) -> None:
+        super().__init__(entry=LIVE_MAP_ENTRY, styles=["live_map"], asset_prefix=asset_prefix,
+                         libraries=Realtime.default_js)
+
+
+class VehicleSymbology(LiveMapElement):
     """Marks the page for ``live_map.js``: the vehicles, polled by a Realtime layer it creates.
 
     The marker names the map and the per-kind cluster layers it routes markers into; the
@@ -70,35 +72,16 @@ class VehicleSymbology(JSCSSMixin, MacroElement):
         stale_after_s: float,
         time_zone: str,
     ) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        super().__init__(asset_prefix=asset_prefix)
         self._name = "VehicleSymbology"
         self.config = {**symbology_config(), "apiUrl": api_url, "timeZone": time_zone,
                        "pollMs": round(poll_interval_s * 1000),
                        "groups": {kind: group.get_name() for kind, group in groups.items()},
                        "trackUrl": track_url, "playbackUrl": playback_url,
                        "staleAfterS": stale_after_s, "narrowMedia": NARROW_MEDIA}
-        _link_own_assets(self, asset_prefix)
-        if track_url:  # the popup's "last hour" track is drawn by the shared track.js
-            prefix = asset_prefix.rstrip("/")
-            self.default_js = [*self.default_js, ("glonass_track_js", f"{prefix}/js/track.js")]
 
 
-def _link_own_assets(element: JSCSSMixin, asset_prefix: str) -> None:
-    """Link our scripts and stylesheet from ``element``; the header keeps one copy by name.
-
-    Every element links all of :data:`LIVE_MAP_SCRIPTS` in the same order, so whichever of them
-    renders first puts the scripts in the header in load order. Instance lists, because the
-    class attributes are shared by every map in the process.
-    """
-    prefix = asset_prefix.rstrip("/")
-    # Leaflet.Realtime (localize() points it at the vendored copy) polls for our scripts
-    element.default_js = [*Realtime.default_js,
-                          *((f"glonass_{name}_js", f"{prefix}/js/{name}.js")
-                            for name in LIVE_MAP_SCRIPTS)]
-    element.default_css = [("glonass_live_map_css", f"{prefix}/css/live_map.css")]
-
-
-class ContextLayers(JSCSSMixin, MacroElement):
+class ContextLayers(LiveMapElement):
     """Clearing routes and marks, each polled into its own layer-control group.
 
     A group and its URL are None together: a page for an audience that must not see routes
@@ -126,7 +109,7 @@ class ContextLayers(JSCSSMixin, MacroElement):
         asset_prefix: str,
         time_zone: str,
     ) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        super().__init__(asset_prefix=asset_prefix)
         self._name = "ContextLayers"
         self.config = {
             "layers": {"routes": routes.get_name() if routes else None,
@@ -140,15 +123,15 @@ class ContextLayers(JSCSSMixin, MacroElement):
             "routesLayerName": ROUTES_LAYER_NAME,
             "marksLayerName": MARKS_LAYER_NAME,
         }
-        _link_own_assets(self, asset_prefix)
 
 
-class NeutralBasemap(JSCSSMixin, MacroElement):
+class NeutralBasemap(PageScript):
     """Stands in for a tile layer: a light background with a faint grid that moves with the map.
 
     Without it an empty map gives no sense of panning or zooming; the grid is drawn in the
-    browser, so it costs no request and claims no geography it does not have. ``live_map.js``
-    finds the marker this emits (naming the map) once the page is parsed.
+    browser, so it costs no request and claims no geography it does not have.
+    ``neutral_basemap.js``, which every map page's entry imports, finds the marker this emits
+    (naming the map) once the page is parsed; the stylesheet gives the empty map its colour.
     """
 
     _template = Template(
@@ -160,9 +143,8 @@ class NeutralBasemap(JSCSSMixin, MacroElement):
     )
 
     def __init__(self, *, asset_prefix: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        super().__init__(entry=None, styles=["live_map"], asset_prefix=asset_prefix)
         self._name = "NeutralBasemap"
-        _link_own_assets(self, asset_prefix)
 
 
 #: Markers of one kind closer than this many pixels merge into a counted bubble, up to the zoom
@@ -183,7 +165,7 @@ def vehicle_cluster(label: str) -> MarkerCluster:
         "showCoverageOnHover": False, "spiderfyOnMaxZoom": False})
 
 
-class TransitLayer(JSCSSMixin, MacroElement):
+class TransitLayer(LiveMapElement):
     """Bus lines on uncleared streets and the buses on them, drawn as on ``/storm``.
 
     Offered in the layer control, off, only while a storm is open (``transit_layer.js`` asks
@@ -201,13 +183,9 @@ class TransitLayer(JSCSSMixin, MacroElement):
 
     def __init__(self, *, storms_url: str, control: folium.LayerControl, refresh_s: float,
                  asset_prefix: str, time_zone: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        super().__init__(asset_prefix=asset_prefix)
         self._name = "TransitLayer"
         self.config = {"control": control.get_name(), "stormsUrl": storms_url,
                        "refreshS": refresh_s, "timeZone": time_zone,
                        "transitColour": TRANSIT_COLOUR, "states": clock_states_config()}
-        _link_own_assets(self, asset_prefix)
-        prefix = asset_prefix.rstrip("/")
-        self.default_js = [*self.default_js,
-                           ("glonass_transit_layer_js", f"{prefix}/js/transit_layer.js")]
 

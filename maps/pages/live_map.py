@@ -10,10 +10,9 @@ With no basemap (the default on the city's offline server) the routes are what s
 so the first view fits them.
 
 The browser-side drawing (markers, lines, popups, live counts) lives in ``maps/static/js``
-(``live_map.js`` and the scripts it is assembled from, see
-:data:`maps.pages.live_layers.LIVE_MAP_SCRIPTS`) and is
-configured from :mod:`maps.styles`, so the Python side only decides *what* is on the page and
-the page works from our own static files alone (see :mod:`maps.assets`).
+(the entry ``live_map.js`` and the modules it imports) and is configured from
+:mod:`maps.styles`, so the Python side only decides *what* is on the page and the page works
+from our own static files alone (see :mod:`maps.assets`).
 
 Served layout: ``maps/static`` is mounted at ``asset_prefix`` (default ``/static``); the
 vendored libraries are its ``vendor/`` subfolder, at ``static_prefix`` (default

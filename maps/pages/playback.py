@@ -19,8 +19,9 @@ import folium
 from folium.template import Template
 
 from maps.assets import DEFAULT_PREFIX
-from maps.pages.chrome import PageScript, finish_page, json_attribute, page_map
+from maps.pages.chrome import finish_page, json_attribute, page_map
 from maps.pages.live_map import DEFAULT_CENTER, OSM_ATTRIBUTION, TIME_ZONE
+from maps.pages.page_script import PageScript
 from maps.styles import symbology_config, track_colouring_config
 
 __all__ = ["PlaybackApp", "build_playback_map", "render_playback_page"]
@@ -109,7 +110,7 @@ class PlaybackApp(PageScript):
     )
 
     def __init__(self, *, config: dict[str, Any], asset_prefix: str) -> None:
-        super().__init__(scripts=["track", "playback"], styles=["playback"],
+        super().__init__(entry="playback", styles=["playback"],
                          asset_prefix=asset_prefix)
         self._name = "PlaybackApp"
         self.panel_html = side_panel_html(self.get_name() + "_panel", config)

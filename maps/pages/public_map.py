@@ -1,8 +1,9 @@
 """The city's public map page: streets by time since last service, marks, delayed vehicles.
 
 One page serves two ways. ``/public/`` links our assets under ``/public/static`` and polls
-``/public/data/map.json``; ``maps export`` embeds the document and links the assets relatively,
-so the files open from disk (``file://``) where a browser would refuse to fetch. The legend is
+``/public/data/map.json``; ``maps export`` embeds the document, links the assets relatively and
+puts our scripts in the page as one classic script, so the files open from disk (``file://``)
+where a browser would refuse to fetch data or load modules. The legend is
 plain Russian HTML in the page; ``public_map.js`` draws the document (made by
 :mod:`maps.api.public_layers`) and fills in the time the data describes.
 """
@@ -17,8 +18,9 @@ import folium
 from folium.template import Template
 
 from maps.api.public_layers import ServiceBand
-from maps.pages.chrome import PageScript, finish_page, json_attribute, page_map
+from maps.pages.chrome import finish_page, json_attribute, page_map
 from maps.pages.live_map import DEFAULT_CENTER
+from maps.pages.page_script import PageScript
 from maps.styles import KIND_STYLES, MARK_STYLES, context_config, symbol_svg
 
 __all__ = ["PAGE_TITLE", "PublicMapScript", "build_public_map", "render_public_map"]
@@ -73,7 +75,8 @@ def legend_html(element_id: str, bands: Sequence[ServiceBand], *, delay_s: float
 
 
 class PublicMapScript(PageScript):
-    """The legend plus ``public_map.js``, which draws the document into the layer groups."""
+    """The legend plus ``public_map.js``, which draws the document into the layer groups;
+    ``inline`` for the exported page, which opens from disk where modules cannot load."""
 
     _template = Template(
         """
@@ -86,9 +89,9 @@ class PublicMapScript(PageScript):
     def __init__(self, *, config: Mapping[str, Any], bands: Sequence[ServiceBand],
                  delay_s: float, decimals: int, routes: folium.FeatureGroup,
                  vehicles: folium.FeatureGroup, marks: Mapping[str, folium.FeatureGroup],
-                 asset_prefix: str) -> None:
-        super().__init__(scripts=["dom", "pages", "public_map"], styles=["public_map"],
-                         asset_prefix=asset_prefix)
+                 asset_prefix: str, inline: bool) -> None:
+        super().__init__(entry="public_map", styles=["public_map"], asset_prefix=asset_prefix,
+                         inline=inline)
         self._name = "PublicMap"
         layers = {"routes": routes.get_name(), "vehicles": vehicles.get_name(),
                   "marks": {layer: group.get_name() for layer, group in marks.items()}}
@@ -120,8 +123,8 @@ def build_public_map(bands: Sequence[ServiceBand], *, data_url: str | None = Non
         "never": next(b.label for b in bands if b.key == "never"),
     }
     PublicMapScript(config=config, bands=bands, delay_s=delay_s, decimals=decimals,
-                    routes=routes, vehicles=vehicles, marks=marks,
-                    asset_prefix=asset_prefix).add_to(fmap)
+                    routes=routes, vehicles=vehicles, marks=marks, asset_prefix=asset_prefix,
+                    inline=document is not None).add_to(fmap)
     folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
     return fmap
 

@@ -20,8 +20,9 @@ import folium
 from folium.template import Template
 
 from dispatch.routes import TREATMENT_LABELS
-from maps.pages.chrome import PageScript, finish_page, json_attribute, page_map
+from maps.pages.chrome import finish_page, json_attribute, page_map
 from maps.pages.live_map import DEFAULT_CENTER, TIME_ZONE
+from maps.pages.page_script import PageScript
 from maps.styles import CLOCK_STYLES, TRANSIT_COLOUR, clock_states_config
 
 __all__ = ["render_storm_room_page"]
@@ -85,7 +86,7 @@ class StormRoomApp(PageScript):
     )
 
     def __init__(self, *, config: dict[str, Any], asset_prefix: str) -> None:
-        super().__init__(scripts=["transit_layer", "storm_room"],
+        super().__init__(entry="storm_room",
                          styles=["coverage_map", "storm_room"],
                          asset_prefix=asset_prefix)
         self._name = "StormRoomApp"

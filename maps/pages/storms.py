@@ -67,7 +67,7 @@ def render_storms_page(time_zone: str) -> str:
 <button type="submit">Объявить</button>
 </form>
 <p class="error" data-form-error hidden></p></section>"""
-    return app_page(title="Снегопады", active="storms", body_html=body, scripts=["storms"],
+    return app_page(title="Снегопады", active="storms", body_html=body, script="storms",
                     config={"timeZone": time_zone, "editorRoles": list(EDITOR_ROLES),
                             "stormsUrl": "/api/storms"})
 

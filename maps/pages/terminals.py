@@ -94,7 +94,7 @@ placeholder="идентификатор, IMEI или машина"></label>
 </table>
 </section>"""
     return app_page(title="Терминалы", active="", body_html=body,
-                    scripts=["registry", "terminals"],
+                    script="terminals",
                     config={"timeZone": time_zone, "statusLabels": dict(STATUS_LABELS),
                             "commandFieldKinds": COMMAND_FIELD_KINDS,
                             "commandForms": dict(FORMS_BY_PROTOCOL)})

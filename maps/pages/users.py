@@ -43,5 +43,5 @@ def render_users_page(time_zone: str = TIME_ZONE) -> str:
 <p class="error" data-form-error hidden></p>
 </form>"""
     return app_page(title="Пользователи", active="", body_html=body,
-                    scripts=["registry", "users"],
+                    script="users",
                     config={"timeZone": time_zone, "roles": ROLE_LABELS})

@@ -42,5 +42,5 @@ placeholder="название, госномер, подрядчик или те�
 <table data-vehicles><thead><tr><th>№</th><th>Название</th><th>Вид</th><th>Госномер</th>
 <th>Подрядчик</th><th>Вход датчика</th><th>Терминалы</th><th></th></tr></thead><tbody></tbody>
 </table>"""
-    return app_page(title="Машины", active="", body_html=body, scripts=["registry", "vehicles"],
+    return app_page(title="Машины", active="", body_html=body, script="vehicles",
                     config={"kinds": KIND_NAMES})

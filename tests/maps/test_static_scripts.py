@@ -1,46 +1,88 @@
-"""Our browser scripts (``maps/static/js``): which names they put on ``window``.
+"""Our browser scripts (``maps/static/js``) are ES modules, and every page links one of them.
 
-Shared code travels by ``import``; a script that sets a page-wide name is a classic script
-not yet turned into a module, and each is listed here so the list only ever shrinks.
+Shared code travels by ``import``, so no script puts a name on ``window``; each page links its
+entry as ``<script type="module">`` and the browser follows the entry's imports. The module
+form the public export's bundler reads (:mod:`maps.pages.script_bundle`) is checked here on
+every file, with every import resolved against the exports of the module it names.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Final
 
-from maps.assets import STATIC_DIR
-from maps.pages.live_map import render_live_map
-from maps.pages.storms import render_storms_page
+import pytest
 
-#: Names classic scripts still set on ``window`` for the scripts and inline code after them.
-STILL_GLOBAL: Final = frozenset({
-    "GlonassCoverageEvidence", "GlonassDom", "GlonassEditorBin", "GlonassEditorMarks",
-    "GlonassEditorRoutes", "GlonassEditorUpload", "GlonassLiveContext", "GlonassLiveFleet",
-    "GlonassLiveMapUtil", "GlonassLiveVehiclePanel", "GlonassPages",
-    "GlonassRegistry", "GlonassTrack", "GlonassTransitLayer",
-})
+from maps.api.public_layers import DEFAULT_BAND_HOURS, DEFAULT_WINDOW_H, service_bands
+from maps.assets import STATIC_DIR
+from maps.pages.audit import render_audit_page
+from maps.pages.coverage_map import render_coverage_page
+from maps.pages.editor import render_editor_page
+from maps.pages.events import render_events_page
+from maps.pages.live_map import render_live_map
+from maps.pages.playback import render_playback_page
+from maps.pages.public_map import render_public_map
+from maps.pages.script_bundle import module_graph
+from maps.pages.storm_room import render_storm_room_page
+from maps.pages.storms import render_storms_page
+from maps.pages.terminals import render_terminals_page
+from maps.pages.users import render_users_page
+from maps.pages.vehicles import render_vehicles_page
+
 SCRIPTS: Final = sorted((STATIC_DIR / "js").glob("*.js"))
 WINDOW_ASSIGNMENT = re.compile(r"\b(?:window|global|globalThis)\.(\w+)\s*=[^=]")
-TOP_LEVEL_DECLARATION = re.compile(r"^(?:var|let|const|function|class)\s+(\w+)", re.M)
-MODULE_TAG = re.compile(r'<script type="module" src="/static/js/(\w+)\.js">')
+CLASSIC_WRAPPER = re.compile(r"^\(function\b", re.M)
+OUR_SCRIPT_TAG = re.compile(r"<script\b[^>]*\bsrc=\"(?![^\"]*/vendor/)[^\"]*/js/[^\"]*\"[^>]*>")
+
+#: Every page and the entry module it must link.
+PAGES: Final[dict[str, tuple[Callable[[], str], str]]] = {
+    "live": (lambda: render_live_map(tile_url=None, app_bar=True), "live_map"),
+    "editor": (render_editor_page, "editor"),
+    "coverage": (render_coverage_page, "coverage_map"),
+    "playback": (render_playback_page, "playback"),
+    "storm": (render_storm_room_page, "storm_room"),
+    "public": (lambda: render_public_map(service_bands(DEFAULT_BAND_HOURS, DEFAULT_WINDOW_H),
+                                         data_url="/public/data/map.json"), "public_map"),
+    "storms": (lambda: render_storms_page("Asia/Vladivostok"), "storms"),
+    "events": (lambda: render_events_page("Asia/Vladivostok"), "events"),
+    "terminals": (render_terminals_page, "terminals"),
+    "users": (render_users_page, "users"),
+    "vehicles": (render_vehicles_page, "vehicles"),
+    "audit": (render_audit_page, "audit"),
+}
 
 
-def test_scripts_set_only_the_listed_window_names() -> None:
-    """A new page-wide name fails here; so does a listed one no script sets any more."""
-    assigned = {name for script in SCRIPTS
+def test_no_script_sets_a_window_name() -> None:
+    assigned = {f"{script.name}: {name}" for script in SCRIPTS
                 for name in WINDOW_ASSIGNMENT.findall(script.read_text(encoding="utf-8"))}
-    assert assigned == STILL_GLOBAL
+    assert assigned == set()
 
 
-def test_only_modules_declare_at_the_top_level() -> None:
-    """In a classic script a top-level ``var``/``function`` is a page-wide name; a module's
-    are its own."""
-    modules = {name for page in (render_live_map(tile_url=None, app_bar=True),
-                                 render_storms_page("Asia/Vladivostok"))
-               for name in MODULE_TAG.findall(page)}
-    assert "alerts_badge" in modules
-    declared = {f"{script.name}: {name}" for script in SCRIPTS if script.stem not in modules
-                for name in TOP_LEVEL_DECLARATION.findall(script.read_text(encoding="utf-8"))}
-    assert declared == set()
+def test_no_script_is_a_classic_wrapper() -> None:
+    """A module's top level is its own; the classic ``(function () {…}())`` is not needed."""
+    wrapped = [s.name for s in SCRIPTS if CLASSIC_WRAPPER.search(s.read_text(encoding="utf-8"))]
+    assert wrapped == []
 
+
+@pytest.mark.parametrize("script", [s.stem for s in SCRIPTS])
+def test_every_module_and_its_imports_resolve(script: str) -> None:
+    """Each file keeps to the bundler's form, imports only files that exist and names they
+    export, and sits in no import cycle."""
+    graph = module_graph(script)
+    assert graph[-1].name == script
+    assert len({m.name for m in graph}) == len(graph)
+
+
+@pytest.mark.parametrize("key", sorted(PAGES))
+def test_each_page_links_exactly_its_entry_as_a_module(key: str) -> None:
+    render, entry = PAGES[key]
+    tags = OUR_SCRIPT_TAG.findall(render())
+    assert len(tags) == 1, tags
+    assert re.fullmatch(rf'<script type="module" src="[^"]*/js/{entry}\.js">', tags[0])
+
+
+def test_every_module_is_reached_from_some_page() -> None:
+    """No file in the folder is left over: each is a page's entry or imported by one."""
+    reached = {m.name for _render, entry in PAGES.values() for m in module_graph(entry)}
+    assert reached == {s.stem for s in SCRIPTS}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from maps.assets import external_references
 from tests.public_city import (
     NEVER_NAME,
     PLOUGHED_NAME,
@@ -46,4 +47,5 @@ def test_export_colours_the_ploughed_street_and_leaks_nothing(dsn: str, tmp_path
     assert {name: hit for name, hit in found.items() if hit} == {}
     assert len(found) > 20  # the page, the data and the copied assets were all scanned
     page = (site / "index.html").read_text(encoding="utf-8")
-    assert 'src="static/js/public_map.js"' in page and "http://" not in page.split("<body")[0]
+    assert "static/js/" not in page and 'type="module"' not in page  # no modules from disk
+    assert external_references(page) == []

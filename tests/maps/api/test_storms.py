@@ -186,7 +186,7 @@ def test_the_pages_list_storms_and_show_the_act(storms: SignedIn) -> None:
     page = raw.decode("utf-8")
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
     assert '<a href="/storms" aria-current="page" class="gd-nav-active">Снегопады</a>' in page
-    assert '<script src="/static/js/storms.js"></script>' in page
+    assert '<script type="module" src="/static/js/storms.js"></script>' in page
     status, _, raw = call(storms.served, "GET", f"/storms/{storm_id}")
     act = raw.decode("utf-8")
     assert status == 200

@@ -12,7 +12,7 @@ import folium
 import pytest
 
 from maps.assets import STATIC_DIR, external_references
-from maps.pages.live_layers import LIVE_MAP_SCRIPTS, NeutralBasemap
+from maps.pages.live_layers import LIVE_MAP_ENTRY, NeutralBasemap
 from maps.pages.live_map import render_live_map
 from maps.styles import KIND_STYLES, MARK_STYLES, TREATMENT_STYLES
 
@@ -90,8 +90,7 @@ def test_every_static_reference_exists_on_disk(page: str) -> None:
     """Each /static/... file the page links to is present under maps/static."""
     refs = [url for url in SRC_HREF.findall(page) if url.startswith("/static/")]
     assert any(url.startswith("/static/vendor/leaflet-realtime/") for url in refs)
-    for name in LIVE_MAP_SCRIPTS:
-        assert f"/static/js/{name}.js" in refs
+    assert f"/static/js/{LIVE_MAP_ENTRY}.js" in refs
     for url in refs:
         assert (STATIC_DIR / url.removeprefix("/static/")).is_file(), url
 
@@ -102,8 +101,7 @@ def test_prefixes_are_configurable() -> None:
                            asset_prefix="/dispatch/static")
     refs = SRC_HREF.findall(page)
     assert "/dispatch/static/vendor/leaflet/dist/leaflet.js" in refs
-    for name in LIVE_MAP_SCRIPTS:
-        assert f"/dispatch/static/js/{name}.js" in refs
+    assert f"/dispatch/static/js/{LIVE_MAP_ENTRY}.js" in refs
     assert all(url.startswith("/dispatch/static/") for url in refs)
 
 
@@ -219,32 +217,24 @@ def test_neutral_background_only_without_tiles(page: str) -> None:
     assert "data-neutral-basemap=" not in with_tiles
 
 
-def test_own_scripts_are_linked_once_in_load_order(page: str) -> None:
-    """Three elements need the live map's scripts; the page loads each (and the CSS) once.
-
-    live_map.js starts the others, and they need the shared helpers and Leaflet.Realtime, so
-    the order is the one in LIVE_MAP_SCRIPTS, after the vendored libraries: helpers first,
-    live_map.js last.
-    """
-    assert LIVE_MAP_SCRIPTS[:3] == ("dom", "pages", "live_map_util")
-    assert LIVE_MAP_SCRIPTS[-1] == "live_map"
-    tags = [f'src="/static/js/{name}.js"' for name in LIVE_MAP_SCRIPTS]
-    for tag in tags:
-        assert page.count(tag) == 1, tag
-    positions = [page.index(tag) for tag in tags]
-    assert positions == sorted(positions)
-    assert page.index("/static/vendor/leaflet/dist/leaflet.js") < positions[0]
-    assert page.index("/static/vendor/leaflet-realtime/") < positions[0]
+def test_the_entry_module_is_linked_once(page: str) -> None:
+    """Three elements need the live map's entry; the page links it (and the CSS) once, as a
+    module, which runs after the vendored libraries and Folium's inline script whatever its
+    place in the header."""
+    assert page.count(f'<script type="module" src="/static/js/{LIVE_MAP_ENTRY}.js">') == 1
+    assert page.count("/static/js/") == 1
+    assert page.index("/static/vendor/leaflet-realtime/") > 0
     assert page.count('href="/static/css/live_map.css"') == 1
 
 
-def test_only_the_basemap_needs_the_same_scripts() -> None:
-    """A page whose only live-map element is the neutral basemap still links every script."""
+def test_the_basemap_alone_links_only_its_stylesheet() -> None:
+    """The neutral basemap links no script: every map page's entry imports the one that draws
+    it."""
     fmap = folium.Map(tiles=None)
     NeutralBasemap(asset_prefix="/static").add_to(fmap)
     html = fmap.get_root().render()
-    positions = [html.index(f'src="/static/js/{name}.js"') for name in LIVE_MAP_SCRIPTS]
-    assert positions == sorted(positions)
+    assert "/static/js/" not in html
+    assert html.count('href="/static/css/live_map.css"') == 1
 
 
 def test_no_external_asset_reference_with_or_without_context_layers() -> None:
@@ -281,8 +271,7 @@ def test_vehicle_panel_offers_search_and_three_filters(page: str) -> None:
         "все", "в работе", "едут", "стоят", "нет связи"]
 
 
-def test_the_bar_and_the_map_share_one_copy_of_the_page_helpers() -> None:
-    """The app bar and the live map both need dom.js and pages.js (the API helper): once each."""
+def test_the_bar_adds_no_script_of_its_own() -> None:
+    """pages.js fills in the bar; the live map's entry imports it, so the bar links nothing."""
     page = render_live_map(tile_url=None, app_bar=True)
-    assert page.count('src="/static/js/dom.js"') == 1
-    assert page.count('src="/static/js/pages.js"') == 1
+    assert page.count("/static/js/") == 1

@@ -86,7 +86,6 @@ def test_live_map_offers_the_track_and_stale_cue() -> None:
     html = render_live_map(tile_url=None, stale_after_s=90)
     assert '"trackUrl": "/api/vehicles/{id}/track"' in html
     assert '"playbackUrl": "/playback"' in html and '"staleAfterS": 90' in html
-    assert "/static/js/track.js" in html
     assert shows(html, "нет свежих отметок") and "data-contractor-filter" in html
 
 
