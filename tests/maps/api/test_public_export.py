@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import psycopg2
+
 from tests.public_city import (
     NEVER_NAME,
     PLOUGHED_NAME,
@@ -39,7 +41,13 @@ def test_export_colours_the_ploughed_street_and_leaks_nothing(dsn: str, tmp_path
     marks = json.loads((site / "data" / "marks.geojson").read_text(encoding="utf-8"))
     texts = [f["properties"]["text"] for f in marks["features"]]
     assert "Подтоплен подвал, ул. Кирова 5" in texts
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT driver, driver_phone FROM vehicles WHERE driver IS NOT NULL")
+        drivers = cur.fetchall()
+    conn.close()
+    assert drivers == [("Кузнецов Олег", "+79145550011")]  # a driver the scan below hunts for
     secrets = (*SECRETS, *demo_secrets())
+    assert {"Кузнецов Олег", "+79145550011", "+7 914 555-00-11"} <= set(secrets)
     assert not set(texts) & set(secrets)
     found = {str(p.relative_to(site)): leaks(p.read_bytes(), secrets)
              for p in site.rglob("*") if p.is_file()}
