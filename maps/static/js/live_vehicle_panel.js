@@ -210,6 +210,20 @@
       }
     });
 
+    /* «Имя, +7 914 123-45-67» with the phone a link that dials it (the feed carries the driver
+       to signed-in staff only). */
+    function driverCell(p) {
+      var cell = document.createDocumentFragment();
+      if (p.driver) { cell.appendChild(document.createTextNode(p.driver)); }
+      if (p.driver_phone) {
+        if (p.driver) { cell.appendChild(document.createTextNode(', ')); }
+        var dial = el('a', 'gd-popup-link', p.driver_phone_text);
+        dial.href = 'tel:' + p.driver_phone;
+        cell.appendChild(dial);
+      }
+      return cell;
+    }
+
     function renderCard() {
       var feature = selected === null ? null : features[selected];
       card.hidden = !feature;
@@ -242,12 +256,14 @@
         ['Связь', fleet.linkText(p)],
         ['Подрядчик', p.contractor || '—', 'data-card-contractor']
       ];
+      if (p.driver || p.driver_phone) { rows.push(['Водитель', driverCell(p), 'data-card-driver']); }
       if (p.terminals && p.terminals.length) { rows.push(['Терминал', p.terminals.join(', ')]); }
       var table = el('table', 'gd-popup-table');
       rows.forEach(function (row) {
         var tr = el('tr');
         tr.appendChild(el('th', null, row[0]));
-        var td = el('td', null, row[1]);
+        var td = el('td', null, row[1] instanceof Node ? null : row[1]);
+        if (row[1] instanceof Node) { td.appendChild(row[1]); }
         if (row[2]) { td.setAttribute(row[2], ''); }
         tr.appendChild(td);
         table.appendChild(tr);
