@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from db import vehicles as vehicle_registry
-from dispatch.registry_input import check_new_vehicle, check_vehicle_changes
+from dispatch.registry_input import check_new_vehicle, check_vehicle_changes, phone_text
 from egts_server.cli.assign import add_assign_command
 from egts_server.config import Settings
 from egts_server.database import cli_actor, connect
@@ -52,7 +52,7 @@ def cmd_vehicles(args: argparse.Namespace, settings: Settings) -> int:
         if args.action == "list":
             for v in vehicle_registry.list_vehicles(cur):
                 print(f"{v['id']:>5}  {v['name']:<28} {v['kind']:<10} {v['plate'] or '-':<10}"
-                      f" {v['contractor'] or '-'}")
+                      f" {v['contractor'] or '-'}{_driver(v)}")
         elif args.action == "add":
             new_id = vehicle_registry.add_checked_vehicle(cur, check_new_vehicle(_given(args)))
             print(f"vehicle {new_id} added")
@@ -74,3 +74,10 @@ def _given(args: argparse.Namespace) -> dict[str, Any]:
     """The vehicle fields given on the command line, by their registry names."""
     return {field: getattr(args, field) for field in EDITABLE_VEHICLE_FIELDS
             if getattr(args, field) is not None}
+
+
+def _driver(vehicle: dict[str, Any]) -> str:
+    """``  driver: name, +7 914 123-45-67`` after a listed vehicle, or nothing without one."""
+    phone = vehicle["driver_phone"] and phone_text(vehicle["driver_phone"])
+    known = ", ".join(part for part in (vehicle["driver"], phone) if part)
+    return f"  driver: {known}" if known else ""

@@ -102,13 +102,18 @@ def test_vehicles_add_and_edit_set_change_and_clear_the_driver(dsn: str) -> None
     assert added.returncode == 0, added.stderr
     assert rows(dsn, "SELECT driver, driver_phone FROM vehicles") == [
         ("Сидоров Иван", "+79141234567")]
+    assert run(dsn, "vehicles", "list").stdout.endswith(
+        " -  driver: Сидоров Иван, +7 914 123-45-67\n")
     refused = run(dsn, "vehicles", "edit", "1", "--driver-phone", "12345")
     assert refused.returncode == 2 and "телефон водителя" in refused.stderr
     assert run(dsn, "vehicles", "edit", "1", "--driver-phone", "+7 924 000 11 22").returncode == 0
     assert rows(dsn, "SELECT driver, driver_phone FROM vehicles") == [
         ("Сидоров Иван", "+79240001122")]
-    assert run(dsn, "vehicles", "edit", "1", "--driver", "", "--driver-phone", "").returncode == 0
+    assert run(dsn, "vehicles", "edit", "1", "--driver", "").returncode == 0
+    assert run(dsn, "vehicles", "list").stdout.endswith(" -  driver: +7 924 000-11-22\n")
+    assert run(dsn, "vehicles", "edit", "1", "--driver-phone", "").returncode == 0
     assert rows(dsn, "SELECT driver, driver_phone FROM vehicles") == [(None, None)]
+    assert run(dsn, "vehicles", "list").stdout.endswith("other      -          -\n")
 
 
 @pytest.mark.parametrize("args", [
