@@ -42,11 +42,12 @@ SECRETS: Final = ("987650001", "egts:987650001", "860000000000001", "А777АА27
 
 
 def demo_secrets() -> tuple[str, ...]:
-    """The demo seed's internal values: every plate, IMEI, terminal, contractor and vehicle
-    name, and the texts of its internal marks."""
+    """The demo seed's internal values: every plate, IMEI, terminal, contractor, vehicle
+    name, driver and driver's phone, and the texts of its internal marks."""
     fleet = demo_fleet()
     return (*{v.contractor for v in fleet}, *(v.plate for v in fleet), *(v.imei for v in fleet),
             *(v.terminal for v in fleet), *(v.name for v in fleet),
+            *{v.driver for v in fleet}, *(v.driver_phone for v in fleet),
             *(m.text for m in demo_marks() if not m.public))
 
 

@@ -45,9 +45,10 @@ def test_export_colours_the_ploughed_street_and_leaks_nothing(dsn: str, tmp_path
         cur.execute("SELECT driver, driver_phone FROM vehicles WHERE driver IS NOT NULL")
         drivers = cur.fetchall()
     conn.close()
-    assert drivers == [("Кузнецов Олег", "+79145550011")]  # a driver the scan below hunts for
     secrets = (*SECRETS, *demo_secrets())
-    assert {"Кузнецов Олег", "+79145550011", "+7 914 555-00-11"} <= set(secrets)
+    # every driver and phone stored is hunted for below, the small city's shown form too
+    assert len(drivers) == 85 and {value for row in drivers for value in row} <= set(secrets)
+    assert "+7 914 555-00-11" in secrets
     assert not set(texts) & set(secrets)
     found = {str(p.relative_to(site)): leaks(p.read_bytes(), secrets)
              for p in site.rglob("*") if p.is_file()}
