@@ -174,9 +174,10 @@ def test_the_driver_is_set_by_admins_and_shown_to_signed_in_staff_only(served: S
         (feature,) = api(served, sign_in(served, login, password), "GET",
                          "/api/vehicles")[1]["features"]
         assert {k: feature["properties"].get(k) for k in driver} == driver, login
-    status, anonymous = api(served, {}, "GET", "/api/vehicles")
-    (feature,) = anonymous["features"]
+    status, headers, body = call(served, "GET", "/api/vehicles")
+    (feature,) = json.loads(body)["features"]
     assert status == 200 and feature["properties"]["name"] == "ЛиАЗ 12"
+    assert headers["Vary"] == "Cookie"  # a shared cache must not hand staff's answer to others
     assert not set(feature["properties"]) & set(driver)
 
     public = {path: call(served, "GET", path) for path in (
