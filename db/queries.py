@@ -11,13 +11,16 @@ from dispatch.tracks import TrackFix
 
 @dataclass(frozen=True, slots=True)
 class VehicleLive:
-    """A vehicle with its latest valid fix."""
+    """A vehicle with its latest valid fix. The driver is a person's name and phone: the API
+    gives it to signed-in staff only (``maps.api.vehicles``)."""
 
     id: int
     name: str
     kind: str
     plate: str | None
     contractor: str | None
+    driver: str | None
+    driver_phone: str | None
     terminals: tuple[str, ...]
     equipment: dict[str, Any]
     fix_time: datetime
@@ -31,7 +34,7 @@ class VehicleLive:
 
 def live_vehicles(cur: Any) -> list[VehicleLive]:
     cur.execute("""
-        SELECT v.id, v.name, v.kind, v.plate, v.contractor,
+        SELECT v.id, v.name, v.kind, v.plate, v.contractor, v.driver, v.driver_phone,
                coalesce((SELECT array_agg(t.protocol || ':' || t.identifier ORDER BY t.id)
                          FROM terminals t WHERE t.vehicle_id = v.id), '{}'),
                v.equipment, s.fix_time, s.received_at, s.latitude, s.longitude, s.speed_kmh,
@@ -39,7 +42,7 @@ def live_vehicles(cur: Any) -> list[VehicleLive]:
         FROM vehicles v JOIN vehicle_state s ON s.vehicle_id = v.id
         WHERE v.deleted_at IS NULL
         ORDER BY v.id""")
-    return [VehicleLive(r[0], r[1], r[2], r[3], r[4], tuple(r[5]), r[6], *r[7:])
+    return [VehicleLive(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7]), r[8], *r[9:])
             for r in cur.fetchall()]
 
 

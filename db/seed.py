@@ -36,9 +36,10 @@ def seed_demo(cur: Any, *, force: bool = False) -> dict[str, int]:
         equipment = {"input": 1, "tool": v.equipment_tool} if v.equipment_tool else {}
         route_number = lines[v.route_index].number if v.kind == "bus" else None
         cur.execute("INSERT INTO vehicles (name, kind, plate, contractor, equipment,"
-                    " route_number) VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+                    " route_number, driver, driver_phone)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
                     (v.name, v.kind, v.plate, v.contractor, json.dumps(equipment),
-                     route_number))
+                     route_number, v.driver, v.driver_phone))
         vehicle_id = cur.fetchone()[0]
         cur.execute("INSERT INTO terminals (protocol, identifier, imei, vehicle_id)"
                     " VALUES (%s, %s, %s, %s)"

@@ -1,8 +1,9 @@
 """The demo fleet: 78 road machines and 6 buses, each with its one terminal, and how it drives.
 
 Deterministic: the same call gives the same fleet (kinds in a municipal winter fleet's shares,
-models, plates, contractors, terminal protocols, ids and IMEIs), and ``demo_driver`` puts each
-vehicle on its own route of ``dispatch.demo_city`` so the simulator and the tests agree.
+models, plates, contractors, drivers and their phones, terminal protocols, ids and IMEIs), and
+``demo_driver`` (the simulated motion, not a person) puts each vehicle on its own route of
+``dispatch.demo_city`` so the simulator and the tests agree.
 Buses speak NDTP; three road machines speak each tracker protocol (contractors bring their
 own trackers, road crews phones); the other road machines speak EGTS.
 """
@@ -49,6 +50,8 @@ class DemoVehicle:
     tid: int  # EGTS terminal id
     imei: str  # 15 digits, Luhn check digit last
     route_index: int
+    driver: str  # who drives it, as the registry shows dispatchers
+    driver_phone: str  # +7 and ten digits, as dispatch.registry_input stores it
     equipment_tool: str | None = None
     protocol: str = "egts"  # what its terminal speaks: egts, ndtp or one of TRACKER_PROTOCOLS
 
@@ -103,6 +106,10 @@ _REGION: Final = "27"  # Khabarovsk krai
 _FIRST_TID: Final = 1001
 _TAC: Final = "86781503"  # type allocation code of the demo terminal model (made up)
 _FLEET_SEED: Final = 1932  # the year the city was founded
+_SURNAMES: Final = ("Иванов", "Петров", "Сидоров", "Кузнецов", "Смирнов", "Попов", "Васильев",
+                    "Соколов", "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев",
+                    "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев")
+_INITIALS: Final = "АВГДЕИКМНОПСЮ"
 
 
 def luhn_check_digit(digits: str) -> str:
@@ -208,8 +215,9 @@ def _vehicle(kind: str, tid: int, route_index: int, contractor: str, plate: str,
              nth: int, protocol: str) -> DemoVehicle:
     models = _MODELS[kind]
     body = f"{_TAC}{tid % 1_000_000:06d}"
+    n = tid - _FIRST_TID
     return DemoVehicle(
-        name=f"{models[nth % len(models)]} (гар. № {tid - _FIRST_TID + 1:03d})",
+        name=f"{models[nth % len(models)]} (гар. № {n + 1:03d})",
         kind=kind,
         plate=plate,
         contractor=contractor,
@@ -218,6 +226,9 @@ def _vehicle(kind: str, tid: int, route_index: int, contractor: str, plate: str,
         route_index=route_index,
         equipment_tool=_TOOLS[kind],
         protocol=protocol,
+        driver=(f"{_SURNAMES[n * 8 % len(_SURNAMES)]} {_INITIALS[n % len(_INITIALS)]}. "
+                f"{_INITIALS[n * 5 % len(_INITIALS)]}."),
+        driver_phone=f"+7914{5_000_000 + tid % 1_000_000:07d}",  # made up, one per terminal
     )
 
 

@@ -15,10 +15,15 @@ entry would never match the terminal:
 IMEIs are not held to the Luhn check digit: the id is the one the tracker sends, and trackers
 with made-up IMEIs that fail it (cheap clones, bench units) do log in; refusing them here would
 only make them impossible to register.
+
+A driver's phone is stored as ``+7`` and the ten digits of the Russian number, however it was
+typed (``8 (914) 123-45-67``, ``+7 914 123 45 67``), so the dispatcher's card can dial it and
+one driver is always written one way.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -32,9 +37,10 @@ __all__ = [
     "VehicleInput",
     "check_equipment_input",
     "check_imei",
+    "check_new_vehicle",
     "check_terminal",
-    "check_vehicle",
     "check_vehicle_changes",
+    "phone_text",
 ]
 
 TERMINAL_PROTOCOLS: Final = ("egts", "ndtp", "nis", "wialon", "wialonretr", "teltonika",
@@ -46,8 +52,16 @@ TEXT_ID_MAX: Final = 64
 NAME_MAX: Final = 100
 PLATE_MAX: Final = 16
 CONTRACTOR_MAX: Final = 200
+DRIVER_MAX: Final = 120
 INPUTS_MAX: Final = 32  # digital inputs a terminal reports (EGTS DIN: 8 per byte, 4 bytes)
 
+#: A Russian number as typed: +7, 7 or 8, then the ten digits of the national number; spaces,
+#: hyphens and brackets are dropped before matching.
+_PHONE: Final = re.compile(r"(?:\+7|7|8)([0-9]{10})")
+_PHONE_SEPARATORS: Final = re.compile(r"[\s()-]")
+#: The first digit of a Russian area or mobile code (+7 7xx is Kazakhstan; 0, 1, 2, 5, 6 are
+#: not given out).
+_RUSSIAN_CODE_STARTS: Final = "3489"
 _IMEI_PROTOCOLS: Final = ("teltonika", "galileosky", "navtelecom")
 #: What each protocol is called in messages and on the admin pages.
 PROTOCOL_NAMES: Final = {"egts": "ЕГТС", "ndtp": "НДТП", "nis": "НИС", "wialon": "Wialon IPS",
@@ -79,6 +93,8 @@ class VehicleInput:
     plate: str | None
     contractor: str | None
     equipment_input: int | None
+    driver: str | None
+    driver_phone: str | None
 
 
 def check_imei(value: str, field: str = "imei") -> str:
@@ -111,19 +127,21 @@ def check_terminal(protocol: str, identifier: str, imei: str | None = None) -> T
     return TerminalInput(protocol, text, checked_imei)
 
 
-def check_vehicle(name: str, kind: str, plate: str | None, contractor: str | None,
-                  equipment_input: int | None) -> VehicleInput:
-    """A new vehicle as the registry stores it; an empty plate or contractor become None."""
-    given = check_vehicle_changes({"name": name, "kind": kind, "plate": plate or "",
-                                   "contractor": contractor or "",
-                                   "equipment_input": equipment_input or 0})
-    return VehicleInput(given["name"], given["kind"], given["plate"] or None,
-                        given["contractor"] or None, given["equipment_input"] or None)
+def check_new_vehicle(fields: Mapping[str, Any]) -> VehicleInput:
+    """A new vehicle as the registry stores it: a name is required, the kind defaults to
+    "other"; a missing or empty optional field becomes None."""
+    given = check_vehicle_changes(fields)
+    if "name" not in given:
+        raise InputError("name", "укажите название машины")
+    return VehicleInput(given["name"], given.get("kind", "other"), given.get("plate") or None,
+                        given.get("contractor") or None, given.get("equipment_input") or None,
+                        given.get("driver") or None, given.get("driver_phone") or None)
 
 
 def check_vehicle_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
     """The given fields of a vehicle, checked and cleaned, in ``db.vehicles.update_vehicle``'s
-    terms: an empty plate or contractor clears it, equipment input 0 removes it."""
+    terms: an empty plate, contractor, driver or driver's phone clears it, equipment input 0
+    removes it."""
     checked: dict[str, Any] = {}
     for field, value in changes.items():
         check = _VEHICLE_FIELDS.get(field)
@@ -181,6 +199,33 @@ def _contractor(value: object) -> str:
     return contractor
 
 
+def _driver(value: object) -> str:
+    driver = _text(value, "driver").strip()
+    if len(driver) > DRIVER_MAX:
+        raise InputError("driver", f"имя водителя длиннее {DRIVER_MAX} знаков")
+    return driver
+
+
+def _driver_phone(value: object) -> str:
+    typed = _text(value, "driver_phone").strip()
+    if not typed:
+        return ""
+    match = _PHONE.fullmatch(_PHONE_SEPARATORS.sub("", typed))
+    if match is None:
+        raise InputError("driver_phone", "телефон водителя — российский номер из 11 цифр, "
+                                         f"например +7 914 123-45-67, а не «{_shown(typed)}»")
+    number = match.group(1)
+    if number[0] not in _RUSSIAN_CODE_STARTS:
+        raise InputError("driver_phone", f"телефон водителя: код {number[:3]} — не российский")
+    return "+7" + number
+
+
+def phone_text(phone: str) -> str:
+    """A stored phone (``+79141234567``) as people read it: ``+7 914 123-45-67``."""
+    digits = phone.removeprefix("+7")
+    return f"+7 {digits[:3]} {digits[3:6]}-{digits[6:8]}-{digits[8:]}"
+
+
 def _text(value: object, field: str) -> str:
     if value is None:
         return ""
@@ -191,7 +236,7 @@ def _text(value: object, field: str) -> str:
 
 _VEHICLE_FIELDS: Final[Mapping[str, Callable[[Any], Any]]] = {
     "name": _name, "kind": _kind, "plate": _plate, "contractor": _contractor,
-    "equipment_input": check_equipment_input}
+    "equipment_input": check_equipment_input, "driver": _driver, "driver_phone": _driver_phone}
 
 
 def _u32(text: str, what: str, low: int) -> str:

@@ -33,18 +33,21 @@ PLOUGHED_NAME, NEVER_NAME = "проспект Мира", "улица Котов�
 PUBLIC_MARK: Final = "Подтоплен подвал, ул. Кирова 5"
 #: Values that must never leave through the public map: terminal id and its registry name,
 #: IMEI, plate, contractor (of the vehicle and of the route), the vehicle's name with its
-#: driver, an internal mark's text, and the exact coordinates of the last fix.
+#: driver, an internal mark's text, the exact coordinates of the last fix, and the driver of
+#: the registry with the phone as stored and as shown.
 SECRETS: Final = ("987650001", "egts:987650001", "860000000000001", "А777АА27", "ООО «Тайна»",
                   "Подрядчик-секрет", "Сидоров", "служебная: ключ от подвала у дворника",
-                  "50.5512345", "137.0212345")
+                  "50.5512345", "137.0212345", "Кузнецов Олег", "+79145550011",
+                  "+7 914 555-00-11")
 
 
 def demo_secrets() -> tuple[str, ...]:
-    """The demo seed's internal values: every plate, IMEI, terminal, contractor and vehicle
-    name, and the texts of its internal marks."""
+    """The demo seed's internal values: every plate, IMEI, terminal, contractor, vehicle
+    name, driver and driver's phone, and the texts of its internal marks."""
     fleet = demo_fleet()
     return (*{v.contractor for v in fleet}, *(v.plate for v in fleet), *(v.imei for v in fleet),
             *(v.terminal for v in fleet), *(v.name for v in fleet),
+            *{v.driver for v in fleet}, *(v.driver_phone for v in fleet),
             *(m.text for m in demo_marks() if not m.public))
 
 
@@ -59,7 +62,8 @@ def prepare(dsn: str, *, with_demo: bool = False) -> None:
         if with_demo:
             seed_demo(cur)
         vehicle_id = vehicles.add_vehicle(cur, "КДМ-7, водитель Сидоров", "plow", "А777АА27",
-                                          "ООО «Тайна»", equipment_input=1)
+                                          "ООО «Тайна»", equipment_input=1,
+                                          driver=SECRETS[10], driver_phone=SECRETS[11])
         terminal_id = terminals.add_terminal(cur, "egts", SECRETS[0], SECRETS[2], vehicle_id)
         device = DeviceKey("egts", SECRETS[0])
         fixes = [Position(device=device, fix_time=f["time"], latitude=f["lat"],

@@ -1,9 +1,10 @@
 """``/api/fleet`` (admins): the vehicle registry, as ``/admin/vehicles`` edits it.
 
 * ``GET /api/fleet``: every vehicle not removed, with its terminals;
-* ``POST /api/fleet``: ``{"name", "kind", "plate"?, "contractor"?, "equipment_input"?}`` (201);
-* ``PUT /api/fleet/{id}``: any of those fields (an empty plate or contractor clears it,
-  equipment input 0 removes it);
+* ``POST /api/fleet``: ``{"name", "kind", "plate"?, "contractor"?, "equipment_input"?,
+  "driver"?, "driver_phone"?}`` (201);
+* ``PUT /api/fleet/{id}``: any of those fields (an empty plate, contractor, driver or driver's
+  phone clears it, equipment input 0 removes it);
 * ``DELETE /api/fleet/{id}``: removes it softly (204): its fixes, coverage and acts keep it.
 
 ``dispatch.registry_input`` checks every field, so a refusal is a 400 whose detail names the
@@ -20,7 +21,7 @@ from twisted.internet.defer import Deferred
 from twisted.web.server import Request
 
 from db import vehicles as registry
-from dispatch.registry_input import InputError, check_vehicle_changes
+from dispatch.registry_input import VehicleInput, check_new_vehicle, check_vehicle_changes
 from maps.api.json_resource import ApiError, JsonResource, Reply, path_id, read_json_object
 from maps.auth.actor import on_behalf_of, request_actor
 
@@ -40,21 +41,17 @@ class FleetResource(JsonResource):
     def post(self, request: Request) -> Deferred[Any]:
         if path_id(request) is not None:
             raise ApiError(405, "новая машина: POST /api/fleet")
-        fields = check_vehicle_changes(read_json_object(request))
-        if "name" not in fields:
-            raise InputError("name", "укажите название машины")
+        new = check_new_vehicle(read_json_object(request))
         added: Deferred[dict[str, Any]] = self._pool.runInteraction(
-            on_behalf_of(request, _add), fields["name"], fields.get("kind", "other"),
-            fields.get("plate") or None, fields.get("contractor") or None,
-            fields.get("equipment_input") or None)
+            on_behalf_of(request, _add), new)
         return added.addCallback(lambda vehicle: Reply(201, vehicle))
 
     def put(self, request: Request) -> Deferred[Any]:
         vehicle_id = _required_id(request)
         changes = check_vehicle_changes(read_json_object(request))
         if not changes:
-            raise ApiError(400, "укажите, что изменить: name, kind, plate, contractor или "
-                                "equipment_input", {"field": "body"})
+            raise ApiError(400, "укажите, что изменить: name, kind, plate, contractor, "
+                                "equipment_input, driver или driver_phone", {"field": "body"})
         changed: Deferred[dict[str, Any]] = self._pool.runInteraction(
             on_behalf_of(request, _change), vehicle_id, changes)
         return changed
@@ -80,10 +77,8 @@ def _vehicle(cur: Any, vehicle_id: int) -> dict[str, Any]:
     return found[0]
 
 
-def _add(cur: Any, name: str, kind: str, plate: str | None, contractor: str | None,
-         equipment_input: int | None) -> dict[str, Any]:
-    return _vehicle(cur, registry.add_vehicle(cur, name, kind, plate, contractor,
-                                              equipment_input))
+def _add(cur: Any, new: VehicleInput) -> dict[str, Any]:
+    return _vehicle(cur, registry.add_checked_vehicle(cur, new))
 
 
 def _change(cur: Any, vehicle_id: int, changes: dict[str, Any]) -> dict[str, Any]:

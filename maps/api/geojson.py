@@ -8,6 +8,7 @@ from typing import Any
 
 from db.queries import VehicleLive
 from dispatch.equipment_words import equipment_text, equipment_words
+from dispatch.registry_input import phone_text
 from dispatch.tracks import TrackFix
 from dispatch.trips import Leg
 
@@ -31,22 +32,30 @@ def _tool(equipment: dict[str, Any]) -> str | None:
     return tool if isinstance(tool, str) and tool else None
 
 
-def vehicle_feature(v: VehicleLive, now: datetime, offline_after_s: float) -> Feature:
+def vehicle_feature(v: VehicleLive, now: datetime, offline_after_s: float, *,
+                    with_driver: bool) -> Feature:
+    """The vehicle's live state; its driver (a person's name and phone) only ``with_driver``,
+    which is for signed-in staff."""
     age_s = (now - v.fix_time).total_seconds()
     active = equipment_active(v.equipment, v.inputs)
+    properties = {
+        "id": v.id, "name": v.name, "kind": v.kind, "plate": v.plate,
+        "contractor": v.contractor, "terminals": list(v.terminals),
+        "fix_time": iso(v.fix_time), "received_at": iso(v.received_at),
+        "speed_kmh": round(v.speed_kmh, 2), "course_deg": round(v.course_deg, 2),
+        "inputs": v.inputs, "equipment_active": active,
+        "equipment_text": equipment_text(active, v.kind, _tool(v.equipment)),
+        "online": age_s <= offline_after_s, "age_s": round(age_s, 1),
+    }
+    if with_driver:
+        properties.update(driver=v.driver, driver_phone=v.driver_phone,
+                          driver_phone_text=phone_text(v.driver_phone) if v.driver_phone
+                          else None)
     return {
         "type": "Feature",
         "id": v.id,
         "geometry": {"type": "Point", "coordinates": [v.longitude, v.latitude]},
-        "properties": {
-            "id": v.id, "name": v.name, "kind": v.kind, "plate": v.plate,
-            "contractor": v.contractor, "terminals": list(v.terminals),
-            "fix_time": iso(v.fix_time), "received_at": iso(v.received_at),
-            "speed_kmh": round(v.speed_kmh, 2), "course_deg": round(v.course_deg, 2),
-            "inputs": v.inputs, "equipment_active": active,
-            "equipment_text": equipment_text(active, v.kind, _tool(v.equipment)),
-            "online": age_s <= offline_after_s, "age_s": round(age_s, 1),
-        },
+        "properties": properties,
     }
 
 

@@ -18,6 +18,8 @@ from dispatch.tracks import split_at_gaps
 from dispatch.trips import split_stops_and_trips
 from maps.api import exports, geojson
 from maps.api.json_resource import ApiError, JsonResource, Reply, parse_time
+from maps.auth.access import ROLE_LEVEL
+from maps.auth.actor import request_actor
 
 Clock = Callable[[], datetime]
 
@@ -41,18 +43,24 @@ class VehiclesResource(Resource):
 
 
 class LiveVehicles(JsonResource):
+    """The live state. Drivers' names and phones go to signed-in staff only: a visitor let in
+    by ``auth.anonymous_read`` sees the vehicles without them."""
+
     def __init__(self, pool: Interactions, clock: Clock, offline_after_s: float) -> None:
         super().__init__()
         self._pool, self._clock, self._offline_after_s = pool, clock, offline_after_s
 
     def get(self, request: Request) -> Deferred[Any]:
+        staff = request_actor(request).role in ROLE_LEVEL
+        request.setHeader(b"vary", b"Cookie")  # what is in the answer depends on who asks
         d: Deferred[list[queries.VehicleLive]] = self._pool.runInteraction(queries.live_vehicles)
-        return d.addCallback(self._render)
+        return d.addCallback(self._render, staff)
 
-    def _render(self, vehicles: list[queries.VehicleLive]) -> dict[str, Any]:
+    def _render(self, vehicles: list[queries.VehicleLive], staff: bool) -> dict[str, Any]:
         now = self._clock()
         return geojson.feature_collection(
-            [geojson.vehicle_feature(v, now, self._offline_after_s) for v in vehicles],
+            [geojson.vehicle_feature(v, now, self._offline_after_s, with_driver=staff)
+             for v in vehicles],
             generated_at=geojson.iso(now))
 
 

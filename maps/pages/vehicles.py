@@ -7,7 +7,7 @@ own error slot (``maps.pages.forms``), where the server's refusal of that field 
 
 from __future__ import annotations
 
-from dispatch.registry_input import INPUTS_MAX, NAME_MAX, PLATE_MAX
+from dispatch.registry_input import DRIVER_MAX, INPUTS_MAX, NAME_MAX, PLATE_MAX
 from maps.pages.chrome import app_page
 from maps.pages.forms import field, select
 from maps.styles import KIND_STYLES
@@ -22,6 +22,9 @@ def render_vehicles_page() -> str:
         select("kind", "Вид", KIND_NAMES.items()),
         field("plate", "Госномер", attrs=f'autocomplete="off" maxlength="{PLATE_MAX}"'),
         field("contractor", "Подрядчик", attrs='autocomplete="off"'),
+        field("driver", "Водитель", attrs=f'autocomplete="off" maxlength="{DRIVER_MAX}"'),
+        field("driver_phone", "Телефон водителя", kind="tel",
+              attrs='autocomplete="off" placeholder="+7 914 123-45-67"'),
         field("equipment_input", "Вход датчика оборудования (0 — нет)", kind="number",
               attrs=f'min="0" max="{INPUTS_MAX}" step="1" value="0"'),
     ))
@@ -37,10 +40,10 @@ def render_vehicles_page() -> str:
 <p class="error" data-form-error hidden></p>
 </form>
 <label class="search">Поиск <input type="search" data-search autocomplete="off"
-placeholder="название, госномер, подрядчик или терминал"></label>
+placeholder="название, госномер, подрядчик, водитель или терминал"></label>
 <span class="meta" data-count></span>
 <table data-vehicles><thead><tr><th>№</th><th>Название</th><th>Вид</th><th>Госномер</th>
-<th>Подрядчик</th><th>Вход датчика</th><th>Терминалы</th><th></th></tr></thead><tbody></tbody>
-</table>"""
+<th>Подрядчик</th><th>Водитель</th><th>Вход датчика</th><th>Терминалы</th><th></th></tr>
+</thead><tbody></tbody></table>"""
     return app_page(title="Машины", active="", body_html=body, script="vehicles",
                     config={"kinds": KIND_NAMES})

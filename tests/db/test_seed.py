@@ -35,6 +35,9 @@ def test_demo_seed_fills_an_empty_database_once(dsn: str) -> None:
             (False, name, 3, 3) for name in TRACKER_PROTOCOLS), (True, "ndtp", 6, 6)]
         cur.execute("SELECT count(*) FROM terminals")
         assert cur.fetchone()[0] == counts["vehicles"]
+        cur.execute("SELECT count(*) FILTER (WHERE driver IS NULL OR driver_phone IS NULL)"
+                    " FROM vehicles")
+        assert cur.fetchone()[0] == 0
         cur.execute("SELECT count(*) FILTER (WHERE contractor IS NULL),"
                     " count(DISTINCT contractor) FROM routes")
         assert cur.fetchone() == (0, 3)

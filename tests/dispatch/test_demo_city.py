@@ -15,6 +15,7 @@ from shapely.geometry import LineString, Point
 from dispatch.demo_city import demo_bus_lines, demo_marks, demo_routes
 from dispatch.demo_fleet import TRACKER_PROTOCOLS, demo_driver, demo_fleet, luhn_check_digit
 from dispatch.projection import geometry_to_metric, to_metric
+from dispatch.registry_input import check_vehicle_changes
 
 GEOD = Geod(ellps="WGS84")
 LAT_RANGE = (50.45, 50.65)
@@ -138,6 +139,16 @@ def test_fleet_is_deterministic() -> None:
 def test_fleet_tids_count_up_from_1001() -> None:
     """Terminal ids are 1001, 1002, ... with no gaps, in fleet order."""
     assert [v.tid for v in demo_fleet()] == list(range(1001, 1085))
+
+
+def test_fleet_drivers_are_as_the_registry_stores_them_each_with_a_phone_of_their_own(
+        ) -> None:
+    fleet = demo_fleet()
+    assert (fleet[0].driver, fleet[0].driver_phone) == ("Иванов А. А.", "+79145001001")
+    assert len({v.driver_phone for v in fleet}) == len(fleet)
+    for v in fleet:
+        given = {"driver": v.driver, "driver_phone": v.driver_phone}
+        assert check_vehicle_changes(given) == given, v
 
 
 def test_fleet_imeis_are_15_digits_with_a_valid_luhn_digit() -> None:

@@ -9,8 +9,9 @@
  * parked, offline). The filter goes to the fleet's layer router, so markers, legend counts and
  * the status line all follow it (fleet.changed() recounts). A click on a listed vehicle centres
  * the map on it and follows it on every poll until the dispatcher pans; its card shows the last
- * fix in the city's time with the offset, speed, the equipment in words, the contractor and a
- * link to today's track in playback. Names and texts are only ever set as text, never HTML.
+ * fix in the city's time with the offset, speed, the equipment in words, the contractor, the
+ * driver (name and a phone link, when the feed carries them) and a link to today's track in
+ * playback. Names and texts are only ever set as text, never HTML.
  */
 import * as U from './live_map_util.js';
 
@@ -209,6 +210,20 @@ function vehiclePanel(box, map, realtime, fleet) {
     }
   });
 
+  /* «Имя, +7 914 123-45-67» with the phone a link that dials it (the feed carries the driver
+     to signed-in staff only). */
+  function driverCell(p) {
+    var cell = document.createDocumentFragment();
+    if (p.driver) { cell.appendChild(document.createTextNode(p.driver)); }
+    if (p.driver_phone) {
+      if (p.driver) { cell.appendChild(document.createTextNode(', ')); }
+      var dial = el('a', 'gd-popup-link', p.driver_phone_text);
+      dial.href = 'tel:' + p.driver_phone;
+      cell.appendChild(dial);
+    }
+    return cell;
+  }
+
   function renderCard() {
     var feature = selected === null ? null : features[selected];
     card.hidden = !feature;
@@ -241,12 +256,14 @@ function vehiclePanel(box, map, realtime, fleet) {
       ['Связь', fleet.linkText(p)],
       ['Подрядчик', p.contractor || '—', 'data-card-contractor']
     ];
+    if (p.driver || p.driver_phone) { rows.push(['Водитель', driverCell(p), 'data-card-driver']); }
     if (p.terminals && p.terminals.length) { rows.push(['Терминал', p.terminals.join(', ')]); }
     var table = el('table', 'gd-popup-table');
     rows.forEach(function (row) {
       var tr = el('tr');
       tr.appendChild(el('th', null, row[0]));
-      var td = el('td', null, row[1]);
+      var td = el('td', null, row[1] instanceof Node ? null : row[1]);
+      if (row[1] instanceof Node) { td.appendChild(row[1]); }
       if (row[2]) { td.setAttribute(row[2], ''); }
       tr.appendChild(td);
       table.appendChild(tr);

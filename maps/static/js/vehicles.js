@@ -34,6 +34,7 @@ function row(v) {
   R.cell(tr, config.kinds[v.kind] || v.kind);
   R.cell(tr, v.plate);
   R.cell(tr, v.contractor);
+  R.cell(tr, [v.driver, v.driver_phone].filter(Boolean).join(', '));
   R.cell(tr, v.equipment && v.equipment.input, 'n');
   R.cell(tr, v.terminals.join(', '));
   var actions = R.cell(tr, '');
@@ -60,6 +61,8 @@ function setMode(vehicle) {
   f.kind.value = vehicle ? vehicle.kind : 'plow';
   f.plate.value = vehicle && vehicle.plate || '';
   f.contractor.value = vehicle && vehicle.contractor || '';
+  f.driver.value = vehicle && vehicle.driver || '';
+  f.driver_phone.value = vehicle && vehicle.driver_phone || '';
   f.equipment_input.value = String(vehicle && vehicle.equipment.input || 0);
   document.querySelector('[data-form-title]').textContent = vehicle
     ? 'Машина № ' + vehicle.id : 'Новая машина';
@@ -87,8 +90,8 @@ function body() {
   var f = form.elements;
   var input = f.equipment_input.value.trim();
   return {name: f.name.value, kind: f.kind.value, plate: f.plate.value,
-    contractor: f.contractor.value, equipment_input: /^\d+$/.test(input) ? Number(input)
-      : input};
+    contractor: f.contractor.value, driver: f.driver.value, driver_phone: f.driver_phone.value,
+    equipment_input: /^\d+$/.test(input) ? Number(input) : input};
 }
 
 form.addEventListener('submit', function (event) {

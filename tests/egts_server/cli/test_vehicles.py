@@ -83,6 +83,39 @@ def test_vehicles_refuse_bad_fields_and_remove_softly(dsn: str) -> None:
                      " ORDER BY id") == [("create", True), ("delete", True)]
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (["--driver-phone", "914 123-45-67"], "телефон водителя — российский номер из 11 цифр, "
+                                          "например +7 914 123-45-67, а не «914 123-45-67»"),
+    (["--driver-phone", "+7 701 123 45 67"], "телефон водителя: код 701 — не российский"),
+    (["--driver", "Д" * 121], "имя водителя длиннее 120 знаков"),
+])
+def test_vehicles_add_refuses_a_bad_driver(dsn: str, args: list[str], message: str) -> None:
+    result = run(dsn, "vehicles", "add", "КДМ 7", "--driver", "Сидоров", *args)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"glonass-dispatch: {message}\n"
+    assert rows(dsn, "SELECT count(*) FROM vehicles") == [(0,)]
+
+
+def test_vehicles_add_and_edit_set_change_and_clear_the_driver(dsn: str) -> None:
+    added = run(dsn, "vehicles", "add", "КДМ 7", "--driver", "  Сидоров Иван ",
+                "--driver-phone", "8 (914) 123-45-67")
+    assert added.returncode == 0, added.stderr
+    assert rows(dsn, "SELECT driver, driver_phone FROM vehicles") == [
+        ("Сидоров Иван", "+79141234567")]
+    assert run(dsn, "vehicles", "list").stdout.endswith(
+        " -  driver: Сидоров Иван, +7 914 123-45-67\n")
+    refused = run(dsn, "vehicles", "edit", "1", "--driver-phone", "12345")
+    assert refused.returncode == 2 and "телефон водителя" in refused.stderr
+    assert run(dsn, "vehicles", "edit", "1", "--driver-phone", "+7 924 000 11 22").returncode == 0
+    assert rows(dsn, "SELECT driver, driver_phone FROM vehicles") == [
+        ("Сидоров Иван", "+79240001122")]
+    assert run(dsn, "vehicles", "edit", "1", "--driver", "").returncode == 0
+    assert run(dsn, "vehicles", "list").stdout.endswith(" -  driver: +7 924 000-11-22\n")
+    assert run(dsn, "vehicles", "edit", "1", "--driver-phone", "").returncode == 0
+    assert rows(dsn, "SELECT driver, driver_phone FROM vehicles") == [(None, None)]
+    assert run(dsn, "vehicles", "list").stdout.endswith("other      -          -\n")
+
+
 @pytest.mark.parametrize("args", [
     ["simulate", "--first", "500", "--duration", "1"],
     ["simulate", "--vehicles", "0", "--duration", "1"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import Served, start_server, stop_server
 from tests.egts_terminal import EgtsTerminal
 from tests.maps.auth.test_sign_in import add_user, call, sign_in
+from tests.public_city import leaks
 
 T0 = datetime(2026, 2, 3, 7, 0, tzinfo=UTC)
 
@@ -23,6 +24,7 @@ T0 = datetime(2026, 2, 3, 7, 0, tzinfo=UTC)
 def served(dsn: str, tmp_path: Path) -> Iterator[Served]:
     add_user(dsn, "admin", "admin-2026!", "admin")
     add_user(dsn, "ivanova", "zima-2026!", "dispatcher")
+    add_user(dsn, "petrova", "vesna-2026!", "auditor")
     s = start_server(dsn, tmp_path)
     yield s
     stop_server(s)
@@ -64,7 +66,8 @@ def test_admin_registers_fits_and_removes_terminals_and_vehicles(served: Served)
                           "contractor": "ДРСУ-1", "equipment_input": 2})
     assert status == 201
     assert plough == {"id": 1, "name": "Плуг 5", "kind": "plow", "plate": "В555ОР27",
-                      "contractor": "ДРСУ-1", "equipment": {"input": 2}, "terminals": []}
+                      "contractor": "ДРСУ-1", "driver": None, "driver_phone": None,
+                      "equipment": {"input": 2}, "terminals": []}
     status, reply = api(served, admin, "POST", "/api/fleet",
                         {"name": "Грейдер", "kind": "tank"})
     assert (status, reply["detail"]) == (400, {"field": "kind"})
@@ -133,3 +136,63 @@ def test_a_removed_vehicle_leaves_the_live_map(served: Served) -> None:
     assert api(served, admin, "GET", "/api/vehicles")[1]["features"] == []
     assert [t["vehicle_id"] for t in api(served, admin, "GET", "/api/terminals")[1]] == [None]
     terminal.close()
+
+
+def test_the_driver_is_set_by_admins_and_shown_to_signed_in_staff_only(served: Served) -> None:
+    """An admin gives a bus a driver; the live feed carries the name and phone to every
+    signed-in role, and not to an anonymous visitor, the public map or GTFS-Realtime."""
+    admin = sign_in(served, "admin", "admin-2026!")
+    status, reply = api(served, admin, "POST", "/api/fleet",
+                        {"name": "ЛиАЗ 12", "kind": "bus", "driver_phone": "914 123-45-67"})
+    assert (status, reply["detail"]) == (400, {"field": "driver_phone"})
+    assert reply["error"] == ("телефон водителя — российский номер из 11 цифр, например "
+                              "+7 914 123-45-67, а не «914 123-45-67»")
+    status, bus = api(served, admin, "POST", "/api/fleet",
+                      {"name": "ЛиАЗ 12", "kind": "bus", "plate": "АВ12327",
+                       "driver": " Сидоров Иван ", "driver_phone": "8 (914) 123-45-67"})
+    assert status == 201
+    assert (bus["driver"], bus["driver_phone"]) == ("Сидоров Иван", "+79141234567")
+    status, reply = api(served, admin, "PUT", f"/api/fleet/{bus['id']}", {"driver": "Я" * 121})
+    assert (status, reply) == (400, {"error": "имя водителя длиннее 120 знаков",
+                                     "detail": {"field": "driver"}})
+    assert api(served, admin, "POST", "/api/terminals",
+               {"protocol": "egts", "identifier": "777002", "vehicle_id": bus["id"]})[0] == 201
+    now = datetime.now(UTC).replace(microsecond=0)
+    terminal = EgtsTerminal(served.egts_port)
+    terminal.login(777002, None)
+    terminal.send_fixes(777002, [{"time": now - timedelta(minutes=20), "lat": 50.55,
+                                  "lon": 137.0},
+                                 {"time": now - timedelta(seconds=30), "lat": 50.56,
+                                  "lon": 137.01}])
+    terminal.read_reply()
+    terminal.close()
+
+    driver = {"driver": "Сидоров Иван", "driver_phone": "+79141234567",
+              "driver_phone_text": "+7 914 123-45-67"}
+    for login, password in (("admin", "admin-2026!"), ("ivanova", "zima-2026!"),
+                            ("petrova", "vesna-2026!")):
+        (feature,) = api(served, sign_in(served, login, password), "GET",
+                         "/api/vehicles")[1]["features"]
+        assert {k: feature["properties"].get(k) for k in driver} == driver, login
+    status, headers, body = call(served, "GET", "/api/vehicles")
+    (feature,) = json.loads(body)["features"]
+    assert status == 200 and feature["properties"]["name"] == "ЛиАЗ 12"
+    assert headers["Vary"] == "Cookie"  # a shared cache must not hand staff's answer to others
+    assert not set(feature["properties"]) & set(driver)
+
+    public = {path: call(served, "GET", path) for path in (
+        "/public/data/map.json", "/gtfs-rt/vehicle-positions.json",
+        "/gtfs-rt/vehicle-positions.pb")}
+    assert {path: status for path, (status, _, _) in public.items()} == dict.fromkeys(public, 200)
+    public_map = json.loads(public["/public/data/map.json"][2])
+    assert [f["properties"]["kind"] for f in public_map["vehicles"]["features"]] == ["bus"]
+    assert "ЛиАЗ 12" in public["/gtfs-rt/vehicle-positions.json"][2].decode()  # and in GTFS-RT
+    secrets = ("Сидоров", "+79141234567", "9141234567", "914 123-45-67")
+    assert {path: leaks(body, secrets) for path, (_, _, body) in public.items()} == dict.fromkeys(
+        public, [])
+
+    status, cleared = api(served, admin, "PUT", f"/api/fleet/{bus['id']}",
+                          {"driver": "", "driver_phone": ""})
+    assert status == 200 and (cleared["driver"], cleared["driver_phone"]) == (None, None)
+    (feature,) = api(served, admin, "GET", "/api/vehicles")[1]["features"]
+    assert {k: feature["properties"][k] for k in driver} == dict.fromkeys(driver)

@@ -223,3 +223,34 @@ def test_phone_sized_screen_starts_folded_and_fits(local_site: Any, page: Any,
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390, selector
         assert box["y"] >= 0 and box["y"] + box["height"] <= 844, selector
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_card_names_the_driver_with_a_phone_to_dial(local_site: Any, page: Any,
+                                                        fleet: dict[str, Any]) -> None:
+    """Set in the registry: name and phone, the phone a tel: link; a name alone has no link;
+    no driver (null as in a staff's feed, or absent as in an anonymous one): no row at all."""
+    features = [f["properties"] for f in fleet["features"]]
+    features[0].update(driver="Сидоров Иван", driver_phone="+79141234567",
+                       driver_phone_text="+7 914 123-45-67")
+    features[1].update(driver=None, driver_phone=None, driver_phone_text=None)
+    features[3].update(driver="Петров", driver_phone=None, driver_phone_text=None)
+    open_live(local_site, page, fleet)
+    card = page.locator("[data-vehicle-card]")
+
+    page.click('[data-vehicle-item="1"]')
+    driver = card.locator("tr", has=page.locator("[data-card-driver]"))
+    assert driver.inner_text() == "Водитель\tСидоров Иван, +7 914 123-45-67"
+    assert card.locator("[data-card-driver] a").evaluate_all(
+        "links => links.map(a => [a.textContent, a.getAttribute('href')])") == [
+        ["+7 914 123-45-67", "tel:+79141234567"]]
+
+    page.click('[data-vehicle-item="4"]')
+    card.locator(".gd-popup-title", has_text="Грейдер-4").wait_for()
+    assert driver.inner_text() == "Водитель\tПетров"
+    assert card.locator("[data-card-driver] a").count() == 0
+
+    for vid, name in (("2", "КДМ-2"), ("3", "ПГМ-3")):
+        page.click(f'[data-vehicle-item="{vid}"]')
+        card.locator(".gd-popup-title", has_text=name).wait_for()
+        assert card.locator("[data-card-driver]").count() == 0
+        assert "Водитель" not in card.inner_text()
