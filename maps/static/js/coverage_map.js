@@ -20,6 +20,10 @@ var PANE = 'gdCoverage', ARROW_PANE = 'gdCoverageArrows';
 function start(config, map, panel) {
   var T = P.time(config.timeZone);
   var q = function (sel) { return panel.querySelector(sel); };
+  var period = P.timeWindow(panel, T, function () {  // a preset is the period, not a storm
+    q('[data-storm]').value = '';
+    load();
+  });
   [[PANE, 420], [ARROW_PANE, 430]].forEach(function (p) {
     (map.getPane(p[0]) || map.createPane(p[0])).style.zIndex = String(p[1]);
   });
@@ -263,23 +267,8 @@ function start(config, map, panel) {
 
   /* -------------------------------------------------------------------- loading */
 
-  function windowMs() {
-    return {from: T.fromInput(q('[data-from]').value), to: T.fromInput(q('[data-to]').value)};
-  }
-
-  function setWindow(from, to) {
-    q('[data-from]').value = T.toInput(from);
-    q('[data-to]').value = T.toInput(to);
-  }
-
-  function pressPreset(hours) {
-    panel.querySelectorAll('[data-preset]').forEach(function (b) {
-      b.setAttribute('aria-pressed', String(Number(b.getAttribute('data-preset')) === hours));
-    });
-  }
-
   function load() {
-    var w = windowMs();
+    var w = period.get();
     if (w.from === null || w.to === null) {
       P.say(statusNode, 'error', 'Укажите начало и конец периода.');
       return;
@@ -316,18 +305,6 @@ function start(config, map, panel) {
     window.history.replaceState(null, '', window.location.pathname + '?' + params.toString());
   }
 
-  panel.querySelectorAll('[data-preset]').forEach(function (b) {
-    b.addEventListener('click', function () {
-      var hours = Number(b.getAttribute('data-preset')), now = Date.now();
-      setWindow(now - hours * 3600000, now);
-      pressPreset(hours);
-      q('[data-storm]').value = '';
-      load();
-    });
-  });
-  ['[data-from]', '[data-to]'].forEach(function (sel) {
-    q(sel).addEventListener('change', function () { pressPreset(null); });
-  });
   q('[data-apply]').addEventListener('click', load);
 
   function setMode(mode) {
@@ -336,7 +313,7 @@ function start(config, map, panel) {
       b.setAttribute('aria-pressed', String(b.getAttribute('data-mode-value') === mode));
     });
     draw();
-    var w = windowMs();
+    var w = period.get();
     if (state.doc && w.from !== null && w.to !== null) { remember(w); }
   }
   panel.querySelectorAll('[data-mode-value]').forEach(function (b) {
@@ -346,7 +323,7 @@ function start(config, map, panel) {
   /* ------------------------------------------------------------------ downloads */
 
   function stamp() {
-    var w = windowMs();
+    var w = period.get();
     return T.toInput(w.from).replace(/[-:]/g, '') + '-' + T.toInput(w.to).replace(/[-:]/g, '');
   }
 
@@ -395,8 +372,7 @@ function start(config, map, panel) {
         act.hidden = !(o && o._gdFrom);
         if (!o || !o._gdFrom) { return; }
         act.href = '/storms/' + encodeURIComponent(o.value);
-        setWindow(o._gdFrom, o._gdTo);
-        pressPreset(null);
+        period.set(o._gdFrom, o._gdTo);
         load();
       });
     }, function () { /* no storms API: the selector stays hidden */ });
@@ -404,18 +380,12 @@ function start(config, map, panel) {
 
   /* ------------------------------------------------------------------------ go */
 
-  var params = P.params(), now = Date.now();
+  var params = P.params();
   if (params.mode === 'age' || params.mode === 'state') { state.mode = params.mode; }
   panel.querySelectorAll('[data-mode-value]').forEach(function (b) {
     b.setAttribute('aria-pressed', String(b.getAttribute('data-mode-value') === state.mode));
   });
-  var from = T.ms(params.from), to = T.ms(params.to);
-  if (from !== null && to !== null) {
-    setWindow(from, to);
-  } else {
-    setWindow(now - config.defaultHours * 3600000, now);
-    pressPreset(config.defaultHours);
-  }
+  period.open(T.ms(params.from), T.ms(params.to), config.defaultHours);
   legend();
   loadStorms();
   load();

@@ -213,7 +213,7 @@ function context(config, map, groups) {
     if (p.text) { box.appendChild(el('div', 'gd-mark-text', p.text)); }
     var status = String(p.status || '').replace(/[^a-z_]/g, '');
     var rows = [
-      ['Статус', statusLabel(p), 'gd-mark-status gd-mark-status-' + status],
+      ['Статус', statusLabel(p), {'class': 'gd-mark-status gd-mark-status-' + status}],
       ['Действует', validityText(p)],
       ['Видимость', p.public === true ? config.visibility.public : config.visibility.internal]
     ];

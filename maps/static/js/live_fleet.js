@@ -156,25 +156,14 @@ function fleet(config, groups) {
     var rows = [
       ['Скорость', Math.round(Number(p.speed_kmh) || 0) + ' км/ч' +
         (isMoving(p) ? ', курс ' + Math.round(Number(p.course_deg) || 0) + '°' : ', стоит')],
-      ['Оборудование', equipmentText(p)],
-      ['Последняя отметка', formatTime(p.fix_time)],
+      ['Оборудование', equipmentText(p), {'data-equipment': String(p.equipment_active)}],
+      ['Последняя отметка', formatTime(p.fix_time), {'data-fix-time': ''}],
       ['', formatAge(p.fix_time)],
-      ['Связь', linkText(p)]
+      ['Связь', linkText(p), p.online === false ? {'class': 'gd-offline-text'} : null]
     ];
     if (p.contractor) { rows.push(['Подрядчик', p.contractor]); }
     if (p.terminals && p.terminals.length) { rows.push(['Терминал', p.terminals.join(', ')]); }
-    var table = el('table', 'gd-popup-table');
-    rows.forEach(function (row) {
-      var tr = el('tr');
-      tr.appendChild(el('th', null, row[0]));
-      var td = el('td', null, row[1]);
-      if (row[0] === 'Оборудование') { td.setAttribute('data-equipment', String(p.equipment_active)); }
-      if (row[0] === 'Последняя отметка') { td.setAttribute('data-fix-time', ''); }
-      if (row[0] === 'Связь' && p.online === false) { td.className = 'gd-offline-text'; }
-      tr.appendChild(td);
-      table.appendChild(tr);
-    });
-    box.appendChild(table);
+    box.appendChild(U.popupTable(rows));
     if (config.trackUrl) { box.appendChild(trackActions(layer, p)); }
     return box;
   }

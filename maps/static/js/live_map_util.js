@@ -10,8 +10,10 @@
  *   U.symbolElement(symbol, size) / U.lineSwatch(colour, weight, dashed) / U.popupTable(rows)
  *   U.collapsible(box, collapsed, alone) / U.collapsibleLayers(layerControl, narrow)  // folds
  *
- * Used by live_fleet.js and live_context.js (maps/pages/live_map.py links them in that order). They
- * hold no page state and read no config; texts are only ever set as text, never HTML.
+ * popupTable(rows): rows of [label, value, attributes]; the value is text or a node, the optional
+ * attributes ({class: …, 'data-…': …}) go on its cell.
+ *
+ * Imported by live_fleet.js, live_context.js and live_vehicle_panel.js. They hold no page state and read no config; texts are only ever set as text, never HTML.
  */
 import {el, svgEl, own, symbolElement} from './dom.js';
 import {getJSON} from './pages.js';
@@ -96,10 +98,11 @@ function lineSwatch(colour, weight, dashed) {
 function popupTable(rows) {
   var table = el('table', 'gd-popup-table');
   rows.forEach(function (row) {
-    var tr = el('tr');
+    var tr = el('tr'), value = row[1], attributes = row[2] || {};
     tr.appendChild(el('th', null, row[0]));
-    var td = el('td', null, row[1]);
-    if (row[2]) { td.className = row[2]; }
+    var td = el('td', null, value instanceof Node ? null : value);
+    if (value instanceof Node) { td.appendChild(value); }
+    Object.keys(attributes).forEach(function (k) { td.setAttribute(k, attributes[k]); });
     tr.appendChild(td);
     table.appendChild(tr);
   });

@@ -249,26 +249,18 @@ function vehiclePanel(box, map, realtime, fleet) {
     card.appendChild(title);
     card.appendChild(el('div', 'gd-popup-kind', style.label + (p.plate ? ' · ' + p.plate : '')));
     var rows = [
-      ['Последняя отметка', stamp(p.fix_time), 'data-card-fix'],
+      ['Последняя отметка', stamp(p.fix_time), {'data-card-fix': ''}],
       ['', fleet.formatAge(p.fix_time)],
-      ['Скорость', Math.round(Number(p.speed_kmh) || 0) + ' км/ч', 'data-card-speed'],
-      ['Оборудование', fleet.equipmentText(p), 'data-card-equipment'],
+      ['Скорость', Math.round(Number(p.speed_kmh) || 0) + ' км/ч', {'data-card-speed': ''}],
+      ['Оборудование', fleet.equipmentText(p), {'data-card-equipment': ''}],
       ['Связь', fleet.linkText(p)],
-      ['Подрядчик', p.contractor || '—', 'data-card-contractor']
+      ['Подрядчик', p.contractor || '—', {'data-card-contractor': ''}]
     ];
-    if (p.driver || p.driver_phone) { rows.push(['Водитель', driverCell(p), 'data-card-driver']); }
+    if (p.driver || p.driver_phone) {
+      rows.push(['Водитель', driverCell(p), {'data-card-driver': ''}]);
+    }
     if (p.terminals && p.terminals.length) { rows.push(['Терминал', p.terminals.join(', ')]); }
-    var table = el('table', 'gd-popup-table');
-    rows.forEach(function (row) {
-      var tr = el('tr');
-      tr.appendChild(el('th', null, row[0]));
-      var td = el('td', null, row[1] instanceof Node ? null : row[1]);
-      if (row[1] instanceof Node) { td.appendChild(row[1]); }
-      if (row[2]) { td.setAttribute(row[2], ''); }
-      tr.appendChild(td);
-      table.appendChild(tr);
-    });
-    card.appendChild(table);
+    card.appendChild(U.popupTable(rows));
     var actions = el('div', 'gd-popup-actions');
     var follow = el('button', 'gd-popup-button', following ? 'Не следить' : 'Следить');
     follow.type = 'button';

@@ -11,6 +11,7 @@
  *   sendText(method, url, text)               // JSON text sent as is (an uploaded file)
  *   problem(err)                              // what went wrong, in Russian, with the code
  *   time(zone)                                // show and read times in the city's zone
+ *   timeWindow(panel, T, onPreset)            // a panel's from/to inputs and preset buttons
  *
  * Times: the API speaks ISO 8601 with offsets; a person reads and types the city's wall-clock
  * time (Asia/Vladivostok) whatever zone the dispatcher's PC is set to, so <input
@@ -380,6 +381,48 @@ function fieldError(form, name, text) {
   return true;
 }
 
+/* A side panel's time window on the city's clock: its [data-from] and [data-to] inputs and its
+   [data-preset] buttons ("the last N hours"). A preset fills both inputs, shows itself pressed
+   and calls onPreset(); changing an input by hand un-presses the presets. */
+function timeWindow(panel, T, onPreset) {
+  var from = panel.querySelector('[data-from]'), to = panel.querySelector('[data-to]');
+  var presets = panel.querySelectorAll('[data-preset]');
+
+  function press(hours) {
+    presets.forEach(function (b) {
+      b.setAttribute('aria-pressed', String(Number(b.getAttribute('data-preset')) === hours));
+    });
+  }
+  function set(fromMs, toMs) {
+    from.value = T.toInput(fromMs);
+    to.value = T.toInput(toMs);
+    press(null);
+  }
+  function last(hours) {
+    var now = Date.now();
+    set(now - hours * 3600000, now);
+    press(hours);
+  }
+
+  presets.forEach(function (b) {
+    b.addEventListener('click', function () {
+      last(Number(b.getAttribute('data-preset')));
+      onPreset();
+    });
+  });
+  [from, to].forEach(function (input) {
+    input.addEventListener('change', function () { press(null); });
+  });
+  return {
+    get: function () { return {from: T.fromInput(from.value), to: T.fromInput(to.value)}; },
+    set: set,
+    /* The window a link asked for (both ends as ms), else the last `hours`. */
+    open: function (fromMs, toMs, hours) {
+      if (fromMs !== null && toMs !== null) { set(fromMs, toMs); } else { last(hours); }
+    }
+  };
+}
+
 function params() {
   var out = {};
   new URLSearchParams(window.location.search).forEach(function (v, k) { out[k] = v; });
@@ -389,5 +432,6 @@ function params() {
 export {
   el, svgEl, own, time, duration, km, numberFmt, getJSON, sendJSON, sendText, session, canEdit,
   loginHref, pageConfig, startMapPanel, onReady, foliumObject, symbolElement, along, arrows,
-  groundLength, download, say, scale, params, ApiError, problem, clearFieldErrors, fieldError
+  groundLength, download, say, scale, params, ApiError, problem, clearFieldErrors, fieldError,
+  timeWindow
 };

@@ -67,25 +67,8 @@ function start(config, map, panel) {
 
   /* ------------------------------------------------------------------- window */
 
-  function setWindow(from, to) {
-    q('[data-from]').value = T.toInput(from);
-    q('[data-to]').value = T.toInput(to);
-  }
-  function pressPreset(hours) {
-    panel.querySelectorAll('[data-preset]').forEach(function (b) {
-      b.setAttribute('aria-pressed', String(Number(b.getAttribute('data-preset')) === hours));
-    });
-  }
-  panel.querySelectorAll('[data-preset]').forEach(function (b) {
-    b.addEventListener('click', function () {
-      var hours = Number(b.getAttribute('data-preset')), now = Date.now();
-      setWindow(now - hours * 3600000, now);
-      pressPreset(hours);
-      if (q('[data-vehicle]').value) { show(); }
-    });
-  });
-  ['[data-from]', '[data-to]'].forEach(function (sel) {
-    q(sel).addEventListener('change', function () { pressPreset(null); });
+  var period = P.timeWindow(panel, T, function () {
+    if (q('[data-vehicle]').value) { show(); }
   });
 
   function trackUrl(id, w, format) {
@@ -98,7 +81,7 @@ function start(config, map, panel) {
 
   function show() {
     var id = q('[data-vehicle]').value;
-    var w = {from: T.fromInput(q('[data-from]').value), to: T.fromInput(q('[data-to]').value)};
+    var w = period.get();
     if (!id) { P.say(status, 'error', 'Выберите машину.'); return; }
     if (w.from === null || w.to === null) {
       P.say(status, 'error', 'Укажите начало и конец периода.');
@@ -351,13 +334,8 @@ function start(config, map, panel) {
 
   /* ------------------------------------------------------------------------- go */
 
-  var params = P.params(), from = T.ms(params.from), to = T.ms(params.to), now = Date.now();
-  if (from !== null && to !== null) {
-    setWindow(from, to);
-  } else {
-    setWindow(now - config.defaultHours * 3600000, now);
-    pressPreset(config.defaultHours);
-  }
+  var params = P.params();
+  period.open(T.ms(params.from), T.ms(params.to), config.defaultHours);
   loadVehicles(params.vehicle || null).then(function () {
     if (params.vehicle) { show(); }
   });

@@ -1,9 +1,11 @@
 /*
- * glonass-dispatch: what the registry pages (/admin/vehicles, /admin/terminals) share.
+ * glonass-dispatch: what the registry pages share (/admin/vehicles, /admin/terminals,
+ * /admin/users).
  *
  *   search(input, table, counter)  // rows without every typed word are hidden
  *   refused(form, box, error)      // the API's 400 next to the field it names
  *   cell(row, text, className)     // a table cell, text set as text
+ *   button(text, name, onClick)    // a row's action button, data-action="name"
  */
 import * as P from './pages.js';
 
@@ -52,4 +54,13 @@ function cell(row, text, className) {
   return td;
 }
 
-export {search, refused, show, cell};
+/* A row's action button; data-action names it for tests and styles. */
+function button(text, name, onClick) {
+  var b = P.el('button', null, text);
+  b.type = 'button';
+  b.setAttribute('data-action', name);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+export {search, refused, show, cell, button};

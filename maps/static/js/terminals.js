@@ -70,14 +70,6 @@ function vehicleSelect(t) {
   return select;
 }
 
-function button(text, name, onClick) {
-  var b = P.el('button', null, text);
-  b.type = 'button';
-  b.setAttribute('data-action', name);
-  b.addEventListener('click', onClick);
-  return b;
-}
-
 function remove(t) {
   var name = t.protocol + ':' + t.identifier;
   if (!window.confirm('Удалить терминал ' + name + '? Его сохранённые отметки останутся.')) {
@@ -113,9 +105,9 @@ function loadTerminals() {
         cell(row, t.last_address);
         var action = cell(row, '');
         if (FORMS[t.protocol]) {
-          action.appendChild(button('Команды', 'commands', function () { choose(t, row); }));
+          action.appendChild(R.button('Команды', 'commands', function () { choose(t, row); }));
         }
-        action.appendChild(button('Удалить', 'remove', function () { remove(t); }));
+        action.appendChild(R.button('Удалить', 'remove', function () { remove(t); }));
         body.appendChild(row);
       });
       filter();

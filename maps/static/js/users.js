@@ -32,14 +32,6 @@ function cell(row, text, className) {
   return td;
 }
 
-function button(text, name, onClick) {
-  var b = P.el('button', null, text);
-  b.type = 'button';
-  b.setAttribute('data-action', name);
-  b.addEventListener('click', onClick);
-  return b;
-}
-
 function url(login) { return '/api/users/' + encodeURIComponent(login); }
 
 function change(login, body) {
@@ -75,10 +67,10 @@ function row(user) {
   cell(tr, user.last_sign_in_at ? T.format(user.last_sign_in_at, true) : 'не входил');
   var actions = cell(tr, '');
   actions.appendChild(user.disabled
-    ? button('Включить', 'enable', function () { change(user.login, {disabled: false}); })
-    : button('Отключить', 'disable', function () { change(user.login, {disabled: true}); }));
-  actions.appendChild(button('Новый пароль', 'password', function () { askPassword(user); }));
-  actions.appendChild(button('Удалить', 'remove', function () { remove(user); }));
+    ? R.button('Включить', 'enable', function () { change(user.login, {disabled: false}); })
+    : R.button('Отключить', 'disable', function () { change(user.login, {disabled: true}); }));
+  actions.appendChild(R.button('Новый пароль', 'password', function () { askPassword(user); }));
+  actions.appendChild(R.button('Удалить', 'remove', function () { remove(user); }));
   return tr;
 }
 

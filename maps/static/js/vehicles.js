@@ -18,14 +18,6 @@ var editing = null;
 var filter = R.search(document.querySelector('[data-search]'), table,
   document.querySelector('[data-count]'));
 
-function button(text, name, onClick) {
-  var b = P.el('button', null, text);
-  b.type = 'button';
-  b.setAttribute('data-action', name);
-  b.addEventListener('click', onClick);
-  return b;
-}
-
 function row(v) {
   var tr = P.el('tr');
   tr.setAttribute('data-vehicle-id', String(v.id));
@@ -39,8 +31,8 @@ function row(v) {
   R.cell(tr, v.terminals.join(', '));
   var actions = R.cell(tr, '');
   actions.textContent = '';
-  actions.appendChild(button('Изменить', 'edit', function () { edit(v); }));
-  actions.appendChild(button('Удалить', 'remove', function () { remove(v); }));
+  actions.appendChild(R.button('Изменить', 'edit', function () { edit(v); }));
+  actions.appendChild(R.button('Удалить', 'remove', function () { remove(v); }));
   return tr;
 }
 
