@@ -86,3 +86,11 @@ def test_every_module_is_reached_from_some_page() -> None:
     """No file in the folder is left over: each is a page's entry or imported by one."""
     reached = {m.name for _render, entry in PAGES.values() for m in module_graph(entry)}
     assert reached == {s.stem for s in SCRIPTS}
+
+
+def test_only_the_api_helper_fetches() -> None:
+    """Every request goes through pages.js (Accept, CSRF, the Russian error); no script calls
+    fetch or XMLHttpRequest itself."""
+    callers = {s.name for s in SCRIPTS
+               if re.search(r"\bfetch\(|XMLHttpRequest", s.read_text(encoding="utf-8"))}
+    assert callers == {"pages.js"}
