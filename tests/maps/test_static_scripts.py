@@ -74,6 +74,17 @@ def test_every_module_and_its_imports_resolve(script: str) -> None:
     assert len({m.name for m in graph}) == len(graph)
 
 
+def test_every_imported_name_is_used() -> None:
+    """An import nothing reads is dead code that still costs a request."""
+    unused = {f"{module.name}.js: {name}" for script in SCRIPTS
+              for module in module_graph(script.stem)[-1:]
+              for imp in module.imports
+              for name in (*imp.bindings, *([imp.namespace] if imp.namespace else []))
+              if name not in module.exports.values()  # passed on to importers
+              and not re.search(rf"(?<![\w.]){name}\b", module.body)}
+    assert unused == set()
+
+
 @pytest.mark.parametrize("key", sorted(PAGES))
 def test_each_page_links_exactly_its_entry_as_a_module(key: str) -> None:
     render, entry = PAGES[key]

@@ -7,10 +7,11 @@
  * removal the object's name when it has one. Server texts are only ever set as text.
  */
 import * as P from './pages.js';
+import * as F from './formats.js';
 
 var config = P.pageConfig();
 
-var T = P.time(config.timeZone);
+var T = F.time(config.timeZone);
 var form = document.querySelector('[data-filters]');
 var HIDDEN = {created_at: true, updated_at: true, id: true};
 var asked = 0;  // the newest query; an older answer arriving later is dropped

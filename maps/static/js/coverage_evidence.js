@@ -8,7 +8,6 @@
  * whether they came from the black box, with links to exactly those fixes (/api/evidence:
  * GeoJSON, and CSV for a spreadsheet) and the vehicle's plate, contractor and terminal there.
  */
-import * as P from './pages.js';
 import {el} from './dom.js';
 
 var DIRECTIONS = {as_drawn: 'прямо', against: 'обратно'};

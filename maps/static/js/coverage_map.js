@@ -11,6 +11,7 @@
  * does not find are shown as "—" rather than breaking the map.
  */
 import * as P from './pages.js';
+import * as F from './formats.js';
 import {el} from './dom.js';
 import {popup as evidencePopup} from './coverage_evidence.js';
 import './neutral_basemap.js';
@@ -18,7 +19,7 @@ import './neutral_basemap.js';
 var PANE = 'gdCoverage', ARROW_PANE = 'gdCoverageArrows';
 
 function start(config, map, panel) {
-  var T = P.time(config.timeZone);
+  var T = F.time(config.timeZone);
   var q = function (sel) { return panel.querySelector(sel); };
   var period = P.timeWindow(panel, T, function () {  // a preset is the period, not a storm
     q('[data-storm]').value = '';
@@ -94,7 +95,7 @@ function start(config, map, panel) {
       ? ': ' + config.reasons[p.reason] : '')],
       ['Проходы', passesText(p)],
       ['Последняя уборка', p.last_service ? T.format(p.last_service) + ' (' +
-        P.duration(h * 3600) + ' назад)' : 'в этом окне не было'],
+        F.duration(h * 3600) + ' назад)' : 'в этом окне не было'],
       ['Техника', (p.vehicles || []).map(function (v) {
         return v.name || ('№ ' + v.id);
       }).join(', ') || '—'],
@@ -202,13 +203,13 @@ function start(config, map, panel) {
       td.appendChild(svg);
       tr.appendChild(td);
       tr.appendChild(el('td', null, r.label));
-      tr.appendChild(el('td', 'gd-count', state.doc ? P.km(sums[r.key] || 0) : '—'));
+      tr.appendChild(el('td', 'gd-count', state.doc ? F.km(sums[r.key] || 0) : '—'));
       table.appendChild(tr);
     });
     var totals = (state.doc && state.doc.totals) || null, total = q('[data-total]');
     if (totals && totals.length_m) {
-      total.textContent = 'Убрано ' + P.numberFmt.format(Number(totals.served_pct) || 0) +
-        ' % протяжённости: ' + P.km(totals.served) + ' из ' + P.km(totals.length_m);
+      total.textContent = 'Убрано ' + F.numberFmt.format(Number(totals.served_pct) || 0) +
+        ' % протяжённости: ' + F.km(totals.served) + ' из ' + F.km(totals.length_m);
     } else {
       total.textContent = state.doc ? 'В этом окне нет маршрутов.' : '';
     }

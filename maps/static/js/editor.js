@@ -11,6 +11,7 @@
  * to that field. Writes carry the CSRF token from /api/session (pages.js sendJSON).
  */
 import * as P from './pages.js';
+import * as F from './formats.js';
 import {el} from './dom.js';
 import {attach as attachRoutes} from './editor_routes.js';
 import {attach as attachMarks} from './editor_marks.js';
@@ -138,7 +139,7 @@ function start(config, map, panel) {
 
   var ed = {config: config, map: map, routesGroup: routesGroup,
     marksGroup: L.featureGroup().addTo(map), drawControl: drawControl, state: state, q: q,
-    T: P.time(config.timeZone), hint: hint, showTab: showTab, armed: armed, busy: busy,
+    T: F.time(config.timeZone), hint: hint, showTab: showTab, armed: armed, busy: busy,
     clearErrors: clearErrors, fieldError: fieldError, noteWithDetail: noteWithDetail,
     failure: failure, drawing: drawing, isSaved: isSaved};
   var routes = ed.routes = attachRoutes(ed);

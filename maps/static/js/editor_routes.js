@@ -9,6 +9,7 @@
  * The delete tool's confirmation and the bin of deleted routes are editor_bin.js.
  */
 import * as P from './pages.js';
+import * as F from './formats.js';
 import {el} from './dom.js';
 
 var ROUTE_FIELDS = ['passes_required', 'half_width_m', 'assigned_vehicles', 'treatment',
@@ -103,7 +104,7 @@ function attach(ed) {
       li.appendChild(sw);
       li.appendChild(el('span', 'gd-list-main', routeName(layer)));
       li.appendChild(el('span', 'gd-list-aside',
-        P.km(P.groundLength(layer.getLatLngs()))));
+        F.km(P.groundLength(layer.getLatLngs()))));
       li.addEventListener('click', function () {
         selectRoute(layer);
         map.fitBounds(layer.getBounds(), {maxZoom: 16, padding: [40, 40]});
@@ -167,7 +168,7 @@ function attach(ed) {
     q('[data-route-title]').textContent = isSaved(layer) ? routeName(layer) : 'Новый маршрут';
     q('[data-route-delete]').hidden = !state.canEdit;
     var meta = q('[data-route-meta]');
-    meta.textContent = 'Длина линии ' + P.km(P.groundLength(layer.getLatLngs())) +
+    meta.textContent = 'Длина линии ' + F.km(P.groundLength(layer.getLatLngs())) +
       (isSaved(layer) && p.updated_at ? ' · изменён ' + T.format(p.updated_at) : '') +
       (isSaved(layer) ? ' · № ' + layer.feature.id + ', версия ' + p.version : '');
   }

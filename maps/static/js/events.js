@@ -8,10 +8,11 @@
  * CSRF token). Server texts are set as text only.
  */
 import * as P from './pages.js';
+import * as F from './formats.js';
 
 var config = P.pageConfig();
 
-var T = P.time(config.timeZone);
+var T = F.time(config.timeZone);
 var form = document.querySelector('[data-filter]');
 var editor = false;
 var REFRESH_MS = 60000;
@@ -34,25 +35,25 @@ function offsetLabel() {
   return 'UTC' + sign + Math.floor(abs / 60) + (mm ? ':' + String(mm).padStart(2, '0') : '');
 }
 
-function number(value) { return P.numberFmt.format(Number(value) || 0); }
+function number(value) { return F.numberFmt.format(Number(value) || 0); }
 
 /* The details of an alert in words, by the keys its source writes. */
 function describe(details) {
   var d = details || {}, parts = [];
   if (P.own(d, 'text')) { parts.push(d.text); }  /* the storm clock's: a whole sentence */
-  if (P.own(d, 'distance_m')) { parts.push('вне маршрутов ' + P.km(d.distance_m)); }
+  if (P.own(d, 'distance_m')) { parts.push('вне маршрутов ' + F.km(d.distance_m)); }
   if (P.own(d, 'max_speed_kmh')) {
     parts.push('до ' + number(d.max_speed_kmh) + ' км/ч при пределе ' +
                number(d.limit_kmh) + ' км/ч');
   }
   if (P.own(d, 'driven_km')) { parts.push('проехала ' + number(d.driven_km) + ' км'); }
-  if (P.own(d, 'hours')) { parts.push('за ' + P.duration(Number(d.hours) * 3600)); }
+  if (P.own(d, 'hours')) { parts.push('за ' + F.duration(Number(d.hours) * 3600)); }
   if (P.own(d, 'max_distance_m')) {
     parts.push('в круге ' + number(d.max_distance_m) + ' м');
   }
   if (P.own(d, 'sensor')) { parts.push('датчик: ' + d.sensor); }
   if (P.own(d, 'silent_min')) {
-    parts.push('без связи ' + P.duration(Number(d.silent_min) * 60) +
+    parts.push('без связи ' + F.duration(Number(d.silent_min) * 60) +
                (d.storm ? ', снегопад «' + d.storm + '»' : ''));
   }
   return parts.join('; ');

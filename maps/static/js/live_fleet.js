@@ -8,14 +8,15 @@
  *   fleet.attachPanel(map, realtime, legendElement, vehiclePanelElement);
  *
  * Polls GET /api/vehicles every few seconds and draws each vehicle as a marker in its kind's
- * cluster layer: popup (with the last hour's track, drawn by track.js), tooltip, live counts
+ * cluster layer: popup (with the last hour's track, live_track.js), tooltip, live counts
  * and poll status in the bottom-left legend. The vehicle panel (live_vehicle_panel.js) sets
- * the filter that markers, counts and status follow. Needs live_map_util.js loaded before it. Colours and labels come from maps/styles.py through `config`; names and texts
- * from the database and terminals are only ever set as text, never HTML.
+ * the filter that markers, counts and status follow. Colours and labels come from
+ * maps/styles.py through `config`; names and texts from the database and terminals are only
+ * ever set as text, never HTML.
  */
 import * as P from './pages.js';
 import * as U from './live_map_util.js';
-import {draw as drawTrack} from './track.js';
+import {lastHourTrack} from './live_track.js';
 import {vehiclePanel} from './live_vehicle_panel.js';
 
 var el = U.el, svgEl = U.svgEl, fetchFeatures = U.fetchFeatures;
@@ -47,6 +48,9 @@ function fleet(config, groups) {
   var clockFmt = new Intl.DateTimeFormat('ru-RU', {
     timeZone: config.timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit'
   });
+
+  var tracks = lastHourTrack(config, function (p) { return kinds[kindOf(p)].colour; },
+                             function (t) { return clockFmt.format(new Date(t)); });
 
   function kindOf(props) {
     return U.own(kinds, props.kind) ? props.kind : config.fallbackKind;
@@ -164,76 +168,8 @@ function fleet(config, groups) {
     if (p.contractor) { rows.push(['Подрядчик', p.contractor]); }
     if (p.terminals && p.terminals.length) { rows.push(['Терминал', p.terminals.join(', ')]); }
     box.appendChild(U.popupTable(rows));
-    if (config.trackUrl) { box.appendChild(trackActions(layer, p)); }
+    if (config.trackUrl) { box.appendChild(tracks.actions(layer, p)); }
     return box;
-  }
-
-  /* --- the last hour's track, from the popup --- */
-
-  var track = {group: null, id: null, note: {}};
-
-  function trackActions(layer, p) {
-    var actions = el('div', 'gd-popup-actions');
-    var shown = track.id === String(p.id);
-    var button = el('button', 'gd-popup-button', shown ? 'Скрыть трек' : 'Трек за последний час');
-    button.type = 'button';
-    button.setAttribute('data-track-button', String(p.id));
-    button.addEventListener('click', function () { toggleTrack(layer, p, button); });
-    actions.appendChild(button);
-    if (config.playbackUrl) {
-      var link = el('a', 'gd-popup-link', 'в проигрыватель');
-      var now = Date.now();
-      link.href = config.playbackUrl + '?vehicle=' + encodeURIComponent(p.id) + '&from=' +
-        encodeURIComponent(new Date(now - 3600000).toISOString()) + '&to=' +
-        encodeURIComponent(new Date(now).toISOString());
-      actions.appendChild(link);
-    }
-    var note = el('div', 'gd-popup-note', shown ? track.note[String(p.id)] || '' : '');
-    note.setAttribute('data-track-note', '');
-    actions.appendChild(note);
-    return actions;
-  }
-
-  function clearTrack() {
-    if (track.group) { track.group.clearLayers(); }
-    track.id = null;
-  }
-
-  function toggleTrack(layer, p, button) {
-    var map = layer._map, id = String(p.id);
-    if (!map) { return; }
-    var note = button.parentNode.querySelector('[data-track-note]');
-    if (track.id === id) {
-      clearTrack();
-      button.textContent = 'Трек за последний час';
-      note.textContent = '';
-      return;
-    }
-    if (!track.group) { track.group = L.featureGroup().addTo(map); }
-    var now = Date.now();
-    var url = config.trackUrl.replace('{id}', encodeURIComponent(id)) + '?from=' +
-      encodeURIComponent(new Date(now - 3600000).toISOString()) + '&to=' +
-      encodeURIComponent(new Date(now).toISOString());
-    button.disabled = true;
-    note.textContent = 'Загрузка трека…';
-    fetchFeatures(url).then(function (data) {
-      clearTrack();
-      var drawn = drawTrack(track.group, data, {colour: kinds[kindOf(p)].colour,
-        clock: function (t) { return clockFmt.format(new Date(t)); }});
-      track.id = id;
-      track.note[id] = drawn.fixes.length ? 'За час: отметок ' + drawn.fixes.length + ', ' +
-        (drawn.lengthM / 1000).toFixed(1).replace('.', ',') + ' км' +
-        (drawn.gaps.length ? ', разрывов в данных ' + drawn.gaps.length : '')
-        : 'За последний час отметок нет';
-      note.textContent = track.note[id];
-      button.textContent = 'Скрыть трек';
-      if (drawn.fixes.length && !map.getBounds().contains(drawn.bounds)) {
-        map.fitBounds(drawn.bounds.extend(layer.getLatLng()), {padding: [40, 40],
-          maxZoom: map.getZoom()});
-      }
-    }, function (err) {
-      note.textContent = 'Трек не загрузился: ' + (err && err.message || err);
-    }).then(function () { button.disabled = false; });
   }
 
   function tooltipContent(layer) {

@@ -8,6 +8,7 @@
  *   U.own(obj, key) / U.parseTime(iso)                 // table look-ups, ISO times as ms or null
  *   U.lineParts(geometry) / U.measure(crs, latlngs) / U.longestPart(crs, parts)
  *   U.symbolElement(symbol, size) / U.lineSwatch(colour, weight, dashed) / U.popupTable(rows)
+ *   U.closeTooltipUnderPopup(layer)   // one label at a time: no hover tooltip over a popup
  *   U.collapsible(box, collapsed, alone) / U.collapsibleLayers(layerControl, narrow)  // folds
  *
  * popupTable(rows): rows of [label, value, attributes]; the value is text or a node, the optional
@@ -109,6 +110,13 @@ function popupTable(rows) {
   return table;
 }
 
+/* One label at a time, as for vehicles: Leaflet opens the hover tooltip on click too, after
+   the popup, so it is closed whenever the popup is open. */
+function closeTooltipUnderPopup(layer) {
+  layer.on('popupopen', function () { layer.closeTooltip(); });
+  layer.on('tooltipopen', function () { if (layer.isPopupOpen()) { layer.closeTooltip(); } });
+}
+
 /* A box whose [data-box-toggle] button folds its [data-box-body] away and back. With
    `alone` (a phone's screen), unfolding it folds the map's other boxes, so they never pile
    up over each other and the map. */
@@ -144,5 +152,5 @@ function collapsibleLayers(container, collapsed) {
 
 export {
   collapsible, collapsibleLayers, el, svgEl, fetchFeatures, own, parseTime, lineParts,
-  measure, longestPart, symbolElement, lineSwatch, popupTable
+  measure, longestPart, symbolElement, lineSwatch, popupTable, closeTooltipUnderPopup
 };

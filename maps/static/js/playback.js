@@ -11,13 +11,14 @@
  * moves the slider to its start.
  */
 import * as P from './pages.js';
+import * as F from './formats.js';
 import {el} from './dom.js';
 import * as track from './track.js';
 import './neutral_basemap.js';
 
 
 function start(config, map, panel) {
-  var T = P.time(config.timeZone);
+  var T = F.time(config.timeZone);
   var q = function (sel) { return panel.querySelector(sel); };
   var trackLayer = L.featureGroup().addTo(map);
   var state = {vehicles: {}, drawn: null, vehicle: null, t: 0, playing: false, last: 0,
@@ -194,8 +195,8 @@ function start(config, map, panel) {
       tr.tabIndex = 0;
       tr.appendChild(el('td', 'gd-leg-kind', LEG_LABELS[leg.kind] || leg.kind));
       tr.appendChild(el('td', null, T.format(leg.start)));
-      tr.appendChild(el('td', null, P.duration(leg.duration_s)));
-      tr.appendChild(el('td', null, leg.kind === 'trip' ? P.km(leg.distance_m) : '—'));
+      tr.appendChild(el('td', null, F.duration(leg.duration_s)));
+      tr.appendChild(el('td', null, leg.kind === 'trip' ? F.km(leg.distance_m) : '—'));
       function go() {
         var t = T.ms(leg.start);
         pause();
@@ -252,9 +253,9 @@ function start(config, map, panel) {
     dl.textContent = '';
     [['Машина', (p.name || ('№ ' + p.id)) + (p.plate ? ' · ' + p.plate : '')],
       ['Отметок', String(drawn.fixes.length)],
-      ['Пробег', P.km(drawn.lengthM)],
+      ['Пробег', F.km(drawn.lengthM)],
       ['Разрывов', drawn.gaps.length ? drawn.gaps.length + ' (нет данных ' +
-        P.duration(gapS) + ')' : 'нет'],
+        F.duration(gapS) + ')' : 'нет'],
       ['Первая', T.format(drawn.fixes[0].t, true)],
       ['Последняя', T.format(drawn.fixes[drawn.fixes.length - 1].t, true)]]
       .forEach(function (row) {

@@ -13,13 +13,14 @@
  * the plan check from GET /api/storms/{id}/plan (asked once: the plan changes seldom).
  */
 import * as P from './pages.js';
+import * as F from './formats.js';
 import {el} from './dom.js';
 import * as TL from './transit_layer.js';
 import './neutral_basemap.js';
 
 
 function start(config, map, panel) {
-  var T = P.time(config.timeZone);
+  var T = F.time(config.timeZone);
   var q = function (sel) { return panel.querySelector(sel); };
   var group = L.featureGroup().addTo(map);
   var transit = L.featureGroup().addTo(map);
@@ -34,11 +35,11 @@ function start(config, map, panel) {
   function left(p) {
     if (p.time_left_s === null || p.time_left_s === undefined) { return '—'; }
     if (p.cleared_at) {
-      return p.time_left_s >= 0 ? 'запас ' + P.duration(p.time_left_s)
-        : 'опоздание ' + P.duration(-p.time_left_s);
+      return p.time_left_s >= 0 ? 'запас ' + F.duration(p.time_left_s)
+        : 'опоздание ' + F.duration(-p.time_left_s);
     }
-    return p.time_left_s >= 0 ? P.duration(p.time_left_s)
-      : 'просрочено на ' + P.duration(-p.time_left_s);
+    return p.time_left_s >= 0 ? F.duration(p.time_left_s)
+      : 'просрочено на ' + F.duration(-p.time_left_s);
   }
 
   function expected(p) {
@@ -66,7 +67,7 @@ function start(config, map, panel) {
   function tooltip(p) {
     var s = styleOf(p.state);
     return '<b>' + escapeHtml(where(p)) + '</b><br>' + escapeHtml(s.label) +
-      '<br>Норматив: ' + P.numberFmt.format(p.norm_h) + ' ч, срок ' + escapeHtml(T.format(p.deadline)) +
+      '<br>Норматив: ' + F.numberFmt.format(p.norm_h) + ' ч, срок ' + escapeHtml(T.format(p.deadline)) +
       '<br>Осталось: ' + escapeHtml(left(p)) + '<br>Ожидается: ' + escapeHtml(expected(p)) +
       '<br>Техника: ' + escapeHtml(crewText(p));
   }
@@ -105,7 +106,7 @@ function start(config, map, panel) {
       tr.appendChild(sw);
       tr.appendChild(el('td', null, s.label));
       tr.appendChild(el('td', 'gd-count', String((doc.counts || {})[state] || 0) + ' уч., ' +
-        P.km((doc.metres || {})[state])));
+        F.km((doc.metres || {})[state])));
       tr.dataset.state = state;
       table.appendChild(tr);
     });
@@ -139,7 +140,7 @@ function start(config, map, panel) {
       tr.appendChild(el('td', null, v.name || ('№ ' + v.vehicle_id)));
       tr.appendChild(el('td', 'gd-num', v.covered_pct === null ? '—' : v.covered_pct + ' %'));
       tr.appendChild(el('td', 'gd-num', v.gaps + (v.longest_gap_s ? ' (до ' +
-        P.duration(v.longest_gap_s) + ')' : '')));
+        F.duration(v.longest_gap_s) + ')' : '')));
       tr.appendChild(el('td', 'gd-num', v.invalid + ' / ' + v.future));
       tr.appendChild(el('td', null, v.sensor_label));
       body.appendChild(tr);
@@ -153,7 +154,7 @@ function start(config, map, panel) {
     doc.features.forEach(function (f) {
       var p = f.properties;
       if (!(p.uncleared_m > 0)) { return; }
-      var li = el('li', null, '№ ' + p.number + ' ' + p.name + ': ' + P.km(p.uncleared_m) +
+      var li = el('li', null, '№ ' + p.number + ' ' + p.name + ': ' + F.km(p.uncleared_m) +
         ' неубранных (' + p.stretches.map(function (s) { return s.route; })
         .filter(function (name, i, all) { return all.indexOf(name) === i; }).join(', ') + ')');
       li.dataset.line = p.number;
@@ -193,11 +194,11 @@ function start(config, map, panel) {
       var tr = el('tr', x.enough ? null : 'gd-suspect');
       tr.appendChild(el('td', null, x.contractor + ', ' +
         (config.treatments[x.treatment] || x.treatment)));
-      tr.appendChild(el('td', 'gd-num', P.km(x.work_km * 1000)));
+      tr.appendChild(el('td', 'gd-num', F.km(x.work_km * 1000)));
       tr.appendChild(el('td', 'gd-num', String(x.vehicles)));
       tr.appendChild(el('td', 'gd-num', x.hours_needed === null ? 'нет машин'
-        : P.numberFmt.format(x.hours_needed) + ' ч'));
-      tr.appendChild(el('td', 'gd-num', P.numberFmt.format(x.norm_h) + ' ч'));
+        : F.numberFmt.format(x.hours_needed) + ' ч'));
+      tr.appendChild(el('td', 'gd-num', F.numberFmt.format(x.norm_h) + ' ч'));
       body.appendChild(tr);
     });
   }
@@ -205,7 +206,7 @@ function start(config, map, panel) {
   function showStorm(storm) {
     q('[data-storm-name]').textContent = storm.name;
     var norms = Object.keys(storm.norms_in_effect_h || {}).map(function (k) {
-      return 'класс ' + k + ' — ' + P.numberFmt.format(storm.norms_in_effect_h[k]) + ' ч';
+      return 'класс ' + k + ' — ' + F.numberFmt.format(storm.norms_in_effect_h[k]) + ' ч';
     }).join(', ');
     q('[data-storm-times]').textContent = 'Начало ' + T.format(storm.started_at) +
       (storm.snowfall_ended_at ? '; снегопад кончился ' + T.format(storm.snowfall_ended_at)

@@ -7,10 +7,11 @@
  * read and typed on the city's clock (pages.js time); server texts are set as text only.
  */
 import * as P from './pages.js';
+import * as F from './formats.js';
 
 var config = P.pageConfig();
 
-var T = P.time(config.timeZone);
+var T = F.time(config.timeZone);
 var declareForm = document.querySelector('[data-declare-form]');
 var endForm = document.querySelector('[data-end-form]');
 var editor = false, ending = null;

@@ -10,11 +10,12 @@
  * only ever set as text.
  */
 import * as P from './pages.js';
+import * as F from './formats.js';
 import * as R from './registry.js';
 
 var config = P.pageConfig();
 
-var T = P.time(config.timeZone);
+var T = F.time(config.timeZone);
 var FINAL = {confirmed: true, failed: true, expired: true, cancelled: true};
 var STATUS = config.statusLabels;  // egts_server.commands.STATUS_LABELS
 var FORMS = config.commandForms;  // egts_server.commands.FORMS_BY_PROTOCOL

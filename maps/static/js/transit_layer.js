@@ -9,6 +9,7 @@
  *                              control (off) only while a storm is open
  */
 import * as P from './pages.js';
+import * as F from './formats.js';
 import {el} from './dom.js';
 
 var LAYER_NAME = 'Автобусы на неубранных улицах';
@@ -32,7 +33,7 @@ function draw(group, doc, config) {
       opacity: exposed ? 0.95 : 0.5, className: 'gd-transit-line'
     });
     line.bindTooltip(lines(['Автобус № ' + p.number + ' ' + p.name,
-      'По неубранным улицам: ' + P.km(p.uncleared_m)]), {sticky: true});
+      'По неубранным улицам: ' + F.km(p.uncleared_m)]), {sticky: true});
     group.addLayer(line);
   });
   doc.buses.forEach(function (b) {
@@ -54,7 +55,7 @@ function openStorm(storms, T) {
 }
 
 function live(config, map, control) {
-  var T = P.time(config.timeZone);
+  var T = F.time(config.timeZone);
   var group = L.featureGroup();
   var offered = false;
 

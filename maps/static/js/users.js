@@ -8,11 +8,12 @@
  * come. Server texts are only ever set as text.
  */
 import * as P from './pages.js';
+import * as F from './formats.js';
 import * as R from './registry.js';
 
 var config = P.pageConfig();
 
-var T = P.time(config.timeZone);
+var T = F.time(config.timeZone);
 var passwordForm = document.querySelector('[data-password-form]');
 var addForm = document.querySelector('[data-add-form]');
 var passwordFor = null;
