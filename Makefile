@@ -23,9 +23,9 @@ $(STAMP): pyproject.toml setup.py
 # The compiled kernels (codecs, the writer's COPY encoder), built in place next to their Cython
 # sources (the editable install builds them too; this rebuilds them after a source changes).
 # Without a C compiler setup.py says so and the pure-Python ones serve.
-PYX := $(shell find egts_server db -name '*.pyx')
+CYTHON_SOURCES := $(shell find egts_server db -name '*.pyx' -o -name '*.pxd' -o -name '*.pxi')
 COMPILED := build/.compiled-stamp
-$(COMPILED): $(STAMP) $(PYX) setup.py
+$(COMPILED): $(STAMP) $(CYTHON_SOURCES) setup.py
 	@echo "==> building the compiled codec kernels"
 	$(BIN)/python setup.py -q build_ext --inplace
 	@mkdir -p build && touch $(COMPILED)

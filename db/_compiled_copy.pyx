@@ -1,12 +1,12 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 """The writer's binary COPY stream in C: ``copy_binary.encode_copy``'s twin.
 
-Every field is written straight into one growing buffer, and the attributes' JSON too: keys,
-booleans, integers, finite floats and plain strings are written here as json writes them; any
-other value goes through the same json encoder as the pure path. A row with anything the pure
-encoder would treat otherwise (a value of another type, out of its column's range, text that
-is not valid UTF-8) makes the whole batch go through the pure encoder, so bytes and errors
-come from one place.
+Every field is written straight into one growing buffer, and the attributes' JSON too
+(``_compiled_copy_attributes.pxi``, included below): keys, booleans, integers, finite floats and
+plain strings are written as json writes them; any other value goes through the same json
+encoder as the pure path. A row with anything the pure encoder would treat otherwise (a value
+of another type, out of its column's range, text that is not valid UTF-8) makes the whole batch
+go through the pure encoder, so bytes and errors come from one place.
 """
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
@@ -22,21 +22,17 @@ from cpython.datetime cimport (
     PyDateTime_GET_MONTH,
     PyDateTime_GET_YEAR,
 )
-from cpython.dict cimport PyDict_CheckExact, PyDict_Next
-from cpython.float cimport PyFloat_AS_DOUBLE, PyFloat_Check, PyFloat_CheckExact
+from cpython.float cimport PyFloat_AS_DOUBLE, PyFloat_CheckExact
 from cpython.long cimport PyLong_Check, PyLong_CheckExact
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
-from cpython.object cimport PyObject
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
 from libc.limits cimport LLONG_MAX, LLONG_MIN
-from libc.math cimport isfinite
-from libc.stdint cimport int64_t, uint8_t, uint64_t
+from libc.stdint cimport int64_t, uint64_t
 from libc.string cimport memcpy
 
 from datetime import UTC
-from json.encoder import encode_basestring
 
-from db.copy_binary import COLUMNS, JSON_ENCODE, PG_EPOCH, SIGNATURE, TRAILER
+from db.copy_binary import COLUMNS, PG_EPOCH, SIGNATURE, TRAILER
 from db.copy_binary import encode_copy as pure_encode_copy
 from egts_server.model import Position
 
@@ -46,10 +42,6 @@ cdef extern from "Python.h":
     long long PyLong_AsLongLongAndOverflow(object value, int* overflow) except? -1
     const char* PyUnicode_AsUTF8AndSize(object text, Py_ssize_t* size) except NULL
     bint PyUnicode_CheckExact(object value)
-    bint PyUnicode_IS_ASCII(object text)
-    char* PyOS_double_to_string(double value, char code, int precision, int flags, int* kind) \
-        except NULL
-    int Py_DTSF_ADD_DOT_0
 
 import_datetime()
 
@@ -60,13 +52,7 @@ if Position._fields != ("device", "fix_time", "latitude", "longitude", "valid", 
     raise ImportError("model.Position changed its fields: update _compiled_copy")
 cdef object _UTC = UTC
 cdef object _pure_encode_copy = pure_encode_copy
-cdef object _json_encode = JSON_ENCODE
-cdef object _encode_basestring = encode_basestring
 cdef short _FIELD_COUNT = len(COLUMNS)
-
-#: UTF-8 ``"key":`` per attribute key; keys come from the terminals, so it is bounded
-cdef dict _KEYS = {}
-cdef Py_ssize_t _MAX_KEYS = 4096
 cdef dict _PROTOCOLS = {}  # protocol name -> its length-prefixed UTF-8 text
 
 
@@ -213,128 +199,7 @@ if PG_EPOCH.tzinfo is not UTC or PG_EPOCH.time() != PG_EPOCH.min.time():
 cdef int64_t _EPOCH_DAYS = _days(PG_EPOCH.year, PG_EPOCH.month, PG_EPOCH.day)
 
 
-cdef int _json_text(Buffer* out, str text) except -1:
-    """A string as json writes it with ``ensure_ascii=False``."""
-    cdef Py_ssize_t size, i
-    cdef const char* utf8
-    cdef uint8_t c
-    if PyUnicode_IS_ASCII(text):
-        utf8 = PyUnicode_AsUTF8AndSize(text, &size)
-        for i in range(size):
-            c = <uint8_t>utf8[i]
-            if c < 0x20 or c == 0x22 or c == 0x5C:
-                break
-        else:
-            _reserve(out, size + 2)
-            out.data[out.size] = b'"'
-            memcpy(out.data + out.size + 1, utf8, size)
-            out.data[out.size + size + 1] = b'"'
-            out.size += size + 2
-            return 0
-    return _text(out, _encode_basestring(text))
-
-
-cdef int _key(Buffer* out, object key) except -1:
-    cdef Buffer scratch
-    cached = _KEYS.get(key)
-    if cached is not None:
-        return _bytes(out, <bytes>cached)
-    if not PyUnicode_CheckExact(key):
-        raise _PureTakesIt()
-    scratch.data = <char*>PyMem_Malloc(64)
-    if scratch.data == NULL:
-        raise MemoryError()
-    scratch.size = 0
-    scratch.capacity = 64
-    try:
-        _json_text(&scratch, key)
-        _raw(&scratch, b":", 1)
-        written = PyBytes_FromStringAndSize(scratch.data, scratch.size)
-    finally:
-        PyMem_Free(scratch.data)
-    if len(_KEYS) < _MAX_KEYS:
-        _KEYS[key] = written
-    return _bytes(out, written)
-
-
-cdef int _value(Buffer* out, object value) except -1:
-    cdef char digits[24]
-    cdef char* text
-    cdef long long number
-    cdef int overflow = 0
-    cdef Py_ssize_t size
-    if value is True:
-        return _raw(out, b"true", 4)
-    if value is False:
-        return _raw(out, b"false", 5)
-    if PyLong_CheckExact(value):
-        number = PyLong_AsLongLongAndOverflow(value, &overflow)
-        if not overflow:
-            size = _decimal(digits, number)
-            return _raw(out, digits + 24 - size, size)
-        return _text(out, int.__repr__(value))
-    if PyLong_Check(value):
-        return _text(out, int.__repr__(value))
-    if PyFloat_Check(value) and isfinite(PyFloat_AS_DOUBLE(value)):
-        text = PyOS_double_to_string(PyFloat_AS_DOUBLE(value), b'r', 0, Py_DTSF_ADD_DOT_0, NULL)
-        try:
-            size = 0
-            while text[size]:
-                size += 1
-            _raw(out, text, size)
-        finally:
-            PyMem_Free(text)
-        return 0
-    if PyUnicode_CheckExact(value):
-        return _json_text(out, value)
-    return _text(out, _json_encode(value))
-
-
-cdef Py_ssize_t _decimal(char* digits, long long number) noexcept:
-    """``number`` in decimal at the end of the 24 bytes of ``digits``; returns its length."""
-    cdef uint64_t magnitude = <uint64_t>number if number >= 0 else <uint64_t>0 - <uint64_t>number
-    cdef Py_ssize_t at = 24
-    while True:
-        at -= 1
-        digits[at] = <char>(48 + magnitude % 10)
-        magnitude //= 10
-        if magnitude == 0:
-            break
-    if number < 0:
-        at -= 1
-        digits[at] = b'-'
-    return 24 - at
-
-
-cdef int _attributes(Buffer* out, object attributes) except -1:
-    """The jsonb field: length, version 1, then what ``copy_binary.attributes_json`` writes."""
-    cdef Py_ssize_t start = out.size
-    cdef Py_ssize_t position = 0
-    cdef PyObject* key
-    cdef PyObject* value
-    cdef bint first = True
-    _reserve(out, 6)
-    out.size += 4
-    out.data[out.size] = 1
-    out.data[out.size + 1] = b'{'
-    out.size += 2
-    if PyDict_CheckExact(attributes):
-        while PyDict_Next(attributes, &position, &key, &value):
-            if not first:
-                _raw(out, b",", 1)
-            first = False
-            _key(out, <object>key)
-            _value(out, <object>value)
-    else:
-        for item_key, item_value in attributes.items():
-            if not first:
-                _raw(out, b",", 1)
-            first = False
-            _key(out, item_key)
-            _value(out, item_value)
-    _raw(out, b"}", 1)
-    _be32(out.data + start, <uint64_t>(out.size - start - 4))
-    return 0
+include "_compiled_copy_attributes.pxi"
 
 
 cdef int _protocol(Buffer* out, object device) except -1:

@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[2]
 PACKAGES = ("egts_server", "db", "dispatch", "maps")
 NOT_SHIPPED = ("maps/screenshots/",)  # README pictures, not needed to run
 PROBE = Path(__file__).with_name("installed_probe.py")
-CYTHON_SOURCES = (".pyx", ".pxd")  # compiled into the extension modules, not shipped
+CYTHON_SOURCES = (".pyx", ".pxd", ".pxi")  # compiled into the extension modules, not shipped
 
 
 @dataclass(frozen=True)
