@@ -10,8 +10,8 @@ import pytest
 
 from maps.assets import STATIC_DIR
 from maps.pages.live_map import render_live_map
+from tests.maps.pages.live_city import MARKER
 
-MARKER = ".leaflet-marker-icon [data-vehicle-id]"
 EMPTY: dict[str, Any] = {"type": "FeatureCollection", "features": []}
 
 

@@ -7,8 +7,7 @@ from typing import Any
 
 from tests.conftest import Served
 from tests.egts_terminal import EgtsTerminal
-
-MARKER = ".leaflet-marker-icon [data-vehicle-id]"
+from tests.maps.pages.live_city import MARKER
 
 
 def test_marker_appears_after_a_terminal_sends_a_fix(server: Served, page: Any,

@@ -13,11 +13,10 @@ import pytest
 
 from maps.assets import STATIC_DIR
 from maps.pages.live_map import render_live_map
+from tests.maps.pages.live_city import LISTED, MARKER
+from tests.served_pages import MAP_JS
 
-MARKER = ".leaflet-marker-icon [data-vehicle-id]"
-LISTED = "[data-vehicle-item]"
 EMPTY: dict[str, Any] = {"type": "FeatureCollection", "features": []}
-MAP_JS = "window[Object.keys(window).find(k => k.startsWith('map_'))]"
 DOROZHNIK, MUP = "ООО «Дорожник-27»", "МУП «Спецавтохозяйство»"
 
 
