@@ -13,7 +13,8 @@ from egts_server.codec.navtelecom.client import archive, current, handshake, neg
 from egts_server.codec.navtelecom.fields import FIELD_SIZES, record_position
 from egts_server.codec.navtelecom.frame import Framer, Negotiated
 from egts_server.codec.navtelecom.ntcb import ntcb
-from egts_server.codec.navtelecom.session import PROTOCOL, Handled, Login, Session
+from egts_server.codec.navtelecom.session import PROTOCOL, Session
+from egts_server.codec.tracker_session import Handled, Login
 
 __all__ = ["FIELD_SIZES", "PROTOCOL", "Framer", "Handled", "Login", "Negotiated", "Session",
            "archive", "current", "handshake", "negotiation", "ntcb", "record_position"]

@@ -25,11 +25,11 @@ from egts_server.codec.teltonika.session import (
     NOTHING_ACCEPTED,
     PROTOCOL,
     Handled,
-    Login,
     Session,
     accepted,
 )
 from egts_server.codec.teltonika.to_positions import record_position
+from egts_server.codec.tracker_session import Login
 
 __all__ = ["NOTHING_ACCEPTED", "PROTOCOL", "AvlRecord", "Codec", "CoordinateError", "Framer",
            "Handled", "Login", "Session", "accepted", "avl_packet", "command_message",
