@@ -1,46 +1,23 @@
 """What the tracker protocols' sessions share (Galileosky, NavTelecom, Teltonika, Wialon IPS and
-Retranslator): the ``Handled`` value one frame yields, the ``Login`` in it, and the state
-every session keeps (who the connection logged in as, and whether a login was refused).
-
-How an adapter acts on a ``Handled``: write ``replies`` now; store ``positions`` and write
-``ack`` once they are committed, in arrival order; after a ``login`` ask the registry, then
-write ``Session.login_result(login, accepted)``; ``close`` once the above is written.
+Retranslator): the state every one keeps (who the connection logged in as, and whether a login
+was refused), and the login whose answer its own packet fixes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
-from egts_server.codec.errors import CodecError, FramingError
-from egts_server.model import DeviceKey, Position
-
-Dropped = TypeVar("Dropped")  # how a protocol names an optional element left out of a fix
+from egts_server.codec.errors import FramingError
+from egts_server.codec.handled import Handled, Login
+from egts_server.model import DeviceKey
 
 
 @dataclass(frozen=True, slots=True)
-class Login:
-    """A device identified itself; the adapter decides on it, then calls ``login_result``."""
+class LoginWithAnswer(Login):
+    """A login whose acceptance the login packet fixes (Galileosky's confirmation of it,
+    NavTelecom's ``*<S`` to its ids)."""
 
-    device: DeviceKey
-    imei: str | None
-    details: Mapping[str, str]
-    answer: bytes = b""  # what accepting it writes, where the login packet fixes it
-
-
-@dataclass(frozen=True, slots=True)
-class Handled(Generic[Dropped]):
-    """What one frame asks of the connection. ``dropped``: optional elements left out of the
-    stored fixes."""
-
-    replies: tuple[bytes, ...] = ()
-    positions: tuple[Position, ...] = ()
-    ack: bytes | None = None
-    login: Login | None = None
-    close: bool = False
-    error: CodecError | None = None
-    dropped: tuple[Dropped, ...] = ()
+    answer: bytes  # written once the registry said yes
 
 
 class TrackerSession:
@@ -63,7 +40,8 @@ class TrackerSession:
         return self._login_answer(login, accepted)
 
     def _login_answer(self, login: Login, accepted: bool) -> bytes:
-        """The answer the login packet fixed when accepted; nothing when refused."""
+        """The answer a ``LoginWithAnswer`` carries when accepted; nothing when refused."""
+        assert isinstance(login, LoginWithAnswer)
         return login.answer if accepted else b""
 
     def framing_error(self, error: FramingError) -> Handled[str]:

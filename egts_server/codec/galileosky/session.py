@@ -24,7 +24,8 @@ from egts_server.codec.errors import (
 from egts_server.codec.galileosky.constants import CONFIRM, DATA, TAG_IMEI
 from egts_server.codec.galileosky.tags import read_tags
 from egts_server.codec.galileosky.to_positions import record_position
-from egts_server.codec.tracker_session import Handled, Login, TrackerSession
+from egts_server.codec.handled import Handled
+from egts_server.codec.tracker_session import LoginWithAnswer, TrackerSession
 from egts_server.model import KEY_DROPPED_RAW, DeviceKey
 
 PROTOCOL: Final = "galileosky"
@@ -51,8 +52,8 @@ class Session(TrackerSession):
         if imei is not None:
             text = imei.decode("ascii", "replace")
             self._device = DeviceKey(PROTOCOL, text)
-            login = Login(self._device, text if text.isdigit() else None, MappingProxyType({}),
-                          answer=confirmation(received))
+            login = LoginWithAnswer(self._device, text if text.isdigit() else None,
+                                    MappingProxyType({}), answer=confirmation(received))
         if self._device is None:
             return Handled(error=IdentityError("data before the IMEI tag"))
         positions = [p for p in (record_position(r, self._device) for r in tags.records)

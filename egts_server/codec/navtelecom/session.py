@@ -20,10 +20,11 @@ from egts_server.codec.errors import (
     IdentityError,
     PacketTypeError,
 )
+from egts_server.codec.handled import Handled
 from egts_server.codec.navtelecom.fields import read_record, record_position, record_size
 from egts_server.codec.navtelecom.frame import Negotiated
 from egts_server.codec.navtelecom.ntcb import FLEX_OFFER, check_ntcb, flex_offer, ntcb
-from egts_server.codec.tracker_session import Handled, Login, TrackerSession
+from egts_server.codec.tracker_session import LoginWithAnswer, TrackerSession
 from egts_server.model import DeviceKey
 
 PROTOCOL: Final = "navtelecom"
@@ -58,7 +59,7 @@ class Session(TrackerSession):
             if not identifier:
                 return Handled(error=IdentityError("*>S without an IMEI"))
             self._device = DeviceKey(PROTOCOL, identifier[:64])
-            return Handled(login=Login(self._device,
+            return Handled(login=LoginWithAnswer(self._device,
                                        identifier if identifier.isdigit() else None,
                                        MappingProxyType({}),
                                        answer=ntcb(sender, receiver, b"*<S")))

@@ -7,8 +7,10 @@ packet whose preamble is not zero or whose length is impossible ends the stream 
 
 from __future__ import annotations
 
+from typing import Final
+
 from egts_server.codec.errors import HeaderFormatError, PacketLengthError
-from egts_server.codec.framing import StreamFramer
+from egts_server.codec.framing import StreamFramer, prefixed_size
 from egts_server.codec.teltonika.constants import (
     CRC_SIZE,
     HEADER_SIZE,
@@ -17,6 +19,8 @@ from egts_server.codec.teltonika.constants import (
     MIN_DATA,
     PREAMBLE,
 )
+
+_IMEI_LENGTHS: Final = range(1, MAX_IMEI + 1)
 
 
 class Framer(StreamFramer):
@@ -35,12 +39,7 @@ class Framer(StreamFramer):
 
     def _frame_size(self, buf: bytearray, pos: int) -> int | None:
         if not self._identified:
-            if len(buf) - pos < 2:
-                return None
-            length = int.from_bytes(buf[pos:pos + 2], "big")
-            if not 1 <= length <= MAX_IMEI:
-                raise PacketLengthError(f"IMEI message of {length} bytes")
-            return 2 + length
+            return prefixed_size(buf, pos, 2, "big", _IMEI_LENGTHS, "IMEI message of {} bytes")
         if len(buf) - pos < HEADER_SIZE:
             if buf[pos:pos + 4] != PREAMBLE[:len(buf) - pos][:4]:
                 raise HeaderFormatError("AVL packet without the zero preamble")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
-from egts_server.codec import tracker_session
+from egts_server.codec import handled
 from egts_server.codec.crc import crc16_arc
 from egts_server.codec.errors import (
     ChecksumError,
@@ -26,6 +26,7 @@ from egts_server.codec.errors import (
     IdentityError,
     PacketTypeError,
 )
+from egts_server.codec.handled import Login
 from egts_server.codec.reader import ByteReader
 from egts_server.codec.teltonika.commands import read_message
 from egts_server.codec.teltonika.constants import (
@@ -38,7 +39,7 @@ from egts_server.codec.teltonika.constants import (
 )
 from egts_server.codec.teltonika.records import LAYOUTS, read_records
 from egts_server.codec.teltonika.to_positions import record_position
-from egts_server.codec.tracker_session import Login, TrackerSession
+from egts_server.codec.tracker_session import TrackerSession
 from egts_server.model import DeviceKey
 
 PROTOCOL: Final = "teltonika"
@@ -46,7 +47,7 @@ NOTHING_ACCEPTED: Final = (0).to_bytes(4, "big")
 
 
 @dataclass(frozen=True, slots=True)
-class Handled(tracker_session.Handled[str]):
+class Handled(handled.Handled[str]):
     """What one frame asks of the connection, and the device's answer to a command."""
 
     response: bytes | None = None  # the device's answer to the oldest unanswered command

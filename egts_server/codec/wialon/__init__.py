@@ -12,7 +12,7 @@ Tracker side: ``TrackerClient`` (simulator, tests). Imports only the rest of ``c
 ``egts_server.model``.
 """
 
-from egts_server.codec.tracker_session import Handled, Login
+from egts_server.codec.handled import Handled, Login
 from egts_server.codec.wialon.client import TrackerClient
 from egts_server.codec.wialon.constants import DataAnswer, Field, LoginAnswer, ShortAnswer
 from egts_server.codec.wialon.errors import FieldError

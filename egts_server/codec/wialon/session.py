@@ -27,7 +27,8 @@ from egts_server.codec.errors import (
     IdentityError,
     PacketTypeError,
 )
-from egts_server.codec.tracker_session import Handled, Login, TrackerSession
+from egts_server.codec.handled import Handled, Login
+from egts_server.codec.tracker_session import TrackerSession
 from egts_server.codec.wialon.constants import (
     NO_VALUE,
     VERSION_2,

@@ -9,7 +9,7 @@
 ``egts_server.model``.
 """
 
-from egts_server.codec.tracker_session import Handled
+from egts_server.codec.handled import Handled
 from egts_server.codec.wialonretr.frame import Framer
 from egts_server.codec.wialonretr.packet import (
     ACK,

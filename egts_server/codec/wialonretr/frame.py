@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from egts_server.codec.errors import PacketLengthError
-from egts_server.codec.framing import StreamFramer
+from typing import Final
+
+from egts_server.codec.framing import StreamFramer, prefixed_size
 from egts_server.codec.wialonretr.packet import MAX_PACKET
+
+_SIZES: Final = range(1, MAX_PACKET + 1)
 
 
 class Framer(StreamFramer):
@@ -14,9 +17,4 @@ class Framer(StreamFramer):
     __slots__ = ()
 
     def _frame_size(self, buf: bytearray, pos: int) -> int | None:
-        if len(buf) - pos < 4:
-            return None
-        size = int.from_bytes(buf[pos:pos + 4], "little")
-        if not 1 <= size <= MAX_PACKET:
-            raise PacketLengthError(f"packet size {size}")
-        return 4 + size
+        return prefixed_size(buf, pos, 4, "little", _SIZES, "packet size {}")

@@ -18,7 +18,8 @@ from types import MappingProxyType
 from typing import Final
 
 from egts_server.codec.errors import CodecError
-from egts_server.codec.tracker_session import Handled, TrackerSession
+from egts_server.codec.handled import Handled
+from egts_server.codec.tracker_session import TrackerSession
 from egts_server.codec.wialonretr.packet import ACK, RetranslatorPacket, parse_packet
 from egts_server.model import (
     INPUTS_IN_MASK,
