@@ -1,7 +1,7 @@
 """What a protocol's codec gives a telemetry connection, as the connection sees it.
 
-Each codec has its own framer and session, and ``Handled`` and ``Login`` values (the trackers
-share theirs: ``codec/tracker_session.py``); these interfaces are the part of them
+Each codec has its own framer and session, and its ``Handled`` and ``Login`` values
+(``codec/handled.py``'s or subclasses of them); these interfaces are the part of them
 ``telemetry.TelemetryProtocol`` relies on, so one connection class serves every protocol.
 """
 
