@@ -14,12 +14,7 @@ from types import MappingProxyType
 from typing import Final
 
 from egts_server.codec.crc import crc8_egts
-from egts_server.codec.errors import (
-    ChecksumError,
-    CodecError,
-    IdentityError,
-    PacketTypeError,
-)
+from egts_server.codec.errors import ChecksumError, CodecError, IdentityError, PacketTypeError
 from egts_server.codec.handled import Handled
 from egts_server.codec.navtelecom.fields import read_record, record_position, record_size
 from egts_server.codec.navtelecom.frame import Negotiated
