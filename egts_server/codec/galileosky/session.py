@@ -14,13 +14,7 @@ from types import MappingProxyType
 from typing import Final
 
 from egts_server.codec.crc import crc16_modbus
-from egts_server.codec.errors import (
-    ChecksumError,
-    CodecError,
-    IdentityError,
-    PacketTypeError,
-    UnsupportedError,
-)
+from egts_server.codec.errors import ChecksumError, IdentityError, PacketTypeError, UnsupportedError
 from egts_server.codec.galileosky.constants import CONFIRM, DATA, TAG_IMEI
 from egts_server.codec.galileosky.tags import read_tags
 from egts_server.codec.galileosky.to_positions import record_position
@@ -32,6 +26,7 @@ PROTOCOL: Final = "galileosky"
 
 
 def confirmation(crc: int) -> bytes:
+    """The answer to a packet: 0x02 and the packet's CRC, which names the packet it confirms."""
     return bytes((CONFIRM,)) + crc.to_bytes(2, "little")
 
 
@@ -58,7 +53,7 @@ class Session(TrackerSession):
             return Handled(error=IdentityError("data before the IMEI tag"))
         positions = [p for p in (record_position(r, self._device) for r in tags.records)
                      if p is not None]
-        error: CodecError | None = None
+        error: UnsupportedError | None = None
         dropped: tuple[str, ...] = ()
         if tags.unknown_tag is not None:
             error = UnsupportedError(f"tag {tags.unknown_tag:#04x} of unknown size; "
