@@ -1,25 +1,72 @@
-"""What the tracker intake tests share: a served process with one tracker listener switched on,
-reading exactly n answer bytes, and the fixes stored for a terminal."""
+"""What the tracker intake tests share: a served process with one tracker listener switched on
+and the fixes it stored, reading exactly n answer bytes (or none at all), and a packet with a
+broken checksum."""
 
 from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import psycopg2
+import pytest
 
 from tests.conftest import Served, free_port, start_server, stop_server
 
+FIX_COLUMNS = ("p.fix_time, ST_Y(p.geom), ST_X(p.geom), p.valid, p.speed_kmh, p.course_deg,"
+               " p.altitude_m, p.satellites")
 
-def tracker_server(dsn: str, tmp_path: Path, section: str) -> Iterator[tuple[Served, int]]:
-    """For a fixture: the served process with ``[section]`` enabled on a free port."""
-    port = free_port()
-    server = start_server(dsn, tmp_path, f"[{section}]\nenabled = true\nhost = \"127.0.0.1\"\n"
-                                         f"port = {port}\n")
-    yield server, port
-    stop_server(server)
+
+@dataclass(frozen=True)
+class TrackerServer:
+    """The served process with one tracker listener switched on, as its test sees it: where a
+    device connects, and what was stored."""
+
+    process: Served
+    port: int
+    protocol: str
+    columns: str  # read after FIX_COLUMNS (``p`` is positions)
+    identifier: str | None  # one terminal's fixes; None: every terminal's
+    with_terminal: bool  # lead each row with the terminal's identifier
+
+    @property
+    def dsn(self) -> str:
+        return self.process.dsn
+
+    def connect(self, timeout: float = 10) -> socket.socket:
+        """A device's connection to the listener."""
+        return socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
+
+    def stored(self) -> list[tuple[Any, ...]]:
+        """The stored fixes of the protocol by terminal and fix time."""
+        where = "t.protocol = %s" + ("" if self.identifier is None else " AND t.identifier = %s")
+        args = (self.protocol,) if self.identifier is None else (self.protocol, self.identifier)
+        lead = "t.identifier, " if self.with_terminal else ""
+        with psycopg2.connect(self.dsn) as conn, conn.cursor() as cur:
+            cur.execute(f"SELECT {lead}{FIX_COLUMNS}, {self.columns} FROM positions p"
+                        f" JOIN terminals t ON t.id = p.terminal_id WHERE {where}"
+                        " ORDER BY t.identifier, p.fix_time", args)
+            rows: list[tuple[Any, ...]] = cur.fetchall()
+        conn.close()
+        return rows
+
+
+def served_tracker(section: str, columns: str, identifier: str | None = None, *,
+                   with_terminal: bool = False) -> Any:
+    """A test module's ``served`` fixture: a ``TrackerServer`` with ``[section]`` enabled on a
+    free port, reading ``columns`` of the fixes stored under that protocol."""
+
+    @pytest.fixture()
+    def served(dsn: str, tmp_path: Path) -> Iterator[TrackerServer]:
+        port = free_port()
+        process = start_server(dsn, tmp_path, f"[{section}]\nenabled = true\n"
+                                              f"host = \"127.0.0.1\"\nport = {port}\n")
+        yield TrackerServer(process, port, section, columns, identifier, with_terminal)
+        stop_server(process)
+
+    return served
 
 
 def read_exactly(sock: socket.socket, n: int) -> bytes:
@@ -33,22 +80,13 @@ def read_exactly(sock: socket.socket, n: int) -> bytes:
     return data
 
 
-FIX_COLUMNS = ("p.fix_time, ST_Y(p.geom), ST_X(p.geom), p.valid, p.speed_kmh, p.course_deg,"
-               " p.altitude_m, p.satellites")
+def assert_no_answer(sock: socket.socket, seconds: float = 1.5) -> None:
+    """The server writes nothing for ``seconds`` (and keeps the connection)."""
+    sock.settimeout(seconds)
+    with pytest.raises(TimeoutError):
+        sock.recv(1)
 
 
-def stored_fixes(dsn: str, protocol: str, extra_columns: str, identifier: str | None = None, *,
-                 with_terminal: bool = False) -> list[tuple[Any, ...]]:
-    """The stored fixes of ``protocol`` (one terminal's, given ``identifier``) by terminal and
-    fix time: ``FIX_COLUMNS`` then ``extra_columns`` (``p`` is positions), led by the
-    terminal's identifier ``with_terminal``."""
-    where = "t.protocol = %s" + ("" if identifier is None else " AND t.identifier = %s")
-    args = (protocol,) if identifier is None else (protocol, identifier)
-    lead = "t.identifier, " if with_terminal else ""
-    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute(f"SELECT {lead}{FIX_COLUMNS}, {extra_columns} FROM positions p"
-                    f" JOIN terminals t ON t.id = p.terminal_id WHERE {where}"
-                    " ORDER BY t.identifier, p.fix_time", args)
-        rows: list[tuple[Any, ...]] = cur.fetchall()
-    conn.close()
-    return rows
+def broken_checksum(packet: bytes) -> bytes:
+    """``packet`` with its last byte (its checksum's) flipped."""
+    return packet[:-1] + bytes((packet[-1] ^ 0xFF,))

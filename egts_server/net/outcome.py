@@ -1,8 +1,8 @@
 """What a protocol's codec gives a telemetry connection, as the connection sees it.
 
-Each codec has its own ``Handled`` and ``Login`` values and its own framer and session; these
-interfaces are the part of them ``telemetry.TelemetryProtocol`` relies on, so one connection
-class serves every protocol.
+Each codec has its own framer and session, and its ``Handled`` and ``Login`` values
+(``codec/handled.py``'s or subclasses of them); these interfaces are the part of them
+``telemetry.TelemetryProtocol`` relies on, so one connection class serves every protocol.
 """
 
 from __future__ import annotations

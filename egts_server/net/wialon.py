@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from egts_server.codec.errors import FramingError
-from egts_server.codec.wialon import Framer, Handled, Session
-from egts_server.codec.wialon.session import Login as WialonLogin
+from egts_server.codec.wialon import DroppedText, Framer, Handled, Session
+from egts_server.codec.wialon import Login as WialonLogin
 from egts_server.net.factory import TelemetryFactory
 from egts_server.net.outcome import Login, Outcome
 from egts_server.net.telemetry import TelemetryProtocol
@@ -32,7 +32,7 @@ class WialonProtocol(TelemetryProtocol):
     def cut(self, data: bytes) -> tuple[list[bytes], FramingError | None]:
         return self._framer.feed(data), None
 
-    def handle(self, frame: bytes) -> Handled:
+    def handle(self, frame: bytes) -> Handled[DroppedText]:
         return self._session.handle(frame)
 
     def login_result(self, login: Login, accepted: bool) -> bytes:

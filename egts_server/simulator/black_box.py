@@ -9,10 +9,12 @@ packets and read the server's answers.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import count
 from typing import Any, ClassVar, Generic, TypeVar
+from typing import Protocol as Interface
 
 from twisted.internet.protocol import Protocol, ReconnectingClientFactory, connectionDone
 from twisted.internet.task import LoopingCall
@@ -65,26 +67,44 @@ class InFlight(Generic[Fix]):
     record_numbers: tuple[int, ...] = ()  # per-fix numbers where records are confirmed singly
 
 
+class AnswerFramer(Interface):
+    """A codec's framer, cutting the server's answers."""
+
+    def feed(self, data: bytes) -> Sequence[bytes]: ...
+
+
 class BlackBoxTerminal(Protocol, Generic[Fix]):
     """One connection of a simulated terminal; a subclass speaks the protocol."""
 
     log = Logger()
     label: ClassVar[str]  # these three only word the log messages
-    peer: ClassVar[str]
+    peer: ClassVar[str] = "server"
     answer: ClassVar[str]
+    framer: ClassVar[Callable[[], AnswerFramer] | None] = None  # else ``_answer_size`` cuts
 
     def __init__(self, memory: TerminalMemory[Fix], interval_s: float, clock: Any,
-                 rng: random.Random, frames: Callable[[bytes], Iterable[bytes]]) -> None:
+                 rng: random.Random) -> None:
         self._memory = memory
         self._interval_s = interval_s
         self._clock = clock
         self._rng = rng
-        self._frames = frames
+        make_framer = type(self).framer
+        self._framer = None if make_framer is None else make_framer()
+        self._received = b""
+        self._packet_ids = count()  # for protocols whose packets carry no number of their own
         self._in_flight: dict[int, InFlight[Fix]] = {}
         self._ticker = LoopingCall(self._tick)
         self._ticker.clock = clock
         self._watchdog = LoopingCall(self._resend_overdue)
         self._watchdog.clock = clock
+
+    def connectionMade(self) -> None:  # noqa: N802
+        assert self.transport is not None
+        hello = self._hello()
+        if hello is None:
+            self._logged_in()
+        else:
+            self.transport.write(hello)
 
     def connectionLost(self, reason: Failure = connectionDone) -> None:  # noqa: N802
         for call in (self._ticker, self._watchdog):
@@ -95,16 +115,48 @@ class BlackBoxTerminal(Protocol, Generic[Fix]):
     def dataReceived(self, data: bytes) -> None:  # noqa: N802
         assert self.transport is not None
         try:
-            for frame in self._frames(data):
+            for frame in self._cut(data):
                 self._on_frame(frame)
         except CodecError as error:
             self.log.warn("{label} {tid}: bad reply from the {peer}: {error}", label=self.label,
                           tid=self._memory.vehicle.tid, peer=self.peer, error=error)
             self.transport.loseConnection()
 
+    def _hello(self) -> bytes | None:
+        """Set up what this connection keeps, and say what the terminal sends first (its login);
+        None where the protocol has no login and reporting starts at once."""
+        raise NotImplementedError
+
+    def _cut(self, data: bytes) -> Iterable[bytes]:
+        """The server's whole answers so far, cut by ``framer`` or measured by
+        ``_answer_size``."""
+        if self._framer is not None:
+            yield from self._framer.feed(data)
+            return
+        self._received += data
+        while self._received:
+            size = self._answer_size(self._received)
+            if size is None or len(self._received) < size:
+                return
+            frame, self._received = self._received[:size], self._received[size:]
+            yield frame
+
+    def _answer_size(self, received: bytes) -> int | None:
+        """How long the answer ``received`` starts with; None until that shows."""
+        raise NotImplementedError
+
     def _on_frame(self, frame: bytes) -> None:
         """Act on one frame from the server; raises ``CodecError``."""
         raise NotImplementedError
+
+    def _oldest_in_flight(self) -> InFlight[Fix] | None:
+        """The oldest packet awaiting its answer, taken out: what an answer that names no
+        packet confirms where answers come in sending order."""
+        return self._in_flight.pop(min(self._in_flight)) if self._in_flight else None
+
+    def _working(self, state: VehicleState) -> bool:
+        """Whether the vehicle's working equipment (if it has any) is on."""
+        return self._memory.vehicle.equipment_tool is not None and state.equipment_active
 
     def _fix(self, now: datetime, state: VehicleState) -> Fix:
         """The fix to report for the vehicle's ``state`` at ``now``."""

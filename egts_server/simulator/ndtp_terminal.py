@@ -10,9 +10,7 @@ reconnects and replays its backlog as NPH_SND_HISTORY, as real terminals do afte
 
 from __future__ import annotations
 
-import random
 from datetime import datetime
-from typing import Any
 
 from dispatch.motion import VehicleState
 from egts_server.codec.ndtp import (
@@ -33,20 +31,14 @@ NdtpTerminalMemory = TerminalMemory[NdtpFix]  # the same black box, holding NDTP
 
 class SimulatedNdtpTerminal(BlackBoxTerminal[NdtpFix]):
     label = "simulated NDTP terminal"
-    peer = "server"
     answer = "result"
+    framer = Framer
 
-    def __init__(self, memory: NdtpTerminalMemory, interval_s: float, clock: Any,
-                 rng: random.Random) -> None:
-        super().__init__(memory, interval_s, clock, rng, Framer().feed)
-        self._client = TerminalClient(memory.vehicle.tid)
-        self._login_id: int | None = None
-
-    def connectionMade(self) -> None:  # noqa: N802
-        assert self.transport is not None
+    def _hello(self) -> bytes:
+        self._client = TerminalClient(self._memory.vehicle.tid)
         frame, self._login_id = self._client.conn_request(self._memory.vehicle.imei,
                                                           "250010000000000")
-        self.transport.write(frame)
+        return frame
 
     def _on_frame(self, frame: bytes) -> None:
         assert self.transport is not None
@@ -67,8 +59,7 @@ class SimulatedNdtpTerminal(BlackBoxTerminal[NdtpFix]):
             self._memory.forget(flight.fixes)
 
     def _fix(self, now: datetime, state: VehicleState) -> NdtpFix:
-        vehicle = self._memory.vehicle
-        working = vehicle.equipment_tool is not None and state.equipment_active
+        working = self._working(state)
         return NdtpFix(time=now, lat=state.latitude, lon=state.longitude,
                        speed_kmh=state.speed_kmh, course_deg=state.course_deg,
                        altitude_m=float(self._rng.randint(25, 60)),
@@ -76,7 +67,8 @@ class SimulatedNdtpTerminal(BlackBoxTerminal[NdtpFix]):
                        odometer_m=state.odometer_m,
                        battery_v=round(self._rng.uniform(4.0, 4.2), 2),
                        road_machine=(bytes((1 if working else 0, 0, 0, 0, 0, 0))
-                                     if vehicle.equipment_tool is not None else None))
+                                     if self._memory.vehicle.equipment_tool is not None
+                                     else None))
 
     def _packet(self, fixes: list[NdtpFix], *,
                 history: bool) -> tuple[bytes, int, tuple[int, ...]]:

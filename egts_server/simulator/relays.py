@@ -8,9 +8,7 @@ what is unconfirmed and send it again after a reconnect.
 
 from __future__ import annotations
 
-import random
 import urllib.parse
-from collections.abc import Iterable
 from datetime import datetime
 from itertools import count
 from types import MappingProxyType
@@ -24,7 +22,6 @@ from egts_server.simulator.black_box import (
     BlackBoxTerminal,
     BlackBoxTerminalFactory,
     InFlight,
-    TerminalMemory,
 )
 
 
@@ -58,16 +55,13 @@ class _Countdown:
 
 class SimulatedRetranslator(BlackBoxTerminal[RetranslatorPacket]):
     label = "simulated Wialon Retranslator"
-    peer = "server"
     answer = "0x11"
 
-    def __init__(self, memory: TerminalMemory[RetranslatorPacket], interval_s: float,
-                 clock: Any, rng: random.Random) -> None:
-        super().__init__(memory, interval_s, clock, rng, lambda data: (bytes((b,)) for b in data))
-        self._answers = _Countdown()
+    def _hello(self) -> None:
+        self._answers = _Countdown()  # the protocol has no login: every packet names its unit
 
-    def connectionMade(self) -> None:  # noqa: N802
-        self._logged_in()  # the protocol has no login: every packet names its unit
+    def _answer_size(self, received: bytes) -> int:
+        return 1
 
     def _on_frame(self, frame: bytes) -> None:
         if frame != ACK:
@@ -77,14 +71,12 @@ class SimulatedRetranslator(BlackBoxTerminal[RetranslatorPacket]):
             self._memory.forget(flight.fixes)
 
     def _fix(self, now: datetime, state: VehicleState) -> RetranslatorPacket:
-        vehicle = self._memory.vehicle
-        working = vehicle.equipment_tool is not None and state.equipment_active
         return RetranslatorPacket(
-            str(vehicle.tid), now, 0x3,
+            str(self._memory.vehicle.tid), now, 0x3,
             PosInfo(state.longitude, state.latitude, float(self._rng.randint(25, 60)),
                     round(state.speed_kmh), round(state.course_deg) % 360,
                     self._rng.randint(8, 16)),
-            MappingProxyType({"avl_inputs": 1 if working else 0,
+            MappingProxyType({"avl_inputs": 1 if self._working(state) else 0,
                               "odometer_m": round(state.odometer_m, 1)}))
 
     def _packet(self, fixes: list[RetranslatorPacket], *,
@@ -94,30 +86,20 @@ class SimulatedRetranslator(BlackBoxTerminal[RetranslatorPacket]):
 
 class SimulatedPhone(BlackBoxTerminal[Report]):
     label = "simulated OsmAnd phone"
-    peer = "server"
     answer = "200"
 
-    def __init__(self, memory: TerminalMemory[Report], interval_s: float, clock: Any,
-                 rng: random.Random) -> None:
-        super().__init__(memory, interval_s, clock, rng, self._cut)
-        self._buf = b""
+    def _hello(self) -> None:
         self._answers = _Countdown()
         self._failed = False  # a request of the packet in flight was not answered 200
 
-    def connectionMade(self) -> None:  # noqa: N802
-        self._logged_in()
-
-    def _cut(self, data: bytes) -> Iterable[bytes]:
+    def _answer_size(self, received: bytes) -> int | None:
         """Whole HTTP responses (status line, headers, a Content-Length body)."""
-        self._buf += data
-        while (end := self._buf.find(b"\r\n\r\n")) >= 0:
-            head = self._buf[:end].decode("latin-1").lower()
-            length = next((int(line.split(":", 1)[1]) for line in head.split("\r\n")
-                           if line.startswith("content-length:")), 0)
-            if len(self._buf) < end + 4 + length:
-                return
-            frame, self._buf = self._buf[:end + 4 + length], self._buf[end + 4 + length:]
-            yield frame
+        end = received.find(b"\r\n\r\n")
+        if end < 0:
+            return None
+        head = received[:end].decode("latin-1").lower()
+        return end + 4 + next((int(line.split(":", 1)[1]) for line in head.split("\r\n")
+                               if line.startswith("content-length:")), 0)
 
     def _on_frame(self, frame: bytes) -> None:
         self._failed = self._failed or not frame.startswith(b"HTTP/1.1 200")

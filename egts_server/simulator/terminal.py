@@ -8,10 +8,8 @@ black-box data. Its state outlives the connection, as a terminal's memory does.
 
 from __future__ import annotations
 
-import random
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from dispatch.motion import VehicleState
 from egts_server.codec.egts import Framer
@@ -26,7 +24,6 @@ from egts_server.codec.egts.subrecords import CommandData, CommandType
 from egts_server.simulator.black_box import (
     BlackBoxTerminal,
     BlackBoxTerminalFactory,
-    TerminalMemory,
 )
 
 
@@ -34,16 +31,12 @@ class SimulatedTerminal(BlackBoxTerminal[FixToSend]):
     label = "simulated terminal"
     peer = "platform"
     answer = "confirmation"
+    framer = Framer
 
-    def __init__(self, memory: TerminalMemory[FixToSend], interval_s: float, clock: Any,
-                 rng: random.Random) -> None:
-        super().__init__(memory, interval_s, clock, rng, Framer().feed)
+    def _hello(self) -> bytes:
         self._client = TerminalClient()
-
-    def connectionMade(self) -> None:  # noqa: N802
-        assert self.transport is not None
         v = self._memory.vehicle
-        self.transport.write(self._client.auth_packet(v.tid, v.imei))
+        return self._client.auth_packet(v.tid, v.imei)
 
     def _on_frame(self, frame: bytes) -> None:
         assert self.transport is not None
@@ -71,11 +64,10 @@ class SimulatedTerminal(BlackBoxTerminal[FixToSend]):
                 self.transport.write(self._client.command_answer(command, b"OK"))
 
     def _fix(self, now: datetime, state: VehicleState) -> FixToSend:
-        has_tool = self._memory.vehicle.equipment_tool is not None
         return FixToSend(time=now, lat=state.latitude, lon=state.longitude,
                          speed_kmh=round(state.speed_kmh, 1), course_deg=state.course_deg,
                          altitude_m=float(self._rng.randint(25, 60)),
-                         inputs=1 if has_tool and state.equipment_active else 0,
+                         inputs=1 if self._working(state) else 0,
                          odometer_m=state.odometer_m, satellites=self._rng.randint(8, 16),
                          hdop=round(self._rng.uniform(0.6, 1.6), 1))
 

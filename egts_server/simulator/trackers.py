@@ -11,13 +11,9 @@ they were).
 
 from __future__ import annotations
 
-import random
 import struct
-from collections.abc import Iterable
 from datetime import datetime
-from itertools import count
 from types import MappingProxyType
-from typing import Any
 
 from dispatch.motion import VehicleState
 from egts_server.codec.errors import FormatError
@@ -29,39 +25,17 @@ from egts_server.codec.wialon import Message, TrackerClient
 from egts_server.simulator.black_box import (
     BlackBoxTerminal,
     BlackBoxTerminalFactory,
-    InFlight,
-    TerminalMemory,
 )
-
-
-class _InOrder:
-    """Packet ids for protocols whose answers come in sending order without naming a packet."""
-
-    def __init__(self) -> None:
-        self._ids = count()
-
-    def next_id(self) -> int:
-        return next(self._ids)
-
-    @staticmethod
-    def oldest(in_flight: dict[int, InFlight[Any]]) -> InFlight[Any] | None:
-        return in_flight.pop(min(in_flight)) if in_flight else None
 
 
 class SimulatedWialonTracker(BlackBoxTerminal[Message]):
     label = "simulated Wialon IPS tracker"
-    peer = "server"
     answer = "#AD#/#AB#"
+    framer = WialonFramer
 
-    def __init__(self, memory: TerminalMemory[Message], interval_s: float, clock: Any,
-                 rng: random.Random) -> None:
-        super().__init__(memory, interval_s, clock, rng, WialonFramer().feed)
-        self._client = TrackerClient(str(memory.vehicle.tid))
-        self._order = _InOrder()
-
-    def connectionMade(self) -> None:  # noqa: N802
-        assert self.transport is not None
-        self.transport.write(self._client.login())
+    def _hello(self) -> bytes:
+        self._client = TrackerClient(str(self._memory.vehicle.tid))
+        return self._client.login()
 
     def _on_frame(self, frame: bytes) -> None:
         assert self.transport is not None
@@ -74,21 +48,20 @@ class SimulatedWialonTracker(BlackBoxTerminal[Message]):
                 return
             self._logged_in()
         elif kind in ("AD", "AB"):
-            flight = self._order.oldest(self._in_flight)
+            flight = self._oldest_in_flight()
             if flight is not None and code == ("1" if kind == "AD" else str(len(flight.fixes))):
                 self._memory.forget(flight.fixes)
         else:
             raise FormatError(f"unexpected answer {frame[:20]!r}")
 
     def _fix(self, now: datetime, state: VehicleState) -> Message:
-        vehicle = self._memory.vehicle
-        working = vehicle.equipment_tool is not None and state.equipment_active
         return Message(fix_time=now, latitude=round(state.latitude, 6),
                        longitude=round(state.longitude, 6), speed_kmh=round(state.speed_kmh, 1),
                        course_deg=round(state.course_deg, 1),
                        altitude_m=float(self._rng.randint(25, 60)),
                        satellites=self._rng.randint(8, 16), extended=True,
-                       hdop=round(self._rng.uniform(0.6, 1.5), 1), inputs=1 if working else 0,
+                       hdop=round(self._rng.uniform(0.6, 1.5), 1),
+                       inputs=1 if self._working(state) else 0,
                        outputs=0, params=MappingProxyType(
                            {"odometer_m": round(state.odometer_m, 1)}))
 
@@ -96,39 +69,25 @@ class SimulatedWialonTracker(BlackBoxTerminal[Message]):
                 history: bool) -> tuple[bytes, int, tuple[int, ...]]:
         data = self._client.black_box(fixes) if history else b"".join(
             self._client.data(f) for f in fixes)
-        return data, self._order.next_id(), ()
+        return data, next(self._packet_ids), ()
 
 
 class SimulatedTeltonikaTracker(BlackBoxTerminal[AvlRecord]):
     label = "simulated Teltonika tracker"
-    peer = "server"
     answer = "record count"
 
-    def __init__(self, memory: TerminalMemory[AvlRecord], interval_s: float, clock: Any,
-                 rng: random.Random) -> None:
-        super().__init__(memory, interval_s, clock, rng, self._cut)
-        self._buf = b""
+    def _hello(self) -> bytes:
         self._identified = False
-        self._order = _InOrder()
+        return imei_message(self._memory.vehicle.imei)
 
-    def connectionMade(self) -> None:  # noqa: N802
-        assert self.transport is not None
-        self.transport.write(imei_message(self._memory.vehicle.imei))
-
-    def _cut(self, data: bytes) -> Iterable[bytes]:
-        """The server's answers: one byte to the IMEI, then a u32 per packet."""
-        self._buf += data
-        while self._buf:
-            size = 4 if self._identified else 1
-            if len(self._buf) < size:
-                return
-            frame, self._buf = self._buf[:size], self._buf[size:]
-            self._identified = True
-            yield frame
+    def _answer_size(self, received: bytes) -> int:
+        """One byte to the IMEI, then a u32 per packet."""
+        return 4 if self._identified else 1
 
     def _on_frame(self, frame: bytes) -> None:
         assert self.transport is not None
-        if len(frame) == 1:
+        if not self._identified:
+            self._identified = True
             if frame != b"\x01":
                 self.log.warn("{label} {tid}: IMEI refused", label=self.label,
                               tid=self._memory.vehicle.tid)
@@ -136,24 +95,22 @@ class SimulatedTeltonikaTracker(BlackBoxTerminal[AvlRecord]):
                 return
             self._logged_in()
             return
-        flight = self._order.oldest(self._in_flight)
+        flight = self._oldest_in_flight()
         if flight is not None and int.from_bytes(frame, "big") == len(flight.fixes):
             self._memory.forget(flight.fixes)
 
     def _fix(self, now: datetime, state: VehicleState) -> AvlRecord:
-        vehicle = self._memory.vehicle
-        working = vehicle.equipment_tool is not None and state.equipment_active
         return AvlRecord(
             timestamp_ms=int(now.timestamp() * 1000), priority=0,
             longitude_e7=round(state.longitude * 1e7), latitude_e7=round(state.latitude * 1e7),
             altitude_m=self._rng.randint(25, 60), angle_deg=round(state.course_deg) % 360,
             satellites=self._rng.randint(8, 16), speed_kmh=round(state.speed_kmh),
-            io=MappingProxyType({1: 1 if working else 0, 16: round(state.odometer_m),
+            io=MappingProxyType({1: 1 if self._working(state) else 0, 16: round(state.odometer_m),
                                  66: self._rng.randint(12500, 14200)}))
 
     def _packet(self, fixes: list[AvlRecord], *,
                 history: bool) -> tuple[bytes, int, tuple[int, ...]]:
-        return avl_packet(Codec.CODEC_8, fixes), self._order.next_id(), ()
+        return avl_packet(Codec.CODEC_8, fixes), next(self._packet_ids), ()
 
 
 GalileoskyRecord = dict[int, bytes]  # tag -> value
@@ -161,28 +118,18 @@ GalileoskyRecord = dict[int, bytes]  # tag -> value
 
 class SimulatedGalileoskyTracker(BlackBoxTerminal[GalileoskyRecord]):
     label = "simulated Galileosky tracker"
-    peer = "server"
     answer = "confirmation"
 
-    def __init__(self, memory: TerminalMemory[GalileoskyRecord], interval_s: float, clock: Any,
-                 rng: random.Random) -> None:
-        super().__init__(memory, interval_s, clock, rng, self._cut)
-        self._buf = b""
-        self._order = _InOrder()
+    def _hello(self) -> bytes:
         self._confirmed_head = False
         self._head = build_packet([{0x01: b"\x82", 0x02: b"\x12",
-                                    0x03: memory.vehicle.imei.encode(), 0x04: b"\x32\x00"}])
+                                    0x03: self._memory.vehicle.imei.encode(),
+                                    0x04: b"\x32\x00"}])
+        return self._head
 
-    def connectionMade(self) -> None:  # noqa: N802
-        assert self.transport is not None
-        self.transport.write(self._head)
-
-    def _cut(self, data: bytes) -> Iterable[bytes]:
+    def _answer_size(self, received: bytes) -> int:
         """Confirmations: 0x02 and the confirmed packet's CRC."""
-        self._buf += data
-        while len(self._buf) >= 3:
-            frame, self._buf = self._buf[:3], self._buf[3:]
-            yield frame
+        return 3
 
     def _on_frame(self, frame: bytes) -> None:
         if not self._confirmed_head:
@@ -190,14 +137,12 @@ class SimulatedGalileoskyTracker(BlackBoxTerminal[GalileoskyRecord]):
             if self._confirmed_head:
                 self._logged_in()
             return
-        flight = self._order.oldest(self._in_flight)
+        flight = self._oldest_in_flight()
         if flight is not None and frame[1:] == build_packet(
                 flight.fixes, archive=flight.history)[-2:]:
             self._memory.forget(flight.fixes)
 
     def _fix(self, now: datetime, state: VehicleState) -> GalileoskyRecord:
-        vehicle = self._memory.vehicle
-        working = vehicle.equipment_tool is not None and state.equipment_active
         return {0x20: int(now.timestamp()).to_bytes(4, "little"),
                 0x30: bytes((self._rng.randint(8, 15),))
                 + round(state.latitude * 1e6).to_bytes(4, "little", signed=True)
@@ -205,12 +150,12 @@ class SimulatedGalileoskyTracker(BlackBoxTerminal[GalileoskyRecord]):
                 0x33: round(state.speed_kmh * 10).to_bytes(2, "little")
                 + round(state.course_deg * 10 % 3600).to_bytes(2, "little"),
                 0x34: self._rng.randint(25, 60).to_bytes(2, "little"),
-                0x46: (1 if working else 0).to_bytes(2, "little"),
+                0x46: (1 if self._working(state) else 0).to_bytes(2, "little"),
                 0xD4: round(state.odometer_m).to_bytes(4, "little")}
 
     def _packet(self, fixes: list[GalileoskyRecord], *,
                 history: bool) -> tuple[bytes, int, tuple[int, ...]]:
-        return build_packet(fixes, archive=history), self._order.next_id(), ()
+        return build_packet(fixes, archive=history), next(self._packet_ids), ()
 
 
 class SimulatedGalileoskyTrackerFactory(BlackBoxTerminalFactory[GalileoskyRecord]):
@@ -223,32 +168,16 @@ FLEX_FIELDS = [3, 8, 9, 10, 11, 12, 13, 14, 15, 29]  # times, position, motion, 
 
 class SimulatedNavtelecomTracker(BlackBoxTerminal[FlexRecord]):
     label = "simulated NavTelecom tracker"
-    peer = "server"
     answer = "~A"
 
-    def __init__(self, memory: TerminalMemory[FlexRecord], interval_s: float, clock: Any,
-                 rng: random.Random) -> None:
-        super().__init__(memory, interval_s, clock, rng, self._cut)
-        self._buf = b""
-        self._order = _InOrder()
+    def _hello(self) -> bytes:
+        return handshake(self._memory.vehicle.imei)
 
-    def connectionMade(self) -> None:  # noqa: N802
-        assert self.transport is not None
-        self.transport.write(handshake(self._memory.vehicle.imei))
-
-    def _cut(self, data: bytes) -> Iterable[bytes]:
+    def _answer_size(self, received: bytes) -> int | None:
         """NTCB answers (16-byte header and data) and ``~A`` answers (4 bytes)."""
-        self._buf += data
-        while self._buf:
-            size = 4
-            if self._buf[:1] == b"@":
-                if len(self._buf) < 16:
-                    return
-                size = 16 + int.from_bytes(self._buf[12:14], "little")
-            if len(self._buf) < size:
-                return
-            frame, self._buf = self._buf[:size], self._buf[size:]
-            yield frame
+        if received[:1] != b"@":
+            return 4
+        return 16 + int.from_bytes(received[12:14], "little") if len(received) >= 16 else None
 
     def _on_frame(self, frame: bytes) -> None:
         assert self.transport is not None
@@ -257,15 +186,13 @@ class SimulatedNavtelecomTracker(BlackBoxTerminal[FlexRecord]):
         elif frame[16:22] == b"*<FLEX":
             self._logged_in()
         elif frame[:2] == b"~A":
-            flight = self._order.oldest(self._in_flight)
+            flight = self._oldest_in_flight()
             if flight is not None and frame[2] == len(flight.fixes):
                 self._memory.forget(flight.fixes)
         else:
             raise FormatError(f"unexpected answer {frame[:20]!r}")
 
     def _fix(self, now: datetime, state: VehicleState) -> FlexRecord:
-        vehicle = self._memory.vehicle
-        working = vehicle.equipment_tool is not None and state.equipment_active
         seconds = int(now.timestamp()).to_bytes(4, "little")
         return {3: seconds, 8: bytes((self._rng.randint(8, 15) << 2 | 2,)), 9: seconds,
                 10: round(state.latitude * 600000).to_bytes(4, "little", signed=True),
@@ -273,11 +200,12 @@ class SimulatedNavtelecomTracker(BlackBoxTerminal[FlexRecord]):
                 12: (self._rng.randint(25, 60) * 10).to_bytes(4, "little", signed=True),
                 13: struct.pack("<f", state.speed_kmh),
                 14: round(state.course_deg % 360).to_bytes(2, "little"),
-                15: struct.pack("<f", state.odometer_m / 1000), 29: bytes((1 if working else 0,))}
+                15: struct.pack("<f", state.odometer_m / 1000),
+                29: bytes((1 if self._working(state) else 0,))}
 
     def _packet(self, fixes: list[FlexRecord], *,
                 history: bool) -> tuple[bytes, int, tuple[int, ...]]:
-        return archive(fixes), self._order.next_id(), ()
+        return archive(fixes), next(self._packet_ids), ()
 
 
 class SimulatedNavtelecomTrackerFactory(BlackBoxTerminalFactory[FlexRecord]):

@@ -12,28 +12,9 @@ import struct
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from tests.builders.checksums import crc8, crc16  # GOST 33472 App. А listings
+
 EPOCH = datetime(2010, 1, 1, tzinfo=UTC)
-
-
-# -- checksums (GOST 33472 App. А listings: CRC-8 0x31/0xFF, CRC-16 CCITT 0x1021/0xFFFF) ----
-
-
-def crc8(data: bytes) -> int:
-    crc = 0xFF
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x31) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
-    return crc
-
-
-def crc16(data: bytes) -> int:
-    crc = 0xFFFF
-    for byte in data:
-        crc ^= byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
-    return crc
 
 
 # -- transport and service layers ------------------------------------------------------------

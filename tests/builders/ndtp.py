@@ -10,17 +10,9 @@ from __future__ import annotations
 import struct
 from datetime import UTC, datetime
 
+from tests.builders.checksums import crc16_modbus
+
 T0 = datetime(2026, 2, 3, 7, 0, tzinfo=UTC)
-
-
-def crc16_modbus(data: bytes) -> int:
-    """CRC-16/MODBUS: poly 0xA001 (0x8005 reflected), init 0xFFFF, no final xor."""
-    crc = 0xFFFF
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc
 
 
 # -- frames -----------------------------------------------------------------------------------

@@ -2,17 +2,23 @@
 give the same outcome, and only ``CodecError`` comes out (a ``FramingError`` ends the stream).
 
 ``make_pair`` builds a fresh (framer, session); ``prelude`` is fed first (a login), and every
-login on the way is accepted.
+login on the way is accepted. ``StreamTarget`` is a tracker codec's whole fuzz target.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from egts_server.codec.errors import CodecError, FramingError
+from tests.fuzz import harness
 from tests.fuzz.mutations import mutate
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 Pair = Callable[[], tuple[Any, Any]]
 
@@ -55,3 +61,28 @@ def random_run(make_pair: Pair, prelude: bytes, seeds: Sequence[bytes], count: i
     for _ in range(count):
         check(make_pair, prelude, mutate(rng, rng.choice(seeds), seeds))
     print(f"{count} mutated inputs: only CodecError, segmentation-invariant")
+
+
+def corpus_entries(name: str, file: str = "corpus.json") -> list[dict[str, Any]]:
+    """The entries of tests/data/<name>/<file>."""
+    entries: list[dict[str, Any]] = json.loads((DATA / name / file).read_text(encoding="utf-8"))
+    return entries
+
+
+@dataclass(frozen=True)
+class StreamTarget:
+    """A TCP codec's fuzz target: its fresh (framer, session), what it is fed first, and the
+    seeds its mutations start from."""
+
+    make_pair: Pair
+    prelude: bytes
+    seeds: Sequence[bytes]
+
+    def check(self, data: bytes) -> None:
+        check(self.make_pair, self.prelude, data)
+
+    def random_run(self, count: int, seed: int = 0) -> None:
+        random_run(self.make_pair, self.prelude, self.seeds, count, seed)
+
+    def main(self) -> None:
+        harness.main(self.check, self.seeds, self.random_run)

@@ -5,20 +5,12 @@ them (``_compiled_teledata``); the session's module docstring says how an adapte
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from egts_server.codec.errors import CodecError
-from egts_server.model import DeviceKey, Position
+from egts_server.codec import handled
+from egts_server.codec.handled import Login
 
-
-@dataclass(frozen=True, slots=True)
-class Login:
-    """A terminal (or a platform) identified itself; the adapter decides on it."""
-
-    device: DeviceKey  # who logged in
-    imei: str | None
-    details: Mapping[str, str]  # imsi, msisdn, module and vehicle data, dispatcher id ...
+__all__ = ["CommandAnswered", "CommandDelivered", "CommandEvent", "Handled", "Login"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,21 +35,16 @@ CommandEvent = CommandDelivered | CommandAnswered
 
 
 @dataclass(frozen=True, slots=True)
-class Handled:
+class Handled(handled.Handled[str]):
     """What one frame asks of the connection.
 
     Write ``replies`` now (they confirm no data). Store ``positions``; write ``ack`` only after
-    they are committed (at once when there are none). After a ``login`` write ``ack``, then
-    ``Session.login_result(code)``. ``close``: close once the above is written.
-    Record ``commands`` before writing ``ack`` too (it confirms them).
+    they are committed (at once when there are none). After a ``login`` (a terminal's or a
+    platform's: imsi, msisdn, module and vehicle data, dispatcher id in its ``details``) write
+    ``ack``, then ``Session.login_result(code)``. ``close``: close once the above is written.
+    Record ``commands`` before writing ``ack`` too (it confirms them). ``dropped``: optional
+    subrecords left out of stored fixes, by table.
     """
 
-    replies: tuple[bytes, ...] = ()
-    positions: tuple[Position, ...] = ()
-    ack: bytes | None = None
-    login: Login | None = None
-    close: bool = False
-    error: CodecError | None = None
     commands: tuple[CommandEvent, ...] = ()
     confirmed: tuple[tuple[int, int, int], ...] = ()  # (SST, RN, RST) of each record in ``ack``
-    dropped: tuple[str, ...] = ()  # optional subrecords left out of stored fixes, by table

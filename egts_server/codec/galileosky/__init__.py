@@ -11,9 +11,10 @@
 
 from egts_server.codec.galileosky.client import build_packet
 from egts_server.codec.galileosky.frame import Framer
-from egts_server.codec.galileosky.session import PROTOCOL, Handled, Login, Session, confirmation
+from egts_server.codec.galileosky.session import PROTOCOL, Session, confirmation
 from egts_server.codec.galileosky.tags import Tags, read_tags, write_tags
 from egts_server.codec.galileosky.to_positions import record_position
+from egts_server.codec.handled import Handled, Login
 
 __all__ = ["PROTOCOL", "Framer", "Handled", "Login", "Session", "Tags", "build_packet",
            "confirmation", "read_tags", "record_position", "write_tags"]

@@ -10,63 +10,28 @@ before it are stored and confirmed, the rest kept raw with the last fix. Never r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
 from egts_server.codec.crc import crc16_modbus
-from egts_server.codec.errors import (
-    ChecksumError,
-    CodecError,
-    FramingError,
-    IdentityError,
-    PacketTypeError,
-    UnsupportedError,
-)
+from egts_server.codec.errors import ChecksumError, IdentityError, PacketTypeError, UnsupportedError
 from egts_server.codec.galileosky.constants import CONFIRM, DATA, TAG_IMEI
 from egts_server.codec.galileosky.tags import read_tags
 from egts_server.codec.galileosky.to_positions import record_position
-from egts_server.model import KEY_DROPPED_RAW, DeviceKey, Position
+from egts_server.codec.handled import Handled
+from egts_server.codec.tracker_session import LoginWithAnswer, TrackerSession
+from egts_server.model import KEY_DROPPED_RAW, DeviceKey
 
 PROTOCOL: Final = "galileosky"
 
 
-@dataclass(frozen=True, slots=True)
-class Login:
-    device: DeviceKey
-    imei: str | None
-    details: Mapping[str, str]
-    confirmation: bytes  # written once the registry said yes
-
-
-@dataclass(frozen=True, slots=True)
-class Handled:
-    """What one packet asks of the connection (the same shape as the other codecs')."""
-
-    replies: tuple[bytes, ...] = ()
-    positions: tuple[Position, ...] = ()
-    ack: bytes | None = None
-    login: Login | None = None
-    close: bool = False
-    error: CodecError | None = None
-    dropped: tuple[str, ...] = ()
-
-
 def confirmation(crc: int) -> bytes:
+    """The answer to a packet: 0x02 and the packet's CRC, which names the packet it confirms."""
     return bytes((CONFIRM,)) + crc.to_bytes(2, "little")
 
 
-class Session:
-    def __init__(self) -> None:
-        self._device: DeviceKey | None = None
-        self._refused = False
-
-    @property
-    def device(self) -> DeviceKey | None:
-        return self._device
-
-    def handle(self, frame: bytes) -> Handled:
+class Session(TrackerSession):
+    def handle(self, frame: bytes) -> Handled[str]:
         if self._refused:
             return Handled(close=True)
         received = int.from_bytes(frame[-2:], "little")
@@ -82,13 +47,13 @@ class Session:
         if imei is not None:
             text = imei.decode("ascii", "replace")
             self._device = DeviceKey(PROTOCOL, text)
-            login = Login(self._device, text if text.isdigit() else None, MappingProxyType({}),
-                          confirmation(received))
+            login = LoginWithAnswer(self._device, text if text.isdigit() else None,
+                                    MappingProxyType({}), answer=confirmation(received))
         if self._device is None:
             return Handled(error=IdentityError("data before the IMEI tag"))
         positions = [p for p in (record_position(r, self._device) for r in tags.records)
                      if p is not None]
-        error: CodecError | None = None
+        error: UnsupportedError | None = None
         dropped: tuple[str, ...] = ()
         if tags.unknown_tag is not None:
             error = UnsupportedError(f"tag {tags.unknown_tag:#04x} of unknown size; "
@@ -102,11 +67,3 @@ class Session:
                        ack=None if login else confirmation(received), login=login,
                        error=error, dropped=dropped)
 
-    def login_result(self, login: Login, accepted: bool) -> bytes:
-        if not accepted:
-            self._refused = True
-            return b""
-        return login.confirmation
-
-    def framing_error(self, error: FramingError) -> Handled:
-        return Handled(close=True, error=error)

@@ -9,11 +9,12 @@ Device side (tests): ``handshake``, ``negotiation``, ``archive``, ``current``. I
 the rest of ``codec`` and ``model``.
 """
 
+from egts_server.codec.handled import Handled, Login
 from egts_server.codec.navtelecom.client import archive, current, handshake, negotiation
 from egts_server.codec.navtelecom.fields import FIELD_SIZES, record_position
 from egts_server.codec.navtelecom.frame import Framer, Negotiated
 from egts_server.codec.navtelecom.ntcb import ntcb
-from egts_server.codec.navtelecom.session import PROTOCOL, Handled, Login, Session
+from egts_server.codec.navtelecom.session import PROTOCOL, Session
 
 __all__ = ["FIELD_SIZES", "PROTOCOL", "Framer", "Handled", "Login", "Negotiated", "Session",
            "archive", "current", "handshake", "negotiation", "ntcb", "record_position"]

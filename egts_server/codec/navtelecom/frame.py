@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from egts_server.codec.errors import CodecError, FramingError, HeaderFormatError
+from egts_server.codec.errors import CodecError, HeaderFormatError
+from egts_server.codec.framing import StreamFramer
 from egts_server.codec.navtelecom.fields import record_size
 from egts_server.codec.navtelecom.ntcb import (
     FLEX_OFFER,
@@ -46,48 +47,25 @@ class Negotiated:
             pass
 
 
-class Framer:
+class Framer(StreamFramer):
     """Whole frames, in order; ``FramingError`` for bytes that start none (or FLEX data before
     the field set was negotiated: its records cannot be measured)."""
 
-    __slots__ = ("_buf", "negotiated")
+    __slots__ = ("negotiated",)
 
     def __init__(self, negotiated: Negotiated) -> None:
-        self._buf = bytearray()
+        super().__init__()
         self.negotiated = negotiated
 
-    @property
-    def buffered(self) -> int:
-        return len(self._buf)
+    def _cut(self, frame: bytes) -> bytes:
+        if frame[:1] == PREAMBLE[:1]:
+            self.negotiated.take(frame)
+        else:
+            assert self.negotiated.fields is not None  # _frame_size refused it otherwise
+            self.negotiated.cut_with.append(self.negotiated.fields)
+        return frame
 
-    def feed(self, data: bytes | bytearray | memoryview) -> list[bytes]:
-        buf = self._buf
-        buf += data
-        frames: list[bytes] = []
-        pos = 0
-        try:
-            while pos < len(buf):
-                size = self._size(buf, pos)
-                if size is None or len(buf) - pos < size:
-                    break
-                frame = bytes(buf[pos:pos + size])
-                if frame[:1] == PREAMBLE[:1]:
-                    self.negotiated.take(frame)
-                else:
-                    assert self.negotiated.fields is not None  # _size refused it otherwise
-                    self.negotiated.cut_with.append(self.negotiated.fields)
-                frames.append(frame)
-                pos += size
-        except FramingError as error:
-            del buf[:]
-            error.frames = tuple(frames)
-            raise
-        if pos:
-            del buf[:pos]
-        return frames
-
-    def _size(self, buf: bytearray, pos: int) -> int | None:
-        """The size of the frame at ``pos``; None while its header is incomplete."""
+    def _frame_size(self, buf: bytearray, pos: int) -> int | None:
         first = buf[pos]
         if first == PREAMBLE[0]:
             head = bytes(buf[pos:pos + 4])

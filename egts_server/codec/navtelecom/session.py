@@ -10,60 +10,31 @@ whose checksum does not hold is not answered (the device resends). Never raises.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
 from egts_server.codec.crc import crc8_egts
-from egts_server.codec.errors import (
-    ChecksumError,
-    CodecError,
-    FramingError,
-    IdentityError,
-    PacketTypeError,
-)
+from egts_server.codec.errors import ChecksumError, CodecError, IdentityError, PacketTypeError
+from egts_server.codec.handled import Handled
 from egts_server.codec.navtelecom.fields import read_record, record_position, record_size
 from egts_server.codec.navtelecom.frame import Negotiated
 from egts_server.codec.navtelecom.ntcb import FLEX_OFFER, check_ntcb, flex_offer, ntcb
-from egts_server.model import DeviceKey, Position
+from egts_server.codec.tracker_session import LoginWithAnswer, TrackerSession
+from egts_server.model import DeviceKey
 
 PROTOCOL: Final = "navtelecom"
-
-
-@dataclass(frozen=True, slots=True)
-class Login:
-    device: DeviceKey
-    imei: str | None
-    details: Mapping[str, str]
-    answer: bytes  # the *<S frame, written once the registry said yes
-
-
-@dataclass(frozen=True, slots=True)
-class Handled:
-    replies: tuple[bytes, ...] = ()
-    positions: tuple[Position, ...] = ()
-    ack: bytes | None = None
-    login: Login | None = None
-    close: bool = False
-    error: CodecError | None = None
 
 
 def flex_answer(prefix: bytes) -> bytes:
     return prefix + bytes((crc8_egts(prefix),))
 
 
-class Session:
+class Session(TrackerSession):
     def __init__(self, negotiated: Negotiated) -> None:
+        super().__init__()
         self._negotiated = negotiated  # taken by the framer as it cuts each *>FLEX offer
-        self._device: DeviceKey | None = None
-        self._refused = False
 
-    @property
-    def device(self) -> DeviceKey | None:
-        return self._device
-
-    def handle(self, frame: bytes) -> Handled:
+    def handle(self, frame: bytes) -> Handled[str]:
         fields = None if frame[:1] == b"@" else self._negotiated.cut_with.popleft()
         if self._refused:
             return Handled(close=True)
@@ -71,16 +42,7 @@ class Session:
             return self._ntcb(frame)
         return self._flex(frame, fields)
 
-    def login_result(self, login: Login, accepted: bool) -> bytes:
-        if not accepted:
-            self._refused = True
-            return b""
-        return login.answer
-
-    def framing_error(self, error: FramingError) -> Handled:
-        return Handled(close=True, error=error)
-
-    def _ntcb(self, frame: bytes) -> Handled:
+    def _ntcb(self, frame: bytes) -> Handled[str]:
         receiver = int.from_bytes(frame[4:8], "little")
         sender = int.from_bytes(frame[8:12], "little")
         try:
@@ -92,14 +54,15 @@ class Session:
             if not identifier:
                 return Handled(error=IdentityError("*>S without an IMEI"))
             self._device = DeviceKey(PROTOCOL, identifier[:64])
-            return Handled(login=Login(self._device,
+            return Handled(login=LoginWithAnswer(self._device,
                                        identifier if identifier.isdigit() else None,
-                                       MappingProxyType({}), ntcb(sender, receiver, b"*<S")))
+                                       MappingProxyType({}),
+                                       answer=ntcb(sender, receiver, b"*<S")))
         if data.startswith(FLEX_OFFER):
             return self._negotiate(data, receiver, sender)
         return Handled(error=PacketTypeError(f"NTCB command {data[:6]!r} not handled"))
 
-    def _negotiate(self, data: bytes, receiver: int, sender: int) -> Handled:
+    def _negotiate(self, data: bytes, receiver: int, sender: int) -> Handled[str]:
         """The framer has already adopted the offer; answer it, or report why it could not."""
         try:
             flex_offer(data)
@@ -107,7 +70,7 @@ class Session:
             return Handled(error=error, close=True)
         return Handled(ack=ntcb(sender, receiver, b"*<FLEX" + data[6:9]))
 
-    def _flex(self, frame: bytes, fields: tuple[int, ...]) -> Handled:
+    def _flex(self, frame: bytes, fields: tuple[int, ...]) -> Handled[str]:
         if self._device is None:
             return Handled(error=IdentityError("FLEX data before *>S"), close=True)
         if crc8_egts(frame[:-1]) != frame[-1]:

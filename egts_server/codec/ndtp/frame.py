@@ -12,6 +12,7 @@ from __future__ import annotations
 import struct
 from typing import Final
 
+from egts_server.codec.framing import BufferedFramer
 from egts_server.codec.ndtp.constants import (
     NPH_HEADER_SIZE,
     NPL_HEADER_SIZE,
@@ -24,7 +25,7 @@ _TYPES: Final = frozenset(int(t) for t in NplType)
 _MARK: Final = SIGNATURE[0]
 
 
-class Framer:
+class Framer(BufferedFramer):
     """Feed it whatever TCP delivered; get back every complete frame, in order.
 
     Policy (research/nis.md §5): bytes before a signature are skipped and counted in
@@ -37,17 +38,12 @@ class Framer:
     field before the bytes have arrived. A stalled partial frame is the idle timeout's job.
     """
 
-    __slots__ = ("_buf", "skipped", "false_signatures")
+    __slots__ = ("skipped", "false_signatures")
 
     def __init__(self) -> None:
-        self._buf = bytearray()
+        super().__init__()
         self.skipped = 0  # bytes thrown away, false signatures included
         self.false_signatures = 0
-
-    @property
-    def buffered(self) -> int:
-        """Bytes held back waiting for the rest of a frame."""
-        return len(self._buf)
 
     def feed(self, data: bytes | bytearray | memoryview) -> list[bytes]:
         buf = self._buf

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+from egts_server.codec import handled
 from egts_server.codec.crc import crc16_modbus
 from egts_server.codec.errors import (
     ChecksumError,
@@ -70,17 +71,15 @@ _REQUEST: Final = int(NphFlags.REQUEST)
 
 
 @dataclass(frozen=True, slots=True)
-class Login:
-    """A terminal identified itself; the adapter decides on it, then calls ``login_result``."""
+class Login(handled.Login):
+    """A terminal identified itself (``details``: imsi, protocol version, connection flags, max
+    packet size); the adapter decides on it, then calls ``login_result``."""
 
-    device: DeviceKey
-    imei: str | None
-    details: Mapping[str, str]  # imsi, protocol version, connection flags, max packet size
     reply_to: ReplyTo  # what the result must quote
 
 
 @dataclass(frozen=True, slots=True)
-class Handled:
+class Handled(handled.Handled[str]):
     """What one frame asks of the connection (the same shape as EGTS's).
 
     Write ``replies`` now (NDTP leaves it empty). Store ``positions``; write ``ack`` after they
@@ -88,12 +87,6 @@ class Handled:
     ``Session.login_result(login, code)``. ``close``: close once the above is written.
     """
 
-    replies: tuple[bytes, ...] = ()
-    positions: tuple[Position, ...] = ()
-    ack: bytes | None = None
-    login: Login | None = None
-    close: bool = False
-    error: CodecError | None = None
     situation: Situation | None = None  # the policy row that applied, if not the plain path
 
 

@@ -15,6 +15,7 @@ Device side: ``imei_message``, ``avl_packet`` and ``response_message`` (simulato
 Imports only the rest of ``codec`` and ``egts_server.model``.
 """
 
+from egts_server.codec.handled import Login
 from egts_server.codec.teltonika.client import avl_packet, imei_message
 from egts_server.codec.teltonika.commands import command_message, response_message
 from egts_server.codec.teltonika.constants import Codec
@@ -25,7 +26,6 @@ from egts_server.codec.teltonika.session import (
     NOTHING_ACCEPTED,
     PROTOCOL,
     Handled,
-    Login,
     Session,
     accepted,
 )

@@ -7,7 +7,10 @@ packet whose preamble is not zero or whose length is impossible ends the stream 
 
 from __future__ import annotations
 
+from typing import Final
+
 from egts_server.codec.errors import HeaderFormatError, PacketLengthError
+from egts_server.codec.framing import StreamFramer, prefixed_size
 from egts_server.codec.teltonika.constants import (
     CRC_SIZE,
     HEADER_SIZE,
@@ -17,52 +20,26 @@ from egts_server.codec.teltonika.constants import (
     PREAMBLE,
 )
 
+_IMEI_LENGTHS: Final = range(1, MAX_IMEI + 1)
 
-class Framer:
+
+class Framer(StreamFramer):
     """Feed it whatever TCP delivered; get back every complete frame (the IMEI message, then
     whole AVL packets), in order. Raises ``FramingError`` when the stream cannot be cut."""
 
-    __slots__ = ("_buf", "_identified")
+    __slots__ = ("_identified",)
 
     def __init__(self) -> None:
-        self._buf = bytearray()
+        super().__init__()
         self._identified = False
 
-    @property
-    def buffered(self) -> int:
-        """Bytes held back waiting for the rest of a frame."""
-        return len(self._buf)
-
-    def feed(self, data: bytes | bytearray | memoryview) -> list[bytes]:
-        buf = self._buf
-        buf += data
-        frames: list[bytes] = []
-        pos = 0
-        try:
-            while True:
-                size = self._frame_size(buf, pos)
-                if size is None or len(buf) - pos < size:
-                    break
-                frames.append(bytes(buf[pos:pos + size]))
-                pos += size
-                self._identified = True
-        except (HeaderFormatError, PacketLengthError) as error:
-            del buf[:]
-            error.frames = tuple(frames)
-            raise
-        if pos:
-            del buf[:pos]
-        return frames
+    def _cut(self, frame: bytes) -> bytes:
+        self._identified = True  # the first frame is the IMEI message; AVL packets follow
+        return frame
 
     def _frame_size(self, buf: bytearray, pos: int) -> int | None:
-        """The size of the frame at ``pos``; None while its header is incomplete."""
         if not self._identified:
-            if len(buf) - pos < 2:
-                return None
-            length = int.from_bytes(buf[pos:pos + 2], "big")
-            if not 1 <= length <= MAX_IMEI:
-                raise PacketLengthError(f"IMEI message of {length} bytes")
-            return 2 + length
+            return prefixed_size(buf, pos, 2, "big", _IMEI_LENGTHS, "IMEI message of {} bytes")
         if len(buf) - pos < HEADER_SIZE:
             if buf[pos:pos + 4] != PREAMBLE[:len(buf) - pos][:4]:
                 raise HeaderFormatError("AVL packet without the zero preamble")

@@ -12,11 +12,11 @@ device waits for no answer to it. Never raises on input.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+from egts_server.codec import handled
 from egts_server.codec.crc import crc16_arc
 from egts_server.codec.errors import (
     ChecksumError,
@@ -26,6 +26,7 @@ from egts_server.codec.errors import (
     IdentityError,
     PacketTypeError,
 )
+from egts_server.codec.handled import Login
 from egts_server.codec.reader import ByteReader
 from egts_server.codec.teltonika.commands import read_message
 from egts_server.codec.teltonika.constants import (
@@ -38,31 +39,17 @@ from egts_server.codec.teltonika.constants import (
 )
 from egts_server.codec.teltonika.records import LAYOUTS, read_records
 from egts_server.codec.teltonika.to_positions import record_position
-from egts_server.model import DeviceKey, Position
+from egts_server.codec.tracker_session import TrackerSession
+from egts_server.model import DeviceKey
 
 PROTOCOL: Final = "teltonika"
 NOTHING_ACCEPTED: Final = (0).to_bytes(4, "big")
 
 
 @dataclass(frozen=True, slots=True)
-class Login:
-    """A device sent its IMEI; the adapter decides on it, then calls ``login_result``."""
+class Handled(handled.Handled[str]):
+    """What one frame asks of the connection, and the device's answer to a command."""
 
-    device: DeviceKey
-    imei: str | None
-    details: Mapping[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Handled:
-    """What one frame asks of the connection (the same shape as the other codecs')."""
-
-    replies: tuple[bytes, ...] = ()
-    positions: tuple[Position, ...] = ()
-    ack: bytes | None = None
-    login: Login | None = None
-    close: bool = False
-    error: CodecError | None = None
     response: bytes | None = None  # the device's answer to the oldest unanswered command
 
 
@@ -71,17 +58,8 @@ def accepted(count: int) -> bytes:
     return count.to_bytes(4, "big")
 
 
-class Session:
+class Session(TrackerSession):
     """Per-connection state machine for the server side. Never raises on input."""
-
-    def __init__(self) -> None:
-        self._device: DeviceKey | None = None
-        self._refused = False
-
-    @property
-    def device(self) -> DeviceKey | None:
-        """Set by the IMEI message."""
-        return self._device
 
     def handle(self, frame: bytes) -> Handled:
         if self._refused:
@@ -90,14 +68,13 @@ class Session:
             return self._imei(frame)
         return self._avl(frame)
 
-    def login_result(self, login: Login, accepted_: bool) -> bytes:
-        """0x01 or 0x00; after a refusal this session refuses everything."""
-        if not accepted_:
-            self._refused = True
-        return IMEI_ACCEPTED if accepted_ else IMEI_REFUSED
+    def _login_answer(self, login: Login, accepted: bool) -> bytes:
+        """0x01 or 0x00."""
+        return IMEI_ACCEPTED if accepted else IMEI_REFUSED
 
     def framing_error(self, error: FramingError) -> Handled:
-        """The stream cannot be cut any more: nothing to answer, close."""
+        """Nothing to answer, close; a Teltonika ``Handled``, since the adapter looks at every
+        one for a command's answer."""
         return Handled(close=True, error=error)
 
     def _imei(self, frame: bytes) -> Handled:

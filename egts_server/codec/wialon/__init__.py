@@ -12,17 +12,19 @@ Tracker side: ``TrackerClient`` (simulator, tests). Imports only the rest of ``c
 ``egts_server.model``.
 """
 
+from egts_server.codec.handled import Handled, Login
 from egts_server.codec.wialon.client import TrackerClient
 from egts_server.codec.wialon.constants import DataAnswer, Field, LoginAnswer, ShortAnswer
 from egts_server.codec.wialon.errors import FieldError
 from egts_server.codec.wialon.frame import Framer
 from egts_server.codec.wialon.messages import Message, format_message, parse_message
-from egts_server.codec.wialon.session import PROTOCOL, Handled, Login, Session, answer
+from egts_server.codec.wialon.session import PROTOCOL, DroppedText, Session, answer
 from egts_server.codec.wialon.to_positions import message_position
 
 __all__ = [
     "PROTOCOL",
     "DataAnswer",
+    "DroppedText",
     "Field",
     "FieldError",
     "Framer",

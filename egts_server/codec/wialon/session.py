@@ -15,7 +15,6 @@ Answers go in ``Handled.ack``: the tracker expects one answer per packet, in ord
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Final
@@ -28,6 +27,8 @@ from egts_server.codec.errors import (
     IdentityError,
     PacketTypeError,
 )
+from egts_server.codec.handled import Handled, Login
+from egts_server.codec.tracker_session import TrackerSession
 from egts_server.codec.wialon.constants import (
     NO_VALUE,
     VERSION_2,
@@ -39,36 +40,12 @@ from egts_server.codec.wialon.constants import (
 from egts_server.codec.wialon.errors import FieldError
 from egts_server.codec.wialon.messages import Message, parse_message
 from egts_server.codec.wialon.to_positions import message_position
-from egts_server.model import DeviceKey, Position
+from egts_server.model import DeviceKey
 
 PROTOCOL: Final = "wialon"
 _NOT_IDENTIFIED: Final = "data before #L#"
 _HEX: Final = frozenset("0123456789abcdefABCDEF")
-
-
-@dataclass(frozen=True, slots=True)
-class Login:
-    """A tracker identified itself; the adapter decides on it, then calls ``login_result``."""
-
-    device: DeviceKey
-    imei: str | None
-    details: Mapping[str, str]  # protocol version
-
-
-@dataclass(frozen=True, slots=True)
-class Handled:
-    """What one packet asks of the connection (the same shape as the other codecs').
-
-    ``dropped``: optional elements left out of stored fixes, as (element, text sent).
-    """
-
-    replies: tuple[bytes, ...] = ()
-    positions: tuple[Position, ...] = ()
-    ack: bytes | None = None
-    login: Login | None = None
-    close: bool = False
-    error: CodecError | None = None
-    dropped: tuple[tuple[str, str], ...] = ()
+DroppedText = tuple[str, str]  # an optional element left out of a fix, and the text sent
 
 
 def answer(kind: str, code: str) -> bytes:
@@ -81,23 +58,18 @@ def checksum_text(text: str) -> str:
     return f"{crc16_arc(text.encode()):04X}"
 
 
-class Session:
-    """Per-connection state machine for the server side. Never raises on input."""
+class Session(TrackerSession):
+    """Per-connection state machine for the server side; ``device`` is set by the latest
+    ``#L#``. Never raises on input."""
 
     def __init__(self, passwords: Mapping[str, str] | None = None,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        super().__init__()
         self._passwords = passwords or {}
         self._now = now
-        self._device: DeviceKey | None = None
         self._version = "1.1"
-        self._refused = False
 
-    @property
-    def device(self) -> DeviceKey | None:
-        """Set by the latest ``#L#``."""
-        return self._device
-
-    def handle(self, packet: bytes) -> Handled:
+    def handle(self, packet: bytes) -> Handled[DroppedText]:
         """One packet as cut by ``Framer`` (without its CR LF)."""
         if self._refused:
             return Handled(close=True)
@@ -110,15 +82,13 @@ class Session:
             return Handled(error=PacketTypeError(f"packet type {kind[:8]!r} not handled"))
         return handler(self, body)
 
-    def login_result(self, login: Login, accepted: bool) -> bytes:
-        """``#AL#1`` or ``#AL#0``; after a refusal this session refuses everything."""
-        if not accepted:
-            self._refused = True
+    def _login_answer(self, login: Login, accepted: bool) -> bytes:
+        """``#AL#1`` or ``#AL#0``."""
         return answer("AL", LoginAnswer.OK if accepted else LoginAnswer.REJECTED)
 
     # -- handlers -------------------------------------------------------------------------------
 
-    def _login(self, body: str) -> Handled:
+    def _login(self, body: str) -> Handled[DroppedText]:
         parts = body.split(";")
         if len(parts) == 4 and parts[0] == VERSION_2:
             signed, _, crc = body.rpartition(";")
@@ -145,16 +115,16 @@ class Session:
         return Handled(login=Login(self._device, imei,
                                    MappingProxyType({"protocol_version": version})))
 
-    def _ping(self, body: str) -> Handled:
+    def _ping(self, body: str) -> Handled[DroppedText]:
         return Handled(ack=answer("AP", ""))
 
-    def _short(self, body: str) -> Handled:
+    def _short(self, body: str) -> Handled[DroppedText]:
         return self._single(body, "ASD", short=True)
 
-    def _data(self, body: str) -> Handled:
+    def _data(self, body: str) -> Handled[DroppedText]:
         return self._single(body, "AD", short=False)
 
-    def _single(self, body: str, kind: str, *, short: bool) -> Handled:
+    def _single(self, body: str, kind: str, *, short: bool) -> Handled[DroppedText]:
         codes = (ShortAnswer.OK, ShortAnswer.BAD_CHECKSUM) if short else (
             DataAnswer.OK, DataAnswer.BAD_CHECKSUM)
         if self._device is None:
@@ -179,7 +149,7 @@ class Session:
         return Handled(positions=() if position is None else (position,),
                        ack=answer(kind, codes[0]), dropped=_dropped((message,)))
 
-    def _black_box(self, body: str) -> Handled:
+    def _black_box(self, body: str) -> Handled[DroppedText]:
         if self._device is None:
             return Handled(ack=answer("AB", "0"), error=IdentityError(_NOT_IDENTIFIED))
         if self._version == VERSION_2:
@@ -219,11 +189,12 @@ def _checksum_error(text: str, crc: str) -> ChecksumError:
     return ChecksumError("CRC16", crc16_arc(text.encode()), -1 if received is None else received)
 
 
-def _dropped(messages: tuple[Message, ...] | list[Message]) -> tuple[tuple[str, str], ...]:
+def _dropped(messages: tuple[Message, ...] | list[Message]) -> tuple[DroppedText, ...]:
     return tuple(item for m in messages for item in m.dropped.items())
 
 
-_HANDLERS: Final[Mapping[str, Callable[[Session, str], Handled]]] = MappingProxyType({
+_Handler = Callable[[Session, str], Handled[DroppedText]]
+_HANDLERS: Final[Mapping[str, _Handler]] = MappingProxyType({
     "L": Session._login,
     "P": Session._ping,
     "SD": Session._short,

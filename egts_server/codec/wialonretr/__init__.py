@@ -9,6 +9,7 @@
 ``egts_server.model``.
 """
 
+from egts_server.codec.handled import Handled
 from egts_server.codec.wialonretr.frame import Framer
 from egts_server.codec.wialonretr.packet import (
     ACK,
@@ -18,7 +19,7 @@ from egts_server.codec.wialonretr.packet import (
     build_packet,
     parse_packet,
 )
-from egts_server.codec.wialonretr.session import PROTOCOL, Handled, Session, packet_position
+from egts_server.codec.wialonretr.session import PROTOCOL, Session, packet_position
 
 __all__ = ["ACK", "PROTOCOL", "Framer", "Handled", "PosInfo", "RetranslatorPacket", "Session",
            "ValueType", "build_packet", "packet_position", "parse_packet"]

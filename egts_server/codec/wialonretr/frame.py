@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-from egts_server.codec.errors import PacketLengthError
+from typing import Final
+
+from egts_server.codec.framing import StreamFramer, prefixed_size
 from egts_server.codec.wialonretr.packet import MAX_PACKET
 
+_SIZES: Final = range(1, MAX_PACKET + 1)
 
-class Framer:
+
+class Framer(StreamFramer):
     """Whole packets (size prefix included), in order; ``PacketLengthError`` for a size no
     packet of ours may have (the stream cannot be cut after it)."""
 
-    __slots__ = ("_buf",)
+    __slots__ = ()
 
-    def __init__(self) -> None:
-        self._buf = bytearray()
-
-    @property
-    def buffered(self) -> int:
-        return len(self._buf)
-
-    def feed(self, data: bytes | bytearray | memoryview) -> list[bytes]:
-        buf = self._buf
-        buf += data
-        frames: list[bytes] = []
-        pos = 0
-        while len(buf) - pos >= 4:
-            size = int.from_bytes(buf[pos:pos + 4], "little")
-            if not 1 <= size <= MAX_PACKET:
-                del buf[:]
-                raise PacketLengthError(f"packet size {size}", frames=tuple(frames))
-            if len(buf) - pos < 4 + size:
-                break
-            frames.append(bytes(buf[pos:pos + 4 + size]))
-            pos += 4 + size
-        if pos:
-            del buf[:pos]
-        return frames
+    def _frame_size(self, buf: bytearray, pos: int) -> int | None:
+        return prefixed_size(buf, pos, 4, "little", _SIZES, "packet size {}")

@@ -14,11 +14,12 @@ kept as ``param_<name>`` (binary ones as hex). A fix with fewer than 3 satellite
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
-from egts_server.codec.errors import CodecError, FramingError
+from egts_server.codec.errors import CodecError
+from egts_server.codec.handled import Handled
+from egts_server.codec.tracker_session import TrackerSession
 from egts_server.codec.wialonretr.packet import ACK, RetranslatorPacket, parse_packet
 from egts_server.model import (
     INPUTS_IN_MASK,
@@ -35,30 +36,10 @@ PROTOCOL: Final = "wialonretr"
 _INPUTS, _OUTPUTS, _DRIVER = "avl_inputs", "avl_outputs", "avl_driver"
 
 
-@dataclass(frozen=True, slots=True)
-class Handled:
-    """What one packet asks of the connection (the same shape as the other codecs')."""
+class Session(TrackerSession):
+    """Never raises on input; ``device`` is the last controller, for the logs."""
 
-    replies: tuple[bytes, ...] = ()
-    positions: tuple[Position, ...] = ()
-    ack: bytes | None = None
-    login: None = None
-    close: bool = False
-    error: CodecError | None = None
-    dropped: tuple[str, ...] = ()
-
-
-class Session:
-    """Never raises on input; remembers the last controller for the logs."""
-
-    def __init__(self) -> None:
-        self._device: DeviceKey | None = None
-
-    @property
-    def device(self) -> DeviceKey | None:
-        return self._device
-
-    def handle(self, frame: bytes) -> Handled:
+    def handle(self, frame: bytes) -> Handled[str]:
         """One packet as cut by ``Framer`` (with its size prefix)."""
         try:
             packet = parse_packet(frame[4:])
@@ -68,9 +49,6 @@ class Session:
         position = packet_position(packet, self._device)
         return Handled(positions=() if position is None else (position,), ack=ACK,
                        dropped=tuple(packet.dropped))
-
-    def framing_error(self, error: FramingError) -> Handled:
-        return Handled(close=True, error=error)
 
 
 def packet_position(packet: RetranslatorPacket, device: DeviceKey) -> Position | None:

@@ -7,34 +7,27 @@ its CRC) must find its records committed; a packet with a broken CRC is not conf
 
 from __future__ import annotations
 
-import socket
 import struct
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import Served
-from tests.tracker_support import read_exactly, stored_fixes, tracker_server
+from tests.builders.checksums import crc16_modbus
+from tests.tracker_support import (
+    TrackerServer,
+    assert_no_answer,
+    broken_checksum,
+    read_exactly,
+    served_tracker,
+)
 
 IMEI = b"868204001269934"
 T0 = 1_770_102_000
 
 
-def modbus(data: bytes) -> int:
-    value = 0xFFFF
-    for byte in data:
-        value ^= byte
-        for _ in range(8):
-            value = (value >> 1) ^ 0xA001 if value & 1 else value >> 1
-    return value
-
-
 def packet(tags: bytes, archive: bool = False) -> bytes:
     body = b"\x01" + struct.pack("<H", len(tags) | (0x8000 if archive else 0)) + tags
-    return body + struct.pack("<H", modbus(body))
+    return body + struct.pack("<H", crc16_modbus(body))
 
 
 def record(i: int) -> bytes:
@@ -45,20 +38,13 @@ def record(i: int) -> bytes:
             + b"\x46" + struct.pack("<H", 1) + b"\x50" + struct.pack("<H", 4200))
 
 
-@pytest.fixture()
-def served(dsn: str, tmp_path: Path) -> Iterator[tuple[Served, int]]:
-    yield from tracker_server(dsn, tmp_path, "galileosky")
-
-
-def stored(dsn: str) -> list[tuple[Any, ...]]:
-    return stored_fixes(dsn, "galileosky", "p.hdop, p.inputs, p.protocol, p.attributes",
+served = served_tracker("galileosky", "p.hdop, p.inputs, p.protocol, p.attributes",
                         IMEI.decode())
 
 
 def test_device_logs_in_and_every_confirmed_record_is_stored(
-        served: tuple[Served, int]) -> None:
-    server, port = served
-    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        served: TrackerServer) -> None:
+    sock = served.connect()
     head = packet(b"\x01\x82\x02\x12\x03" + IMEI + b"\x04\x32\x00", archive=True)
     sock.sendall(head)
     assert read_exactly(sock, 3) == b"\x02" + head[-2:]
@@ -69,19 +55,15 @@ def test_device_logs_in_and_every_confirmed_record_is_stored(
     for start in range(0, len(glued), 9):
         sock.sendall(glued[start:start + 9])
     assert read_exactly(sock, 3) == b"\x02" + batch[-2:]
-    assert len(stored(server.dsn)) >= 3  # confirmed means committed
+    assert len(served.stored()) >= 3  # confirmed means committed
     assert read_exactly(sock, 3) == b"\x02" + single[-2:]
-    assert len(stored(server.dsn)) == 4
+    assert len(served.stored()) == 4
 
-    broken = bytearray(packet(record(4)))
-    broken[-1] ^= 0xFF
-    sock.sendall(bytes(broken))
-    sock.settimeout(1.5)
-    with pytest.raises(TimeoutError):
-        sock.recv(1)
+    sock.sendall(broken_checksum(packet(record(4))))
+    assert_no_answer(sock)
     sock.close()
 
-    for i, row in enumerate(stored(server.dsn)):
+    for i, row in enumerate(served.stored()):
         assert row[0] == datetime.fromtimestamp(T0 + 10 * i, UTC)
         assert row[1] == pytest.approx(50.55) and row[2] == pytest.approx(137.01 + 1e-4 * i)
         assert row[3:11] == (True, pytest.approx(30 + i / 10), 90, 40, 10, pytest.approx(0.9),

@@ -4,32 +4,25 @@ CRC-8) are written out here; each answer must find its records committed."""
 
 from __future__ import annotations
 
-import socket
 import struct
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import reduce
 from operator import xor
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import Served
-from tests.tracker_support import read_exactly, stored_fixes, tracker_server
+from tests.builders.checksums import crc8
+from tests.tracker_support import (
+    TrackerServer,
+    assert_no_answer,
+    broken_checksum,
+    read_exactly,
+    served_tracker,
+)
 
 IMEI = b"866795031410689"
 T0 = 1_770_102_000
 FIELDS = (3, 8, 9, 10, 11, 12, 13, 14, 19, 29)  # record: 4+1+4+4+4+4+4+2+2+1 = 30 bytes
-
-
-def crc8(data: bytes) -> int:
-    value = 0xFF
-    for byte in data:
-        value ^= byte
-        for _ in range(8):
-            value = ((value << 1) ^ 0x31) & 0xFF if value & 0x80 else (value << 1) & 0xFF
-    return value
 
 
 def ntcb(data: bytes) -> bytes:
@@ -55,19 +48,12 @@ def flex(body: bytes) -> bytes:
     return body + bytes((crc8(body),))
 
 
-@pytest.fixture()
-def served(dsn: str, tmp_path: Path) -> Iterator[tuple[Served, int]]:
-    yield from tracker_server(dsn, tmp_path, "navtelecom")
-
-
-def stored(dsn: str) -> list[tuple[Any, ...]]:
-    return stored_fixes(dsn, "navtelecom", "p.inputs, p.protocol, p.attributes", IMEI.decode())
+served = served_tracker("navtelecom", "p.inputs, p.protocol, p.attributes", IMEI.decode())
 
 
 def test_device_negotiates_and_every_answered_record_is_stored(
-        served: tuple[Served, int]) -> None:
-    server, port = served
-    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        served: TrackerServer) -> None:
+    sock = served.connect()
     sock.sendall(ntcb(b"*>S:" + IMEI))
     assert read_exactly(sock, 19)[16:] == b"*<S"
     sock.sendall(offer())
@@ -79,19 +65,15 @@ def test_device_negotiates_and_every_answered_record_is_stored(
     for start in range(0, len(glued), 7):
         sock.sendall(glued[start:start + 7])
     assert read_exactly(sock, 4) == flex(b"~A\x03")
-    assert len(stored(server.dsn)) >= 3  # answered means committed
+    assert len(served.stored()) >= 3  # answered means committed
     assert read_exactly(sock, 7) == flex(b"~T" + struct.pack("<I", 77))
-    assert len(stored(server.dsn)) == 4
+    assert len(served.stored()) == 4
 
-    broken = bytearray(flex(b"~A\x01" + record(4)))
-    broken[-1] ^= 0xFF
-    sock.sendall(bytes(broken))
-    sock.settimeout(1.5)
-    with pytest.raises(TimeoutError):
-        sock.recv(1)
+    sock.sendall(broken_checksum(flex(b"~A\x01" + record(4))))
+    assert_no_answer(sock)
     sock.close()
 
-    for i, row in enumerate(stored(server.dsn)):
+    for i, row in enumerate(served.stored()):
         assert row[0] == datetime.fromtimestamp(T0 + 10 * i, UTC)
         assert row[1] == pytest.approx(50.55) and row[2] == pytest.approx(137.01 + 1e-4 * i)
         assert row[3:10] == (True, 36, 90, 40, 9, 1, "navtelecom")

@@ -19,9 +19,10 @@ from typing import Any
 
 import pytest
 
+from tests.builders.checksums import crc16_arc
 from tests.conftest import REPO, Served, free_port, start_server, stop_server
 from tests.egts_server.net.test_commands import api, wait_status
-from tests.egts_server.net.test_teltonika_intake import IMEI, crc, packet, record8
+from tests.egts_server.net.test_teltonika_intake import IMEI, packet, record8
 from tests.maps.auth.test_sign_in import add_user, sign_in
 from tests.tracker_support import read_exactly
 
@@ -34,7 +35,7 @@ TERMINAL = f"teltonika:{IMEI.decode()}"
 def response(text: bytes) -> bytes:
     """A device's Codec 12 response (type 0x06) carrying ``text``."""
     data = bytes((0x0C, 1, 0x06)) + struct.pack(">I", len(text)) + text + b"\x01"
-    return b"\0\0\0\0" + struct.pack(">I", len(data)) + data + struct.pack(">I", crc(data))
+    return b"\0\0\0\0" + struct.pack(">I", len(data)) + data + struct.pack(">I", crc16_arc(data))
 
 
 def read_command(sock: socket.socket) -> bytes:
@@ -47,7 +48,7 @@ def read_command(sock: socket.socket) -> bytes:
 def text_of(message: bytes) -> bytes:
     assert message[8:11] == b"\x0c\x01\x05", message.hex()
     (size,) = struct.unpack_from(">I", message, 11)
-    assert struct.unpack(">I", message[-4:])[0] == crc(message[8:-4])
+    assert struct.unpack(">I", message[-4:])[0] == crc16_arc(message[8:-4])
     return message[15:15 + size]
 
 

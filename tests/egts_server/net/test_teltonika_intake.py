@@ -7,29 +7,16 @@ already committed.
 
 from __future__ import annotations
 
-import socket
 import struct
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import Served
-from tests.tracker_support import read_exactly, stored_fixes, tracker_server
+from tests.builders.checksums import crc16_arc
+from tests.tracker_support import TrackerServer, broken_checksum, read_exactly, served_tracker
 
 IMEI = b"356307042441013"
 T0_MS = 1_770_102_000_000  # 2026-02-03 07:00:00 UTC
-
-
-def crc(data: bytes) -> int:
-    value = 0
-    for byte in data:
-        value ^= byte
-        for _ in range(8):
-            value = (value >> 1) ^ 0xA001 if value & 1 else value >> 1
-    return value
 
 
 def record8(i: int) -> bytes:
@@ -43,33 +30,16 @@ def record8(i: int) -> bytes:
 
 def packet(codec: int, records: list[bytes]) -> bytes:
     data = bytes((codec, len(records))) + b"".join(records) + bytes((len(records),))
-    return b"\0\0\0\0" + struct.pack(">I", len(data)) + data + struct.pack(">I", crc(data))
+    return b"\0\0\0\0" + struct.pack(">I", len(data)) + data + struct.pack(">I", crc16_arc(data))
 
 
-@pytest.fixture()
-def served(dsn: str, tmp_path: Path) -> Iterator[tuple[Served, int]]:
-    yield from tracker_server(dsn, tmp_path, "teltonika")
-
-
-def stored(dsn: str) -> list[tuple[Any, ...]]:
-    return stored_fixes(dsn, "teltonika", "p.inputs, p.odometer_m, p.protocol, p.attributes",
+served = served_tracker("teltonika", "p.inputs, p.odometer_m, p.protocol, p.attributes",
                         IMEI.decode())
 
 
-def read(sock: socket.socket, n: int) -> bytes:
-    data = b""
-    while len(data) < n:
-        chunk = sock.recv(n - len(data))
-        if not chunk:
-            return data
-        data += chunk
-    return data
-
-
 def test_device_sends_split_and_glued_packets_and_every_field_is_stored(
-        served: tuple[Served, int]) -> None:
-    server, port = served
-    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        served: TrackerServer) -> None:
+    sock = served.connect()
     sock.sendall(struct.pack(">H", len(IMEI)) + IMEI)
     assert read_exactly(sock, 1) == b"\x01"
 
@@ -77,20 +47,18 @@ def test_device_sends_split_and_glued_packets_and_every_field_is_stored(
     for start in range(0, len(glued), 13):
         sock.sendall(glued[start:start + 13])
     assert read_exactly(sock, 4) == struct.pack(">I", 3)
-    assert len(stored(server.dsn)) >= 3  # the count means the records are committed
+    assert len(served.stored()) >= 3  # the count means the records are committed
     assert read_exactly(sock, 4) == struct.pack(">I", 1)
-    assert len(stored(server.dsn)) == 4
+    assert len(served.stored()) == 4
 
-    broken = bytearray(packet(8, [record8(4)]))
-    broken[-1] ^= 0xFF
-    sock.sendall(bytes(broken))
+    sock.sendall(broken_checksum(packet(8, [record8(4)])))
     assert read_exactly(sock, 4) == b"\0\0\0\0"
-    assert len(stored(server.dsn)) == 4
+    assert len(served.stored()) == 4
     sock.sendall(b"\x01\x02\x03\x04\x05\x06\x07\x08")  # not a packet header: closed
     assert read_exactly(sock, 1) == b""
     sock.close()
 
-    for i, row in enumerate(stored(server.dsn)):
+    for i, row in enumerate(served.stored()):
         assert row[0] == datetime.fromtimestamp((T0_MS + 10_000 * i) / 1000, UTC)
         assert row[1] == pytest.approx(50.55 + 1e-4 * i) and row[2] == pytest.approx(
             137.01 + 1e-4 * i)

@@ -8,27 +8,21 @@ CRC-16/ARC), not built by the codec. Every answer is read before the next check,
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import psycopg2
 import pytest
 
-from tests.conftest import Served, free_port, start_server, stop_server
-from tests.tracker_support import stored_fixes, tracker_server
+from tests.builders.checksums import crc16_arc
+from tests.conftest import free_port, start_server, stop_server
+from tests.tracker_support import TrackerServer, served_tracker
 
 IMEI = "355217044956192"
 
 
 def crc(text: str) -> str:
-    value = 0
-    for byte in text.encode():
-        value ^= byte
-        for _ in range(8):
-            value = (value >> 1) ^ 0xA001 if value & 1 else value >> 1
-    return f"{value:04X}"
+    return f"{crc16_arc(text.encode()):04X}"
 
 
 def signed(kind: str, body: str, separator: str = ";") -> bytes:
@@ -53,13 +47,7 @@ class Tracker:
         return line.decode()
 
 
-@pytest.fixture()
-def served(dsn: str, tmp_path: Path) -> Iterator[tuple[Served, int]]:
-    yield from tracker_server(dsn, tmp_path, "wialon")
-
-
-def stored(dsn: str) -> list[tuple[Any, ...]]:
-    return stored_fixes(dsn, "wialon", "p.hdop, p.inputs, p.black_box, p.protocol, p.attributes",
+served = served_tracker("wialon", "p.hdop, p.inputs, p.black_box, p.protocol, p.attributes",
                         IMEI)
 
 
@@ -69,9 +57,8 @@ def data(second: int) -> str:
 
 
 def test_tracker_logs_in_sends_split_glued_and_black_box_and_every_field_is_stored(
-        served: tuple[Served, int]) -> None:
-    server, port = served
-    tracker = Tracker(port)
+        served: TrackerServer) -> None:
+    tracker = Tracker(served.port)
     tracker.send(f"#L#2.0;{IMEI};NA;".encode() + crc(f"2.0;{IMEI};NA;").encode() + b"\r\n")
     assert tracker.answer() == "#AL#1"
 
@@ -79,15 +66,15 @@ def test_tracker_logs_in_sends_split_glued_and_black_box_and_every_field_is_stor
     for start in range(0, len(glued), 17):  # split into small writes
         tracker.send(glued[start:start + 17])
     assert tracker.answer() == "#AD#1"
-    assert len(stored(server.dsn)) >= 1  # the answer means the fix is committed
+    assert len(served.stored()) >= 1  # the answer means the fix is committed
     assert tracker.answer() == "#AD#1"
-    assert len(stored(server.dsn)) == 2
+    assert len(served.stored()) == 2
     assert tracker.answer() == "#AP#"
 
     box = "|".join(data(s) for s in (3, 4, 5))
     tracker.send(signed("B", box, "|"))
     assert tracker.answer() == "#AB#3"
-    rows = stored(server.dsn)
+    rows = served.stored()
     assert len(rows) == 5
 
     tracker.send(signed("D", data(6))[:-6] + b"0000\r\n")  # CRC broken

@@ -4,17 +4,12 @@ fix committed; a block running past its packet is not answered."""
 
 from __future__ import annotations
 
-import socket
 import struct
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import Served
-from tests.tracker_support import stored_fixes, tracker_server
+from tests.tracker_support import TrackerServer, assert_no_answer, served_tracker
 
 T0 = 1_770_102_000  # 2026-02-03 07:00:00 UTC
 
@@ -34,34 +29,26 @@ def packet(unit: str, i: int) -> bytes:
     return struct.pack("<I", len(body)) + body
 
 
-@pytest.fixture()
-def served(dsn: str, tmp_path: Path) -> Iterator[tuple[Served, int]]:
-    yield from tracker_server(dsn, tmp_path, "wialonretr")
+served = served_tracker("wialonretr", "p.inputs, p.protocol, p.attributes", with_terminal=True)
 
 
-def stored(dsn: str) -> list[tuple[Any, ...]]:
-    return stored_fixes(dsn, "wialonretr", "p.inputs, p.protocol, p.attributes", with_terminal=True)
-
-
-def test_relayed_units_are_stored_before_each_answer(served: tuple[Served, int]) -> None:
-    server, port = served
-    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+def test_relayed_units_are_stored_before_each_answer(served: TrackerServer) -> None:
+    sock = served.connect()
     glued = packet("UNIT-A", 0) + packet("UNIT-B", 0) + packet("UNIT-A", 1)
     for start in range(0, len(glued), 11):
         sock.sendall(glued[start:start + 11])
     for n in (1, 2, 3):
         assert sock.recv(1) == b"\x11"
-        assert len(stored(server.dsn)) >= n  # the answer means the fix is committed
+        assert len(served.stored()) >= n  # the answer means the fix is committed
     broken = bytearray(packet("UNIT-A", 3))
     broken[21] = 0xFF  # the posinfo block's size (u32 at 21) now runs past the packet
     sock.close()
-    sock = socket.create_connection(("127.0.0.1", port), timeout=2)
+    sock = served.connect(timeout=2)
     sock.sendall(bytes(broken))
-    with pytest.raises(TimeoutError):
-        sock.recv(1)
+    assert_no_answer(sock, 2)
     sock.close()
 
-    rows = stored(server.dsn)
+    rows = served.stored()
     assert [(r[0], r[1]) for r in rows] == [
         ("UNIT-A", datetime.fromtimestamp(T0, UTC)),
         ("UNIT-A", datetime.fromtimestamp(T0 + 10, UTC)),

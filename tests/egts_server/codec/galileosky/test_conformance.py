@@ -8,21 +8,17 @@ number of fixes and every field of the first one, or the framing error that ends
 
 from __future__ import annotations
 
-import json
 import struct
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from egts_server.codec.errors import FramingError
 from egts_server.codec.galileosky import Framer, Session, build_packet
+from tests.egts_server.codec.corpus import assert_fix, entry_handled, load_corpus
 
-CORPUS = json.loads((Path(__file__).parents[3] / "data" / "galileosky" / "corpus.json")
-                    .read_text(encoding="utf-8"))
+CORPUS = load_corpus("galileosky")
 IMEI = {0x03: b"868204001269934"}
 
 
@@ -32,17 +28,10 @@ def test_corpus_size() -> None:
 
 @pytest.mark.parametrize("entry", CORPUS, ids=[e["name"] for e in CORPUS])
 def test_entry(entry: dict[str, Any]) -> None:
-    framer, session = Framer(), Session()
-    data = bytes.fromhex(entry["hex"])
-    if "framing_error" in entry:
-        with pytest.raises(FramingError) as caught:
-            framer.feed(data)
-        assert type(caught.value).__name__ == entry["framing_error"]
+    session = Session()
+    handled = entry_handled(Framer(), session, entry)
+    if handled is None:
         return
-    (frame,) = framer.feed(data)
-    handled = session.handle(frame)
-    assert (None if handled.ack is None else handled.ack.hex()) == entry["ack"]
-    assert (None if handled.error is None else type(handled.error).__name__) == entry["error"]
     if entry["login"] is None:
         assert handled.login is None
     else:
@@ -50,17 +39,8 @@ def test_entry(entry: dict[str, Any]) -> None:
         assert session.login_result(handled.login, True).hex() == entry["login"][1]
     assert len(handled.positions) == entry["records"]
     assert list(handled.dropped) == entry["dropped"]
-    if not handled.positions:
-        return
-    position = handled.positions[0]
-    for name, value in entry["first"].items():
-        actual = getattr(position, name)
-        if name == "fix_time":
-            assert actual == datetime.fromisoformat(value)
-        elif name == "attributes":
-            assert dict(actual) == value
-        else:
-            assert actual == value, name
+    if handled.positions:
+        assert_fix(handled.positions[0], entry["first"])
 
 
 def test_refused_imei_gets_no_confirmation_and_the_session_closes() -> None:

@@ -9,10 +9,8 @@ fields; a stream that cannot be cut ends with its framing error.
 
 from __future__ import annotations
 
-import json
 import struct
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,9 +27,9 @@ from egts_server.codec.navtelecom import (
     handshake,
     negotiation,
 )
+from tests.egts_server.codec.corpus import assert_answer, load_corpus
 
-CORPUS = json.loads((Path(__file__).parents[3] / "data" / "navtelecom" / "corpus.json")
-                    .read_text(encoding="utf-8"))
+CORPUS = load_corpus("navtelecom")
 
 
 def connection() -> tuple[Framer, Session]:
@@ -56,9 +54,7 @@ def test_entry(entry: dict[str, Any]) -> None:
         for frame in frames:
             step = next(steps)
             handled = session.handle(frame)
-            assert (None if handled.ack is None else handled.ack.hex()) == step["ack"]
-            assert (None if handled.error is None else type(handled.error).__name__) == (
-                step["error"])
+            assert_answer(handled, step)
             if step["login"] is not None:
                 assert handled.login is not None
                 assert str(handled.login.device) == step["login"][0]

@@ -8,19 +8,17 @@ without a fix, 400 naming the field) and every listed field of the fix.
 
 from __future__ import annotations
 
-import json
 import urllib.parse
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from egts_server.codec.osmand import ReportFieldError, parse_json, parse_query, report_position
 from egts_server.model import Position
+from tests.egts_server.codec.corpus import assert_fix, load_corpus
 
-CORPUS = json.loads((Path(__file__).parents[3] / "data" / "osmand" / "corpus.json")
-                    .read_text(encoding="utf-8"))
+CORPUS = load_corpus("osmand")
 NOW = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)
 
 
@@ -48,15 +46,4 @@ def test_entry(entry: dict[str, Any]) -> None:
         assert position is None
         return
     assert position is not None
-    for name, value in entry["fix"].items():
-        actual = getattr(position, name)
-        if name == "device":
-            assert str(actual) == value
-        elif name == "fix_time":
-            assert actual == (NOW if value == "SERVER" else datetime.fromisoformat(value))
-        elif name == "attributes":
-            assert dict(actual) == value
-        elif isinstance(value, float):
-            assert actual == pytest.approx(value, abs=1e-7)
-        else:
-            assert actual == value, name
+    assert_fix(position, entry["fix"], tolerance=1e-7, now=NOW)

@@ -4,8 +4,6 @@ reported (the device waits for no answer to them), and any text round-trips."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,10 +19,10 @@ from egts_server.codec.teltonika import (
     imei_message,
     response_message,
 )
+from tests.egts_server.codec.corpus import load_corpus
 from tests.egts_server.codec.teltonika.test_session import RECORD
 
-VECTORS = json.loads((Path(__file__).parents[3] / "data" / "teltonika" / "commands.json")
-                     .read_text(encoding="utf-8"))
+VECTORS = load_corpus("teltonika", "commands.json")
 COMMANDS = [e for e in VECTORS if e["direction"] == "command"]
 RESPONSES = [e for e in VECTORS if e["direction"] == "response"]
 

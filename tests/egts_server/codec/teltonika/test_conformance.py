@@ -10,18 +10,15 @@ response's bytes, or the framing error that ends the stream. Codec 12 vectors ar
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from egts_server.codec.errors import FramingError
 from egts_server.codec.teltonika import Framer, Session, imei_message
+from tests.egts_server.codec.corpus import assert_answer, assert_fix, entry_frame, load_corpus
 
-CORPUS = json.loads((Path(__file__).parents[3] / "data" / "teltonika" / "corpus.json")
-                    .read_text(encoding="utf-8"))
+CORPUS = load_corpus("teltonika")
 
 
 def test_corpus_size() -> None:
@@ -46,32 +43,18 @@ def test_entry(entry: dict[str, Any]) -> None:
         (imei,) = framer.feed(imei_message("356307042441013"))
         login = session.handle(imei).login
         assert login is not None and session.login_result(login, True) == b"\x01"
-    data = bytes.fromhex(entry["hex"])
-    if "framing_error" in entry:
-        with pytest.raises(FramingError) as caught:
-            framer.feed(data)
-        assert type(caught.value).__name__ == entry["framing_error"]
-        assert session.framing_error(caught.value).close
+    frame = entry_frame(framer, entry)
+    if isinstance(frame, FramingError):
+        assert session.framing_error(frame).close
         return
-    (frame,) = framer.feed(data)
     handled = session.handle(frame)
     if "login" in entry:
         assert handled.login is not None and str(handled.login.device) == entry["login"]
         assert session.login_result(handled.login, True) == b"\x01"
         return
-    assert (None if handled.ack is None else handled.ack.hex()) == entry["ack"]
-    assert (None if handled.error is None else type(handled.error).__name__) == entry["error"]
+    assert_answer(handled, entry)
     assert len(handled.positions) == entry["records"]
     assert (None if handled.response is None else handled.response.hex()) == entry.get(
         "response_hex")
-    if not handled.positions:
-        return
-    position = handled.positions[0]
-    for name, value in entry["first"].items():
-        actual = getattr(position, name)
-        if name == "fix_time":
-            assert actual == datetime.fromisoformat(value)
-        elif name == "attributes":
-            assert dict(actual) == value
-        else:
-            assert actual == value, name
+    if handled.positions:
+        assert_fix(handled.positions[0], entry["first"])

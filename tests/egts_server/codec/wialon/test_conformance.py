@@ -9,17 +9,15 @@ and which optional elements were dropped.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from egts_server.codec.wialon import Framer, Handled, Session, TrackerClient
+from tests.egts_server.codec.corpus import assert_fix, load_corpus
 
-CORPUS = json.loads((Path(__file__).parents[3] / "data" / "wialon" / "corpus.json")
-                    .read_text(encoding="utf-8"))
+CORPUS = load_corpus("wialon")
 NOW = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)
 
 
@@ -54,13 +52,4 @@ def test_entry(entry: dict[str, Any]) -> None:
     assert [element for element, _ in handled.dropped] == entry.get("dropped", [])
     assert len(handled.positions) == len(entry["fixes"])
     for position, fix in zip(handled.positions, entry["fixes"], strict=True):
-        for name, value in fix.items():
-            actual = getattr(position, name)
-            if name == "fix_time":
-                assert actual == (NOW if value == "SERVER" else datetime.fromisoformat(value))
-            elif name == "attributes":
-                assert dict(actual) == value
-            elif isinstance(value, float):
-                assert actual == pytest.approx(value, abs=1e-6)
-            else:
-                assert actual == value, name
+        assert_fix(position, fix, tolerance=1e-6, now=NOW)

@@ -7,9 +7,7 @@ dropped alone, and every listed field of the fix.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -17,7 +15,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from egts_server.codec.errors import FramingError
 from egts_server.codec.wialonretr import (
     Framer,
     PosInfo,
@@ -26,9 +23,9 @@ from egts_server.codec.wialonretr import (
     build_packet,
     parse_packet,
 )
+from tests.egts_server.codec.corpus import assert_fix, entry_handled, load_corpus
 
-CORPUS = json.loads((Path(__file__).parents[3] / "data" / "wialonretr" / "corpus.json")
-                    .read_text(encoding="utf-8"))
+CORPUS = load_corpus("wialonretr")
 
 
 def test_corpus_size() -> None:
@@ -37,34 +34,15 @@ def test_corpus_size() -> None:
 
 @pytest.mark.parametrize("entry", CORPUS, ids=[e["name"] for e in CORPUS])
 def test_entry(entry: dict[str, Any]) -> None:
-    framer, session = Framer(), Session()
-    data = bytes.fromhex(entry["hex"])
-    if "framing_error" in entry:
-        with pytest.raises(FramingError) as caught:
-            framer.feed(data)
-        assert type(caught.value).__name__ == entry["framing_error"]
+    handled = entry_handled(Framer(), Session(), entry)
+    if handled is None:
         return
-    (frame,) = framer.feed(data)
-    handled = session.handle(frame)
-    assert (None if handled.ack is None else handled.ack.hex()) == entry["ack"]
-    assert (None if handled.error is None else type(handled.error).__name__) == entry["error"]
     assert list(handled.dropped) == entry["dropped"]
     if entry["fix"] is None:
         assert handled.positions == ()
         return
     (position,) = handled.positions
-    for name, value in entry["fix"].items():
-        actual = getattr(position, name)
-        if name == "device":
-            assert str(actual) == value
-        elif name == "fix_time":
-            assert actual == datetime.fromisoformat(value)
-        elif name == "attributes":
-            assert dict(actual) == value
-        elif isinstance(value, float):
-            assert actual == pytest.approx(value, abs=1e-7)
-        else:
-            assert actual == value, name
+    assert_fix(position, entry["fix"], tolerance=1e-7)
 
 
 _NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_0123456789", min_size=1, max_size=12).filter(
