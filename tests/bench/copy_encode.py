@@ -50,12 +50,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, rows in workloads.items():
         stream = pure_encode_copy(rows)
         pure = timing.rate(partial(pure_encode_copy, rows), len(rows))
-        fast_column, speedup = "-".rjust(10), "-".rjust(8)
-        if compiled is not None:
-            if compiled.encode_copy(rows) != stream:
-                raise SystemExit("the compiled encoder's stream differs from the reference's")
-            fast = timing.rate(partial(compiled.encode_copy, rows), len(rows))
-            fast_column, speedup = f"{fast:10,.0f}", f"{fast / pure:7.1f}x"
+        if compiled is not None and compiled.encode_copy(rows) != stream:
+            raise SystemExit("the compiled encoder's stream differs from the reference's")
+        fast_column, speedup = timing.compiled_columns(
+            partial(compiled.encode_copy, rows) if compiled is not None else None,
+            len(rows), pure, 10)
         print(f"{name:8} {len(rows):5} {len(stream) // len(rows):9} {fast_column} {pure:9,.0f} "
               f"{speedup}")
     return 0

@@ -178,11 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         records, fixes = census(frames)
         pure, typed, floor = (timing.rate(partial(run, frames), records)
                               for run in (pure_run, typed_run, floor_run))
-        compiled = "-".rjust(10)
-        speedup = "-".rjust(8)
-        if kernels.COMPILED is not None:
-            fast = timing.rate(partial(compiled_run, frames), records)
-            compiled, speedup = f"{fast:10,.0f}", f"{fast / pure:7.1f}x"
+        compiled, speedup = timing.compiled_columns(
+            partial(compiled_run, frames) if kernels.COMPILED is not None else None,
+            records, pure, 10)
         print(f"{name:8} {len(frames):4} {records:4} {fixes:5} {compiled} {pure:9,.0f} "
               f"{speedup} {typed:9,.0f} {floor:9,.0f}")
     return 0

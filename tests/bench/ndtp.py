@@ -181,10 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         pure, session, typed, floor = (
             timing.rate(partial(run, frames, stream), records)
             for run in (pure_run, session_run, typed_run, floor_run))
-        compiled, speedup = "-".rjust(9), "-".rjust(8)
-        if kernels.COMPILED is not None:
-            fast = timing.rate(partial(compiled_run, frames, stream), records)
-            compiled, speedup = f"{fast:9,.0f}", f"{fast / pure:7.1f}x"
+        compiled, speedup = timing.compiled_columns(
+            partial(compiled_run, frames, stream) if kernels.COMPILED is not None else None,
+            records, pure, 9)
         print(f"{name:8} {len(frames):6} {records:5} {compiled} {pure:9,.0f} {speedup} "
               f"{session:9,.0f} {typed:9,.0f} {floor:9,.0f}")
     print(f"NIS SOAP parse_request, 100-record PutCoord batch: {nis_rate(timing):,.0f} records/s")

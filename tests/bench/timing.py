@@ -70,3 +70,12 @@ class Timing:
                 run()
             best = min(best, self.clock() - started)
         return units * loops / best
+
+    def compiled_columns(self, run: Run | None, units: int, pure: float,
+                         width: int) -> tuple[str, str]:
+        """The compiled implementation's rate (``width`` wide) and its speed-up over the
+        ``pure`` rate, as table columns; "-" in both when it was not built (``run`` None)."""
+        if run is None:
+            return "-".rjust(width), "-".rjust(8)
+        fast = self.rate(run, units)
+        return f"{fast:{width},.0f}", f"{fast / pure:7.1f}x"
