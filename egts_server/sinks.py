@@ -138,8 +138,8 @@ class BatchingWriter(Service):
         limits = self._clock_limits
         # Rows of one submission share their arrival, so its limit is worked out once; only a
         # fix outside the limits is judged again, to name its fault.
-        arrival = rows[0].received_at
         if limits is not None:
+            arrival = rows[0].received_at
             earliest, latest = limits.earliest, limits.latest(arrival)
         for r in rows:
             position = r.position
