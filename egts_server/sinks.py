@@ -136,8 +136,9 @@ class BatchingWriter(Service):
         by_protocol: dict[str, int] = {}
         faults: dict[tuple[str, int, ClockFault], int] = {}
         limits = self._clock_limits
-        # Rows of one submission share their arrival, so its limit is worked out once; only a
-        # fix outside the limits is judged again, to name its fault.
+        # Rows of one submission share their arrival, so the latest plausible fix time is worked
+        # out once per arrival, not per fix; only a fix outside the limits goes on to fault(),
+        # which names what is wrong with it.
         if limits is not None:
             arrival = rows[0].received_at
             earliest, latest = limits.earliest, limits.latest(arrival)
