@@ -27,9 +27,15 @@ class ClockLimits:
     def of(cls, future_tolerance_s: float, earliest_year: int) -> ClockLimits:
         return cls(timedelta(seconds=future_tolerance_s), datetime(earliest_year, 1, 1, tzinfo=UTC))
 
+    def latest(self, received_at: datetime) -> datetime:
+        """The latest plausible time of a fix that arrived at ``received_at`` (the earliest is
+        ``earliest`` whatever the arrival): a fix is plausible from one to the other, inclusive.
+        Fixes received together share it, so intake works it out once for them all."""
+        return received_at + self.future_tolerance
+
     def fault(self, fix_time: datetime, received_at: datetime) -> ClockFault | None:
         """What is wrong with a fix's time, or None when it is plausible."""
-        if fix_time > received_at + self.future_tolerance:
+        if fix_time > self.latest(received_at):
             return ClockFault.FUTURE
         if fix_time < self.earliest:
             return ClockFault.TOO_EARLY

@@ -57,6 +57,13 @@ class ListenerSettings(ProxyProtocolSettings):
 
 
 @dataclass(frozen=True, slots=True)
+class TrackerListenerSettings(ListenerSettings):
+    """A tracker's TCP listener: off until the operator switches it on."""
+
+    enabled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class NdtpSettings(ListenerSettings):
     """NDTP v6 listener (Granit-family terminals)."""
 
@@ -64,11 +71,10 @@ class NdtpSettings(ListenerSettings):
 
 
 @dataclass(frozen=True, slots=True)
-class WialonSettings(ListenerSettings):
+class WialonSettings(TrackerListenerSettings):
     """Wialon IPS 1.1/2.0 listener. ``accounts`` maps a tracker id to the *name* of the
     environment variable holding its password (checked only for ids listed here)."""
 
-    enabled: bool = False
     port: int = 20332
     accounts: Mapping[str, str] = field(default_factory=dict)
     passwords: Mapping[str, str] = field(default_factory=dict, repr=False,
@@ -76,10 +82,9 @@ class WialonSettings(ListenerSettings):
 
 
 @dataclass(frozen=True, slots=True)
-class TeltonikaSettings(ListenerSettings):
+class TeltonikaSettings(TrackerListenerSettings):
     """Teltonika Codec 8 / 8 Extended / 16 listener."""
 
-    enabled: bool = False
     port: int = 5027
 
 
@@ -93,24 +98,21 @@ class OsmandSettings(ProxyProtocolSettings):
 
 
 @dataclass(frozen=True, slots=True)
-class WialonRetranslatorSettings(ListenerSettings):
+class WialonRetranslatorSettings(TrackerListenerSettings):
     """Wialon Retranslator 1.0 listener (another platform relays its units)."""
 
-    enabled: bool = False
     port: int = 20333
 
 
 @dataclass(frozen=True, slots=True)
-class GalileoskySettings(ListenerSettings):
+class GalileoskySettings(TrackerListenerSettings):
     """Galileosky listener."""
 
-    enabled: bool = False
     port: int = 20334
 
 
 @dataclass(frozen=True, slots=True)
-class NavtelecomSettings(ListenerSettings):
+class NavtelecomSettings(TrackerListenerSettings):
     """NavTelecom NTCB/FLEX listener."""
 
-    enabled: bool = False
     port: int = 20335

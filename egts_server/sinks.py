@@ -135,11 +135,25 @@ class BatchingWriter(Service):
         never credited)."""
         by_protocol: dict[str, int] = {}
         faults: dict[tuple[str, int, ClockFault], int] = {}
+        limits = self._clock_limits
+        # Rows of one submission share their arrival, so the latest plausible fix time is worked
+        # out once per arrival, not per fix; only a fix outside the limits goes on to fault(),
+        # which names what is wrong with it.
+        if limits is not None:
+            arrival = rows[0].received_at
+            earliest, latest = limits.earliest, limits.latest(arrival)
         for r in rows:
-            protocol = r.position.device.protocol
+            position = r.position
+            protocol = position.device.protocol
             by_protocol[protocol] = by_protocol.get(protocol, 0) + 1
-            fault = (self._clock_limits.fault(r.position.fix_time, r.received_at)
-                     if self._clock_limits is not None else None)
+            if limits is None:
+                continue
+            if r.received_at is not arrival:
+                arrival = r.received_at
+                latest = limits.latest(arrival)
+            if earliest <= position.fix_time <= latest:
+                continue
+            fault = limits.fault(position.fix_time, arrival)
             if fault is not None:
                 key = (protocol, r.terminal_id, fault)
                 faults[key] = faults.get(key, 0) + 1

@@ -30,6 +30,7 @@ from twisted.web.server import NOT_DONE_YET, Request
 
 from db.standby import Interactions
 from db.transit import BusLive, live_buses
+from maps.api.late_reply import write_body, write_unavailable
 
 GTFS_RT_VERSION: Final = "2.0"
 CACHE_S: Final = 2.0
@@ -120,24 +121,15 @@ class _FeedResource(Resource):
         return NOT_DONE_YET
 
     def _write(self, request: Request, feed: gtfs_realtime_pb2.FeedMessage) -> None:
-        if request.finished or getattr(request, "_disconnected", False):
-            return
         if self._as_json:
             body = json.dumps(feed_json(feed), ensure_ascii=False, indent=1).encode("utf-8")
-            request.setHeader(b"content-type", b"application/json; charset=utf-8")
+            content_type = b"application/json; charset=utf-8"
         else:
-            body = feed.SerializeToString()
-            request.setHeader(b"content-type", PROTOBUF_TYPE)
-        request.setHeader(b"cache-control", f"public, max-age={int(CACHE_S)}".encode())
-        request.setHeader(b"access-control-allow-origin", b"*")
-        request.write(body)
-        request.finish()
+            body, content_type = feed.SerializeToString(), PROTOBUF_TYPE
+        write_body(request, body, {b"content-type": content_type,
+                                   b"cache-control": f"public, max-age={int(CACHE_S)}".encode(),
+                                   b"access-control-allow-origin": b"*"})
 
     def _fail(self, request: Request, failure: Failure) -> None:
         log.failure("GTFS-Realtime feed failed", failure)
-        if request.finished or getattr(request, "_disconnected", False):
-            return
-        request.setResponseCode(503)
-        request.setHeader(b"content-type", b"text/plain; charset=utf-8")
-        request.write(b"feed temporarily unavailable\n")
-        request.finish()
+        write_unavailable(request, "feed temporarily unavailable\n")

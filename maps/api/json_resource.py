@@ -18,6 +18,7 @@ from twisted.web.server import NOT_DONE_YET, Request
 from db.pool import input_refused, storage_unreachable
 from dispatch.local_time import parse_local
 from dispatch.registry_input import InputError
+from maps.api.late_reply import gone
 
 log = Logger()
 
@@ -33,7 +34,7 @@ class ApiError(Exception):
 def write_json(request: Request, status: int, body: Any) -> None:
     """Send ``body`` as JSON. A successful GET carries an ETag, and a poll whose
     ``If-None-Match`` still matches gets an empty 304 (the live map polls every few seconds)."""
-    if request.finished or getattr(request, "_disconnected", False):
+    if gone(request):
         return
     payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
     request.setHeader(b"content-type", b"application/json; charset=utf-8")

@@ -23,6 +23,7 @@ from twisted.web.server import NOT_DONE_YET, Request
 from db.retranslation import UpstreamDelivery, VehicleDelivery, delivery_report
 from db.standby import Interactions
 from dispatch.local_time import local_text
+from maps.api.late_reply import write_body, write_unavailable
 from maps.pages.chrome import app_page
 
 Clock = Callable[[], datetime]
@@ -166,24 +167,16 @@ class DeliveryPage(Resource):
         return NOT_DONE_YET
 
     def _write(self, request: Request, report: list[UpstreamDelivery], as_json: bool) -> None:
-        if request.finished or getattr(request, "_disconnected", False):
-            return
         now = self._clock()
         if as_json:
-            body = json.dumps(report_json(report, now), ensure_ascii=False).encode("utf-8")
-            request.setHeader(b"content-type", b"application/json; charset=utf-8")
+            body = json.dumps(report_json(report, now), ensure_ascii=False)
+            content_type = b"application/json; charset=utf-8"
         else:
-            body = render_delivery_page(report, now, self._zone, self._name_code).encode("utf-8")
-            request.setHeader(b"content-type", b"text/html; charset=utf-8")
-        request.setHeader(b"cache-control", b"no-store")
-        request.write(body)
-        request.finish()
+            body = render_delivery_page(report, now, self._zone, self._name_code)
+            content_type = b"text/html; charset=utf-8"
+        write_body(request, body.encode("utf-8"),
+                   {b"content-type": content_type, b"cache-control": b"no-store"})
 
     def _fail(self, request: Request, failure: Failure) -> None:
         log.failure("delivery console failed", failure)
-        if request.finished or getattr(request, "_disconnected", False):
-            return
-        request.setResponseCode(503)
-        request.setHeader(b"content-type", b"text/plain; charset=utf-8")
-        request.write("База данных недоступна, повторите позже.\n".encode())
-        request.finish()
+        write_unavailable(request, "База данных недоступна, повторите позже.\n")

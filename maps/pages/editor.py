@@ -109,6 +109,29 @@ def _mark_form() -> str:
     )
 
 
+#: a mark is closed (fixed on the ground) rather than deleted
+_CLOSE_MARK: Final = ('<button type="button" class="gd-button" data-mark-close>'
+                      "Закрыть (устранена)</button>")
+
+
+def _editor(kind: str, title: str, form: str, extra_buttons: str = "") -> str:
+    """The form of the route or mark being edited: title, fields, a note for what was refused,
+    save / cancel / delete (``extra_buttons`` after save) and who made and last changed it."""
+    return f"""<section data-{kind}-editor hidden>
+    <h2 data-{kind}-title>{title}</h2>
+    {form}
+    <div class="gd-note" data-{kind}-note hidden role="alert"></div>
+    <div class="gd-actions">
+      <button type="button" class="gd-button gd-button-primary" data-{kind}-save>Сохранить</button>
+      {extra_buttons}
+      <button type="button" class="gd-button" data-{kind}-cancel>Отмена</button>
+      <span style="flex:1"></span>
+      <button type="button" class="gd-button gd-button-danger" data-{kind}-delete>Удалить</button>
+    </div>
+    <p class="gd-hint" data-{kind}-meta></p>
+</section>"""
+
+
 def _bin(kind: str, title: str) -> str:
     """A folded list of what was deleted, each with a restore button (``editor_bin.js``)."""
     return (f'<details class="gd-bin" data-bin="{kind}"><summary>{title}: '
@@ -149,18 +172,7 @@ def side_panel_html(element_id: str, config: dict[str, Any]) -> str:
         aria-label="Маршруты"></ul></div>
       {_bin("routes", "Удалённые маршруты")}
     </section>
-    <section data-route-editor hidden>
-      <h2 data-route-title>Новый маршрут</h2>
-      {_route_form()}
-      <div class="gd-note" data-route-note hidden role="alert"></div>
-      <div class="gd-actions">
-        <button type="button" class="gd-button gd-button-primary" data-route-save>Сохранить</button>
-        <button type="button" class="gd-button" data-route-cancel>Отмена</button>
-        <span style="flex:1"></span>
-        <button type="button" class="gd-button gd-button-danger" data-route-delete>Удалить</button>
-      </div>
-      <p class="gd-hint" data-route-meta></p>
-    </section>
+    {_editor("route", "Новый маршрут", _route_form())}
   </div>
   <div role="tabpanel" data-panel="marks" hidden>
     <section>
@@ -178,19 +190,7 @@ def side_panel_html(element_id: str, config: dict[str, Any]) -> str:
         aria-label="Отметки"></ul></div>
       {_bin("marks", "Удалённые отметки")}
     </section>
-    <section data-mark-editor hidden>
-      <h2 data-mark-title>Новая отметка</h2>
-      {_mark_form()}
-      <div class="gd-note" data-mark-note hidden role="alert"></div>
-      <div class="gd-actions">
-        <button type="button" class="gd-button gd-button-primary" data-mark-save>Сохранить</button>
-        <button type="button" class="gd-button" data-mark-close>Закрыть (устранена)</button>
-        <button type="button" class="gd-button" data-mark-cancel>Отмена</button>
-        <span style="flex:1"></span>
-        <button type="button" class="gd-button gd-button-danger" data-mark-delete>Удалить</button>
-      </div>
-      <p class="gd-hint" data-mark-meta></p>
-    </section>
+    {_editor("mark", "Новая отметка", _mark_form(), _CLOSE_MARK)}
   </div>
 </aside>"""
 

@@ -22,7 +22,8 @@ vendored libraries are its ``vendor/`` subfolder, at ``static_prefix`` (default
 from __future__ import annotations
 
 import html
-from typing import Final
+from collections.abc import Callable
+from typing import Final, ParamSpec
 
 import folium
 from branca.element import Element, Figure
@@ -48,6 +49,8 @@ __all__ = [
     "build_live_map",
     "render_live_map",
 ]
+
+_P = ParamSpec("_P")
 
 #: Komsomolsk-on-Amur, city centre.
 DEFAULT_CENTER: Final = (50.55, 137.0)
@@ -161,41 +164,18 @@ def build_live_map(
     return fmap
 
 
-def render_live_map(
-    *,
-    center: tuple[float, float] = DEFAULT_CENTER,
-    zoom: int = 12,
-    tile_url: str | None,
-    api_url: str = "/api/vehicles",
-    poll_interval_s: float = 5,
-    routes_url: str | None = "/api/routes",
-    marks_url: str | None = "/api/marks",
-    context_refresh_s: float = 60,
-    fit_to_routes: bool = True,
-    static_prefix: str = DEFAULT_PREFIX,
-    asset_prefix: str = "/static",
-    tile_attribution: str = OSM_ATTRIBUTION,
-    app_bar: bool = False,
-    session_url: str | None = "/api/session",
-    track_url: str | None = "/api/vehicles/{id}/track",
-    playback_url: str | None = "/playback",
-    storms_url: str | None = None,
-    stale_after_s: float = STALE_AFTER_S,
-    time_zone: str = TIME_ZONE,
-) -> str:
-    """The complete HTML page of the live map; raises if any asset would come from elsewhere.
+def _page_of(build: Callable[_P, folium.Map]) -> Callable[_P, str]:
+    """The complete HTML page of what ``build`` makes, from the same keywords; raises if any
+    asset would come from elsewhere."""
 
-    Rendering is pure and takes about 10 ms, but the page never changes while the
-    server runs, so render once at start-up and serve the string. Keywords as for
-    :func:`build_live_map`.
-    """
-    fmap = build_live_map(
-        center=center, zoom=zoom, tile_url=tile_url, tile_attribution=tile_attribution,
-        api_url=api_url, poll_interval_s=poll_interval_s, routes_url=routes_url,
-        marks_url=marks_url, context_refresh_s=context_refresh_s, fit_to_routes=fit_to_routes,
-        static_prefix=static_prefix, asset_prefix=asset_prefix, app_bar=app_bar,
-        session_url=session_url, track_url=track_url, playback_url=playback_url,
-        storms_url=storms_url, stale_after_s=stale_after_s, time_zone=time_zone,
-    )
-    page: str = fmap.get_root().render()
-    return assert_offline(page)
+    def render(*args: _P.args, **kwargs: _P.kwargs) -> str:
+        page: str = build(*args, **kwargs).get_root().render()
+        return assert_offline(page)
+
+    return render
+
+
+#: The complete HTML page of the live map (keywords as for :func:`build_live_map`). Rendering
+#: is pure and takes about 10 ms, but the page never changes while the server runs, so render
+#: once at start-up and serve the string.
+render_live_map = _page_of(build_live_map)

@@ -23,6 +23,7 @@ from twisted.web.server import NOT_DONE_YET, Request
 from dispatch.storms import DEFAULT_NORMS_H, StormReport
 from maps.api.coverage import CoverageService
 from maps.api.json_resource import ApiError
+from maps.api.late_reply import gone
 from maps.api.storms import storm_act
 from maps.pages.chrome import EDITOR_ROLES, app_page
 from maps.pages.plain import plain_page
@@ -112,7 +113,7 @@ class StormActPage(Resource):
         return NOT_DONE_YET
 
     def _write(self, request: Request, report: StormReport, storm_id: int) -> None:
-        if request.finished or getattr(request, "_disconnected", False):
+        if gone(request):
             return
         links = ActLinks(back="/storms", csv=f"/api/storms/{storm_id}/act?format=csv")
         page = render_storm_report(report, zone=self._service.zone, links=links)
@@ -122,7 +123,7 @@ class StormActPage(Resource):
         request.finish()
 
     def _fail(self, request: Request, failure: Failure) -> None:
-        if request.finished or getattr(request, "_disconnected", False):
+        if gone(request):
             return
         if failure.check(ApiError) and failure.value.status == 404:  # type: ignore[union-attr]
             body = self._plain(request, 404, "Нет такого снегопада",

@@ -6,22 +6,22 @@ Rows are the fixes the EGTS session makes of ``egts_decode``'s two workloads, as
 hands them to the writer (``FixRow``, two in three with a vehicle): ``real``, the corpus' real
 terminal packets (sensor-heavy, ~45 attributes per fix), and ``p10``, POS_DATA + EXT_POS_DATA
 fixes (7 attributes each). Each figure is the best of ``--repeat`` timed runs of about
-``--seconds`` each (``egts_decode.best_rate``); ``--clock cpu`` times with this process' CPU
+``--seconds`` each (``timing.Timing``); ``--clock cpu`` times with this process' CPU
 time. ``--profile`` profiles the pure encoder on one workload instead.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 from collections.abc import Sequence
+from functools import partial
 
 from db.copy_binary import encode_copy as pure_encode_copy
 from db.positions import FixRow
 from egts_server.codec.egts import Session, kernels
 from egts_server.extensions import load_compiled
-from tests.bench.egts_decode import NOW, best_rate, p10_packets, real_packets
+from tests.bench.egts_decode import NOW, WORKLOADS
+from tests.bench.timing import Timing, profile, timing_parser
 
 
 def fix_rows(frames: Sequence[bytes]) -> list[FixRow]:
@@ -35,43 +35,26 @@ def fix_rows(frames: Sequence[bytes]) -> list[FixRow]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=9, help="timed runs, best is kept")
-    parser.add_argument("--seconds", type=float, default=0.2, help="length of one timed run")
-    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
-                        help="perf_counter (default) or this process' CPU time")
-    parser.add_argument("--profile", choices=("real", "p10"),
-                        help="instead of timing, cProfile the pure encoder on one workload")
-    args = parser.parse_args(argv)
-    workloads = {"real": fix_rows(real_packets()), "p10": fix_rows(p10_packets())}
-
+    args = timing_parser(__doc__.split("\n")[0], repeat=9, seconds=0.2, workloads=WORKLOADS,
+                         profiled="the pure encoder").parse_args(argv)
+    workloads = {name: fix_rows(packets()) for name, packets in WORKLOADS.items()}
     if args.profile:
-        import cProfile
-        import pstats
-
-        rows = workloads[args.profile]
-        with cProfile.Profile() as profile:
-            for _ in range(200):
-                pure_encode_copy(rows)
-        pstats.Stats(profile).sort_stats("tottime").print_stats(12)
+        profile(partial(pure_encode_copy, workloads[args.profile]), passes=200, lines=12)
         return 0
 
     compiled = load_compiled("db._compiled_copy")
-    clock = time.perf_counter if args.clock == "wall" else time.process_time
-    print(f"Python {sys.version.split()[0]}, one process (per core), best of {args.repeat}, "
-          f"{clock.__name__}; rates in rows/s")
+    timing = Timing.of(args)
+    print(timing.headline("rates in rows/s"))
     print(f"{'workload':8} {'rows':>5} {'bytes/row':>9} {'compiled':>10} {'pure':>9} "
           f"{'speed-up':>8}")
     for name, rows in workloads.items():
         stream = pure_encode_copy(rows)
-        pure = best_rate(pure_encode_copy, rows, len(rows), args.repeat, args.seconds, clock)
-        fast_column, speedup = "-".rjust(10), "-".rjust(8)
-        if compiled is not None:
-            if compiled.encode_copy(rows) != stream:
-                raise SystemExit("the compiled encoder's stream differs from the reference's")
-            fast = best_rate(compiled.encode_copy, rows, len(rows), args.repeat, args.seconds,
-                             clock)
-            fast_column, speedup = f"{fast:10,.0f}", f"{fast / pure:7.1f}x"
+        pure = timing.rate(partial(pure_encode_copy, rows), len(rows))
+        if compiled is not None and compiled.encode_copy(rows) != stream:
+            raise SystemExit("the compiled encoder's stream differs from the reference's")
+        fast_column, speedup = timing.compiled_columns(
+            partial(compiled.encode_copy, rows) if compiled is not None else None,
+            len(rows), pure, 10)
         print(f"{name:8} {len(rows):5} {len(stream) // len(rows):9} {fast_column} {pure:9,.0f} "
               f"{speedup}")
     return 0

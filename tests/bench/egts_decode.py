@@ -29,19 +29,19 @@ processes competing for the cores do not inflate (use it on a shared machine).
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import struct
 import sys
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import crcmod
 
 from egts_server.codec.egts import Framer, Session, kernels, parse_packet
+from tests.bench.timing import Timing, profile, timing_parser
 from tests.builders import egts as build
 
 REPO = Path(__file__).resolve().parents[2]
@@ -158,59 +158,29 @@ def census(frames: Sequence[bytes]) -> tuple[int, int]:
     return records, fixes
 
 
-def best_rate(run: Callable[[Sequence[bytes]], None], frames: Sequence[bytes], units: int,
-              repeat: int, seconds: float, clock: Callable[[], float]) -> float:
-    """Best units/s over ``repeat`` runs of about ``seconds`` each, after a warm-up."""
-    started = time.perf_counter()
-    run(frames)  # warm-up, and a first estimate of one pass
-    loops = max(1, int(seconds / max(time.perf_counter() - started, 1e-9)))
-    for _ in range(min(loops, 20)):
-        run(frames)
-    best = float("inf")
-    for _ in range(repeat):
-        started = clock()
-        for _ in range(loops):
-            run(frames)
-        best = min(best, clock() - started)
-    return units * loops / best
+#: the workloads by name, each made on demand
+WORKLOADS: dict[str, Callable[[], list[bytes]]] = {"real": real_packets, "p10": p10_packets}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=9, help="timed runs, best is kept")
-    parser.add_argument("--seconds", type=float, default=0.2, help="length of one timed run")
-    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
-                        help="perf_counter (default) or this process' CPU time")
-    parser.add_argument("--profile", choices=("real", "p10"),
-                        help="instead of timing, cProfile the session path on one workload")
-    args = parser.parse_args(argv)
-    workloads = {"real": real_packets(), "p10": p10_packets()}
-
+    args = timing_parser(__doc__.split("\n")[0], repeat=9, seconds=0.2, workloads=WORKLOADS,
+                         profiled="the session path").parse_args(argv)
+    workloads = {name: packets() for name, packets in WORKLOADS.items()}
     if args.profile:
-        import cProfile
-        import pstats
-
-        frames = workloads[args.profile]
-        with cProfile.Profile() as profile:
-            for _ in range(200):
-                session_run(frames)
-        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        profile(partial(session_run, workloads[args.profile]), passes=200, lines=25)
         return 0
 
-    clock = time.perf_counter if args.clock == "wall" else time.process_time
-    print(f"Python {sys.version.split()[0]}, one process (per core), best of {args.repeat}, "
-          f"{clock.__name__}; rates in records/s unless marked")
+    timing = Timing.of(args)
+    print(timing.headline("rates in records/s unless marked"))
     print(f"{'workload':8} {'pkts':>4} {'recs':>4} {'fixes':>5} {'compiled':>10} {'pure':>9} "
           f"{'speed-up':>8} {'typed':>9} {'floor':>9}")
     for name, frames in workloads.items():
         records, fixes = census(frames)
-        pure, typed, floor = (best_rate(run, frames, records, args.repeat, args.seconds, clock)
+        pure, typed, floor = (timing.rate(partial(run, frames), records)
                               for run in (pure_run, typed_run, floor_run))
-        compiled = "-".rjust(10)
-        speedup = "-".rjust(8)
-        if kernels.COMPILED is not None:
-            fast = best_rate(compiled_run, frames, records, args.repeat, args.seconds, clock)
-            compiled, speedup = f"{fast:10,.0f}", f"{fast / pure:7.1f}x"
+        compiled, speedup = timing.compiled_columns(
+            partial(compiled_run, frames) if kernels.COMPILED is not None else None,
+            records, pure, 10)
         print(f"{name:8} {len(frames):4} {records:4} {fixes:5} {compiled} {pure:9,.0f} "
               f"{speedup} {typed:9,.0f} {floor:9,.0f}")
     return 0

@@ -27,19 +27,19 @@ of about ``--seconds`` each, after a warm-up. The last line times ``nis_soap.par
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import struct
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from egts_server.codec.crc import crc16_modbus
 from egts_server.codec.ndtp import Framer, NavData, NphResult, Session, kernels, parse_packet
 from egts_server.codec.nis_soap import PutCoord, encode_request, parse_request
+from tests.bench.timing import Timing, profile, timing_parser
 from tests.builders import ndtp as build
 
 REPO = Path(__file__).resolve().parents[2]
@@ -138,9 +138,6 @@ def floor_run(frames: Sequence[bytes], stream: bytes) -> None:
         floor_decode(frame)
 
 
-Run = Callable[[Sequence[bytes], bytes], None]
-
-
 def census(frames: Sequence[bytes]) -> int:
     """Records (fixes), checked: every frame stored cleanly and answered, floor agrees."""
     session = logged_in()
@@ -155,75 +152,41 @@ def census(frames: Sequence[bytes]) -> int:
     return fixes
 
 
-def best_rate(run: Run, frames: Sequence[bytes], units: int, repeat: int,
-              seconds: float, clock: Callable[[], float] = time.perf_counter) -> float:
-    """Best units/s over ``repeat`` runs of about ``seconds`` each, after a warm-up."""
-    stream = b"".join(frames)
-    started = time.perf_counter()
-    run(frames, stream)
-    loops = max(1, int(seconds / max(time.perf_counter() - started, 1e-9)))
-    best = float("inf")
-    for _ in range(repeat):
-        started = clock()
-        for _ in range(loops):
-            run(frames, stream)
-        best = min(best, clock() - started)
-    return units * loops / best
-
-
-def nis_rate(repeat: int, seconds: float, clock: Callable[[], float]) -> float:
+def nis_rate(timing: Timing) -> float:
     rng = random.Random(8)
     batch = [PutCoord(object_id=f"{1000 + i % 10:08d}", time=T0 + timedelta(seconds=i),
                       lon=rng.uniform(-179, 179), lat=rng.uniform(-80, 80), alt=40.0,
                       speed=rng.uniform(0, 90), course=float(rng.randrange(360)),
                       digital_inputs=(1,)) for i in range(100)]
-    body = encode_request(batch)
-    return best_rate(lambda _f, _s: None if parse_request(body) else None, [body], 100, repeat,
-                     seconds, clock)
+    return timing.rate(partial(parse_request, encode_request(batch)), 100)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=7, help="timed runs, best is kept")
-    parser.add_argument("--seconds", type=float, default=0.3, help="length of one timed run")
-    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
-                        help="perf_counter (default) or this process' CPU time")
-    parser.add_argument("--profile", choices=("corpus", "r1", "h10"),
-                        help="instead of timing, cProfile the stream path on one workload")
-    args = parser.parse_args(argv)
+    args = timing_parser((__doc__ or "").split("\n")[0], repeat=7, seconds=0.3,
+                         workloads=("corpus", "r1", "h10"),
+                         profiled="the stream path").parse_args(argv)
     workloads = {"corpus": corpus_frames(), "r1": generated(1, 256), "h10": generated(10, 64)}
-
     if args.profile:
-        import cProfile
-        import pstats
-
         frames = workloads[args.profile]
-        glued = b"".join(frames)
-        with cProfile.Profile() as profile:
-            for _ in range(100):
-                stream_run(frames, glued)
-        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        profile(partial(stream_run, frames, b"".join(frames)), passes=100, lines=25)
         return 0
 
-    clock = time.perf_counter if args.clock == "wall" else time.process_time
-    print(f"Python {sys.version.split()[0]}, one process (per core), best of {args.repeat}, "
-          f"{clock.__name__}; "
-          "rates in records/s (a record = a nav cell = a stored fix)")
+    timing = Timing.of(args)
+    print(timing.headline("rates in records/s (a record = a nav cell = a stored fix)"))
     print(f"{'workload':8} {'frames':>6} {'recs':>5} {'compiled':>9} {'pure':>9} "
           f"{'speed-up':>8} {'session':>9} {'typed':>9} {'floor':>9}")
     for name, frames in workloads.items():
         records = census(frames)
+        stream = b"".join(frames)
         pure, session, typed, floor = (
-            best_rate(run, frames, records, args.repeat, args.seconds, clock)
+            timing.rate(partial(run, frames, stream), records)
             for run in (pure_run, session_run, typed_run, floor_run))
-        compiled, speedup = "-".rjust(9), "-".rjust(8)
-        if kernels.COMPILED is not None:
-            fast = best_rate(compiled_run, frames, records, args.repeat, args.seconds, clock)
-            compiled, speedup = f"{fast:9,.0f}", f"{fast / pure:7.1f}x"
+        compiled, speedup = timing.compiled_columns(
+            partial(compiled_run, frames, stream) if kernels.COMPILED is not None else None,
+            records, pure, 9)
         print(f"{name:8} {len(frames):6} {records:5} {compiled} {pure:9,.0f} {speedup} "
               f"{session:9,.0f} {typed:9,.0f} {floor:9,.0f}")
-    print(f"NIS SOAP parse_request, 100-record PutCoord batch: "
-          f"{nis_rate(args.repeat, args.seconds, clock):,.0f} records/s")
+    print(f"NIS SOAP parse_request, 100-record PutCoord batch: {nis_rate(timing):,.0f} records/s")
     return 0
 
 

@@ -24,3 +24,8 @@ def test_a_fix_before_the_earliest_year_is_too_early() -> None:
     assert LIMITS.fault(datetime(2009, 12, 31, 23, 59, 59, tzinfo=UTC), ARRIVAL) \
         is ClockFault.TOO_EARLY
     assert LIMITS.fault(datetime(2010, 1, 1, tzinfo=UTC), ARRIVAL) is None
+
+
+def test_the_latest_plausible_time_is_the_arrival_plus_the_tolerance() -> None:
+    assert LIMITS.latest(ARRIVAL) == ARRIVAL + timedelta(seconds=300)
+    assert LIMITS.fault(LIMITS.latest(ARRIVAL), ARRIVAL) is None

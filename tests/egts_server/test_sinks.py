@@ -231,6 +231,25 @@ def test_fixes_timed_by_a_wrong_clock_are_stored_and_counted_by_fault() -> None:
     assert done.called
 
 
+def test_a_lone_fix_is_judged_too() -> None:
+    """Terminals mostly send one fix a packet: such a submission is judged like any other."""
+    writer = BatchingWriter(ManualStore(), Clock(), clock_limits=ClockLimits.of(300.0, 2010))
+    ahead = row(1)._replace(position=row(1).position._replace(fix_time=T0 + timedelta(hours=1)))
+    writer.submit([ahead])
+    writer.submit([row(2)])
+    assert writer.metrics.fixes_clock_fault.value("egts", "future") == 1.0
+
+
+def test_each_fix_is_judged_against_its_own_arrival() -> None:
+    """Rows that arrived at different times are judged each against its own arrival, whatever
+    their order: the same fix time is from the future for one and plausible for the next."""
+    writer = BatchingWriter(ManualStore(), Clock(), clock_limits=ClockLimits.of(300.0, 2010))
+    ahead = row(1)._replace(position=row(1).position._replace(fix_time=T0 + timedelta(hours=1)))
+    later = ahead._replace(received_at=T0 + timedelta(minutes=56))
+    writer.submit([ahead, later, ahead._replace(received_at=T0 + timedelta(minutes=55)), ahead])
+    assert writer.metrics.fixes_clock_fault.value("egts", "future") == 2.0
+
+
 def test_without_clock_limits_no_fix_is_judged() -> None:
     writer = BatchingWriter(ManualStore(), Clock())
     ahead = row(1)._replace(position=row(1).position._replace(fix_time=T0 + timedelta(days=1)))

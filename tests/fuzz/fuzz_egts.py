@@ -18,6 +18,7 @@ import json
 import random
 import sys
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +28,7 @@ from egts_server.codec.egts import Framer, Session, kernels  # noqa: E402
 from egts_server.codec.egts.subrecords import CommandData  # noqa: E402
 from egts_server.codec.errors import CodecError, FramingError  # noqa: E402
 from tests.builders import egts as build  # noqa: E402
-from tests.fuzz import harness  # noqa: E402
+from tests.fuzz import harness, streams  # noqa: E402
 from tests.fuzz.mutations import mutate  # noqa: E402
 
 NOW = datetime(2024, 1, 15, 7, 0, tzinfo=UTC)
@@ -66,14 +67,7 @@ def _summary(handled: object) -> object:
             None if error is None else (type(error).__name__, str(error)))
 
 
-def check(data: bytes) -> None:
-    whole = outcome([data])
-    bytewise = outcome([data[i : i + 1] for i in range(len(data))])
-    if whole != bytewise:
-        raise AssertionError(f"segmentation changed the outcome for {data.hex()}")
-    if kernels.COMPILED is not None and (
-            outcome([data], kernels.COMPILED) != outcome([data], kernels.PURE)):
-        raise AssertionError(f"compiled and pure-Python sessions differ on {data.hex()}")
+check = partial(streams.check_hot_path, outcome, kernels)
 
 
 def _seeds() -> list[bytes]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from egts_server.codec.errors import CodecError  # noqa: E402
 from egts_server.codec.ndtp import Framer, NphResult, Session, kernels  # noqa: E402
 from egts_server.codec.nis_soap import parse_request  # noqa: E402
-from tests.fuzz import harness  # noqa: E402
+from tests.fuzz import harness, streams  # noqa: E402
 from tests.fuzz.mutations import mutate  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "vectors" / "nis.json"
@@ -51,14 +52,7 @@ def outcome(chunks: list[bytes], implementation: kernels.Kernels | None = None) 
     return seen
 
 
-def check(data: bytes) -> None:
-    whole = outcome([data])
-    bytewise = outcome([data[i : i + 1] for i in range(len(data))])
-    if whole != bytewise:
-        raise AssertionError(f"segmentation changed the outcome for {data.hex()}")
-    if kernels.COMPILED is not None and (
-            outcome([data], kernels.COMPILED) != outcome([data], kernels.PURE)):
-        raise AssertionError(f"compiled and pure-Python sessions differ on {data.hex()}")
+check = partial(streams.check_hot_path, outcome, kernels)
 
 
 def check_nis(data: bytes) -> None:

@@ -2,7 +2,9 @@
 give the same outcome, and only ``CodecError`` comes out (a ``FramingError`` ends the stream).
 
 ``make_pair`` builds a fresh (framer, session); ``prelude`` is fed first (a login), and every
-login on the way is accepted. ``StreamTarget`` is a tracker codec's whole fuzz target.
+login on the way is accepted. ``StreamTarget`` is a tracker codec's whole fuzz target. EGTS and
+NDTP compare richer outcomes of their own, and have a compiled hot path that must agree with the
+pure-Python one (``check_hot_path``).
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, Protocol
 
 from egts_server.codec.errors import CodecError, FramingError
 from tests.fuzz import harness
@@ -21,6 +25,14 @@ from tests.fuzz.mutations import mutate
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 Pair = Callable[[], tuple[Any, Any]]
+Outcome = Callable[[list[bytes]], list[object]]
+
+
+class HotPathOutcome(Protocol):
+    """What a codec's framer + session make of ``chunks``, with this implementation of the hot
+    path (``kernels.COMPILED`` or ``kernels.PURE``), else the active one."""
+
+    def __call__(self, chunks: list[bytes], implementation: Any = None) -> list[object]: ...
 
 
 def outcome(make_pair: Pair, prelude: bytes, chunks: list[bytes]) -> list[object]:
@@ -48,11 +60,23 @@ def outcome(make_pair: Pair, prelude: bytes, chunks: list[bytes]) -> list[object
     return seen
 
 
-def check(make_pair: Pair, prelude: bytes, data: bytes) -> None:
-    whole = outcome(make_pair, prelude, [data])
-    bytewise = outcome(make_pair, prelude, [data[i : i + 1] for i in range(len(data))])
-    if whole != bytewise:
+def same_cut_any_way(outcome: Outcome, data: bytes) -> None:
+    """Fed whole or byte by byte, ``data`` makes the same outcome."""
+    if outcome([data]) != outcome([data[i : i + 1] for i in range(len(data))]):
         raise AssertionError(f"segmentation changed the outcome for {data.hex()}")
+
+
+def check(make_pair: Pair, prelude: bytes, data: bytes) -> None:
+    same_cut_any_way(partial(outcome, make_pair, prelude), data)
+
+
+def check_hot_path(outcome: HotPathOutcome, kernels: ModuleType, data: bytes) -> None:
+    """Segmentation-invariant, and, when ``kernels`` has its compiled hot path built, the
+    compiled and the pure-Python session make the same of ``data``."""
+    same_cut_any_way(outcome, data)
+    if kernels.COMPILED is not None and (
+            outcome([data], kernels.COMPILED) != outcome([data], kernels.PURE)):
+        raise AssertionError(f"compiled and pure-Python sessions differ on {data.hex()}")
 
 
 def random_run(make_pair: Pair, prelude: bytes, seeds: Sequence[bytes], count: int,

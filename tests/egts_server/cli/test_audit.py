@@ -6,12 +6,10 @@ import csv
 import getpass
 import io
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psycopg2
 import pytest
 
 from db import audit
@@ -19,17 +17,6 @@ from egts_server.cli import main
 from tests.dispatch.geometry_fixtures import STRAIGHT_EAST_1KM, line_feature
 
 NOON = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)  # 12:00 in Vladivostok
-
-
-@pytest.fixture()
-def cur(dsn: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("DATABASE_URL", dsn)
-    monkeypatch.delenv("GLONASS_DISPATCH_CONFIG", raising=False)
-    conn = psycopg2.connect(dsn)
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        yield cursor
-    conn.close()
 
 
 def event(cur: Any, minutes: int, actor: str, action: str, kind: str, object_id: str,

@@ -17,13 +17,6 @@ from tests.dispatch.geometry_fixtures import (
 )
 
 
-@pytest.fixture()
-def cli_env(dsn: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("DATABASE_URL", dsn)
-    monkeypatch.delenv("GLONASS_DISPATCH_CONFIG", raising=False)
-    return dsn
-
-
 def write(path: Path, features: list[dict[str, object]]) -> Path:
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, indent=1,
                                ensure_ascii=False), encoding="utf-8")

@@ -6,7 +6,6 @@ import getpass
 import io
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,18 +15,6 @@ import pytest
 from db import audit, users
 from egts_server.cli import main
 from tests.conftest import REPO
-
-
-@pytest.fixture()
-def cur(dsn: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """A cursor on the database the CLI uses (autocommit: it sees the CLI's commits)."""
-    monkeypatch.setenv("DATABASE_URL", dsn)
-    monkeypatch.delenv("GLONASS_DISPATCH_CONFIG", raising=False)
-    conn = psycopg2.connect(dsn)
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        yield cursor
-    conn.close()
 
 
 def run(monkeypatch: pytest.MonkeyPatch, *args: str, stdin: str = "") -> int:

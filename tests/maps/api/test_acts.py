@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -11,19 +10,12 @@ import psycopg2
 import pytest
 
 from db import routes as route_db
-from db.cluster import LocalCluster
 from egts_server.cli import main
 from tests.conftest import Served
 from tests.dispatch.synthetic import T0, Drive, street
-from tests.dispatch_support import SignedIn, empty_dispatch_tables, signed_in_server
+from tests.dispatch_support import SignedIn, empty_dispatch_tables
 from tests.egts_server.cli.test_dispatch_coverage import WINDOW, store_drive
 from tests.maps.auth.test_sign_in import call
-
-
-@pytest.fixture(scope="module")
-def module_server(postgis_cluster: LocalCluster,
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignedIn]:
-    yield from signed_in_server(postgis_cluster, tmp_path_factory.mktemp("acts_api"))
 
 
 def get(served: Served, path: str, status: int = 200) -> Any:

@@ -5,30 +5,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
 import psycopg2
-import pytest
 
 from db import routes as route_db
-from db.cluster import LocalCluster
 from tests.conftest import Served
 from tests.dispatch.synthetic import T0, Drive, street
-from tests.dispatch_support import SignedIn, empty_dispatch_tables, signed_in_server
+from tests.dispatch_support import SignedIn, empty_dispatch_tables
 from tests.egts_server.cli.test_dispatch_coverage import store_drive
 from tests.maps.auth.test_sign_in import call
 
 WINDOW = (f"from={quote((T0 - timedelta(minutes=5)).isoformat())}"
           f"&to={quote((T0 + timedelta(hours=2)).isoformat())}")
-
-
-@pytest.fixture(scope="module")
-def module_server(postgis_cluster: LocalCluster,
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignedIn]:
-    yield from signed_in_server(postgis_cluster, tmp_path_factory.mktemp("evidence_api"))
 
 
 def fetch(served: Served, path: str, status: int = 200) -> tuple[dict[str, str], bytes]:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from db.cluster import LocalCluster
 from tests.conftest import Served
 from tests.dispatch.geometry_fixtures import (
     FAR_OUTSIDE_CITY,
@@ -17,25 +15,7 @@ from tests.dispatch.geometry_fixtures import (
     ZERO_LENGTH,
     line_feature,
 )
-from tests.dispatch_support import (
-    SignedIn,
-    empty_dispatch_tables,
-    signed_in_server,
-)
 from tests.maps.auth.test_sign_in import call
-
-
-@pytest.fixture(scope="module")
-def module_server(postgis_cluster: LocalCluster,
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignedIn]:
-    yield from signed_in_server(postgis_cluster, tmp_path_factory.mktemp("routes_api"))
-
-
-@pytest.fixture()
-def signed_in(module_server: SignedIn) -> tuple[Served, dict[str, str]]:
-    """The module's server with no routes, vehicles or fixes left by the previous test."""
-    empty_dispatch_tables(module_server.dsn)
-    return module_server.served, module_server.auth
 
 
 def body_of(raw: bytes) -> Any:
