@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import psycopg2
 import pytest
@@ -119,6 +120,19 @@ def dsn(postgis_cluster: LocalCluster) -> str:
                     " AND tablename NOT IN ('schema_migrations', 'spatial_ref_sys')")
         cur.execute(f"TRUNCATE {cur.fetchone()[0]} RESTART IDENTITY CASCADE")
     return dsn
+
+
+@pytest.fixture()
+def cur(dsn: str) -> Iterator[Any]:
+    """A cursor on the test database in autocommit: what a test writes, the code under test
+    reads at once, and what that code commits, the test sees."""
+    conn = psycopg2.connect(dsn)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            yield cursor
+    finally:
+        conn.close()
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,8 @@ the snapshot the alert job judges."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-import psycopg2
-import pytest
 
 from db import alerts as store
 from db import storms, vehicles
@@ -17,15 +13,6 @@ from dispatch.alerts import Condition
 
 NOW = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)
 KINDS = ("silent_during_storm", "online_not_moving")
-
-
-@pytest.fixture()
-def cur(dsn: str) -> Iterator[Any]:
-    connection = psycopg2.connect(dsn)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        yield cursor
-    connection.close()
 
 
 def plough(cur: Any, name: str) -> int:

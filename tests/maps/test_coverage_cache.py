@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import numpy as np
-import psycopg2
-import pytest
 
 from db import coverage as coverage_db
 from db import routes as route_db
@@ -23,17 +20,6 @@ from tests.bench.coverage import START, city_day, grid_routes, store_fixes, stor
 
 WINDOW = (START, START + timedelta(hours=2))
 PARAMS = CoverageParams()
-
-
-@pytest.fixture()
-def cur(dsn: str) -> Iterator[Any]:
-    conn = psycopg2.connect(dsn)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            yield cursor
-    finally:
-        conn.close()
 
 
 def request(cache: CoverageCache, cur: Any, window: tuple[Any, Any]) -> CoverageResult:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import psycopg2
 import pytest
 
 
@@ -18,10 +16,6 @@ def cli_env(dsn: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.fixture()
-def cur(cli_env: str) -> Iterator[Any]:
-    """A cursor on the database the CLI uses (autocommit: it sees the CLI's commits)."""
-    conn = psycopg2.connect(cli_env)
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        yield cursor
-    conn.close()
+def cur(cli_env: str, cur: Any) -> Any:
+    """The suite's autocommit cursor, on the database the CLI is pointed at."""
+    return cur
