@@ -1,6 +1,6 @@
 """Acceptance: routes posted through the API, driven over EGTS, judged by the coverage API.
 
-A new user's check of issue 6: a dispatcher posts five streets; three ploughs, each with its
+A new user's check of route coverage: a dispatcher posts five streets; three ploughs, each with its
 blade on digital input 1 (``vehicles.equipment = {"input": 1}``), drive scenarios over them
 through the test terminal (a second EGTS implementation, ``tests.egts_terminal``); the coverage
 API must report each scenario's served length within 3 % of the truth, the crossed and the
