@@ -192,7 +192,7 @@ BAD_FILTERS = [
      "to: время в формате ISO 8601, например 2026-12-05T08:00", "to"),
     ("from=2026-12-05T10:00&to=2026-12-05T09:00", "from: должно быть раньше to", "from"),
     ("kind=table", "kind: одно из route, mark, storm, vehicle, terminal, terminal_command, "
-                   "user, session, coverage_act", "kind"),
+                   "user, session, coverage_act, alert", "kind"),
     ("limit=0", "limit: целое от 1 до 10000", "limit"),
     ("limit=%C2%B2", "limit: целое от 1 до 10000", "limit"),
 ]
