@@ -233,21 +233,6 @@ def test_vehicles_cluster_below_street_zoom_from_the_vendored_plugin(page: str) 
     assert "/static/vendor/leaflet.markercluster/dist/MarkerCluster.Default.css" in page
 
 
-def test_vehicle_panel_offers_search_and_three_filters(page: str) -> None:
-    """Search box, kind (every kind), contractor and state filters, list and card."""
-    for hook in ("data-vehicle-search", "data-kind-filter", "data-contractor-filter",
-                 "data-state-filter", "data-vehicle-list", "data-vehicle-card"):
-        assert hook in page, hook
-    kinds = re.search(r"<select [^>]*data-kind-filter>(.*?)</select>", page)
-    assert kinds is not None
-    assert re.findall(r'<option value="(\w*)">', kinds.group(1)) == [
-        "", *(s.kind for s in KIND_STYLES)]
-    states = re.search(r"<select [^>]*data-state-filter>(.*?)</select>", page)
-    assert states is not None
-    assert re.findall(r">([^<]+)</option>", states.group(1)) == [
-        "все", "в работе", "едут", "стоят", "нет связи"]
-
-
 def test_the_bar_adds_no_script_of_its_own() -> None:
     """pages.js fills in the bar; the live map's entry imports it, so the bar links nothing."""
     page = render_live_map(tile_url=None, app_bar=True)
