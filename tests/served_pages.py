@@ -40,6 +40,13 @@ def api_get(served: Served, path: str) -> Any:
     return json.loads(body)
 
 
+def api(served: Served, method: str, path: str, auth: dict[str, str] | None,
+        body: Any = None) -> tuple[int, Any]:
+    """(status, JSON body or None) of one API call in the session ``auth`` (None: a visitor)."""
+    status, _, raw = call(served, method, path, body, headers=auth)
+    return status, json.loads(raw) if raw else None
+
+
 def api_post(served: Served, path: str, body: Any) -> Any:
     status, _, raw = call(served, "POST", path, body, headers=sign_in(served, *DISPATCHER))
     assert status == 201, raw
