@@ -93,10 +93,14 @@ def test_a_body_is_json_with_an_etag_and_a_repeat_poll_gets_an_empty_304() -> No
 
 
 def test_only_a_successful_read_carries_an_etag() -> None:
-    created = request(b"POST")
-    write_json(created, 201, {"id": 1})
-    assert answered(created) == (201, JSON, {"id": 1})
-    assert created.responseHeaders.getRawHeaders(b"etag") is None
+    for method, status in ((b"POST", 201), (b"POST", 200), (b"GET", 201), (b"GET", 404)):
+        req = request(method)
+        write_json(req, status, {"id": 1})
+        assert answered(req) == (status, JSON, {"id": 1})
+        assert req.responseHeaders.getRawHeaders(b"etag") is None, (method, status)
+    head = request(b"HEAD")
+    write_json(head, 200, {"id": 1})
+    assert head.responseHeaders.getRawHeaders(b"etag") is not None
 
 
 def test_nothing_is_written_to_a_request_answered_already() -> None:
