@@ -40,7 +40,8 @@ def test_a_hash_made_with_other_parameters_still_verifies() -> None:
 def test_a_malformed_stored_hash_never_matches() -> None:
     good = hash_password("correct horse", salt=SALT)
     scheme, n, r, p, salt_b64, digest_b64 = good.split("$")
-    for broken in (f"{scheme}$many${r}${p}${salt_b64}${digest_b64}",
+    for broken in (f"argon2${n}${r}${p}${salt_b64}${digest_b64}",  # only scrypt is ours
+                   f"{scheme}$many${r}${p}${salt_b64}${digest_b64}",
                    f"{scheme}${n}${r}${p}${salt_b64}$!!!",
                    f"{scheme}${n}${r}${p}${salt_b64}",
                    ""):
