@@ -12,6 +12,7 @@ from db import vehicles as vehicle_registry
 from tests.conftest import Served
 from tests.maps.auth.test_sign_in import add_user, call, sign_in
 
+ADMIN = ("admin", "admin-2026!")
 DISPATCHER = ("ivanova", "zima-2026!")
 AUDITOR = ("petrov", "audit-2026!")
 # The folium map object of a page: a global named map_<hash>.
@@ -38,6 +39,13 @@ def api_get(served: Served, path: str) -> Any:
     status, _, body = call(served, "GET", path, headers=sign_in(served, *DISPATCHER))
     assert status == 200, body
     return json.loads(body)
+
+
+def api(served: Served, method: str, path: str, auth: dict[str, str] | None,
+        body: Any = None) -> tuple[int, Any]:
+    """(status, JSON body or None) of one API call in the session ``auth`` (None: a visitor)."""
+    status, _, raw = call(served, method, path, body, headers=auth)
+    return status, json.loads(raw) if raw else None
 
 
 def api_post(served: Served, path: str, body: Any) -> Any:
@@ -77,3 +85,10 @@ def point_on_path(path: Any, fraction: float = 0.5) -> tuple[float, float]:
             return [m.a * pt.x + m.c * pt.y + m.e, m.b * pt.x + m.d * pt.y + m.f];
         }""", fraction)
     return float(point[0]), float(point[1])
+
+
+def field_error(form: Any, name: str) -> str:
+    """The message in the field's error slot, once the field is marked invalid."""
+    form.locator(f'[data-field="{name}"].gd-invalid').wait_for()
+    text: str = form.locator(f'[data-field="{name}"] [data-error]').inner_text()
+    return text

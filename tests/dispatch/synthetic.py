@@ -15,10 +15,13 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from dispatch.coverage import compute_coverage
+from dispatch.data_completeness import data_completeness
 from dispatch.equipment import EquipmentSensor, VehicleInfo
 from dispatch.fixes import FixArrays
 from dispatch.projection import to_metric, to_wgs84
 from dispatch.routes import Route
+from dispatch.storms import Storm, StormReport, storm_report
 from dispatch.tracks import TrackFix
 
 ORIGIN_LONLAT = (137.0, 50.55)
@@ -157,3 +160,20 @@ def straight(vehicle: int, start: Point, end: Point, speed_kmh: float, interval_
             course_deg=heading if course is None else course(i), valid=True, inputs=inputs(i),
             satellites=12, hdop=0.9))
     return [vehicle] * len(fixes), fixes
+
+
+def storm_act(*, with_completeness: bool = False) -> StormReport:
+    """Two streets of two contractors after a storm: the first ploughed both ways, the
+    second not touched; ``with_completeness`` adds the plough's data completeness."""
+    routes = [street(1, ((0.0, 0.0), (1000.0, 0.0)), priority=1, contractor="ООО «А»",
+                     name="ул. Ленина"),
+              street(2, ((0.0, 500.0), (1000.0, 500.0)), priority=2, contractor="ООО «Б»",
+                     name="ул. Мира")]
+    drive = Drive(7, [(-60.0, 0.0), (1060.0, 0.0), (1060.0, 3.0), (-60.0, 3.0)])
+    storm = Storm(id=3, name="Метель 3 февраля", started_at=T0 - timedelta(hours=1),
+                  snowfall_ended_at=T0)
+    now = T0 + timedelta(hours=3)
+    vehicles = {7: plough(7, "ООО «А»")}
+    result = compute_coverage(routes, arrays(drive), vehicles, window=storm.window(now), now=now)
+    machines = data_completeness(arrays(drive), vehicles, storm.window(now), now)
+    return storm_report(storm, result, now, machines if with_completeness else ())

@@ -1,4 +1,4 @@
-"""The access table, the path normalisation it is looked up by, and password hashing."""
+"""The access table and the path normalisation it is looked up by."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from maps.auth.access import (
     route_segments,
     rule_for,
 )
-from maps.auth.passwords import hash_password, verify_password
 
 
 def twisted_segments(path: str) -> list[bytes]:
@@ -157,13 +156,3 @@ def test_anyone_admits_everybody(role: str | None) -> None:
 def test_an_unknown_role_is_refused_everything_but_public(level: Access) -> None:
     assert not allowed("root", level, anonymous_read=True)
     assert not allowed("", level, anonymous_read=True)
-
-
-def test_password_hash_verifies_only_the_same_password() -> None:
-    """scrypt hashes are salted, verify the right password and refuse others and garbage."""
-    first, second = hash_password("correct horse"), hash_password("correct horse")
-    assert first != second and first.startswith("scrypt$")
-    assert verify_password("correct horse", first)
-    assert not verify_password("correct horsE", first)
-    assert not verify_password("x", "not-a-hash")
-    assert not verify_password("correct horse", "bcrypt" + first[6:])

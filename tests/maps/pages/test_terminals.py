@@ -1,5 +1,6 @@
-"""/admin/terminals in headless Chromium: an admin sends a command to a connected terminal and
-watches it travel to "выполнена" with the terminal's answer; a Teltonika device gets text only."""
+"""/admin/terminals in headless Chromium: an admin registers, finds, fits and removes terminals,
+sends a command to a connected terminal and watches it travel to "выполнена" with the terminal's
+answer; a Teltonika device gets text only."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import subprocess
 import sys
 from typing import Any
 
+import psycopg2
+
+from db import terminals as terminal_registry
 from tests.conftest import REPO, Served
 from tests.egts_server.net.test_commands import answer, logged_in, read_command, take
 from tests.maps.auth.test_sign_in import add_user
-from tests.served_pages import DISPATCHER, sign_in_page
-
-ADMIN = ("admin", "admin-2026!")
+from tests.served_pages import ADMIN, DISPATCHER, field_error, sign_in_page
 
 
 def test_admin_sends_a_text_command_and_sees_the_answer(server: Served, page: Any,
@@ -115,3 +117,55 @@ def test_a_teltonika_device_takes_text_commands_only(server: Served, page: Any,
     queued.wait_for()
     assert "getinfo" in queued.inner_text() and "в очереди" in queued.inner_text()
     assert page_log.page_errors == []
+
+
+def test_admin_registers_finds_fits_and_removes_terminals(server: Served, page: Any,
+                                                          page_log: Any) -> None:
+    add_user(server.dsn, *ADMIN, "admin")
+    with psycopg2.connect(server.dsn) as conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO vehicles (name, kind) VALUES ('Самосвал 3', 'dump_truck')")
+        for tid in range(2001, 2171):  # the demo fleet's size: the search is what finds one
+            terminal_registry.add_terminal(cur, "egts", str(tid), None, None)
+    conn.close()
+    sign_in_page(page, server, "/admin/terminals", ADMIN)
+    page.locator('[data-terminals] tr[data-terminal-id="170"]').wait_for()
+    assert page.locator("[data-count]").inner_text() == "всего 170"
+
+    form = page.locator("[data-terminal-form]")
+    form.locator("select[name=protocol]").select_option("egts")
+    form.locator("input[name=identifier]").fill("abc")
+    form.locator("button[type=submit]").click()
+    assert field_error(form, "identifier") == "ТИД ЕГТС — целое число, а не «abc»"
+    form.locator("select[name=protocol]").select_option("teltonika")
+    form.locator("input[name=identifier]").fill("35209308123456")
+    form.locator("button[type=submit]").click()
+    page.wait_for_function("document.querySelector('[data-terminal-form] [data-field=identifier]"
+                           " [data-error]').textContent.indexOf('14') > 0")
+    assert field_error(form, "identifier") == "IMEI — ровно 15 цифр, а здесь 14"
+    form.locator("input[name=identifier]").fill("352093081234567")
+    form.locator("select[name=vehicle_id]").select_option(label="Самосвал 3")
+    form.locator("button[type=submit]").click()
+    added = page.locator("[data-terminals] tr", has_text="teltonika:352093081234567")
+    added.wait_for()
+    assert form.locator(".gd-invalid").count() == 0
+
+    page.fill("[data-search]", "самосвал")
+    assert page.locator("[data-count]").inner_text() == "найдено 1 из 171"
+    assert page.locator("[data-terminals] tbody tr:not([hidden])").count() == 1
+    page.fill("[data-search]", "egts:2100")
+    visible = page.locator("[data-terminals] tbody tr:not([hidden])")
+    assert visible.count() == 1 and "egts:2100" in visible.inner_text()
+
+    visible.locator("select[name=vehicle_id]").select_option(label="Самосвал 3")
+    page.wait_for_function("document.querySelectorAll(\"[data-terminals] "
+                           "tr[data-search-text*='Самосвал 3']\").length === 2")
+    assert page.locator("[data-count]").inner_text() == "найдено 1 из 171"  # kept on reload
+    listed = page.request.get(f"{server.base_url}/api/terminals").json()
+    assert sorted(t["identifier"] for t in listed if t["vehicle"] == "Самосвал 3") == [
+        "2100", "352093081234567"]
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("[data-terminals] tbody tr:not([hidden])").get_by_role(
+        "button", name="Удалить").click()
+    page.locator("[data-count]", has_text="найдено 0 из 170").wait_for()
+    assert page_log.external() == [] and page_log.page_errors == []

@@ -1,15 +1,14 @@
 """/admin/users and /admin/audit in headless Chromium: an admin adds an account, changes its
-role, disables it, is refused taking away the last admin, removes it, and reads the trail."""
+role, disables it, is refused taking away the last admin, removes it, reads the trail, and sets
+a new password from the page."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from tests.conftest import Served
-from tests.maps.auth.test_sign_in import add_user
-from tests.served_pages import sign_in_page
-
-ADMIN = ("admin", "admin-2026!")
+from tests.maps.auth.test_sign_in import add_user, call
+from tests.served_pages import ADMIN, field_error, sign_in_page
 
 
 def test_admin_manages_accounts_and_reads_the_trail(server: Served, page: Any,
@@ -75,3 +74,22 @@ def test_admin_sees_throttled_sign_ins(server: Served, page: Any) -> None:
     row.wait_for()
     assert row.inner_text().split("\t")[:3] == ["ivanova", "127.0.0.1", "10"]
     assert page.locator("[data-throttled-none]").is_hidden()
+
+
+def test_admin_sets_a_new_password_from_the_page(server: Served, page: Any,
+                                                 page_log: Any) -> None:
+    add_user(server.dsn, *ADMIN, "admin")
+    add_user(server.dsn, "sidorov", "leto-2026!", "dispatcher")
+    sign_in_page(page, server, "/admin/users", ADMIN)
+    row = page.locator('[data-users] tr[data-login="sidorov"]')
+    row.get_by_role("button", name="Новый пароль").click()
+    form = page.locator("[data-password-form]")
+    form.locator("input[name=password]").fill("short")
+    form.locator("button[type=submit]").click()
+    assert field_error(form, "password") == "пароль: не короче 8 символов"
+    form.locator("input[name=password]").fill("osen-2026!")
+    form.locator("button[type=submit]").click()
+    form.wait_for(state="hidden")
+    assert call(server, "POST", "/login", {"login": "sidorov", "password": "osen-2026!"})[0] == 200
+    assert call(server, "POST", "/login", {"login": "sidorov", "password": "leto-2026!"})[0] == 401
+    assert page_log.page_errors == []
