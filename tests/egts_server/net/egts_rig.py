@@ -1,4 +1,5 @@
-"""A socket-free EGTS adapter on a fake reactor, with a real writer over a store fired by hand."""
+"""A socket-free EGTS adapter on a fake reactor, with a real writer over a store fired by hand
+(``tests.writer_rig.ManualStore``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from twisted.internet.address import IPv4Address
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.testing import MemoryReactorClock, StringTransport
 
-from db.positions import FixRow
 from db.terminals import Admission
 from egts_server.metrics import IntakeMetrics
 from egts_server.model import DeviceKey
@@ -17,26 +17,9 @@ from egts_server.net.limits import CloseReason, ConnectionCounter, IntakeLimits
 from egts_server.net.protocol import EgtsFactory, EgtsProtocol
 from egts_server.sinks import BatchingWriter
 from tests.builders import egts as build
+from tests.writer_rig import ManualStore
 
 T0 = datetime(2026, 2, 3, 7, 0, tzinfo=UTC)
-
-
-class ManualStore:
-    """Each store call returns a Deferred the test fires by hand."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[list[FixRow], Deferred[int]]] = []
-
-    def __call__(self, rows: list[FixRow]) -> Deferred[int]:
-        d: Deferred[int] = Deferred()
-        self.calls.append((rows, d))
-        return d
-
-    def commit_all(self) -> None:
-        while any(not d.called for _, d in self.calls):
-            for rows, d in list(self.calls):
-                if not d.called:
-                    d.callback(len(rows))
 
 
 def admit(device: DeviceKey, imei: str | None, details: Mapping[str, str],
