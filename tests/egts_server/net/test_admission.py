@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import psycopg2
 from twisted.enterprise.adbapi import ConnectionLost
@@ -46,7 +47,7 @@ def fix(device: DeviceKey, latitude: float = 50.5) -> Position:
                     speed_kmh=0.0, course_deg=0.0)
 
 
-def outcome(d: Deferred[object]) -> list[object]:
+def outcome(d: Deferred[Any]) -> list[object]:
     seen: list[object] = []
     d.addBoth(seen.append)
     return seen

@@ -6,7 +6,6 @@ import resource
 
 import pytest
 
-from egts_server.net import limits
 from egts_server.net.limits import (
     FD_RESERVE,
     CloseReason,
@@ -34,7 +33,7 @@ def test_the_watchdog_looks_four_times_per_shortest_timeout() -> None:
 ])
 def test_connection_cap_fits_the_open_file_limit(monkeypatch: pytest.MonkeyPatch, soft: int,
                                                  configured: int, expected: int) -> None:
-    monkeypatch.setattr(limits.resource, "getrlimit", lambda which: (soft, resource.RLIM_INFINITY))
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (soft, resource.RLIM_INFINITY))
     assert effective_max_connections(configured) == expected
 
 
