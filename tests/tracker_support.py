@@ -1,10 +1,13 @@
 """What the tracker intake tests share: a served process with one tracker listener switched on
-and the fixes it stored, reading exactly n answer bytes (or none at all), and a packet with a
-broken checksum."""
+and the fixes it stored, reading exactly n answer bytes (or none at all), a packet with a
+broken checksum, and the demo's simulated devices run against a served listener."""
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +16,7 @@ from typing import Any
 import psycopg2
 import pytest
 
-from tests.conftest import Served, free_port, start_server, stop_server
+from tests.conftest import REPO, Served, free_port, start_server, stop_server
 
 FIX_COLUMNS = ("p.fix_time, ST_Y(p.geom), ST_X(p.geom), p.valid, p.speed_kmh, p.course_deg,"
                " p.altitude_m, p.satellites")
@@ -90,3 +93,27 @@ def assert_no_answer(sock: socket.socket, seconds: float = 1.5) -> None:
 def broken_checksum(packet: bytes) -> bytes:
     """``packet`` with its last byte (its checksum's) flipped."""
     return packet[:-1] + bytes((packet[-1] ^ 0xFF,))
+
+
+def simulated_fixes_stored(dsn: str, tmp_path: Path, protocol: str
+                           ) -> list[tuple[str, int, bool]]:
+    """Run `simulate --protocol <protocol>` (two vehicles, four seconds) against a served
+    process with that listener on; (identifier, fixes, all valid) per stored terminal."""
+    port = free_port()
+    served = start_server(dsn, tmp_path, f"[{protocol}]\nenabled = true\n"
+                                         f"host = \"127.0.0.1\"\nport = {port}\n")
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "egts_server.cli", "simulate", "--protocol", protocol,
+             "--vehicles", "2", "--port", str(port), "--interval", "0.5", "--duration", "4"],
+            check=True, cwd=REPO, timeout=60, capture_output=True,
+            env={**os.environ, "DATABASE_URL": dsn})
+    finally:
+        stop_server(served)
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT t.identifier, count(*), bool_and(p.valid)"
+                    " FROM positions p JOIN terminals t ON t.id = p.terminal_id"
+                    " WHERE t.protocol = %s GROUP BY t.identifier", (protocol,))
+        counts: list[tuple[str, int, bool]] = cur.fetchall()
+    conn.close()
+    return counts

@@ -38,6 +38,13 @@ class ManualStore:
         """The transactions still waiting for the database's answer."""
         return [(rows, d) for rows, d in self.calls if not d.called]
 
+    def commit_all(self) -> None:
+        """Commit every open transaction, and those the commits start, until none is left."""
+        while any(not d.called for _, d in self.calls):
+            for rows, d in list(self.calls):
+                if not d.called:
+                    d.callback(len(rows))
+
 
 class Producer:
     """A connection's reader: remembers whether it is paused and every call it got."""

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -285,30 +284,3 @@ def test_api_refusals_and_withdrawal(served: Served, admin: dict[str, str]) -> N
     assert api(served, admin, "GET", path)[1]["status"] == "cancelled"
     status, body = api(served, admin, "DELETE", path)
     assert status == 409 and "cancelled" in body["error"]
-
-
-def test_raw_archive_keeps_both_directions(dsn: str, tmp_path: Path) -> None:
-    """With [archive] on, the day's file holds the login packet as received and our replies."""
-    archive = tmp_path / "archive"
-    served = start_server(dsn, tmp_path, f"[archive]\nenabled = true\ndirectory = "
-                                         f"\"{archive}\"\n")
-    try:
-        terminal = EgtsTerminal(served.egts_port)
-        login = build.packet(pid=0, records=[build.auth_record(rn=0, tid=5006, oid=5006)])
-        terminal.send(login)
-        response = terminal.read_frame()
-        assert response is not None
-        terminal.close()
-        day = archive / f"egts-{datetime.now(UTC).date().isoformat()}.log"
-        deadline = time.monotonic() + 10
-        while not (day.exists() and " out " in day.read_text()
-                   and response.hex() in day.read_text()):
-            assert time.monotonic() < deadline, "archive not written"
-            time.sleep(0.2)
-        lines = [line.split(" ") for line in day.read_text().splitlines()]
-        assert [line[1] for line in lines][:2] == ["in", "out"]
-        assert lines[0][3] == "-" and lines[0][4] == login.hex()
-        assert lines[1][3] == "egts:5006" and lines[1][4] == response.hex()
-    finally:
-        stop_server(served)
-

@@ -1,4 +1,5 @@
-"""Values shared by the retranslator tests: fixes as the queue hands them out."""
+"""Values shared by the retranslator tests: fixes as the queue hands them out, and a delivery
+report as the console and the metrics read it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
-from db.retranslation import QueuedFix, QueueKey
+from db.retranslation import QueuedFix, QueueKey, UpstreamDelivery, VehicleDelivery
 from egts_server.model import DeviceKey, Position
 from egts_server.retranslator.plan import Outgoing
 
@@ -34,3 +35,21 @@ def queued(vehicle_id: int, i: int = 0, **overrides: Any) -> QueuedFix:
 def outgoing(vehicle_id: int, i: int = 0, oid: int | None = None, **overrides: Any) -> Outgoing:
     fix = queued(vehicle_id, i, **overrides)
     return Outgoing(fix, oid if oid is not None else 4000 + vehicle_id)
+
+
+def delivery_report() -> list[UpstreamDelivery]:
+    """One upstream, disconnected: a vehicle with a backlog and refusals, one with nothing."""
+    waiting = VehicleDelivery(
+        vehicle_id=7, vehicle_name="ЛиАЗ-5292 (гар. № 007)", oid=1085, backlog=120,
+        oldest_received_at=T0 - timedelta(minutes=90), sent=1000, delivered=950, refused=10,
+        last_result=153, last_refused_at=T0, last_fix_time=T0 - timedelta(minutes=91),
+        last_delivered_at=T0 - timedelta(minutes=90))
+    done = VehicleDelivery(
+        vehicle_id=8, vehicle_name="ПАЗ-320414", oid=1086, backlog=0, oldest_received_at=None,
+        sent=0, delivered=0, refused=0, last_result=None, last_refused_at=None,
+        last_fix_time=None, last_delivered_at=None)
+    return [UpstreamDelivery(
+        id=1, name="rnis", address="10.0.0.9:4000", enabled=True, state="disconnected",
+        state_detail="connection lost; next attempt in 60 s", state_at=T0,
+        lease_owner="host:42", lease_until=T0, last_login_at=T0 - timedelta(hours=2),
+        vehicles=(waiting, done))]

@@ -1,22 +1,18 @@
-"""The simulated NDTP terminal against the real adapter (in memory), and the mixed demo fleet."""
+"""The simulated NDTP terminal against the real adapter (in memory)."""
 
 from __future__ import annotations
 
 import random
-from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
 from twisted.internet.task import Clock
-from twisted.internet.testing import MemoryReactorClock
 from twisted.test.iosim import connectedServerAndClient
 
-from dispatch.demo_fleet import BUS_KIND, TRACKER_PROTOCOLS, demo_driver, demo_fleet
+from dispatch.demo_fleet import BUS_KIND, demo_driver, demo_fleet
 from egts_server.codec.ndtp import kernels as ndtp_kernels
 from egts_server.net.ndtp import NdtpFactory, NdtpProtocol
-from egts_server.simulator.fleet import TRACKER_SIMULATORS, SimulatedFleet
 from egts_server.simulator.ndtp_terminal import NdtpTerminalMemory, SimulatedNdtpTerminal
-from egts_server.simulator.terminal import SimulatedTerminalFactory
 from tests.egts_server.net.ndtp_rig import ManualWriter, Registry
 
 
@@ -78,40 +74,3 @@ def test_unconfirmed_records_are_replayed_as_history_after_a_reconnect() -> None
     pump.flush()  # type: ignore[attr-defined]
     history = [r for r in writer.rows if r.position.black_box]
     assert len(history) == backlog
-
-
-def test_mixed_fleet_dials_each_vehicles_own_protocol() -> None:
-    """The demo's mixed fleet: 6 buses dial the NDTP port, three road machines each tracker
-    listener with that tracker's simulator, the rest the EGTS port."""
-    reactor = MemoryReactorClock()
-    ports = {name: 30000 + i for i, name in enumerate(TRACKER_PROTOCOLS)}
-    fleet = SimulatedFleet(reactor, "127.0.0.1", 20629, count=84, interval_s=5.0,
-                           protocol="mixed", ndtp_port=5243, tracker_ports=ports)
-    fleet.startService()
-    reactor.advance(2.0)
-    dialled = [(port, type(factory)) for _, port, factory, _, _ in reactor.tcpClients]
-    assert Counter(port for port, _ in dialled) == {
-        20629: 60, 5243: 6, **{port: 3 for port in ports.values()}}
-    assert {kind for port, kind in dialled if port == 20629} == {SimulatedTerminalFactory}
-    assert {name: {kind for port, kind in dialled if port == ports[name]}
-            for name in TRACKER_PROTOCOLS} == {
-        name: {simulator} for name, simulator in TRACKER_SIMULATORS.items()}
-    fleet.stopService()
-
-
-def test_mixed_fleet_leaves_out_vehicles_whose_listener_is_off() -> None:
-    reactor = MemoryReactorClock()
-    fleet = SimulatedFleet(reactor, "127.0.0.1", 20629, count=84, interval_s=5.0,
-                           protocol="mixed", ndtp_port=5243, tracker_ports={"wialon": 20332})
-    fleet.startService()
-    reactor.advance(2.0)
-    assert Counter(port for _, port, _, _, _ in reactor.tcpClients) == {
-        20629: 60, 5243: 6, 20332: 3}
-    fleet.stopService()
-
-
-def test_ndtp_fleet_needs_the_ndtp_port() -> None:
-    """Asking for NDTP terminals without saying where the listener is fails early."""
-    with pytest.raises(ValueError, match="NDTP port"):
-        SimulatedFleet(MemoryReactorClock(), "h", 1, count=1, protocol="ndtp")
-
