@@ -3,7 +3,7 @@
 ``POLICY`` holds every row of the research's server policy table, plus the two rows the
 conversation itself needs (results from the terminal, device results) and one addition
 (coordinates off the globe). The framer, the session and the Twisted adapter each act on
-their rows; ``tests/egts_server/codec/ndtp/test_policy.py`` exercises every row.
+their rows; ``tests/egts_server/codec/ndtp/test_responses_policy.py`` exercises every row.
 
 | situation | reply | close | store |
 |---|---|---|---|

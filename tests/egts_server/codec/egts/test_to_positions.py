@@ -21,7 +21,7 @@ from egts_server.codec.errors import CodecError
 from egts_server.codec.reader import ByteReader
 from egts_server.model import DeviceKey, Position
 from tests.builders import egts as build
-from tests.egts_server.codec.egts.subrecords.test_wire_tables import SRDS
+from tests.egts_server.codec.egts.subrecords.test_base import SRDS
 
 DEV = DeviceKey("egts", "1")
 T0 = datetime(2024, 1, 15, 6, 30, tzinfo=UTC)

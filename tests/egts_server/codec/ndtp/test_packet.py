@@ -12,10 +12,7 @@ from egts_server.codec.ndtp import (
     NphHeader,
     NplHeader,
     Packet,
-    ReplyTo,
-    Result,
     build_frame,
-    build_result,
     parse_packet,
 )
 from tests.builders import ndtp as build
@@ -95,14 +92,3 @@ def test_any_packet_round_trips(service: int, ptype: int, flags: int, request_id
     packet = parse_packet(frame)
     assert packet == Packet(npl=packet.npl, nph=nph, body=body)
     assert packet.encode() == frame and packet.crc_ok
-
-
-@given(st.integers(0, 0xFFFF), st.integers(0, 0xFFFF_FFFF), st.integers(0, 0xFFFF_FFFF),
-       st.integers(0, 0xFFFF_FFFF), st.integers(0, 0xFFFF))
-def test_fast_result_builder_equals_the_general_one(service: int, request_id: int, code: int,
-                                                    peer: int, npl_id: int) -> None:
-    """build_result packs bytes directly; it must equal build_frame of the typed values."""
-    to = ReplyTo(service, request_id, True, peer, npl_id)
-    general = build_frame(NphHeader(service=service, packet_type=0, request_id=request_id),
-                          Result(code=code).encode(), peer_address=peer, npl_request_id=npl_id)
-    assert build_result(to, code) == general

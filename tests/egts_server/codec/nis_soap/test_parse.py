@@ -179,11 +179,3 @@ def test_arbitrary_bytes_raise_only_codec_errors(data: bytes) -> None:
         parse_request(data)
     except CodecError:
         pass
-
-
-def test_input_64_is_kept_apart_from_the_mask() -> None:
-    """inpnum 63 is input 64, past the signed 64-bit mask: it becomes ``din64``."""
-    (record,) = parse_request(envelope(put(
-        "A1", extra='<DigI inpnum="62"/><DigI inpnum="63"/>'))).records
-    (position,) = put_coord_positions([record])
-    assert position.inputs == 1 << 62 and position.attributes["din64"] == 1

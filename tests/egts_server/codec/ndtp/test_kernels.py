@@ -19,12 +19,18 @@ from egts_server.extensions import DISABLE_VARIABLE
 from tests.builders import ndtp as build
 from tests.fuzz import fuzz_ndtp
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 CORPUS = REPO.parent / "shared" / "vectors" / "nis.json"
 COMPILED = kernels.COMPILED
 PURE = kernels.PURE
 LOGIN = build.frame(build.conn_request(), service=0, ptype=100)  # NAVDATA needs an identity
 pytestmark = pytest.mark.skipif(COMPILED is None, reason="the compiled kernels were not built")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def each_implementation() -> None:
+    """Replaces the package's fixture: these tests name the implementation each call uses, and
+    ``ACTIVE`` must stay what importing the kernels chose."""
 
 
 def outcome(implementation: kernels.Kernels, data: bytes) -> list[object]:

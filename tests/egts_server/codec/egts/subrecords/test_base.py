@@ -19,8 +19,12 @@ from hypothesis import strategies as st
 from egts_server.codec.egts.subrecords import (
     REGISTRY,
     TELEDATA_TABLES,
+    MalformedSubrecord,
     PosData,
+    ResultCodeData,
+    UnknownSubrecord,
     WireTable,
+    subrecord_type,
 )
 from egts_server.codec.errors import FormatError, TruncatedError
 from egts_server.codec.reader import ByteReader
@@ -138,3 +142,11 @@ def test_unchecked_values_compare_and_hash_like_checked_ones() -> None:
     assert built == checked and hash(built) == hash(checked)
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.speed = 1  # type: ignore[misc]
+
+
+def test_subrecord_type_is_the_tables_srt_or_the_one_kept_with_raw_bytes() -> None:
+    """A known table answers with its class' SRT; an unknown or malformed one with the SRT it
+    arrived under (not its service)."""
+    assert subrecord_type(ResultCodeData(code=0)) == 9
+    assert subrecord_type(UnknownSubrecord(service=2, srt=99, data=b"\x01")) == 99
+    assert subrecord_type(MalformedSubrecord(service=2, srt=24, data=b"", reason="short")) == 24

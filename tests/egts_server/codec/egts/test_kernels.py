@@ -25,7 +25,7 @@ from tests.builders import egts as build
 from tests.egts_server.codec.test_fuzz_invariants import SENSORS, mutated_packets, valid_packets
 from tests.fuzz import fuzz_egts
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 CORPUS = REPO.parent / "shared" / "vectors" / "egts.json"
 NOW = datetime(2024, 1, 15, 7, 0, tzinfo=UTC)
 DEVICE = DeviceKey("egts", "42")
@@ -34,6 +34,12 @@ TELEDATA_SRTS = [0, *range(16, 29), 99]  # every TELEDATA table, and one without
 COMPILED = kernels.COMPILED
 PURE = kernels.PURE
 pytestmark = pytest.mark.skipif(COMPILED is None, reason="the compiled kernels were not built")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def each_implementation() -> None:
+    """Replaces the package's fixture: these tests name the implementation each call uses, and
+    ``ACTIVE`` must stay what importing the kernels chose."""
 
 
 def comparable(handled: Handled) -> tuple[object, ...]:
