@@ -43,14 +43,6 @@ def test_entry(entry: dict[str, Any]) -> None:
         assert_fix(handled.positions[0], entry["first"])
 
 
-def test_refused_imei_gets_no_confirmation_and_the_session_closes() -> None:
-    framer, session = Framer(), Session()
-    (frame,) = framer.feed(build_packet([IMEI]))
-    login = session.handle(frame).login
-    assert login is not None and session.login_result(login, False) == b""
-    assert session.handle(frame).close
-
-
 _RECORDS = st.lists(st.fixed_dictionaries({
     0x20: st.integers(0, 2**32 - 1).map(lambda t: struct.pack("<I", t)),
     0x30: st.tuples(st.integers(0, 15), st.integers(-90_000_000, 90_000_000),

@@ -1,4 +1,4 @@
-"""Teltonika session rules beyond single packets: IMEI refusal, framing, round trips."""
+"""Teltonika session rules beyond single packets: IMEI refusal, round trips."""
 
 from __future__ import annotations
 
@@ -39,14 +39,6 @@ def test_imei_that_is_not_digits_is_refused_and_closed() -> None:
 
 RECORD = AvlRecord(1_700_000_000_000, 1, 1370123456, 505512345, 40, 90, 9, 35,
                    io=MappingProxyType({1: 1, 179: 1, 9: 4200, 16: 123456, 66: 12800}))
-
-
-def test_split_and_glued_packets_cut_the_same() -> None:
-    data = imei_message(IMEI) + b"".join(avl_packet(c, [RECORD, RECORD]) for c in Codec)
-    whole = Framer().feed(data)
-    framer = Framer()
-    bytewise = [f for i in range(len(data)) for f in framer.feed(data[i:i + 1])]
-    assert whole == bytewise and len(whole) == 4 and framer.buffered == 0
 
 
 def test_record_maps_onto_the_fix_model() -> None:

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from egts_server.codec.wialon import Framer, Message, Session, TrackerClient
+from tests.builders.checksums import crc16_arc
 
 _NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_0123456789", min_size=1, max_size=12)
 _FLOAT = st.floats(0, 1000, allow_nan=False).map(lambda v: round(v, 3))
@@ -72,3 +73,18 @@ def test_black_box_counts_every_message(batch: list[Message]) -> None:
     assert handled.ack == f"#AB#{len(batch)}\r\n".encode()
     assert len(handled.positions) == len(batch)
     assert all(p.black_box for p in handled.positions)
+
+
+def test_packets_are_written_as_the_description_lays_them_out() -> None:
+    """1.1 sends no CRC; 2.0 appends the CRC-16/ARC (hex) of the message up to its last
+    separator."""
+    fix = Message(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), -55.5, 37.25, 12.0, 90.0, 40.0, 9)
+    v11, v20 = TrackerClient("77", version="1.1"), TrackerClient("77", "pw")
+    body = "020126;030405;5530.0000;S;03715.0000;E;12.0;90.0;40.0;9"
+    assert v11.login() == b"#L#77;NA\r\n" and v11.data(fix) == f"#SD#{body}\r\n".encode()
+    assert v11.ping() == b"#P#\r\n"
+    assert v20.login() == f"#L#2.0;77;pw;{crc16_arc(b'2.0;77;pw;'):04X}\r\n".encode()
+    signed = f"{body};".encode()
+    assert v20.data(fix) == b"#SD#" + signed + f"{crc16_arc(signed):04X}\r\n".encode()
+    boxed = f"{body}|{body}|".encode()
+    assert v20.black_box([fix, fix]) == b"#B#" + boxed + f"{crc16_arc(boxed):04X}\r\n".encode()
