@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,13 +15,6 @@ from dispatch.marks import parse_mark
 from egts_server.commands import parse_command
 
 DISPATCHER = audit.Actor("ivanova", "dispatcher", "10.0.0.7")
-
-
-@pytest.fixture()
-def conn(dsn: str) -> Iterator[Any]:
-    connection = psycopg2.connect(dsn)
-    yield connection
-    connection.close()
 
 
 def entries(conn: Any, **filters: Any) -> list[audit.AuditEntry]:

@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import psycopg2
 
-from db import queries, terminals
-from db.positions import FixRow, ensure_partitions, insert_positions, months_of
-from egts_server.model import DeviceKey, Position
-
-T0 = datetime(2026, 1, 31, 23, 59, 50, tzinfo=UTC)
-DEVICE = DeviceKey("egts", "4242")
-
-
-def fix(seconds: int, lat: float = 50.55, valid: bool = True) -> Position:
-    return Position(device=DEVICE, fix_time=T0 + timedelta(seconds=seconds), latitude=lat,
-                    longitude=137.012345, valid=valid, speed_kmh=23.4, course_deg=271.0,
-                    inputs=1, attributes={"adc1": 12})
-
-
-def store(dsn: str, positions: list[Position]) -> int:
-    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        admission = terminals.admit(cur, "egts", "4242", None, {}, "register", None)
-        rows = [FixRow(admission.terminal_id or 0, admission.vehicle_id, T0, p)
-                for p in positions]
-        ensure_partitions(cur, months_of(rows))
-        return insert_positions(cur, rows)
+from db import queries
+from tests.db.stored_fixes import fix, store
 
 
 def test_resent_fixes_are_stored_once(dsn: str) -> None:
@@ -57,15 +36,3 @@ def test_live_state_moves_only_forward_and_ignores_invalid_fixes(dsn: str) -> No
         assert vehicle.latitude == 50.6
         assert vehicle.terminals == ("egts:4242",)
 
-
-def test_track_returns_fixes_in_time_order_with_geometry(dsn: str) -> None:
-    """Stored fixes come back ordered by fix time with exact coordinates."""
-    store(dsn, [fix(10), fix(0)])
-    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute("SELECT vehicle_id FROM terminals")
-        vehicle_id = cur.fetchone()[0]
-        track = queries.track(cur, vehicle_id, T0 - timedelta(hours=1), T0 + timedelta(hours=1))
-        assert [f.fix_time for f in track] == [T0, T0 + timedelta(seconds=10)]
-        assert track[0].longitude == 137.012345
-        cur.execute("SELECT ST_AsText(geom) FROM positions ORDER BY fix_time LIMIT 1")
-        assert cur.fetchone()[0] == "POINT(137.012345 50.55)"

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import psycopg2
 import psycopg2.errors
 import pytest
 
-from db import audit, marks
+from db import audit
 from db import routes as store
-from dispatch.marks import parse_mark
 from dispatch.routes import Route
 
 DISPATCHER = audit.Actor("ivanova", "dispatcher", "10.0.0.7")
 SECOND = timedelta(seconds=1)
 LENINA = Route(id=None, name="ул. Ленина", coordinates=((137.0, 50.55), (137.01, 50.55)),
                priority=1, contractor="МУП «Дорожник»")
-
-
-@pytest.fixture()
-def conn(dsn: str) -> Iterator[Any]:
-    connection = psycopg2.connect(dsn)
-    yield connection
-    connection.close()
 
 
 def stored(conn: Any, route: Route = LENINA) -> int:
@@ -132,21 +122,3 @@ def test_restore_brings_the_route_back_and_the_trail_names_both(conn: Any) -> No
     assert trail[1].after["deleted_by"] == "ivanova" and trail[1].before["deleted_at"] is None
     assert [v["version"] for v in versions(conn, route_id)] == [1]
 
-
-def test_a_deleted_mark_is_in_the_bin_only_and_comes_back(conn: Any) -> None:
-    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [137.0, 50.55]},
-               "properties": {"layer": "road_state", "text": "гололёд"}}
-    with conn, conn.cursor() as cur:
-        mark = parse_mark(feature, ZoneInfo("Asia/Vladivostok"))
-        mark_id = marks.create_mark(cur, mark, "ivanova")["id"]
-    with conn, conn.cursor() as cur:
-        audit.act_as(cur, DISPATCHER)
-        assert marks.delete_mark(cur, mark_id)
-    with conn, conn.cursor() as cur:
-        assert marks.list_marks(cur) == [] and marks.get_mark(cur, mark_id) is None
-        [binned] = marks.list_marks(cur, deleted=True)
-        assert (binned["id"], binned["deleted_by"]) == (mark_id, "ivanova")
-        restored = marks.restore_mark(cur, mark_id)
-        assert restored is not None and restored["deleted_at"] is None
-        assert [m["id"] for m in marks.list_marks(cur)] == [mark_id]
-        assert marks.restore_mark(cur, mark_id) is None

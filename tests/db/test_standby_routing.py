@@ -8,10 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg2
-import pytest
 from twisted.internet.defer import Deferred, fail, succeed
 
-from db.pool import storage_unreachable
 from db.standby import StandbyReads
 
 
@@ -94,15 +92,3 @@ def test_a_read_refused_for_its_own_sake_fails_without_switching() -> None:
     assert failure.check(LookupError) and failure.getErrorMessage() == "no such route on standby"
     assert reads.on_standby
 
-
-@pytest.mark.parametrize(("error", "unreachable"), [
-    (psycopg2.OperationalError("could not connect to server"), True),
-    (psycopg2.DatabaseError("server closed the connection unexpectedly"), True),
-    (psycopg2.InterfaceError("connection already closed"), True),
-    (psycopg2.ProgrammingError("no results to fetch"), False),
-    (psycopg2.DataError("invalid input syntax"), False),
-    (LookupError("no such route"), False),
-])
-def test_which_errors_mean_the_server_went_away(error: Exception, unreachable: bool) -> None:
-    """Errors without a server's SQLSTATE from a lost connection count; the rest do not."""
-    assert storage_unreachable(error) is unreachable

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from egts_server.cli.terminal_commands import terminal_and_text
-from egts_server.codec.egts.subrecords import ConfirmationType
 from egts_server.commands import (
     COMMAND_CODES,
     Action,
@@ -197,9 +196,3 @@ def test_a_relay_round_logs_a_failed_send_and_does_not_fail(
     assert results == [None]
     assert any("connection lost" in str(e.get("error")) for e in events)
 
-
-def test_command_views_name_every_confirmation_of_the_standard() -> None:
-    """The names the queue gives stored CCT values are exactly the codec's ConfirmationType."""
-    from db.commands import CONFIRMATION_NAMES
-
-    assert list(CONFIRMATION_NAMES) == [int(c) for c in ConfirmationType]
