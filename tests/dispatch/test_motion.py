@@ -16,9 +16,7 @@ from dispatch.demo_city import demo_bus_lines, demo_routes
 from dispatch.motion import (
     PROFILES,
     RouteDriver,
-    SpeedProfile,
     VehicleState,
-    profile_for,
     route_length_m,
 )
 from dispatch.projection import to_metric, to_wgs84
@@ -95,12 +93,6 @@ def test_speed_stays_within_the_kinds_profile(kind: str) -> None:
                if s.speed_kmh > 0 and (s.equipment_active or not profile.has_equipment)]
     low, high = profile.work_kmh
     assert low * 0.8 <= statistics.median(working) <= high
-
-
-def test_plough_speeds_match_municipal_practice() -> None:
-    """Ploughs work at 15-30 km/h and buses run at 20-45 km/h with stops."""
-    assert PROFILES["plow"].work_kmh == (15.0, 30.0)
-    assert PROFILES["bus"].work_kmh == (20.0, 45.0) and PROFILES["bus"].stop_spacing_m
 
 
 def test_reported_speed_agrees_with_distance_driven() -> None:
@@ -235,22 +227,6 @@ def test_route_length_matches_the_metric_polyline() -> None:
     expected = metric_line(coordinates).length
     assert route_length_m(coordinates) == pytest.approx(expected)
     assert driver(coordinates=coordinates).length_m == pytest.approx(expected)
-
-
-def test_unknown_kinds_drive_like_a_plough() -> None:
-    """A vehicle of kind "other" gets the plough profile rather than an error."""
-    assert profile_for("other") is PROFILES["plow"]
-    assert profile_for("bus") is PROFILES["bus"]
-
-
-def test_profiles_reject_nonsense_bands() -> None:
-    """A profile with an inverted speed band is a programming error caught at once."""
-    with pytest.raises(ValueError):
-        SpeedProfile(work_kmh=(30.0, 15.0), deadhead_kmh=(20.0, 30.0), accel_ms2=0.5,
-                     has_equipment=True, equipment_on_when_stopped=True,
-                     stretch_m=(100.0, 200.0), light_stop_probability=0.1,
-                     light_stop_s=(5.0, 10.0), deadhead_probability=0.1,
-                     turnaround_s=(10.0, 20.0))
 
 
 @settings(max_examples=25, deadline=None)

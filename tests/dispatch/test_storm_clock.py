@@ -9,12 +9,10 @@ import pytest
 
 from dispatch.coverage import CoverageResult, compute_coverage
 from dispatch.crews import observe_crews
-from dispatch.fixes import FixArrays
 from dispatch.projection import projection_for
 from dispatch.storm_alerts import storm_alerts
 from dispatch.storm_clock import StormClock, storm_clock
 from dispatch.storms import Storm
-from dispatch.tracks import TrackFix
 from tests.dispatch.synthetic import T0, Drive, arrays, plough, street
 
 EAST_ONLY = [(-60.0, 0.0), (1060.0, 0.0)]
@@ -99,23 +97,6 @@ def test_before_the_snowfall_ends_the_clock_waits() -> None:
     clock = clock_of(Drive(7, EAST_ONLY), snowfall_end=False)
     assert {s.state for s in clock.stretches} == {"waiting"}
     assert {s.time_left_s for s in clock.stretches} == {None}
-
-
-def fix(t_s: float, speed: float, *, inputs: int = 1, valid: bool = True) -> TrackFix:
-    return TrackFix(fix_time=T0 + timedelta(seconds=t_s), latitude=50.55, longitude=137.0,
-                    speed_kmh=speed, course_deg=90.0, valid=valid, inputs=inputs,
-                    black_box=False, satellites=10, hdop=1.0)
-
-
-def test_crews_work_at_the_median_speed_of_moving_fixes_with_the_tool_on() -> None:
-    """Standing, tool-up, invalid and future fixes are not working speeds; the latest valid
-    fix not after now is the position."""
-    rows = [fix(0, 10.0), fix(10, 20.0), fix(20, 30.0), fix(30, 0.0), fix(40, 50.0, inputs=0),
-            fix(50, 90.0, valid=False), fix(600, 40.0)]
-    crews = observe_crews(FixArrays.from_track_fixes([7] * len(rows), rows), {7: plough(7)},
-                          (T0 + timedelta(seconds=60)).timestamp())
-    assert crews[7].working_kmh == 20.0 and crews[7].working_fixes == 3
-    assert crews[7].t == (T0 + timedelta(seconds=40)).timestamp()
 
 
 def test_alerts_name_the_route_its_stretches_the_deadline_and_the_expected_time() -> None:
