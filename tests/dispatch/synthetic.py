@@ -15,10 +15,11 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from dispatch.coverage import compute_coverage
+from dispatch.coverage import CoverageResult, compute_coverage
 from dispatch.data_completeness import data_completeness
 from dispatch.equipment import EquipmentSensor, VehicleInfo
 from dispatch.fixes import FixArrays
+from dispatch.parameters import CoverageParams
 from dispatch.projection import to_metric, to_wgs84
 from dispatch.routes import Route
 from dispatch.storms import Storm, StormReport, storm_report
@@ -29,6 +30,10 @@ ORIGIN_XY = to_metric(*ORIGIN_LONLAT)
 T0 = datetime(2026, 1, 14, 2, 0, tzinfo=UTC)
 
 Point = tuple[float, float]
+
+EAST_WEST = ((0.0, 0.0), (1000.0, 0.0))
+#: Along EAST_WEST from 60 m before it to 60 m past it, and back 3 m to the side.
+THERE_AND_BACK = [(-60.0, 0.0), (1060.0, 0.0), (1060.0, 3.0), (-60.0, 3.0)]
 
 
 def lonlat(dx: float, dy: float) -> tuple[float, float]:
@@ -126,6 +131,16 @@ def arrays(*drives: Drive) -> FixArrays:
 
 def window(hours: float = 6.0) -> tuple[datetime, datetime]:
     return T0 - timedelta(minutes=5), T0 + timedelta(hours=hours)
+
+
+def two_routes_result(params: CoverageParams | None = None) -> CoverageResult:
+    """Plough 7 of ООО «А» works street 1 there and back (3 m noise); street 2 of ООО «Б»,
+    400 m north, is left alone: one served and one not served kilometre to format."""
+    routes = [street(1, EAST_WEST, contractor="ООО «А»"),
+              street(2, ((0.0, 400.0), (1000.0, 400.0)), contractor="ООО «Б»")]
+    fixes = arrays(Drive(7, THERE_AND_BACK, noise_m=3.0, seed=4))
+    return compute_coverage(routes, fixes, {7: plough(7, "ООО «А»")}, window=window(), now=T0,
+                            params=params)
 
 
 def machine(tool: str) -> dict[int, VehicleInfo]:

@@ -1,53 +1,26 @@
-"""What a coverage result carries: parameters to reproduce it, evidence, summaries, documents."""
+"""What a coverage result carries: evidence per stretch, summaries per route, vehicle and
+contractor, and when a route was cleared."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from dispatch.coverage import CoverageResult, compute_coverage
-from dispatch.coverage_json import result_document, route_document
-from dispatch.coverage_sheets import CSV_HEADERS, coverage_csv, coverage_table
+from dispatch.coverage import compute_coverage
 from dispatch.fixes import FixArrays
-from dispatch.local_time import local_text
-from dispatch.parameters import ENGINE_VERSION, CoverageParams
 from tests.dispatch.geometry_fixtures import HAIRPIN, L_SHAPED, SELF_TOUCHING_LOOP
-from tests.dispatch.synthetic import T0, Drive, arrays, plough, street, window
-
-VLADIVOSTOK = ZoneInfo("Asia/Vladivostok")
-
-EAST_WEST = ((0.0, 0.0), (1000.0, 0.0))
-THERE_AND_BACK = [(-60.0, 0.0), (1060.0, 0.0), (1060.0, 3.0), (-60.0, 3.0)]
-
-
-def two_routes_result(params: CoverageParams | None = None) -> CoverageResult:
-    routes = [street(1, EAST_WEST, contractor="ООО «А»"),
-              street(2, ((0.0, 400.0), (1000.0, 400.0)), contractor="ООО «Б»")]
-    fixes = arrays(Drive(7, THERE_AND_BACK, noise_m=3.0, seed=4))
-    return compute_coverage(routes, fixes, {7: plough(7, "ООО «А»")}, window=window(), now=T0,
-                            params=params)
-
-
-def test_parameters_stored_with_the_result_reproduce_it() -> None:
-    """Recomputing with the parameters read back from the document gives the same document."""
-    custom = CoverageParams(bin_m=25.0, min_run_m=40.0, heading_tolerance_deg=40.0)
-    first = two_routes_result(custom)
-    doc = result_document(first)
-    stored = json.loads(json.dumps(doc["parameters"]))
-    again = result_document(two_routes_result(CoverageParams.from_dict(stored)))
-    assert doc == again
-    assert doc["parameters"]["bin_m"] == 25.0 and doc["parameters"]["engine"] == "coverage/2"
-
-
-def test_unknown_parameter_is_refused() -> None:
-    """A stored parameter set with a key we do not know is refused, not silently dropped."""
-    with pytest.raises(ValueError, match="bin_size"):
-        CoverageParams.from_dict({"bin_size": 10})
+from tests.dispatch.synthetic import (
+    EAST_WEST,
+    T0,
+    THERE_AND_BACK,
+    Drive,
+    arrays,
+    plough,
+    street,
+    two_routes_result,
+    window,
+)
 
 
 def test_served_stretch_carries_its_evidence() -> None:
@@ -74,49 +47,6 @@ def test_route_vehicle_and_contractor_summaries() -> None:
     assert by_name["ООО «А»"].state_m["served"] == pytest.approx(1000.0, abs=1.0)
     assert by_name["ООО «А»"].worked_m == work.confirmed_m
     assert by_name["ООО «Б»"].state_m["not_served"] == pytest.approx(1000.0, abs=1.0)
-
-
-def test_documents_are_geojson_with_iso_times_and_wgs84() -> None:
-    """Stretches are LineString Features in lon/lat; times are ISO 8601 with an offset."""
-    result = two_routes_result()
-    doc = json.loads(json.dumps(route_document(result, 1)))
-    assert doc["type"] == "FeatureCollection" and doc["route"]["id"] == 1
-    feature = doc["features"][0]
-    lon, lat = feature["geometry"]["coordinates"][0]
-    assert 136.9 < lon < 137.1 and 50.5 < lat < 50.6
-    assert feature["properties"]["last_service"].endswith("+00:00")
-    assert doc["from"].endswith("+00:00") and doc["computed_at"].endswith("+00:00")
-
-
-def test_csv_opens_in_a_russian_spreadsheet_one_row_per_stretch() -> None:
-    """BOM and ``;``; the window and parameters as ``параметр;значение`` rows; one row per
-    stretch with Russian states and the city's local times."""
-    result = two_routes_result()
-    text = coverage_csv(result, VLADIVOSTOK)
-    assert text.startswith("\ufeffпараметр;значение\r\nокно с;14.01.2026 11:55 (+10:00)\r\n")
-    about, table = text[1:].split("\r\n\r\n")
-    pairs = dict(csv.reader(io.StringIO(about), delimiter=";"))
-    assert pairs["окно по"] == "14.01.2026 18:00 (+10:00)"
-    assert pairs["offset_ratio"] == "0,75" and pairs["engine"] == ENGINE_VERSION
-    rows = list(csv.reader(io.StringIO(table), delimiter=";"))
-    assert tuple(rows[0]) == CSV_HEADERS
-    assert len(rows) - 1 == sum(len(rc.stretches) for rc in result.routes)
-    served = result.route(1).stretches[0]
-    assert rows[1][:10] == ["1", "street 1", "", "ООО «А»", "2", "0", "0", "1000", "1000",
-                            "убрано"]
-    assert rows[1][15] == local_text(served.last_service, VLADIVOSTOK)
-    assert rows[1][15].endswith(" (+10:00)")
-    assert rows[2][9] == "не убрано" and rows[2][14:17] == ["", "", ""]
-    assert pairs["версии маршрутов"] == "не сохранены"  # routes made here, never stored
-
-
-def test_table_has_one_line_per_route_with_local_times() -> None:
-    result = two_routes_result()
-    lines = coverage_table(result, VLADIVOSTOK).splitlines()
-    assert lines[0] == "уборка с 14.01.2026 11:55 (+10:00) по 14.01.2026 18:00 (+10:00)"
-    assert lines[3].split() == ["1", "street", "1", "1,00", "100,0%", "0,0%", "0,0%", "0,0%",
-                                *local_text(result.route(1).cleared_at, VLADIVOSTOK).split()]
-    assert lines[4].split()[-1] == "-" and lines[-1].split() == ["всего", "2,00", "50,0%"]
 
 
 def test_cleared_at_is_when_the_last_required_pass_came() -> None:
