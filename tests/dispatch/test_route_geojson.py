@@ -1,4 +1,5 @@
-"""The route model and its GeoJSON form: what is refused, what is warned, what round-trips."""
+"""Routes in GeoJSON: what a feature or collection is refused for, what is warned, what
+round-trips, and how every error names its feature."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dispatch.route_geojson import (
     parse_feature_collection,
     route_feature,
 )
-from dispatch.routes import Route, RouteError, geodesic_length_m
+from dispatch.routes import Route, RouteError
 from tests.dispatch.geometry_fixtures import (
     DENSE_VERTICES,
     EMPTY_LINE_GEOMETRY,
@@ -122,12 +123,6 @@ def test_feature_round_trips_through_geojson() -> None:
                   properties={"district": "Центральный"})
     again = parse_feature(route_feature(route), "feature 0").route
     assert again == route
-
-
-def test_geodesic_length_of_a_kilometre() -> None:
-    """The haversine length of the 1 km fixture is 1 km to 0.5 %."""
-    assert geodesic_length_m([(c[0], c[1]) for c in wgs84(STRAIGHT_EAST_1KM)]) == \
-        pytest.approx(1000.0, rel=0.005)
 
 
 def test_multilinestring_parts_become_routes_of_their_own() -> None:
