@@ -32,6 +32,7 @@ __all__ = ["RouteGeometry"]
 
 _NUMPY_SEGMENTS = 48  # up to this many segments numpy projects faster than building Points
 _CHUNK = 65_536  # points per numpy block: bounds the (points x segments) temporaries
+_SAME_M = 1e-6  # a vertex this close to a stretch's end is that end (float error of the sums)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -180,6 +181,8 @@ class RouteGeometry:
 
         One projection call for all the stretches of a route: the vertices strictly inside
         each [m_from, m_to] plus the two interpolated ends (rounded to 1e-7 degrees, ~1 cm).
+        A vertex at an end (the route's first, say, at m 1e-13 after the extension is
+        subtracted) is that end, not a second position on top of it.
         """
         inner = slice(1, -1) if self.extension > 0 else slice(None)
         vx, vy, vm = self.xs[inner], self.ys[inner], self.cum[inner]
@@ -187,7 +190,9 @@ class RouteGeometry:
         for m_from, m_to in bounds:
             lo, hi = max(0.0, m_from), min(self.length, m_to)
             i0, i1 = np.searchsorted(vm, [lo, hi], side="right")
-            ms = np.concatenate(([lo], vm[i0:i1][vm[i0:i1] < hi], [hi]))
+            inner_m = vm[i0:i1]
+            inner_m = inner_m[(inner_m > lo + _SAME_M) & (inner_m < hi - _SAME_M)]
+            ms = np.concatenate(([lo], inner_m, [hi]))
             pieces.append(ms)
             sizes.append(len(ms))
         if not pieces:

@@ -1,4 +1,4 @@
-"""The windowed fit and the route's axial measure on exact inputs, where the answer is known."""
+"""The windowed fit of movement along a route on exact inputs, where the answer is known."""
 
 from __future__ import annotations
 
@@ -8,9 +8,6 @@ import numpy as np
 import pytest
 
 from dispatch.along_route import along_velocity, fit_movement
-from dispatch.projection import projection_for
-from dispatch.route_geometry import RouteGeometry
-from tests.dispatch.synthetic import ORIGIN_XY, street
 
 
 def test_straight_drive_fits_exactly_and_a_one_fix_segment_has_no_fit() -> None:
@@ -40,21 +37,6 @@ def test_offset_after_a_turn_is_judged_on_its_own_side() -> None:
                        60.0, 10.0)
     assert np.all(fit.offset[:60] <= 10.0) and np.all(fit.offset[60:] >= 20.0)
     np.testing.assert_allclose(fit.offset[50:70], offset[50:70])
-
-
-def test_axial_measure_continues_past_the_ends() -> None:
-    """Past the extended end, m and the offset follow the prolonged end segment; inside,
-    the offset is the signed distance (left positive)."""
-    geom = RouteGeometry.build(street(1, ((0.0, 0.0), (1000.0, 0.0))), projection_for(), 20.0,
-                               50.0)
-    x = ORIGIN_XY[0] + np.array([500.0, 500.0, 1400.0, -300.0])
-    y = ORIGIN_XY[1] + np.array([7.0, -7.0, 5.0, 200.0])
-    m, offset = geom.axial(x, y)
-    np.testing.assert_allclose(m, [500.0, 500.0, 1400.0, -300.0], atol=0.5)
-    np.testing.assert_allclose(offset, [7.0, -7.0, 5.0, 200.0], atol=0.5)
-    assert geom.searched(x, y).tolist() == [True, True, False, False]
-    assert geom.contains(x, y).tolist() == [True, True, False, False]
-    assert m[0] == pytest.approx(500.0, abs=0.5)
 
 
 def window_slopes(t: np.ndarray, m: np.ndarray, segment: np.ndarray, half: float,
