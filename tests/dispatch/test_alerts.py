@@ -1,161 +1,32 @@
-"""Alert sources on constructed tracks: which condition holds at the snapshot's moment."""
+"""The alert framework: what a condition is about, how sources' findings are merged, how far
+back a snapshot must reach, and the event thresholds the sources are given."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 
 import pytest
 
-from dispatch.alert_sources import StormSilence, default_sources
-from dispatch.alerts import AlertParams, Condition, FleetSnapshot, LastFix, detect
+from dispatch.alerts import AlertParams, Condition, FleetSnapshot, detect, lookback_s
+from dispatch.events import EventParams
 from dispatch.fixes import FixArrays
-from dispatch.storms import Storm
-from tests.dispatch.synthetic import T0, Drive, arrays, bus, lonlat, plough, street
-
-ROUTE = street(1, ((0.0, 0.0), (1000.0, 0.0)))
-NOW = T0 + timedelta(hours=3)
-FLEET = {7: plough(7), 8: plough(8), 9: bus(9), 10: plough(10)}
-LAP = [(0.0, 0.0), (1000.0, 0.0), (1000.0, 3.0), (0.0, 3.0)]
+from tests.dispatch.synthetic import T0
 
 
-def ending_now(drive: Drive, end: datetime = NOW) -> Drive:
-    """The same drive, shifted so that its last fix is at ``end``."""
-    last = drive.fixes()[-1].fix_time
-    drive.start = drive.start + (end - last)
-    return drive
+@dataclass(frozen=True)
+class Reporting:
+    """A source that finds exactly ``found`` whatever the snapshot."""
+
+    found: tuple[Condition, ...]
+    lookback_s: float = 0.0
+    kinds: tuple[str, ...] = ()
+
+    def conditions(self, snapshot: FleetSnapshot) -> list[Condition]:
+        return list(self.found)
 
 
-def snapshot(fixes: FixArrays, *, storms: tuple[Storm, ...] = (),
-             last_fixes: dict[int, LastFix] | None = None) -> FleetSnapshot:
-    return FleetSnapshot(now=NOW, fixes=fixes, vehicles=FLEET, routes=[ROUTE], storms=storms,
-                         last_fixes=last_fixes or {})
-
-
-def holding(fixes: FixArrays, **params: float) -> list[tuple[int, str]]:
-    found = detect(default_sources(AlertParams(**params)), snapshot(fixes))
-    return [(c.vehicle_id, c.kind) for c in found]
-
-
-def test_blade_down_away_from_every_route_holds_until_the_latest_fix() -> None:
-    """6 km along a street that is no route, blade down, up to now: one alert for the plough,
-    measured over the 12 minutes judged (25 km/h: 5 km)."""
-    drive = ending_now(Drive(7, [(0.0, 500.0), (6000.0, 500.0)]))
-    found = detect(default_sources(AlertParams()), snapshot(arrays(drive)))
-    assert [(c.vehicle_id, c.kind) for c in found] == [(7, "equipment_on_off_route")]
-    first_inside = min(f.fix_time for f in drive.fixes()
-                       if f.fix_time >= NOW - timedelta(minutes=12))
-    assert found[0].since == first_inside.timestamp()
-    assert found[0].details["distance_m"] == pytest.approx(5000, abs=10)
-
-
-def test_deadheading_that_ended_on_a_route_no_longer_holds() -> None:
-    """Off every route with the blade down, then two minutes back on the route: nothing holds
-    now."""
-    drive = ending_now(Drive(7, [(0.0, 500.0), (1000.0, 500.0), (1000.0, 0.0), (0.0, 0.0)]))
-    assert holding(arrays(drive)) == []
-
-
-def test_blade_raised_off_the_routes_is_no_alert() -> None:
-    drive = ending_now(Drive(7, [(0.0, 500.0), (2000.0, 500.0)], blade=False))
-    assert holding(arrays(drive)) == []
-
-
-def test_speeding_with_the_blade_down_on_a_route() -> None:
-    """70 km/h along the route with the blade down, plough band up to 45 km/h."""
-    drive = ending_now(Drive(7, [(0.0, 0.0), (1000.0, 0.0)], speed_kmh=70.0))
-    found = detect(default_sources(AlertParams()), snapshot(arrays(drive)))
-    assert [(c.vehicle_id, c.kind) for c in found] == [(7, "speeding_while_treating")]
-    assert (found[0].details["max_speed_kmh"], found[0].details["limit_kmh"]) == (70.0, 45.0)
-
-
-def parked(vehicle_id: int, minutes: float) -> Drive:
-    """Reporting every 5 s from one spot for ``minutes``, up to now."""
-    crawl_kmh = 0.0005
-    path_m = minutes * 60 * crawl_kmh / 3.6
-    return ending_now(Drive(vehicle_id, [(10.0, 10.0), (10.0 + path_m, 10.0)],
-                            speed_kmh=crawl_kmh, blade=False))
-
-
-def test_on_line_and_standing_longer_than_the_limit() -> None:
-    """35 minutes in one spot, on line: not moving; 25 minutes: not yet."""
-    assert holding(arrays(parked(7, 35))) == [(7, "online_not_moving")]
-    assert holding(arrays(parked(7, 25))) == []
-    assert holding(arrays(parked(7, 25)), idle_after_min=20) == [(7, "online_not_moving")]
-
-
-def test_a_vehicle_gone_silent_is_not_standing_on_line() -> None:
-    """40 minutes parked that ended 5 minutes ago: off line, not 'on line, standing'."""
-    drive = parked(7, 40)
-    drive.start -= timedelta(minutes=5)
-    assert holding(arrays(drive)) == []
-
-
-def test_a_bus_standing_is_not_judged() -> None:
-    assert holding(arrays(parked(9, 60))) == []
-
-
-def test_sensor_on_through_the_whole_window_is_stuck() -> None:
-    """Blade 'down' at every fix for 2 h 20 min of laps on the route."""
-    drive = ending_now(Drive(7, LAP * 40, speed_kmh=15.0, interval_s=10.0))
-    assert holding(arrays(drive)) == [(7, "sensor_stuck_on")]
-
-
-def test_sensor_off_through_the_whole_window_while_driving_never_toggled() -> None:
-    drive = ending_now(Drive(7, LAP * 40, speed_kmh=15.0, interval_s=10.0, blade=False))
-    found = detect(default_sources(AlertParams()), snapshot(arrays(drive)))
-    assert [(c.vehicle_id, c.kind) for c in found] == [(7, "sensor_never_toggled")]
-    assert found[0].details["driven_km"] > 25
-
-
-def test_sensor_that_toggles_is_fine() -> None:
-    """The blade raised on every return leg: the sensor changes, nothing holds."""
-    drive = ending_now(Drive(7, LAP * 40, speed_kmh=15.0, interval_s=10.0,
-                             blade=lambda d: (d // 1003) % 2 == 0))
-    assert holding(arrays(drive)) == []
-
-
-def storm(started: datetime, closed: datetime | None = None) -> Storm:
-    return Storm(id=4, name="Метель", started_at=started, closed_at=closed)
-
-
-def test_road_machines_silent_during_a_storm() -> None:
-    """Storm declared an hour ago: 7 silent for 20 min, 8 heard 10 min ago, 10 never heard,
-    the bus 9 silent (not a road machine)."""
-    heard = {7: LastFix((NOW - timedelta(minutes=20)).timestamp(), *lonlat(5.0, 5.0)),
-             8: LastFix((NOW - timedelta(minutes=10)).timestamp(), *lonlat(0.0, 0.0)),
-             9: LastFix((NOW - timedelta(hours=2)).timestamp(), *lonlat(0.0, 0.0))}
-    source = StormSilence(silent_after_s=15 * 60)
-    found = source.conditions(snapshot(FixArrays.empty(), last_fixes=heard,
-                                       storms=(storm(NOW - timedelta(hours=1)),)))
-    assert found == [
-        Condition("silent_during_storm", 7, heard[7].t, *lonlat(5.0, 5.0),
-                  {"storm_id": 4, "storm": "Метель", "silent_min": 20.0}),
-        Condition("silent_during_storm", 10, (NOW - timedelta(hours=1)).timestamp(), None, None,
-                  {"storm_id": 4, "storm": "Метель", "silent_min": 60.0})]
-
-
-def test_silence_counts_from_the_storm_start_and_ends_with_its_window() -> None:
-    """Silent since yesterday, storm declared 10 min ago: not yet; a closed storm: never."""
-    heard = {7: LastFix((NOW - timedelta(days=1)).timestamp(), *lonlat(0.0, 0.0))}
-    source = StormSilence(silent_after_s=15 * 60)
-    recent = (storm(NOW - timedelta(minutes=10)),)
-    closed = (storm(NOW - timedelta(hours=5), closed=NOW - timedelta(hours=1)),)
-    only_7 = {7: plough(7)}
-    for storms in (recent, closed, ()):
-        shot = FleetSnapshot(now=NOW, fixes=FixArrays.empty(), vehicles=only_7, routes=[ROUTE],
-                             storms=storms, last_fixes=heard)
-        assert source.conditions(shot) == []
-
-
-def test_detect_keeps_one_condition_per_vehicle_and_kind_in_order() -> None:
-    """Two sources reporting the same kind for one vehicle yield it once, the first's."""
-    heard = {7: LastFix((NOW - timedelta(minutes=20)).timestamp(), 137.0, 50.5)}
-    storms = (storm(NOW - timedelta(hours=1)),)
-    sources = [StormSilence(silent_after_s=600), StormSilence(silent_after_s=60)]
-    found = detect(sources, snapshot(FixArrays.empty(), storms=storms, last_fixes=heard))
-    assert [(c.vehicle_id, c.kind) for c in found] == [(7, "silent_during_storm"),
-                                                       (8, "silent_during_storm"),
-                                                       (10, "silent_during_storm")]
+SNAPSHOT = FleetSnapshot(now=T0, fixes=FixArrays.empty(), vehicles={}, routes=[], storms=(),
+                         last_fixes={})
 
 
 def test_a_condition_is_about_a_vehicle_a_route_or_both() -> None:
@@ -165,3 +36,45 @@ def test_a_condition_is_about_a_vehicle_a_route_or_both() -> None:
     assert Condition("k", 7, 0.0, None, None, route_id=3).subject == (7, 3, "k")
     with pytest.raises(ValueError, match="a vehicle, a route or both"):
         Condition("k", None, 0.0, None, None)
+
+
+def test_detect_orders_by_vehicle_route_and_kind_and_keeps_the_first_source_s_finding() -> None:
+    """A later source's finding on the same subject is dropped, even when it says more."""
+    first = Reporting((Condition("b", 8, 1.0, None, None),
+                       Condition("a", None, 2.0, None, None, route_id=4),
+                       Condition("b", 7, 3.0, None, None, {"from": "first"})))
+    second = Reporting((Condition("b", 7, 9.0, None, None, {"from": "second"}),
+                        Condition("a", 7, 4.0, None, None),
+                        Condition("a", 7, 5.0, None, None, route_id=2)))
+    found = detect([first, second], SNAPSHOT)
+    assert [(c.subject, c.since) for c in found] == [
+        ((0, 4, "a"), 2.0), ((7, 0, "a"), 4.0), ((7, 0, "b"), 3.0), ((7, 2, "a"), 5.0),
+        ((8, 0, "b"), 1.0)]
+    assert found[2].details == {"from": "first"}
+    assert detect([], SNAPSHOT) == []
+
+
+def test_a_snapshot_reaches_back_as_far_as_the_most_demanding_source() -> None:
+    sources = [Reporting((), lookback_s=600.0), Reporting((), lookback_s=7320.0),
+               Reporting((), lookback_s=0.0)]
+    assert lookback_s(sources) == 7320.0
+    assert lookback_s([]) == 0.0
+
+
+def test_event_thresholds_pass_through_and_the_window_is_the_shift() -> None:
+    """Every configured threshold reaches the track events; the judged window becomes the
+    shortest shift the per-vehicle checks need, in hours."""
+    params = AlertParams(off_route_min_m=150.0, speeding_min_s=20.0, moving_kmh=4.0,
+                         max_gap_s=90.0, idle_radius_m=50.0, never_toggled_min_km=8.0)
+    assert params.event_params(1800.0) == EventParams(
+        off_route_min_m=150.0, moving_kmh=4.0, speeding_min_s=20.0, shift_min_h=0.5,
+        idle_radius_m=50.0, never_toggled_min_km=8.0, max_gap_s=90.0)
+
+
+def test_alert_defaults_follow_the_track_event_defaults() -> None:
+    """Unless configured otherwise, alerts and the events report judge by the same numbers."""
+    events, alerts = EventParams(), AlertParams()
+    assert (alerts.off_route_min_m, alerts.speeding_min_s, alerts.moving_kmh, alerts.max_gap_s,
+            alerts.idle_radius_m, alerts.never_toggled_min_km) == (
+        events.off_route_min_m, events.speeding_min_s, events.moving_kmh, events.max_gap_s,
+        events.idle_radius_m, events.never_toggled_min_km)
