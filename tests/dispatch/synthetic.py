@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from dispatch.coverage import CoverageResult, compute_coverage
+from dispatch.crediting import RouteCredit
 from dispatch.data_completeness import data_completeness
 from dispatch.equipment import EquipmentSensor, VehicleInfo
 from dispatch.fixes import FixArrays
@@ -141,6 +142,40 @@ def two_routes_result(params: CoverageParams | None = None) -> CoverageResult:
     fixes = arrays(Drive(7, THERE_AND_BACK, noise_m=3.0, seed=4))
     return compute_coverage(routes, fixes, {7: plough(7, "ООО «А»")}, window=window(), now=T0,
                             params=params)
+
+
+#: A pass laid by hand: its direction (0 as drawn, 1 against) and whether a sensor confirmed it.
+HandRun = tuple[int, bool]
+#: A pass's entry into a bin: (bin, run, POSIX seconds).
+HandEntry = tuple[int, int, float]
+#: A silence near the route: (track row before it, track row after it, m from, m to).
+HandGap = tuple[int, int, float, float]
+
+
+def hand_credit(runs: Sequence[HandRun], entries: Sequence[HandEntry], n_bins: int, *,
+                gap_bins: Sequence[int] = (), fix_spans: Sequence[tuple[int, int]] = (),
+                gaps: Sequence[HandGap] = ()) -> RouteCredit:
+    """Credit of vehicle 7 laid by hand, so a verdict is known without a track in between.
+
+    Every run spans 0-100 m and the clean-track rows ``fix_spans[i]`` (default: row 0 alone).
+    """
+    spans = list(fix_spans) or [(0, 0)] * len(runs)
+    return RouteCredit(
+        run_vehicle=np.full(len(runs), 7, dtype=np.int64),
+        run_direction=np.array([d for d, _ in runs], dtype=np.int64),
+        run_confirmed=np.array([c for _, c in runs], dtype=np.bool_),
+        run_m_from=np.zeros(len(runs)), run_m_to=np.full(len(runs), 100.0),
+        run_first_fix=np.array([a for a, _ in spans], dtype=np.int64),
+        run_last_fix=np.array([b for _, b in spans], dtype=np.int64),
+        run_fixes=np.array([b - a + 1 for a, b in spans], dtype=np.int64),
+        entry_bin=np.array([b for b, _, _ in entries], dtype=np.int64),
+        entry_run=np.array([r for _, r, _ in entries], dtype=np.int64),
+        entry_time=np.array([t for _, _, t in entries], dtype=np.float64),
+        gap_from_fix=np.array([g[0] for g in gaps], dtype=np.int64),
+        gap_to_fix=np.array([g[1] for g in gaps], dtype=np.int64),
+        gap_m_from=np.array([g[2] for g in gaps], dtype=np.float64),
+        gap_m_to=np.array([g[3] for g in gaps], dtype=np.float64),
+        gap_bins=np.isin(np.arange(n_bins), list(gap_bins)), candidate_fixes=0)
 
 
 def machine(tool: str) -> dict[int, VehicleInfo]:

@@ -12,18 +12,15 @@ from collections.abc import Sequence
 import numpy as np
 
 from dispatch.bins import BinState, BinTable, UnknownReason, bin_table
-from dispatch.crediting import RouteCredit
 from dispatch.projection import projection_for
 from dispatch.route_geometry import RouteGeometry
-from tests.dispatch.synthetic import street
+from tests.dispatch.synthetic import HandEntry, HandRun, hand_credit, street
 
 AS_DRAWN, AGAINST = 0, 1
 N, P, U, S = BinState.NOT_SERVED, BinState.PARTIAL, BinState.UNKNOWN, BinState.SERVED
-Run = tuple[int, bool]  # direction, confirmed
-Entry = tuple[int, int, float]  # bin, run, time
 
 
-def table(runs: Sequence[Run], entries: Sequence[Entry], *, direction: str = "both",
+def table(runs: Sequence[HandRun], entries: Sequence[HandEntry], *, direction: str = "both",
           passes_required: int = 1, gap_bins: Sequence[int] = (),
           offline: bool = False) -> BinTable:
     """The bin table of a 100 m street (five bins) credited with ``runs`` and ``entries``."""
@@ -31,22 +28,7 @@ def table(runs: Sequence[Run], entries: Sequence[Entry], *, direction: str = "bo
                    passes_required=passes_required)
     geom = RouteGeometry.build(route, projection_for(), 20.0)
     assert geom.n_bins == 5
-    hidden = np.zeros(5, dtype=np.bool_)
-    hidden[list(gap_bins)] = True
-    ints = np.zeros(0, dtype=np.int64)
-    credit = RouteCredit(
-        run_vehicle=np.full(len(runs), 7, dtype=np.int64),
-        run_direction=np.array([d for d, _ in runs], dtype=np.int64),
-        run_confirmed=np.array([c for _, c in runs], dtype=np.bool_),
-        run_m_from=np.zeros(len(runs)), run_m_to=np.full(len(runs), 100.0),
-        run_first_fix=np.zeros(len(runs), dtype=np.int64),
-        run_last_fix=np.zeros(len(runs), dtype=np.int64),
-        run_fixes=np.full(len(runs), 2, dtype=np.int64),
-        entry_bin=np.array([b for b, _, _ in entries], dtype=np.int64),
-        entry_run=np.array([r for _, r, _ in entries], dtype=np.int64),
-        entry_time=np.array([t for _, _, t in entries], dtype=np.float64),
-        gap_from_fix=ints, gap_to_fix=ints, gap_m_from=np.zeros(0), gap_m_to=np.zeros(0),
-        gap_bins=hidden, candidate_fixes=0)
+    credit = hand_credit(runs, entries, 5, gap_bins=gap_bins)
     return bin_table(geom, credit, offline=offline)
 
 
@@ -58,7 +40,7 @@ def reasons(t: BinTable) -> list[UnknownReason]:
     return [UnknownReason(int(r)) for r in t.reason]
 
 
-def everywhere(run: int, t0: float, step: float = 10.0) -> list[Entry]:
+def everywhere(run: int, t0: float, step: float = 10.0) -> list[HandEntry]:
     """Entries of a run over all five bins, ``step`` seconds apart from ``t0``."""
     return [(b, run, t0 + step * b) for b in range(5)]
 
