@@ -215,11 +215,10 @@ def straight(vehicle: int, start: Point, end: Point, speed_kmh: float, interval_
 def storm_act(*, with_completeness: bool = False) -> StormReport:
     """Two streets of two contractors after a storm: the first ploughed both ways, the
     second not touched; ``with_completeness`` adds the plough's data completeness."""
-    routes = [street(1, ((0.0, 0.0), (1000.0, 0.0)), priority=1, contractor="ООО «А»",
-                     name="ул. Ленина"),
+    routes = [street(1, EAST_WEST, priority=1, contractor="ООО «А»", name="ул. Ленина"),
               street(2, ((0.0, 500.0), (1000.0, 500.0)), priority=2, contractor="ООО «Б»",
                      name="ул. Мира")]
-    drive = Drive(7, [(-60.0, 0.0), (1060.0, 0.0), (1060.0, 3.0), (-60.0, 3.0)])
+    drive = Drive(7, THERE_AND_BACK)
     storm = Storm(id=3, name="Метель 3 февраля", started_at=T0 - timedelta(hours=1),
                   snowfall_ended_at=T0)
     now = T0 + timedelta(hours=3)
