@@ -193,6 +193,14 @@ def start_server(dsn: str, tmp: Path, extra_config: str = "",
         time.sleep(0.1)
 
 
+def run_cli(dsn: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``glonass-dispatch ARGS`` as a person runs it, against ``dsn``: its exit status, output
+    and errors."""
+    env = {**os.environ, "DATABASE_URL": dsn, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "egts_server.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
 def stop_server(served: Served) -> None:
     served.process.terminate()
     try:

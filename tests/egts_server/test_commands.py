@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from egts_server.cli.terminal_commands import terminal_and_text
 from egts_server.commands import (
     COMMAND_CODES,
     Action,
@@ -18,7 +17,6 @@ from egts_server.commands import (
     decode_text,
     parse_command,
 )
-from egts_server.config import ConfigError
 from egts_server.net.commands import QueuedCommand
 
 
@@ -93,27 +91,6 @@ def test_answer_text_is_found_in_the_command_layout_or_alone() -> None:
     assert answer_text(b"\x00\x01\x02", Charset.BINARY) is None
     assert decode_text(b"\xff\xfe\x00", Charset.ASCII) is None
     assert decode_text("ок".encode("utf-16-be"), Charset.UCS2) == "ок"
-
-
-@pytest.mark.parametrize(("words", "expected"), [
-    (["1001"], ("egts", "1001", None)),
-    (["egts:1001", "GETVER"], ("egts", "1001", "GETVER")),
-    (["egts", "1001", "SET", "APN", "internet"], ("egts", "1001", "SET APN internet")),
-    (["861230045678901", "STATUS"], ("egts", "861230045678901", "STATUS")),
-    (["teltonika:356307042441013", "getinfo"], ("teltonika", "356307042441013", "getinfo")),
-    (["teltonika", "356307042441013", "setdigout", "1"],
-     ("teltonika", "356307042441013", "setdigout 1")),
-])
-def test_the_cli_names_a_terminal_five_ways(words: list[str],
-                                            expected: tuple[str, str, str | None]) -> None:
-    assert terminal_and_text(words) == expected
-
-
-def test_the_cli_refuses_other_protocols() -> None:
-    with pytest.raises(ConfigError, match="EGTS and Teltonika terminals, not ndtp$"):
-        terminal_and_text(["ndtp:5"])
-    with pytest.raises(ConfigError, match="^terminals commands: commands go to EGTS"):
-        terminal_and_text(["ndtp:5"], "terminals commands")
 
 
 def test_teltonika_devices_take_ascii_text_commands_only() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.conftest import run_cli
 from tests.dispatch.geometry_fixtures import (
     L_SHAPED,
     POINT_GEOMETRY,
@@ -14,7 +15,7 @@ from tests.dispatch.geometry_fixtures import (
     line_feature,
     wgs84,
 )
-from tests.egts_server.cli.test_vehicles import rows, run
+from tests.egts_server.cli.test_vehicles import rows
 
 
 def street(name: str, *parts: tuple[tuple[float, float], ...]) -> dict[str, object]:
@@ -31,7 +32,7 @@ def write(path: Path, features: list[dict[str, object]]) -> str:
 def test_multilinestring_streets_import_one_route_per_part(dsn: str, tmp_path: Path) -> None:
     source = write(tmp_path / "qgis.geojson", [street("ул. Ленина", STRAIGHT_EAST_1KM, L_SHAPED),
                                                 line_feature(L_SHAPED, "ул. Мира")])
-    result = run(dsn, "routes", "import", source)
+    result = run_cli(dsn, "routes", "import", source)
     assert (result.returncode, result.stdout) == (0, "imported 3 routes: 3 created, 0 updated\n")
     assert rows(dsn, "SELECT name FROM routes ORDER BY id") == [
         ("ул. Ленина (участок 1 из 2)",), ("ул. Ленина (участок 2 из 2)",), ("ул. Мира",)]
@@ -42,7 +43,7 @@ def test_every_bad_feature_is_named_and_nothing_is_imported(dsn: str, tmp_path: 
         line_feature(STRAIGHT_EAST_1KM, "Первая"), line_feature(ZERO_LENGTH, "Вторая"),
         {"type": "Feature", "geometry": POINT_GEOMETRY, "properties": {"name": "Третья"}},
         street("Четвёртая", STRAIGHT_EAST_1KM, ZERO_LENGTH)])
-    result = run(dsn, "routes", "import", source)
+    result = run_cli(dsn, "routes", "import", source)
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.splitlines()
     assert [line.split(": ", 2)[2].split(" (")[0] for line in lines[:3]] == [
