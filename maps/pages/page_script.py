@@ -47,17 +47,17 @@ class PageScript(JSCSSMixin, MacroElement):
         super().__init__()  # type: ignore[no-untyped-call]
         prefix = asset_prefix.rstrip("/")
         self.entry = entry
-        self.entry_url = None if entry is None else f"{prefix}/js/{entry}.js"
+        self.scripts_url = f"{prefix}/js"
         self.inline = inline
         self.default_js = list(libraries)
         self.default_css = [(f"glonass_{s}_css", f"{prefix}/css/{s}.css") for s in styles]
 
     # branca types Element.render as returning the HTML; MacroElement's returns nothing
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
-        if self.entry is not None and self.entry_url is not None:
+        if self.entry is not None:
             figure = self.get_root()
             assert isinstance(figure, Figure)  # folium renders elements inside their figure
             tag = (f"<script>{classic_bundle(self.entry)}</script>" if self.inline
-                   else module_tag(self.entry_url))
+                   else module_tag(f"{self.scripts_url}/{self.entry}.js"))
             figure.header.add_child(Element(tag), name=ENTRY_HEADER_NAME)
         super().render(**kwargs)  # type: ignore[no-untyped-call]
